@@ -1,0 +1,55 @@
+// The headless subcommands of `latentlab` and the small flag parser they share.
+// Every subcommand links core/ alone and never opens a display, so it works over ssh and in CI.
+// A bad flag or value throws UsageError; bad input data throws InputError (core/errors.h).
+// main() turns either into a one-line message and exit status 2.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One declared flag. A switch takes no value.
+struct CliFlag {
+  std::string name;           // without the leading "--"
+  std::string value_hint;     // e.g. "N", "FILE"; empty for a switch
+  std::string default_value;  // shown in --help; "" means unset
+  std::string help;
+  bool is_switch = false;
+  bool was_given = false;
+  std::string value;
+};
+
+// Declare flags, then parse(). Unknown flags, missing values and bad numbers throw UsageError.
+class CliArgs {
+ public:
+  CliArgs(std::string command, std::string summary);
+  void add(const std::string& name, const std::string& value_hint, const std::string& default_value,
+           const std::string& help);
+  void add_switch(const std::string& name, const std::string& help);
+  // Returns false when --help was asked for (help already printed).
+  bool parse(int argc, char** argv);
+  void print_help() const;
+
+  bool given(const std::string& name) const;       // the user passed it
+  const std::string& str(const std::string& name) const;  // value or default
+  int integer(const std::string& name, long long min_value, long long max_value) const;
+  float real(const std::string& name, double min_value, double max_value) const;
+  bool flag(const std::string& name) const;        // a switch's state
+  std::vector<int> int_list(const std::string& name, int min_value, int max_value) const;  // "400,200"
+  // The value must be one of `choices`.
+  const std::string& choice(const std::string& name, const std::vector<std::string>& choices) const;
+
+ private:
+  const CliFlag& find(const std::string& name) const;
+  std::string command_, summary_;
+  std::vector<CliFlag> flags_;
+};
+
+// Subcommands: each returns the process exit status.
+int cli_train(int argc, char** argv);
+int cli_interpolate(int argc, char** argv);
+int cli_bench(int argc, char** argv);
+int cli_datasets(int argc, char** argv);

@@ -1,0 +1,87 @@
+// The trainer owns a background thread that trains N models side by side (twin mode: a plain
+// AE and a VAE of the same shape, same data, same seed, same steps) and publishes immutable
+// snapshots at a steady rate. The UI sends commands and reads snapshots; it never touches live
+// parameters and never waits for a training step.
+//
+//   Trainer t(data, twin_configs(base), OptimizerConfig{}, TrainerOptions{});
+//   t.start();
+//   std::shared_ptr<const Snapshot> s = t.snapshot();   // cheap: a shared_ptr copy under a lock
+//   network_decode(s->networks[1], z, image, ws);
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+#include "model.h"
+
+struct TrainerOptions {
+  int batch = 128;
+  int threads = 1;                // compute threads for training (the GUI keeps a core free)
+  int publish_interval_ms = 100;  // snapshot rate while running
+  // On a non-finite loss or weight the model rolls back to its last good state and the learning
+  // rate is halved (see trainer.cpp for the policy); the event is reported in the snapshot.
+};
+
+struct LossPoint {
+  int64_t step = 0;
+  double epoch = 0;  // fractional epochs completed
+  LossParts parts;
+};
+
+struct ModelHistory {
+  std::vector<LossPoint> train;  // running training loss, a point every few steps
+  std::vector<LossPoint> test;   // held-out loss after every epoch
+};
+
+struct TrainerEvent {
+  int64_t step = 0;
+  int model = -1;  // index into the model list; -1 = all
+  std::string message;
+};
+
+struct Snapshot {
+  uint64_t version = 0;  // increases with every publish
+  int64_t step = 0;      // optimizer steps taken (the same for every model)
+  int epoch = 0;         // completed epochs
+  double samples_per_sec = 0;  // per model, over the last publish interval
+  bool running = false;
+  std::vector<Network> networks;      // one per model: a copy of its weights, finite by construction
+  std::vector<ModelHistory> history;  // one per model
+  std::vector<TrainerEvent> events;   // divergence and other reports, oldest first
+  std::vector<float> learning_rates;  // one per model (the divergence guard may have lowered them)
+};
+
+class Trainer {
+ public:
+  Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
+          TrainerOptions options);
+  ~Trainer();  // stops and joins the thread (within 1 s even mid-epoch)
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // Commands: all return at once; the training thread carries them out between steps.
+  void start();       // begin or continue training
+  void pause();
+  void resume();
+  void step(int n);   // while paused: take exactly n steps, then pause again
+  void reset();       // re-initialise every model from its seed, clear history
+  void stop();        // end the thread; the last snapshot stays readable
+  void set_learning_rate(float lr);
+  void set_batch_size(int batch);
+  void set_beta(float beta);
+  void set_noise_level(float level);
+  void set_sparsity_weight(float weight);
+  void set_contractive_weight(float weight);
+  void rebuild(std::vector<ModelConfig> models);           // new architectures; history cleared
+  void set_data(std::shared_ptr<const Dataset> data);      // new dataset; models rebuilt
+
+  std::shared_ptr<const Snapshot> snapshot() const;  // newest published snapshot; never null
+
+ private:
+  struct Impl;  // thread, command queue, models, snapshot slot (trainer.cpp)
+  std::unique_ptr<Impl> impl_;
+};
+
+// Twin mode: a plain AE and a VAE with base's shape, activation, loss and seed.
+std::vector<ModelConfig> twin_configs(const ModelConfig& base);
