@@ -1,0 +1,66 @@
+// latentlab: one executable. With no argument (or `gui`) it opens the explorer window; with a
+// subcommand it runs headless, for scripts, tests and servers, and never opens a display.
+// Bad flags and bad input end with a one-line message on stderr and exit status 2.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "cli.h"
+#include "errors.h"
+#ifdef LATENTLAB_WITH_GUI
+#include "gui.h"
+#endif
+
+static void print_usage() {
+  std::printf(
+      "latentlab: learn autoencoders by touching them.\n\n"
+      "usage:\n"
+      "  latentlab                      open the explorer on the built-in digits (AE and VAE side by side)\n"
+      "  latentlab gui [flags]          the same, with flags (--data, --frames, --screenshot, --script ...)\n"
+      "  latentlab train [flags]        train a model headless and print the losses\n"
+      "  latentlab datasets [flags]     load a dataset, print its summary, optionally save a sample grid\n"
+      "  latentlab <command> --help     every flag of a command\n");
+}
+
+static int run(int argc, char** argv) {
+  if (argc < 2) {
+#ifdef LATENTLAB_WITH_GUI
+    return gui_main(0, argv + 1);
+#else
+    std::fprintf(stderr, "latentlab: this build has no GUI (configured with LATENTLAB_GUI=OFF)\n");
+    return 2;
+#endif
+  }
+  std::string command = argv[1];
+  int sub_argc = argc - 2;
+  char** sub_argv = argv + 2;
+  if (command == "--help" || command == "-h" || command == "help") {
+    print_usage();
+    return 0;
+  }
+  if (command == "train") return cli_train(sub_argc, sub_argv);
+  if (command == "datasets") return cli_datasets(sub_argc, sub_argv);
+#ifdef LATENTLAB_WITH_GUI
+  if (command == "gui") return gui_main(sub_argc, sub_argv);
+  // `latentlab --data x --frames 10` is the GUI with flags too.
+  if (command.rfind("--", 0) == 0) return gui_main(argc - 1, argv + 1);
+#endif
+  std::fprintf(stderr, "latentlab: unknown command '%s' (see latentlab --help)\n", command.c_str());
+  return 2;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "latentlab: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "latentlab: internal error: %s\n", e.what());
+    return 1;
+  }
+}
