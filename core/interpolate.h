@@ -1,0 +1,50 @@
+// Interpolation between two codes, and a measure of whether each interpolant stays on the data:
+// its pixel distance to the nearest training image, divided by the typical nearest-neighbour
+// distance between real images (so 1.0 means "as close to the data as a real held-out image").
+// This is the number behind the app's central lesson: an AE's midpoints fall into holes of its
+// latent space, a VAE's decode to plausible blends.
+#pragma once
+#include <vector>
+
+#include "dataset.h"
+#include "model.h"
+#include "rng.h"
+
+enum class PathKind { Linear, Slerp };
+
+// Codes at t = 0, 1/(steps+1), ..., 1: out is (latent, steps + 2), endpoints included.
+// Slerp interpolates the direction on the sphere and the norm linearly (a VAE's codes live on a
+// shell of radius ~sqrt(latent) under the prior); it falls back to linear for parallel codes.
+void interpolate_codes(const Vec& a, const Vec& b, int steps, PathKind kind, MatRef out);
+
+// Nearest-neighbour distances to a reference set of real images.
+struct DataDistance {
+  Mat reference;                 // (features, n) real training images
+  Vec reference_sq_norms;        // (n)
+  double typical_nn_distance = 1;  // median NN distance of held-out real images to `reference`
+  Mat dots;                      // (n, batch) scratch for the distance product
+
+  // Uses up to max_reference training images (evenly spread) and up to `calibration` held-out
+  // images to fix typical_nn_distance. Throws InputError if the dataset has no held-out part.
+  static DataDistance build(const Dataset& data, int max_reference, int calibration);
+  // For each column of images (features, k): NN distance / typical_nn_distance.
+  void normalized_distance(ConstMatRef images, std::vector<double>& out);
+};
+
+struct PathMeasure {
+  std::vector<double> distance;  // per interpolant (endpoints excluded), normalised
+  double mean_distance = 0, max_distance = 0;
+  double midpoint_distance = 0;  // the decode at t = 0.5 exactly
+  double smoothness = 0;         // largest L2 change between consecutive decoded frames, normalised
+};
+
+// Decodes the path between two codes (steps interpolants, endpoints decoded too) into
+// `frames` (features, steps + 2) and measures it.
+PathMeasure measure_path(const Network& net, const Vec& code_a, const Vec& code_b, int steps, PathKind kind,
+                         DataDistance& data_distance, InferenceWorkspace& ws, Mat& frames);
+
+// Endpoint pairs drawn with `rng` from samples [first, first + n): same label, different labels,
+// or any. Returns fewer pairs only if the labels make the request impossible (e.g. one class).
+std::vector<std::pair<int, int>> pick_pairs(const Dataset& data, int first, int n, int pairs, int label_rule,
+                                            Rng& rng);
+constexpr int kPairsAny = 0, kPairsSameLabel = 1, kPairsDifferentLabels = 2;
