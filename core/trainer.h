@@ -8,6 +8,7 @@
 //   std::shared_ptr<const Snapshot> s = t.snapshot();   // cheap: a shared_ptr copy under a lock
 //   network_decode(s->networks[1], z, image, ws);
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,10 +18,14 @@
 
 struct TrainerOptions {
   int batch = 128;
-  int threads = 1;                // compute threads for training (the GUI keeps a core free)
+  int threads = 1;                // compute threads for training (the GUI keeps a core free); only 1
+                                  // is used so far: Eigen is built with EIGEN_DONT_PARALLELIZE
   int publish_interval_ms = 100;  // snapshot rate while running
+  int max_history_points = 2000;  // per model; the train history is thinned 2:1 when it grows past this
   // On a non-finite loss or weight the model rolls back to its last good state and the learning
   // rate is halved (see trainer.cpp for the policy); the event is reported in the snapshot.
+  int checkpoint_every = 50;           // steps between known-good copies of every network
+  int max_consecutive_rollbacks = 5;   // then the trainer pauses instead of halving again
 };
 
 struct LossPoint {
@@ -85,3 +90,13 @@ class Trainer {
 
 // Twin mode: a plain AE and a VAE with base's shape, activation, loss and seed.
 std::vector<ModelConfig> twin_configs(const ModelConfig& base);
+
+// The batch order, public so a test or a tool can reproduce a run step for step. One Rng, seeded
+// with shuffle_seed(models[0].seed), deals the training samples [0, n): epoch_order() shuffles
+// them at the start of every epoch, each step takes the next `batch` of them, and the epoch ends
+// when fewer than `batch` are left (the remainder is dropped; batch is clamped to n).
+uint64_t shuffle_seed(uint64_t model_seed);
+void epoch_order(Rng& rng, int n, std::vector<int>& order);  // order = a Fisher-Yates shuffle of [0, n)
+// Held-out loss over samples [train_count, count), in chunks, averaged per sample: what the
+// trainer records after every epoch. Zero parts when nothing is held out.
+LossParts held_out_loss(Model& model, const Dataset& data);

@@ -1,0 +1,615 @@
+// The trainer: one background thread owns every Model; the UI (or the CLI) fills a command queue
+// and reads immutable snapshots. Nothing the training thread mutates is ever visible elsewhere.
+//
+// Index (grep for the banners):
+//   [SECTION] Divergence policy
+//   [SECTION] Free functions: twin configs, batch order, held-out loss
+//   [SECTION] Commands and per-model state
+//   [SECTION] Impl: shared slots, and the state the training thread owns
+//   [SECTION] Training thread: loop and commands
+//   [SECTION] Training thread: steps, epochs, checkpoints, rollback
+//   [SECTION] Publishing snapshots
+//   [SECTION] Trainer: the public API (enqueue and return)
+//
+// Threads and locks. Two mutexes, never held together:
+//   queue_mutex    guards `queue` (commands) and is what the idle thread sleeps on (queue_cv);
+//   snapshot_mutex guards `published`, a shared_ptr<const Snapshot>: snapshot() copies it, the
+//                  training thread swaps in a new one. Both critical sections are a few instructions.
+// `stop_requested` is atomic so a long held-out evaluation can notice it between chunks.
+// Everything else in Impl belongs to the training thread once it has started.
+#include "trainer.h"
+
+#include "errors.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <numeric>
+#include <thread>
+#include <utility>
+
+//-----------------------------------------------------------------------------
+// [SECTION] Divergence policy
+//-----------------------------------------------------------------------------
+// After every step, each model's loss parts and every one of its weights are checked
+// (Network::all_finite: ~0.1 ms for 650k floats, cheap next to a step). A model found non-finite
+//   1. is restored with Model::restore (weights; optimizer moments reset) from its last known-good
+//      copy. Copies are taken every options.checkpoint_every steps, and only ever of a network that
+//      just passed the check, so the copy is finite by construction;
+//   2. has its learning rate HALVED;
+//   3. is reported in Snapshot::events: step, model, the step it went back to, the new learning
+//      rate, and the offending sample when the batch itself holds a NaN or Inf.
+// The shared step counter is not rewound: every model keeps taking the same steps on the same
+// batches (twin mode stays fair); the rolled-back model just lost its progress since the copy.
+// When one model rolls back options.max_consecutive_rollbacks times without a clean stretch of
+// checkpoint_every steps in between, halving is not helping (bad data, a hopeless architecture):
+// the trainer rolls back once more, PAUSES, and says so. set_learning_rate, reset and rebuild
+// clear the streak.
+// A non-finite network is never published: networks are copied into a snapshot only after they
+// passed the check, and publish() checks again, falling back to the known-good copy.
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+constexpr int kHeldOutChunk = 256;  // columns per Model::evaluate call; stop is checked between chunks
+constexpr size_t kMaxEvents = 256;  // oldest events are dropped beyond this
+
+bool finite_parts(const LossParts& l) {
+  return std::isfinite(l.total) && std::isfinite(l.recon) && std::isfinite(l.penalty);
+}
+
+void add_parts(LossParts& sum, const LossParts& l, double weight) {
+  sum.total += weight * l.total;
+  sum.recon += weight * l.recon;
+  sum.penalty += weight * l.penalty;
+}
+
+std::string format_lr(float lr) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(lr));
+  return buf;
+}
+
+// Held-out loss in chunks; returns false if `cancel` was raised before it finished.
+bool held_out_loss_chunked(Model& model, const Dataset& data, const std::atomic<bool>* cancel,
+                           LossParts* out) {
+  *out = LossParts{};
+  const int n = data.test_count();
+  if (n <= 0) return true;
+  Mat chunk(data.features(), std::min(n, kHeldOutChunk));  // (features, chunk)
+  LossParts sum;
+  for (int first = 0; first < n; first += kHeldOutChunk) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return false;
+    const int c = std::min(kHeldOutChunk, n - first);
+    if (chunk.cols() != c) chunk.resize(data.features(), c);
+    data.copy_range(data.train_count + first, c, chunk);
+    add_parts(sum, model.evaluate(chunk), c);
+  }
+  add_parts(*out, sum, 1.0 / n);
+  return true;
+}
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Free functions: twin configs, batch order, held-out loss
+//-----------------------------------------------------------------------------
+
+std::vector<ModelConfig> twin_configs(const ModelConfig& base) {
+  ModelConfig plain = base;
+  plain.kind = ModelKind::Plain;
+  ModelConfig vae = base;
+  vae.kind = ModelKind::VAE;
+  return {plain, vae};
+}
+
+uint64_t shuffle_seed(uint64_t model_seed) {
+  return model_seed ^ 0xD1B54A32D192ED03ull;  // a stream apart from the one that initialised the weights
+}
+
+void epoch_order(Rng& rng, int n, std::vector<int>& order) {
+  order.resize(static_cast<size_t>(std::max(n, 0)));
+  std::iota(order.begin(), order.end(), 0);
+  for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+}
+
+LossParts held_out_loss(Model& model, const Dataset& data) {
+  LossParts out;
+  held_out_loss_chunked(model, data, nullptr, &out);
+  return out;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Commands and per-model state
+//-----------------------------------------------------------------------------
+
+namespace {
+enum class CommandKind {
+  Start, Pause, Resume, Step, Reset, LearningRate, BatchSize, Beta, NoiseLevel, SparsityWeight,
+  ContractiveWeight, Rebuild, SetData
+};
+
+struct Command {
+  CommandKind kind = CommandKind::Pause;
+  float value = 0;  // the new hyperparameter
+  int count = 0;    // Step: how many, BatchSize: the size
+  std::vector<ModelConfig> models;     // Rebuild
+  std::shared_ptr<const Dataset> data;  // SetData
+};
+
+struct ModelSlot {
+  std::unique_ptr<Model> model;
+  Network good;                 // last known-good copy (finite by construction)
+  int64_t good_step = 0;        // the step `good` was taken at
+  int64_t last_rollback_step = -1;
+  int rollback_streak = 0;      // rollbacks without a clean checkpoint_every stretch in between
+  LossParts loss_sum;           // training losses since the last history point
+  int loss_count = 0;
+  int record_every = 1;         // steps per train history point; doubles every time history is thinned
+  ModelHistory history;
+};
+
+// The dataset fixes the input size; BCE needs data in [0,1]. Returns a note when it changed the loss.
+ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* note) {
+  config.input_size = data.features();
+  if (config.loss == OutputLoss::BCE && !data.in_unit_range) {
+    config.loss = OutputLoss::MSE;
+    if (note) *note = std::string(model_kind_name(config.kind)) + ": data not in [0,1], so MSE instead of BCE";
+  }
+  return config;
+}
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Impl: shared slots, and the state the training thread owns
+//-----------------------------------------------------------------------------
+
+struct Trainer::Impl {
+  // ---- shared with the calling threads -------------------------------------
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::vector<Command> queue;                   // guarded by queue_mutex
+  std::atomic<bool> stop_requested{false};
+
+  mutable std::mutex snapshot_mutex;
+  std::shared_ptr<const Snapshot> published;    // guarded by snapshot_mutex; never null
+
+  // ---- owned by the training thread (set up by the constructor before it starts) ----
+  std::shared_ptr<const Dataset> data;
+  std::vector<ModelConfig> configs;  // as trained: fitted to the data, hyperparameters applied
+  OptimizerConfig optimizer;         // optimizer.lr is the user's learning rate (before any halving)
+  TrainerOptions options;
+  std::vector<ModelSlot> slots;
+  std::vector<TrainerEvent> events;
+
+  Rng order_rng;
+  std::vector<int> order;  // (train_count) this epoch's sample order
+  int cursor = 0;          // next position in `order`
+  int64_t step = 0;
+  int epoch = 0;
+  bool running = false;
+  int pending_steps = 0;   // step(n) while paused
+  Mat batch;               // (features, batch)
+
+  uint64_t version = 0;
+  Clock::time_point last_publish;
+  int64_t samples_since_publish = 0;  // per model
+  double train_seconds_since_publish = 0;
+  double samples_per_sec = 0;
+
+  std::thread thread;
+
+  // Any thread
+  void enqueue(Command c);
+
+  // Training thread
+  void run();
+  bool apply(Command& c);  // true when the visible state changed
+  bool wants_to_train() const { return (running || pending_steps > 0) && can_train(); }
+  bool can_train() const { return !slots.empty() && data && data->train_count > 0; }
+  int batch_size() const { return std::max(1, std::min(options.batch, data->train_count)); }
+  std::vector<ModelSlot> build_slots(const std::vector<ModelConfig>& models, const Dataset& d,
+                                     std::vector<ModelConfig>* fitted);
+  void restart(std::vector<ModelSlot> new_slots, std::vector<ModelConfig> fitted);
+  void train_one_step();
+  void end_epoch_if_done();
+  void rollback(size_t i, const char* what, int batch_cols);
+  void record(ModelSlot& s, const LossParts& l);
+  void report(int model, std::string message);
+  void publish();
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Training thread: loop and commands
+//-----------------------------------------------------------------------------
+
+void Trainer::Impl::run() {
+  for (;;) {
+    std::vector<Command> commands;
+    {
+      std::unique_lock<std::mutex> lock(queue_mutex);
+      // Idle: sleep until a command or stop arrives (no polling). Training: just drain the queue.
+      if (!wants_to_train())
+        queue_cv.wait(lock, [&] { return !queue.empty() || stop_requested.load(); });
+      commands.swap(queue);
+    }
+    if (stop_requested.load()) break;
+
+    bool changed = false;
+    for (Command& c : commands) changed |= apply(c);
+
+    const bool was_training = wants_to_train();
+    if (was_training) {
+      Clock::time_point t0 = Clock::now();
+      try {
+        train_one_step();
+      } catch (const std::exception& e) {
+        report(-1, std::string("training paused: ") + e.what());
+        running = false;
+        pending_steps = 0;
+        changed = true;
+      }
+      train_seconds_since_publish += std::chrono::duration<double>(Clock::now() - t0).count();
+      if (pending_steps > 0) --pending_steps;
+      if (!wants_to_train()) changed = true;  // step(n) done, or the divergence guard paused
+    }
+    if (stop_requested.load()) break;
+
+    const bool due = Clock::now() - last_publish >= std::chrono::milliseconds(options.publish_interval_ms);
+    if (changed || (wants_to_train() && due)) publish();
+  }
+  running = false;
+  pending_steps = 0;
+  publish();  // the last snapshot stays readable, with running = false
+}
+
+bool Trainer::Impl::apply(Command& c) {
+  switch (c.kind) {
+    case CommandKind::Start:
+    case CommandKind::Resume:
+      running = true;
+      pending_steps = 0;
+      if (!can_train()) report(-1, "nothing to train on: the dataset has no training samples");
+      return true;
+    case CommandKind::Pause:
+      running = false;
+      pending_steps = 0;
+      return true;
+    case CommandKind::Step:
+      running = false;
+      pending_steps += std::max(0, c.count);
+      return c.count <= 0;  // otherwise published when the steps are done
+    case CommandKind::Reset: {
+      std::vector<ModelConfig> fitted;
+      restart(build_slots(configs, *data, &fitted), std::move(fitted));
+      return true;
+    }
+    case CommandKind::LearningRate:
+      if (!(c.value > 0) || !std::isfinite(c.value)) {
+        report(-1, "learning rate must be a positive number; kept " + format_lr(optimizer.lr));
+        return true;
+      }
+      optimizer.lr = c.value;
+      for (ModelSlot& s : slots) {
+        s.model->optimizer().lr = c.value;
+        s.rollback_streak = 0;
+      }
+      return true;
+    case CommandKind::BatchSize:
+      options.batch = std::max(1, c.count);
+      return true;
+    case CommandKind::Beta:
+    case CommandKind::NoiseLevel:
+    case CommandKind::SparsityWeight:
+    case CommandKind::ContractiveWeight:
+      // Every model gets the value; only the kinds that use it read it.
+      for (size_t i = 0; i < slots.size(); ++i) {
+        for (ModelConfig* cfg : {&configs[i], &slots[i].model->config()}) {
+          if (c.kind == CommandKind::Beta) cfg->beta = c.value;
+          if (c.kind == CommandKind::NoiseLevel) cfg->noise_level = c.value;
+          if (c.kind == CommandKind::SparsityWeight) cfg->sparsity_weight = c.value;
+          if (c.kind == CommandKind::ContractiveWeight) cfg->contractive_weight = c.value;
+        }
+      }
+      return true;
+    case CommandKind::Rebuild:
+    case CommandKind::SetData: {
+      const Dataset& d = c.kind == CommandKind::SetData ? *c.data : *data;
+      const std::vector<ModelConfig>& models = c.kind == CommandKind::Rebuild ? c.models : configs;
+      if (models.empty()) {
+        report(-1, "rebuild ignored: no models given");
+        return true;
+      }
+      std::vector<ModelConfig> fitted;
+      std::vector<ModelSlot> new_slots;
+      try {
+        new_slots = build_slots(models, d, &fitted);
+      } catch (const std::exception& e) {
+        report(-1, std::string(c.kind == CommandKind::Rebuild ? "rebuild" : "new dataset") +
+                       " failed, kept the current models: " + e.what());
+        return true;
+      }
+      if (c.kind == CommandKind::SetData) data = std::move(c.data);
+      restart(std::move(new_slots), std::move(fitted));
+      if (!can_train()) report(-1, "nothing to train on: the dataset has no training samples");
+      return true;
+    }
+  }
+  return false;
+}
+
+// New models from `models` fitted to `d`, each with its learning rate and a first known-good copy.
+std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>& models, const Dataset& d,
+                                                  std::vector<ModelConfig>* fitted) {
+  std::vector<ModelSlot> out(models.size());
+  fitted->clear();
+  for (size_t i = 0; i < models.size(); ++i) {
+    std::string note;
+    fitted->push_back(fit_to_data(models[i], d, &note));
+    if (!note.empty()) report(static_cast<int>(i), note);
+    out[i].model = std::make_unique<Model>(fitted->back(), optimizer);
+    out[i].good = out[i].model->network();
+  }
+  return out;
+}
+
+// Step 0 with the given models: history cleared, batch order from the first model's seed.
+void Trainer::Impl::restart(std::vector<ModelSlot> new_slots, std::vector<ModelConfig> fitted) {
+  slots = std::move(new_slots);
+  configs = std::move(fitted);
+  step = 0;
+  epoch = 0;
+  cursor = 0;
+  pending_steps = 0;
+  events.clear();
+  order_rng = Rng(shuffle_seed(configs.empty() ? 1 : configs[0].seed));
+  epoch_order(order_rng, data ? data->train_count : 0, order);
+  samples_since_publish = 0;
+  train_seconds_since_publish = 0;
+  samples_per_sec = 0;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Training thread: steps, epochs, checkpoints, rollback
+//-----------------------------------------------------------------------------
+
+// One step for every model on the same batch, then the finiteness check, history, checkpoints.
+void Trainer::Impl::train_one_step() {
+  end_epoch_if_done();  // the batch size may have grown past what is left of the epoch
+  const int b = batch_size();
+  if (batch.rows() != data->features() || batch.cols() != b) batch.resize(data->features(), b);
+  data->gather(order.data() + cursor, b, batch);
+
+  ++step;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    ModelSlot& s = slots[i];
+    const LossParts l = s.model->train_step(batch);
+    if (!finite_parts(l)) {
+      rollback(i, "non-finite loss", b);
+    } else if (!s.model->network().all_finite()) {
+      rollback(i, "non-finite weights", b);
+    } else {
+      record(s, l);
+    }
+  }
+  cursor += b;
+  samples_since_publish += b;
+
+  if (options.checkpoint_every > 0 && step % options.checkpoint_every == 0) {
+    for (ModelSlot& s : slots) {
+      s.good = s.model->network();  // it passed the check this step
+      s.good_step = step;
+      if (step - s.last_rollback_step >= options.checkpoint_every) s.rollback_streak = 0;
+    }
+  }
+  end_epoch_if_done();
+}
+
+// At the end of an epoch: the held-out loss for every model, then a fresh order.
+void Trainer::Impl::end_epoch_if_done() {
+  const int n = data->train_count;
+  if (cursor + batch_size() <= n) return;
+  ++epoch;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    LossParts held_out;
+    if (!held_out_loss_chunked(*slots[i].model, *data, &stop_requested, &held_out)) return;  // stopping
+    if (data->test_count() <= 0) continue;
+    if (finite_parts(held_out)) {
+      slots[i].history.test.push_back(LossPoint{step, static_cast<double>(epoch), held_out});
+    } else {
+      report(static_cast<int>(i), std::string(model_kind_name(slots[i].model->config().kind)) +
+                                      ": held-out loss is not finite (check the held-out data)");
+    }
+  }
+  epoch_order(order_rng, n, order);
+  cursor = 0;
+}
+
+void Trainer::Impl::rollback(size_t i, const char* what, int batch_cols) {
+  ModelSlot& s = slots[i];
+  s.model->restore(s.good);
+  s.last_rollback_step = step;
+  ++s.rollback_streak;
+  const float old_lr = s.model->optimizer().lr;
+  std::string msg = std::string(model_kind_name(s.model->config().kind)) + ": " + what + " at step " +
+                    std::to_string(step) + "; rolled back to step " + std::to_string(s.good_step);
+  if (s.rollback_streak > options.max_consecutive_rollbacks) {
+    msg += ", and paused after " + std::to_string(options.max_consecutive_rollbacks) +
+           " rollbacks in a row (learning rate " + format_lr(old_lr) + ")";
+    running = false;
+    pending_steps = 0;
+    s.rollback_streak = 0;
+  } else {
+    s.model->optimizer().lr = old_lr * 0.5f;
+    msg += ", learning rate halved to " + format_lr(old_lr * 0.5f);
+  }
+  // A NaN or Inf in the batch is a data problem; name the sample so the user can find it.
+  for (int c = 0; c < batch_cols; ++c) {
+    if (!batch.col(c).allFinite()) {
+      msg += " (training sample " + std::to_string(order[cursor + c]) + " holds a NaN or Inf)";
+      break;
+    }
+  }
+  report(static_cast<int>(i), std::move(msg));
+}
+
+// The running training loss: one point per record_every steps; thinned 2:1 past max_history_points.
+void Trainer::Impl::record(ModelSlot& s, const LossParts& l) {
+  add_parts(s.loss_sum, l, 1.0);
+  ++s.loss_count;
+  if (step % s.record_every != 0) return;
+  LossPoint p;
+  p.step = step;
+  p.epoch = epoch + static_cast<double>(cursor + batch_size()) / data->train_count;
+  add_parts(p.parts, s.loss_sum, 1.0 / s.loss_count);
+  s.history.train.push_back(p);
+  s.loss_sum = LossParts{};
+  s.loss_count = 0;
+
+  std::vector<LossPoint>& h = s.history.train;
+  if (options.max_history_points > 1 && static_cast<int>(h.size()) > options.max_history_points) {
+    size_t kept = 0;
+    for (size_t k = 0; k + 1 < h.size(); k += 2) {  // each pair becomes its mean, at the later step
+      LossPoint merged = h[k + 1];
+      merged.parts = LossParts{};
+      add_parts(merged.parts, h[k].parts, 0.5);
+      add_parts(merged.parts, h[k + 1].parts, 0.5);
+      h[kept++] = merged;
+    }
+    if (h.size() % 2 == 1) h[kept++] = h.back();
+    h.resize(kept);
+    s.record_every *= 2;
+  }
+}
+
+void Trainer::Impl::report(int model, std::string message) {
+  events.push_back(TrainerEvent{step, model, std::move(message)});
+  if (events.size() > kMaxEvents) events.erase(events.begin(), events.begin() + (events.size() - kMaxEvents));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Publishing snapshots
+//-----------------------------------------------------------------------------
+
+void Trainer::Impl::publish() {
+  const Clock::time_point now = Clock::now();
+  if (samples_since_publish > 0 && train_seconds_since_publish > 0)
+    samples_per_sec = samples_since_publish / train_seconds_since_publish;
+  samples_since_publish = 0;
+  train_seconds_since_publish = 0;
+  last_publish = now;
+
+  auto s = std::make_shared<Snapshot>();
+  s->version = ++version;
+  s->step = step;
+  s->epoch = epoch;
+  s->samples_per_sec = samples_per_sec;
+  s->running = running || pending_steps > 0;
+  s->networks.reserve(slots.size());
+  s->history.reserve(slots.size());
+  s->learning_rates.reserve(slots.size());
+  for (const ModelSlot& slot : slots) {
+    const Network& live = slot.model->network();
+    s->networks.push_back(live.all_finite() ? live : slot.good);  // checked every step; belt and braces
+    s->history.push_back(slot.history);
+    s->learning_rates.push_back(slot.model->optimizer().lr);
+  }
+  s->events = events;
+
+  std::shared_ptr<const Snapshot> old(std::move(s));
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mutex);
+    published.swap(old);
+  }
+  // `old` (the previous snapshot) is released here, outside the lock, unless a reader still holds it.
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Trainer: the public API (enqueue and return)
+//-----------------------------------------------------------------------------
+
+Trainer::Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
+                 TrainerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  if (!data) throw InputError("trainer: no dataset");
+  if (models.empty()) throw InputError("trainer: no models to train");
+  Impl& m = *impl_;
+  m.data = std::move(data);
+  m.optimizer = optimizer;
+  m.options = options;
+  m.options.batch = std::max(1, m.options.batch);
+  m.options.publish_interval_ms = std::max(1, m.options.publish_interval_ms);
+  // Built here, on the caller's thread, so a bad configuration throws to the caller.
+  std::vector<ModelConfig> fitted;
+  std::vector<ModelSlot> slots = m.build_slots(models, *m.data, &fitted);
+  std::vector<TrainerEvent> notes = std::move(m.events);  // restart() clears events; keep the notes
+  m.restart(std::move(slots), std::move(fitted));
+  m.events = std::move(notes);
+  m.publish();
+  m.thread = std::thread([&m] { m.run(); });
+}
+
+Trainer::~Trainer() {
+  stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void Trainer::Impl::enqueue(Command c) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex);
+    queue.push_back(std::move(c));
+  }
+  queue_cv.notify_one();
+}
+
+namespace {
+Command make(CommandKind kind, float value = 0, int count = 0) {
+  Command c;
+  c.kind = kind;
+  c.value = value;
+  c.count = count;
+  return c;
+}
+}  // namespace
+
+void Trainer::start() { impl_->enqueue(make(CommandKind::Start)); }
+void Trainer::pause() { impl_->enqueue(make(CommandKind::Pause)); }
+void Trainer::resume() { impl_->enqueue(make(CommandKind::Resume)); }
+void Trainer::step(int n) { impl_->enqueue(make(CommandKind::Step, 0, n)); }
+void Trainer::reset() { impl_->enqueue(make(CommandKind::Reset)); }
+void Trainer::set_learning_rate(float lr) { impl_->enqueue(make(CommandKind::LearningRate, lr)); }
+void Trainer::set_batch_size(int batch) { impl_->enqueue(make(CommandKind::BatchSize, 0, batch)); }
+void Trainer::set_beta(float beta) { impl_->enqueue(make(CommandKind::Beta, beta)); }
+void Trainer::set_noise_level(float level) { impl_->enqueue(make(CommandKind::NoiseLevel, level)); }
+void Trainer::set_sparsity_weight(float w) { impl_->enqueue(make(CommandKind::SparsityWeight, w)); }
+void Trainer::set_contractive_weight(float w) { impl_->enqueue(make(CommandKind::ContractiveWeight, w)); }
+
+void Trainer::rebuild(std::vector<ModelConfig> models) {
+  Command c = make(CommandKind::Rebuild);
+  c.models = std::move(models);
+  impl_->enqueue(std::move(c));
+}
+
+void Trainer::set_data(std::shared_ptr<const Dataset> data) {
+  if (!data) return;
+  Command c = make(CommandKind::SetData);
+  c.data = std::move(data);
+  impl_->enqueue(std::move(c));
+}
+
+void Trainer::stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->queue_mutex);  // so the sleeping thread cannot miss it
+    impl_->stop_requested.store(true);
+  }
+  impl_->queue_cv.notify_one();
+}
+
+std::shared_ptr<const Snapshot> Trainer::snapshot() const {
+  std::lock_guard<std::mutex> lock(impl_->snapshot_mutex);
+  return impl_->published;
+}
