@@ -19,6 +19,8 @@ static void print_usage() {
       "  latentlab                      open the explorer on the built-in digits (AE and VAE side by side)\n"
       "  latentlab gui [flags]          the same, with flags (--data, --frames, --screenshot, --script ...)\n"
       "  latentlab train [flags]        train a model headless and print the losses\n"
+      "  latentlab interpolate [flags]  measure how far AE and VAE interpolants stray from the data\n"
+      "  latentlab bench [flags]        speed and memory figures of the engine\n"
       "  latentlab datasets [flags]     load a dataset, print its summary, optionally save a sample grid\n"
       "  latentlab <command> --help     every flag of a command\n");
 }
@@ -40,6 +42,8 @@ static int run(int argc, char** argv) {
     return 0;
   }
   if (command == "train") return cli_train(sub_argc, sub_argv);
+  if (command == "interpolate") return cli_interpolate(sub_argc, sub_argv);
+  if (command == "bench") return cli_bench(sub_argc, sub_argv);
   if (command == "datasets") return cli_datasets(sub_argc, sub_argv);
 #ifdef LATENTLAB_WITH_GUI
   if (command == "gui") return gui_main(sub_argc, sub_argv);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs `latentlab bench` and PyTorch's reference benchmark (../shared/reference/torch_vae_bench.py)
+# in the same run, one thread each, and prints the ratios. Not part of CI.
+# Needs Debian's python3-torch and libopenblas0-pthread (without OpenBLAS, torch falls back to the
+# reference BLAS and the comparison means nothing); skips cleanly when they are absent.
+# usage: bench/compare_torch.sh [BUILD_DIR] [SECONDS]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../build}"
+seconds="${2:-5}"
+reference="$here/../../shared/reference/torch_vae_bench.py"
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "compare_torch: skipped: python3-torch is not installed (apt-get install python3-torch libopenblas0-pthread)"
+  exit 0
+fi
+if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
+  echo "compare_torch: skipped: libopenblas0-pthread is not installed; torch would use the slow reference BLAS"
+  exit 0
+fi
+[ -f "$reference" ] || { echo "compare_torch: skipped: $reference not found"; exit 0; }
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+echo "date: $(date -u +%Y-%m-%d)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+printf "%-8s %14s %14s %8s\n" batch latentlab/s torch/s ratio
+for batch in 16 128 256; do
+  ours=$("$build/latentlab" bench --batch "$batch" --seconds "$seconds" --resident 0 --json |
+         /usr/bin/python3 -c "import json,sys; print(round(list(json.load(sys.stdin)['train_samples_per_sec'].values())[0]))")
+  theirs=$(/usr/bin/python3 "$reference" --batch "$batch" --seconds "$seconds" --threads 1 | sed 's/.*samples\/s=//')
+  printf "%-8s %14s %14s %8s\n" "$batch" "$ours" "$theirs" "$(/usr/bin/python3 -c "print(f'{$ours/$theirs:.2f}x')")"
+done
+echo
+"$build/latentlab" bench --seconds "$seconds"
