@@ -1,0 +1,124 @@
+// Interpolation paths, the distance-to-data measure, and the app's central claim: on the
+// built-in digits with default settings, a VAE's interpolation midpoints lie closer to real
+// data than a plain AE's (checked over 50 pairs by running the real `latentlab interpolate`).
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "interpolate.h"
+
+TEST_CASE("linear interpolation hits both endpoints and the exact midpoint") {
+  Vec a(3), b(3);
+  a << 1, 2, 3;
+  b << 3, -2, 5;
+  Mat path(3, 5);  // t = 0, .25, .5, .75, 1
+  interpolate_codes(a, b, 3, PathKind::Linear, path);
+  CHECK((path.col(0) - a).norm() == doctest::Approx(0));
+  CHECK((path.col(4) - b).norm() == doctest::Approx(0));
+  CHECK(path(0, 2) == doctest::Approx(2));
+  CHECK(path(1, 2) == doctest::Approx(0));
+  CHECK(path(2, 2) == doctest::Approx(4));
+}
+
+TEST_CASE("slerp keeps the norm on a straight ramp and follows the great circle") {
+  Vec a(2), b(2);
+  a << 2, 0;
+  b << 0, 4;
+  Mat path(2, 3);
+  interpolate_codes(a, b, 1, PathKind::Slerp, path);
+  // Midway the direction is 45 degrees and the norm is the mean of 2 and 4.
+  CHECK(path.col(1).norm() == doctest::Approx(3.0));
+  CHECK(path(0, 1) == doctest::Approx(path(1, 1)));
+  // Linear interpolation would have cut the corner: its midpoint has norm sqrt(5) < 3.
+  Mat line(2, 3);
+  interpolate_codes(a, b, 1, PathKind::Linear, line);
+  CHECK(line.col(1).norm() < path.col(1).norm() - 0.5);
+}
+
+TEST_CASE("slerp between parallel codes falls back to linear instead of dividing by zero") {
+  Vec a(2), b(2);
+  a << 1, 1;
+  b << 2, 2;
+  Mat path(2, 3);
+  interpolate_codes(a, b, 1, PathKind::Slerp, path);
+  CHECK(path.allFinite());
+  CHECK(path(0, 1) == doctest::Approx(1.5));
+}
+
+TEST_CASE("distance to the data: real held-out images sit near 1, noise and blends far away") {
+  DataSpec spec;
+  spec.source = "digits";
+  spec.count = 2400;
+  spec.train_count = 2000;
+  Dataset data = load_dataset(spec);
+  DataDistance dd = DataDistance::build(data, 2000, 200);
+  CHECK(dd.typical_nn_distance > 0.5);  // digits differ by many pixels
+
+  // Held-out images other than the calibration ones: their median distance is about 1 by construction.
+  Mat real(data.features(), 50);
+  data.copy_range(data.train_count + 1, 50, real);
+  std::vector<double> d_real;
+  dd.normalized_distance(real, d_real);
+  std::sort(d_real.begin(), d_real.end());
+  CHECK(d_real[25] == doctest::Approx(1.0).epsilon(0.35));
+
+  // A training image itself is at distance 0.
+  Mat train_image(data.features(), 1);
+  data.copy_range(0, 1, train_image);
+  std::vector<double> d_self;
+  dd.normalized_distance(train_image, d_self);
+  CHECK(d_self[0] < 1e-2);
+
+  // Uniform noise is far from every digit.
+  Rng rng(3);
+  Mat noise(data.features(), 5);
+  for (Eigen::Index i = 0; i < noise.size(); ++i) noise.data()[i] = rng.uniform();
+  std::vector<double> d_noise;
+  dd.normalized_distance(noise, d_noise);
+  for (double d : d_noise) CHECK(d > 2.0);
+}
+
+TEST_CASE("pair picking respects the label rule and stays in range") {
+  DataSpec spec;
+  spec.source = "digits";
+  spec.count = 600;
+  spec.train_count = 500;
+  Dataset data = load_dataset(spec);
+  Rng rng(5);
+  auto same = pick_pairs(data, data.train_count, data.test_count(), 30, kPairsSameLabel, rng);
+  REQUIRE(same.size() == 30);
+  for (auto [a, b] : same) {
+    CHECK(a != b);
+    CHECK(a >= data.train_count);
+    CHECK(b < data.count);
+    CHECK(data.labels[a] == data.labels[b]);
+  }
+  auto different = pick_pairs(data, data.train_count, data.test_count(), 30, kPairsDifferentLabels, rng);
+  REQUIRE(different.size() == 30);
+  for (auto [a, b] : different) CHECK(data.labels[a] != data.labels[b]);
+}
+
+// Reads a number after "key": in a one-line JSON object; the key must appear after `from`.
+static double json_number(const std::string& json, const std::string& key, size_t from = 0) {
+  size_t at = json.find("\"" + key + "\":", from);
+  REQUIRE(at != std::string::npos);
+  return std::stod(json.substr(at + key.size() + 3));
+}
+
+TEST_CASE("the claim: VAE midpoints are closer to the data than AE midpoints (50 pairs, defaults)") {
+  std::string command = std::string(LATENTLAB_EXE) + " interpolate --pairs 50 --json";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  std::string out;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  REQUIRE(pclose(pipe) == 0);
+  MESSAGE(out);
+  size_t ae = out.find("\"model\":\"ae\""), vae = out.find("\"model\":\"vae\"");
+  REQUIRE(ae != std::string::npos);
+  REQUIRE(vae != std::string::npos);
+  double ae_mid = json_number(out, "midpoint_distance", ae), vae_mid = json_number(out, "midpoint_distance", vae);
+  CHECK(json_number(out, "pairs") == 50);
+  CHECK(vae_mid < ae_mid);
+}
