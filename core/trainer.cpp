@@ -5,6 +5,7 @@
 //   [SECTION] Divergence policy
 //   [SECTION] Free functions: twin configs, batch order, held-out loss
 //   [SECTION] Commands and per-model state
+//   [SECTION] ModelPool: options.threads > 1 trains the models side by side
 //   [SECTION] Impl: shared slots, and the state the training thread owns
 //   [SECTION] Training thread: loop and commands
 //   [SECTION] Training thread: steps, epochs, checkpoints, rollback
@@ -16,7 +17,8 @@
 //   snapshot_mutex guards `published`, a shared_ptr<const Snapshot>: snapshot() copies it, the
 //                  training thread swaps in a new one. Both critical sections are a few instructions.
 // `stop_requested` is atomic so a long held-out evaluation can notice it between chunks.
-// Everything else in Impl belongs to the training thread once it has started.
+// Everything else in Impl belongs to the training thread once it has started; with threads > 1 the
+// ModelPool's helpers touch only their own models, between a start and a done under the pool's mutex.
 #include "trainer.h"
 
 #include "errors.h"
@@ -28,6 +30,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <numeric>
 #include <thread>
@@ -165,6 +168,99 @@ ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* no
 }  // namespace
 
 //-----------------------------------------------------------------------------
+// [SECTION] ModelPool: options.threads > 1 trains the models side by side
+//-----------------------------------------------------------------------------
+// Eigen is built with EIGEN_DONT_PARALLELIZE, so the only split is by model: with W workers,
+// model i is always handled by worker i % W, and the training thread itself is worker 0. Each
+// model's arithmetic is the same whatever W is, so results are bit-identical to threads = 1. One
+// model uses one core however many threads are asked for. The bookkeeping (checks, rollback,
+// history) stays on the training thread, after every worker is done.
+
+namespace {
+class ModelPool {
+ public:
+  explicit ModelPool(int workers) {
+    for (int k = 1; k < workers; ++k) helpers_.emplace_back([this, k] { helper(k); });
+  }
+  ~ModelPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      quit_ = true;
+    }
+    start_cv_.notify_all();
+    for (std::thread& t : helpers_) t.join();
+  }
+  int workers() const { return static_cast<int>(helpers_.size()) + 1; }
+
+  // Calls job(i) for every i in [0, n), model i on worker i % workers(); returns when all are done.
+  // An exception from any job is rethrown here.
+  void for_each_model(int n, const std::function<void(int)>& job) {
+    if (helpers_.empty() || n <= 1) {
+      for (int i = 0; i < n; ++i) job(i);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = &job;
+      n_ = n;
+      outstanding_ = static_cast<int>(helpers_.size());
+      error_ = nullptr;
+      ++generation_;
+    }
+    start_cv_.notify_all();
+    std::exception_ptr mine = run_share(0, job, n);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_cv_.wait(lock, [&] { return outstanding_ == 0; });
+    job_ = nullptr;
+    if (mine) std::rethrow_exception(mine);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::exception_ptr run_share(int k, const std::function<void(int)>& job, int n) {
+    try {
+      for (int i = k; i < n; i += workers()) job(i);
+    } catch (...) {
+      return std::current_exception();
+    }
+    return nullptr;
+  }
+
+  void helper(int k) {
+    uint64_t seen = 0;
+    for (;;) {
+      const std::function<void(int)>* job;
+      int n;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        start_cv_.wait(lock, [&] { return quit_ || generation_ != seen; });
+        if (quit_) return;
+        seen = generation_;
+        job = job_;
+        n = n_;
+      }
+      std::exception_ptr e = run_share(k, *job, n);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (e && !error_) error_ = e;
+        if (--outstanding_ == 0) done_cv_.notify_one();
+      }
+    }
+  }
+
+  std::vector<std::thread> helpers_;
+  std::mutex mutex_;
+  std::condition_variable start_cv_, done_cv_;
+  const std::function<void(int)>* job_ = nullptr;  // guarded by mutex_
+  int n_ = 0;
+  int outstanding_ = 0;
+  uint64_t generation_ = 0;
+  bool quit_ = false;
+  std::exception_ptr error_;
+};
+}  // namespace
+
+//-----------------------------------------------------------------------------
 // [SECTION] Impl: shared slots, and the state the training thread owns
 //-----------------------------------------------------------------------------
 
@@ -201,6 +297,10 @@ struct Trainer::Impl {
   double train_seconds_since_publish = 0;
   double samples_per_sec = 0;
 
+  std::unique_ptr<ModelPool> pool;     // created on the training thread; helpers when threads > 1
+  std::vector<LossParts> step_losses;  // (models) this step's losses, filled by the pool
+  std::vector<char> step_finite;       // (models) loss and weights finite after this step
+
   std::thread thread;
 
   // Any thread
@@ -228,6 +328,7 @@ struct Trainer::Impl {
 //-----------------------------------------------------------------------------
 
 void Trainer::Impl::run() {
+  pool = std::make_unique<ModelPool>(std::max(1, options.threads));
   for (;;) {
     std::vector<Command> commands;
     {
@@ -262,6 +363,7 @@ void Trainer::Impl::run() {
     const bool due = Clock::now() - last_publish >= std::chrono::milliseconds(options.publish_interval_ms);
     if (changed || (wants_to_train() && due)) publish();
   }
+  pool.reset();  // joins the helpers
   running = false;
   pending_steps = 0;
   publish();  // the last snapshot stays readable, with running = false
@@ -385,15 +487,18 @@ void Trainer::Impl::train_one_step() {
   data->gather(order.data() + cursor, b, batch);
 
   ++step;
+  const int n_models = static_cast<int>(slots.size());
+  step_losses.assign(n_models, LossParts{});
+  step_finite.assign(n_models, 0);
+  pool->for_each_model(n_models, [&](int i) {  // touches model i and entry i only
+    step_losses[i] = slots[i].model->train_step(batch);
+    step_finite[i] = finite_parts(step_losses[i]) && slots[i].model->network().all_finite();
+  });
   for (size_t i = 0; i < slots.size(); ++i) {
-    ModelSlot& s = slots[i];
-    const LossParts l = s.model->train_step(batch);
-    if (!finite_parts(l)) {
-      rollback(i, "non-finite loss", b);
-    } else if (!s.model->network().all_finite()) {
-      rollback(i, "non-finite weights", b);
+    if (step_finite[i]) {
+      record(slots[i], step_losses[i]);
     } else {
-      record(s, l);
+      rollback(i, finite_parts(step_losses[i]) ? "non-finite weights" : "non-finite loss", b);
     }
   }
   cursor += b;
@@ -414,12 +519,17 @@ void Trainer::Impl::end_epoch_if_done() {
   const int n = data->train_count;
   if (cursor + batch_size() <= n) return;
   ++epoch;
+  const int n_models = static_cast<int>(slots.size());
+  std::vector<LossParts> held_out(n_models);
+  std::vector<char> completed(n_models, 0);
+  pool->for_each_model(n_models, [&](int i) {  // touches model i and entry i only
+    completed[i] = held_out_loss_chunked(*slots[i].model, *data, &stop_requested, &held_out[i]);
+  });
   for (size_t i = 0; i < slots.size(); ++i) {
-    LossParts held_out;
-    if (!held_out_loss_chunked(*slots[i].model, *data, &stop_requested, &held_out)) return;  // stopping
+    if (!completed[i]) return;  // stopping
     if (data->test_count() <= 0) continue;
-    if (finite_parts(held_out)) {
-      slots[i].history.test.push_back(LossPoint{step, static_cast<double>(epoch), held_out});
+    if (finite_parts(held_out[i])) {
+      slots[i].history.test.push_back(LossPoint{step, static_cast<double>(epoch), held_out[i]});
     } else {
       report(static_cast<int>(i), std::string(model_kind_name(slots[i].model->config().kind)) +
                                       ": held-out loss is not finite (check the held-out data)");

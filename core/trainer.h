@@ -18,8 +18,9 @@
 
 struct TrainerOptions {
   int batch = 128;
-  int threads = 1;                // compute threads for training (the GUI keeps a core free); only 1
-                                  // is used so far: Eigen is built with EIGEN_DONT_PARALLELIZE
+  int threads = 1;                // compute threads for training (the GUI keeps a core free). The split
+                                  // is by model (twin mode: 2 threads, one per model), never inside one:
+                                  // Eigen is built with EIGEN_DONT_PARALLELIZE. Results do not depend on it.
   int publish_interval_ms = 100;  // snapshot rate while running
   int max_history_points = 2000;  // per model; the train history is thinned 2:1 when it grows past this
   // On a non-finite loss or weight the model rolls back to its last good state and the learning

@@ -1,0 +1,436 @@
+// The trainer: determinism against a plain loop, the divergence guard (lr = 1e3, an Inf pixel),
+// a command hammer from another thread while snapshots are read (run it under TSan too), and the
+// shutdown bound. Small data (600 digits) and small models keep it quick.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "dataset.h"
+#include "model.h"
+#include "rng.h"
+#include "trainer.h"
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::shared_ptr<const Dataset> small_digits() {
+  static std::shared_ptr<const Dataset> d = [] {
+    DataSpec spec;
+    spec.source = "digits";
+    spec.count = 600;
+    spec.train_count = 500;
+    return std::make_shared<const Dataset>(load_dataset(spec));
+  }();
+  return d;
+}
+
+ModelConfig small_config(uint64_t seed = 7) {
+  ModelConfig c;
+  c.hidden = {32};
+  c.latent = 2;
+  c.seed = seed;
+  return c;
+}
+
+// Random floats in [0,1] stored as values (the CSV path), (features, count).
+std::shared_ptr<Dataset> value_dataset(int side, int count, int train_count) {
+  auto d = std::make_shared<Dataset>();
+  d->name = "test values";
+  d->width = side;
+  d->height = side;
+  d->count = count;
+  d->train_count = train_count;
+  d->values.resize(side * side, count);
+  Rng rng(3);
+  for (int j = 0; j < count; ++j)
+    for (int i = 0; i < side * side; ++i) d->values(i, j) = rng.uniform();
+  d->labels.assign(count, -1);
+  return d;
+}
+
+// Polls snapshots until pred holds or the timeout passes; returns the last snapshot seen.
+std::shared_ptr<const Snapshot> wait_for(const Trainer& t, const std::function<bool(const Snapshot&)>& pred,
+                                         double seconds = 120) {
+  const Clock::time_point deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  for (;;) {
+    std::shared_ptr<const Snapshot> s = t.snapshot();
+    if (pred(*s) || Clock::now() > deadline) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+bool steps_done(const Snapshot& s, int64_t n) { return s.step == n && !s.running; }
+
+bool snapshot_is_sane(const Snapshot& s) {
+  if (s.networks.size() != s.history.size() || s.networks.size() != s.learning_rates.size()) return false;
+  for (const Network& n : s.networks)
+    if (!n.all_finite()) return false;
+  for (const ModelHistory& h : s.history) {
+    for (const LossPoint& p : h.train)
+      if (!std::isfinite(p.parts.total)) return false;
+    for (const LossPoint& p : h.test)
+      if (!std::isfinite(p.parts.total)) return false;
+  }
+  return true;
+}
+
+int count_events(const Snapshot& s, const char* needle, int model = -2) {
+  int n = 0;
+  for (const TrainerEvent& e : s.events)
+    if (e.message.find(needle) != std::string::npos && (model == -2 || e.model == model)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("twin_configs: a plain AE and a VAE of the same shape and seed") {
+  ModelConfig base = small_config(42);
+  base.hidden = {64, 16};
+  std::vector<ModelConfig> twins = twin_configs(base);
+  REQUIRE(twins.size() == 2);
+  CHECK(twins[0].kind == ModelKind::Plain);
+  CHECK(twins[1].kind == ModelKind::VAE);
+  for (const ModelConfig& c : twins) {
+    CHECK(c.hidden == base.hidden);
+    CHECK(c.latent == base.latent);
+    CHECK(c.seed == base.seed);
+  }
+}
+
+TEST_CASE("epoch_order: a permutation, reproducible from the seed") {
+  Rng a(shuffle_seed(5)), b(shuffle_seed(5));
+  std::vector<int> oa, ob;
+  epoch_order(a, 100, oa);
+  epoch_order(b, 100, ob);
+  CHECK(oa == ob);
+  std::vector<int> sorted = oa;
+  std::sort(sorted.begin(), sorted.end());
+  for (int i = 0; i < 100; ++i) CHECK(sorted[i] == i);
+  epoch_order(a, 100, ob);
+  CHECK(oa != ob);  // the next epoch is shuffled afresh
+}
+
+TEST_CASE("initial snapshot: published before any command, never null") {
+  Trainer t(small_digits(), twin_configs(small_config()), OptimizerConfig{}, TrainerOptions{});
+  std::shared_ptr<const Snapshot> s = t.snapshot();
+  REQUIRE(s);
+  CHECK(s->step == 0);
+  CHECK(!s->running);
+  CHECK(s->networks.size() == 2);
+  CHECK(s->learning_rates.size() == 2);
+  CHECK(snapshot_is_sane(*s));
+}
+
+TEST_CASE("determinism: the trainer's losses equal a plain loop over Model::train_step") {
+  std::shared_ptr<const Dataset> data = small_digits();
+  const std::vector<ModelConfig> configs = twin_configs(small_config(11));
+  TrainerOptions opts;
+  opts.batch = 32;  // 15 steps per epoch of 500, so 40 steps cross two epoch ends
+  const int kSteps = 40;
+
+  SUBCASE("threads = 1") { opts.threads = 1; }
+  SUBCASE("threads = 2: one model per thread, the same arithmetic") { opts.threads = 2; }
+  Trainer t(data, configs, OptimizerConfig{}, opts);
+  t.step(kSteps);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [&](const Snapshot& x) { return steps_done(x, kSteps); });
+  REQUIRE(steps_done(*s, kSteps));
+  CHECK(s->epoch == 2);
+
+  for (size_t m = 0; m < configs.size(); ++m) {
+    ModelConfig cfg = configs[m];
+    cfg.input_size = data->features();
+    Model model(cfg, OptimizerConfig{});
+    Rng order_rng(shuffle_seed(configs[0].seed));
+    std::vector<int> order;
+    const int n = data->train_count, b = opts.batch;
+    epoch_order(order_rng, n, order);
+    Mat batch(data->features(), b);  // (features, batch)
+    std::vector<double> train_losses, test_losses;
+    int cursor = 0;
+    for (int i = 0; i < kSteps; ++i) {
+      data->gather(order.data() + cursor, b, batch);
+      train_losses.push_back(model.train_step(batch).total);
+      cursor += b;
+      if (cursor + b > n) {
+        test_losses.push_back(held_out_loss(model, *data).total);
+        epoch_order(order_rng, n, order);
+        cursor = 0;
+      }
+    }
+    const ModelHistory& h = s->history[m];
+    REQUIRE(h.train.size() == train_losses.size());
+    int mismatches = 0;
+    for (size_t i = 0; i < train_losses.size(); ++i) {
+      CHECK(h.train[i].step == static_cast<int64_t>(i + 1));
+      if (h.train[i].parts.total != train_losses[i]) ++mismatches;
+    }
+    CHECK(mismatches == 0);
+    REQUIRE(h.test.size() == test_losses.size());
+    for (size_t i = 0; i < test_losses.size(); ++i) CHECK(h.test[i].parts.total == test_losses[i]);
+    // And the published weights are the loop's weights.
+    CHECK(s->networks[m].params == model.network().params);
+  }
+}
+
+TEST_CASE("history: thinned 2:1 past max_history_points, still in step order") {
+  TrainerOptions opts;
+  opts.batch = 16;
+  opts.max_history_points = 16;
+  Trainer t(small_digits(), {small_config()}, OptimizerConfig{}, opts);
+  t.step(100);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 100); });
+  REQUIRE(steps_done(*s, 100));
+  const std::vector<LossPoint>& h = s->history[0].train;
+  CHECK(h.size() <= 16);
+  CHECK(h.size() >= 8);
+  for (size_t i = 1; i < h.size(); ++i) CHECK(h[i].step > h[i - 1].step);
+  CHECK(h.back().step > 80);
+  CHECK(h.back().epoch > h.front().epoch);
+}
+
+TEST_CASE("divergence: lr = 1e3 rolls back, halves the lr, reports, and never publishes non-finite") {
+  OptimizerConfig opt;
+  opt.lr = 1e3f;
+  TrainerOptions opts;
+  opts.batch = 32;
+  opts.publish_interval_ms = 5;
+  Trainer t(small_digits(), twin_configs(small_config()), opt, opts);
+  t.start();
+  // Keep reading while it trains: every published snapshot must be finite.
+  bool all_sane = true;
+  std::shared_ptr<const Snapshot> s;
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(60);
+  do {
+    s = t.snapshot();
+    all_sane = all_sane && snapshot_is_sane(*s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  } while ((s->step < 200 && s->running) && Clock::now() < deadline);
+  t.pause();
+  s = wait_for(t, [](const Snapshot& x) { return !x.running; });
+  CHECK(all_sane);
+  CHECK(snapshot_is_sane(*s));
+  for (const TrainerEvent& e : s->events) MESSAGE("event (model " << e.model << "): " << e.message);
+
+  // The VAE's exp(log-variance) overflows at once at this rate.
+  const int vae_rollbacks = count_events(*s, "rolled back", 1);
+  CHECK(vae_rollbacks >= 1);
+  CHECK(count_events(*s, "halved", 1) >= 1);
+  CHECK(s->learning_rates[1] <= 500.0f);
+  // Each model's lr is 1e3 halved once per rollback (the pausing rollback does not halve).
+  for (int m = 0; m < 2; ++m) {
+    const int halvings = count_events(*s, "halved", m);
+    CHECK(s->learning_rates[m] == doctest::Approx(1e3 / std::pow(2.0, halvings)));
+  }
+}
+
+TEST_CASE("divergence: rollbacks in a row end in a pause") {
+  OptimizerConfig opt;
+  opt.lr = 1e3f;
+  TrainerOptions opts;
+  opts.batch = 32;
+  opts.checkpoint_every = 1000;  // no clean stretch can clear the streak
+  opts.max_consecutive_rollbacks = 3;
+  ModelConfig vae = small_config();
+  vae.kind = ModelKind::VAE;
+  Trainer t(small_digits(), {vae}, opt, opts);
+  t.start();
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return x.step > 0 && !x.running; }, 60);
+  REQUIRE(!s->running);
+  CHECK(count_events(*s, "halved", 0) == 3);
+  CHECK(count_events(*s, "paused after 3 rollbacks", 0) == 1);
+  CHECK(s->learning_rates[0] == doctest::Approx(125.0));
+  CHECK(snapshot_is_sane(*s));
+}
+
+TEST_CASE("divergence: an Inf pixel in the data rolls back, halves, names the sample") {
+  std::shared_ptr<Dataset> d = value_dataset(8, 200, 160);
+  d->values(10, 7) = INFINITY;    // training sample 7
+  d->values(3, 170) = INFINITY;   // a held-out sample
+  TrainerOptions opts;
+  opts.batch = 32;  // 5 steps per epoch: sample 7 comes round every 5 steps
+  Trainer t(d, twin_configs(small_config()), OptimizerConfig{}, opts);
+  t.step(20);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 20); });
+  REQUIRE(steps_done(*s, 20));
+  for (const TrainerEvent& e : s->events) MESSAGE("event (model " << e.model << "): " << e.message);
+  CHECK(snapshot_is_sane(*s));
+  for (int m = 0; m < 2; ++m) {
+    const int rollbacks = count_events(*s, "rolled back", m);
+    CHECK(rollbacks == 4);  // once per epoch
+    CHECK(count_events(*s, "training sample 7 holds a NaN or Inf", m) == rollbacks);
+    CHECK(s->learning_rates[m] == doctest::Approx(1e-3 / std::pow(2.0, rollbacks)));
+    CHECK(count_events(*s, "held-out loss is not finite", m) == 4);
+    CHECK(s->history[m].test.empty());
+  }
+  CHECK(s->networks[0].config.input_size == 64);
+}
+
+TEST_CASE("commands: pause, resume, step, lr, batch, rebuild, reset, set_data behave") {
+  TrainerOptions opts;
+  opts.batch = 32;
+  opts.publish_interval_ms = 10;
+  Trainer t(small_digits(), twin_configs(small_config()), OptimizerConfig{}, opts);
+
+  t.step(5);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 5); });
+  REQUIRE(steps_done(*s, 5));
+
+  t.set_learning_rate(2e-3f);
+  t.step(3);
+  s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 8); });
+  REQUIRE(steps_done(*s, 8));
+  CHECK(s->learning_rates[0] == 2e-3f);
+  CHECK(s->learning_rates[1] == 2e-3f);
+
+  t.start();
+  s = wait_for(t, [](const Snapshot& x) { return x.running && x.step > 30; });
+  CHECK(s->running);
+  CHECK(s->samples_per_sec > 0);
+  t.pause();
+  s = wait_for(t, [](const Snapshot& x) { return !x.running; });
+  const int64_t paused_at = s->step;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(t.snapshot()->step == paused_at);  // paused means paused
+
+  ModelConfig wide = small_config();
+  wide.hidden = {48};
+  std::vector<ModelConfig> three = twin_configs(wide);
+  three.push_back(wide);
+  three.back().kind = ModelKind::Denoising;
+  t.rebuild(three);
+  s = wait_for(t, [](const Snapshot& x) { return x.networks.size() == 3; });
+  REQUIRE(s->networks.size() == 3);
+  CHECK(s->step == 0);
+  CHECK(s->networks[2].config.kind == ModelKind::Denoising);
+  CHECK(s->networks[0].config.hidden == std::vector<int>{48});
+  CHECK(s->history[0].train.empty());
+
+  t.step(4);
+  s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 4); });
+  REQUIRE(steps_done(*s, 4));
+  const std::vector<float> after_4 = s->networks[1].params;
+  const uint64_t before_reset = s->version;
+  t.reset();
+  t.step(4);
+  s = wait_for(t, [&](const Snapshot& x) { return x.version > before_reset && steps_done(x, 4); });
+  REQUIRE(steps_done(*s, 4));
+  CHECK(s->networks[1].params == after_4);  // reset re-initialises from the seed: same run again
+
+  t.set_data(value_dataset(8, 100, 80));
+  s = wait_for(t, [](const Snapshot& x) { return x.networks[0].config.input_size == 64; });
+  CHECK(s->networks[0].config.input_size == 64);
+  CHECK(s->networks.size() == 3);
+  t.step(6);
+  s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 6); });
+  CHECK(steps_done(*s, 6));
+  CHECK(s->epoch == 2);  // 80 samples at batch 32: two steps per epoch
+
+  t.stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  t.start();  // ignored after stop; the last snapshot stays readable
+  s = t.snapshot();
+  CHECK(!s->running);
+  CHECK(s->step == 6);
+}
+
+TEST_CASE("hammer: commands from another thread while snapshots are read") {
+  TrainerOptions opts;
+  opts.batch = 64;
+  opts.publish_interval_ms = 3;
+  Trainer t(small_digits(), twin_configs(small_config()), OptimizerConfig{}, opts);
+
+  std::atomic<bool> done{false};
+  std::thread commander([&] {
+    Rng rng(99);
+    ModelConfig narrow = small_config(3);
+    narrow.hidden = {16};
+    std::shared_ptr<const Dataset> tiny = value_dataset(8, 120, 100);
+    for (int i = 0; i < 1500; ++i) {
+      switch (rng.below(14)) {
+        case 0: t.start(); break;
+        case 1: t.pause(); break;
+        case 2: t.resume(); break;
+        case 3: t.step(1 + rng.below(5)); break;
+        case 4: t.set_learning_rate(1e-4f + 1e-2f * rng.uniform()); break;
+        case 5: t.set_batch_size(1 + rng.below(200)); break;
+        case 6: t.set_beta(rng.uniform() * 4); break;
+        case 7: t.set_noise_level(rng.uniform()); break;
+        case 8: t.set_sparsity_weight(rng.uniform() * 1e-2f); break;
+        case 9: t.set_contractive_weight(rng.uniform() * 1e-2f); break;
+        case 10: t.rebuild(rng.below(2) ? twin_configs(narrow) : twin_configs(small_config())); break;
+        case 11: t.reset(); break;
+        case 12: if (rng.below(8) == 0) t.set_data(rng.below(2) ? tiny : small_digits()); break;
+        default: t.start(); break;
+      }
+      if (rng.below(4) == 0) std::this_thread::sleep_for(std::chrono::microseconds(rng.below(2000)));
+    }
+    done.store(true);
+  });
+
+  // The UI side: read snapshots and use their networks, as a frame would.
+  uint64_t last_version = 0;
+  bool monotonic = true, sane = true;
+  int reads = 0;
+  InferenceWorkspace ws;
+  while (!done.load()) {
+    std::shared_ptr<const Snapshot> s = t.snapshot();
+    monotonic = monotonic && s->version >= last_version;
+    last_version = s->version;
+    sane = sane && snapshot_is_sane(*s);
+    if (!s->networks.empty()) {
+      const Network& net = s->networks[reads % s->networks.size()];
+      Mat z = Mat::Zero(net.config.latent, 4);          // (latent, 4)
+      Mat image(net.config.input_size, 4);              // (input, 4)
+      network_decode(net, z, image, ws);
+      sane = sane && image.allFinite();
+    }
+    ++reads;
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+  }
+  commander.join();
+  CHECK(monotonic);
+  CHECK(sane);
+  CHECK(reads > 10);
+
+  // Still responsive and exact afterwards.
+  t.pause();
+  t.set_data(small_digits());
+  t.set_batch_size(32);
+  t.rebuild(twin_configs(small_config(12345)));  // a seed the hammer never used marks the rebuilt models
+  t.step(10);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) {
+    return x.networks[0].config.seed == 12345 && steps_done(x, 10);
+  }, 60);
+  CHECK(steps_done(*s, 10));
+  CHECK(s->history[0].train.size() == 10);
+  CHECK(snapshot_is_sane(*s));
+}
+
+TEST_CASE("shutdown: destroying a running trainer joins within 1 s, even mid-evaluation") {
+  // A big held-out part makes the end-of-epoch evaluation the long pole; stop is checked between chunks.
+  DataSpec spec;
+  spec.source = "digits";
+  spec.count = 3000;
+  spec.train_count = 256;
+  auto data = std::make_shared<const Dataset>(load_dataset(spec));
+  ModelConfig cfg = small_config();
+  cfg.hidden = {256};
+  for (int delay_ms : {0, 30, 150, 400}) {
+    TrainerOptions opts;
+    opts.batch = 128;
+    auto t = std::make_unique<Trainer>(data, twin_configs(cfg), OptimizerConfig{}, opts);
+    t->start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    const Clock::time_point t0 = Clock::now();
+    t.reset();  // the unique_ptr's: destroy the trainer
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    MESSAGE("destroyed after " << delay_ms << " ms of training: join took " << seconds * 1e3 << " ms");
+    CHECK(seconds < 1.0);
+  }
+}
