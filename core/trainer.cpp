@@ -341,7 +341,14 @@ void Trainer::Impl::run() {
     if (stop_requested.load()) break;
 
     bool changed = false;
-    for (Command& c : commands) changed |= apply(c);
+    for (Command& c : commands) {
+      try {
+        changed |= apply(c);
+      } catch (const std::exception& e) {  // e.g. out of memory building models; keep the thread alive
+        report(-1, std::string("command failed: ") + e.what());
+        changed = true;
+      }
+    }
 
     const bool was_training = wants_to_train();
     if (was_training) {
@@ -408,6 +415,10 @@ bool Trainer::Impl::apply(Command& c) {
     case CommandKind::NoiseLevel:
     case CommandKind::SparsityWeight:
     case CommandKind::ContractiveWeight:
+      if (!std::isfinite(c.value) || c.value < 0) {
+        report(-1, "ignored a negative or non-finite hyperparameter");
+        return true;
+      }
       // Every model gets the value; only the kinds that use it read it.
       for (size_t i = 0; i < slots.size(); ++i) {
         for (ModelConfig* cfg : {&configs[i], &slots[i].model->config()}) {
@@ -459,14 +470,14 @@ std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>
   return out;
 }
 
-// Step 0 with the given models: history cleared, batch order from the first model's seed.
+// Step 0 with the given models: history and events cleared, batch order from the first model's
+// seed. Running, paused and pending step(n) carry over: reset while running keeps running.
 void Trainer::Impl::restart(std::vector<ModelSlot> new_slots, std::vector<ModelConfig> fitted) {
   slots = std::move(new_slots);
   configs = std::move(fitted);
   step = 0;
   epoch = 0;
   cursor = 0;
-  pending_steps = 0;
   events.clear();
   order_rng = Rng(shuffle_seed(configs.empty() ? 1 : configs[0].seed));
   epoch_order(order_rng, data ? data->train_count : 0, order);

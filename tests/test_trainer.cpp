@@ -58,7 +58,8 @@ std::shared_ptr<Dataset> value_dataset(int side, int count, int train_count) {
 // Polls snapshots until pred holds or the timeout passes; returns the last snapshot seen.
 std::shared_ptr<const Snapshot> wait_for(const Trainer& t, const std::function<bool(const Snapshot&)>& pred,
                                          double seconds = 120) {
-  const Clock::time_point deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   for (;;) {
     std::shared_ptr<const Snapshot> s = t.snapshot();
     if (pred(*s) || Clock::now() > deadline) return s;
