@@ -53,3 +53,7 @@ struct Dataset {
 Dataset load_dataset(const DataSpec& spec);
 // The names load_dataset accepts without a path.
 std::vector<std::string> builtin_dataset_names();
+
+// For the loaders: the training split. requested = -1 takes default_train; otherwise it must be
+// in [1, count], or InputError names `source`.
+int dataset_resolve_train_count(int requested, int count, int default_train, const std::string& source);

@@ -1,0 +1,234 @@
+// `latentlab datasets`: loads a dataset exactly as training would and describes it (counts,
+// geometry, value range, labels per split, factor ranges, warnings), so a user can check a file
+// before training on it. --png writes a grid of samples; --json prints the summary as one line.
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "dataset.h"
+#include "errors.h"
+
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return "\"" + out + "\"";
+}
+
+struct LabelCounts {
+  std::vector<int> train, held_out;  // per label index
+  int unlabelled = 0;
+};
+
+LabelCounts count_labels(const Dataset& d) {
+  LabelCounts c;
+  int classes = static_cast<int>(d.label_names.size());
+  for (int l : d.labels) classes = std::max(classes, l + 1);
+  c.train.assign(classes, 0);
+  c.held_out.assign(classes, 0);
+  for (int i = 0; i < d.count; ++i) {
+    const int l = d.labels.empty() ? -1 : d.labels[i];
+    if (l < 0) ++c.unlabelled;
+    else if (i < d.train_count) ++c.train[l];
+    else ++c.held_out[l];
+  }
+  return c;
+}
+
+std::string label_name(const Dataset& d, int l) {
+  return l < static_cast<int>(d.label_names.size()) ? d.label_names[l] : std::to_string(l);
+}
+
+void value_range(const Dataset& d, float& lo, float& hi) {
+  if (!d.pixels.empty()) {
+    auto mm = std::minmax_element(d.pixels.begin(), d.pixels.end());
+    lo = *mm.first / 255.0f, hi = *mm.second / 255.0f;
+  } else if (d.values.size() > 0) {
+    lo = d.values.minCoeff(), hi = d.values.maxCoeff();
+  } else {
+    lo = hi = 0;
+  }
+}
+
+double stored_megabytes(const Dataset& d) {
+  return (d.pixels.size() + d.values.size() * sizeof(float) + d.factors.size() * sizeof(float)) / 1e6;
+}
+
+//---- the text summary -----------------------------------------------------------------------
+void print_summary(const Dataset& d, double seconds) {
+  float lo, hi;
+  value_range(d, lo, hi);
+  std::printf("dataset   %s\n", d.name.c_str());
+  std::printf("samples   %d: %d train, %d held out\n", d.count, d.train_count, d.test_count());
+  if (d.is_image)
+    std::printf("geometry  %dx%d, %d channel%s, %d features\n", d.width, d.height, d.channels,
+                d.channels == 1 ? "" : "s", d.features());
+  else
+    std::printf("geometry  %d features (tabular)\n", d.features());
+  std::printf("storage   %s, %.1f MB\n", d.pixels.empty() ? "floats" : "bytes (value = byte / 255)", stored_megabytes(d));
+  std::printf("values    [%g, %g]%s\n", lo, hi, d.in_unit_range ? ", in [0,1]: BCE allowed" : ", not in [0,1]: use MSE");
+  LabelCounts lc = count_labels(d);
+  if (lc.train.empty()) {
+    std::printf("labels    none\n");
+  } else {
+    std::printf("labels    %zu classes%s         train  held out\n", lc.train.size(),
+                lc.unlabelled ? (" (+" + std::to_string(lc.unlabelled) + " unlabelled)").c_str() : "");
+    const int most = std::max(1, *std::max_element(lc.train.begin(), lc.train.end()));
+    for (size_t l = 0; l < lc.train.size(); ++l) {
+      std::string bar(static_cast<size_t>(30.0 * lc.train[l] / most + 0.5), '#');
+      std::printf("  %3zu %-14s %7d %7d  %s\n", l, label_name(d, static_cast<int>(l)).c_str(), lc.train[l],
+                  lc.held_out[l], bar.c_str());
+    }
+  }
+  for (size_t f = 0; f < d.factor_names.size(); ++f)
+    std::printf("%s %-12s [%.3g, %.3g]\n", f == 0 ? "factors  " : "         ", d.factor_names[f].c_str(),
+                d.factors.row(f).minCoeff(), d.factors.row(f).maxCoeff());
+  if (d.warnings.empty()) std::printf("warnings  none\n");
+  for (size_t w = 0; w < d.warnings.size(); ++w)
+    std::printf("%s %s\n", w == 0 ? "warnings " : "         ", d.warnings[w].c_str());
+  std::printf("loaded in %.3f s\n", seconds);
+}
+
+void print_json(const Dataset& d, double seconds) {
+  float lo, hi;
+  value_range(d, lo, hi);
+  LabelCounts lc = count_labels(d);
+  std::string s = "{\"name\":" + json_escape(d.name) + ",\"count\":" + std::to_string(d.count) +
+                  ",\"train_count\":" + std::to_string(d.train_count) + ",\"test_count\":" +
+                  std::to_string(d.test_count()) + ",\"width\":" + std::to_string(d.width) +
+                  ",\"height\":" + std::to_string(d.height) + ",\"channels\":" + std::to_string(d.channels) +
+                  ",\"features\":" + std::to_string(d.features()) + ",\"is_image\":" + (d.is_image ? "true" : "false") +
+                  ",\"in_unit_range\":" + (d.in_unit_range ? "true" : "false") + ",\"stored_as\":" +
+                  (d.pixels.empty() ? "\"floats\"" : "\"bytes\"");
+  char buf[96];
+  std::snprintf(buf, sizeof buf, ",\"min\":%g,\"max\":%g,\"stored_mb\":%.2f,\"load_seconds\":%.4f", lo, hi,
+                stored_megabytes(d), seconds);
+  s += buf;
+  s += ",\"labels\":[";
+  for (size_t l = 0; l < lc.train.size(); ++l)
+    s += std::string(l ? "," : "") + "{\"label\":" + std::to_string(l) + ",\"name\":" +
+         json_escape(label_name(d, static_cast<int>(l))) + ",\"train\":" + std::to_string(lc.train[l]) +
+         ",\"held_out\":" + std::to_string(lc.held_out[l]) + "}";
+  s += "],\"unlabelled\":" + std::to_string(lc.unlabelled) + ",\"factors\":[";
+  for (size_t f = 0; f < d.factor_names.size(); ++f) {
+    std::snprintf(buf, sizeof buf, ",\"min\":%g,\"max\":%g}", d.factors.row(f).minCoeff(), d.factors.row(f).maxCoeff());
+    s += std::string(f ? "," : "") + "{\"name\":" + json_escape(d.factor_names[f]) + buf;
+  }
+  s += "],\"warnings\":[";
+  for (size_t w = 0; w < d.warnings.size(); ++w) s += std::string(w ? "," : "") + json_escape(d.warnings[w]);
+  s += "]}";
+  std::printf("%s\n", s.c_str());
+}
+
+//---- the PNG grid ---------------------------------------------------------------------------
+// Which samples fill the grid: the first grid*grid training samples, or with by_label one row per
+// label holding that label's first samples.
+std::vector<std::vector<int>> grid_rows(const Dataset& d, int grid, bool by_label) {
+  std::vector<std::vector<int>> rows;
+  if (by_label && !d.label_names.empty()) {
+    const int classes = std::min(grid, static_cast<int>(d.label_names.size()));
+    rows.resize(classes);
+    for (int i = 0; i < d.count; ++i) {
+      const int l = d.labels[i];
+      if (l >= 0 && l < classes && static_cast<int>(rows[l].size()) < grid) rows[l].push_back(i);
+    }
+  } else {
+    for (int r = 0; r < grid; ++r) {
+      std::vector<int> row;
+      for (int c = 0; c < grid && r * grid + c < d.count; ++c) row.push_back(r * grid + c);
+      if (!row.empty()) rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+void write_png_grid(const Dataset& d, const std::string& file, int grid, bool by_label, int zoom) {
+  if (!d.is_image || d.pixels.empty())
+    throw UsageError("datasets: --png needs an image dataset stored as bytes; '" + d.name + "' is tabular");
+  const std::vector<std::vector<int>> rows = grid_rows(d, grid, by_label);
+  const int gap = 1, tile_w = d.width * zoom, tile_h = d.height * zoom, ch = d.channels;
+  const int cols = grid;
+  const int out_w = cols * tile_w + (cols + 1) * gap, out_h = static_cast<int>(rows.size()) * tile_h +
+                                                          (static_cast<int>(rows.size()) + 1) * gap;
+  std::vector<uint8_t> img(static_cast<size_t>(out_w) * out_h * ch, 70);  // dark gray gaps
+  for (size_t r = 0; r < rows.size(); ++r)
+    for (size_t c = 0; c < rows[r].size(); ++c) {
+      const uint8_t* src = d.pixels.data() + static_cast<size_t>(rows[r][c]) * d.features();
+      const int x0 = gap + static_cast<int>(c) * (tile_w + gap), y0 = gap + static_cast<int>(r) * (tile_h + gap);
+      for (int y = 0; y < tile_h; ++y)
+        for (int x = 0; x < tile_w; ++x)
+          for (int k = 0; k < ch; ++k)
+            img[(static_cast<size_t>(y0 + y) * out_w + x0 + x) * ch + k] =
+                src[(static_cast<size_t>(y / zoom) * d.width + x / zoom) * ch + k];
+    }
+  if (!stbi_write_png(file.c_str(), out_w, out_h, ch, img.data(), out_w * ch))
+    throw InputError("'" + file + "': cannot write the PNG");
+}
+
+}  // namespace
+
+int cli_datasets(int argc, char** argv) {
+  CliArgs args("latentlab datasets", "Load a dataset and describe it; optionally write a PNG grid of samples.");
+  args.add("data", "SPEC", "digits", "built-in name (digits, sprites, faces), IDX file, image folder or .csv");
+  args.add("labels", "FILE", "", "IDX labels file (found next to MNIST-named image files by itself)");
+  args.add("train", "N", "", "the first N samples train, the rest are held out (default: the source's)");
+  args.add("count", "N", "", "built-in generators: total samples (default 12000)");
+  args.add("seed", "N", "1", "built-in generators: seed; image folders: shuffle seed");
+  args.add("image-size", "N", "28", "image folders: resize every image to NxN (area filter)");
+  args.add_switch("rgb", "image folders: keep colour (3 channels)");
+  args.add("csv-label", "COL", "", "CSV: label column, by header name or 0-based index");
+  args.add("csv-scaling", "MODE", "minmax", "CSV: minmax | zscore");
+  args.add("png", "FILE", "", "write a grid of samples to FILE");
+  args.add("grid", "N", "10", "--png: N x N samples");
+  args.add_switch("by-label", "--png: one row per label");
+  args.add("zoom", "K", "1", "--png: scale each pixel to KxK");
+  args.add_switch("json", "print the summary as one JSON line");
+  if (!args.parse(argc, argv)) return 0;
+
+  DataSpec spec;
+  spec.source = args.str("data");
+  spec.labels_path = args.str("labels");
+  if (args.given("train")) spec.train_count = args.integer("train", 1, INT_MAX);
+  if (args.given("count")) spec.count = args.integer("count", 1, 1000000);
+  spec.seed = static_cast<uint64_t>(args.integer("seed", 0, INT_MAX));
+  spec.image_size = args.integer("image-size", 4, 512);
+  spec.rgb = args.flag("rgb");
+  spec.csv_label_column = args.str("csv-label");
+  spec.csv_scaling = args.choice("csv-scaling", {"minmax", "zscore"});
+  const int grid = args.integer("grid", 1, 100);
+  const int zoom = args.integer("zoom", 1, 16);
+
+  const auto start = std::chrono::steady_clock::now();
+  Dataset d = load_dataset(spec);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (args.flag("json")) print_json(d, seconds);
+  else print_summary(d, seconds);
+  if (args.given("png")) {
+    write_png_grid(d, args.str("png"), grid, args.flag("by-label"), zoom);
+    if (!args.flag("json")) std::printf("wrote     %s\n", args.str("png").c_str());
+  }
+  return 0;
+}
