@@ -100,6 +100,24 @@ void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWor
 // z (latent, n) -> reconstruction (input, n) in data space (sigmoid applied for BCE).
 void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWorkspace& ws);
 
+// Saves config + params in latentlab's own binary format (magic, version; see model.cpp).
+// Returns false and sets *error (naming the file) on failure. Never called with a non-finite network.
+bool network_save(const Network& net, const std::string& path, std::string* error);
+Network network_load(const std::string& path);  // throws InputError naming the file and the problem
+
+// Owns a Model's preallocated training and evaluation buffers (defined in model.cpp). A copied
+// Model gets fresh, empty buffers, sized on its first step.
+struct ModelWorkspace;
+struct ModelWorkspaceHandle {
+  ModelWorkspaceHandle();
+  ~ModelWorkspaceHandle();
+  ModelWorkspaceHandle(const ModelWorkspaceHandle&);
+  ModelWorkspaceHandle& operator=(const ModelWorkspaceHandle&);
+  ModelWorkspaceHandle(ModelWorkspaceHandle&& other) noexcept;
+  ModelWorkspaceHandle& operator=(ModelWorkspaceHandle&& other) noexcept;
+  ModelWorkspace* ptr = nullptr;
+};
+
 class Model {
  public:
   Model(const ModelConfig& config, const OptimizerConfig& optimizer);
@@ -128,9 +146,11 @@ class Model {
  private:
   Network net_;
   OptimizerConfig opt_;
-  Rng rng_;
+  Rng rng_;       // training noise: VAE eps, denoising corruption
+  Rng eval_rng_;  // held-out VAE eps, a stream of its own so that evaluating never changes training
   int64_t step_ = 0;
+  int64_t adam_t_ = 0;  // Adam's bias-correction step; restarts with the moments in restore()
   // optimizer moments and training workspaces are preallocated here (see model.cpp)
   std::vector<float> grad_, m_, v_;
-  std::vector<Mat> work_;
+  ModelWorkspaceHandle work_;
 };

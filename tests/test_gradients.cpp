@@ -1,0 +1,279 @@
+// Tier 2 of the tests: every gradient of core/ against central finite differences in double
+// precision (as torch.autograd.gradcheck): eps 1e-6, pass when
+// |analytic - numeric| <= 1e-5 + 1e-3 |numeric|. The double path is the same templated code as
+// float training (core/model.cpp: model_loss<T>), so passing here proves the training gradients.
+// Inputs are random but away from kinks: data in (0.05, 0.95), random biases, fixed seeds.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "activations.h"
+#include "losses.h"
+#include "model.h"
+
+namespace {
+
+constexpr double kEps = 1e-6, kAbsTol = 1e-5, kRelTol = 1e-3;
+
+struct CheckResult {
+  size_t checked = 0, failures = 0;
+  double max_abs_diff = 0;
+};
+
+// Central differences of f over every coordinate of p, against `analytic`. Prints the largest
+// difference and the first mismatches.
+template <typename F>
+CheckResult compare_numeric(const char* what, std::vector<double> p, const std::vector<double>& analytic, F f) {
+  CheckResult r;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const double saved = p[i];
+    p[i] = saved + kEps;
+    const double up = f(p);
+    p[i] = saved - kEps;
+    const double down = f(p);
+    p[i] = saved;
+    const double numeric = (up - down) / (2 * kEps);
+    REQUIRE(std::isfinite(analytic[i]));
+    REQUIRE(std::isfinite(numeric));
+    const double diff = std::fabs(analytic[i] - numeric);
+    r.max_abs_diff = std::max(r.max_abs_diff, diff);
+    ++r.checked;
+    if (diff > kAbsTol + kRelTol * std::fabs(numeric)) {
+      if (r.failures < 5)
+        std::printf("  %s: mismatch at %zu: analytic %.9g numeric %.9g\n", what, i, analytic[i], numeric);
+      ++r.failures;
+    }
+  }
+  std::printf("%-48s %5zu values, max |analytic - numeric| = %.3g\n", what, r.checked, r.max_abs_diff);
+  return r;
+}
+
+struct Problem {
+  Eigen::MatrixXd batch, eps, corrupted;
+  std::vector<double> params;
+};
+
+// A small model with random (non-zero) biases, a batch in (0.05, 0.95), VAE noise and a fixed corruption.
+Problem make_problem(const Model& model, int B, uint64_t seed) {
+  const ModelConfig& c = model.network().config;
+  Rng rng(seed);
+  Problem p;
+  p.batch.resize(c.input_size, B);
+  for (Eigen::Index i = 0; i < p.batch.size(); ++i) p.batch(i) = 0.05 + 0.9 * rng.uniform_double();
+  p.eps.resize(c.latent, B);
+  for (Eigen::Index i = 0; i < p.eps.size(); ++i) p.eps(i) = rng.normal();
+  p.corrupted = p.batch;
+  for (Eigen::Index i = 0; i < p.corrupted.size(); ++i) p.corrupted(i) += 0.3 * rng.normal();
+  p.params.assign(model.network().params.begin(), model.network().params.end());
+  for (const std::vector<DenseShape>* layers : {&model.network().encoder, &model.network().decoder})
+    for (const DenseShape& s : *layers)
+      for (int j = 0; j < s.out; ++j) p.params[s.bias_offset + j] = 0.2 * (rng.uniform_double() - 0.5);
+  return p;
+}
+
+ModelConfig small_config(ModelKind kind, Activation act, OutputLoss loss, std::vector<int> hidden = {5, 4}) {
+  ModelConfig c;
+  c.kind = kind;
+  c.input_size = 6;
+  c.hidden = hidden;
+  c.latent = 3;
+  c.activation = act;
+  c.loss = loss;
+  c.seed = 7;
+  c.init = InitKind::Xavier;
+  return c;
+}
+
+void check_model(const std::string& name, const ModelConfig& c, int B = 4) {
+  Model model(c, OptimizerConfig{});
+  const Problem p = make_problem(model, B, 11);
+  std::vector<double> analytic;
+  model.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, &analytic);
+  const CheckResult r = compare_numeric(name.c_str(), p.params, analytic, [&](const std::vector<double>& q) {
+    return model.loss_and_gradient_double(p.batch, p.eps, p.corrupted, q, nullptr);
+  });
+  CHECK_MESSAGE(r.failures == 0, name);
+}
+
+const Activation kActivations[] = {Activation::Relu, Activation::LeakyRelu, Activation::Elu,
+                                   Activation::Tanh, Activation::Sigmoid,   Activation::Identity};
+
+}  // namespace
+
+TEST_CASE("activation kernels: first and second derivatives match finite differences") {
+  Eigen::MatrixXd pre(3, 4);
+  pre << -2.1, -0.7, -0.2, 0.3, 0.9, 1.7, -1.3, 2.4, 0.05, -0.05, 0.6, -3.0;
+  for (Activation act : kActivations) {
+    Eigen::MatrixXd h(3, 4), d1(3, 4), d2(3, 4), hp(3, 4), hm(3, 4), d1p(3, 4), d1m(3, 4), junk(3, 4);
+    activation_forward<double>(h, pre, act);
+    activation_derivatives<double>(d1, d2, pre, h, act);
+    const Eigen::MatrixXd up = pre.array() + kEps, down = pre.array() - kEps;
+    activation_forward<double>(hp, up, act);
+    activation_forward<double>(hm, down, act);
+    activation_derivatives<double>(d1p, junk, up, hp, act);
+    activation_derivatives<double>(d1m, junk, down, hm, act);
+    const Eigen::MatrixXd num1 = (hp - hm) / (2 * kEps), num2 = (d1p - d1m) / (2 * kEps);
+    CHECK_MESSAGE(((d1 - num1).array().abs() <= kAbsTol + kRelTol * num1.array().abs()).all(), activation_name(act));
+    CHECK_MESSAGE(((d2 - num2).array().abs() <= kAbsTol + kRelTol * num2.array().abs()).all(), activation_name(act));
+    // backward = dh * act'
+    Eigen::MatrixXd dh = Eigen::MatrixXd::Constant(3, 4, 0.5), dpre(3, 4);
+    activation_backward<double>(dpre, dh, pre, h, act);
+    CHECK_MESSAGE((dpre - 0.5 * d1).cwiseAbs().maxCoeff() < 1e-12, activation_name(act));
+  }
+}
+
+TEST_CASE("losses: BCE on logits and MSE, value and gradient") {
+  Eigen::MatrixXd logits(2, 3), target(2, 3), grad(2, 3), scratch(2, 3);
+  logits << -3.0, 0.4, 25.0, 1.2, -0.8, -40.0;
+  target << 0.1, 0.9, 0.5, 1.0, 0.0, 0.3;
+  for (OutputLoss kind : {OutputLoss::BCE, OutputLoss::MSE}) {
+    loss_recon<double>(grad, logits, target, 1.0, kind);
+    for (Eigen::Index i = 0; i < logits.size(); ++i) {
+      Eigen::MatrixXd up = logits, down = logits;
+      up(i) += kEps;
+      down(i) -= kEps;
+      const double num = (loss_recon<double>(scratch, up, target, 1.0, kind) -
+                          loss_recon<double>(scratch, down, target, 1.0, kind)) / (2 * kEps);
+      CHECK(std::fabs(grad(i) - num) <= kAbsTol + kRelTol * std::fabs(num));
+    }
+  }
+  // BCE value against the naive formula where that is finite, and finite at |logit| = 40
+  Eigen::MatrixXd one(1, 1), t(1, 1), g(1, 1);
+  one << 0.4;
+  t << 0.9;
+  const double s = 1 / (1 + std::exp(-0.4));
+  CHECK(loss_bce_logits<double>(g, one, t, 1.0) == doctest::Approx(-(0.9 * std::log(s) + 0.1 * std::log(1 - s))));
+  loss_recon<double>(grad, logits, target, 1.0, OutputLoss::BCE);
+  CHECK(grad.allFinite());
+}
+
+TEST_CASE("every activation, both losses: plain autoencoder") {
+  for (Activation act : kActivations)
+    for (OutputLoss loss : {OutputLoss::BCE, OutputLoss::MSE})
+      check_model(std::string("plain ") + activation_name(act) + (loss == OutputLoss::BCE ? " bce" : " mse"),
+                  small_config(ModelKind::Plain, act, loss));
+}
+
+TEST_CASE("sparse autoencoder: L1 on the code and KL sparsity on a sigmoid code") {
+  for (Activation act : {Activation::Relu, Activation::Tanh}) {
+    ModelConfig c = small_config(ModelKind::Sparse, act, OutputLoss::BCE);
+    c.sparsity = SparsityKind::L1;
+    c.sparsity_weight = 0.3f;
+    check_model(std::string("sparse L1 ") + activation_name(act), c);
+    c.sparsity = SparsityKind::KL;
+    c.rho = 0.05f;
+    c.sparsity_weight = 0.5f;
+    check_model(std::string("sparse KL ") + activation_name(act), c);
+  }
+}
+
+TEST_CASE("denoising autoencoder with a fixed corruption, loss against the clean input") {
+  for (OutputLoss loss : {OutputLoss::BCE, OutputLoss::MSE})
+    check_model(std::string("denoising elu ") + (loss == OutputLoss::BCE ? "bce" : "mse"),
+                small_config(ModelKind::Denoising, Activation::Elu, loss));
+}
+
+TEST_CASE("contractive penalty: whole-encoder Jacobian, every activation and depth") {
+  for (Activation act : kActivations) {
+    ModelConfig c = small_config(ModelKind::Contractive, act, OutputLoss::MSE);
+    c.contractive_weight = 0.7f;
+    check_model(std::string("contractive 6-5-4-3 ") + activation_name(act), c);
+  }
+  for (std::vector<int> hidden : {std::vector<int>{}, std::vector<int>{5}, std::vector<int>{5, 4, 3}}) {
+    ModelConfig c = small_config(ModelKind::Contractive, Activation::Tanh, OutputLoss::BCE, hidden);
+    c.contractive_weight = 0.7f;
+    check_model("contractive tanh depth " + std::to_string(hidden.size() + 1), c);
+  }
+}
+
+TEST_CASE("penalties alone: gradient of (loss with weight w) - (loss with weight 0)") {
+  // The reconstruction cancels, so a wrong penalty gradient cannot hide behind a larger recon one.
+  for (int which = 0; which < 3; ++which) {
+    ModelConfig c = small_config(which == 2 ? ModelKind::Contractive : ModelKind::Sparse, Activation::Sigmoid,
+                                 OutputLoss::BCE);
+    c.sparsity = which == 0 ? SparsityKind::L1 : SparsityKind::KL;
+    const char* name = which == 0 ? "L1 sparsity alone" : which == 1 ? "KL sparsity alone" : "contractive alone";
+    c.sparsity_weight = c.contractive_weight = 1.0f;
+    Model with(c, OptimizerConfig{});
+    c.sparsity_weight = c.contractive_weight = 0.0f;
+    Model without(c, OptimizerConfig{});
+    const Problem p = make_problem(with, 4, 13);
+    std::vector<double> g_with, g_without;
+    with.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, &g_with);
+    without.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, &g_without);
+    for (size_t i = 0; i < g_with.size(); ++i) g_with[i] -= g_without[i];
+    const CheckResult r = compare_numeric(name, p.params, g_with, [&](const std::vector<double>& q) {
+      return with.loss_and_gradient_double(p.batch, p.eps, p.corrupted, q, nullptr) -
+             without.loss_and_gradient_double(p.batch, p.eps, p.corrupted, q, nullptr);
+    });
+    CHECK_MESSAGE(r.failures == 0, name);
+  }
+}
+
+TEST_CASE("contractive penalty alone: the value is lambda * mean ||J||_F^2") {
+  // With the reconstruction removed (compare two weights), the penalty difference must be the
+  // squared Frobenius norm of a finite-difference Jacobian of the encoder, averaged over samples.
+  ModelConfig c = small_config(ModelKind::Contractive, Activation::Tanh, OutputLoss::MSE);
+  c.contractive_weight = 1.0f;
+  Model with(c, OptimizerConfig{});
+  c.contractive_weight = 0.0f;
+  Model without(c, OptimizerConfig{});
+  const Problem p = make_problem(with, 3, 5);
+  const double penalty = with.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, nullptr) -
+                         without.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, nullptr);
+  // the encoder in double, by hand: tanh hidden layers, linear code
+  const Network& net = with.network();
+  auto encode = [&](const Eigen::VectorXd& x) {
+    Eigen::VectorXd h = x;
+    for (size_t l = 0; l < net.encoder.size(); ++l) {
+      const DenseShape& s = net.encoder[l];
+      Eigen::Map<const Eigen::MatrixXd> W(p.params.data() + s.weight_offset, s.out, s.in);
+      Eigen::Map<const Eigen::VectorXd> b(p.params.data() + s.bias_offset, s.out);
+      Eigen::VectorXd a = W * h + b;
+      h = l + 1 < net.encoder.size() ? Eigen::VectorXd(a.array().tanh()) : a;
+    }
+    return h;
+  };
+  double frob = 0;
+  for (int n = 0; n < 3; ++n)
+    for (int i = 0; i < c.input_size; ++i) {
+      Eigen::VectorXd up = p.batch.col(n), down = p.batch.col(n);
+      up[i] += 1e-5;
+      down[i] -= 1e-5;
+      frob += ((encode(up) - encode(down)) / 2e-5).squaredNorm();
+    }
+  CHECK(penalty == doctest::Approx(frob / 3).epsilon(1e-6));
+}
+
+TEST_CASE("VAE: full loss (recon + beta KL) with a fixed eps") {
+  for (OutputLoss loss : {OutputLoss::BCE, OutputLoss::MSE}) {
+    ModelConfig c = small_config(ModelKind::VAE, Activation::Relu, loss);
+    c.beta = 1.0f;
+    check_model(std::string("vae relu ") + (loss == OutputLoss::BCE ? "bce" : "mse"), c);
+  }
+  ModelConfig c = small_config(ModelKind::VAE, Activation::Tanh, OutputLoss::BCE);
+  c.beta = 3.5f;
+  check_model("beta-vae tanh beta 3.5", c);
+  c.hidden = {};
+  check_model("vae, no hidden layer", c);
+}
+
+TEST_CASE("the float training path computes the same loss as the double path") {
+  for (ModelKind kind : {ModelKind::Plain, ModelKind::Sparse, ModelKind::Contractive, ModelKind::VAE}) {
+    ModelConfig c = small_config(kind, Activation::Elu, OutputLoss::BCE);
+    c.beta = 0.0f;  // evaluate() draws its own eps; with beta 0 the VAE's total still depends on it,
+                    // so compare the deterministic kinds exactly and the VAE only for finiteness
+    Model model(c, OptimizerConfig{});
+    const Problem p = make_problem(model, 4, 3);
+    std::vector<double> params(model.network().params.begin(), model.network().params.end());
+    const double d = model.loss_and_gradient_double(p.batch, p.eps, p.corrupted, params, nullptr);
+    const LossParts f = model.evaluate(p.batch.cast<float>());
+    if (kind == ModelKind::VAE)
+      CHECK(std::isfinite(f.total));
+    else
+      CHECK(f.total == doctest::Approx(d).epsilon(1e-5));
+  }
+}
