@@ -1,0 +1,473 @@
+// Datasets that load correctly: real MNIST (its sha256 checked first), the three generators
+// (deterministic, labelled, not degenerate), batches as floats, the area resampler, image folders
+// and CSV, the 60,000-sample memory budget, and the `datasets` subcommand.
+#include <doctest/doctest.h>
+#include <stb_image_write.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "data_images.h"
+#include "dataset.h"
+#include "errors.h"
+
+namespace fs = std::filesystem;
+
+//---- sha256 (FIPS 180-4), small and slow, enough to check a download ------------------------
+namespace {
+
+struct Sha256 {
+  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  uint8_t block[64];
+  size_t used = 0;
+  uint64_t total = 0;
+
+  static uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+  void compress() {
+    static const uint32_t k[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    uint32_t w[64];
+    for (int i = 0; i < 16; ++i)
+      w[i] = (uint32_t(block[4 * i]) << 24) | (uint32_t(block[4 * i + 1]) << 16) | (uint32_t(block[4 * i + 2]) << 8) |
+             block[4 * i + 3];
+    for (int i = 16; i < 64; ++i) {
+      uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    for (int i = 0; i < 64; ++i) {
+      uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
+      uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+    }
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+  }
+  void update(const uint8_t* p, size_t n) {
+    total += n;
+    while (n--) {
+      block[used++] = *p++;
+      if (used == 64) compress(), used = 0;
+    }
+  }
+  std::string hex() {
+    const uint64_t bits = total * 8;
+    uint8_t pad = 0x80;
+    update(&pad, 1);
+    pad = 0;
+    while (used != 56) update(&pad, 1);
+    for (int s = 56; s >= 0; s -= 8) {
+      uint8_t b = static_cast<uint8_t>(bits >> s);
+      update(&b, 1);
+    }
+    char out[65];
+    for (int i = 0; i < 8; ++i) std::snprintf(out + 8 * i, 9, "%08x", h[i]);
+    return out;
+  }
+};
+
+std::string sha256_text(const std::string& s) {
+  Sha256 sha;
+  sha.update(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  return sha.hex();
+}
+
+std::string sha256_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
+  Sha256 sha;
+  std::vector<char> buf(1 << 16);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    sha.update(reinterpret_cast<const uint8_t*>(buf.data()), static_cast<size_t>(in.gcount()));
+  }
+  return sha.hex();
+}
+
+fs::path temp_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("latentlab_datasets_" + std::to_string(getpid())) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+Dataset generate(const std::string& name, int count, uint64_t seed) {
+  DataSpec spec;
+  spec.source = name;
+  spec.count = count;
+  spec.seed = seed;
+  return load_dataset(spec);
+}
+
+long vm_hwm_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("sha256 matches the FIPS 180-4 examples") {
+  CHECK(sha256_text("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_text("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_text("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+//---- real MNIST -----------------------------------------------------------------------------
+TEST_CASE("MNIST test set: checksums first, then the loader gets every image and label") {
+  const std::string dir = std::string(LATENTLAB_SHARED_DIR) + "/data/mnist/";
+  std::ifstream sums(dir + "SHA256SUMS");
+  REQUIRE_MESSAGE(sums.good(), "missing " << dir << "SHA256SUMS");
+  std::string hash, name;
+  int checked = 0;
+  while (sums >> hash >> name) {
+    CAPTURE(name);
+    REQUIRE(sha256_file(dir + name) == hash);
+    ++checked;
+  }
+  REQUIRE(checked == 2);
+
+  DataSpec spec;
+  spec.source = dir + "t10k-images-idx3-ubyte.gz";  // its labels file is found by name
+  Dataset d = load_dataset(spec);
+  CHECK(d.count == 10000);
+  CHECK(d.train_count == 8000);  // the project's convention: first 8000 train, last 2000 held out
+  CHECK(d.test_count() == 2000);
+  CHECK(d.width == 28);
+  CHECK(d.height == 28);
+  CHECK(d.channels == 1);
+  CHECK(d.in_unit_range);
+  CHECK(d.pixels.size() == 10000u * 784u);
+  REQUIRE(d.labels.size() == 10000u);
+  CHECK(d.labels[0] == 7);  // the well-known first three test digits: 7, 2, 1
+  CHECK(d.labels[1] == 2);
+  CHECK(d.labels[2] == 1);
+  std::vector<int> per_class(10, 0);
+  for (int l : d.labels) {
+    REQUIRE(l >= 0);
+    REQUIRE(l <= 9);
+    ++per_class[l];
+  }
+  CHECK(per_class[1] == 1135);  // the MNIST test set's class counts
+  CHECK(per_class[5] == 892);
+  CHECK(d.label_names.size() == 10u);
+
+  // The same with the labels file named explicitly.
+  spec.labels_path = dir + "t10k-labels-idx1-ubyte.gz";
+  Dataset again = load_dataset(spec);
+  CHECK(again.labels == d.labels);
+  CHECK(again.pixels == d.pixels);
+
+  // Batches are the bytes / 255, one sample per column.
+  Mat batch(784, 3);
+  const int idx[3] = {9999, 0, 4321};
+  d.gather(idx, 3, batch);
+  for (int j = 0; j < 3; ++j)
+    for (int r = 0; r < 784; r += 37) CHECK(batch(r, j) == doctest::Approx(d.pixels[idx[j] * 784 + r] / 255.0f));
+  Mat range(784, 2);
+  d.copy_range(8000, 2, range);
+  for (int r = 0; r < 784; ++r) CHECK(range(r, 1) == doctest::Approx(d.pixels[8001 * 784 + r] / 255.0f));
+}
+
+//---- generators -----------------------------------------------------------------------------
+TEST_CASE("generators are deterministic per seed, and sample i does not depend on count") {
+  for (const std::string& name : builtin_dataset_names()) {
+    CAPTURE(name);
+    Dataset a = generate(name, 400, 5), b = generate(name, 400, 5), c = generate(name, 400, 6);
+    CHECK(a.pixels == b.pixels);
+    CHECK(a.labels == b.labels);
+    CHECK(a.factors == b.factors);
+    CHECK(a.pixels != c.pixels);
+    Dataset prefix = generate(name, 100, 5);
+    CHECK(std::equal(prefix.pixels.begin(), prefix.pixels.end(), a.pixels.begin()));
+    CHECK(std::equal(prefix.labels.begin(), prefix.labels.end(), a.labels.begin()));
+  }
+}
+
+TEST_CASE("generators: default sizes and geometry") {
+  for (const std::string& name : builtin_dataset_names()) {
+    CAPTURE(name);
+    DataSpec spec;
+    spec.source = name;
+    Dataset d = load_dataset(spec);
+    CHECK(d.count == 12000);
+    CHECK(d.train_count == 10000);
+    CHECK(d.width == 28);
+    CHECK(d.height == 28);
+    CHECK(d.channels == 1);
+    CHECK(d.is_image);
+    CHECK(d.in_unit_range);
+    CHECK(d.pixels.size() == 12000u * 784u);
+    CHECK(d.labels.size() == 12000u);
+    CHECK(d.warnings.empty());
+  }
+}
+
+TEST_CASE("generators make labelled, non-degenerate data") {
+  for (const std::string& name : builtin_dataset_names()) {
+    CAPTURE(name);
+    Dataset d = generate(name, 3000, 1);
+    const int classes = static_cast<int>(d.label_names.size());
+    REQUIRE(classes >= 3);
+    // Every sample has ink, the full byte range is used, and every label occurs often.
+    std::vector<int> per_class(classes, 0);
+    int lowest = 255, highest = 0;
+    for (int i = 0; i < d.count; ++i) {
+      const uint8_t* img = &d.pixels[static_cast<size_t>(i) * 784];
+      int ink = 0;
+      for (int p = 0; p < 784; ++p) {
+        ink += img[p] > 128;
+        lowest = std::min<int>(lowest, img[p]), highest = std::max<int>(highest, img[p]);
+      }
+      REQUIRE(d.labels[i] >= 0);
+      REQUIRE(d.labels[i] < classes);
+      CHECK_MESSAGE(ink >= 15, "sample " << i << " is nearly empty");
+      CHECK_MESSAGE(ink <= 600, "sample " << i << " is nearly full");
+      ++per_class[d.labels[i]];
+    }
+    CHECK(lowest == 0);
+    CHECK(highest >= 200);  // faces: skin is 217, by design
+    for (int k = 0; k < classes; ++k) CHECK(per_class[k] > d.count / classes / 2);
+    // The labels carry information about the pixels: the mean images of two classes lie further
+    // apart than the mean images of the two halves of one class (sampling noise alone).
+    auto class_mean = [&](int label, int parity) {  // parity -1: all samples of the label
+      std::vector<double> m(784, 0.0);
+      int n = 0;
+      for (int i = 0; i < d.count; ++i)
+        if (d.labels[i] == label && (parity < 0 || i % 2 == parity)) {
+          for (int p = 0; p < 784; ++p) m[p] += d.pixels[static_cast<size_t>(i) * 784 + p] / 255.0;
+          ++n;
+        }
+      for (double& v : m) v /= n;
+      return m;
+    };
+    auto distance = [](const std::vector<double>& a, const std::vector<double>& b) {
+      double sum = 0;
+      for (size_t p = 0; p < a.size(); ++p) sum += (a[p] - b[p]) * (a[p] - b[p]);
+      return std::sqrt(sum);
+    };
+    double noise = 0, closest = 1e9;
+    for (int k = 0; k < classes; ++k) noise = std::max(noise, distance(class_mean(k, 0), class_mean(k, 1)));
+    for (int a = 0; a < classes; ++a)
+      for (int b = a + 1; b < classes; ++b) closest = std::min(closest, distance(class_mean(a, -1), class_mean(b, -1)));
+    MESSAGE(name << ": closest class means " << closest << " apart; halves of one class " << noise);
+    // Sprites sit anywhere at any angle, so their mean images blur into the same blob; their
+    // shapes are checked through their areas below instead.
+    if (name != "sprites") CHECK_MESSAGE(closest > 2 * noise, "two classes have nearly the same mean image");
+  }
+}
+
+TEST_CASE("sprites and faces keep their factors, in their documented ranges") {
+  Dataset s = generate("sprites", 2000, 3);
+  REQUIRE(s.factor_names == std::vector<std::string>({"shape", "scale", "rotation", "x", "y"}));
+  REQUIRE(s.factors.rows() == 5);
+  REQUIRE(s.factors.cols() == 2000);
+  for (int i = 0; i < s.count; ++i) {
+    CHECK(s.factors(0, i) == static_cast<float>(s.labels[i]));
+    CHECK(s.factors(1, i) >= 0.5f);
+    CHECK(s.factors(1, i) <= 1.0f);
+    CHECK(s.factors(2, i) >= 0.0f);
+    CHECK(s.factors(2, i) < 6.2832f);
+  }
+  CHECK(s.factors.row(3).minCoeff() >= 0.0f);
+  CHECK(s.factors.row(3).maxCoeff() <= 1.0f);
+  // A sprite's ink sits where its x factor says: left sprites have their mass on the left.
+  double left_x = 0, right_x = 0;
+  int left_n = 0, right_n = 0;
+  for (int i = 0; i < s.count; ++i) {
+    double mass = 0, mx = 0;
+    for (int p = 0; p < 784; ++p) mass += s.pixels[i * 784 + p], mx += s.pixels[i * 784 + p] * (p % 28);
+    if (s.factors(3, i) < 0.2f) left_x += mx / mass, ++left_n;
+    if (s.factors(3, i) > 0.8f) right_x += mx / mass, ++right_n;
+  }
+  CHECK(left_x / left_n + 8 < right_x / right_n);
+  // The label is the shape drawn: ink / scale^2 is the shape's area at scale 1, which differs
+  // per shape (square 100, heart about 83, ellipse about 71.5 square pixels).
+  double area[3] = {0, 0, 0};
+  int shapes[3] = {0, 0, 0};
+  for (int i = 0; i < s.count; ++i) {
+    double ink = 0;
+    for (int p = 0; p < 784; ++p) ink += s.pixels[i * 784 + p] / 255.0;
+    area[s.labels[i]] += ink / (s.factors(1, i) * s.factors(1, i));
+    ++shapes[s.labels[i]];
+  }
+  for (int k = 0; k < 3; ++k) area[k] /= shapes[k];
+  CHECK(area[0] == doctest::Approx(100).epsilon(0.03));
+  CHECK(area[1] == doctest::Approx(71.5).epsilon(0.03));
+  CHECK(area[2] == doctest::Approx(82.7).epsilon(0.04));
+
+  Dataset f = generate("faces", 2000, 3);
+  REQUIRE(f.factor_names == std::vector<std::string>({"smile", "eye_openness", "face_width", "head_tilt"}));
+  REQUIRE(f.factors.rows() == 4);
+  for (int i = 0; i < f.count; ++i) {
+    const float smile = f.factors(0, i);
+    CHECK(f.labels[i] == (smile < -1.0f / 3 ? 0 : (smile > 1.0f / 3 ? 2 : 1)));
+  }
+  CHECK(f.factors.row(0).minCoeff() >= -1.0f);
+  CHECK(f.factors.row(0).maxCoeff() <= 1.0f);
+  CHECK(f.factors.row(1).minCoeff() >= 0.0f);
+  CHECK(f.factors.row(2).maxCoeff() <= 1.0f);
+  CHECK(f.factors.row(3).minCoeff() >= -1.0f);
+  // Wider faces have more skin.
+  double narrow = 0, wide = 0;
+  for (int i = 0; i < f.count; ++i) {
+    double sum = 0;
+    for (int p = 0; p < 784; ++p) sum += f.pixels[i * 784 + p];
+    if (f.factors(2, i) < 0.2f) narrow += sum;
+    if (f.factors(2, i) > 0.8f) wide += sum;
+  }
+  CHECK(wide > narrow);
+}
+
+TEST_CASE("memory: 60,000 generated digits stay within 200 MB of process memory") {
+  Dataset d = generate("digits", 60000, 1);
+  Mat batch(784, 256);
+  std::vector<int> idx(256);
+  for (int j = 0; j < 256; ++j) idx[j] = (j * 7919) % 60000;
+  d.gather(idx.data(), 256, batch);
+  const long peak_kb = vm_hwm_kb();
+  MESSAGE("peak resident memory (VmHWM) after 60,000 digits: " << peak_kb / 1024 << " MB");
+  REQUIRE(peak_kb > 0);
+  CHECK(d.pixels.size() == 60000u * 784u);
+  CHECK(peak_kb < 200 * 1024);
+}
+
+//---- the area resampler ---------------------------------------------------------------------
+TEST_CASE("resize_area averages the area each output pixel covers") {
+  // 4x4 -> 2x2: plain 2x2 block means.
+  const uint8_t src4[16] = {0, 10, 100, 100, 20, 30, 100, 100, 0, 0, 255, 255, 0, 0, 255, 255};
+  uint8_t out2[4];
+  resize_area(src4, 4, 4, 1, out2, 2, 2);
+  CHECK(out2[0] == 15);
+  CHECK(out2[1] == 100);
+  CHECK(out2[2] == 0);
+  CHECK(out2[3] == 255);
+  // 3x1 -> 2x1: each output covers 1.5 pixels: (a + b/2) / 1.5 and (b/2 + c) / 1.5.
+  const uint8_t src3[3] = {0, 90, 180};
+  uint8_t out3[2];
+  resize_area(src3, 3, 1, 1, out3, 2, 1);
+  CHECK(out3[0] == 30);   // (0 + 45) / 1.5
+  CHECK(out3[1] == 150);  // (45 + 180) / 1.5
+  // Enlarging repeats pixels; RGB channels stay apart.
+  const uint8_t rgb[3] = {10, 20, 30};
+  uint8_t big[12];
+  resize_area(rgb, 1, 1, 3, big, 2, 2);
+  for (int p = 0; p < 4; ++p) CHECK((big[3 * p] == 10 && big[3 * p + 1] == 20 && big[3 * p + 2] == 30));
+}
+
+TEST_CASE("an image folder: labels from sub-folders, resize, grayscale or RGB, all labels in both splits") {
+  const fs::path dir = temp_dir("folder");
+  for (const char* label : {"circles", "squares"}) {
+    fs::create_directories(dir / label);
+    for (int i = 0; i < 10; ++i) {
+      std::vector<uint8_t> img(40 * 20 * 3);
+      for (size_t p = 0; p < img.size(); ++p) img[p] = static_cast<uint8_t>(label[0] == 'c' ? 40 : 220);
+      const std::string file = (dir / label / ("img" + std::to_string(i) + ".png")).string();
+      REQUIRE(stbi_write_png(file.c_str(), 40, 20, 3, img.data(), 40 * 3));
+    }
+  }
+  DataSpec spec;
+  spec.source = dir.string();
+  spec.image_size = 16;
+  Dataset gray = load_dataset(spec);
+  CHECK(gray.count == 20);
+  CHECK(gray.train_count == 16);
+  CHECK(gray.width == 16);
+  CHECK(gray.channels == 1);
+  CHECK(gray.label_names == std::vector<std::string>({"circles", "squares"}));
+  for (int i = 0; i < gray.count; ++i) CHECK(gray.pixels[i * 256 + 100] == (gray.labels[i] == 0 ? 40 : 220));
+  std::set<int> held_out(gray.labels.begin() + gray.train_count, gray.labels.end());
+  CHECK(held_out.size() == 2u);  // shuffled: both labels in the held-out part
+
+  spec.rgb = true;
+  Dataset rgb = load_dataset(spec);
+  CHECK(rgb.channels == 3);
+  CHECK(rgb.features() == 16 * 16 * 3);
+  CHECK(rgb.labels == gray.labels);  // the same shuffle for the same seed
+}
+
+//---- CSV ------------------------------------------------------------------------------------
+TEST_CASE("CSV: header detection, label columns, and scaling from the training rows") {
+  const fs::path dir = temp_dir("csv");
+  std::ofstream(dir / "plain.csv") << "1,10\n2,20\n3,30\n4,40\n5,50\n";
+  std::ofstream(dir / "named.csv") << "\"height\", weight ,kind\n1,100,cat\n3,300,dog\n2,200,cat\n5,500,dog\n9,900,cat\n";
+  DataSpec spec;
+  spec.source = (dir / "plain.csv").string();
+  Dataset plain = load_dataset(spec);
+  CHECK(plain.count == 5);  // no header: the first row is numbers
+  CHECK(plain.train_count == 4);
+  CHECK(plain.features() == 2);
+  CHECK(!plain.is_image);
+  CHECK(plain.values.rows() == 2);
+  CHECK(plain.pixels.empty());
+  // minmax from the first 4 rows (1..4): the held-out 5 is clipped to 1.
+  CHECK(plain.values(0, 0) == doctest::Approx(0.0f));
+  CHECK(plain.values(0, 1) == doctest::Approx(1.0f / 3));
+  CHECK(plain.values(0, 4) == doctest::Approx(1.0f));
+  CHECK(plain.in_unit_range);
+  CHECK(plain.labels == std::vector<int>(5, -1));
+  Mat batch(2, 2);
+  const int idx[2] = {1, 3};
+  plain.gather(idx, 2, batch);
+  CHECK(batch(1, 0) == doctest::Approx(1.0f / 3));
+  CHECK(batch(1, 1) == doctest::Approx(1.0f));
+
+  spec.source = (dir / "named.csv").string();
+  spec.csv_label_column = "kind";
+  spec.csv_scaling = "zscore";
+  Dataset named = load_dataset(spec);
+  CHECK(named.count == 5);
+  CHECK(named.features() == 2);
+  CHECK(named.label_names == std::vector<std::string>({"cat", "dog"}));
+  CHECK(named.labels == std::vector<int>({0, 1, 0, 1, 0}));
+  CHECK(!named.in_unit_range);
+  CHECK(named.values.row(0).head(4).mean() == doctest::Approx(0.0f).epsilon(1e-5));  // train rows centred
+  CHECK(named.values(0, 4) > 2.0f);  // the held-out 9 lies far out, as it should
+
+  spec.csv_label_column = "2";  // the same column by index
+  Dataset by_index = load_dataset(spec);
+  CHECK(by_index.labels == named.labels);
+}
+
+//---- the subcommand -------------------------------------------------------------------------
+TEST_CASE("latentlab datasets: summary, PNG grid and usage errors") {
+  const fs::path dir = temp_dir("cli");
+  const std::string png = (dir / "grid.png").string();
+  std::vector<std::string> args = {"--data", "faces", "--count", "200", "--png", png, "--grid", "4", "--zoom", "2"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(&a[0]);
+  CHECK(cli_datasets(static_cast<int>(argv.size()), argv.data()) == 0);
+  CHECK(fs::exists(png));
+  CHECK(fs::file_size(png) > 100u);
+
+  std::vector<std::string> bad = {"--data", "digits", "--bogus"};
+  std::vector<char*> bad_argv;
+  for (std::string& a : bad) bad_argv.push_back(&a[0]);
+  CHECK_THROWS_AS(cli_datasets(static_cast<int>(bad_argv.size()), bad_argv.data()), UsageError);
+
+  std::vector<std::string> missing = {"--data", (dir / "nothing.idx").string()};
+  std::vector<char*> missing_argv;
+  for (std::string& a : missing) missing_argv.push_back(&a[0]);
+  CHECK_THROWS_AS(cli_datasets(static_cast<int>(missing_argv.size()), missing_argv.data()), InputError);
+}
