@@ -97,19 +97,24 @@ bool is_relu_family(Activation a) {
   return a == Activation::Relu || a == Activation::LeakyRelu || a == Activation::Elu;
 }
 
-// He: N(0, gain / fan_in), gain 2 before a ReLU-family activation and 1 before anything else
-// (LeCun). Xavier: U(-r, r), r = sqrt(6 / (fan_in + fan_out)). Biases start at 0.
+// Weights: He N(0, gain / fan_in), gain 2 before a ReLU-family activation and 1 before anything
+// else (LeCun); Xavier U(-r, r), r = sqrt(6 / (fan_in + fan_out)); Torch U(-r, r), r = 1 / sqrt(fan_in)
+// (torch.nn.Linear's default). Biases: U(-1 / sqrt(fan_in), 1 / sqrt(fan_in)) for all three, as
+// torch.nn.Linear: with zero biases every ReLU kink of the decoder's first layer would pass through
+// the origin of the code, which measurably hurts 2-D codes (about 3 nats on MNIST with latent 2).
 void init_layer(float* params, const DenseShape& s, InitKind init, Activation next, Rng& rng) {
   float* W = params + s.weight_offset;
   const size_t n = size_t(s.out) * size_t(s.in);
+  const float r_fan_in = 1.0f / std::sqrt(float(s.in));
   if (init == InitKind::He) {
     const float std_dev = std::sqrt((is_relu_family(next) ? 2.0f : 1.0f) / float(s.in));
     for (size_t i = 0; i < n; ++i) W[i] = std_dev * rng.normal();
   } else {
-    const float r = std::sqrt(6.0f / float(s.in + s.out));
+    const float r = init == InitKind::Xavier ? std::sqrt(6.0f / float(s.in + s.out)) : r_fan_in;
     for (size_t i = 0; i < n; ++i) W[i] = r * (2.0f * rng.uniform() - 1.0f);
   }
-  std::fill(params + s.bias_offset, params + s.bias_offset + s.out, 0.0f);
+  float* b = params + s.bias_offset;
+  for (int i = 0; i < s.out; ++i) b[i] = r_fan_in * (2.0f * rng.uniform() - 1.0f);
 }
 
 }  // namespace
@@ -734,7 +739,7 @@ Network network_load(const std::string& path) {
   if (c.latent < 1 || c.latent > kMaxWidth) throw InputError(path + ": bad latent size");
   c.activation = Activation(r.get_enum("activation", 6));
   c.loss = OutputLoss(r.get_enum("loss", 2));
-  c.init = InitKind(r.get_enum("init", 2));
+  c.init = InitKind(r.get_enum("init", 3));
   c.seed = r.get<uint64_t>();
   c.beta = r.get<float>();
   c.kl_warmup_steps = r.get<int32_t>();

@@ -22,7 +22,7 @@ enum class OutputLoss { BCE, MSE };   // BCE on logits (data in [0,1]); MSE on a
 enum class SparsityKind { L1, KL };
 enum class NoiseKind { Gaussian, Mask, SaltPepper };
 enum class OptimizerKind { Adam, SGD };
-enum class InitKind { He, Xavier };
+enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default (see model.cpp)
 
 // Names as used on the command line ("ae", "vae", "sparse", ...). parse_* return false on an unknown name.
 const char* model_kind_name(ModelKind k);

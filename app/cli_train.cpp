@@ -1,0 +1,221 @@
+// `latentlab train`: trains one model headless and prints, per epoch, the training loss, the
+// held-out loss with its parts and the speed; with --json, a final one-line JSON summary on stdout
+// (the epoch lines then go to stderr). The recipe of pytorch/examples is the default:
+//   latentlab train --data mnist.idx.gz --train 8000 --model vae --hidden 400 --latent 20
+// Every batch of an epoch is used, the last one possibly smaller (as a PyTorch DataLoader does).
+// One model trains on one thread: --threads is accepted, and values above 1 change nothing here
+// (Eigen runs single-threaded by design; see CMakeLists.txt).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "errors.h"
+#include "model.h"
+#include "trainer.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+const char* penalty_name(const ModelConfig& c) {
+  switch (c.kind) {
+    case ModelKind::VAE: return "kl";
+    case ModelKind::Sparse: return "sparsity";
+    case ModelKind::Contractive: return "contractive";
+    default: return nullptr;
+  }
+}
+
+// Flags that only make sense for one kind of model are refused for the others.
+void require_kind(const CliArgs& args, const char* flag, bool ok, const char* kind) {
+  if (args.given(flag) && !ok)
+    throw UsageError(std::string("train: --") + flag + " applies to --model " + kind + " only");
+}
+
+ModelConfig config_from_args(const CliArgs& args) {
+  ModelConfig c;
+  if (!parse_model_kind(args.choice("model", {"ae", "vae", "sparse", "denoising", "contractive"}), &c.kind))
+    throw UsageError("train: bad --model");
+  c.hidden = args.int_list("hidden", 1, 1 << 16);
+  c.latent = args.integer("latent", 1, 1 << 16);
+  if (!parse_activation(
+          args.choice("activation", {"relu", "leaky_relu", "elu", "tanh", "sigmoid", "identity"}), &c.activation))
+    throw UsageError("train: bad --activation");
+  c.loss = args.choice("loss", {"bce", "mse"}) == "bce" ? OutputLoss::BCE : OutputLoss::MSE;
+  const std::string& init = args.choice("init", {"he", "xavier", "torch"});
+  c.init = init == "he" ? InitKind::He : init == "xavier" ? InitKind::Xavier : InitKind::Torch;
+  c.seed = static_cast<uint64_t>(args.integer("seed", 0, 2147483647));
+
+  const bool vae = c.kind == ModelKind::VAE, sparse = c.kind == ModelKind::Sparse;
+  const bool denoising = c.kind == ModelKind::Denoising, contractive = c.kind == ModelKind::Contractive;
+  require_kind(args, "beta", vae, "vae");
+  require_kind(args, "kl-warmup", vae, "vae");
+  require_kind(args, "sparsity", sparse, "sparse");
+  require_kind(args, "sparsity-weight", sparse, "sparse");
+  require_kind(args, "rho", sparse, "sparse");
+  require_kind(args, "noise", denoising, "denoising");
+  require_kind(args, "noise-level", denoising, "denoising");
+  require_kind(args, "contractive-weight", contractive, "contractive");
+  c.beta = args.real("beta", 0, 1e4);
+  c.kl_warmup_steps = args.integer("kl-warmup", 0, 1000000000);
+  c.sparsity = args.choice("sparsity", {"l1", "kl"}) == "l1" ? SparsityKind::L1 : SparsityKind::KL;
+  c.sparsity_weight = args.real("sparsity-weight", 0, 1e6);
+  c.rho = args.real("rho", 1e-6, 1 - 1e-6);
+  const std::string& noise = args.choice("noise", {"gaussian", "mask", "saltpepper"});
+  c.noise = noise == "gaussian" ? NoiseKind::Gaussian : noise == "mask" ? NoiseKind::Mask : NoiseKind::SaltPepper;
+  c.noise_level = args.real("noise-level", 0, noise == "gaussian" ? 1e3 : 1);
+  c.contractive_weight = args.real("contractive-weight", 0, 1e6);
+  return c;
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    if (static_cast<unsigned char>(ch) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int cli_train(int argc, char** argv) {
+  CliArgs args("latentlab train", "Train one model headless; print per-epoch losses (nats per sample for BCE).");
+  args.add("data", "SPEC", "digits", "built-in dataset name, or a path (IDX image file, raw or .gz, ...)");
+  args.add("labels", "FILE", "", "IDX labels file for --data");
+  args.add("train", "N", "", "the first N samples train, the rest are held out (default: the dataset's split)");
+  args.add("model", "KIND", "vae", "ae|vae|sparse|denoising|contractive");
+  args.add("hidden", "W[,W...]", "400", "encoder hidden widths, input side first; the decoder mirrors them");
+  args.add("latent", "N", "20", "code size");
+  args.add("activation", "NAME", "relu", "relu|leaky_relu|elu|tanh|sigmoid|identity (hidden layers)");
+  args.add("loss", "NAME", "bce", "bce (data in [0,1], sigmoid output) | mse (linear output)");
+  args.add("init", "NAME", "he", "he|xavier|torch weights (torch: torch.nn.Linear's default)");
+  args.add("epochs", "N", "10", "passes over the training samples, shuffled every epoch");
+  args.add("batch", "N", "128", "samples per step");
+  args.add("lr", "RATE", "1e-3", "learning rate");
+  args.add("optimizer", "NAME", "adam", "adam|sgd (SGD with momentum 0.9)");
+  args.add("clip", "NORM", "0", "clip the global gradient norm to NORM (0 = off)");
+  args.add("seed", "N", "1", "seeds the weights, the noise and the shuffling");
+  args.add("threads", "N", "1", "compute threads; one model trains on one thread, so 1 is what is used");
+  args.add("beta", "B", "1", "vae: loss = recon + B * KL (B != 1: beta-VAE)");
+  args.add("kl-warmup", "STEPS", "0", "vae: ramp beta linearly from 0 over STEPS steps");
+  args.add("sparsity", "KIND", "l1", "sparse: l1 (on the code) | kl (to rho, on a sigmoid code)");
+  args.add("sparsity-weight", "W", "1e-3", "sparse: penalty weight");
+  args.add("rho", "R", "0.05", "sparse kl: target mean activation");
+  args.add("noise", "KIND", "gaussian", "denoising: gaussian|mask|saltpepper");
+  args.add("noise-level", "L", "0.3", "denoising: Gaussian sigma, or the masking / salt-and-pepper probability");
+  args.add("contractive-weight", "W", "1e-3", "contractive: weight of ||J_f(x)||_F^2");
+  args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
+  args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
+  if (!args.parse(argc, argv)) return 0;
+
+  ModelConfig config = config_from_args(args);
+  OptimizerConfig opt;
+  opt.kind = args.choice("optimizer", {"adam", "sgd"}) == "adam" ? OptimizerKind::Adam : OptimizerKind::SGD;
+  opt.lr = args.real("lr", 1e-9, 10);
+  opt.clip_norm = args.real("clip", 0, 1e9);
+  const int epochs = args.integer("epochs", 1, 100000);
+  const int batch = args.integer("batch", 1, 1 << 16);
+  args.integer("threads", 1, 256);
+  const bool json = args.flag("json");
+
+  DataSpec spec;
+  spec.source = args.str("data");
+  spec.labels_path = args.str("labels");
+  if (args.given("train")) spec.train_count = args.integer("train", 1, 2147483647);
+  const Dataset data = load_dataset(spec);
+  if (data.train_count < 1) throw InputError(data.name + ": no training samples (see --train)");
+  if (config.loss == OutputLoss::BCE && !data.in_unit_range)
+    throw InputError(data.name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
+  config.input_size = data.features();
+
+  Model model(config, opt);
+  std::FILE* log = json ? stderr : stdout;
+  std::fprintf(log, "%s: %d train, %d held out, %d features; %s %d-", data.name.c_str(), data.train_count,
+               data.test_count(), data.features(), model_kind_name(config.kind), config.input_size);
+  for (int h : config.hidden) std::fprintf(log, "%d-", h);
+  std::fprintf(log, "%d, %zu parameters\n", config.latent, model.network().parameter_count());
+
+  Rng order_rng(shuffle_seed(config.seed));
+  std::vector<int> order;
+  Mat x(data.features(), std::min(batch, data.train_count));  // (features, batch)
+  const Eigen::Index test_n = data.test_count();
+  Mat test(data.features(), test_n);  // (features, held out)
+  if (test_n > 0) data.copy_range(data.train_count, int(test_n), test);
+
+  const char* pname = penalty_name(config);
+  double train_seconds = 0, train_loss = 0;
+  LossParts held_out;
+  const Clock::time_point start = Clock::now();
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const Clock::time_point t0 = Clock::now();
+    epoch_order(order_rng, data.train_count, order);
+    double sum = 0;
+    for (int first = 0; first < data.train_count; first += batch) {
+      const int n = std::min(batch, data.train_count - first);
+      if (x.cols() != n) x.resize(Eigen::NoChange, n);
+      data.gather(order.data() + first, n, x);
+      sum += model.train_step(x).total * n;
+    }
+    const double epoch_seconds = seconds_since(t0);
+    train_seconds += epoch_seconds;
+    train_loss = sum / data.train_count;
+    if (!std::isfinite(train_loss) || !model.network().all_finite()) {
+      std::fprintf(stderr, "train: diverged in epoch %d (non-finite loss); try a lower --lr or --clip\n", epoch);
+      return 1;
+    }
+    if (test_n > 0) held_out = model.evaluate(test);
+    std::fprintf(log, "epoch %d/%d: train %.2f", epoch, epochs, train_loss);
+    if (test_n > 0) {
+      std::fprintf(log, "  test %.2f (recon %.2f", held_out.total, held_out.recon);
+      if (pname) std::fprintf(log, ", %s %.4g", pname, held_out.penalty);
+      std::fprintf(log, ")");
+    }
+    std::fprintf(log, "  %.0f samples/s  %.1f s\n", data.train_count / epoch_seconds, epoch_seconds);
+    std::fflush(log);
+  }
+  const double seconds = seconds_since(start);
+  const double samples_per_sec = double(data.train_count) * epochs / train_seconds;
+
+  if (args.given("save")) {
+    std::string error;
+    if (!network_save(model.network(), args.str("save"), &error)) throw InputError(error);
+    std::fprintf(log, "saved %s\n", args.str("save").c_str());
+  }
+  if (json) {
+    const bool vae = config.kind == ModelKind::VAE;
+    std::string hidden;
+    for (int h : config.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
+    std::printf(
+        "{\"model\":\"%s\",\"data\":%s,\"hidden\":[%s],\"latent\":%d,\"activation\":\"%s\",\"epochs\":%d,"
+        "\"batch\":%d,\"seed\":%llu,\"train_count\":%d,\"test_count\":%d,\"train_loss\":%s,\"test_loss\":%s,"
+        "\"test_recon\":%s,\"test_kl\":%s,\"test_penalty\":%s,\"samples_per_sec\":%s,\"seconds\":%s}\n",
+        model_kind_name(config.kind), json_string(data.name).c_str(), hidden.c_str(), config.latent,
+        activation_name(config.activation), epochs, batch, static_cast<unsigned long long>(config.seed),
+        data.train_count, data.test_count(), json_number(train_loss).c_str(), json_number(held_out.total).c_str(),
+        json_number(held_out.recon).c_str(), json_number(vae ? held_out.penalty : 0).c_str(),
+        json_number(held_out.penalty).c_str(), json_number(samples_per_sec).c_str(), json_number(seconds).c_str());
+  }
+  return 0;
+}
