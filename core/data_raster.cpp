@@ -22,10 +22,11 @@ void raster_stroke_max(Canvas& cov, const std::vector<PenPt>& pen, float soft) {
         float t = len2 > 1e-12f ? (px * dx + py * dy) / len2 : 0.0f;
         t = std::min(1.0f, std::max(0.0f, t));
         const float ex = px - t * dx, ey = py - t * dy;
-        const float dist = std::sqrt(ex * ex + ey * ey);
         const float half_width = a.half_width + t * (b.half_width - a.half_width);
+        const float outer = half_width + half_soft, dist2 = ex * ex + ey * ey;
+        if (dist2 >= outer * outer) continue;  // most pixels of the box: skip the square root
         // A linear ramp of width `soft` centred on the stroke's edge.
-        float c = (half_width + half_soft - dist) / soft;
+        float c = (outer - std::sqrt(dist2)) / soft;
         if (c <= 0) continue;
         if (c > 1) c = 1;
         float& dst = cov.at(x, y);

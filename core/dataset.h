@@ -32,7 +32,8 @@ struct Dataset {
   bool in_unit_range = true;  // all values in [0,1], so BCE is allowed
   int count = 0;            // total samples
   int train_count = 0;      // [0, train_count) train, [train_count, count) held out
-  std::vector<uint8_t> pixels;  // (features * count) when stored as bytes (value = byte / 255)
+  std::vector<uint8_t> pixels;  // (features * count) when stored as bytes (value = byte / 255);
+                                // a sample is row-major with channels interleaved: (y, x, c)
   Mat values;                   // (features, count) when stored as floats (CSV)
   std::vector<int> labels;      // (count), -1 = unlabelled
   std::vector<std::string> label_names;   // label index -> display name
