@@ -22,7 +22,10 @@ void dense_backward(MatX<T>* din, T* grads, CRefX<T> dout, CRefX<T> in, const T*
   Eigen::Map<MatX<T>> dW(grads + shape.weight_offset, shape.out, shape.in);
   Eigen::Map<VecX<T>> db(grads + shape.bias_offset, shape.out);
   dW.noalias() += dout * in.transpose();
-  db.noalias() += dout.rowwise().sum();
+  // Column by column rather than dout.rowwise().sum(): Eigen would split that reduction between
+  // its scalar and SIMD paths by db's address, so two models with the same seed would round
+  // differently and a run would not be reproducible bit for bit.
+  for (Eigen::Index j = 0; j < dout.cols(); ++j) db += dout.col(j);
   if (din) {
     Eigen::Map<const MatX<T>> W(params + shape.weight_offset, shape.out, shape.in);
     din->noalias() = W.transpose() * dout;

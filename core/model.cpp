@@ -218,6 +218,7 @@ struct Workspace {
   MatX<T> sigma;      // (latent, B) VAE exp(0.5 logvar), kept for backward
   MatX<T> dz;         // (latent, B) dLoss/dz from the decoder
   VecX<T> rho_hat;    // (latent)    KL sparsity: mean code activation over the batch
+  VecX<T> rho_grad;   // (latent)    KL sparsity: dPenalty/dcode, the same for every sample
   // contractive penalty
   std::vector<MatX<T>> d1, d2, cpre;  // per encoder layer (out, B): act', act'', extra dLoss/dpre
   std::vector<MatX<T>> am, bm, dam, dbm;  // per encoder layer: per-sample Jacobian factors (see below)
@@ -259,6 +260,7 @@ void workspace_prepare(Workspace<T>& ws, const Network& net, int B) {
   ws.sigma.resize(c.latent, B);
   ws.dz.resize(c.latent, B);
   ws.rho_hat.resize(c.latent);
+  ws.rho_grad.resize(c.latent);
   if (c.kind == ModelKind::Contractive) {
     per_layer(ws.d1, net.encoder);
     per_layer(ws.d2, net.encoder);
@@ -297,7 +299,8 @@ double penalty_l1(MatX<T>* dcode, CRefX<T> code, double weight) {
 // rho_hat is a batch statistic, so the penalty is not averaged again. d/dcode_jn =
 // weight / B * (-rho / rho_hat_j + (1 - rho) / (1 - rho_hat_j)).
 template <typename T>
-double penalty_kl_sparsity(MatX<T>* dcode, VecX<T>& rho_hat, CRefX<T> code, double weight, double rho) {
+double penalty_kl_sparsity(MatX<T>* dcode, VecX<T>& rho_hat, VecX<T>& rho_grad, CRefX<T> code, double weight,
+                           double rho) {
   const double B = double(code.cols());
   rho_hat = code.rowwise().mean();
   rho_hat = rho_hat.cwiseMax(T(1e-6)).cwiseMin(T(1 - 1e-6));  // a saturated batch stays finite
@@ -306,9 +309,10 @@ double penalty_kl_sparsity(MatX<T>* dcode, VecX<T>& rho_hat, CRefX<T> code, doub
     const double r = double(rho_hat[j]);
     kl += rho * std::log(rho / r) + (1 - rho) * std::log((1 - rho) / (1 - r));
   }
-  if (dcode)
-    dcode->array().colwise() +=
-        (T(weight / B) * (T(-rho) / rho_hat.array() + T(1 - rho) / (T(1) - rho_hat.array())));
+  if (dcode) {
+    rho_grad.array() = T(weight / B) * (T(-rho) / rho_hat.array() + T(1 - rho) / (T(1) - rho_hat.array()));
+    dcode->colwise() += rho_grad;
+  }
   return weight * kl;
 }
 
@@ -463,7 +467,7 @@ LossParts model_loss(T* grads, Workspace<T>& ws, const Network& net, const T* pa
     case ModelKind::Sparse:
       parts.penalty = c.sparsity == SparsityKind::L1
                           ? penalty_l1<T>(dz, code, c.sparsity_weight)
-                          : penalty_kl_sparsity<T>(dz, ws.rho_hat, code, c.sparsity_weight, c.rho);
+                          : penalty_kl_sparsity<T>(dz, ws.rho_hat, ws.rho_grad, code, c.sparsity_weight, c.rho);
       break;
     case ModelKind::Contractive:
       parts.penalty = penalty_contractive<T>(grads, ws, net, params, c.contractive_weight);

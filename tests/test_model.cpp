@@ -1,0 +1,342 @@
+// Tier 1 of the tests and the model's contracts: forward values worked out by hand for a tiny
+// network with constant weights; encode/decode; save/load round trip and refusals; a tiny
+// train-to-target; bit-for-bit reproducibility; no heap allocation in a steady-state training
+// step; and that every model kind trains.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "errors.h"
+#include "model.h"
+
+// Counts calls to malloc, so that a test can prove a training step allocates nothing. Eigen's
+// aligned allocations and operator new both end in malloc on glibc.
+extern "C" void* __libc_malloc(size_t size);
+static long g_malloc_calls = 0;
+extern "C" void* malloc(size_t size) {
+  ++g_malloc_calls;
+  return __libc_malloc(size);
+}
+
+namespace {
+
+// 2 -> 2 (relu) -> latent 1 -> 2 (relu) -> 2, every weight 0.5 and every bias 0.1.
+Model constant_model(ModelKind kind, OutputLoss loss) {
+  ModelConfig c;
+  c.kind = kind;
+  c.input_size = 2;
+  c.hidden = {2};
+  c.latent = 1;
+  c.activation = Activation::Relu;
+  c.loss = loss;
+  Model model(c, OptimizerConfig{});
+  Network net = model.network();
+  for (const std::vector<DenseShape>* layers : {&net.encoder, &net.decoder})
+    for (const DenseShape& s : *layers) {
+      std::fill_n(net.params.begin() + s.weight_offset, s.in * s.out, 0.5f);
+      std::fill_n(net.params.begin() + s.bias_offset, s.out, 0.1f);
+    }
+  model.restore(net);
+  return model;
+}
+
+// Eight 16-pixel patterns: two bars each, a task a small autoencoder learns quickly.
+Mat toy_data() {
+  Mat x = Mat::Constant(16, 8, 0.05f);
+  for (int j = 0; j < 8; ++j) {
+    x(j, j) = 0.95f;
+    x(8 + (j * 3) % 8, j) = 0.95f;
+  }
+  return x;
+}
+
+std::string temp_path(const char* name) { return std::string("/tmp/latentlab_test_model_") + name; }
+
+}  // namespace
+
+TEST_CASE("forward value worked out by hand: plain AE, MSE") {
+  // x = (1, 2). Encoder: pre = 0.5*1 + 0.5*2 + 0.1 = 1.6 (both units), relu -> 1.6;
+  // code = 0.5*1.6 + 0.5*1.6 + 0.1 = 1.7. Decoder: 0.5*1.7 + 0.1 = 0.95 (both), relu -> 0.95;
+  // output (linear for MSE) = 0.5*0.95 + 0.5*0.95 + 0.1 = 1.05 (both).
+  // MSE summed over features = (1.05 - 1)^2 + (1.05 - 2)^2 = 0.0025 + 0.9025 = 0.905.
+  Model model = constant_model(ModelKind::Plain, OutputLoss::MSE);
+  Mat x(2, 1);
+  x << 1, 2;
+  const LossParts l = model.evaluate(x);
+  CHECK(l.total == doctest::Approx(0.905).epsilon(1e-6));
+  CHECK(l.recon == doctest::Approx(0.905).epsilon(1e-6));
+  CHECK(l.penalty == 0);
+
+  InferenceWorkspace ws;
+  Mat code(1, 1), out(2, 1);
+  network_encode(model.network(), x, code, ws);
+  CHECK(code(0, 0) == doctest::Approx(1.7));
+  network_decode(model.network(), code, out, ws);
+  CHECK(out(0, 0) == doctest::Approx(1.05));
+  CHECK(out(1, 0) == doctest::Approx(1.05));
+}
+
+TEST_CASE("forward value worked out by hand: plain AE, BCE on logits") {
+  // x = (1, 0). Encoder: 0.5*1 + 0.1 = 0.6, relu; code = 0.5*0.6*2 + 0.1 = 0.7.
+  // Decoder: 0.5*0.7 + 0.1 = 0.45, relu; logits = 0.5*0.45*2 + 0.1 = 0.55 (both).
+  // BCE = -log(sigmoid(0.55)) - log(1 - sigmoid(0.55)) = log(1 + e^-0.55) + log(1 + e^0.55)
+  //     = 0.455495 + 1.005490 = 1.460985. Decoded image = sigmoid(0.55) = 0.634136 (both pixels).
+  // The same samples twice: the loss is averaged over samples, so it does not change.
+  Model model = constant_model(ModelKind::Plain, OutputLoss::BCE);
+  Mat x(2, 2);
+  x << 1, 1, 0, 0;
+  CHECK(model.evaluate(x).total == doctest::Approx(1.4609849629).epsilon(1e-6));
+  InferenceWorkspace ws;
+  Mat code(1, 2), out(2, 2);
+  network_encode(model.network(), x, code, ws);
+  network_decode(model.network(), code, out, ws);
+  CHECK(out(0, 0) == doctest::Approx(0.6341355910));
+  CHECK(out(1, 1) == doctest::Approx(0.6341355910));
+}
+
+TEST_CASE("forward value worked out by hand: VAE with a fixed eps") {
+  // x = (1, 0), eps = 0.5. Encoder hidden: 0.6 (both). The last encoder layer has 2 rows:
+  // mu = logvar = 0.5*0.6*2 + 0.1 = 0.7. z = 0.7 + 0.5 * exp(0.35) = 1.409534.
+  // Decoder: 0.5*z + 0.1 = 0.804767, relu; logits = 0.5*0.804767*2 + 0.1 = 0.904767.
+  // recon = log(1 + e^-0.904767) + log(1 + e^0.904767) = 1.584324;
+  // KL = -0.5 (1 + 0.7 - 0.49 - e^0.7) = 0.401876; total = 1.986200 (beta 1), 2.388076 (beta 2).
+  Model model = constant_model(ModelKind::VAE, OutputLoss::BCE);
+  Eigen::MatrixXd x(2, 1), eps(1, 1);
+  x << 1, 0;
+  eps << 0.5;
+  std::vector<double> params(model.network().params.begin(), model.network().params.end());
+  CHECK(model.loss_and_gradient_double(x, eps, Eigen::MatrixXd(), params, nullptr) ==
+        doctest::Approx(1.986199914640212).epsilon(1e-7));
+  model.config().beta = 2.0f;
+  CHECK(model.loss_and_gradient_double(x, eps, Eigen::MatrixXd(), params, nullptr) ==
+        doctest::Approx(2.3880762683754506).epsilon(1e-7));
+  // The code shown for an input is mu, and encode reports the log-variance too.
+  InferenceWorkspace ws;
+  Mat code(1, 1), logvar;
+  network_encode(model.network(), x.cast<float>(), code, ws, &logvar);
+  CHECK(code(0, 0) == doctest::Approx(0.7));
+  REQUIRE(logvar.size() == 1);
+  CHECK(logvar(0, 0) == doctest::Approx(0.7));
+}
+
+TEST_CASE("shapes: the VAE's last encoder layer has 2*latent rows; overcomplete and linear models build") {
+  ModelConfig c;
+  c.kind = ModelKind::VAE;
+  c.hidden = {400};
+  c.latent = 20;
+  Network net = Network::create(c);
+  REQUIRE(net.encoder.size() == 2);
+  CHECK(net.encoder[1].out == 40);
+  CHECK(net.decoder[0].in == 20);
+  CHECK(net.parameter_count() == size_t(784 * 400 + 400 + 400 * 40 + 40 + 20 * 400 + 400 + 400 * 784 + 784));
+  c.kind = ModelKind::Plain;
+  c.latent = 1024;  // overcomplete
+  CHECK(Network::create(c).encoder.back().out == 1024);
+  c.hidden = {};  // a linear autoencoder (PCA-like): one layer each way
+  CHECK(Network::create(c).encoder.size() == 1);
+  c.latent = 0;
+  CHECK_THROWS_AS(Network::create(c), InputError);
+}
+
+TEST_CASE("save and load: a bit-exact round trip, and refusals naming the file") {
+  ModelConfig c;
+  c.kind = ModelKind::Sparse;
+  c.input_size = 12;
+  c.hidden = {7, 5};
+  c.latent = 3;
+  c.activation = Activation::Tanh;
+  c.sparsity = SparsityKind::KL;
+  c.rho = 0.1f;
+  c.seed = 42;
+  Model model(c, OptimizerConfig{});
+  Mat x = Mat::Random(12, 4).cwiseAbs();
+  model.train_step(x);
+  const std::string path = temp_path("roundtrip.llnet");
+  std::string error;
+  REQUIRE(network_save(model.network(), path, &error));
+  Network loaded = network_load(path);
+  CHECK(loaded.params == model.network().params);
+  CHECK(loaded.config.kind == ModelKind::Sparse);
+  CHECK(loaded.config.hidden == std::vector<int>{7, 5});
+  CHECK(loaded.config.activation == Activation::Tanh);
+  CHECK(loaded.config.sparsity == SparsityKind::KL);
+  CHECK(loaded.config.rho == 0.1f);
+  CHECK(loaded.config.seed == 42);
+  InferenceWorkspace ws;
+  Mat a(3, 4), b(3, 4);
+  network_encode(model.network(), x, a, ws);
+  network_encode(loaded, x, b, ws);
+  CHECK(a == b);
+
+  // Truncated, wrong magic, missing: InputError with the path in the message.
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bad = temp_path("bad.llnet");
+  std::ofstream(bad, std::ios::binary) << bytes.substr(0, bytes.size() - 5);
+  CHECK_THROWS_WITH_AS(network_load(bad), doctest::Contains(bad.c_str()), InputError);
+  std::string wrong = bytes;
+  wrong[0] = 'X';
+  std::ofstream(bad, std::ios::binary | std::ios::trunc) << wrong;
+  CHECK_THROWS_WITH_AS(network_load(bad), doctest::Contains("magic"), InputError);
+  CHECK_THROWS_AS(network_load(temp_path("does_not_exist.llnet")), InputError);
+  CHECK_FALSE(network_save(model.network(), "/nonexistent-dir/x.llnet", &error));
+  CHECK(error.find("/nonexistent-dir/x.llnet") != std::string::npos);
+  std::remove(path.c_str());
+  std::remove(bad.c_str());
+}
+
+TEST_CASE("tiny train-to-target: a plain AE reconstructs eight patterns") {
+  ModelConfig c;
+  c.kind = ModelKind::Plain;
+  c.input_size = 16;
+  c.hidden = {32};
+  c.latent = 8;
+  c.loss = OutputLoss::BCE;
+  OptimizerConfig opt;
+  opt.lr = 1e-2f;
+  Model model(c, opt);
+  const Mat x = toy_data();
+  const double before = model.evaluate(x).total;
+  for (int i = 0; i < 1500; ++i) model.train_step(x);
+  const double after = model.evaluate(x).total;
+  // The floor is the targets' own entropy: 16 pixels at H(0.05) = 0.1985 nats = 3.18 nats.
+  const double floor = 16 * -(0.05 * std::log(0.05) + 0.95 * std::log(0.95));
+  MESSAGE("before " << before << ", after " << after << ", entropy floor " << floor);
+  CHECK(after < floor + 0.05);
+  CHECK(before > floor + 5);
+}
+
+TEST_CASE("SGD with momentum and gradient clipping also train") {
+  ModelConfig c;
+  c.kind = ModelKind::Plain;
+  c.input_size = 16;
+  c.hidden = {32};
+  c.latent = 8;
+  OptimizerConfig opt;
+  opt.kind = OptimizerKind::SGD;
+  opt.lr = 0.05f;
+  opt.clip_norm = 5.0f;
+  Model model(c, opt);
+  const Mat x = toy_data();
+  const double before = model.evaluate(x).total;
+  for (int i = 0; i < 1000; ++i) model.train_step(x);
+  CHECK(model.evaluate(x).total < 0.5 * before);
+}
+
+TEST_CASE("every model kind trains, stays finite, and reports its parts") {
+  const Mat x = toy_data();
+  for (ModelKind kind : {ModelKind::Plain, ModelKind::Sparse, ModelKind::Denoising, ModelKind::Contractive,
+                         ModelKind::VAE}) {
+    for (int variant = 0; variant < 3; ++variant) {
+      ModelConfig c;
+      c.kind = kind;
+      c.input_size = 16;
+      c.hidden = {24, 12};
+      c.latent = 4;
+      c.activation = variant == 2 ? Activation::Tanh : Activation::Relu;
+      c.sparsity = variant == 1 ? SparsityKind::KL : SparsityKind::L1;
+      c.noise = variant == 0 ? NoiseKind::Gaussian : variant == 1 ? NoiseKind::Mask : NoiseKind::SaltPepper;
+      c.kl_warmup_steps = variant == 1 ? 50 : 0;
+      c.contractive_weight = 0.01f;
+      c.sparsity_weight = 0.01f;
+      OptimizerConfig opt;
+      opt.lr = 5e-3f;
+      Model model(c, opt);
+      const LossParts first = model.train_step(x);
+      if (kind == ModelKind::VAE && c.kl_warmup_steps > 0)
+        CHECK(first.total == doctest::Approx(first.recon));  // beta ramps from 0
+      const double before = model.evaluate(x).total;
+      for (int i = 0; i < 400; ++i) model.train_step(x);
+      const LossParts after = model.evaluate(x);
+      INFO(model_kind_name(kind), " variant ", variant, ": ", before, " -> ", after.total);
+      CHECK(model.network().all_finite());
+      CHECK(after.total < before);
+      CHECK(after.total == doctest::Approx(after.recon + (kind == ModelKind::VAE ? c.beta : 1.0) * after.penalty));
+      if (kind == ModelKind::Plain || kind == ModelKind::Denoising) CHECK(after.penalty == 0);
+      if (kind != ModelKind::Plain && kind != ModelKind::Denoising) CHECK(after.penalty > 0);
+      CHECK(model.step() == 401);
+    }
+  }
+}
+
+TEST_CASE("reproducible bit for bit; evaluate changes neither the weights nor the training stream") {
+  const Mat x = toy_data();
+  for (ModelKind kind : {ModelKind::Denoising, ModelKind::VAE, ModelKind::Contractive}) {
+    ModelConfig c;
+    c.kind = kind;
+    c.input_size = 16;
+    c.hidden = {24};
+    c.latent = 3;
+    c.seed = 9;
+    Model a(c, OptimizerConfig{}), b(c, OptimizerConfig{});
+    for (int i = 0; i < 30; ++i) {
+      a.train_step(x);
+      if (i % 7 == 0) a.evaluate(x);  // b never evaluates
+      b.train_step(x);
+    }
+    CHECK_MESSAGE(a.network().params == b.network().params, std::string(model_kind_name(kind)));
+    c.seed = 10;
+    Model other(c, OptimizerConfig{});
+    CHECK(other.network().params != a.network().params);
+    const std::vector<float> before = a.network().params;
+    a.evaluate(x);
+    CHECK(a.network().params == before);
+  }
+}
+
+TEST_CASE("a denoising model's held-out loss is on the clean input; restore resets the optimizer") {
+  ModelConfig c;
+  c.kind = ModelKind::Denoising;
+  c.input_size = 16;
+  c.hidden = {24};
+  c.latent = 4;
+  c.noise = NoiseKind::Mask;
+  c.noise_level = 0.5f;
+  Model noisy(c, OptimizerConfig{});
+  c.kind = ModelKind::Plain;
+  Model plain(c, OptimizerConfig{});
+  const Mat x = toy_data();
+  CHECK(noisy.evaluate(x).total == plain.evaluate(x).total);
+  const Network good = noisy.network();
+  noisy.train_step(x);
+  CHECK(noisy.network().params != good.params);
+  noisy.restore(good);
+  CHECK(noisy.network().params == good.params);
+}
+
+TEST_CASE("a steady-state training step allocates nothing") {
+  // Small layers, so that Eigen's matrix products keep their packing buffers on the stack (at
+  // MNIST sizes Eigen's GEMM takes its packing buffers from the heap; see the report below).
+  const Mat x = Mat::Random(32, 16).cwiseAbs();
+  for (ModelKind kind : {ModelKind::Plain, ModelKind::Sparse, ModelKind::Denoising, ModelKind::Contractive,
+                         ModelKind::VAE}) {
+    ModelConfig c;
+    c.kind = kind;
+    c.input_size = 32;
+    c.hidden = {16, 8};
+    c.latent = 4;
+    c.sparsity = SparsityKind::KL;
+    Model model(c, OptimizerConfig{});
+    model.train_step(x);  // sizes the workspaces
+    const long before = g_malloc_calls;
+    for (int i = 0; i < 5; ++i) model.train_step(x);
+    CHECK_MESSAGE(g_malloc_calls - before == 0, std::string(model_kind_name(kind)));
+  }
+  // For the record: the MNIST recipe's step at batch 128.
+  ModelConfig c;
+  c.kind = ModelKind::VAE;
+  c.hidden = {400};
+  c.latent = 20;
+  Model model(c, OptimizerConfig{});
+  const Mat big = Mat::Random(784, 128).cwiseAbs();
+  model.train_step(big);
+  const long before = g_malloc_calls;
+  model.train_step(big);
+  MESSAGE("784-400-20 VAE, batch 128: " << g_malloc_calls - before
+                                        << " malloc calls per step (Eigen GEMM packing buffers only)");
+}
