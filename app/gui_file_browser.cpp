@@ -1,0 +1,201 @@
+// A small in-app file browser for opening data: a modal with the folder's entries (folders first),
+// an editable path, and the options a loader needs (IDX labels file, image size and colour for
+// image folders, CSV label column). A file that fails to load shows its error in the browser and
+// in the Data panel; the current dataset stays. Lists a folder only when the path changes.
+//
+// Index:
+//   [SECTION] Listing
+//   [SECTION] Opening
+//   [SECTION] The modal
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "gui_state.h"
+
+namespace fs = std::filesystem;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Listing
+//-----------------------------------------------------------------------------
+
+static bool less_ignoring_case(const std::string& a, const std::string& b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) < std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+static void browser_list(FileBrowser& b) {
+  b.entries.clear();
+  b.list_error.clear();
+  b.selected = -1;
+  b.listed = b.path;
+  std::error_code ec;
+  fs::directory_iterator it(b.path, fs::directory_options::skip_permission_denied, ec);
+  if (ec) {
+    b.list_error = std::string("cannot list ") + b.path + ": " + ec.message();
+    return;
+  }
+  for (const fs::directory_entry& entry : it) {
+    FileEntry e;
+    e.name = entry.path().filename().string();
+    if (e.name.empty() || e.name[0] == '.') continue;
+    std::error_code type_ec;
+    e.is_dir = entry.is_directory(type_ec);
+    if (!e.is_dir) e.size = entry.file_size(type_ec);
+    b.entries.push_back(std::move(e));
+  }
+  std::sort(b.entries.begin(), b.entries.end(), [](const FileEntry& x, const FileEntry& y) {
+    if (x.is_dir != y.is_dir) return x.is_dir;
+    return less_ignoring_case(x.name, y.name);
+  });
+}
+
+static void browser_enter(FileBrowser& b, const std::string& dir) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::path(dir), ec);
+  std::snprintf(b.path, sizeof b.path, "%s", (ec ? fs::path(dir) : p).string().c_str());
+}
+
+void file_browser_open(AppState& app, BrowseTarget target) {
+  FileBrowser& b = app.browser;
+  b.open_requested = true;
+  b.target = target;
+  if (!b.path[0]) {
+    std::error_code ec;
+    std::snprintf(b.path, sizeof b.path, "%s", fs::current_path(ec).string().c_str());
+  }
+  b.listed.clear();  // list afresh: the folder may have changed
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Opening
+//-----------------------------------------------------------------------------
+
+static std::string join(const char* dir, const std::string& name) {
+  std::string path = dir;
+  if (path.empty() || path.back() != '/') path += '/';
+  return path + name;
+}
+
+// An IDX images file next to its labels file: train-images-idx3-ubyte -> train-labels-idx1-ubyte.
+static void guess_labels(FileBrowser& b, const std::string& name) {
+  size_t at = name.find("images");
+  if (at == std::string::npos) return;
+  std::string labels = name;
+  labels.replace(at, 6, "labels");
+  size_t idx3 = labels.find("idx3");
+  if (idx3 != std::string::npos) labels.replace(idx3, 4, "idx1");
+  std::error_code ec;
+  const std::string path = join(b.path, labels);
+  if (fs::is_regular_file(path, ec)) std::snprintf(b.labels, sizeof b.labels, "%s", path.c_str());
+}
+
+static bool browser_load(AppState& app, const std::string& path) {
+  const FileBrowser& b = app.browser;
+  DataSpec spec;
+  spec.source = path;
+  spec.labels_path = b.labels;
+  spec.image_size = b.image_size;
+  spec.rgb = b.rgb;
+  spec.csv_label_column = b.csv_label_column;
+  return app_load_data(app, spec);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The modal
+//-----------------------------------------------------------------------------
+
+void ui_file_browser(AppState& app) {
+  FileBrowser& b = app.browser;
+  const float s = app.ui_scale;
+  if (b.open_requested) {
+    ImGui::OpenPopup("Open data");
+    b.open_requested = false;
+  }
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(760 * s, 560 * s), ImGuiCond_Appearing);
+  if (!ImGui::BeginPopupModal("Open data", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  if (b.listed != b.path) browser_list(b);
+
+  ImGui::TextDisabled(b.target == BrowseTarget::Labels ? "Pick the IDX labels file." :
+                      "Pick an IDX file (.idx, .gz, ...-ubyte), a CSV, or a folder of images (one sub-folder per label).");
+  if (ImGui::Button("Up")) {
+    fs::path parent = fs::path(b.path).parent_path();
+    if (!parent.empty()) browser_enter(b, parent.string());
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  if (ImGui::InputText("##path", b.path, sizeof b.path, ImGuiInputTextFlags_EnterReturnsTrue)) b.listed.clear();
+
+  const float footer = ImGui::GetFrameHeightWithSpacing() * 4 + ImGui::GetTextLineHeightWithSpacing() * 2;
+  ImGui::BeginChild("entries", ImVec2(0, -footer), true);
+  if (!b.list_error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", b.list_error.c_str());
+  std::string enter, open;
+  for (int i = 0; i < static_cast<int>(b.entries.size()); ++i) {
+    const FileEntry& e = b.entries[i];
+    char label[600];
+    std::snprintf(label, sizeof label, "%s%s", e.name.c_str(), e.is_dir ? "/" : "");
+    if (e.is_dir) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.75f, 1.0f, 1.0f));
+    if (ImGui::Selectable(label, b.selected == i, ImGuiSelectableFlags_AllowDoubleClick)) {
+      b.selected = i;
+      if (!e.is_dir && b.target == BrowseTarget::Data && !b.labels[0]) guess_labels(b, e.name);
+      if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) (e.is_dir ? enter : open) = join(b.path, e.name);
+    }
+    if (e.is_dir) ImGui::PopStyleColor();
+    if (!e.is_dir) {
+      ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 90 * s);
+      ImGui::TextDisabled("%8.1f %s", e.size >= (1u << 20) ? e.size / 1048576.0 : e.size / 1024.0,
+                          e.size >= (1u << 20) ? "MB" : "kB");
+    }
+  }
+  ImGui::EndChild();
+
+  // Options for the loaders.
+  ImGui::SetNextItemWidth(-160 * s);
+  ImGui::InputTextWithHint("##labels", "IDX labels file (optional)", b.labels, sizeof b.labels);
+  ImGui::SameLine();
+  if (ImGui::Button("Pick labels...")) {
+    b.target = BrowseTarget::Labels;
+  }
+  ImGui::SetNextItemWidth(120 * s);
+  ImGui::SliderInt("image size", &b.image_size, 8, 64);
+  ImGui::SameLine();
+  ImGui::Checkbox("colour", &b.rgb);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(140 * s);
+  ImGui::InputTextWithHint("CSV label column", "name or index", b.csv_label_column, sizeof b.csv_label_column);
+  if (!app.data_error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", app.data_error.c_str());
+  else ImGui::TextDisabled("Large sets take a moment to load.");
+
+  const bool has_file = b.selected >= 0 && b.selected < static_cast<int>(b.entries.size());
+  if (!has_file) ImGui::BeginDisabled();
+  if (ImGui::Button(b.target == BrowseTarget::Labels ? "Use as labels" : "Open selected") && has_file) {
+    const FileEntry& e = b.entries[b.selected];
+    if (e.is_dir && b.target == BrowseTarget::Data) open = join(b.path, e.name);
+    else if (e.is_dir) enter = join(b.path, e.name);
+    else open = join(b.path, e.name);
+  }
+  if (!has_file) ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (b.target == BrowseTarget::Data && ImGui::Button("Open this folder as images")) open = b.path;
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) {
+    if (b.target == BrowseTarget::Labels) b.target = BrowseTarget::Data;
+    else ImGui::CloseCurrentPopup();
+  }
+
+  if (!enter.empty()) browser_enter(b, enter);
+  if (!open.empty()) {
+    if (b.target == BrowseTarget::Labels) {
+      std::snprintf(b.labels, sizeof b.labels, "%s", open.c_str());
+      b.target = BrowseTarget::Data;
+    } else if (browser_load(app, open)) {
+      ImGui::CloseCurrentPopup();
+    }
+  }
+  ImGui::EndPopup();
+}

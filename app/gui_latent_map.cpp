@@ -1,0 +1,590 @@
+// The centre of the window: a toolbar (map options and the label legend), then one pane per model
+// side by side. A pane is a title row, the latent map (points drawn by our shaders through an
+// ImDrawCallback, with the decoded manifold behind them and the probe, prior and selection over
+// them) and a strip below: the probe's decoding, samples from the prior, and reconstructions.
+//
+// Index:
+//   [SECTION] Helpers: numbers, ticks, ellipses
+//   [SECTION] Centre and toolbar
+//   [SECTION] Pane
+//   [SECTION] Latent map: input
+//   [SECTION] Latent map: drawing
+//   [SECTION] Strips: probe, samples, reconstructions
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "gui_state.h"
+
+namespace {
+constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);
+constexpr ImU32 kGridMinor = IM_COL32(255, 255, 255, 14);
+constexpr ImU32 kGridAxis = IM_COL32(255, 255, 255, 48);
+constexpr ImU32 kTickText = IM_COL32(150, 158, 172, 200);
+constexpr ImU32 kCaption = IM_COL32(150, 158, 172, 255);
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Helpers: numbers, ticks, ellipses
+//-----------------------------------------------------------------------------
+
+// 12345 -> "12,345"
+static const char* format_count(int value, char* buf, int size) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%d", value);
+  int len = static_cast<int>(std::strlen(digits)), out = 0;
+  for (int i = 0; i < len && out < size - 2; ++i) {
+    if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-') buf[out++] = ',';
+    buf[out++] = digits[i];
+  }
+  buf[out] = 0;
+  return buf;
+}
+
+// The 1-2-5 step nearest above `raw`.
+static float nice_step(float raw) {
+  const float base = std::pow(10.0f, std::floor(std::log10(raw)));
+  const float m = raw / base;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * base;
+}
+
+struct MapFrame {  // plane <-> screen for one map this frame
+  ImVec2 min, max, center;
+  float scale;     // pixels per plane unit
+  float view_u, view_v;
+  ImVec2 to_screen(float u, float v) const {
+    return ImVec2(center.x + (u - view_u) * scale, center.y - (v - view_v) * scale);
+  }
+  float to_u(float x) const { return view_u + (x - center.x) / scale; }
+  float to_v(float y) const { return view_v - (y - center.y) / scale; }
+};
+
+static MapFrame map_frame(const MapView& view) {
+  MapFrame f;
+  f.min = view.rect_min;
+  f.max = view.rect_max;
+  f.center = ImVec2(0.5f * (f.min.x + f.max.x), 0.5f * (f.min.y + f.max.y));
+  f.scale = 0.5f * std::min(f.max.x - f.min.x, f.max.y - f.min.y) / view.half_extent;
+  f.view_u = view.center[0];
+  f.view_v = view.center[1];
+  return f;
+}
+
+// The 1-sigma ellipse of a diagonal Gaussian (variances exp(logvar)) seen on the plane.
+static void plane_ellipse(const Plane& plane, const float* logvar, float* a, float* b, float* angle) {
+  float cuu = 0, cuv = 0, cvv = 0;
+  if (plane.mode == PlaneMode::Pca && plane.latent >= 2) {
+    for (int k = 0; k < plane.latent; ++k) {
+      const float var = std::exp(logvar[k]);
+      cuu += var * plane.axis_u[k] * plane.axis_u[k];
+      cuv += var * plane.axis_u[k] * plane.axis_v[k];
+      cvv += var * plane.axis_v[k] * plane.axis_v[k];
+    }
+  } else {
+    cuu = std::exp(logvar[plane.dim_x]);
+    cvv = plane.dim_y >= 0 ? std::exp(logvar[plane.dim_y]) : 0.0f;
+  }
+  const float mean = 0.5f * (cuu + cvv), diff = 0.5f * (cuu - cvv);
+  const float root = std::sqrt(diff * diff + cuv * cuv);
+  *a = std::sqrt(std::max(0.0f, mean + root));
+  *b = std::sqrt(std::max(0.0f, mean - root));
+  *angle = 0.5f * std::atan2(2 * cuv, cuu - cvv);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Centre and toolbar
+//-----------------------------------------------------------------------------
+
+void ui_centre(AppState& app) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const float left = std::round(380.0f * app.ui_scale);
+  ImGui::SetNextWindowPos(ImVec2(left, 0));
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x - left, io.DisplaySize.y));
+  ImGui::Begin("##centre", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+  ui_toolbar(app);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ImGui::GetStyle().ItemSpacing.x * 1.5f;
+  const int panes = std::max(1, app.pane_count);
+  const float width = std::floor((avail.x - gap * (panes - 1)) / panes);
+  if (app.pane_count == 0) {
+    ImGui::TextDisabled("Waiting for the trainer's first snapshot...");
+  }
+  for (int p = 0; p < app.pane_count; ++p) {
+    if (p > 0) ImGui::SameLine(0, gap);
+    ui_pane(app, p, ImVec2(width, avail.y));
+  }
+  ImGui::End();
+}
+
+void ui_toolbar(AppState& app) {
+  ViewOptions& v = app.view;
+  bool any_vae = false;
+  int latent = 0;
+  for (int p = 0; p < app.pane_count; ++p) {
+    any_vae |= app.panes[p].kind == ModelKind::VAE;
+    latent = std::max(latent, app.panes[p].latent);
+  }
+  ImGui::AlignTextToFramePadding();
+  ImGui::Checkbox("Decoded manifold", &v.show_manifold);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Behind the points: the decoding of every tile's centre, on the same axes.");
+  if (v.show_manifold) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(110 * app.ui_scale);
+    ImGui::SliderInt("##tiles", &v.manifold_tiles, 8, 32, "%d tiles");
+  }
+  ImGui::SameLine(0, 18 * app.ui_scale);
+  if (!any_vae) ImGui::BeginDisabled();
+  if (ImGui::Checkbox("Prior and sigma", &v.show_prior)) {
+    for (int p = 0; p < app.pane_count; ++p) view_fit(app, p);
+  }
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("VAE: the prior N(0, I) as its 1 and 2 sigma circles,\nand the 1 sigma ellipse of every selected sample's posterior.");
+  if (!any_vae) ImGui::EndDisabled();
+  ImGui::SameLine(0, 18 * app.ui_scale);
+  if (app.pane_count < 2) ImGui::BeginDisabled();
+  ImGui::Checkbox("Link probes", &v.link_probes);
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Dragging the probe on one map moves it on both:\nsee what each decoder makes of the same coordinates.");
+  if (app.pane_count < 2) ImGui::EndDisabled();
+  ImGui::SameLine(0, 18 * app.ui_scale);
+  ImGui::Checkbox("Samples", &v.show_gallery);
+  ImGui::SameLine();
+  ImGui::Checkbox("Reconstructions", &v.show_recon);
+
+  // Which plane of a latent space wider than 2.
+  if (latent > 2) {
+    ImGui::SameLine(0, 18 * app.ui_scale);
+    bool changed = false;
+    int mode = v.plane_mode == PlaneMode::Pca ? 1 : 0;
+    ImGui::SetNextItemWidth(150 * app.ui_scale);
+    changed |= ImGui::Combo("##plane", &mode, "Two dimensions\0PCA plane\0");
+    v.plane_mode = mode == 1 ? PlaneMode::Pca : PlaneMode::Dims;
+    if (v.plane_mode == PlaneMode::Dims) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(70 * app.ui_scale);
+      int dx = v.dim_x + 1, dy = v.dim_y + 1;
+      changed |= ImGui::SliderInt("##dx", &dx, 1, latent, "x: z%d");
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(70 * app.ui_scale);
+      changed |= ImGui::SliderInt("##dy", &dy, 1, latent, "y: z%d");
+      v.dim_x = dx - 1;
+      v.dim_y = dy - 1;
+    }
+    if (changed) pane_plane_changed(app);
+  }
+
+  // Legend: one swatch per label, with its count among the points.
+  if (!app.data) return;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float radius = 5 * app.ui_scale;
+  char name[64], count[32];
+  const int labels = static_cast<int>(app.label_counts.size());
+  const float max_x = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  for (int label = 0; label < labels; ++label) {
+    label_name(app, label, name, sizeof name);
+    const float w = radius * 2 + 6 * app.ui_scale + ImGui::CalcTextSize(name).x;
+    if (label > 0) {
+      ImGui::SameLine(0, 14 * app.ui_scale);
+      if (ImGui::GetCursorScreenPos().x + w > max_x) ImGui::NewLine();
+    }
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float h = ImGui::GetTextLineHeight();
+    draw->AddCircleFilled(ImVec2(pos.x + radius, pos.y + h * 0.5f), radius, label_color(label), 16);
+    ImGui::Dummy(ImVec2(radius * 2 + 2 * app.ui_scale, h));
+    ImGui::SameLine(0, 4 * app.ui_scale);
+    ImGui::TextUnformatted(name);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s points on each map", format_count(app.label_counts[label], count, sizeof count));
+  }
+  if (labels == 0) ImGui::TextDisabled("Unlabelled data: every point is grey.");
+  ImGui::SameLine(0, 18 * app.ui_scale);
+  const int n = static_cast<int>(app.point_indices.size());
+  const int held = std::min(n, app.data->test_count());
+  char total[32], held_text[32];
+  ImGui::TextDisabled("%s points (%s held-out)", format_count(n, total, sizeof total),
+                      format_count(held, held_text, sizeof held_text));
+  ImGui::Spacing();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Pane
+//-----------------------------------------------------------------------------
+
+// "loss 143.2 = recon 138.0 + KL 5.2" from the newest training history point.
+static void pane_loss_text(const AppState& app, int p, char* buf, int size) {
+  buf[0] = 0;
+  if (!app.snap || p >= static_cast<int>(app.snap->history.size())) return;
+  const ModelHistory& h = app.snap->history[p];
+  if (h.train.empty()) return;
+  const LossParts& l = h.train.back().parts;
+  const ModelKind kind = app.panes[p].kind;
+  const char* penalty = kind == ModelKind::VAE ? "KL" : kind == ModelKind::Sparse ? "sparsity"
+                        : kind == ModelKind::Contractive ? "contractive" : nullptr;
+  if (penalty)
+    std::snprintf(buf, size, "loss %.1f = recon %.1f + %s %.1f", l.total, l.recon, penalty, l.total - l.recon);
+  else
+    std::snprintf(buf, size, "loss %.1f", l.total);
+}
+
+void ui_pane(AppState& app, int p, ImVec2 size) {
+  ModelPane& pane = app.panes[p];
+  char id[16];
+  std::snprintf(id, sizeof id, "pane%d", p);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10 * app.ui_scale, 8 * app.ui_scale));
+  ImGui::BeginChild(id, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
+
+  // Title: the model's name in its accent colour, its loss, and "Fit" once the user has moved the view.
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  if (app.font_large) ImGui::PushFont(app.font_large);
+  const float h = ImGui::GetTextLineHeight();
+  draw->AddRectFilled(ImVec2(pos.x, pos.y + 2), ImVec2(pos.x + 4 * app.ui_scale, pos.y + h - 1), pane_accent(p), 2);
+  ImGui::SetCursorScreenPos(ImVec2(pos.x + 10 * app.ui_scale, pos.y));
+  ImGui::TextUnformatted(pane.latent ? pane_title(pane) : "...");
+  if (app.font_large) ImGui::PopFont();
+  char loss[128];
+  pane_loss_text(app, p, loss, sizeof loss);
+  ImGui::SameLine(0, 14 * app.ui_scale);
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1.5f * app.ui_scale);
+  ImGui::TextDisabled("%s", loss);
+  if (!pane.view.follow_data) {
+    const float button_w = ImGui::CalcTextSize("Fit view").x + 2 * ImGui::GetStyle().FramePadding.x;
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_w);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - 3 * app.ui_scale);
+    char label[32];
+    std::snprintf(label, sizeof label, "Fit view##%d", p);
+    if (ImGui::SmallButton(label)) view_fit(app, p);
+  }
+  ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
+
+  const bool strips = app.view.show_gallery || app.view.show_recon || true;  // the probe is always there
+  const float strips_h = strips ? std::round(200 * app.ui_scale) : 0;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - strips_h - ImGui::GetStyle().ItemSpacing.y)));
+  if (strips) ui_pane_strips(app, p, strips_h);
+  ImGui::EndChild();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Latent map: input
+//-----------------------------------------------------------------------------
+
+static void map_select(AppState& app, int sample, bool add) {
+  if (!add) app.selected_count = 0;
+  for (int i = 0; i < app.selected_count; ++i)
+    if (app.selected[i] == sample) return;
+  if (app.selected_count == kMaxSelected) {
+    for (int i = 1; i < kMaxSelected; ++i) app.selected[i - 1] = app.selected[i];
+    --app.selected_count;
+  }
+  app.selected[app.selected_count++] = sample;
+  ++app.selection_serial;
+}
+
+// Wheel zooms about the mouse; right or middle drag pans; left press puts the probe there (on a
+// point: selects the point and puts the probe on its code) and dragging moves it; double-click fits.
+static void map_input(AppState& app, int p, const MapFrame& f, bool hovered) {
+  ModelPane& pane = app.panes[p];
+  MapView& view = pane.view;
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 mouse = io.MousePos;
+  if (hovered && io.MouseWheel != 0) {
+    const float u = f.to_u(mouse.x), v = f.to_v(mouse.y);
+    const float factor = std::pow(1.18f, -io.MouseWheel);
+    view.half_extent = std::min(1e6f, std::max(1e-4f, view.half_extent * factor));
+    const float scale = f.scale / factor;
+    view.center[0] = u - (mouse.x - f.center.x) / scale;
+    view.center[1] = v + (mouse.y - f.center.y) / scale;
+    view.follow_data = false;
+  }
+  if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0)) &&
+      (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
+    view.center[0] -= io.MouseDelta.x / f.scale;
+    view.center[1] += io.MouseDelta.y / f.scale;
+    view.follow_data = false;
+  }
+  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) view_fit(app, p);
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    app.drag_pane = p;
+    if (pane.hover_point >= 0) {
+      map_select(app, app.point_indices[pane.hover_point], io.KeyShift || io.KeyCtrl);
+      probe_set(app, p, pane.plane_xy[2 * pane.hover_point], pane.plane_xy[2 * pane.hover_point + 1]);
+    } else {
+      probe_set(app, p, f.to_u(mouse.x), f.to_v(mouse.y));
+    }
+  } else if (app.drag_pane == p && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0) probe_set(app, p, f.to_u(mouse.x), f.to_v(mouse.y));
+  }
+  if (app.drag_pane == p && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) app.drag_pane = -1;
+}
+
+// The point nearest the mouse within a few pixels, or -1.
+static int map_pick(const AppState& app, const ModelPane& pane, const MapFrame& f) {
+  if (pane.codes_version == 0) return -1;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const float reach = app.view.point_radius * app.ui_scale + 3 * app.ui_scale;
+  float best = reach * reach;
+  int best_i = -1;
+  const int n = static_cast<int>(app.point_indices.size());
+  const float mu = f.to_u(mouse.x), mv = f.to_v(mouse.y), inv = 1.0f / (f.scale * f.scale);
+  const float limit = best * inv;
+  for (int i = 0; i < n; ++i) {
+    const float du = pane.plane_xy[2 * i] - mu, dv = pane.plane_xy[2 * i + 1] - mv;
+    const float d = du * du + dv * dv;
+    if (d < limit && d * f.scale * f.scale < best) {
+      best = d * f.scale * f.scale;
+      best_i = i;
+    }
+  }
+  return best_i;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Latent map: drawing
+//-----------------------------------------------------------------------------
+
+static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
+  const float step = nice_step(70.0f * app.ui_scale / f.scale);
+  const float u0 = f.to_u(f.min.x), u1 = f.to_u(f.max.x), v0 = f.to_v(f.max.y), v1 = f.to_v(f.min.y);
+  char text[32];
+  const float pad = 4 * app.ui_scale;
+  for (float u = std::ceil(u0 / step) * step; u <= u1; u += step) {
+    const float x = std::round(f.to_screen(u, 0).x) + 0.5f;
+    const bool axis = std::fabs(u) < step * 0.01f;
+    draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? kGridAxis : kGridMinor, 1.0f);
+    std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
+    draw->AddText(ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), kTickText, text);
+  }
+  for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
+    const float y = std::round(f.to_screen(0, v).y) + 0.5f;
+    const bool axis = std::fabs(v) < step * 0.01f;
+    draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? kGridAxis : kGridMinor, 1.0f);
+    std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
+    draw->AddText(ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), kTickText, text);
+  }
+  // Axis names in the corners they point to.
+  char ux[16], vy[16];
+  if (plane.mode == PlaneMode::Pca && plane.latent >= 2) {
+    std::snprintf(ux, sizeof ux, "PC1");
+    std::snprintf(vy, sizeof vy, "PC2");
+  } else {
+    std::snprintf(ux, sizeof ux, "z%d", plane.dim_x + 1);
+    std::snprintf(vy, sizeof vy, plane.dim_y >= 0 ? "z%d" : "-", plane.dim_y + 1);
+  }
+  const ImU32 name = IM_COL32(200, 206, 218, 220);
+  draw->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(ux).x - pad * 2, f.max.y - 2 * ImGui::GetTextLineHeight() - pad), name, ux);
+  draw->AddText(ImVec2(f.min.x + pad * 2 + 28 * app.ui_scale, f.min.y + pad), name, vy);
+}
+
+static void draw_ellipse(ImDrawList* draw, const MapFrame& f, float u, float v, float a, float b, float angle,
+                         ImU32 fill, ImU32 line, float thickness) {
+  const int segments = 48;
+  const float ca = std::cos(angle), sa = std::sin(angle);
+  for (int i = 0; i < segments; ++i) {
+    const float t = 6.2831853f * i / segments;
+    const float x = a * std::cos(t), y = b * std::sin(t);
+    draw->PathLineTo(f.to_screen(u + ca * x - sa * y, v + sa * x + ca * y));
+  }
+  if (fill & IM_COL32_A_MASK) {
+    draw->PathFillConvex(fill);
+    for (int i = 0; i < segments; ++i) {
+      const float t = 6.2831853f * i / segments;
+      const float x = a * std::cos(t), y = b * std::sin(t);
+      draw->PathLineTo(f.to_screen(u + ca * x - sa * y, v + sa * x + ca * y));
+    }
+  }
+  draw->PathStroke(line, ImDrawFlags_Closed, thickness);
+}
+
+static void draw_probe(const AppState& app, ImDrawList* draw, ImVec2 c, ImU32 accent) {
+  const float s = app.ui_scale;
+  draw->AddCircle(c, 9 * s, IM_COL32(0, 0, 0, 170), 32, 4.5f * s);
+  draw->AddCircle(c, 9 * s, accent, 32, 2.5f * s);
+  draw->AddLine(ImVec2(c.x - 15 * s, c.y), ImVec2(c.x - 5 * s, c.y), accent, 1.5f * s);
+  draw->AddLine(ImVec2(c.x + 5 * s, c.y), ImVec2(c.x + 15 * s, c.y), accent, 1.5f * s);
+  draw->AddLine(ImVec2(c.x, c.y - 15 * s), ImVec2(c.x, c.y - 5 * s), accent, 1.5f * s);
+  draw->AddLine(ImVec2(c.x, c.y + 5 * s), ImVec2(c.x, c.y + 15 * s), accent, 1.5f * s);
+  draw->AddCircleFilled(c, 2 * s, IM_COL32(255, 255, 255, 255), 12);
+}
+
+static void map_tooltip(AppState& app, int p) {
+  const ModelPane& pane = app.panes[p];
+  const int i = pane.hover_point;
+  const int sample = app.point_indices[i];
+  if (app.hover_image_sample != sample) {
+    dataset_sample_rgba(app, sample, app.hover_rgba.data(), app.tile_w, 0, 0);
+    gpu_image_upload(&app.hover_image, app.hover_rgba.data());
+    app.hover_image_sample = sample;
+  }
+  const int label = sample < static_cast<int>(app.data->labels.size()) ? app.data->labels[sample] : -1;
+  char name[64];
+  ImGui::BeginTooltip();
+  const float side = 4.0f * std::max(app.tile_w, app.tile_h) * app.ui_scale;
+  const float max_side = 112 * app.ui_scale;
+  const float k = std::min(1.0f, max_side / side);
+  ImGui::Image(gpu_image_id(app.hover_image), ImVec2(side * k * app.tile_w / std::max(app.tile_w, app.tile_h),
+                                                     side * k * app.tile_h / std::max(app.tile_w, app.tile_h)));
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::PushStyleColor(ImGuiCol_Text, label_color(label));
+  ImGui::Text("label %s", label_name(app, label, name, sizeof name));
+  ImGui::PopStyleColor();
+  ImGui::TextDisabled("sample #%d, %s", sample, sample >= app.data->train_count ? "held-out" : "training");
+  ImGui::TextDisabled("(%.2f, %.2f) on the map", pane.plane_xy[2 * i], pane.plane_xy[2 * i + 1]);
+  ImGui::TextDisabled("click: select; shift-click: add");
+  ImGui::EndGroup();
+  ImGui::EndTooltip();
+}
+
+void ui_latent_map(AppState& app, int p, ImVec2 size) {
+  ModelPane& pane = app.panes[p];
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  char id[16];
+  std::snprintf(id, sizeof id, "map%d", p);
+  ImGui::InvisibleButton(id, size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
+                                       ImGuiButtonFlags_MouseButtonMiddle);
+  const bool hovered = ImGui::IsItemHovered();
+  pane.view.rect_min = p0;
+  pane.view.rect_max = ImVec2(p0.x + size.x, p0.y + size.y);
+  if (pane.latent == 0) return;
+
+  MapFrame f = map_frame(pane.view);
+  const bool panning = ImGui::IsMouseDown(ImGuiMouseButton_Right) || ImGui::IsMouseDown(ImGuiMouseButton_Middle);
+  pane.hover_point = hovered && !panning && app.drag_pane < 0 ? map_pick(app, pane, f) : -1;
+  map_input(app, p, f, hovered);
+  f = map_frame(pane.view);  // after this frame's pan and zoom
+  if (pane.hover_point >= 0) app.hover_sample = app.point_indices[pane.hover_point];
+
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRect(f.min, f.max, true);
+  draw->AddRectFilled(f.min, f.max, kMapBackground);
+  if (app.view.show_manifold && pane.manifold_cols > 0)
+    draw->AddImage(gpu_image_id(pane.manifold_image), pane.manifold_min, pane.manifold_max, ImVec2(0, 0),
+                   ImVec2(1, 1), IM_COL32(255, 255, 255, 150));
+  draw_grid(app, draw, f, pane.plane);
+
+  // The points: one instanced draw call from our shaders, then ImGui's own state again.
+  pane.draw_call.view_center[0] = f.view_u;
+  pane.draw_call.view_center[1] = f.view_v;
+  pane.draw_call.view_scale = f.scale;
+  pane.draw_call.rect_center[0] = f.center.x;
+  pane.draw_call.rect_center[1] = f.center.y;
+  pane.draw_call.radius = app.view.point_radius * app.ui_scale;
+  pane.draw_call.opacity = app.view.show_manifold ? 0.75f : 0.9f;
+  if (pane.codes_version != 0) {
+    draw->AddCallback(point_draw_callback, &pane.draw_call);
+    draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+  }
+
+  // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
+  const bool vae = pane.kind == ModelKind::VAE;
+  if (vae && app.view.show_prior) {
+    const ImVec2 c = f.to_screen(0, 0);
+    for (int k = 1; k <= 2; ++k) {
+      draw->AddCircle(c, k * f.scale, IM_COL32(255, 255, 255, k == 1 ? 120 : 80), 96, 1.5f * app.ui_scale);
+      char text[8];
+      std::snprintf(text, sizeof text, "%d\xcf\x83", k);  // "1σ"
+      draw->AddText(ImVec2(c.x + 4 * app.ui_scale, c.y - k * f.scale - ImGui::GetTextLineHeight()),
+                    IM_COL32(255, 255, 255, 150), text);
+    }
+  }
+  if (pane.selection_serial == app.selection_serial) {
+    for (int i = 0; i < app.selected_count; ++i) {
+      float uv[2];
+      plane_project(pane.plane, pane.selection_mu.col(i).data(), uv);
+      const int sample = app.selected[i];
+      const int label = sample < static_cast<int>(app.data->labels.size()) ? app.data->labels[sample] : -1;
+      const ImU32 color = label_color(label);
+      if (vae && app.view.show_prior) {
+        float a, b, angle;
+        plane_ellipse(pane.plane, pane.selection_logvar.col(i).data(), &a, &b, &angle);
+        draw_ellipse(draw, f, uv[0], uv[1], a, b, angle, (color & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 50),
+                     color, 2.0f * app.ui_scale);
+      }
+      const ImVec2 c = f.to_screen(uv[0], uv[1]);
+      draw->AddCircleFilled(c, 6 * app.ui_scale, color, 20);
+      draw->AddCircle(c, 6 * app.ui_scale, IM_COL32(255, 255, 255, 255), 20, 2 * app.ui_scale);
+    }
+  }
+  if (pane.hover_point >= 0) {
+    const ImVec2 c = f.to_screen(pane.plane_xy[2 * pane.hover_point], pane.plane_xy[2 * pane.hover_point + 1]);
+    draw->AddCircle(c, 7 * app.ui_scale, IM_COL32(255, 255, 255, 230), 20, 1.5f * app.ui_scale);
+  }
+  draw_probe(app, draw, f.to_screen(pane.probe[0], pane.probe[1]), pane_accent(p));
+  if (pane.codes_version == 0) {
+    const char* text = "Encoding the points...";
+    const ImVec2 ts = ImGui::CalcTextSize(text);
+    draw->AddText(ImVec2(f.center.x - ts.x * 0.5f, f.center.y - ts.y * 0.5f), kCaption, text);
+  }
+  draw->PopClipRect();
+  draw->AddRect(f.min, f.max, IM_COL32(255, 255, 255, hovered ? 40 : 22), 0, 0, 1.0f);
+
+  if (pane.hover_point >= 0 && app.drag_pane < 0) map_tooltip(app, p);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Strips: probe, samples, reconstructions
+//-----------------------------------------------------------------------------
+
+// A framed tile of `image` (uv rectangle) at pos, size side x side.
+static void draw_tile(ImDrawList* draw, const GpuImage& image, ImVec2 pos, float side, ImVec2 uv0, ImVec2 uv1) {
+  draw->AddImage(gpu_image_id(image), pos, ImVec2(pos.x + side, pos.y + side), uv0, uv1);
+}
+
+void ui_pane_strips(AppState& app, int p, float height) {
+  ModelPane& pane = app.panes[p];
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float s = app.ui_scale;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float caption_h = ImGui::GetTextLineHeight() + 4 * s;
+  const float body = height - caption_h;
+  const float gap = 18 * s;
+  // Probe: a square as tall as the strip. Samples: 5 x 4. Reconstructions: 5 rows of 2 pairs.
+  float probe_side = body;
+  float cell = std::floor(body / kReconRows);
+  const float needed = probe_side + (app.view.show_gallery ? kGalleryCols * cell + gap : 0) +
+                       (app.view.show_recon ? 4 * cell + 6 * s + gap : 0);
+  if (needed > width) {  // narrow window: shrink everything together
+    const float k = width / needed;
+    probe_side = std::floor(probe_side * k);
+    cell = std::floor(cell * k);
+  }
+  char text[96];
+  float x = origin.x;
+  if (pane.latent > 0) {
+    std::snprintf(text, sizeof text, "Probe (%.2f, %.2f)", pane.probe[0], pane.probe[1]);
+    draw->AddText(ImVec2(x, origin.y), kCaption, text);
+    const ImVec2 img(x, origin.y + caption_h);
+    draw->AddRectFilled(img, ImVec2(img.x + probe_side, img.y + probe_side), IM_COL32(0, 0, 0, 255));
+    draw->AddImage(gpu_image_id(pane.probe_image), img, ImVec2(img.x + probe_side, img.y + probe_side));
+    draw->AddRect(ImVec2(img.x - 1, img.y - 1), ImVec2(img.x + probe_side + 1, img.y + probe_side + 1), pane_accent(p), 0,
+                  0, 1.5f * s);
+    x += probe_side + gap;
+
+    if (app.view.show_gallery) {
+      draw->AddText(ImVec2(x, origin.y), kCaption, "Samples, z ~ N(0, I)");
+      const float tw = 1.0f / kGalleryCols, th = 1.0f / kGalleryRows;
+      for (int r = 0; r < kGalleryRows; ++r)
+        for (int c = 0; c < kGalleryCols; ++c)
+          draw_tile(draw, pane.gallery_image, ImVec2(x + c * cell, origin.y + caption_h + r * cell), cell,
+                    ImVec2(c * tw, r * th), ImVec2((c + 1) * tw, (r + 1) * th));
+      x += kGalleryCols * cell + gap;
+    }
+    if (app.view.show_recon) {
+      draw->AddText(ImVec2(x, origin.y), kCaption, "Original | reconstruction");
+      const float tw = 1.0f / kReconCount;
+      for (int k = 0; k < kReconCount; ++k) {
+        const int r = k % kReconRows, pair = k / kReconRows;
+        const float px = x + pair * (2 * cell + 6 * s), py = origin.y + caption_h + r * cell;
+        draw_tile(draw, pane.recon_image, ImVec2(px, py), cell, ImVec2(k * tw, 0), ImVec2((k + 1) * tw, 0.5f));
+        draw_tile(draw, pane.recon_image, ImVec2(px + cell, py), cell, ImVec2(k * tw, 0.5f), ImVec2((k + 1) * tw, 1));
+      }
+    }
+  }
+  ImGui::Dummy(ImVec2(width, height));
+}

@@ -1,0 +1,489 @@
+// The explorer's entry point: flags, the window, the main loop, screenshots and frame statistics.
+// gui_main() reads top to bottom like Dear ImGui's examples: parse flags, load the data (a bad
+// --data fails before any window opens), set up the window, GL and Dear ImGui, create "our state",
+// run the loop (poll, script, new frame, UI, views, render, screenshot, swap), clean up in reverse.
+//
+// Index:
+//   [SECTION] Allocation counting
+//   [SECTION] Command line
+//   [SECTION] Style and fonts
+//   [SECTION] Screenshots
+//   [SECTION] Frame statistics
+//   [SECTION] gui_main
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <malloc.h>
+
+#include <glad/gl.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include "cli.h"
+#include "errors.h"
+#include "gui.h"
+#include "gui_state.h"
+
+//-----------------------------------------------------------------------------
+// [SECTION] Allocation counting
+//-----------------------------------------------------------------------------
+// "A steady-state frame allocates nothing" is measured, not hoped for: malloc, calloc and realloc
+// are wrapped (they forward to glibc's own) and count calls per thread. The frame statistics read
+// the main thread's counter around the app's part of the frame and around the GL driver's part.
+// Off under the sanitizers, which bring their own allocator.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LATENTLAB_COUNT_ALLOCS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define LATENTLAB_COUNT_ALLOCS 0
+#endif
+#endif
+#if !defined(LATENTLAB_COUNT_ALLOCS) && defined(__GLIBC__)
+#define LATENTLAB_COUNT_ALLOCS 1
+#endif
+
+#if LATENTLAB_COUNT_ALLOCS
+extern "C" {
+void* __libc_malloc(size_t size);
+void* __libc_calloc(size_t count, size_t size);
+void* __libc_realloc(void* ptr, size_t size);
+}
+static thread_local uint64_t t_alloc_count __attribute__((tls_model("initial-exec"))) = 0;
+extern "C" void* malloc(size_t size) noexcept {
+  ++t_alloc_count;
+  return __libc_malloc(size);
+}
+extern "C" void* calloc(size_t count, size_t size) noexcept {
+  ++t_alloc_count;
+  return __libc_calloc(count, size);
+}
+extern "C" void* realloc(void* ptr, size_t size) noexcept {
+  ++t_alloc_count;
+  return __libc_realloc(ptr, size);
+}
+static uint64_t thread_alloc_count() { return t_alloc_count; }
+#else
+static uint64_t thread_alloc_count() { return 0; }
+#endif
+
+//-----------------------------------------------------------------------------
+// [SECTION] Command line
+//-----------------------------------------------------------------------------
+
+bool launch_parse(int argc, char** argv, LaunchOptions* out) {
+  CliArgs args("latentlab gui",
+               "The explorer: an AE and a VAE train side by side while you watch their latent spaces.\n"
+               "Drag the probe across a map to decode any point; `latentlab` alone opens it on the digits.");
+  args.add("data", "SPEC", "digits", "a built-in dataset (digits, ...) or a path: IDX file, image folder, CSV");
+  args.add("labels", "FILE", "", "IDX labels for an IDX images file");
+  args.add("train-count", "N", "", "the first N samples train, the rest are held out (default: the source's)");
+  args.add("model", "KIND", "twin", "twin (AE + VAE side by side) | ae | vae | sparse | denoising | contractive");
+  args.add("hidden", "LIST", "256", "encoder widths, input side first, e.g. 400,200; the decoder mirrors them");
+  args.add("latent", "N", "2", "latent dimensions (the map shows two of them, or their PCA plane)");
+  args.add("activation", "NAME", "relu", "relu | leaky_relu | elu | tanh | sigmoid | identity");
+  args.add("beta", "B", "1", "VAE: weight of the KL term");
+  args.add("lr", "RATE", "0.001", "learning rate (Adam)");
+  args.add("batch", "N", "128", "batch size");
+  args.add("seed", "N", "1", "model initialisation seed");
+  args.add("points", "N", "10000", "points per latent map; above this a fixed subsample is shown");
+  args.add_switch("paused", "open without starting to train");
+  args.add("width", "PX", "1600", "window width");
+  args.add("height", "PX", "900", "window height");
+  args.add("frames", "N", "", "run N frames, then exit 0 (prints the median frame time)");
+  args.add("screenshot", "FILE", "", "save the last frame as a PNG (with --frames, or on exit)");
+  args.add("script", "FILE", "", "replay actions, one per line (see README: train, probe, screenshot, ...)");
+  args.add("frame-stats", "FILE", "", "write every frame time and the median to FILE on exit");
+  args.add_switch("no-vsync", "render as fast as possible (for measuring frame times)");
+  if (!args.parse(argc, argv)) return false;
+
+  out->data.source = args.str("data");
+  out->data.labels_path = args.str("labels");
+  if (args.given("train-count")) out->data.train_count = args.integer("train-count", 1, 100000000);
+  out->model = args.choice("model", {"twin", "ae", "vae", "sparse", "denoising", "contractive"});
+  out->hidden = args.int_list("hidden", 1, 8192);
+  out->latent = args.integer("latent", 1, 64);
+  out->activation = args.choice("activation", {"relu", "leaky_relu", "elu", "tanh", "sigmoid", "identity"});
+  out->beta = args.real("beta", 0, 1000);
+  out->lr = args.real("lr", 1e-7, 10);
+  out->batch = args.integer("batch", 1, 65536);
+  out->seed = static_cast<uint64_t>(args.integer("seed", 0, 2147483647));
+  out->max_points = args.integer("points", 100, 200000);
+  out->paused = args.flag("paused");
+  out->width = args.integer("width", 320, 16384);
+  out->height = args.integer("height", 240, 16384);
+  out->frames = args.given("frames") ? args.integer("frames", 1, 100000000) : 0;
+  out->screenshot = args.str("screenshot");
+  out->script = args.str("script");
+  out->frame_stats = args.str("frame-stats");
+  out->no_vsync = args.flag("no-vsync");
+  return true;
+}
+
+// The Model panel starts from the launch flags.
+static void edit_from_launch(const LaunchOptions& launch, ModelEdit* edit) {
+  edit->twin = launch.model == "twin";
+  ModelKind kind = ModelKind::VAE;
+  if (!edit->twin) {
+    if (launch.model == "ae") kind = ModelKind::Plain;
+    else if (launch.model == "vae") kind = ModelKind::VAE;
+    else if (launch.model == "sparse") kind = ModelKind::Sparse;
+    else if (launch.model == "denoising") kind = ModelKind::Denoising;
+    else if (launch.model == "contractive") kind = ModelKind::Contractive;
+  }
+  edit->kind = static_cast<int>(kind);
+  std::string hidden;
+  for (size_t i = 0; i < launch.hidden.size(); ++i) hidden += (i ? "," : "") + std::to_string(launch.hidden[i]);
+  std::snprintf(edit->hidden, sizeof edit->hidden, "%s", hidden.c_str());
+  edit->latent = launch.latent;
+  Activation activation = Activation::Relu;
+  parse_activation(launch.activation, &activation);
+  edit->activation = static_cast<int>(activation);
+  edit->beta = launch.beta;
+  edit->seed = static_cast<int>(launch.seed);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Style and fonts
+//-----------------------------------------------------------------------------
+
+static void style_apply(float scale) {
+  ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::StyleColorsDark(&style);
+  style.WindowPadding = ImVec2(12, 10);
+  style.FramePadding = ImVec2(8, 4);
+  style.ItemSpacing = ImVec2(8, 6);
+  style.ItemInnerSpacing = ImVec2(6, 4);
+  style.IndentSpacing = 14;
+  style.ScrollbarSize = 12;
+  style.GrabMinSize = 10;
+  style.WindowRounding = 0;
+  style.ChildRounding = 6;
+  style.FrameRounding = 4;
+  style.PopupRounding = 6;
+  style.GrabRounding = 4;
+  style.ScrollbarRounding = 6;
+  style.TabRounding = 4;
+  style.WindowBorderSize = 0;
+  style.ChildBorderSize = 1;
+  style.FrameBorderSize = 0;
+  style.ScaleAllSizes(scale);
+
+  ImVec4* c = style.Colors;
+  const ImVec4 accent(0.36f, 0.55f, 0.98f, 1.00f);
+  c[ImGuiCol_Text] = ImVec4(0.90f, 0.92f, 0.95f, 1.00f);
+  c[ImGuiCol_TextDisabled] = ImVec4(0.52f, 0.56f, 0.62f, 1.00f);
+  c[ImGuiCol_WindowBg] = ImVec4(0.082f, 0.090f, 0.106f, 1.00f);
+  c[ImGuiCol_ChildBg] = ImVec4(0.105f, 0.115f, 0.135f, 1.00f);
+  c[ImGuiCol_PopupBg] = ImVec4(0.11f, 0.12f, 0.14f, 0.98f);
+  c[ImGuiCol_Border] = ImVec4(0.20f, 0.22f, 0.26f, 1.00f);
+  c[ImGuiCol_FrameBg] = ImVec4(0.16f, 0.175f, 0.205f, 1.00f);
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.21f, 0.23f, 0.27f, 1.00f);
+  c[ImGuiCol_FrameBgActive] = ImVec4(0.25f, 0.28f, 0.34f, 1.00f);
+  c[ImGuiCol_TitleBg] = c[ImGuiCol_WindowBg];
+  c[ImGuiCol_TitleBgActive] = c[ImGuiCol_WindowBg];
+  c[ImGuiCol_CheckMark] = accent;
+  c[ImGuiCol_SliderGrab] = ImVec4(0.36f, 0.55f, 0.98f, 0.85f);
+  c[ImGuiCol_SliderGrabActive] = accent;
+  c[ImGuiCol_Button] = ImVec4(0.19f, 0.21f, 0.25f, 1.00f);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.26f, 0.30f, 0.38f, 1.00f);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.30f, 0.40f, 0.62f, 1.00f);
+  c[ImGuiCol_Header] = ImVec4(0.17f, 0.19f, 0.23f, 1.00f);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.22f, 0.25f, 0.31f, 1.00f);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.26f, 0.31f, 0.42f, 1.00f);
+  c[ImGuiCol_Separator] = ImVec4(0.20f, 0.22f, 0.26f, 1.00f);
+  c[ImGuiCol_Tab] = c[ImGuiCol_Header];
+  c[ImGuiCol_TabHovered] = c[ImGuiCol_HeaderHovered];
+  c[ImGuiCol_TabActive] = ImVec4(0.26f, 0.31f, 0.42f, 1.00f);
+  c[ImGuiCol_PlotLines] = accent;
+  c[ImGuiCol_ModalWindowDimBg] = ImVec4(0.0f, 0.0f, 0.0f, 0.55f);
+}
+
+// DejaVu Sans when fonts-dejavu-core is installed, Dear ImGui's default otherwise.
+static ImFont* fonts_load(float scale, ImFont** large) {
+  ImGuiIO& io = ImGui::GetIO();
+  const char* path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  const char* bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  // Latin-1, Greek (sigma, beta, mu), punctuation, arrows, maths and geometric shapes.
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x205E, 0x2190, 0x21FF,
+                                    0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  ImFont* body = nullptr;
+  if (FILE* f = std::fopen(path, "rb")) {
+    std::fclose(f);
+    body = io.Fonts->AddFontFromFileTTF(path, std::round(15.0f * scale), nullptr, kRanges);
+    FILE* fb = std::fopen(bold, "rb");
+    if (fb) std::fclose(fb);
+    *large = io.Fonts->AddFontFromFileTTF(fb ? bold : path, std::round(17.0f * scale), nullptr, kRanges);
+  }
+  if (!body) {
+    ImFontConfig config;
+    config.SizePixels = std::round(13.0f * scale);
+    body = io.Fonts->AddFontDefault(&config);
+    *large = body;
+  }
+  return body;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Screenshots
+//-----------------------------------------------------------------------------
+
+bool write_png_rgba(const char* path, const uint8_t* rgba, int width, int height, std::string* error) {
+  if (!stbi_write_png(path, width, height, 4, rgba, width * 4)) {
+    *error = std::string("cannot write ") + path;
+    return false;
+  }
+  return true;
+}
+
+void app_request_screenshot(AppState& app, const std::string& path) { app.screenshot_request = path; }
+
+// Reads the back buffer of the frame just rendered and writes it right way up.
+static bool screenshot_write(const char* path, int width, int height, std::string* error) {
+  std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
+  std::vector<uint8_t> flipped(pixels.size());
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  const size_t row = static_cast<size_t>(width) * 4;
+  for (int y = 0; y < height; ++y)
+    std::memcpy(&flipped[y * row], &pixels[(height - 1 - y) * row], row);
+  for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // the window is opaque
+  return write_png_rgba(path, flipped.data(), width, height, error);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Frame statistics
+//-----------------------------------------------------------------------------
+
+static void stats_init(FrameStats* stats) {
+  stats->frame_ms.assign(kMaxFrameRecords, 0.0f);
+  stats->app_allocs.assign(kMaxFrameRecords, 0);
+  stats->gl_allocs.assign(kMaxFrameRecords, 0);
+  for (std::vector<float>& phase : stats->phase_ms) phase.assign(kMaxFrameRecords, 0.0f);
+}
+
+static void stats_record(FrameStats* stats, float ms, uint64_t app_allocs, uint64_t gl_allocs, const double* marks) {
+  if (stats->count < kMaxFrameRecords) {
+    for (int k = 0; k < 4; ++k) stats->phase_ms[k][stats->count] = static_cast<float>((marks[k + 1] - marks[k]) * 1000.0);
+    stats->frame_ms[stats->count] = ms;
+    stats->app_allocs[stats->count] = static_cast<uint32_t>(app_allocs);
+    stats->gl_allocs[stats->count] = static_cast<uint32_t>(gl_allocs);
+    ++stats->count;
+  }
+  stats->fps_smoothed = stats->fps_smoothed == 0 ? 1000.0f / std::max(ms, 0.1f)
+                                                 : 0.95f * stats->fps_smoothed + 0.05f * 1000.0f / std::max(ms, 0.1f);
+}
+
+template <typename T>
+static T percentile(std::vector<T> v, double p) {
+  if (v.empty()) return T{};
+  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+// The first frames load fonts, compile shaders and size every buffer; statistics skip them.
+static void stats_report(const AppState& app) {
+  const FrameStats& s = app.stats;
+  const int skip = std::min(s.count / 4, 60);
+  if (s.count - skip < 1) return;
+  std::vector<float> ms(s.frame_ms.begin() + skip, s.frame_ms.begin() + s.count);
+  std::vector<uint32_t> app_allocs(s.app_allocs.begin() + skip, s.app_allocs.begin() + s.count);
+  std::vector<uint32_t> gl_allocs(s.gl_allocs.begin() + skip, s.gl_allocs.begin() + s.count);
+  int zero_frames = 0;
+  for (uint32_t a : app_allocs) zero_frames += a == 0;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "latentlab: %d frames (first %d skipped): median %.2f ms, p90 %.2f ms, max %.2f ms; "
+                "allocations per frame in app code: median %u, %d of %d frames none; in the GL driver: median %u\n",
+                s.count, skip, percentile(ms, 0.5), percentile(ms, 0.9), percentile(ms, 1.0),
+                percentile(app_allocs, 0.5), zero_frames, static_cast<int>(app_allocs.size()),
+                percentile(gl_allocs, 0.5));
+  std::fputs(line, stdout);
+  const char* names[4] = {"UI", "views", "GL render", "swap"};
+  std::printf("latentlab: median phase times:");
+  for (int k = 0; k < 4; ++k)
+    std::printf(" %s %.2f ms%s", names[k],
+                percentile(std::vector<float>(s.phase_ms[k].begin() + skip, s.phase_ms[k].begin() + s.count), 0.5),
+                k < 3 ? "," : "\n");
+  if (!app.launch.frame_stats.empty()) {
+    FILE* f = std::fopen(app.launch.frame_stats.c_str(), "w");
+    if (!f) {
+      std::fprintf(stderr, "latentlab: cannot write %s\n", app.launch.frame_stats.c_str());
+      return;
+    }
+    std::fprintf(f, "median_ms %.3f\np90_ms %.3f\npoints %d\n# frame ms app_allocs gl_allocs\n",
+                 percentile(ms, 0.5), percentile(ms, 0.9), static_cast<int>(app.point_indices.size()));
+    for (int i = 0; i < s.count; ++i)
+      std::fprintf(f, "%d %.3f %u %u\n", i, s.frame_ms[i], s.app_allocs[i], s.gl_allocs[i]);
+    std::fclose(f);
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] gui_main
+//-----------------------------------------------------------------------------
+
+static void glfw_error_callback(int error, const char* description) {
+  std::fprintf(stderr, "latentlab: GLFW error %d: %s\n", error, description);
+}
+
+// Nothing to animate and nobody touching anything: the loop may sleep until an event.
+static bool app_is_idle(const AppState& app) {
+  if (app.launch.frames > 0 || app.script.next < app.script.commands.size()) return false;
+  if (app.snap && app.snap->running) return false;
+  for (int p = 0; p < app.pane_count; ++p)
+    if (app.panes[p].pass_next >= 0 || app.panes[p].view.follow_data) return false;
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsAnyItemActive() || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0) return false;
+  for (bool down : io.MouseDown)
+    if (down) return false;
+  return true;
+}
+
+int gui_main(int argc, char** argv) {
+  // Our state, from the flags; the data first, so that a bad --data fails before a window opens.
+  AppState app;
+  if (!launch_parse(argc, argv, &app.launch)) return 0;
+  if (!app.launch.script.empty()) script_load(&app.script, app.launch.script);
+  edit_from_launch(app.launch, &app.edit);
+  app.lr = app.launch.lr;
+  app.batch = app.launch.batch;
+  app.data_spec = app.launch.data;
+  app.builtin_names = builtin_dataset_names();
+  std::shared_ptr<const Dataset> data = std::make_shared<const Dataset>(load_dataset(app.data_spec));
+  std::string config_error;
+  std::vector<ModelConfig> configs = edit_to_configs(app.edit, &config_error);
+  if (!config_error.empty()) throw UsageError("latentlab gui: " + config_error);
+
+  // Window and GL 3.3 core context.
+  glfwSetErrorCallback(glfw_error_callback);
+  if (!glfwInit()) {
+    std::fprintf(stderr, "latentlab: cannot open a window (no display?); headless subcommands: latentlab --help\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(app.launch.width, app.launch.height, "latentlab", nullptr, nullptr);
+  if (!window) {
+    std::fprintf(stderr, "latentlab: cannot create an OpenGL 3.3 window\n");
+    glfwTerminate();
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(app.launch.no_vsync ? 0 : 1);
+  if (!gladLoadGL(glfwGetProcAddress)) {
+    std::fprintf(stderr, "latentlab: cannot load OpenGL 3.3 functions\n");
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return 1;
+  }
+  app.window = window;
+  float scale_x = 1, scale_y = 1;
+  glfwGetWindowContentScale(window, &scale_x, &scale_y);
+  app.ui_scale = std::max(1.0f, std::max(scale_x, scale_y));
+
+  // Dear ImGui context, style, fonts and backends.
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is computed from the window size every frame
+  style_apply(app.ui_scale);
+  fonts_load(app.ui_scale, &app.font_large);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  // GL resources and the trainer.
+  std::string gl_error;
+  if (!point_renderer_init(&app.point_renderer, &gl_error)) {
+    std::fprintf(stderr, "latentlab: %s\n", gl_error.c_str());
+    return 1;
+  }
+  stats_init(&app.stats);
+  OptimizerConfig optimizer;
+  optimizer.lr = app.lr;
+  TrainerOptions trainer_options;
+  trainer_options.batch = app.batch;
+  trainer_options.threads = 1;  // the other core renders
+  app.trainer = std::make_unique<Trainer>(data, configs, optimizer, trainer_options);
+  app_set_data(app, data);
+  if (!app.launch.paused) app.trainer->start();
+
+  // Main loop.
+  int idle_frames = 0;
+  app.stats.last_time = glfwGetTime();
+  while (!app.quit && !glfwWindowShouldClose(window)) {
+    if (idle_frames > 30) glfwWaitEventsTimeout(0.25);
+    else glfwPollEvents();
+    const double now = glfwGetTime();
+    app.dt = std::min(0.25, std::max(1e-4, now - app.now));
+    app.now = now;
+    const uint64_t allocs_at_start = thread_alloc_count();
+
+    double marks[5];
+    marks[0] = glfwGetTime();
+    script_step(app);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    ui_left_column(app);
+    ui_centre(app);
+    ui_file_browser(app);
+    marks[1] = glfwGetTime();
+    views_update(app);  // encode a slice, decode probes / manifold / strips, upload textures
+    marks[2] = glfwGetTime();
+    ImGui::Render();
+    const uint64_t allocs_app = thread_alloc_count() - allocs_at_start;
+
+    int fb_width = 0, fb_height = 0;
+    glfwGetFramebufferSize(window, &fb_width, &fb_height);
+    glViewport(0, 0, fb_width, fb_height);
+    glClearColor(0.082f, 0.090f, 0.106f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    glFinish();  // so that the render and swap times below are the GPU's (llvmpipe's) real cost
+    marks[3] = glfwGetTime();
+    const bool last_frame = app.launch.frames > 0 && static_cast<int>(app.frame) + 1 >= app.launch.frames;
+    if (last_frame && !app.launch.screenshot.empty() && app.screenshot_request.empty())
+      app.screenshot_request = app.launch.screenshot;
+    if (!app.screenshot_request.empty()) {
+      std::string error;
+      if (!screenshot_write(app.screenshot_request.c_str(), fb_width, fb_height, &error)) {
+        std::fprintf(stderr, "latentlab: %s\n", error.c_str());
+        app.exit_code = 1;
+      }
+      app.screenshot_request.clear();
+    }
+    glfwSwapBuffers(window);
+    marks[4] = glfwGetTime();
+    const uint64_t allocs_gl = thread_alloc_count() - allocs_at_start - allocs_app;
+
+    const double end = glfwGetTime();
+    stats_record(&app.stats, static_cast<float>((end - app.stats.last_time) * 1000.0), allocs_app, allocs_gl, marks);
+    app.stats.last_time = end;
+    idle_frames = app_is_idle(app) ? idle_frames + 1 : 0;
+    ++app.frame;
+    if (last_frame) break;
+  }
+  if (app.launch.frames > 0 || !app.launch.frame_stats.empty()) stats_report(app);
+
+  // Clean up in reverse.
+  app.trainer.reset();  // joins the training thread
+  for (int p = 0; p < kMaxPanes; ++p) pane_free_gl(app.panes[p]);
+  gpu_image_free(&app.data_grid);
+  gpu_image_free(&app.hover_image);
+  point_renderer_free(&app.point_renderer);
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return app.exit_code;
+}

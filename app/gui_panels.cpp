@@ -1,0 +1,576 @@
+// The left column: Data, Model, Training and Loss panels, one function each, taking the app state.
+// Settings that a running model can take (beta, noise, penalties, learning rate, batch size) go
+// to the trainer at once; architecture changes (kind, sizes, activation, seed) wait for "Rebuild".
+//
+// Index:
+//   [SECTION] Left column
+//   [SECTION] Data panel
+//   [SECTION] Model panel
+//   [SECTION] Training panel
+//   [SECTION] Loss panel: curves drawn with ImDrawList
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "gui_state.h"
+
+namespace {
+constexpr ImU32 kSeriesTotal = IM_COL32(235, 238, 244, 255);
+constexpr ImU32 kSeriesRecon = IM_COL32(78, 154, 232, 255);
+constexpr ImU32 kSeriesPenalty = IM_COL32(245, 133, 24, 255);
+const ImVec4 kErrorText = ImVec4(1.0f, 0.45f, 0.42f, 1.0f);
+const ImVec4 kWarnText = ImVec4(0.98f, 0.80f, 0.35f, 1.0f);
+const char* const kKindNames[] = {"Plain autoencoder", "Sparse autoencoder", "Denoising autoencoder",
+                                  "Contractive autoencoder", "Variational autoencoder"};
+const char* const kActivationNames[] = {"ReLU", "Leaky ReLU", "ELU", "tanh", "sigmoid", "identity"};
+const int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
+}  // namespace
+
+static void section_label(const char* text) {
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", text);
+}
+
+static void help_marker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Left column
+//-----------------------------------------------------------------------------
+
+void ui_left_column(AppState& app) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const float width = std::round(380.0f * app.ui_scale);
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.098f, 0.107f, 0.126f, 1.0f));
+  ImGui::Begin("##left", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  ImGui::PopStyleColor();
+  if (app.font_large) ImGui::PushFont(app.font_large);
+  ImGui::TextUnformatted("latentlab");
+  if (app.font_large) ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("autoencoders you can touch");
+  char fps[32];
+  std::snprintf(fps, sizeof fps, "%.0f fps", app.stats.fps_smoothed);
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(fps).x);
+  ImGui::TextDisabled("%s", fps);
+  ImGui::Separator();
+
+  ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);
+  app.view.show_data = ImGui::CollapsingHeader("Data");
+  if (app.view.show_data) ui_data_panel(app);
+  ImGui::SetNextItemOpen(app.view.show_model, ImGuiCond_Always);
+  app.view.show_model = ImGui::CollapsingHeader("Model");
+  if (app.view.show_model) ui_model_panel(app);
+  ImGui::SetNextItemOpen(app.view.show_training, ImGuiCond_Always);
+  app.view.show_training = ImGui::CollapsingHeader("Training");
+  if (app.view.show_training) ui_training_panel(app);
+  ImGui::SetNextItemOpen(app.view.show_loss, ImGuiCond_Always);
+  app.view.show_loss = ImGui::CollapsingHeader("Loss");
+  if (app.view.show_loss) ui_loss_panel(app);
+  ImGui::End();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Data panel
+//-----------------------------------------------------------------------------
+
+static const char* base_name(const std::string& path) {
+  size_t end = path.size();
+  while (end > 1 && path[end - 1] == '/') --end;
+  size_t slash = path.rfind('/', end - 1);
+  return path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
+}
+
+void ui_data_panel(AppState& app) {
+  const Dataset& d = *app.data;
+  const std::vector<std::string>& builtins = app.builtin_names;
+  bool is_builtin = false;
+  for (const std::string& name : builtins) is_builtin |= name == app.data_spec.source;
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  char preview[160];
+  std::snprintf(preview, sizeof preview, "%s", is_builtin ? app.data_spec.source.c_str() : base_name(app.data_spec.source));
+  if (ImGui::BeginCombo("##dataset", preview)) {
+    for (const std::string& name : builtins) {
+      if (ImGui::Selectable(name.c_str(), name == app.data_spec.source) && name != app.data_spec.source) {
+        DataSpec spec;
+        spec.source = name;
+        app_load_data(app, spec);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::Button("Open IDX, image folder or CSV...", ImVec2(-FLT_MIN, 0))) file_browser_open(app, BrowseTarget::Data);
+  if (!app.data_error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
+    ImGui::TextWrapped("%s", app.data_error.c_str());
+    ImGui::PopStyleColor();
+    ImGui::TextDisabled("The current dataset stays loaded.");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Dismiss")) app.data_error.clear();
+  }
+
+  // Summary.
+  const int labels = static_cast<int>(app.label_counts.size());
+  if (d.is_image)
+    ImGui::Text("%d x %d %s images", d.width, d.height, d.channels == 3 ? "colour" : "grey");
+  else
+    ImGui::Text("%d features per sample (CSV)", d.features());
+  ImGui::SameLine();
+  ImGui::TextDisabled(labels > 0 ? "%d labels" : "unlabelled", labels);
+  ImGui::Text("%d samples", d.count);
+  ImGui::SameLine();
+  ImGui::TextDisabled("%d train, %d held out", d.train_count, d.test_count());
+  if (!d.warnings.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
+    ImGui::Text("%d warning%s", static_cast<int>(d.warnings.size()), d.warnings.size() > 1 ? "s" : "");
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) {
+      ImGui::BeginTooltip();
+      for (size_t i = 0; i < d.warnings.size() && i < 12; ++i) ImGui::TextUnformatted(d.warnings[i].c_str());
+      ImGui::EndTooltip();
+    }
+  }
+
+  // A grid of samples; hover for the label, click to select.
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float h = w * app.data_grid.height / std::max(1, app.data_grid.width);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::Image(gpu_image_id(app.data_grid), ImVec2(w, h));
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int col = std::min(kGridCols - 1, std::max(0, static_cast<int>((m.x - p0.x) / w * kGridCols)));
+    const int row = std::min(kGridRows - 1, std::max(0, static_cast<int>((m.y - p0.y) / h * kGridRows)));
+    const int sample = static_cast<int>(static_cast<int64_t>(row * kGridCols + col) * d.count / (kGridCols * kGridRows));
+    const int label = sample < static_cast<int>(d.labels.size()) ? d.labels[sample] : -1;
+    char name[64];
+    ImGui::SetTooltip("sample #%d, label %s\nclick to select it on the maps", sample, label_name(app, label, name, sizeof name));
+    if (ImGui::IsItemClicked()) {
+      if (!ImGui::GetIO().KeyShift) app.selected_count = 0;
+      if (app.selected_count < kMaxSelected) app.selected[app.selected_count++] = sample;
+      ++app.selection_serial;
+    }
+  }
+  if (app.selected_count > 0) {
+    ImGui::TextDisabled("Selected:");
+    for (int i = 0; i < app.selected_count; ++i) {
+      ImGui::SameLine();
+      const int s = app.selected[i];
+      const int label = s < static_cast<int>(d.labels.size()) ? d.labels[s] : -1;
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(label_color(label)));
+      ImGui::Text("#%d", s);
+      ImGui::PopStyleColor();
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Clear")) {
+      app.selected_count = 0;
+      ++app.selection_serial;
+    }
+  }
+  ImGui::Spacing();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Model panel
+//-----------------------------------------------------------------------------
+
+std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* error) {
+  ModelConfig base;
+  base.hidden.clear();
+  const char* s = edit.hidden;
+  while (*s) {
+    while (*s == ' ' || *s == ',') ++s;
+    if (!*s) break;
+    char* end = nullptr;
+    long v = std::strtol(s, &end, 10);
+    if (end == s || v < 1 || v > 8192) {
+      *error = "hidden sizes must be a comma-separated list of widths in [1, 8192], e.g. 400,200";
+      return {};
+    }
+    base.hidden.push_back(static_cast<int>(v));
+    s = end;
+  }
+  if (edit.latent < 1 || edit.latent > 64) {
+    *error = "latent dimensions must be in [1, 64]";
+    return {};
+  }
+  base.latent = edit.latent;
+  base.activation = static_cast<Activation>(edit.activation);
+  base.seed = static_cast<uint64_t>(std::max(0, edit.seed));
+  base.beta = edit.beta;
+  base.kl_warmup_steps = std::max(0, edit.kl_warmup);
+  base.sparsity = static_cast<SparsityKind>(edit.sparsity);
+  base.sparsity_weight = edit.sparsity_weight;
+  base.rho = edit.rho;
+  base.noise = static_cast<NoiseKind>(edit.noise);
+  base.noise_level = edit.noise_level;
+  base.contractive_weight = edit.contractive_weight;
+  error->clear();
+  if (edit.twin) return twin_configs(base);
+  base.kind = static_cast<ModelKind>(edit.kind);
+  return {base};
+}
+
+void app_rebuild_models(AppState& app) {
+  std::vector<ModelConfig> configs = edit_to_configs(app.edit, &app.edit.error);
+  if (!app.edit.error.empty()) return;
+  app.trainer->rebuild(std::move(configs));
+  for (ModelPane& pane : app.panes) pane.latent = 0;  // resized when the new networks arrive
+}
+
+// The running models differ from the panel's architecture settings (checked every frame the
+// panel is open, so it parses into a fixed array instead of allocating).
+static bool edit_differs(const AppState& app) {
+  if (!app.snap || app.snap->networks.empty()) return false;
+  const ModelEdit& e = app.edit;
+  int hidden[64], count = 0;
+  for (const char* s = e.hidden; *s && count < 64;) {
+    while (*s == ' ' || *s == ',') ++s;
+    if (!*s) break;
+    char* end = nullptr;
+    hidden[count++] = static_cast<int>(std::strtol(s, &end, 10));
+    if (end == s) return true;
+    s = end;
+  }
+  const size_t models = e.twin ? 2 : 1;
+  if (app.snap->networks.size() != models) return true;
+  for (size_t i = 0; i < models; ++i) {
+    const ModelConfig& have = app.snap->networks[i].config;
+    const ModelKind want_kind = e.twin ? (i == 0 ? ModelKind::Plain : ModelKind::VAE) : static_cast<ModelKind>(e.kind);
+    if (have.kind != want_kind || static_cast<int>(have.hidden.size()) != count || have.latent != e.latent ||
+        have.activation != static_cast<Activation>(e.activation) || have.seed != static_cast<uint64_t>(e.seed))
+      return true;
+    for (int k = 0; k < count; ++k)
+      if (have.hidden[k] != hidden[k]) return true;
+    if (have.kind == ModelKind::Sparse && have.sparsity != static_cast<SparsityKind>(e.sparsity)) return true;
+    if (have.kind == ModelKind::Denoising && have.noise != static_cast<NoiseKind>(e.noise)) return true;
+  }
+  return false;
+}
+
+void ui_model_panel(AppState& app) {
+  ModelEdit& e = app.edit;
+  Trainer& t = *app.trainer;
+  const float label_w = 120 * app.ui_scale;
+  int mode = e.twin ? 0 : 1;
+  ImGui::RadioButton("AE and VAE, side by side", &mode, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("One model", &mode, 1);
+  e.twin = mode == 0;
+  ImGui::PushItemWidth(-label_w);
+  if (!e.twin) ImGui::Combo("Type", &e.kind, kKindNames, IM_ARRAYSIZE(kKindNames));
+  ImGui::InputTextWithHint("Hidden layers", "e.g. 400,200", e.hidden, sizeof e.hidden,
+                           ImGuiInputTextFlags_CharsNoBlank);
+  help_marker("Encoder widths, input side first; the decoder mirrors them. Smaller trains faster.");
+  ImGui::SliderInt("Latent dims", &e.latent, 1, 16);
+  ImGui::Combo("Activation", &e.activation, kActivationNames, IM_ARRAYSIZE(kActivationNames));
+  ImGui::InputInt("Seed", &e.seed);
+
+  // Settings a running model takes at once.
+  const ModelKind kind = static_cast<ModelKind>(e.kind);
+  if (e.twin || kind == ModelKind::VAE) {
+    section_label("VAE");
+    if (ImGui::SliderFloat("beta", &e.beta, 0.0f, 10.0f, "%.2f")) t.set_beta(e.beta);
+    help_marker("Weight of the KL term. 0: the VAE becomes a noisy plain AE; large: codes hug the prior, blurrier images.");
+    ImGui::InputInt("KL warm-up", &e.kl_warmup, 100, 1000);
+    help_marker("Steps over which beta ramps up from 0 (applies on Rebuild).");
+  }
+  if (!e.twin && kind == ModelKind::Sparse) {
+    section_label("Sparsity");
+    ImGui::Combo("Penalty", &e.sparsity, "L1\0KL to rho\0");
+    if (ImGui::SliderFloat("Weight##sparsity", &e.sparsity_weight, 1e-5f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic))
+      t.set_sparsity_weight(e.sparsity_weight);
+    if (e.sparsity == static_cast<int>(SparsityKind::KL)) ImGui::SliderFloat("rho", &e.rho, 0.01f, 0.5f, "%.2f");
+  }
+  if (!e.twin && kind == ModelKind::Denoising) {
+    section_label("Noise");
+    ImGui::Combo("Kind", &e.noise, "Gaussian\0Masking\0Salt and pepper\0");
+    if (ImGui::SliderFloat("Level", &e.noise_level, 0.0f, 1.0f, "%.2f")) t.set_noise_level(e.noise_level);
+  }
+  if (!e.twin && kind == ModelKind::Contractive) {
+    section_label("Contractive penalty");
+    if (ImGui::SliderFloat("Weight##contractive", &e.contractive_weight, 1e-5f, 1.0f, "%.0e",
+                           ImGuiSliderFlags_Logarithmic))
+      t.set_contractive_weight(e.contractive_weight);
+  }
+  ImGui::PopItemWidth();
+
+  ImGui::Spacing();
+  const bool dirty = edit_differs(app);
+  if (dirty) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.26f, 0.40f, 0.75f, 1.0f));
+  if (ImGui::Button(dirty ? "Rebuild models (settings changed)" : "Rebuild models", ImVec2(-FLT_MIN, 0)))
+    app_rebuild_models(app);
+  if (dirty) ImGui::PopStyleColor();
+  if (!e.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
+    ImGui::TextWrapped("%s", e.error.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (app.snap) {
+    for (size_t i = 0; i < app.snap->networks.size() && i < kMaxPanes; ++i) {
+      ImGui::TextDisabled("%s: %zu parameters", model_kind_name(app.snap->networks[i].config.kind),
+                          app.snap->networks[i].parameter_count());
+      if (i + 1 < app.snap->networks.size()) ImGui::SameLine();
+    }
+  }
+  ImGui::Spacing();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Training panel
+//-----------------------------------------------------------------------------
+
+void ui_training_panel(AppState& app) {
+  Trainer& t = *app.trainer;
+  const bool running = app.snap && app.snap->running;
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  if (running) {
+    if (ImGui::Button("Pause", ImVec2(w * 0.34f, 0))) t.pause();
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.50f, 0.32f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.25f, 0.60f, 0.38f, 1.0f));
+    if (ImGui::Button("Train", ImVec2(w * 0.34f, 0))) t.start();
+    ImGui::PopStyleColor(2);
+  }
+  ImGui::SameLine();
+  if (running) ImGui::BeginDisabled();
+  char label[32];
+  std::snprintf(label, sizeof label, "Step %d", app.step_count);
+  if (ImGui::Button(label, ImVec2(w * 0.33f - spacing, 0))) t.step(app.step_count);
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("While paused: take this many steps. Right-click to change.");
+  if (ImGui::BeginPopupContextItem("steps")) {
+    for (int n : {1, 10, 100, 1000}) {
+      char item[16];
+      std::snprintf(item, sizeof item, "%d", n);
+      if (ImGui::MenuItem(item, nullptr, app.step_count == n)) app.step_count = n;
+    }
+    ImGui::EndPopup();
+  }
+  if (running) ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Reset", ImVec2(-FLT_MIN, 0))) t.reset();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Re-initialise every model from its seed and clear the history.");
+
+  const float label_w = 120 * app.ui_scale;
+  ImGui::PushItemWidth(-label_w);
+  if (ImGui::SliderFloat("Learning rate", &app.lr, 1e-5f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic))
+    t.set_learning_rate(app.lr);
+  int batch_index = 3;
+  for (int i = 0; i < IM_ARRAYSIZE(kBatchSizes); ++i)
+    if (kBatchSizes[i] == app.batch) batch_index = i;
+  char batch_text[16];
+  std::snprintf(batch_text, sizeof batch_text, "%d", app.batch);
+  if (ImGui::BeginCombo("Batch size", batch_text)) {
+    for (int i = 0; i < IM_ARRAYSIZE(kBatchSizes); ++i) {
+      std::snprintf(batch_text, sizeof batch_text, "%d", kBatchSizes[i]);
+      if (ImGui::Selectable(batch_text, i == batch_index)) {
+        app.batch = kBatchSizes[i];
+        t.set_batch_size(app.batch);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::PopItemWidth();
+
+  if (!app.snap) return;
+  const Snapshot& s = *app.snap;
+  ImGui::Text("step %lld", static_cast<long long>(s.step));
+  ImGui::SameLine();
+  ImGui::TextDisabled("epoch %d, %.0f samples/s per model %s", s.epoch, running ? s.samples_per_sec : 0.0,
+                      running ? "" : "(paused)");
+  for (size_t i = 0; i < s.learning_rates.size(); ++i)
+    if (std::fabs(s.learning_rates[i] - app.lr) > 1e-3f * app.lr) {
+      ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
+      ImGui::Text("%s: learning rate lowered to %.1e", model_kind_name(s.networks[i].config.kind), s.learning_rates[i]);
+      ImGui::PopStyleColor();
+    }
+  const size_t shown = std::min<size_t>(3, s.events.size());
+  for (size_t i = s.events.size() - shown; i < s.events.size(); ++i) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
+    ImGui::TextWrapped("step %lld: %s", static_cast<long long>(s.events[i].step), s.events[i].message.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::Spacing();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Loss panel: curves drawn with ImDrawList
+//-----------------------------------------------------------------------------
+
+struct PlotFrame {
+  ImVec2 min, max;
+  double x0, x1, y0, y1;  // data bounds (y in log10 when log)
+  bool log;
+  ImVec2 at(double x, double y) const {
+    const double yy = log ? std::log10(std::max(y, 1e-30)) : y;
+    return ImVec2(static_cast<float>(min.x + (x - x0) / (x1 - x0) * (max.x - min.x)),
+                  static_cast<float>(max.y - (yy - y0) / (y1 - y0) * (max.y - min.y)));
+  }
+};
+
+static double series_value(const LossPoint& p, int series) {
+  return series == 0 ? p.parts.total : series == 1 ? p.parts.recon : p.parts.penalty;
+}
+
+// Training points as a line (at most about one vertex per pixel), held-out points as dots.
+static void plot_series(ImDrawList* draw, const PlotFrame& f, const std::vector<LossPoint>& train,
+                        const std::vector<LossPoint>& test, int series, ImU32 color, float scale) {
+  const int n = static_cast<int>(train.size());
+  const int stride = std::max(1, n / std::max(1, static_cast<int>(f.max.x - f.min.x)));
+  for (int i = 0; i < n; i += stride) {
+    const double v = series_value(train[i], series);
+    if (f.log && v <= 0) continue;
+    draw->PathLineTo(f.at(static_cast<double>(train[i].step), v));
+  }
+  draw->PathStroke(color, 0, 1.5f * scale);
+  for (const LossPoint& p : test) {
+    const double v = series_value(p, series);
+    if (f.log && v <= 0) continue;
+    const ImVec2 c = f.at(static_cast<double>(p.step), v);
+    draw->AddCircleFilled(c, 3.2f * scale, IM_COL32(20, 22, 26, 255), 12);
+    draw->AddCircle(c, 3.2f * scale, color, 12, 1.5f * scale);
+  }
+}
+
+static void plot_losses(AppState& app, int p, ImVec2 size) {
+  const ModelHistory& h = app.snap->history[p];
+  const ModelKind kind = app.panes[p].kind;
+  const bool has_penalty = kind == ModelKind::VAE || kind == ModelKind::Sparse || kind == ModelKind::Contractive;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float s = app.ui_scale;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(size);
+  const bool hovered = ImGui::IsItemHovered();
+  draw->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(13, 15, 19, 255), 4);
+
+  PlotFrame f;
+  const float axis_w = 44 * s;
+  f.min = ImVec2(p0.x + axis_w, p0.y + 8 * s);
+  f.max = ImVec2(p0.x + size.x - 8 * s, p0.y + size.y - 8 * s);
+  f.log = app.view.log_scale;
+  f.x0 = 0;
+  f.x1 = 1;
+  double lo = 1e300, hi = -1e300;
+  const int series_count = has_penalty ? 3 : 2;
+  for (const std::vector<LossPoint>* v : {&h.train, &h.test})
+    for (const LossPoint& pt : *v) {
+      f.x1 = std::max(f.x1, static_cast<double>(pt.step));
+      for (int k = 0; k < series_count; ++k) {
+        const double y = series_value(pt, k);
+        if (f.log && y <= 0) continue;
+        const double yy = f.log ? std::log10(y) : y;
+        lo = std::min(lo, yy);
+        hi = std::max(hi, yy);
+      }
+    }
+  if (lo > hi) {
+    draw->AddText(ImVec2(f.min.x + 8 * s, f.min.y + 8 * s), IM_COL32(150, 158, 172, 255), "no steps yet");
+    return;
+  }
+  if (!f.log) lo = std::min(lo, 0.0);
+  const double pad = std::max(1e-6, (hi - lo) * 0.06);
+  f.y0 = lo - (f.log ? pad : 0);
+  f.y1 = hi + pad;
+
+  // Horizontal grid: decades on a log scale, 4 divisions otherwise.
+  char text[32];
+  draw->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
+  if (f.log) {
+    for (double e = std::floor(f.y0); e <= f.y1; e += 1) {
+      for (int m : {1, 2, 5}) {
+        const double yy = e + std::log10(static_cast<double>(m));
+        if (yy < f.y0 || yy > f.y1) continue;
+        const float y = static_cast<float>(f.max.y - (yy - f.y0) / (f.y1 - f.y0) * (f.max.y - f.min.y));
+        draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), IM_COL32(255, 255, 255, m == 1 ? 30 : 12));
+        std::snprintf(text, sizeof text, "%g", m * std::pow(10.0, e));
+        draw->AddText(ImVec2(p0.x + 6 * s, y - ImGui::GetTextLineHeight() * 0.5f), IM_COL32(150, 158, 172, 220), text);
+      }
+    }
+  } else {
+    for (int k = 0; k <= 4; ++k) {
+      const double yy = f.y0 + (f.y1 - f.y0) * k / 4;
+      const float y = static_cast<float>(f.max.y - (yy - f.y0) / (f.y1 - f.y0) * (f.max.y - f.min.y));
+      draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), IM_COL32(255, 255, 255, 18));
+      std::snprintf(text, sizeof text, "%.0f", yy);
+      draw->AddText(ImVec2(p0.x + 6 * s, y - ImGui::GetTextLineHeight() * 0.5f), IM_COL32(150, 158, 172, 220), text);
+    }
+  }
+  if (has_penalty) plot_series(draw, f, h.train, h.test, 2, kSeriesPenalty, s);
+  plot_series(draw, f, h.train, h.test, 1, kSeriesRecon, s);
+  plot_series(draw, f, h.train, h.test, 0, kSeriesTotal, s);
+  std::snprintf(text, sizeof text, "step %.0f", f.x1);
+  draw->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(text).x, f.max.y - ImGui::GetTextLineHeight()),
+                IM_COL32(150, 158, 172, 200), text);
+  draw->PopClipRect();
+
+  // Hover: the nearest training point's values.
+  if (hovered && !h.train.empty()) {
+    const float mx = ImGui::GetIO().MousePos.x;
+    const double step = f.x0 + (mx - f.min.x) / (f.max.x - f.min.x) * (f.x1 - f.x0);
+    auto it = std::lower_bound(h.train.begin(), h.train.end(), step,
+                               [](const LossPoint& a, double v) { return static_cast<double>(a.step) < v; });
+    if (it == h.train.end()) --it;
+    const ImVec2 c = f.at(static_cast<double>(it->step), it->parts.total);
+    draw->AddLine(ImVec2(c.x, f.min.y), ImVec2(c.x, f.max.y), IM_COL32(255, 255, 255, 60));
+    ImGui::BeginTooltip();
+    ImGui::Text("step %lld (epoch %.2f)", static_cast<long long>(it->step), it->epoch);
+    ImGui::Text("total %.2f   recon %.2f", it->parts.total, it->parts.recon);
+    if (has_penalty) ImGui::Text("%s %.3f", kind == ModelKind::VAE ? "KL" : "penalty", it->parts.penalty);
+    ImGui::EndTooltip();
+  }
+}
+
+// A legend swatch: a short line (training) or a ring (held-out) and a name.
+static void legend_item(ImU32 color, const char* name, bool ring, float s) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float y = pos.y + ImGui::GetTextLineHeight() * 0.5f;
+  if (ring) {
+    draw->AddCircle(ImVec2(pos.x + 7 * s, y), 3.2f * s, color, 12, 1.5f * s);
+  } else {
+    draw->AddLine(ImVec2(pos.x, y), ImVec2(pos.x + 14 * s, y), color, 2 * s);
+  }
+  ImGui::Dummy(ImVec2(16 * s, ImGui::GetTextLineHeight()));
+  ImGui::SameLine(0, 3 * s);
+  ImGui::TextUnformatted(name);
+}
+
+void ui_loss_panel(AppState& app) {
+  if (!app.snap) return;
+  const float s = app.ui_scale;
+  bool any_vae = false;
+  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
+  legend_item(kSeriesTotal, "total", false, s);
+  ImGui::SameLine(0, 10 * s);
+  legend_item(kSeriesRecon, "recon", false, s);
+  ImGui::SameLine(0, 10 * s);
+  legend_item(kSeriesPenalty, any_vae ? "KL / penalty" : "penalty", false, s);
+  ImGui::SameLine(0, 10 * s);
+  legend_item(IM_COL32(200, 205, 215, 255), "held-out", true, s);
+  ImGui::Checkbox("Log scale", &app.view.log_scale);
+  const int n = std::min(app.pane_count, static_cast<int>(app.snap->history.size()));
+  const float avail_h = ImGui::GetContentRegionAvail().y;
+  const float title_h = ImGui::GetTextLineHeightWithSpacing();
+  const float plot_h = std::max(90 * s, std::min(150 * s, (avail_h - n * (title_h + 8 * s)) / std::max(1, n)));
+  for (int p = 0; p < n; ++p) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pane_accent(p)));
+    ImGui::TextUnformatted(pane_title(app.panes[p]));
+    ImGui::PopStyleColor();
+    plot_losses(app, p, ImVec2(ImGui::GetContentRegionAvail().x, plot_h));
+  }
+}

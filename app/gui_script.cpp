@@ -1,0 +1,311 @@
+// --script FILE: replays simple actions on the real app, one per line, so tests and documentation
+// can drive it under Xvfb. The whole file is checked when it is loaded (a bad line is a usage
+// error, exit 2); then one command runs per frame, or several when they do not wait. Commands:
+//
+//   train N              pause, take exactly N steps, wait until they are done and every view shows them
+//   start | pause | reset
+//   sync                 wait until every view (map, probe, manifold, strips) reflects the newest weights
+//   wait N               let N frames pass
+//   probe M X Y          put model M's probe at (X, Y) on its map (linked probes follow)
+//   select I [J ...]     select dataset samples (rings; sigma ellipses on a VAE map)
+//   panel NAME on|off    manifold | prior | link | samples | recon | data | model | training | loss | log
+//   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
+//   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
+//   data SPEC [LABELS]   load a dataset as the Data panel does (a failure keeps the current one)
+//   screenshot FILE      the window as a PNG, after this frame renders
+//   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
+//   state FILE           key=value lines describing the app (for tests to check)
+//   quit
+// Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
+//
+// Index:
+//   [SECTION] Loading
+//   [SECTION] Running
+//   [SECTION] State dump
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli.h"
+#include "gui_state.h"
+
+namespace {
+constexpr double kScriptTimeout = 300.0;
+
+struct OpSpec {
+  const char* name;
+  ScriptOp op;
+  int min_args, max_args;
+};
+constexpr OpSpec kOps[] = {
+    {"train", ScriptOp::Train, 1, 1},       {"start", ScriptOp::Start, 0, 0},
+    {"pause", ScriptOp::Pause, 0, 0},       {"reset", ScriptOp::Reset, 0, 0},
+    {"sync", ScriptOp::Sync, 0, 0},         {"wait", ScriptOp::Wait, 1, 1},
+    {"probe", ScriptOp::Probe, 3, 3},       {"select", ScriptOp::Select, 1, kMaxSelected},
+    {"panel", ScriptOp::Panel, 2, 2},       {"plane", ScriptOp::Plane, 1, 3},
+    {"zoom", ScriptOp::Zoom, 2, 2},         {"fit", ScriptOp::Fit, 1, 1},
+    {"data", ScriptOp::Data, 1, 2},         {"screenshot", ScriptOp::Screenshot, 1, 1},
+    {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
+    {"quit", ScriptOp::Quit, 0, 0},
+};
+const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "data", "model", "training", "loss", "log"};
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Loading
+//-----------------------------------------------------------------------------
+
+static bool parse_number(const std::string& s, double* out) {
+  char* end = nullptr;
+  *out = std::strtod(s.c_str(), &end);
+  return !s.empty() && *end == '\0' && std::isfinite(*out);
+}
+
+void script_load(Script* script, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("latentlab gui: cannot read script " + path);
+  script->path = path;
+  std::string text;
+  int line_number = 0;
+  while (std::getline(in, text)) {
+    ++line_number;
+    std::istringstream words(text);
+    std::string word;
+    std::vector<std::string> tokens;
+    while (words >> word) tokens.push_back(word);
+    if (tokens.empty() || tokens[0][0] == '#') continue;
+    auto fail = [&](const std::string& why) {
+      throw UsageError("latentlab gui: script " + path + ":" + std::to_string(line_number) + ": " + why);
+    };
+    const OpSpec* spec = nullptr;
+    for (const OpSpec& s : kOps)
+      if (tokens[0] == s.name) spec = &s;
+    if (!spec) fail("unknown command '" + tokens[0] + "'");
+    ScriptCommand cmd;
+    cmd.op = spec->op;
+    cmd.line = line_number;
+    cmd.args.assign(tokens.begin() + 1, tokens.end());
+    const int n = static_cast<int>(cmd.args.size());
+    if (n < spec->min_args || n > spec->max_args) fail(std::string("wrong number of arguments for ") + spec->name);
+    double v = 0;
+    switch (cmd.op) {
+      case ScriptOp::Train:
+      case ScriptOp::Wait:
+        if (!parse_number(cmd.args[0], &v) || v < 0 || v != std::floor(v)) fail("expects a whole number");
+        break;
+      case ScriptOp::Probe:
+        for (const std::string& a : cmd.args)
+          if (!parse_number(a, &v)) fail("probe expects: model x y");
+        break;
+      case ScriptOp::Select:
+        for (const std::string& a : cmd.args)
+          if (!parse_number(a, &v) || v < 0 || v != std::floor(v)) fail("select expects sample indices");
+        break;
+      case ScriptOp::Zoom:
+        if (!parse_number(cmd.args[0], &v) || !parse_number(cmd.args[1], &v) || v <= 0) fail("zoom expects: model factor");
+        break;
+      case ScriptOp::Fit:
+      case ScriptOp::DumpProbe:
+        if (!parse_number(cmd.args[0], &v) || v < 0) fail("expects a model index first");
+        break;
+      case ScriptOp::Panel: {
+        bool known = false;
+        for (const char* p : kPanels) known |= cmd.args[0] == p;
+        if (!known) fail("unknown panel '" + cmd.args[0] + "'");
+        if (cmd.args[1] != "on" && cmd.args[1] != "off") fail("panel expects on or off");
+        break;
+      }
+      case ScriptOp::Plane:
+        if (cmd.args[0] == "pca" && n == 1) break;
+        if (cmd.args[0] == "dims" && n == 3 && parse_number(cmd.args[1], &v) && parse_number(cmd.args[2], &v)) break;
+        fail("plane expects 'pca' or 'dims X Y'");
+        break;
+      default:
+        break;
+    }
+    script->commands.push_back(std::move(cmd));
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Running
+//-----------------------------------------------------------------------------
+
+static void script_fail(AppState& app, const ScriptCommand& cmd, const std::string& why) {
+  std::fprintf(stderr, "latentlab: script %s:%d: %s\n", app.script.path.c_str(), cmd.line, why.c_str());
+  app.script.failed = true;
+  app.exit_code = 1;
+  app.quit = true;
+}
+
+static bool pane_arg(AppState& app, const ScriptCommand& cmd, int* pane) {
+  *pane = std::atoi(cmd.args[0].c_str());
+  if (*pane < 0 || *pane >= app.pane_count) {
+    script_fail(app, cmd, "no model " + cmd.args[0] + " (there are " + std::to_string(app.pane_count) + ")");
+    return false;
+  }
+  return true;
+}
+
+static void set_panel(AppState& app, const std::string& name, bool on) {
+  ViewOptions& v = app.view;
+  if (name == "manifold") v.show_manifold = on;
+  else if (name == "prior") v.show_prior = on;
+  else if (name == "link") v.link_probes = on;
+  else if (name == "samples") v.show_gallery = on;
+  else if (name == "recon") v.show_recon = on;
+  else if (name == "data") v.show_data = on;
+  else if (name == "model") v.show_model = on;
+  else if (name == "training") v.show_training = on;
+  else if (name == "loss") v.show_loss = on;
+  else if (name == "log") v.log_scale = on;
+}
+
+// Runs one command; returns true when the script must wait before the next one.
+static bool script_run(AppState& app, const ScriptCommand& cmd) {
+  Script& s = app.script;
+  Trainer& t = *app.trainer;
+  int pane = 0;
+  switch (cmd.op) {
+    case ScriptOp::Train:
+      t.pause();
+      s.train_pending = std::atoi(cmd.args[0].c_str());
+      return true;
+    case ScriptOp::Start: t.start(); return false;
+    case ScriptOp::Pause: t.pause(); return false;
+    case ScriptOp::Reset: t.reset(); return false;
+    case ScriptOp::Sync: s.wait_sync = true; return true;
+    case ScriptOp::Wait: s.wait_frames = std::atoi(cmd.args[0].c_str()); return s.wait_frames > 0;
+    case ScriptOp::Probe:
+      if (!pane_arg(app, cmd, &pane)) return true;
+      probe_set(app, pane, std::strtof(cmd.args[1].c_str(), nullptr), std::strtof(cmd.args[2].c_str(), nullptr));
+      return false;
+    case ScriptOp::Select:
+      app.selected_count = 0;
+      for (const std::string& a : cmd.args) {
+        const int sample = std::atoi(a.c_str());
+        if (sample >= app.data->count) {
+          script_fail(app, cmd, "no sample " + a + " (the dataset has " + std::to_string(app.data->count) + ")");
+          return true;
+        }
+        app.selected[app.selected_count++] = sample;
+      }
+      ++app.selection_serial;
+      return false;
+    case ScriptOp::Panel: set_panel(app, cmd.args[0], cmd.args[1] == "on"); return false;
+    case ScriptOp::Plane:
+      app.view.plane_mode = cmd.args[0] == "pca" ? PlaneMode::Pca : PlaneMode::Dims;
+      if (cmd.args[0] == "dims") {
+        app.view.dim_x = std::atoi(cmd.args[1].c_str());
+        app.view.dim_y = std::atoi(cmd.args[2].c_str());
+      }
+      pane_plane_changed(app);
+      return false;
+    case ScriptOp::Zoom:
+      if (!pane_arg(app, cmd, &pane)) return true;
+      view_zoom(app, pane, std::strtof(cmd.args[1].c_str(), nullptr));
+      return false;
+    case ScriptOp::Fit:
+      if (!pane_arg(app, cmd, &pane)) return true;
+      view_fit(app, pane);
+      return false;
+    case ScriptOp::Data: {
+      DataSpec spec;
+      spec.source = cmd.args[0];
+      if (cmd.args.size() > 1) spec.labels_path = cmd.args[1];
+      if (!app_load_data(app, spec)) std::fprintf(stderr, "latentlab: script: %s\n", app.data_error.c_str());
+      return false;
+    }
+    case ScriptOp::Screenshot: app_request_screenshot(app, cmd.args[0]); return true;
+    case ScriptOp::DumpProbe: {
+      if (!pane_arg(app, cmd, &pane)) return true;
+      probe_decode(app, pane);
+      std::string error;
+      const ModelPane& p = app.panes[pane];
+      if (!write_png_rgba(cmd.args[1].c_str(), p.probe_rgba.data(), app.tile_w, app.tile_h, &error))
+        script_fail(app, cmd, error);
+      return false;
+    }
+    case ScriptOp::State:
+      if (!app_write_state(app, cmd.args[0])) script_fail(app, cmd, "cannot write " + cmd.args[0]);
+      return false;
+    case ScriptOp::Quit: app.quit = true; return true;
+  }
+  return false;
+}
+
+void script_step(AppState& app) {
+  Script& s = app.script;
+  if (s.failed || s.commands.empty() || app.quit) return;
+  if (!app.snap || app.pane_count == 0) return;  // the first snapshot has not been seen yet
+  const ScriptCommand* current = s.next > 0 ? &s.commands[s.next - 1] : nullptr;
+  // Whatever the current command waits for.
+  if (s.wait_frames > 0) {
+    --s.wait_frames;
+    return;
+  }
+  if (s.train_pending > 0) {
+    if (app.snap->running) return;  // the pause has not landed yet
+    app.trainer->step(s.train_pending);
+    s.wait_step = app.snap->step + s.train_pending;
+    s.train_pending = 0;
+    s.wait_started = app.now;
+    return;
+  }
+  if (s.wait_step >= 0) {
+    if (app.snap->step < s.wait_step || app.snap->running) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for training");
+      return;
+    }
+    s.wait_step = -1;
+    s.wait_sync = true;
+    s.wait_started = app.now;
+  }
+  if (s.wait_sync) {
+    if (!views_in_sync(app)) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for the views");
+      return;
+    }
+    s.wait_sync = false;
+  }
+  while (s.next < s.commands.size()) {
+    const ScriptCommand& cmd = s.commands[s.next++];
+    s.wait_started = app.now;
+    if (script_run(app, cmd)) return;
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] State dump
+//-----------------------------------------------------------------------------
+
+bool app_write_state(const AppState& app, const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return false;
+  const Dataset& d = *app.data;
+  std::fprintf(f, "dataset=%s\n", app.data_spec.source.c_str());
+  std::fprintf(f, "data_error=%s\n", app.data_error.c_str());
+  std::fprintf(f, "samples=%d\ntrain=%d\nfeatures=%d\n", d.count, d.train_count, d.features());
+  std::fprintf(f, "points=%d\n", static_cast<int>(app.point_indices.size()));
+  std::fprintf(f, "step=%lld\nrunning=%d\nversion=%llu\n", static_cast<long long>(app.snap->step), app.snap->running ? 1 : 0,
+               static_cast<unsigned long long>(app.snap->version));
+  std::fprintf(f, "models=%d\nin_sync=%d\n", app.pane_count, views_in_sync(app) ? 1 : 0);
+  std::fprintf(f, "manifold=%d\nprior=%d\nlink=%d\n", app.view.show_manifold, app.view.show_prior, app.view.link_probes);
+  std::fprintf(f, "selected=");
+  for (int i = 0; i < app.selected_count; ++i) std::fprintf(f, "%s%d", i ? "," : "", app.selected[i]);
+  std::fprintf(f, "\n");
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    std::fprintf(f, "pane%d.kind=%s\n", p, model_kind_name(pane.kind));
+    std::fprintf(f, "pane%d.latent=%d\n", p, pane.latent);
+    std::fprintf(f, "pane%d.codes_version=%llu\n", p, static_cast<unsigned long long>(pane.codes_version));
+    std::fprintf(f, "pane%d.probe=%g,%g\n", p, pane.probe[0], pane.probe[1]);
+    std::fprintf(f, "pane%d.view=%g,%g,%g\n", p, pane.view.center[0], pane.view.center[1], pane.view.half_extent);
+    std::fprintf(f, "pane%d.follow=%d\n", p, pane.view.follow_data ? 1 : 0);
+    std::fprintf(f, "pane%d.plane=%s\n", p, pane.plane.mode == PlaneMode::Pca ? "pca" : "dims");
+    std::fprintf(f, "pane%d.manifold_tiles=%dx%d\n", p, pane.manifold_cols, pane.manifold_rows);
+  }
+  return std::fclose(f) == 0;
+}

@@ -1,0 +1,359 @@
+// The explorer's state, all of it in one struct (AppState), and the flat API of the GUI's files.
+// Each panel is one function taking the AppState. Everything here lives on the main thread: the
+// training thread is reached only through Trainer commands, and read only through the immutable
+// snapshots it publishes. Buffers are sized when the data or the models change, so a steady-state
+// frame reuses them and allocates nothing.
+//
+// Index:
+//   [SECTION] Limits and launch options
+//   [SECTION] Latent map: plane, view, per-model pane
+//   [SECTION] File browser and script
+//   [SECTION] AppState
+//   [SECTION] API by file
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "dataset.h"
+#include "model.h"
+#include "trainer.h"
+#include "gui_render.h"
+
+struct GLFWwindow;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Limits and launch options
+//-----------------------------------------------------------------------------
+
+constexpr int kMaxPanes = 2;        // maps side by side (twin mode: AE and VAE)
+constexpr int kMaxSelected = 8;     // selected samples (rings, sigma ellipses)
+constexpr int kEncodeChunk = 512;   // samples encoded per model per frame; a map refresh is a few frames
+constexpr int kGalleryCols = 5, kGalleryRows = 4;   // decodes of z ~ N(0, I)
+constexpr int kReconCount = 10;     // originals beside their reconstructions
+constexpr int kReconRows = 5;       // ... shown as kReconRows rows of original|reconstruction pairs
+constexpr int kGridCols = 12, kGridRows = 4;        // the Data panel's sample grid
+constexpr int kMaxFrameRecords = 1 << 16;           // frame times kept for --frame-stats
+
+struct LaunchOptions {
+  DataSpec data;                    // --data, --labels, --train-count
+  int width = 1600, height = 900;   // window size in screen coordinates (before content scale)
+  int frames = 0;                   // run this many frames, then exit 0; 0 = until the window closes
+  std::string screenshot;           // PNG of the last frame
+  std::string script;               // actions to replay
+  std::string frame_stats;          // where to write frame times (and the median) on exit
+  int max_points = 10000;           // points per map; above this a fixed subsample is shown
+  std::string model = "twin";       // twin | ae | vae | sparse | denoising | contractive
+  std::vector<int> hidden = {256};
+  int latent = 2;
+  std::string activation = "relu";
+  float beta = 1.0f;
+  float lr = 1e-3f;
+  int batch = 128;
+  uint64_t seed = 1;
+  bool paused = false;              // open without training
+  bool no_vsync = false;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Latent map: plane, view, per-model pane
+//-----------------------------------------------------------------------------
+
+// How a latent code becomes a point on the 2-D map: a chosen pair of dimensions, or the plane of
+// the codes' two principal components. Plane coordinates (u, v) are z[dim_x], z[dim_y], or the
+// projections of z on the two axes. A plane point lifts back to the code with the other
+// coordinates taken from the plane's mean.
+enum class PlaneMode { Dims, Pca };
+
+struct Plane {
+  int latent = 0;
+  PlaneMode mode = PlaneMode::Dims;
+  int dim_x = 0, dim_y = 1;  // Dims; dim_y = -1 when latent == 1
+  Vec mean;                  // (latent) mean code of the map's points
+  Vec axis_u, axis_v;        // (latent) unit principal axes, Pca only
+  Mat cov;                   // (latent, latent) scratch for the PCA
+  Vec scratch;               // (latent)
+};
+
+// The visible part of the plane. Follows the data (smoothed) until the user pans or zooms.
+struct MapView {
+  float center[2] = {0, 0};         // plane coordinates at the map's centre
+  float half_extent = 3;            // plane units from the centre to the nearer edge of the map
+  float target_center[2] = {0, 0};  // where following the data is heading
+  float target_half_extent = 3;
+  bool follow_data = true;
+  bool has_target = false;
+  ImVec2 rect_min = {0, 0}, rect_max = {0, 0};  // the map on screen, this frame
+};
+
+// Everything one model's map needs, preallocated per data/model shape.
+struct ModelPane {
+  int latent = 0, features = 0;  // the shapes the buffers below are sized for; 0 = not yet
+  ModelKind kind = ModelKind::Plain;
+  // The map's points: codes of AppState::point_indices from the newest complete encoding pass.
+  Mat codes;                       // (latent, points); mu for a VAE
+  std::vector<float> plane_xy;     // (2 * points) codes on the plane: what the GPU draws
+  uint64_t codes_version = 0;      // snapshot version of `codes`; 0 = none yet
+  double codes_time = -1;          // when the last pass started
+  int chunks_per_frame = 1;        // raised when a pass takes longer than kRefreshSeconds
+  // The encoding pass in progress: a pinned snapshot, kEncodeChunk samples per frame.
+  std::shared_ptr<const Snapshot> pass_snapshot;
+  int pass_next = -1;              // next point to encode; -1 = no pass running
+  Mat pass_codes;                  // (latent, points)
+  Mat chunk_x;                     // (features, kEncodeChunk)
+  Mat chunk_code;                  // (latent, kEncodeChunk)
+  std::vector<int> chunk_indices;  // (kEncodeChunk)
+  InferenceWorkspace encode_ws;
+  std::vector<float> fit_scratch;  // (points) for the auto-fit percentiles
+  Plane plane;
+  MapView view;
+  PointCloud cloud;
+  PointDrawCall draw_call;
+  int hover_point = -1;            // index into the points under the mouse, -1 = none
+  // Probe: a plane point, decoded every frame it moves and whenever the weights change.
+  float probe[2] = {0, 0};
+  bool probe_dirty = true;
+  uint64_t probe_version = 0;
+  Mat probe_z, probe_x;            // (latent, 1), (features, 1)
+  InferenceWorkspace probe_ws;
+  std::vector<uint8_t> probe_rgba;
+  GpuImage probe_image;
+  // Decoded manifold: one decoded tile per cell of a grid over the visible map.
+  int manifold_cols = 0, manifold_rows = 0;
+  float manifold_key[6] = {0, 0, 0, 0, 0, 0};  // view and rect it was decoded for
+  uint64_t manifold_version = 0;
+  double manifold_time = -1;
+  Mat manifold_z, manifold_x;      // (latent, tiles), (features, tiles)
+  InferenceWorkspace manifold_ws;
+  std::vector<uint8_t> manifold_rgba;
+  GpuImage manifold_image;
+  ImVec2 manifold_min = {0, 0}, manifold_max = {0, 0};  // where the tiles sit on screen
+  // Samples z ~ N(0, I) and reconstructions, refreshed a few times a second while training.
+  uint64_t strips_version = 0;
+  double strips_time = -1;
+  Mat gallery_x;                   // (features, cols*rows) decodes of AppState::gallery_eps
+  Mat recon_in, recon_code, recon_out;  // (features, kReconCount), (latent, ...), (features, ...)
+  InferenceWorkspace strips_ws;
+  std::vector<uint8_t> gallery_rgba, recon_rgba;
+  GpuImage gallery_image, recon_image;
+  // Selected samples: their codes and (VAE) log-variances, for rings and sigma ellipses.
+  uint64_t selection_version = 0;  // snapshot version of the selection's codes
+  uint64_t selection_serial = 0;   // AppState::selection_serial they were encoded for
+  Mat selection_x, selection_mu, selection_logvar;  // (features, kMaxSelected), (latent, kMaxSelected) x2
+  InferenceWorkspace selection_ws;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] File browser and script
+//-----------------------------------------------------------------------------
+
+struct FileEntry {
+  std::string name;
+  bool is_dir = false;
+  uintmax_t size = 0;
+};
+
+enum class BrowseTarget { Data, Labels };
+
+struct FileBrowser {
+  bool open_requested = false;
+  BrowseTarget target = BrowseTarget::Data;
+  char path[1024] = "";           // the folder being listed (editable)
+  std::string listed;             // the folder `entries` belongs to
+  std::vector<FileEntry> entries;
+  std::string list_error;
+  int selected = -1;
+  // Options for what is opened next.
+  char labels[1024] = "";
+  char csv_label_column[64] = "";
+  int image_size = 28;
+  bool rgb = false;
+};
+
+enum class ScriptOp {
+  Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
+  Data, Zoom, Fit, Plane, State, Quit
+};
+
+struct ScriptCommand {
+  ScriptOp op;
+  int line = 0;
+  std::vector<std::string> args;
+};
+
+struct Script {
+  std::string path;
+  std::vector<ScriptCommand> commands;
+  size_t next = 0;
+  // What the current command waits for.
+  int wait_frames = 0;
+  int train_pending = 0;           // train: steps to ask for once the trainer has paused
+  int64_t wait_step = -1;          // train: until the trainer reaches this step, paused
+  bool wait_sync = false;          // until every view reflects the newest snapshot
+  double wait_started = 0;
+  bool failed = false;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] AppState
+//-----------------------------------------------------------------------------
+
+// The Model panel's editable settings; architecture changes apply with "Rebuild".
+struct ModelEdit {
+  bool twin = true;
+  int kind = static_cast<int>(ModelKind::VAE);  // single-model mode
+  char hidden[64] = "256";
+  int latent = 2;
+  int activation = static_cast<int>(Activation::Relu);
+  float beta = 1.0f;
+  int kl_warmup = 0;
+  int sparsity = static_cast<int>(SparsityKind::L1);
+  float sparsity_weight = 1e-3f;
+  float rho = 0.05f;
+  int noise = static_cast<int>(NoiseKind::Gaussian);
+  float noise_level = 0.3f;
+  float contractive_weight = 1e-3f;
+  int seed = 1;
+  std::string error;  // why the last rebuild was refused
+};
+
+struct ViewOptions {
+  bool show_manifold = false;
+  bool show_prior = true;      // VAE: prior 1 and 2 sigma circles, sigma ellipses of selected points
+  bool link_probes = true;
+  bool show_gallery = true;
+  bool show_recon = true;
+  bool log_scale = true;       // loss curves
+  PlaneMode plane_mode = PlaneMode::Dims;
+  int dim_x = 0, dim_y = 1;
+  float point_radius = 2.6f;   // display pixels (times the UI scale)
+  int manifold_tiles = 20;     // across the map
+  bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
+};
+
+struct FrameStats {
+  std::vector<float> frame_ms;        // (kMaxFrameRecords) loop-to-loop time
+  std::vector<uint32_t> app_allocs;   // (kMaxFrameRecords) main-thread allocations before Render
+  std::vector<uint32_t> gl_allocs;    // (kMaxFrameRecords) ... in Render + SwapBuffers (driver)
+  std::vector<float> phase_ms[4];     // (kMaxFrameRecords) each: UI, views, GL render, swap
+  int count = 0;
+  double last_time = 0;
+  float fps_smoothed = 0;
+};
+
+struct AppState {
+  LaunchOptions launch;
+  GLFWwindow* window = nullptr;
+  float ui_scale = 1;
+  ImFont* font_large = nullptr;
+  double now = 0, dt = 0;
+  uint64_t frame = 0;
+  bool quit = false;
+  int exit_code = 0;
+
+  // Data: the current dataset, what goes on the maps, and the Data panel's preview.
+  DataSpec data_spec;
+  std::vector<std::string> builtin_names;  // load_dataset's built-in sources
+  std::shared_ptr<const Dataset> data;
+  std::string data_error;            // the last failed load; the current dataset stays
+  std::vector<int> point_indices;    // samples on the map: held-out first, then training samples
+  std::vector<uint8_t> point_colors; // (4 * points) RGBA by label
+  std::vector<int> label_counts;     // per label, among the points
+  std::vector<int> recon_indices;    // (kReconCount) held-out samples, one per label where possible
+  float display_lo = 0, display_hi = 1;  // data values mapped to black and white
+  int tile_w = 28, tile_h = 28;      // a sample drawn as an image; non-image data becomes a square
+  GpuImage data_grid;
+  std::vector<uint8_t> grid_rgba;
+
+  // Models: the trainer, its newest snapshot, and one pane per model.
+  std::unique_ptr<Trainer> trainer;
+  std::shared_ptr<const Snapshot> snap;
+  ModelPane panes[kMaxPanes];
+  int pane_count = 0;
+  ModelEdit edit;
+  float lr = 1e-3f;
+  int batch = 128;
+  int step_count = 100;              // the Training panel's "Step" button
+  Mat gallery_eps;                   // (latent, cols*rows) the same z ~ N(0, I) for every model
+  uint64_t gallery_seed = 7;
+
+  // Exploring.
+  ViewOptions view;
+  int selected[kMaxSelected] = {};
+  int selected_count = 0;
+  uint64_t selection_serial = 1;     // bumped on every selection change
+  int hover_sample = -1;             // dataset sample under the mouse (map or grid), -1 = none
+  int hover_image_sample = -1;       // the sample hover_image shows
+  GpuImage hover_image;
+  std::vector<uint8_t> hover_rgba;
+  int drag_pane = -1;                // the pane whose probe is being dragged
+  bool drag_moved = false;
+
+  // GL.
+  PointRenderer point_renderer;
+
+  // Automation.
+  FileBrowser browser;
+  Script script;
+  std::string screenshot_request;    // written after this frame renders
+  FrameStats stats;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] API by file
+//-----------------------------------------------------------------------------
+
+// gui_main.cpp
+bool launch_parse(int argc, char** argv, LaunchOptions* out);  // false: --help was printed
+void app_request_screenshot(AppState& app, const std::string& path);
+bool write_png_rgba(const char* path, const uint8_t* rgba, int width, int height, std::string* error);
+
+// gui_data.cpp: datasets and what the UI derives from them
+bool app_load_data(AppState& app, const DataSpec& spec);  // false: data_error says why; data kept
+void app_set_data(AppState& app, std::shared_ptr<const Dataset> data);  // new points, previews, panes reset
+ImU32 label_color(int label);                              // the legend's colour for a label
+void sample_to_rgba(const AppState& app, const float* values, uint8_t* rgba, int stride, int x0, int y0);
+void dataset_sample_rgba(const AppState& app, int sample, uint8_t* rgba, int stride, int x0, int y0);
+const char* label_name(const AppState& app, int label, char* buf, int size);  // "7", or the label's name
+
+// gui_compute.cpp: what the UI computes from snapshots (encode, project, decode)
+void views_update(AppState& app);               // once per frame after the UI: encode, decode, upload
+bool views_in_sync(const AppState& app);        // every view reflects the newest snapshot
+void probe_set(AppState& app, int pane, float u, float v);  // moves the probe (and linked ones)
+void probe_decode(AppState& app, int pane);     // decodes the probe now (the map does it every frame)
+void plane_lift(const Plane& plane, float u, float v, float* z);   // plane point -> code (latent)
+void plane_project(const Plane& plane, const float* z, float* uv); // code -> plane point
+void view_fit(AppState& app, int pane);        // follow the data again
+void view_zoom(AppState& app, int pane, float factor);  // > 1 zooms in, about the map's centre
+void pane_plane_changed(AppState& app);         // after view.plane_mode / dim_x / dim_y change
+void pane_free_gl(ModelPane& pane);
+const char* pane_title(const ModelPane& pane);  // "Autoencoder", "Variational autoencoder", ...
+ImU32 pane_accent(int pane);
+
+// gui_panels.cpp: the left column
+void ui_left_column(AppState& app);
+void ui_data_panel(AppState& app);
+void ui_model_panel(AppState& app);
+void ui_training_panel(AppState& app);
+void ui_loss_panel(AppState& app);
+void app_rebuild_models(AppState& app);        // from app.edit; sets edit.error on bad settings
+std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* error);
+
+// gui_latent_map.cpp: the centre
+void ui_centre(AppState& app);
+void ui_toolbar(AppState& app);
+void ui_pane(AppState& app, int pane, ImVec2 size);
+void ui_latent_map(AppState& app, int pane, ImVec2 size);
+void ui_pane_strips(AppState& app, int pane, float height);
+
+// gui_file_browser.cpp
+void file_browser_open(AppState& app, BrowseTarget target);
+void ui_file_browser(AppState& app);
+
+// gui_script.cpp
+void script_load(Script* script, const std::string& path);  // throws UsageError on a bad line
+void script_step(AppState& app);                             // once per frame, before the UI
+bool app_write_state(const AppState& app, const std::string& path);
