@@ -185,13 +185,14 @@ TEST_CASE("an IDX labels file must match its image file") {
   CHECK(d.labels == std::vector<int>({0, 1, 2, 3, 4}));
 }
 
-TEST_CASE("an image folder: a corrupt PNG is skipped and named, the rest loads") {
+TEST_CASE("an image folder: a corrupt PNG is skipped and named, the rest (PNG and JPEG) loads") {
   const fs::path dir = temp_dir("folder");
   fs::create_directories(dir / "a");
   fs::create_directories(dir / "b");
   std::vector<uint8_t> gray(8 * 8, 200), rgb(6 * 10 * 3, 90);
   REQUIRE(stbi_write_png((dir / "a" / "one.png").c_str(), 8, 8, 1, gray.data(), 8));
   REQUIRE(stbi_write_png((dir / "b" / "two.png").c_str(), 6, 10, 3, rgb.data(), 18));
+  REQUIRE(stbi_write_jpg((dir / "b" / "three.JPG").c_str(), 6, 10, 3, rgb.data(), 90));
   // A real PNG cut in half, and a text file that only calls itself a PNG.
   std::ifstream in(dir / "a" / "one.png", std::ios::binary);
   Bytes png((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -209,7 +210,7 @@ TEST_CASE("an image folder: a corrupt PNG is skipped and named, the rest loads")
   spec.source = dir.string();
   spec.image_size = 8;
   Dataset d = load_dataset(spec);
-  CHECK(d.count == 2);
+  CHECK(d.count == 3);
   CHECK(d.label_names == std::vector<std::string>({"a", "b"}));
   std::string all;
   for (const std::string& w : d.warnings) all += w + "\n";
@@ -218,7 +219,7 @@ TEST_CASE("an image folder: a corrupt PNG is skipped and named, the rest loads")
   CHECK(all.find("b/fake.png") != std::string::npos);
   CHECK(all.find("b/huge.png") != std::string::npos);
   CHECK(all.find("beyond the limit") != std::string::npos);
-  CHECK(all.find("3 of 5 image files skipped") != std::string::npos);
+  CHECK(all.find("3 of 6 image files skipped") != std::string::npos);
 
   const fs::path empty = temp_dir("empty_folder");
   expect_error([&] { load(empty.string()); }, "empty folder", empty.string(), "an empty folder");
