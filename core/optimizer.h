@@ -22,6 +22,8 @@ inline double grad_clip_norm(float* g, size_t n, float max_norm) {
 // Adam (Kingma & Ba 2015, as torch.optim.Adam), step t = 1, 2, ...:
 //   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+// core/ builds with -fno-math-errno so that this loop vectorizes; sqrt and division are IEEE-exact
+// in SIMD and scalar code alike, so the result does not depend on how the loop is split.
 inline void adam_update(float* p, const float* g, float* m, float* v, size_t n, float lr, float b1,
                         float b2, float eps, int64_t t) {
   const float step = lr / float(1.0 - std::pow(double(b1), double(t)));
