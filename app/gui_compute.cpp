@@ -470,6 +470,12 @@ bool views_in_sync(const AppState& app) {
     if (pane.probe_dirty || pane.probe_version != version) return false;
     if (app.view.show_manifold && pane.manifold_version != version) return false;
     if ((app.view.show_gallery || app.view.show_recon) && pane.strips_version != version) return false;
+    const MapView& v = pane.view;  // a view that follows the data has arrived where it was heading
+    if (v.follow_data && v.has_target &&
+        (std::fabs(v.center[0] - v.target_center[0]) > 0.01f * v.half_extent ||
+         std::fabs(v.center[1] - v.target_center[1]) > 0.01f * v.half_extent ||
+         std::fabs(v.half_extent / v.target_half_extent - 1.0f) > 0.01f))
+      return false;
   }
   return app.pane_count > 0;
 }

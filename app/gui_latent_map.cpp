@@ -562,6 +562,8 @@ void ui_pane_strips(AppState& app, int p, float height) {
     const ImVec2 img(x, origin.y + caption_h);
     draw->AddRectFilled(img, ImVec2(img.x + probe_side, img.y + probe_side), IM_COL32(0, 0, 0, 255));
     draw->AddImage(gpu_image_id(pane.probe_image), img, ImVec2(img.x + probe_side, img.y + probe_side));
+    pane.probe_rect_min = img;
+    pane.probe_rect_max = ImVec2(img.x + probe_side, img.y + probe_side);
     draw->AddRect(ImVec2(img.x - 1, img.y - 1), ImVec2(img.x + probe_side + 1, img.y + probe_side + 1), pane_accent(p), 0,
                   0, 1.5f * s);
     x += probe_side + gap;

@@ -3,6 +3,7 @@
 // error, exit 2); then one command runs per frame, or several when they do not wait. Commands:
 //
 //   train N              pause, take exactly N steps, wait until they are done and every view shows them
+//                        (data, reset and train also wait until the trainer has carried them out)
 //   start | pause | reset
 //   sync                 wait until every view (map, probe, manifold, strips) reflects the newest weights
 //   wait N               let N frames pass
@@ -169,13 +170,19 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
   Trainer& t = *app.trainer;
   int pane = 0;
   switch (cmd.op) {
-    case ScriptOp::Train:
+    case ScriptOp::Train:  // pause, let every earlier command land, then step from where it paused
       t.pause();
       s.train_pending = std::atoi(cmd.args[0].c_str());
+      s.wait_newer = true;  // Pause always publishes
+      s.wait_version = app.snap->version;
       return true;
     case ScriptOp::Start: t.start(); return false;
     case ScriptOp::Pause: t.pause(); return false;
-    case ScriptOp::Reset: t.reset(); return false;
+    case ScriptOp::Reset:
+      t.reset();
+      s.wait_newer = true;
+      s.wait_version = app.snap->version;
+      return true;
     case ScriptOp::Sync: s.wait_sync = true; return true;
     case ScriptOp::Wait: s.wait_frames = std::atoi(cmd.args[0].c_str()); return s.wait_frames > 0;
     case ScriptOp::Probe:
@@ -215,8 +222,13 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       DataSpec spec;
       spec.source = cmd.args[0];
       if (cmd.args.size() > 1) spec.labels_path = cmd.args[1];
-      if (!app_load_data(app, spec)) std::fprintf(stderr, "latentlab: script: %s\n", app.data_error.c_str());
-      return false;
+      if (!app_load_data(app, spec)) {
+        std::fprintf(stderr, "latentlab: script: %s\n", app.data_error.c_str());
+        return false;
+      }
+      s.wait_newer = true;  // until the trainer has switched to the new data
+      s.wait_version = app.snap->version;
+      return true;
     }
     case ScriptOp::Screenshot: app_request_screenshot(app, cmd.args[0]); return true;
     case ScriptOp::DumpProbe: {
@@ -246,8 +258,14 @@ void script_step(AppState& app) {
     --s.wait_frames;
     return;
   }
+  if (s.wait_newer) {
+    if (app.snap->version <= s.wait_version) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for the trainer");
+      return;
+    }
+    s.wait_newer = false;
+  }
   if (s.train_pending > 0) {
-    if (app.snap->running) return;  // the pause has not landed yet
     app.trainer->step(s.train_pending);
     s.wait_step = app.snap->step + s.train_pending;
     s.train_pending = 0;
@@ -306,6 +324,14 @@ bool app_write_state(const AppState& app, const std::string& path) {
     std::fprintf(f, "pane%d.follow=%d\n", p, pane.view.follow_data ? 1 : 0);
     std::fprintf(f, "pane%d.plane=%s\n", p, pane.plane.mode == PlaneMode::Pca ? "pca" : "dims");
     std::fprintf(f, "pane%d.manifold_tiles=%dx%d\n", p, pane.manifold_cols, pane.manifold_rows);
+    // Screen rectangles as "x y w h" in pixels, for tests that compare regions of screenshots.
+    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    auto rect = [&](const char* name, ImVec2 a, ImVec2 b) {
+      std::fprintf(f, "pane%d.%s=%d %d %d %d\n", p, name, static_cast<int>(a.x * scale.x), static_cast<int>(a.y * scale.y),
+                   static_cast<int>((b.x - a.x) * scale.x), static_cast<int>((b.y - a.y) * scale.y));
+    };
+    rect("map_rect", pane.view.rect_min, pane.view.rect_max);
+    rect("probe_rect", pane.probe_rect_min, pane.probe_rect_max);
   }
   return std::fclose(f) == 0;
 }

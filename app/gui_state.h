@@ -121,6 +121,7 @@ struct ModelPane {
   InferenceWorkspace probe_ws;
   std::vector<uint8_t> probe_rgba;
   GpuImage probe_image;
+  ImVec2 probe_rect_min = {0, 0}, probe_rect_max = {0, 0};  // where its image was drawn (for tests)
   // Decoded manifold: one decoded tile per cell of a grid over the visible map.
   int manifold_cols = 0, manifold_rows = 0;
   float manifold_key[6] = {0, 0, 0, 0, 0, 0};  // view and rect it was decoded for
@@ -190,6 +191,8 @@ struct Script {
   size_t next = 0;
   // What the current command waits for.
   int wait_frames = 0;
+  bool wait_newer = false;         // until the trainer publishes a snapshot newer than wait_version,
+  uint64_t wait_version = 0;       // i.e. it has carried out every command sent so far
   int train_pending = 0;           // train: steps to ask for once the trainer has paused
   int64_t wait_step = -1;          // train: until the trainer reaches this step, paused
   bool wait_sync = false;          // until every view reflects the newest snapshot
