@@ -90,6 +90,7 @@ PathMeasure measure_path(const Network& net, const Vec& code_a, const Vec& code_
   data_distance.normalized_distance(decoded, dist);
   m.distance.assign(dist.begin() + 1, dist.begin() + 1 + steps);  // interpolants only
   m.midpoint_distance = dist[steps + 2];
+  m.endpoint_distance = 0.5 * (dist[0] + dist[steps + 1]);
   for (double d : m.distance) {
     m.mean_distance += d / steps;
     m.max_distance = std::max(m.max_distance, d);
@@ -99,6 +100,18 @@ PathMeasure measure_path(const Network& net, const Vec& code_a, const Vec& code_
     m.smoothness = std::max(m.smoothness, change);
   }
   return m;
+}
+
+double prior_sample_distance(const Network& net, int count, Rng& rng, DataDistance& data_distance,
+                             InferenceWorkspace& ws) {
+  Mat z(net.config.latent, count), decoded(net.config.input_size, count);
+  for (Eigen::Index i = 0; i < z.size(); ++i) z.data()[i] = rng.normal();
+  network_decode(net, z, decoded, ws);
+  std::vector<double> dist;
+  data_distance.normalized_distance(decoded, dist);
+  double mean = 0;
+  for (double d : dist) mean += d / count;
+  return mean;
 }
 
 std::vector<std::pair<int, int>> pick_pairs(const Dataset& data, int first, int n, int pairs, int label_rule,

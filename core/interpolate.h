@@ -36,12 +36,19 @@ struct PathMeasure {
   double mean_distance = 0, max_distance = 0;
   double midpoint_distance = 0;  // the decode at t = 0.5 exactly
   double smoothness = 0;         // largest L2 change between consecutive decoded frames, normalised
+  double endpoint_distance = 0;  // mean of the two decoded endpoints (the model's reconstructions):
+                                 // how far this model's decodes sit from the data even on real codes
 };
 
 // Decodes the path between two codes (steps interpolants, endpoints decoded too) into
 // `frames` (features, steps + 2) and measures it.
 PathMeasure measure_path(const Network& net, const Vec& code_a, const Vec& code_b, int steps, PathKind kind,
                          DataDistance& data_distance, InferenceWorkspace& ws, Mat& frames);
+
+// Mean normalised distance to the data of decodes of `count` codes drawn from N(0, I): a VAE's
+// prior is where its codes live; a plain AE was never asked to put its codes there.
+double prior_sample_distance(const Network& net, int count, Rng& rng, DataDistance& data_distance,
+                             InferenceWorkspace& ws);
 
 // Endpoint pairs drawn with `rng` from samples [first, first + n): same label, different labels,
 // or any. Returns fewer pairs only if the labels make the request impossible (e.g. one class).
