@@ -394,7 +394,8 @@ bool Trainer::Impl::apply(Command& c) {
       return c.count <= 0;  // otherwise published when the steps are done
     case CommandKind::Reset: {
       std::vector<ModelConfig> fitted;
-      restart(build_slots(configs, *data, &fitted), std::move(fitted));
+      std::vector<ModelSlot> new_slots = build_slots(configs, *data, &fitted);  // fills `fitted` first
+      restart(std::move(new_slots), std::move(fitted));
       return true;
     }
     case CommandKind::LearningRate:

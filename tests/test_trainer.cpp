@@ -169,7 +169,9 @@ TEST_CASE("determinism: the trainer's losses equal a plain loop over Model::trai
     int mismatches = 0;
     for (size_t i = 0; i < train_losses.size(); ++i) {
       CHECK(h.train[i].step == static_cast<int64_t>(i + 1));
-      if (h.train[i].parts.total != train_losses[i]) ++mismatches;
+      if (h.train[i].parts.total != train_losses[i] && ++mismatches <= 3)
+        MESSAGE("model " << m << " step " << i + 1 << ": trainer " << h.train[i].parts.total << ", loop "
+                         << train_losses[i] << ", difference " << h.train[i].parts.total - train_losses[i]);
     }
     CHECK(mismatches == 0);
     REQUIRE(h.test.size() == test_losses.size());
@@ -211,7 +213,7 @@ TEST_CASE("divergence: lr = 1e3 rolls back, halves the lr, reports, and never pu
     s = t.snapshot();
     all_sane = all_sane && snapshot_is_sane(*s);
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  } while ((s->step < 200 && s->running) && Clock::now() < deadline);
+  } while (s->step < 200 && (s->running || s->step == 0) && Clock::now() < deadline);
   t.pause();
   s = wait_for(t, [](const Snapshot& x) { return !x.running; });
   CHECK(all_sane);
@@ -231,7 +233,8 @@ TEST_CASE("divergence: lr = 1e3 rolls back, halves the lr, reports, and never pu
 }
 
 TEST_CASE("divergence: rollbacks in a row end in a pause") {
-  OptimizerConfig opt;
+  OptimizerConfig opt;  // SGD at lr = 1e3 overflows within two steps, and still does at lr / 8
+  opt.kind = OptimizerKind::SGD;
   opt.lr = 1e3f;
   TrainerOptions opts;
   opts.batch = 32;
@@ -243,6 +246,7 @@ TEST_CASE("divergence: rollbacks in a row end in a pause") {
   t.start();
   std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return x.step > 0 && !x.running; }, 60);
   REQUIRE(!s->running);
+  for (const TrainerEvent& e : s->events) MESSAGE("event (model " << e.model << "): " << e.message);
   CHECK(count_events(*s, "halved", 0) == 3);
   CHECK(count_events(*s, "paused after 3 rollbacks", 0) == 1);
   CHECK(s->learning_rates[0] == doctest::Approx(125.0));
@@ -325,12 +329,13 @@ TEST_CASE("commands: pause, resume, step, lr, batch, rebuild, reset, set_data be
 
   t.set_data(value_dataset(8, 100, 80));
   s = wait_for(t, [](const Snapshot& x) { return x.networks[0].config.input_size == 64; });
+  for (const TrainerEvent& e : s->events) MESSAGE("event (model " << e.model << "): " << e.message);
   CHECK(s->networks[0].config.input_size == 64);
   CHECK(s->networks.size() == 3);
   t.step(6);
   s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 6); });
   CHECK(steps_done(*s, 6));
-  CHECK(s->epoch == 2);  // 80 samples at batch 32: two steps per epoch
+  CHECK(s->epoch == 3);  // 80 samples at batch 32: two steps per epoch (the last 16 are dropped)
 
   t.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
