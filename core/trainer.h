@@ -70,16 +70,19 @@ class Trainer {
   void start();       // begin or continue training
   void pause();
   void resume();
-  void step(int n);   // while paused: take exactly n steps, then pause again
-  void reset();       // re-initialise every model from its seed, clear history
-  void stop();        // end the thread; the last snapshot stays readable
+  void step(int n);   // take exactly n more steps, then pause (pauses first if running)
+  void reset();       // re-initialise every model from its seed, clear history and events; a running
+                      // trainer keeps running
+  void stop();        // end the thread; the last snapshot stays readable; later commands are ignored
   void set_learning_rate(float lr);
   void set_batch_size(int batch);
   void set_beta(float beta);
   void set_noise_level(float level);
   void set_sparsity_weight(float weight);
   void set_contractive_weight(float weight);
-  void rebuild(std::vector<ModelConfig> models);           // new architectures; history cleared
+  // New architectures, history cleared. input_size is taken from the data, and BCE becomes MSE
+  // for data outside [0,1] (reported as an event). A config that fails keeps the old models.
+  void rebuild(std::vector<ModelConfig> models);
   void set_data(std::shared_ptr<const Dataset> data);      // new dataset; models rebuilt
 
   std::shared_ptr<const Snapshot> snapshot() const;  // newest published snapshot; never null

@@ -349,6 +349,8 @@ TEST_CASE("hammer: commands from another thread while snapshots are read") {
   TrainerOptions opts;
   opts.batch = 64;
   opts.publish_interval_ms = 3;
+  SUBCASE("threads = 1") { opts.threads = 1; }
+  SUBCASE("threads = 2: the models train on two threads") { opts.threads = 2; }
   Trainer t(small_digits(), twin_configs(small_config()), OptimizerConfig{}, opts);
 
   std::atomic<bool> done{false};
