@@ -608,6 +608,9 @@ LossParts Model::evaluate(ConstMatRef data) {
 }
 
 void Model::restore(const Network& good) {
+  if (good.params.size() != net_.params.size())
+    throw InputError("restore: the network has a different architecture (" + std::to_string(good.params.size()) +
+                     " parameters, the model has " + std::to_string(net_.params.size()) + ")");
   net_.params = good.params;
   std::fill(m_.begin(), m_.end(), 0.0f);
   std::fill(v_.begin(), v_.end(), 0.0f);
