@@ -12,6 +12,7 @@
 //   [SECTION] Probe
 //   [SECTION] Decoded manifold
 //   [SECTION] Gallery, reconstructions, selection
+//   [SECTION] Map drawing
 //   [SECTION] views_update
 #include <algorithm>
 #include <cmath>
@@ -22,6 +23,7 @@ namespace {
 constexpr double kRefreshSeconds = 0.25;  // start a new encoding pass at most this often
 constexpr double kStripsSeconds = 0.3;    // gallery and reconstructions refresh
 constexpr double kManifoldSeconds = 0.25; // manifold refresh on new weights (view changes are immediate)
+constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -177,8 +179,7 @@ static void pane_configure(AppState& app, int p, const Network& net) {
   point_cloud_init(&pane.cloud, app.point_renderer, std::max(1, n));
   point_cloud_set_colors(&pane.cloud, app.point_colors.data(), n);
   pane.cloud.count = 0;
-  pane.draw_call.renderer = &app.point_renderer;
-  pane.draw_call.cloud = &pane.cloud;
+  ++pane.positions_serial;
 
   const size_t tile_bytes = static_cast<size_t>(app.tile_w) * app.tile_h * 4;
   pane.probe_z.setZero(latent, 1);
@@ -211,6 +212,7 @@ static void pane_configure(AppState& app, int p, const Network& net) {
 
 void pane_free_gl(ModelPane& pane) {
   point_cloud_free(&pane.cloud);
+  map_target_free(&pane.target);
   gpu_image_free(&pane.probe_image);
   gpu_image_free(&pane.manifold_image);
   gpu_image_free(&pane.gallery_image);
@@ -229,7 +231,7 @@ static bool pane_matches(const AppState& app, const ModelPane& pane, const Netwo
 
 // Where following the data heads: the central 98% of the points on each axis, with a margin;
 // for a VAE with the prior shown, the prior's 2-sigma circle too.
-static void view_set_target(AppState& app, ModelPane& pane) {
+static void view_set_target(AppState& app, ModelPane& pane, bool force) {
   const int n = static_cast<int>(app.point_indices.size());
   if (n == 0) return;
   float lo[2], hi[2];
@@ -246,9 +248,17 @@ static void view_set_target(AppState& app, ModelPane& pane) {
     }
   }
   MapView& view = pane.view;
-  view.target_center[0] = 0.5f * (lo[0] + hi[0]);
-  view.target_center[1] = 0.5f * (lo[1] + hi[1]);
-  view.target_half_extent = std::max(0.05f, 0.56f * std::max(hi[0] - lo[0], hi[1] - lo[1]));
+  const float center[2] = {0.5f * (lo[0] + hi[0]), 0.5f * (lo[1] + hi[1])};
+  const float half = std::max(0.05f, 0.56f * std::max(hi[0] - lo[0], hi[1] - lo[1]));
+  // Hysteresis: while the data stays well inside the current frame, the axes stay still (calmer
+  // to watch, and an unchanged view lets the map reuse its offscreen drawing).
+  if (view.has_target && !force && std::fabs(center[0] - view.target_center[0]) < 0.08f * view.target_half_extent &&
+      std::fabs(center[1] - view.target_center[1]) < 0.08f * view.target_half_extent &&
+      half < view.target_half_extent * 1.02f && half > view.target_half_extent * 0.8f)
+    return;
+  view.target_center[0] = center[0];
+  view.target_center[1] = center[1];
+  view.target_half_extent = half * 1.04f;
   if (!view.has_target) {  // the first fit jumps; later ones glide
     view.center[0] = view.target_center[0];
     view.center[1] = view.target_center[1];
@@ -263,7 +273,8 @@ static void pane_codes_changed(AppState& app, ModelPane& pane) {
   plane_fit(pane.plane, pane.codes);
   for (int i = 0; i < n; ++i) plane_project(pane.plane, pane.codes.col(i).data(), &pane.plane_xy[2 * i]);
   point_cloud_set_positions(&pane.cloud, pane.plane_xy.data(), n);
-  view_set_target(app, pane);
+  ++pane.positions_serial;
+  view_set_target(app, pane, false);
   pane.probe_dirty = true;          // the plane's mean (and axes) moved under the probe
   pane.manifold_version = 0;
 }
@@ -313,6 +324,14 @@ static void view_follow(AppState& app, MapView& view) {
   view.center[0] += (view.target_center[0] - view.center[0]) * k;
   view.center[1] += (view.target_center[1] - view.center[1]) * k;
   view.half_extent *= std::pow(view.target_half_extent / view.half_extent, k);
+  // Close enough is there: snapping lets the view (and the map's drawing) come to rest.
+  if (std::fabs(view.center[0] - view.target_center[0]) < 1e-3f * view.half_extent &&
+      std::fabs(view.center[1] - view.target_center[1]) < 1e-3f * view.half_extent &&
+      std::fabs(view.half_extent / view.target_half_extent - 1.0f) < 1e-3f) {
+    view.center[0] = view.target_center[0];
+    view.center[1] = view.target_center[1];
+    view.half_extent = view.target_half_extent;
+  }
 }
 
 //-----------------------------------------------------------------------------
@@ -392,6 +411,7 @@ static void manifold_update(AppState& app, int p) {
   for (int i = 0; i < 6; ++i) pane.manifold_key[i] = key[i];
   pane.manifold_version = app.snap->version;
   pane.manifold_time = app.now;
+  ++pane.manifold_serial;
 }
 
 //-----------------------------------------------------------------------------
@@ -439,6 +459,51 @@ static void selection_update(AppState& app, int p) {
 }
 
 //-----------------------------------------------------------------------------
+// [SECTION] Map drawing
+//-----------------------------------------------------------------------------
+
+// Redraws the map offscreen when anything it shows has changed: its view or size, the points'
+// positions, the manifold, the point style. Most frames while training change none of them.
+static void map_render(AppState& app, int p) {
+  ModelPane& pane = app.panes[p];
+  const MapView& v = pane.view;
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  const float w = v.rect_max.x - v.rect_min.x, h = v.rect_max.y - v.rect_min.y;
+  if (w < 2 || h < 2) return;
+  const bool manifold = app.view.show_manifold && pane.manifold_cols > 0;
+  const float radius = app.view.point_radius * app.ui_scale * fb.x;
+  const float opacity = manifold ? 0.8f : 0.92f;
+  const float key[9] = {v.center[0], v.center[1], v.half_extent, w, h, fb.x, radius, opacity, manifold ? 1.0f : 0.0f};
+  if (pane.target.fbo && std::equal(key, key + 9, pane.target_key) && pane.target_positions == pane.positions_serial &&
+      (!manifold || pane.target_manifold == pane.manifold_serial))
+    return;
+  map_target_resize(&pane.target, static_cast<int>(std::round(w * fb.x)), static_cast<int>(std::round(h * fb.y)));
+  MapScene scene;
+  const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(kMapBackground);
+  scene.background[0] = bg.x;
+  scene.background[1] = bg.y;
+  scene.background[2] = bg.z;
+  scene.background[3] = 1.0f;
+  scene.view_center[0] = v.center[0];
+  scene.view_center[1] = v.center[1];
+  scene.view_scale = 0.5f * std::min(w, h) / v.half_extent * fb.x;
+  scene.radius = radius;
+  scene.opacity = opacity;
+  if (manifold) {
+    scene.underlay = &pane.manifold_image;
+    scene.underlay_rect[0] = (pane.manifold_min.x - v.rect_min.x) * fb.x;
+    scene.underlay_rect[1] = (pane.manifold_min.y - v.rect_min.y) * fb.y;
+    scene.underlay_rect[2] = (pane.manifold_max.x - v.rect_min.x) * fb.x;
+    scene.underlay_rect[3] = (pane.manifold_max.y - v.rect_min.y) * fb.y;
+    scene.underlay_tint[3] = 0.6f;  // decoded digits dimmed under the points
+  }
+  map_target_render(&pane.target, app.point_renderer, app.image_renderer, pane.cloud, scene);
+  std::copy(key, key + 9, pane.target_key);
+  pane.target_positions = pane.positions_serial;
+  pane.target_manifold = pane.manifold_serial;
+}
+
+//-----------------------------------------------------------------------------
 // [SECTION] views_update
 //-----------------------------------------------------------------------------
 
@@ -458,6 +523,7 @@ void views_update(AppState& app) {
     if (app.view.show_manifold) manifold_update(app, p);
     if (app.view.show_gallery || app.view.show_recon) strips_update(app, p);
     selection_update(app, p);
+    map_render(app, p);
   }
 }
 
@@ -498,7 +564,7 @@ void pane_plane_changed(AppState& app) {
 void view_fit(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   pane.view.follow_data = true;
-  if (pane.codes_version != 0) view_set_target(app, pane);
+  if (pane.codes_version != 0) view_set_target(app, pane, true);
 }
 
 void view_zoom(AppState& app, int p, float factor) {

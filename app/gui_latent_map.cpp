@@ -101,6 +101,7 @@ void ui_centre(AppState& app) {
   const float left = std::round(380.0f * app.ui_scale);
   ImGui::SetNextWindowPos(ImVec2(left, 0));
   ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x - left, io.DisplaySize.y));
+  ImGui::SetNextWindowBgAlpha(0.0f);  // the clear colour is this window's background: one layer less to fill
   ImGui::Begin("##centre", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
@@ -234,7 +235,9 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   char id[16];
   std::snprintf(id, sizeof id, "pane%d", p);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(10 * app.ui_scale, 8 * app.ui_scale));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));  // a border only: software GL pays per pixel
   ImGui::BeginChild(id, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleColor();
   ImGui::PopStyleVar();
 
   // Title: the model's name in its accent colour, its loss, and "Fit" once the user has moved the view.
@@ -356,6 +359,7 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     const float x = std::round(f.to_screen(u, 0).x) + 0.5f;
     const bool axis = std::fabs(u) < step * 0.01f;
     draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? kGridAxis : kGridMinor, 1.0f);
+    if (x < f.min.x + 40 * app.ui_scale || x > f.max.x - 40 * app.ui_scale) continue;  // corners belong to the axis names
     std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
     draw->AddText(ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), kTickText, text);
   }
@@ -363,6 +367,7 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     const float y = std::round(f.to_screen(0, v).y) + 0.5f;
     const bool axis = std::fabs(v) < step * 0.01f;
     draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? kGridAxis : kGridMinor, 1.0f);
+    if (y < f.min.y + 30 * app.ui_scale || y > f.max.y - 30 * app.ui_scale) continue;
     std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
     draw->AddText(ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), kTickText, text);
   }
@@ -461,24 +466,10 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
 
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRect(f.min, f.max, true);
-  draw->AddRectFilled(f.min, f.max, kMapBackground);
-  if (app.view.show_manifold && pane.manifold_cols > 0)
-    draw->AddImage(gpu_image_id(pane.manifold_image), pane.manifold_min, pane.manifold_max, ImVec2(0, 0),
-                   ImVec2(1, 1), IM_COL32(255, 255, 255, 150));
+  // Background, decoded manifold and points: drawn offscreen by views_update (after this UI code,
+  // with this frame's view) whenever they change, and copied under this window by frame_backgrounds.
+  if (!pane.target.fbo) draw->AddRectFilled(f.min, f.max, kMapBackground);
   draw_grid(app, draw, f, pane.plane);
-
-  // The points: one instanced draw call from our shaders, then ImGui's own state again.
-  pane.draw_call.view_center[0] = f.view_u;
-  pane.draw_call.view_center[1] = f.view_v;
-  pane.draw_call.view_scale = f.scale;
-  pane.draw_call.rect_center[0] = f.center.x;
-  pane.draw_call.rect_center[1] = f.center.y;
-  pane.draw_call.radius = app.view.point_radius * app.ui_scale;
-  pane.draw_call.opacity = app.view.show_manifold ? 0.75f : 0.9f;
-  if (pane.codes_version != 0) {
-    draw->AddCallback(point_draw_callback, &pane.draw_call);
-    draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
-  }
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
   const bool vae = pane.kind == ModelKind::VAE;

@@ -9,6 +9,7 @@
 //   [SECTION] Style and fonts
 //   [SECTION] Screenshots
 //   [SECTION] Frame statistics
+//   [SECTION] Backgrounds
 //   [SECTION] gui_main
 #include <algorithm>
 #include <cmath>
@@ -325,6 +326,32 @@ static void stats_report(const AppState& app) {
 }
 
 //-----------------------------------------------------------------------------
+// [SECTION] Backgrounds
+//-----------------------------------------------------------------------------
+// Software GL pays per blended pixel, so the large flat areas are not ImGui quads: the window is
+// cleared in the centre's colour, the left column in its own (scissored clears), and each map's
+// offscreen drawing is copied in. Dear ImGui then draws everything else on top.
+
+static void frame_backgrounds(const AppState& app, int fb_width, int fb_height) {
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  glDisable(GL_SCISSOR_TEST);
+  glViewport(0, 0, fb_width, fb_height);
+  glClearColor(0.082f, 0.090f, 0.106f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(0, 0, static_cast<GLsizei>(std::round(380.0f * app.ui_scale * scale.x)), fb_height);
+  glClearColor(0.098f, 0.107f, 0.126f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  glDisable(GL_SCISSOR_TEST);
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    if (pane.latent == 0) continue;
+    map_target_blit(pane.target, static_cast<int>(std::round(pane.view.rect_min.x * scale.x)),
+                    static_cast<int>(std::round(pane.view.rect_min.y * scale.y)), fb_height);
+  }
+}
+
+//-----------------------------------------------------------------------------
 // [SECTION] gui_main
 //-----------------------------------------------------------------------------
 
@@ -386,6 +413,9 @@ int gui_main(int argc, char** argv) {
     return 1;
   }
   app.window = window;
+  // Automated runs: park the pointer in the window's top-left corner, over the title, so that
+  // wherever Xvfb left it no tooltip lands in the screenshots.
+  if (app.launch.frames > 0 || !app.launch.script.empty()) glfwSetCursorPos(window, 1, 1);
   float scale_x = 1, scale_y = 1;
   glfwGetWindowContentScale(window, &scale_x, &scale_y);
   app.ui_scale = std::max(1.0f, std::max(scale_x, scale_y));
@@ -402,7 +432,7 @@ int gui_main(int argc, char** argv) {
 
   // GL resources and the trainer.
   std::string gl_error;
-  if (!point_renderer_init(&app.point_renderer, &gl_error)) {
+  if (!point_renderer_init(&app.point_renderer, &gl_error) || !image_renderer_init(&app.image_renderer, &gl_error)) {
     std::fprintf(stderr, "latentlab: %s\n", gl_error.c_str());
     return 1;
   }
@@ -444,11 +474,8 @@ int gui_main(int argc, char** argv) {
 
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(window, &fb_width, &fb_height);
-    glViewport(0, 0, fb_width, fb_height);
-    glClearColor(0.082f, 0.090f, 0.106f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
+    frame_backgrounds(app, fb_width, fb_height);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    glFinish();  // so that the render and swap times below are the GPU's (llvmpipe's) real cost
     marks[3] = glfwGetTime();
     const bool last_frame = app.launch.frames > 0 && static_cast<int>(app.frame) + 1 >= app.launch.frames;
     if (last_frame && !app.launch.screenshot.empty() && app.screenshot_request.empty())
@@ -479,6 +506,7 @@ int gui_main(int argc, char** argv) {
   for (int p = 0; p < kMaxPanes; ++p) pane_free_gl(app.panes[p]);
   gpu_image_free(&app.data_grid);
   gpu_image_free(&app.hover_image);
+  image_renderer_free(&app.image_renderer);
   point_renderer_free(&app.point_renderer);
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

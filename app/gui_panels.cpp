@@ -28,21 +28,14 @@ const char* const kActivationNames[] = {"ReLU", "Leaky ReLU", "ELU", "tanh", "si
 const int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
 }  // namespace
 
-static void section_label(const char* text) {
-  ImGui::Spacing();
-  ImGui::TextDisabled("%s", text);
-}
-
-static void help_marker(const char* text) {
-  ImGui::SameLine();
-  ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered()) {
-    ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
-    ImGui::EndTooltip();
-  }
+// A small grey label on the left of a field, then the field's width: `width` (<= 0: the rest of the
+// line, less -width).
+static void field(const char* label, float label_w, float width) {
+  ImGui::AlignTextToFramePadding();
+  const float x = ImGui::GetCursorPosX();
+  ImGui::TextDisabled("%s", label);
+  ImGui::SameLine(x + label_w);
+  ImGui::SetNextItemWidth(width > 0 ? width : ImGui::GetContentRegionAvail().x + width);
 }
 
 //-----------------------------------------------------------------------------
@@ -54,11 +47,10 @@ void ui_left_column(AppState& app) {
   const float width = std::round(380.0f * app.ui_scale);
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.098f, 0.107f, 0.126f, 1.0f));
+  ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in kLeftColumnBg: cheaper than a quad
   ImGui::Begin("##left", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  ImGui::PopStyleColor();
   if (app.font_large) ImGui::PushFont(app.font_large);
   ImGui::TextUnformatted("latentlab");
   if (app.font_large) ImGui::PopFont();
@@ -101,7 +93,8 @@ void ui_data_panel(AppState& app) {
   const std::vector<std::string>& builtins = app.builtin_names;
   bool is_builtin = false;
   for (const std::string& name : builtins) is_builtin |= name == app.data_spec.source;
-  ImGui::SetNextItemWidth(-FLT_MIN);
+  const float open_w = ImGui::CalcTextSize("Open file...").x + 2 * ImGui::GetStyle().FramePadding.x;
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - open_w - ImGui::GetStyle().ItemSpacing.x);
   char preview[160];
   std::snprintf(preview, sizeof preview, "%s", is_builtin ? app.data_spec.source.c_str() : base_name(app.data_spec.source));
   if (ImGui::BeginCombo("##dataset", preview)) {
@@ -114,7 +107,9 @@ void ui_data_panel(AppState& app) {
     }
     ImGui::EndCombo();
   }
-  if (ImGui::Button("Open IDX, image folder or CSV...", ImVec2(-FLT_MIN, 0))) file_browser_open(app, BrowseTarget::Data);
+  ImGui::SameLine();
+  if (ImGui::Button("Open file...")) file_browser_open(app, BrowseTarget::Data);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("An IDX file (MNIST family), a folder of images (one sub-folder per label) or a CSV");
   if (!app.data_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
     ImGui::TextWrapped("%s", app.data_error.c_str());
@@ -127,14 +122,12 @@ void ui_data_panel(AppState& app) {
   // Summary.
   const int labels = static_cast<int>(app.label_counts.size());
   if (d.is_image)
-    ImGui::Text("%d x %d %s images", d.width, d.height, d.channels == 3 ? "colour" : "grey");
+    ImGui::Text("%d samples, %d x %d %s", d.count, d.width, d.height, d.channels == 3 ? "colour" : "grey");
   else
-    ImGui::Text("%d features per sample (CSV)", d.features());
+    ImGui::Text("%d samples, %d features", d.count, d.features());
   ImGui::SameLine();
-  ImGui::TextDisabled(labels > 0 ? "%d labels" : "unlabelled", labels);
-  ImGui::Text("%d samples", d.count);
-  ImGui::SameLine();
-  ImGui::TextDisabled("%d train, %d held out", d.train_count, d.test_count());
+  if (labels > 0) ImGui::TextDisabled("%d labels, %d held out", labels, d.test_count());
+  else ImGui::TextDisabled("unlabelled, %d held out", d.test_count());
   if (!d.warnings.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
     ImGui::Text("%d warning%s", static_cast<int>(d.warnings.size()), d.warnings.size() > 1 ? "s" : "");
@@ -265,69 +258,84 @@ static bool edit_differs(const AppState& app) {
 void ui_model_panel(AppState& app) {
   ModelEdit& e = app.edit;
   Trainer& t = *app.trainer;
-  const float label_w = 120 * app.ui_scale;
+  const float s = app.ui_scale;
+  const float label_w = 78 * s, half = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
   int mode = e.twin ? 0 : 1;
-  ImGui::RadioButton("AE and VAE, side by side", &mode, 0);
+  ImGui::RadioButton("AE and VAE side by side", &mode, 0);
   ImGui::SameLine();
   ImGui::RadioButton("One model", &mode, 1);
   e.twin = mode == 0;
-  ImGui::PushItemWidth(-label_w);
-  if (!e.twin) ImGui::Combo("Type", &e.kind, kKindNames, IM_ARRAYSIZE(kKindNames));
-  ImGui::InputTextWithHint("Hidden layers", "e.g. 400,200", e.hidden, sizeof e.hidden,
-                           ImGuiInputTextFlags_CharsNoBlank);
-  help_marker("Encoder widths, input side first; the decoder mirrors them. Smaller trains faster.");
-  ImGui::SliderInt("Latent dims", &e.latent, 1, 16);
-  ImGui::Combo("Activation", &e.activation, kActivationNames, IM_ARRAYSIZE(kActivationNames));
-  ImGui::InputInt("Seed", &e.seed);
+  if (!e.twin) {
+    field("Type", label_w, 0);
+    ImGui::Combo("##kind", &e.kind, kKindNames, IM_ARRAYSIZE(kKindNames));
+  }
+  field("Hidden", label_w, half - label_w);
+  ImGui::InputTextWithHint("##hidden", "e.g. 400,200", e.hidden, sizeof e.hidden, ImGuiInputTextFlags_CharsNoBlank);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Encoder widths, input side first; the decoder mirrors them.\nSmaller trains faster.");
+  ImGui::SameLine();
+  field("Latent", 62 * s, 0);
+  ImGui::SliderInt("##latent", &e.latent, 1, 16, "%d dims");
+  field("Activation", label_w, half - label_w);
+  ImGui::Combo("##activation", &e.activation, kActivationNames, IM_ARRAYSIZE(kActivationNames));
+  ImGui::SameLine();
+  field("Seed", 62 * s, 0);
+  ImGui::InputInt("##seed", &e.seed, 0);
 
   // Settings a running model takes at once.
   const ModelKind kind = static_cast<ModelKind>(e.kind);
   if (e.twin || kind == ModelKind::VAE) {
-    section_label("VAE");
-    if (ImGui::SliderFloat("beta", &e.beta, 0.0f, 10.0f, "%.2f")) t.set_beta(e.beta);
-    help_marker("Weight of the KL term. 0: the VAE becomes a noisy plain AE; large: codes hug the prior, blurrier images.");
-    ImGui::InputInt("KL warm-up", &e.kl_warmup, 100, 1000);
-    help_marker("Steps over which beta ramps up from 0 (applies on Rebuild).");
+    field("VAE beta", label_w, half - label_w);
+    if (ImGui::SliderFloat("##beta", &e.beta, 0.0f, 10.0f, "%.2f")) t.set_beta(e.beta);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Weight of the KL term, applied at once.\n0: the VAE becomes a noisy plain AE;\nlarge: codes hug the prior, images blur.");
+    ImGui::SameLine();
+    field("Warm-up", 62 * s, 0);
+    ImGui::InputInt("##warmup", &e.kl_warmup, 0);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Steps over which beta ramps up from 0 (applies on Rebuild).");
   }
   if (!e.twin && kind == ModelKind::Sparse) {
-    section_label("Sparsity");
-    ImGui::Combo("Penalty", &e.sparsity, "L1\0KL to rho\0");
-    if (ImGui::SliderFloat("Weight##sparsity", &e.sparsity_weight, 1e-5f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic))
+    field("Sparsity", label_w, half - label_w);
+    ImGui::Combo("##sparsity", &e.sparsity, "L1\0KL to rho\0");
+    ImGui::SameLine();
+    field("Weight", 62 * s, 0);
+    if (ImGui::SliderFloat("##sparsity_weight", &e.sparsity_weight, 1e-5f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic))
       t.set_sparsity_weight(e.sparsity_weight);
-    if (e.sparsity == static_cast<int>(SparsityKind::KL)) ImGui::SliderFloat("rho", &e.rho, 0.01f, 0.5f, "%.2f");
+    if (e.sparsity == static_cast<int>(SparsityKind::KL)) {
+      field("rho", label_w, 0);
+      ImGui::SliderFloat("##rho", &e.rho, 0.01f, 0.5f, "%.2f");
+    }
   }
   if (!e.twin && kind == ModelKind::Denoising) {
-    section_label("Noise");
-    ImGui::Combo("Kind", &e.noise, "Gaussian\0Masking\0Salt and pepper\0");
-    if (ImGui::SliderFloat("Level", &e.noise_level, 0.0f, 1.0f, "%.2f")) t.set_noise_level(e.noise_level);
+    field("Noise", label_w, half - label_w);
+    ImGui::Combo("##noise", &e.noise, "Gaussian\0Masking\0Salt and pepper\0");
+    ImGui::SameLine();
+    field("Level", 62 * s, 0);
+    if (ImGui::SliderFloat("##noise_level", &e.noise_level, 0.0f, 1.0f, "%.2f")) t.set_noise_level(e.noise_level);
   }
   if (!e.twin && kind == ModelKind::Contractive) {
-    section_label("Contractive penalty");
-    if (ImGui::SliderFloat("Weight##contractive", &e.contractive_weight, 1e-5f, 1.0f, "%.0e",
-                           ImGuiSliderFlags_Logarithmic))
+    field("Penalty", label_w, 0);
+    if (ImGui::SliderFloat("##contractive", &e.contractive_weight, 1e-5f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic))
       t.set_contractive_weight(e.contractive_weight);
   }
-  ImGui::PopItemWidth();
 
-  ImGui::Spacing();
   const bool dirty = edit_differs(app);
   if (dirty) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.26f, 0.40f, 0.75f, 1.0f));
   if (ImGui::Button(dirty ? "Rebuild models (settings changed)" : "Rebuild models", ImVec2(-FLT_MIN, 0)))
     app_rebuild_models(app);
   if (dirty) ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered() && app.snap) {
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted("New weights for the settings above; the history starts over.");
+    for (size_t i = 0; i < app.snap->networks.size() && i < kMaxPanes; ++i)
+      ImGui::TextDisabled("%s: %zu parameters", model_kind_name(app.snap->networks[i].config.kind),
+                          app.snap->networks[i].parameter_count());
+    ImGui::EndTooltip();
+  }
   if (!e.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
     ImGui::TextWrapped("%s", e.error.c_str());
     ImGui::PopStyleColor();
   }
-  if (app.snap) {
-    for (size_t i = 0; i < app.snap->networks.size() && i < kMaxPanes; ++i) {
-      ImGui::TextDisabled("%s: %zu parameters", model_kind_name(app.snap->networks[i].config.kind),
-                          app.snap->networks[i].parameter_count());
-      if (i + 1 < app.snap->networks.size()) ImGui::SameLine();
-    }
-  }
-  ImGui::Spacing();
 }
 
 //-----------------------------------------------------------------------------
@@ -366,16 +374,20 @@ void ui_training_panel(AppState& app) {
   if (ImGui::Button("Reset", ImVec2(-FLT_MIN, 0))) t.reset();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Re-initialise every model from its seed and clear the history.");
 
-  const float label_w = 120 * app.ui_scale;
-  ImGui::PushItemWidth(-label_w);
-  if (ImGui::SliderFloat("Learning rate", &app.lr, 1e-5f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic))
+  const float label_w = 78 * app.ui_scale;
+  const float half = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
+  field("Rate", label_w, half - label_w);
+  if (ImGui::SliderFloat("##lr", &app.lr, 1e-5f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic))
     t.set_learning_rate(app.lr);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Learning rate (Adam), applied at once");
+  ImGui::SameLine();
+  field("Batch", 62 * app.ui_scale, 0);
   int batch_index = 3;
   for (int i = 0; i < IM_ARRAYSIZE(kBatchSizes); ++i)
     if (kBatchSizes[i] == app.batch) batch_index = i;
   char batch_text[16];
   std::snprintf(batch_text, sizeof batch_text, "%d", app.batch);
-  if (ImGui::BeginCombo("Batch size", batch_text)) {
+  if (ImGui::BeginCombo("##batch", batch_text)) {
     for (int i = 0; i < IM_ARRAYSIZE(kBatchSizes); ++i) {
       std::snprintf(batch_text, sizeof batch_text, "%d", kBatchSizes[i]);
       if (ImGui::Selectable(batch_text, i == batch_index)) {
@@ -385,14 +397,13 @@ void ui_training_panel(AppState& app) {
     }
     ImGui::EndCombo();
   }
-  ImGui::PopItemWidth();
 
   if (!app.snap) return;
   const Snapshot& s = *app.snap;
   ImGui::Text("step %lld", static_cast<long long>(s.step));
   ImGui::SameLine();
-  ImGui::TextDisabled("epoch %d, %.0f samples/s per model %s", s.epoch, running ? s.samples_per_sec : 0.0,
-                      running ? "" : "(paused)");
+  if (running) ImGui::TextDisabled("epoch %d, %.0f samples/s per model", s.epoch, s.samples_per_sec);
+  else ImGui::TextDisabled("epoch %d, paused", s.epoch);
   for (size_t i = 0; i < s.learning_rates.size(); ++i)
     if (std::fabs(s.learning_rates[i] - app.lr) > 1e-3f * app.lr) {
       ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
@@ -405,7 +416,6 @@ void ui_training_panel(AppState& app) {
     ImGui::TextWrapped("step %lld: %s", static_cast<long long>(s.events[i].step), s.events[i].message.c_str());
     ImGui::PopStyleColor();
   }
-  ImGui::Spacing();
 }
 
 //-----------------------------------------------------------------------------
@@ -457,6 +467,7 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
   ImGui::Dummy(size);
   const bool hovered = ImGui::IsItemHovered();
   draw->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(13, 15, 19, 255), 4);
+  const char* title = pane_title(app.panes[p]);
 
   PlotFrame f;
   const float axis_w = 44 * s;
@@ -492,7 +503,9 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
   draw->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
   if (f.log) {
     for (double e = std::floor(f.y0); e <= f.y1; e += 1) {
+      const bool wide = f.y1 - f.y0 > 2.5;  // many decades: label only the powers of ten
       for (int m : {1, 2, 5}) {
+        if (wide && m != 1) continue;
         const double yy = e + std::log10(static_cast<double>(m));
         if (yy < f.y0 || yy > f.y1) continue;
         const float y = static_cast<float>(f.max.y - (yy - f.y0) / (f.y1 - f.y0) * (f.max.y - f.min.y));
@@ -514,9 +527,16 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
   plot_series(draw, f, h.train, h.test, 1, kSeriesRecon, s);
   plot_series(draw, f, h.train, h.test, 0, kSeriesTotal, s);
   std::snprintf(text, sizeof text, "step %.0f", f.x1);
-  draw->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(text).x, f.max.y - ImGui::GetTextLineHeight()),
-                IM_COL32(150, 158, 172, 200), text);
+  const ImVec2 step_size = ImGui::CalcTextSize(text);
+  const ImVec2 step_pos(f.max.x - step_size.x, f.max.y - step_size.y);
+  draw->AddRectFilled(ImVec2(step_pos.x - 4 * s, step_pos.y), ImVec2(f.max.x + 4 * s, f.max.y + 4 * s), IM_COL32(13, 15, 19, 220), 3);
+  draw->AddText(step_pos, IM_COL32(150, 158, 172, 200), text);
   draw->PopClipRect();
+  // The model's name, top right, in its accent colour over a dark plate.
+  const ImVec2 ts = ImGui::CalcTextSize(title);
+  const ImVec2 tp(f.max.x - ts.x - 4 * s, p0.y + 5 * s);
+  draw->AddRectFilled(ImVec2(tp.x - 4 * s, tp.y - 1 * s), ImVec2(tp.x + ts.x + 4 * s, tp.y + ts.y + 1 * s), IM_COL32(13, 15, 19, 220), 3);
+  draw->AddText(tp, pane_accent(p), title);
 
   // Hover: the nearest training point's values.
   if (hovered && !h.train.empty()) {
@@ -562,15 +582,12 @@ void ui_loss_panel(AppState& app) {
   legend_item(kSeriesPenalty, any_vae ? "KL / penalty" : "penalty", false, s);
   ImGui::SameLine(0, 10 * s);
   legend_item(IM_COL32(200, 205, 215, 255), "held-out", true, s);
-  ImGui::Checkbox("Log scale", &app.view.log_scale);
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize("log").x - ImGui::GetFrameHeight() -
+                  ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::Checkbox("log", &app.view.log_scale);
   const int n = std::min(app.pane_count, static_cast<int>(app.snap->history.size()));
-  const float avail_h = ImGui::GetContentRegionAvail().y;
-  const float title_h = ImGui::GetTextLineHeightWithSpacing();
-  const float plot_h = std::max(90 * s, std::min(150 * s, (avail_h - n * (title_h + 8 * s)) / std::max(1, n)));
-  for (int p = 0; p < n; ++p) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pane_accent(p)));
-    ImGui::TextUnformatted(pane_title(app.panes[p]));
-    ImGui::PopStyleColor();
-    plot_losses(app, p, ImVec2(ImGui::GetContentRegionAvail().x, plot_h));
-  }
+  const float avail_h = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().WindowPadding.y;
+  const float gap = ImGui::GetStyle().ItemSpacing.y;
+  const float plot_h = std::max(80 * s, std::min(220 * s, (avail_h - (n - 1) * gap) / std::max(1, n)));
+  for (int p = 0; p < n; ++p) plot_losses(app, p, ImVec2(ImGui::GetContentRegionAvail().x, plot_h));
 }

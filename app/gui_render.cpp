@@ -162,29 +162,99 @@ void point_cloud_set_colors(PointCloud* c, const uint8_t* rgba, int n) {
   glBindBuffer(GL_ARRAY_BUFFER, 0);
 }
 
-void point_draw_callback(const ImDrawList*, const ImDrawCmd* cmd) {
-  const PointDrawCall* call = static_cast<const PointDrawCall*>(cmd->UserCallbackData);
-  if (!call || !call->cloud || call->cloud->count == 0) return;
-  const PointRenderer& r = *call->renderer;
-  const ImGuiIO& io = ImGui::GetIO();
-  const ImVec2 fb_scale = io.DisplayFramebufferScale;
-  const float fb_height = io.DisplaySize.y * fb_scale.y;
-  // The clip rectangle is in display pixels, top-left origin; GL wants framebuffer pixels, bottom-left.
-  const ImVec4 clip = cmd->ClipRect;
-  glEnable(GL_SCISSOR_TEST);
-  glScissor(static_cast<GLint>(clip.x * fb_scale.x), static_cast<GLint>(fb_height - clip.w * fb_scale.y),
-            static_cast<GLsizei>((clip.z - clip.x) * fb_scale.x), static_cast<GLsizei>((clip.w - clip.y) * fb_scale.y));
+//-----------------------------------------------------------------------------
+// [SECTION] Map targets
+//-----------------------------------------------------------------------------
+
+bool image_renderer_init(ImageRenderer* r, std::string* error) {
+  r->program = link_program(kShader_image_vert, kShader_image_frag, "image", error);
+  if (!r->program) return false;
+  r->u_rect = glGetUniformLocation(r->program, "u_rect");
+  r->u_target_size = glGetUniformLocation(r->program, "u_target_size");
+  r->u_tint = glGetUniformLocation(r->program, "u_tint");
+  glGenVertexArrays(1, &r->vao);  // core profile needs a VAO bound even with no attributes
+  return true;
+}
+
+void image_renderer_free(ImageRenderer* r) {
+  if (r->program) glDeleteProgram(r->program);
+  if (r->vao) glDeleteVertexArrays(1, &r->vao);
+  *r = ImageRenderer{};
+}
+
+void map_target_resize(MapTarget* t, int width, int height) {
+  width = width < 1 ? 1 : width;
+  height = height < 1 ? 1 : height;
+  if (t->fbo && t->width == width && t->height == height) return;
+  if (!t->fbo) {
+    glGenFramebuffers(1, &t->fbo);
+    glGenTextures(1, &t->texture);
+  }
+  t->width = width;
+  t->height = height;
+  glBindTexture(GL_TEXTURE_2D, t->texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);  // shown 1:1
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, t->texture, 0);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+void map_target_free(MapTarget* t) {
+  if (t->fbo) glDeleteFramebuffers(1, &t->fbo);
+  if (t->texture) glDeleteTextures(1, &t->texture);
+  *t = MapTarget{};
+}
+
+void map_target_render(MapTarget* t, const PointRenderer& points, const ImageRenderer& images,
+                       const PointCloud& cloud, const MapScene& scene) {
+  glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
+  glViewport(0, 0, t->width, t->height);
+  glDisable(GL_SCISSOR_TEST);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_CULL_FACE);
+  glClearColor(scene.background[0], scene.background[1], scene.background[2], scene.background[3]);
+  glClear(GL_COLOR_BUFFER_BIT);
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-  glUseProgram(r.program);
-  glUniform2f(r.u_view_center, call->view_center[0], call->view_center[1]);
-  glUniform1f(r.u_view_scale, call->view_scale);
-  glUniform2f(r.u_rect_center, call->rect_center[0], call->rect_center[1]);
-  glUniform2f(r.u_display_size, io.DisplaySize.x, io.DisplaySize.y);
-  glUniform1f(r.u_radius, call->radius);
-  glUniform1f(r.u_opacity, call->opacity);
-  glBindVertexArray(call->cloud->vao);
-  glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, call->cloud->count);
+  if (scene.underlay && scene.underlay->texture) {
+    glUseProgram(images.program);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, scene.underlay->texture);
+    glUniform4f(images.u_rect, scene.underlay_rect[0], scene.underlay_rect[1], scene.underlay_rect[2],
+                scene.underlay_rect[3]);
+    glUniform2f(images.u_target_size, static_cast<float>(t->width), static_cast<float>(t->height));
+    glUniform4f(images.u_tint, scene.underlay_tint[0], scene.underlay_tint[1], scene.underlay_tint[2],
+                scene.underlay_tint[3]);
+    glBindVertexArray(images.vao);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+  }
+  if (cloud.count > 0) {
+    glUseProgram(points.program);
+    glUniform2f(points.u_view_center, scene.view_center[0], scene.view_center[1]);
+    glUniform1f(points.u_view_scale, scene.view_scale);
+    glUniform2f(points.u_rect_center, 0.5f * t->width, 0.5f * t->height);
+    glUniform2f(points.u_display_size, static_cast<float>(t->width), static_cast<float>(t->height));
+    glUniform1f(points.u_radius, scene.radius);
+    glUniform1f(points.u_opacity, scene.opacity);
+    glBindVertexArray(cloud.vao);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, cloud.count);
+  }
   glBindVertexArray(0);
+  glUseProgram(0);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+void map_target_blit(const MapTarget& t, int x, int y, int framebuffer_height) {
+  if (!t.fbo) return;
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, t.fbo);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+  glDisable(GL_SCISSOR_TEST);
+  const int y0 = framebuffer_height - y - t.height;  // GL rows count from the bottom
+  glBlitFramebuffer(0, 0, t.width, t.height, x, y0, x + t.width, y0 + t.height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }

@@ -1,13 +1,14 @@
-// GL helpers for the explorer: RGBA textures for images, and the instanced point renderer that
-// draws a latent map's points with shaders/points.*.glsl in one draw call. The points are drawn
-// from inside Dear ImGui's render pass (an ImDrawCallback), so they sit exactly between the map's
-// background (grid, decoded manifold) and its overlays (probe, selection), clipped to the map.
-// Everything here needs the GL context, so: main thread only.
+// GL helpers for the explorer: RGBA textures for images, the instanced point renderer that draws
+// a latent map's points with shaders/points.*.glsl in one draw call, and the offscreen target a
+// map is drawn into (background, decoded manifold, points), shown with ImGui as one image under
+// the map's overlays (grid labels, probe, selection). Everything here needs the GL context, so:
+// main thread only.
 //
 //   PointRenderer r;  point_renderer_init(&r, &error);
-//   PointCloud c;     point_cloud_init(&c, 10000);
+//   PointCloud c;     point_cloud_init(&c, r, 10000);
 //   point_cloud_set_colors(&c, rgba, n);  point_cloud_set_positions(&c, xy, n);
-//   draw->AddCallback(point_draw_callback, &call);  draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+//   map_target_resize(&t, w, h);  map_target_render(&t, r, images, c, scene);  // when it changed
+//   map_target_blit(t, x, y, fb_height);                                       // every frame
 #pragma once
 #include <cstdint>
 #include <string>
@@ -50,24 +51,50 @@ struct PointCloud {
   int count = 0;     // instances drawn
 };
 
-// What one map's draw callback needs; lives in the app state so the pointer stays valid until
-// ImGui renders the frame.
-struct PointDrawCall {
-  const PointRenderer* renderer = nullptr;
-  const PointCloud* cloud = nullptr;
-  float view_center[2] = {0, 0};  // plane coordinates at the map's centre
-  float view_scale = 1;           // display pixels per plane unit
-  float rect_center[2] = {0, 0};  // display pixels
-  float radius = 3;               // display pixels
-  float opacity = 1;
-};
-
 bool point_renderer_init(PointRenderer* renderer, std::string* error);  // compiles the shaders
 void point_renderer_free(PointRenderer* renderer);
 void point_cloud_init(PointCloud* cloud, const PointRenderer& renderer, int capacity);  // (re)allocates buffers
 void point_cloud_free(PointCloud* cloud);
 void point_cloud_set_positions(PointCloud* cloud, const float* xy, int n);    // (2 * n) floats; n <= capacity
 void point_cloud_set_colors(PointCloud* cloud, const uint8_t* rgba, int n);   // (4 * n) bytes; n <= capacity
-// An ImDrawCallback: draws the cloud of cmd->UserCallbackData (a PointDrawCall*), clipped to the
-// command's clip rectangle. Follow it with ImDrawCallback_ResetRenderState.
-void point_draw_callback(const ImDrawList* list, const ImDrawCmd* cmd);
+
+//-----------------------------------------------------------------------------
+// [SECTION] Map targets: a latent map rendered offscreen, redrawn only when it changes
+//-----------------------------------------------------------------------------
+// Software GL (llvmpipe, Xvfb) pays for every pixel and every instance, every frame. A map's
+// background, decoded manifold and points are drawn into a texture only when one of them changes
+// (new codes a few times a second, a pan or zoom, a new manifold); other frames show the texture.
+
+struct MapTarget {
+  GLuint fbo = 0, texture = 0;
+  int width = 0, height = 0;  // framebuffer pixels
+};
+
+struct ImageRenderer {  // a textured rectangle (shaders/image.*.glsl)
+  GLuint program = 0, vao = 0;
+  GLint u_rect = -1, u_target_size = -1, u_tint = -1;
+};
+
+struct MapScene {
+  float background[4] = {0, 0, 0, 1};
+  float view_center[2] = {0, 0};  // plane coordinates at the target's centre
+  float view_scale = 1;           // target pixels per plane unit
+  float radius = 3;               // point radius, target pixels
+  float opacity = 1;              // of the points
+  const GpuImage* underlay = nullptr;  // drawn before the points (the decoded manifold), or null
+  float underlay_rect[4] = {0, 0, 0, 0};  // x0, y0, x1, y1 in target pixels, top-left origin
+  float underlay_tint[4] = {1, 1, 1, 1};
+};
+
+void map_target_resize(MapTarget* target, int width, int height);  // no-op when unchanged
+void map_target_free(MapTarget* target);
+// Draws the scene into the target: clear, underlay, then every point in one instanced draw call.
+// Leaves the default framebuffer bound; Dear ImGui's renderer sets up the rest of its state itself.
+void map_target_render(MapTarget* target, const PointRenderer& points, const ImageRenderer& images,
+                       const PointCloud& cloud, const MapScene& scene);
+// Copies the target into the default framebuffer at (x, y) (framebuffer pixels, top-left origin),
+// before Dear ImGui renders on top: a plain copy costs far less than a blended textured quad.
+void map_target_blit(const MapTarget& target, int x, int y, int framebuffer_height);
+
+bool image_renderer_init(ImageRenderer* renderer, std::string* error);
+void image_renderer_free(ImageRenderer* renderer);

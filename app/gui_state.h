@@ -35,7 +35,7 @@ constexpr int kEncodeChunk = 512;   // samples encoded per model per frame; a ma
 constexpr int kGalleryCols = 5, kGalleryRows = 4;   // decodes of z ~ N(0, I)
 constexpr int kReconCount = 10;     // originals beside their reconstructions
 constexpr int kReconRows = 5;       // ... shown as kReconRows rows of original|reconstruction pairs
-constexpr int kGridCols = 12, kGridRows = 4;        // the Data panel's sample grid
+constexpr int kGridCols = 12, kGridRows = 3;        // the Data panel's sample grid
 constexpr int kMaxFrameRecords = 1 << 16;           // frame times kept for --frame-stats
 
 struct LaunchOptions {
@@ -111,7 +111,11 @@ struct ModelPane {
   Plane plane;
   MapView view;
   PointCloud cloud;
-  PointDrawCall draw_call;
+  uint64_t positions_serial = 0;   // bumped whenever plane_xy is uploaded again
+  // The map drawn offscreen (background, manifold, points); redrawn only when its key changes.
+  MapTarget target;
+  float target_key[9] = {};        // view, size, scale, style it was drawn with
+  uint64_t target_positions = 0, target_manifold = 0;
   int hover_point = -1;            // index into the points under the mouse, -1 = none
   // Probe: a plane point, decoded every frame it moves and whenever the weights change.
   float probe[2] = {0, 0};
@@ -132,6 +136,7 @@ struct ModelPane {
   std::vector<uint8_t> manifold_rgba;
   GpuImage manifold_image;
   ImVec2 manifold_min = {0, 0}, manifold_max = {0, 0};  // where the tiles sit on screen
+  uint64_t manifold_serial = 0;    // bumped on every upload
   // Samples z ~ N(0, I) and reconstructions, refreshed a few times a second while training.
   uint64_t strips_version = 0;
   double strips_time = -1;
@@ -297,6 +302,7 @@ struct AppState {
 
   // GL.
   PointRenderer point_renderer;
+  ImageRenderer image_renderer;
 
   // Automation.
   FileBrowser browser;
