@@ -237,7 +237,7 @@ static void view_set_target(AppState& app, ModelPane& pane, bool force) {
   float lo[2], hi[2];
   for (int axis = 0; axis < 2; ++axis) {
     for (int i = 0; i < n; ++i) pane.fit_scratch[i] = pane.plane_xy[2 * i + axis];
-    const int k_lo = n / 100, k_hi = n - 1 - n / 100;
+    const int k_lo = n / 200, k_hi = n - 1 - n / 200;
     std::nth_element(pane.fit_scratch.begin(), pane.fit_scratch.begin() + k_lo, pane.fit_scratch.end());
     lo[axis] = pane.fit_scratch[k_lo];
     std::nth_element(pane.fit_scratch.begin(), pane.fit_scratch.begin() + k_hi, pane.fit_scratch.end());
@@ -249,7 +249,7 @@ static void view_set_target(AppState& app, ModelPane& pane, bool force) {
   }
   MapView& view = pane.view;
   const float center[2] = {0.5f * (lo[0] + hi[0]), 0.5f * (lo[1] + hi[1])};
-  const float half = std::max(0.05f, 0.56f * std::max(hi[0] - lo[0], hi[1] - lo[1]));
+  const float half = std::max(0.05f, 0.58f * std::max(hi[0] - lo[0], hi[1] - lo[1]));
   // Hysteresis: while the data stays well inside the current frame, the axes stay still (calmer
   // to watch, and an unchanged view lets the map reuse its offscreen drawing).
   if (view.has_target && !force && std::fabs(center[0] - view.target_center[0]) < 0.08f * view.target_half_extent &&
@@ -288,7 +288,7 @@ static void encode_step(AppState& app, int p) {
   if (pane.pass_next < 0) {
     const bool stale = pane.codes_version != app.snap->version;
     if (!stale || (pane.codes_version != 0 && app.now - pane.codes_time < kRefreshSeconds)) return;
-    if (pane.codes_version != 0 && app.now - pane.codes_time > 2 * kRefreshSeconds && pane.chunks_per_frame < 4)
+    if (pane.codes_version != 0 && app.now - pane.codes_time > 2 * kRefreshSeconds && pane.chunks_per_frame < 2)
       ++pane.chunks_per_frame;  // the last pass was slow: take bigger bites
     pane.pass_snapshot = app.snap;
     pane.pass_next = 0;
@@ -523,8 +523,12 @@ void views_update(AppState& app) {
     if (app.view.show_manifold) manifold_update(app, p);
     if (app.view.show_gallery || app.view.show_recon) strips_update(app, p);
     selection_update(app, p);
-    map_render(app, p);
   }
+}
+
+void views_render_maps(AppState& app) {
+  for (int p = 0; p < app.pane_count; ++p)
+    if (app.panes[p].latent > 0) map_render(app, p);
 }
 
 bool views_in_sync(const AppState& app) {

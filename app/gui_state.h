@@ -244,8 +244,8 @@ struct ViewOptions {
 
 struct FrameStats {
   std::vector<float> frame_ms;        // (kMaxFrameRecords) loop-to-loop time
-  std::vector<uint32_t> app_allocs;   // (kMaxFrameRecords) main-thread allocations before Render
-  std::vector<uint32_t> gl_allocs;    // (kMaxFrameRecords) ... in Render + SwapBuffers (driver)
+  std::vector<uint32_t> app_allocs;   // (kMaxFrameRecords) main-thread allocations in our code and ImGui
+  std::vector<uint32_t> gl_allocs;    // (kMaxFrameRecords) ... in GLFW/Xlib, GL render and swap
   std::vector<float> phase_ms[4];     // (kMaxFrameRecords) each: UI, views, GL render, swap
   int count = 0;
   double last_time = 0;
@@ -330,6 +330,7 @@ const char* label_name(const AppState& app, int label, char* buf, int size);  //
 
 // gui_compute.cpp: what the UI computes from snapshots (encode, project, decode)
 void views_update(AppState& app);               // once per frame after the UI: encode, decode, upload
+void views_render_maps(AppState& app);          // then: redraw the maps offscreen where they changed (GL)
 bool views_in_sync(const AppState& app);        // every view reflects the newest snapshot
 void probe_set(AppState& app, int pane, float u, float v);  // moves the probe (and linked ones)
 void probe_decode(AppState& app, int pane);     // decodes the probe now (the map does it every frame)
