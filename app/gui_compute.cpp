@@ -495,7 +495,7 @@ static void map_render(AppState& app, int p) {
     scene.underlay_rect[1] = (pane.manifold_min.y - v.rect_min.y) * fb.y;
     scene.underlay_rect[2] = (pane.manifold_max.x - v.rect_min.x) * fb.x;
     scene.underlay_rect[3] = (pane.manifold_max.y - v.rect_min.y) * fb.y;
-    scene.underlay_tint[3] = 0.6f;  // decoded digits dimmed under the points
+    scene.underlay_tint[3] = 0.45f;  // decoded digits dimmed under the points
   }
   map_target_render(&pane.target, app.point_renderer, app.image_renderer, pane.cloud, scene);
   std::copy(key, key + 9, pane.target_key);
