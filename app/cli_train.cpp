@@ -5,6 +5,10 @@
 // Every batch of an epoch is used, the last one possibly smaller (as a PyTorch DataLoader does).
 // One model trains on one thread: --threads is accepted, and values above 1 change nothing here
 // (Eigen runs single-threaded by design; see CMakeLists.txt).
+// Divergence is handled as in the app's trainer (core/divergence.h): a step that leaves a NaN or
+// Inf is rolled back to the last known-good copy and the learning rate halved, each time with a
+// line on stderr; after too many rollbacks in a row the run stops with exit status 1 and saves
+// nothing. The epoch's train loss averages the steps that were kept.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "divergence.h"
 #include "errors.h"
 #include "model.h"
 #include "trainer.h"
@@ -113,7 +118,7 @@ int cli_train(int argc, char** argv) {
   args.add("init", "NAME", "he", "he|xavier|torch weights (torch: torch.nn.Linear's default)");
   args.add("epochs", "N", "10", "passes over the training samples, shuffled every epoch");
   args.add("batch", "N", "128", "samples per step");
-  args.add("lr", "RATE", "1e-3", "learning rate");
+  args.add("lr", "RATE", "1e-3", "learning rate; on a NaN or Inf the model rolls back and it is halved");
   args.add("optimizer", "NAME", "adam", "adam|sgd (SGD with momentum 0.9)");
   args.add("clip", "NORM", "0", "clip the global gradient norm to NORM (0 = off)");
   args.add("seed", "N", "1", "seeds the weights, the noise and the shuffling");
@@ -133,7 +138,7 @@ int cli_train(int argc, char** argv) {
   ModelConfig config = config_from_args(args);
   OptimizerConfig opt;
   opt.kind = args.choice("optimizer", {"adam", "sgd"}) == "adam" ? OptimizerKind::Adam : OptimizerKind::SGD;
-  opt.lr = args.real("lr", 1e-9, 10);
+  opt.lr = args.real("lr", 1e-9, 1e6);
   opt.clip_norm = args.real("clip", 0, 1e9);
   const int epochs = args.integer("epochs", 1, 100000);
   const int batch = args.integer("batch", 1, 1 << 16);
@@ -165,6 +170,9 @@ int cli_train(int argc, char** argv) {
   if (test_n > 0) data.copy_range(data.train_count, int(test_n), test);
 
   const char* pname = penalty_name(config);
+  DivergenceGuard guard;
+  divergence_init(guard, model.network(), 0, DivergencePolicy{});
+  int64_t step = 0;
   double train_seconds = 0, train_loss = 0;
   LossParts held_out;
   const Clock::time_point start = Clock::now();
@@ -172,19 +180,31 @@ int cli_train(int argc, char** argv) {
     const Clock::time_point t0 = Clock::now();
     epoch_order(order_rng, data.train_count, order);
     double sum = 0;
+    int kept = 0;  // samples in the steps the guard kept
     for (int first = 0; first < data.train_count; first += batch) {
       const int n = std::min(batch, data.train_count - first);
       if (x.cols() != n) x.resize(Eigen::NoChange, n);
       data.gather(order.data() + first, n, x);
-      sum += model.train_step(x).total * n;
+      const LossParts loss = model.train_step(x);
+      const DivergenceAction action = divergence_after_step(guard, model, loss, ++step, x);
+      if (action == DivergenceAction::None) {
+        sum += loss.total * n;
+        kept += n;
+        continue;
+      }
+      const DivergenceEvent& e = guard.last;
+      const int bad_sample = e.bad_column >= 0 ? order[first + e.bad_column] : -1;
+      std::fprintf(stderr, "train: divergence: %s\n",
+                   divergence_message(e, model_kind_name(config.kind), "stopped", bad_sample).c_str());
+      if (action == DivergenceAction::GaveUp) {
+        std::fprintf(stderr, "train: stopped in epoch %d after %lld rollbacks; try a lower --lr or --clip%s\n", epoch,
+                     static_cast<long long>(guard.rollbacks), args.given("save") ? "; nothing saved" : "");
+        return 1;
+      }
     }
     const double epoch_seconds = seconds_since(t0);
     train_seconds += epoch_seconds;
-    train_loss = sum / data.train_count;
-    if (!std::isfinite(train_loss) || !model.network().all_finite()) {
-      std::fprintf(stderr, "train: diverged in epoch %d (non-finite loss); try a lower --lr or --clip\n", epoch);
-      return 1;
-    }
+    train_loss = kept > 0 ? sum / kept : std::nan("");
     if (test_n > 0) held_out = model.evaluate(test);
     std::fprintf(log, "epoch %d/%d: train %.2f", epoch, epochs, train_loss);
     if (test_n > 0) {
@@ -199,6 +219,10 @@ int cli_train(int argc, char** argv) {
   const double samples_per_sec = double(data.train_count) * epochs / train_seconds;
 
   if (args.given("save")) {
+    if (!model.network().all_finite()) {  // the guard restores a finite copy after every step; belt and braces
+      std::fprintf(stderr, "train: the network is not finite; not saved\n");
+      return 1;
+    }
     std::string error;
     if (!network_save(model.network(), args.str("save"), &error)) throw InputError(error);
     std::fprintf(log, "saved %s\n", args.str("save").c_str());
@@ -210,12 +234,14 @@ int cli_train(int argc, char** argv) {
     std::printf(
         "{\"model\":\"%s\",\"data\":%s,\"hidden\":[%s],\"latent\":%d,\"activation\":\"%s\",\"epochs\":%d,"
         "\"batch\":%d,\"seed\":%llu,\"train_count\":%d,\"test_count\":%d,\"train_loss\":%s,\"test_loss\":%s,"
-        "\"test_recon\":%s,\"test_kl\":%s,\"test_penalty\":%s,\"samples_per_sec\":%s,\"seconds\":%s}\n",
+        "\"test_recon\":%s,\"test_kl\":%s,\"test_penalty\":%s,\"samples_per_sec\":%s,\"seconds\":%s,"
+        "\"divergence_events\":%lld,\"learning_rate\":%s}\n",
         model_kind_name(config.kind), json_string(data.name).c_str(), hidden.c_str(), config.latent,
         activation_name(config.activation), epochs, batch, static_cast<unsigned long long>(config.seed),
         data.train_count, data.test_count(), json_number(train_loss).c_str(), json_number(held_out.total).c_str(),
         json_number(held_out.recon).c_str(), json_number(vae ? held_out.penalty : 0).c_str(),
-        json_number(held_out.penalty).c_str(), json_number(samples_per_sec).c_str(), json_number(seconds).c_str());
+        json_number(held_out.penalty).c_str(), json_number(samples_per_sec).c_str(), json_number(seconds).c_str(),
+        static_cast<long long>(guard.rollbacks), json_number(model.optimizer().lr).c_str());
   }
   return 0;
 }

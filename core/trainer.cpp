@@ -5,6 +5,7 @@
 //   [SECTION] Divergence policy
 //   [SECTION] Free functions: twin configs, batch order, held-out loss
 //   [SECTION] Commands and per-model state
+//   [SECTION] ComputeThread: a thread with a stack sized for Eigen's products
 //   [SECTION] ModelPool: options.threads > 1 trains the models side by side
 //   [SECTION] Impl: shared slots, and the state the training thread owns
 //   [SECTION] Training thread: loop and commands
@@ -21,6 +22,7 @@
 // ModelPool's helpers touch only their own models, between a start and a done under the pool's mutex.
 #include "trainer.h"
 
+#include "divergence.h"
 #include "errors.h"
 
 #include <algorithm>
@@ -33,17 +35,19 @@
 #include <functional>
 #include <mutex>
 #include <numeric>
-#include <thread>
+#include <system_error>
 #include <utility>
+
+#include <pthread.h>
 
 //-----------------------------------------------------------------------------
 // [SECTION] Divergence policy
 //-----------------------------------------------------------------------------
-// After every step, each model's loss parts and every one of its weights are checked
-// (Network::all_finite: ~0.1 ms for 650k floats, cheap next to a step). A model found non-finite
-//   1. is restored with Model::restore (weights; optimizer moments reset) from its last known-good
-//      copy. Copies are taken every options.checkpoint_every steps, and only ever of a network that
-//      just passed the check, so the copy is finite by construction;
+// The policy is core/divergence.h's, shared with `latentlab train`: each model has a
+// DivergenceGuard, and after every step (on the worker that took it) divergence_after_step checks
+// the loss parts and every weight. A model found non-finite
+//   1. is restored from its last known-good copy, taken every options.checkpoint_every steps of a
+//      network that had just passed the check;
 //   2. has its learning rate HALVED;
 //   3. is reported in Snapshot::events: step, model, the step it went back to, the new learning
 //      rate, and the offending sample when the batch itself holds a NaN or Inf.
@@ -51,8 +55,8 @@
 // batches (twin mode stays fair); the rolled-back model just lost its progress since the copy.
 // When one model rolls back options.max_consecutive_rollbacks times without a clean stretch of
 // checkpoint_every steps in between, halving is not helping (bad data, a hopeless architecture):
-// the trainer rolls back once more, PAUSES, and says so. set_learning_rate, reset and rebuild
-// clear the streak.
+// the guard rolls back once more and gives up, and the trainer PAUSES and says so.
+// set_learning_rate, reset and rebuild clear the streak.
 // A non-finite network is never published: networks are copied into a snapshot only after they
 // passed the check, and publish() checks again, falling back to the known-good copy.
 
@@ -61,10 +65,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kHeldOutChunk = 256;  // columns per Model::evaluate call; stop is checked between chunks
 constexpr size_t kMaxEvents = 256;  // oldest events are dropped beyond this
-
-bool finite_parts(const LossParts& l) {
-  return std::isfinite(l.total) && std::isfinite(l.recon) && std::isfinite(l.penalty);
-}
 
 void add_parts(LossParts& sum, const LossParts& l, double weight) {
   sum.total += weight * l.total;
@@ -146,10 +146,7 @@ struct Command {
 
 struct ModelSlot {
   std::unique_ptr<Model> model;
-  Network good;                 // last known-good copy (finite by construction)
-  int64_t good_step = 0;        // the step `good` was taken at
-  int64_t last_rollback_step = -1;
-  int rollback_streak = 0;      // rollbacks without a clean checkpoint_every stretch in between
+  DivergenceGuard guard;        // its last known-good copy and rollback streak
   LossParts loss_sum;           // training losses since the last history point
   int loss_count = 0;
   int record_every = 1;         // steps per train history point; doubles every time history is thinned
@@ -168,19 +165,61 @@ ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* no
 }  // namespace
 
 //-----------------------------------------------------------------------------
+// [SECTION] ComputeThread: a thread with a stack sized for Eigen's products
+//-----------------------------------------------------------------------------
+// A matrix product keeps its two GEMM packing buffers on the stack, each up to
+// EIGEN_STACK_ALLOCATION_LIMIT bytes (raised in CMakeLists.txt so that a training step allocates
+// nothing). std::thread cannot choose its stack, and the platform default is not a promise: glibc
+// takes RLIMIT_STACK (8 MiB usually, but 2 MiB under `ulimit -s unlimited`), musl gives 128 KiB.
+// So every thread that trains gets at least two such buffers plus 4 MiB for everything else.
+
+namespace {
+constexpr size_t kComputeStackBytes = 2 * size_t(EIGEN_STACK_ALLOCATION_LIMIT) + (size_t(4) << 20);
+
+class ComputeThread {
+ public:
+  // Starts body() on a new thread; throws std::system_error if the thread cannot be created.
+  explicit ComputeThread(std::function<void()> body) : body_(std::move(body)) {
+    pthread_attr_t attr;
+    int rc = pthread_attr_init(&attr);
+    if (rc == 0) {
+      size_t stack = 0;  // the default, when not set
+      rc = pthread_attr_getstacksize(&attr, &stack);
+      if (rc == 0 && stack < kComputeStackBytes) rc = pthread_attr_setstacksize(&attr, kComputeStackBytes);
+      if (rc == 0) rc = pthread_create(&id_, &attr, &ComputeThread::enter, this);
+      pthread_attr_destroy(&attr);
+    }
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), "trainer: cannot start a thread");
+  }
+  ~ComputeThread() { pthread_join(id_, nullptr); }  // joins: body() must be about to return
+  ComputeThread(const ComputeThread&) = delete;
+  ComputeThread& operator=(const ComputeThread&) = delete;
+
+ private:
+  static void* enter(void* self) noexcept {  // an escaping exception ends the program, as with std::thread
+    static_cast<ComputeThread*>(self)->body_();
+    return nullptr;
+  }
+  std::function<void()> body_;
+  pthread_t id_{};
+};
+}  // namespace
+
+//-----------------------------------------------------------------------------
 // [SECTION] ModelPool: options.threads > 1 trains the models side by side
 //-----------------------------------------------------------------------------
 // Eigen is built with EIGEN_DONT_PARALLELIZE, so the only split is by model: with W workers,
 // model i is always handled by worker i % W, and the training thread itself is worker 0. Each
 // model's arithmetic is the same whatever W is, so results are bit-identical to threads = 1. One
-// model uses one core however many threads are asked for. The bookkeeping (checks, rollback,
-// history) stays on the training thread, after every worker is done.
+// model uses one core however many threads are asked for. A worker steps its models and runs their
+// divergence guards (each touches its own model only); the bookkeeping shared between models
+// (history, events, pausing) stays on the training thread, after every worker is done.
 
 namespace {
 class ModelPool {
  public:
   explicit ModelPool(int workers) {
-    for (int k = 1; k < workers; ++k) helpers_.emplace_back([this, k] { helper(k); });
+    for (int k = 1; k < workers; ++k) helpers_.push_back(std::make_unique<ComputeThread>([this, k] { helper(k); }));
   }
   ~ModelPool() {
     {
@@ -188,7 +227,7 @@ class ModelPool {
       quit_ = true;
     }
     start_cv_.notify_all();
-    for (std::thread& t : helpers_) t.join();
+    helpers_.clear();  // joins them
   }
   int workers() const { return static_cast<int>(helpers_.size()) + 1; }
 
@@ -248,7 +287,7 @@ class ModelPool {
     }
   }
 
-  std::vector<std::thread> helpers_;
+  std::vector<std::unique_ptr<ComputeThread>> helpers_;
   std::mutex mutex_;
   std::condition_variable start_cv_, done_cv_;
   const std::function<void(int)>* job_ = nullptr;  // guarded by mutex_
@@ -299,9 +338,9 @@ struct Trainer::Impl {
 
   std::unique_ptr<ModelPool> pool;     // created on the training thread; helpers when threads > 1
   std::vector<LossParts> step_losses;  // (models) this step's losses, filled by the pool
-  std::vector<char> step_finite;       // (models) loss and weights finite after this step
+  std::vector<DivergenceAction> step_actions;  // (models) the guard's verdict on this step
 
-  std::thread thread;
+  std::unique_ptr<ComputeThread> thread;  // runs run(); joined by ~Trainer
 
   // Any thread
   void enqueue(Command c);
@@ -312,12 +351,15 @@ struct Trainer::Impl {
   bool wants_to_train() const { return (running || pending_steps > 0) && can_train(); }
   bool can_train() const { return !slots.empty() && data && data->train_count > 0; }
   int batch_size() const { return std::max(1, std::min(options.batch, data->train_count)); }
+  DivergencePolicy divergence_policy() const {
+    return DivergencePolicy{options.checkpoint_every, options.max_consecutive_rollbacks};
+  }
   std::vector<ModelSlot> build_slots(const std::vector<ModelConfig>& models, const Dataset& d,
                                      std::vector<ModelConfig>* fitted);
   void restart(std::vector<ModelSlot> new_slots, std::vector<ModelConfig> fitted);
   void train_one_step();
   void end_epoch_if_done();
-  void rollback(size_t i, const char* what, int batch_cols);
+  void report_divergence(size_t i, DivergenceAction action);
   void record(ModelSlot& s, const LossParts& l);
   void report(int model, std::string message);
   void publish();
@@ -406,7 +448,7 @@ bool Trainer::Impl::apply(Command& c) {
       optimizer.lr = c.value;
       for (ModelSlot& s : slots) {
         s.model->optimizer().lr = c.value;
-        s.rollback_streak = 0;
+        divergence_clear_streak(s.guard);
       }
       return true;
     case CommandKind::BatchSize:
@@ -466,7 +508,7 @@ std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>
     fitted->push_back(fit_to_data(models[i], d, &note));
     if (!note.empty()) report(static_cast<int>(i), note);
     out[i].model = std::make_unique<Model>(fitted->back(), optimizer);
-    out[i].good = out[i].model->network();
+    divergence_init(out[i].guard, out[i].model->network(), 0, divergence_policy());
   }
   return out;
 }
@@ -501,28 +543,19 @@ void Trainer::Impl::train_one_step() {
   ++step;
   const int n_models = static_cast<int>(slots.size());
   step_losses.assign(n_models, LossParts{});
-  step_finite.assign(n_models, 0);
-  pool->for_each_model(n_models, [&](int i) {  // touches model i and entry i only
+  step_actions.assign(n_models, DivergenceAction::None);
+  pool->for_each_model(n_models, [&](int i) {  // touches model i, its guard and entry i only
     step_losses[i] = slots[i].model->train_step(batch);
-    step_finite[i] = finite_parts(step_losses[i]) && slots[i].model->network().all_finite();
+    step_actions[i] = divergence_after_step(slots[i].guard, *slots[i].model, step_losses[i], step, batch);
   });
   for (size_t i = 0; i < slots.size(); ++i) {
-    if (step_finite[i]) {
+    if (step_actions[i] == DivergenceAction::None)
       record(slots[i], step_losses[i]);
-    } else {
-      rollback(i, finite_parts(step_losses[i]) ? "non-finite weights" : "non-finite loss", b);
-    }
+    else
+      report_divergence(i, step_actions[i]);
   }
   cursor += b;
   samples_since_publish += b;
-
-  if (options.checkpoint_every > 0 && step % options.checkpoint_every == 0) {
-    for (ModelSlot& s : slots) {
-      s.good = s.model->network();  // it passed the check this step
-      s.good_step = step;
-      if (step - s.last_rollback_step >= options.checkpoint_every) s.rollback_streak = 0;
-    }
-  }
   end_epoch_if_done();
 }
 
@@ -540,7 +573,7 @@ void Trainer::Impl::end_epoch_if_done() {
   for (size_t i = 0; i < slots.size(); ++i) {
     if (!completed[i]) return;  // stopping
     if (data->test_count() <= 0) continue;
-    if (finite_parts(held_out[i])) {
+    if (divergence_loss_finite(held_out[i])) {
       slots[i].history.test.push_back(LossPoint{step, static_cast<double>(epoch), held_out[i]});
     } else {
       report(static_cast<int>(i), std::string(model_kind_name(slots[i].model->config().kind)) +
@@ -551,32 +584,16 @@ void Trainer::Impl::end_epoch_if_done() {
   cursor = 0;
 }
 
-void Trainer::Impl::rollback(size_t i, const char* what, int batch_cols) {
-  ModelSlot& s = slots[i];
-  s.model->restore(s.good);
-  s.last_rollback_step = step;
-  ++s.rollback_streak;
-  const float old_lr = s.model->optimizer().lr;
-  std::string msg = std::string(model_kind_name(s.model->config().kind)) + ": " + what + " at step " +
-                    std::to_string(step) + "; rolled back to step " + std::to_string(s.good_step);
-  if (s.rollback_streak > options.max_consecutive_rollbacks) {
-    msg += ", and paused after " + std::to_string(options.max_consecutive_rollbacks) +
-           " rollbacks in a row (learning rate " + format_lr(old_lr) + ")";
+// The guard has rolled model i back (and halved its learning rate, or given up: then pause).
+void Trainer::Impl::report_divergence(size_t i, DivergenceAction action) {
+  const DivergenceEvent& e = slots[i].guard.last;
+  if (action == DivergenceAction::GaveUp) {
     running = false;
     pending_steps = 0;
-    s.rollback_streak = 0;
-  } else {
-    s.model->optimizer().lr = old_lr * 0.5f;
-    msg += ", learning rate halved to " + format_lr(old_lr * 0.5f);
   }
-  // A NaN or Inf in the batch is a data problem; name the sample so the user can find it.
-  for (int c = 0; c < batch_cols; ++c) {
-    if (!batch.col(c).allFinite()) {
-      msg += " (training sample " + std::to_string(order[cursor + c]) + " holds a NaN or Inf)";
-      break;
-    }
-  }
-  report(static_cast<int>(i), std::move(msg));
+  const int bad_sample = e.bad_column >= 0 ? order[cursor + e.bad_column] : -1;
+  report(static_cast<int>(i),
+         divergence_message(e, model_kind_name(slots[i].model->config().kind), "paused", bad_sample));
 }
 
 // The running training loss: one point per record_every steps; thinned 2:1 past max_history_points.
@@ -636,7 +653,7 @@ void Trainer::Impl::publish() {
   s->learning_rates.reserve(slots.size());
   for (const ModelSlot& slot : slots) {
     const Network& live = slot.model->network();
-    s->networks.push_back(live.all_finite() ? live : slot.good);  // checked every step; belt and braces
+    s->networks.push_back(live.all_finite() ? live : slot.guard.good);  // checked every step; belt and braces
     s->history.push_back(slot.history);
     s->learning_rates.push_back(slot.model->optimizer().lr);
   }
@@ -672,12 +689,12 @@ Trainer::Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> m
   m.restart(std::move(slots), std::move(fitted));
   m.events = std::move(notes);
   m.publish();
-  m.thread = std::thread([&m] { m.run(); });
+  m.thread = std::make_unique<ComputeThread>([&m] { m.run(); });
 }
 
 Trainer::~Trainer() {
   stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->thread.reset();  // joins
 }
 
 void Trainer::Impl::enqueue(Command c) {

@@ -1,18 +1,25 @@
-// The trainer: determinism against a plain loop, the divergence guard (lr = 1e3, an Inf pixel),
-// a command hammer from another thread while snapshots are read (run it under TSan too), and the
-// shutdown bound. Small data (600 digits) and small models keep it quick.
+// The trainer: determinism against a plain loop, the divergence guard on its own and inside the
+// trainer (lr = 1e3, an Inf pixel), a command hammer from another thread while snapshots are read
+// (run it under TSan too), the shutdown bound, and room on the training threads' stacks. Small data
+// (600 digits) and small models keep it quick.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "dataset.h"
+#include "divergence.h"
 #include "model.h"
 #include "rng.h"
 #include "trainer.h"
@@ -195,6 +202,85 @@ TEST_CASE("history: thinned 2:1 past max_history_points, still in step order") {
   for (size_t i = 1; i < h.size(); ++i) CHECK(h[i].step > h[i - 1].step);
   CHECK(h.back().step > 80);
   CHECK(h.back().epoch > h.front().epoch);
+}
+
+TEST_CASE("divergence guard: check, roll back and halve, checkpoint, give up") {
+  ModelConfig c = small_config();
+  c.input_size = 16;
+  Model model(c, OptimizerConfig{});  // Adam, lr 1e-3
+  const Mat x = Mat::Random(16, 8).cwiseAbs();  // (16, 8)
+  DivergencePolicy policy;
+  policy.checkpoint_every = 4;
+  policy.max_consecutive_rollbacks = 2;
+  DivergenceGuard g;
+  divergence_init(g, model.network(), 0, policy);
+  Network poisoned = model.network();
+  poisoned.params[0] = NAN;
+  int64_t step = 0;
+
+  // Clean steps: nothing happens until the checkpoint at step 4 copies the network.
+  for (int i = 0; i < 3; ++i)
+    CHECK(divergence_after_step(g, model, model.train_step(x), ++step, x) == DivergenceAction::None);
+  CHECK(g.good_step == 0);
+  CHECK(g.good.params != model.network().params);
+  CHECK(divergence_after_step(g, model, model.train_step(x), ++step, x) == DivergenceAction::None);
+  CHECK(g.good_step == 4);
+  CHECK(g.good.params == model.network().params);
+  const std::vector<float> at_step_4 = model.network().params;
+
+  // A NaN weight makes the loss NaN: back to step 4's copy, lr halved.
+  model.restore(poisoned);
+  CHECK(divergence_after_step(g, model, model.train_step(x), ++step, x) == DivergenceAction::RolledBack);
+  CHECK(model.network().params == at_step_4);
+  CHECK(model.optimizer().lr == doctest::Approx(5e-4));
+  CHECK(std::string(g.last.what) == "non-finite loss");
+  CHECK(g.last.step == 5);
+  CHECK(g.last.restored_step == 4);
+  CHECK(g.last.bad_column == -1);
+  CHECK(divergence_message(g.last, "vae", "paused", -1) ==
+        "vae: non-finite loss at step 5; rolled back to step 4, learning rate halved to 0.0005");
+
+  // An Inf in the batch: the event names the column, the caller maps it to a sample.
+  Mat bad = x;
+  bad(2, 3) = INFINITY;
+  CHECK(divergence_after_step(g, model, model.train_step(bad), ++step, bad) == DivergenceAction::RolledBack);
+  CHECK(g.last.bad_column == 3);
+  CHECK(divergence_message(g.last, "ae", "paused", 42).find("(training sample 42 holds a NaN or Inf)") !=
+        std::string::npos);
+  CHECK(model.optimizer().lr == doctest::Approx(2.5e-4));
+
+  // A third rollback in a row gives up: restored, lr kept, streak cleared for a caller that resumes.
+  model.restore(poisoned);
+  CHECK(divergence_after_step(g, model, model.train_step(x), ++step, x) == DivergenceAction::GaveUp);
+  CHECK(model.network().params == at_step_4);
+  CHECK(model.optimizer().lr == doctest::Approx(2.5e-4));
+  CHECK(g.last.gave_up);
+  CHECK(g.rollback_streak == 0);
+  CHECK(g.rollbacks == 3);
+  CHECK(divergence_message(g.last, "vae", "stopped", -1) ==
+        "vae: non-finite loss at step 7; rolled back to step 4, and stopped after 2 rollbacks in a row "
+        "(learning rate 0.00025)");
+
+  // Finite loss, non-finite weights after the update (an infinite step size).
+  model.optimizer().lr = INFINITY;
+  const LossParts loss = model.train_step(x);
+  CHECK(divergence_loss_finite(loss));
+  CHECK(divergence_after_step(g, model, loss, ++step, x) == DivergenceAction::RolledBack);  // step 8: checkpoint
+  CHECK(std::string(g.last.what) == "non-finite weights");
+  CHECK(model.network().all_finite());
+  CHECK(g.good.params == at_step_4);  // step 8's checkpoint copied the restored network
+  CHECK(g.good_step == 8);
+  CHECK(g.rollback_streak == 1);      // a rollback this step: not a clean stretch
+
+  // A clean stretch of checkpoint_every steps clears the streak at the next checkpoint.
+  model.optimizer().lr = 1e-3f;
+  for (int i = 0; i < 4; ++i)
+    CHECK(divergence_after_step(g, model, model.train_step(x), ++step, x) == DivergenceAction::None);
+  CHECK(g.good_step == 12);
+  CHECK(g.rollback_streak == 0);
+  g.rollback_streak = 2;
+  divergence_clear_streak(g);
+  CHECK(g.rollback_streak == 0);
 }
 
 TEST_CASE("divergence: lr = 1e3 rolls back, halves the lr, reports, and never publishes non-finite") {
@@ -441,4 +527,34 @@ TEST_CASE("shutdown: destroying a running trainer joins within 1 s, even mid-eva
     MESSAGE("destroyed after " << delay_ms << " ms of training: join took " << seconds * 1e3 << " ms");
     CHECK(seconds < 1.0);
   }
+}
+
+TEST_CASE("stack: the training threads have room for Eigen's on-stack packing buffers") {
+  // CMakeLists.txt lets a matrix product keep up to 2 x EIGEN_STACK_ALLOCATION_LIMIT (2 MiB) on the
+  // stack. glibc sizes a std::thread's stack from RLIMIT_STACK, so under `ulimit -s 1024` a
+  // std::thread would have 1 MiB, and a step at batch 256 (a 1.2 MiB packing buffer) would overflow
+  // it; the trainer sizes its threads itself. The child: this test again, started under that limit.
+  if (std::getenv("LATENTLAB_STACK_CHILD")) {
+    ModelConfig c;
+    c.hidden = {400};
+    c.latent = 20;
+    TrainerOptions opts;
+    opts.batch = 256;
+    opts.threads = 2;  // the training thread and one helper
+    Trainer t(small_digits(), twin_configs(c), OptimizerConfig{}, opts);
+    t.step(6);
+    std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 6); });
+    CHECK(steps_done(*s, 6));
+    CHECK(snapshot_is_sane(*s));
+    return;
+  }
+  char self[4096] = {0};
+  REQUIRE(readlink("/proc/self/exe", self, sizeof self - 1) > 0);
+  const std::string cmd = std::string("ulimit -s 1024 && LATENTLAB_STACK_CHILD=1 exec '") + self +
+                          "' --test-case='stack: *' > /dev/null 2>&1";
+  const int raw = std::system(cmd.c_str());
+  const bool exited_cleanly = WIFEXITED(raw) && WEXITSTATUS(raw) == 0;
+  CHECK_MESSAGE(exited_cleanly,
+                "the child " << (WIFSIGNALED(raw) ? "was killed by signal " + std::to_string(WTERMSIG(raw))
+                                                  : "exited with status " + std::to_string(WEXITSTATUS(raw))));
 }

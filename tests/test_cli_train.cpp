@@ -1,0 +1,110 @@
+// `latentlab train` run as a user runs it (popen on the real executable): the divergence guard
+// reports every rollback on stderr, counts them in the --json line, stops with a non-zero status
+// when halving does not help, and never saves a non-finite network. Small models on the built-in
+// digits keep each run well under a second.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "errors.h"
+#include "model.h"
+
+namespace {
+
+struct Run {
+  int status = -1;     // the exit status
+  std::string out;     // stdout
+  std::string err;     // stderr
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+Run run_train(const std::string& flags) {
+  const std::string err_path = "test_cli_train.stderr";
+  const std::string cmd = std::string(LATENTLAB_EXE) + " train --data digits --hidden 64 --latent 4 " + flags +
+                          " 2>" + err_path;
+  Run r;
+  std::FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int raw = pclose(p);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.err = read_file(err_path);
+  std::remove(err_path.c_str());
+  return r;
+}
+
+int count(const std::string& text, const std::string& needle) {
+  int k = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++k;
+  return k;
+}
+
+// The number after "key": in a one-line JSON object; -1 if absent.
+double json_number(const std::string& json, const std::string& key) {
+  const size_t at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return -1;
+  return std::stod(json.substr(at + key.size() + 3));
+}
+
+bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
+
+}  // namespace
+
+TEST_CASE("train: no divergence, no events") {
+  const Run r = run_train("--epochs 1 --json");
+  CHECK(r.status == 0);
+  CHECK(json_number(r.out, "divergence_events") == 0);
+  CHECK(count(r.err, "divergence") == 0);
+}
+
+TEST_CASE("train: lr = 1e3 with Adam rolls back, halves, reports each event, saves a finite network") {
+  const std::string path = "test_cli_train_adam.llnet";
+  std::remove(path.c_str());
+  const Run r = run_train("--epochs 1 --optimizer adam --lr 1e3 --json --save " + path);
+  MESSAGE("stderr:\n" << r.err);
+  REQUIRE(r.status == 0);
+  const int events = count(r.err, "train: divergence: vae: non-finite");
+  CHECK(events >= 1);
+  CHECK(count(r.err, "rolled back to step") == events);
+  CHECK(count(r.err, "learning rate halved to 500") == 1);  // the first rollback halves 1e3
+  CHECK(json_number(r.out, "divergence_events") == events);
+  // The --json line still holds the fields; the final learning rate shows the halvings.
+  for (const char* key : {"\"model\"", "\"latent\"", "\"epochs\"", "\"train_loss\"", "\"test_loss\"",
+                          "\"test_recon\"", "\"test_kl\"", "\"samples_per_sec\"", "\"seconds\"", "\"learning_rate\""})
+    CHECK_MESSAGE(r.out.find(key) != std::string::npos, key);
+  CHECK(json_number(r.out, "learning_rate") == doctest::Approx(1e3 / std::pow(2.0, events)));
+
+  REQUIRE(file_exists(path));
+  const Network net = network_load(path);
+  CHECK(net.all_finite());
+  CHECK(net.parameter_count() > 0);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("train: lr = 1e3 with SGD gives up after 5 rollbacks in a row: exit 1, nothing saved") {
+  const std::string path = "test_cli_train_sgd.llnet";
+  std::remove(path.c_str());
+  const Run r = run_train("--epochs 3 --optimizer sgd --lr 1e3 --json --save " + path);
+  MESSAGE("stderr:\n" << r.err);
+  CHECK(r.status == 1);
+  CHECK(count(r.err, "learning rate halved to") == 5);
+  CHECK(count(r.err, "learning rate halved to 500") == 1);
+  CHECK(count(r.err, "learning rate halved to 31.2") == 1);
+  CHECK(count(r.err, "stopped after 5 rollbacks in a row (learning rate 31.2)") == 1);
+  CHECK(count(r.err, "try a lower --lr") == 1);
+  CHECK(count(r.err, "nothing saved") == 1);
+  CHECK(r.out.find('{') == std::string::npos);  // no summary for a run that did not finish
+  CHECK_FALSE(file_exists(path));
+}
