@@ -6,6 +6,8 @@
 #include <exception>
 #include <string>
 
+#include <sys/resource.h>
+
 #include "cli.h"
 #include "errors.h"
 #ifdef LATENTLAB_WITH_GUI
@@ -54,7 +56,19 @@ static int run(int argc, char** argv) {
   return 2;
 }
 
+// Eigen keeps its matrix-product scratch on the stack (up to EIGEN_STACK_ALLOCATION_LIMIT, set
+// in CMakeLists.txt) so that a training step allocates nothing. The CLI trains and the GUI decodes
+// on the main thread, whose stack grows on demand up to RLIMIT_STACK: make sure that is 8 MiB.
+static void ensure_main_stack() {
+  const rlim_t wanted = 8u << 20;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_STACK, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= wanted) ? wanted : limit.rlim_max;
+  setrlimit(RLIMIT_STACK, &limit);
+}
+
 int main(int argc, char** argv) {
+  ensure_main_stack();
   try {
     return run(argc, argv);
   } catch (const UsageError& e) {
