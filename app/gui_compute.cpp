@@ -208,6 +208,8 @@ static void pane_configure(AppState& app, int p, const Network& net) {
   pane.selection_logvar.setZero(latent, kMaxSelected);
   pane.selection_version = 0;
   pane.selection_serial = 0;
+  pane.interp_serial = 0;  // gui_interpolation.cpp sizes its buffers when it next computes
+  pane.interp_version = 0;
 }
 
 void pane_free_gl(ModelPane& pane) {
@@ -217,6 +219,8 @@ void pane_free_gl(ModelPane& pane) {
   gpu_image_free(&pane.manifold_image);
   gpu_image_free(&pane.gallery_image);
   gpu_image_free(&pane.recon_image);
+  gpu_image_free(&pane.interp_image);
+  gpu_image_free(&pane.frame_image);
 }
 
 // The pane can use this network with the current data.
@@ -524,6 +528,7 @@ void views_update(AppState& app) {
     if (app.view.show_gallery || app.view.show_recon) strips_update(app, p);
     selection_update(app, p);
   }
+  interp_update(app);
 }
 
 void views_render_maps(AppState& app) {
@@ -547,7 +552,7 @@ bool views_in_sync(const AppState& app) {
          std::fabs(v.half_extent / v.target_half_extent - 1.0f) > 0.01f))
       return false;
   }
-  return app.pane_count > 0;
+  return app.pane_count > 0 && interp_in_sync(app);
 }
 
 void pane_plane_changed(AppState& app) {

@@ -212,6 +212,9 @@ void app_set_data(AppState& app, std::shared_ptr<const Dataset> data) {
   // Every view starts over; views_update sizes the panes for the models the trainer publishes.
   app.selected_count = 0;
   ++app.selection_serial;
+  app.interp.a = app.interp.b = app.interp.pick_point = -1;  // new endpoints on the new data
+  app.interp.pick = 0;
+  ++app.interp.serial;
   app.hover_sample = -1;
   for (ModelPane& pane : app.panes) {
     pane.latent = 0;

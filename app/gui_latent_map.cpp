@@ -2,12 +2,16 @@
 // side by side. A pane is a title row, the latent map (points drawn by our shaders through an
 // ImDrawCallback, with the decoded manifold behind them and the probe, prior and selection over
 // them) and a strip below: the probe's decoding, samples from the prior, and reconstructions.
+// With "Interpolation" on, each pane's strip becomes its interpolation strip (gui_interpolation.cpp),
+// the path from A to B is drawn on the maps, and a row of controls runs under the panes; the maps
+// keep their place and size, so switching it on and off only adds and removes the path.
 //
 // Index:
 //   [SECTION] Helpers: numbers, ticks, ellipses
 //   [SECTION] Centre and toolbar
 //   [SECTION] Pane
 //   [SECTION] Latent map: input
+//   [SECTION] Latent map: the interpolation path
 //   [SECTION] Latent map: drawing
 //   [SECTION] Strips: probe, samples, reconstructions
 #include <algorithm>
@@ -113,10 +117,13 @@ void ui_centre(AppState& app) {
   if (app.pane_count == 0) {
     ImGui::TextDisabled("Waiting for the trainer's first snapshot...");
   }
+  // The interpolation's controls take one row under the panes (and that much off their strips).
+  const float controls_h = app.interp.show ? interp_controls_height() : 0.0f;
   for (int p = 0; p < app.pane_count; ++p) {
     if (p > 0) ImGui::SameLine(0, gap);
-    ui_pane(app, p, ImVec2(width, avail.y));
+    ui_pane(app, p, ImVec2(width, avail.y - controls_h));
   }
+  if (app.interp.show && app.pane_count > 0 && app.data) ui_interp_controls(app);
   ImGui::End();
 }
 
@@ -152,9 +159,19 @@ void ui_toolbar(AppState& app) {
     ImGui::SetTooltip("Dragging the probe on one map moves it on both:\nsee what each decoder makes of the same coordinates.");
   if (app.pane_count < 2) ImGui::EndDisabled();
   ImGui::SameLine(0, 18 * app.ui_scale);
+  if (ImGui::Checkbox("Interpolation", &app.interp.show) && !app.interp.show) {
+    app.interp.playing = false;
+    app.interp.pick = 0;
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Decode the path from sample A's code to sample B's, in every model: one strip each,\n"
+                      "the path on the maps, and how far each decoded image is from any real one.");
+  ImGui::SameLine(0, 18 * app.ui_scale);
+  if (app.interp.show) ImGui::BeginDisabled();  // their strips make way for the interpolation's
   ImGui::Checkbox("Samples", &v.show_gallery);
   ImGui::SameLine();
   ImGui::Checkbox("Reconstructions", &v.show_recon);
+  if (app.interp.show) ImGui::EndDisabled();
 
   // Which plane of a latent space wider than 2.
   if (latent > 2) {
@@ -202,6 +219,11 @@ void ui_toolbar(AppState& app) {
   }
   if (labels == 0) ImGui::TextDisabled("Unlabelled data: every point is grey.");
   ImGui::SameLine(0, 18 * app.ui_scale);
+  if (app.interp.show) {  // the interpolation's verdict takes the place of the point count
+    ui_interp_summary(app);
+    ImGui::Spacing();
+    return;
+  }
   const int n = static_cast<int>(app.point_indices.size());
   const int held = std::min(n, app.data->test_count());
   char total[32], held_text[32];
@@ -264,11 +286,15 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   }
   ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
 
-  const bool strips = app.view.show_gallery || app.view.show_recon || true;  // the probe is always there
-  const float strips_h = strips ? std::round(200 * app.ui_scale) : 0;
+  // The strips' row is 200 pixels high; the interpolation's is shorter by its controls' row, which
+  // runs under the panes, so that the map keeps its size either way.
+  const float strips_h = std::round(200 * app.ui_scale);
+  const float interp_h = strips_h - interp_controls_height();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - strips_h - ImGui::GetStyle().ItemSpacing.y)));
-  if (strips) ui_pane_strips(app, p, strips_h);
+  const float row_h = app.interp.show ? interp_h : strips_h;
+  ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - ImGui::GetStyle().ItemSpacing.y)));
+  if (app.interp.show) ui_interp_strip(app, p, interp_h);
+  else ui_pane_strips(app, p, strips_h);
   ImGui::EndChild();
 }
 
@@ -310,6 +336,11 @@ static void map_input(AppState& app, int p, const MapFrame& f, bool hovered) {
     view.center[1] += io.MouseDelta.y / f.scale;
     view.follow_data = false;
   }
+  if (app.interp.show && app.interp.pick) {  // pick mode: a click chooses an endpoint, nothing else
+    if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && pane.hover_point >= 0)
+      interp_pick(app, pane.hover_point);
+    return;
+  }
   if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) view_fit(app, p);
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     app.drag_pane = p;
@@ -325,11 +356,11 @@ static void map_input(AppState& app, int p, const MapFrame& f, bool hovered) {
   if (app.drag_pane == p && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) app.drag_pane = -1;
 }
 
-// The point nearest the mouse within a few pixels, or -1.
+// The point nearest the mouse within a few pixels (more when picking endpoints), or -1.
 static int map_pick(const AppState& app, const ModelPane& pane, const MapFrame& f) {
   if (pane.codes_version == 0) return -1;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const float reach = app.view.point_radius * app.ui_scale + 3 * app.ui_scale;
+  const float reach = app.view.point_radius * app.ui_scale + (app.interp.show && app.interp.pick ? 12 : 3) * app.ui_scale;
   float best = reach * reach;
   int best_i = -1;
   const int n = static_cast<int>(app.point_indices.size());
@@ -344,6 +375,89 @@ static int map_pick(const AppState& app, const ModelPane& pane, const MapFrame& 
     }
   }
   return best_i;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Latent map: the interpolation path
+//-----------------------------------------------------------------------------
+
+// The path from A's code to B's on the map's plane (a curve when it is a slerp, or when the PCA
+// plane is not the one the path lies in), a dot per interpolant coloured by its distance to the
+// data, A and B ringed in their labels' colours, and a marker with the decoded frame at the
+// slider's t. Records the path's on-screen bounds for tests.
+static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+  ModelPane& pane = app.panes[p];
+  const Interpolation& it = app.interp;
+  const float s = app.ui_scale;
+  // Pick mode, A chosen: ring it until B is.
+  if (it.pick == 2 && it.pick_point >= 0 && it.pick_point < static_cast<int>(app.point_indices.size())) {
+    const ImVec2 c = f.to_screen(pane.plane_xy[2 * it.pick_point], pane.plane_xy[2 * it.pick_point + 1]);
+    draw->AddCircle(c, 10 * s, IM_COL32(0, 0, 0, 200), 24, 5 * s);
+    draw->AddCircle(c, 10 * s, IM_COL32(255, 255, 255, 255), 24, 2.5f * s);
+    draw->AddText(ImVec2(c.x + 12 * s, c.y - 20 * s), IM_COL32(255, 255, 255, 255), "A");
+  }
+  pane.interp_path_min = pane.interp_path_max = f.min;
+  if (pane.interp_version == 0 || pane.interp_curve.rows() != pane.latent || pane.interp_serial != it.serial) return;
+
+  ImVec2 curve[kInterpCurvePoints];
+  float uv[2];
+  ImVec2 lo(1e30f, 1e30f), hi(-1e30f, -1e30f);
+  for (int i = 0; i < kInterpCurvePoints; ++i) {
+    plane_project(pane.plane, pane.interp_curve.col(i).data(), uv);
+    curve[i] = f.to_screen(uv[0], uv[1]);
+    lo = ImVec2(std::min(lo.x, curve[i].x), std::min(lo.y, curve[i].y));
+    hi = ImVec2(std::max(hi.x, curve[i].x), std::max(hi.y, curve[i].y));
+  }
+  pane.interp_path_min = ImVec2(std::max(lo.x, f.min.x), std::max(lo.y, f.min.y));
+  pane.interp_path_max = ImVec2(std::min(hi.x, f.max.x), std::min(hi.y, f.max.y));
+  draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(0, 0, 0, 190), 0, 6.0f * s);
+  draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(255, 255, 255, 235), 0, 2.5f * s);
+
+  // The interpolants the strip shows, where they sit.
+  const int steps = pane.interp_steps;
+  const PathMeasure& m = pane.interp_measure;
+  for (int i = 1; i <= steps; ++i) {
+    plane_project(pane.plane, pane.interp_ws.codes.col(i).data(), uv);
+    const ImVec2 c = f.to_screen(uv[0], uv[1]);
+    draw->AddCircleFilled(c, 5.5f * s, IM_COL32(0, 0, 0, 220), 16);
+    draw->AddCircleFilled(c, 4.0f * s, interp_distance_color(m.distance[i - 1]), 16);
+  }
+  // A and B: the encoded originals.
+  for (int end = 0; end < 2; ++end) {
+    plane_project(pane.plane, (end == 0 ? pane.interp_a : pane.interp_b).data(), uv);
+    const ImVec2 c = f.to_screen(uv[0], uv[1]);
+    const int sample = end == 0 ? it.a : it.b;
+    const int label = sample < static_cast<int>(app.data->labels.size()) ? app.data->labels[sample] : -1;
+    draw->AddCircleFilled(c, 9 * s, IM_COL32(0, 0, 0, 220), 24);
+    draw->AddCircleFilled(c, 7 * s, label_color(label), 24);
+    draw->AddCircle(c, 9 * s, IM_COL32(255, 255, 255, 255), 24, 2 * s);
+    const char* name = end == 0 ? "A" : "B";
+    const ImVec2 at(c.x + 11 * s, c.y - ImGui::GetTextLineHeight() - 4 * s);
+    draw->AddText(ImVec2(at.x + 1, at.y + 1), IM_COL32(0, 0, 0, 255), name);
+    draw->AddText(at, IM_COL32(255, 255, 255, 255), name);
+  }
+  // The slider's point, with what this model decodes there riding beside it.
+  if (pane.frame_computes == pane.interp_computes && pane.frame_z.rows() == pane.latent) {
+    plane_project(pane.plane, pane.frame_z.data(), uv);
+    const ImVec2 c = f.to_screen(uv[0], uv[1]);
+    const ImU32 accent = pane_accent(p);
+    draw->AddCircle(c, 8 * s, IM_COL32(0, 0, 0, 200), 24, 5 * s);
+    draw->AddCircle(c, 8 * s, accent, 24, 2.5f * s);
+    const float side = 56 * s;
+    ImVec2 a(c.x + 14 * s, c.y - side - 14 * s);
+    if (a.x + side > f.max.x - 4 * s) a.x = c.x - 14 * s - side;  // keep it inside the map
+    if (a.y < f.min.y + 4 * s) a.y = c.y + 14 * s;
+    const ImVec2 b(a.x + side, a.y + side);
+    draw->AddRectFilled(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), IM_COL32(0, 0, 0, 255));
+    draw->AddImage(gpu_image_id(pane.frame_image), a, b);
+    draw->AddRect(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), accent, 0, 0, 2 * s);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", pane.frame_distance);
+    const ImVec2 ts = ImGui::CalcTextSize(text);
+    const ImVec2 tp(a.x + side - ts.x - 3 * s, b.y - ts.y - 1 * s);
+    draw->AddRectFilled(ImVec2(tp.x - 3 * s, tp.y), ImVec2(b.x, b.y), IM_COL32(0, 0, 0, 200));
+    draw->AddText(tp, interp_distance_color(pane.frame_distance), text);
+  }
 }
 
 //-----------------------------------------------------------------------------
@@ -440,7 +554,10 @@ static void map_tooltip(AppState& app, int p) {
   ImGui::PopStyleColor();
   ImGui::TextDisabled("sample #%d, %s", sample, sample >= app.data->train_count ? "held-out" : "training");
   ImGui::TextDisabled("(%.2f, %.2f) on the map", pane.plane_xy[2 * i], pane.plane_xy[2 * i + 1]);
-  ImGui::TextDisabled("click: select; shift-click: add");
+  if (app.interp.show && app.interp.pick)
+    ImGui::TextDisabled("click: endpoint %s", app.interp.pick == 2 ? "B" : "A");
+  else
+    ImGui::TextDisabled("click: select; shift-click: add");
   ImGui::EndGroup();
   ImGui::EndTooltip();
 }
@@ -505,7 +622,8 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
     const ImVec2 c = f.to_screen(pane.plane_xy[2 * pane.hover_point], pane.plane_xy[2 * pane.hover_point + 1]);
     draw->AddCircle(c, 7 * app.ui_scale, IM_COL32(255, 255, 255, 230), 20, 1.5f * app.ui_scale);
   }
-  draw_probe(app, draw, f.to_screen(pane.probe[0], pane.probe[1]), pane_accent(p));
+  if (app.interp.show) draw_interp_path(app, p, draw, f);
+  else draw_probe(app, draw, f.to_screen(pane.probe[0], pane.probe[1]), pane_accent(p));  // its image is not shown
   if (pane.codes_version == 0) {
     const char* text = "Encoding the points...";
     const ImVec2 ts = ImGui::CalcTextSize(text);

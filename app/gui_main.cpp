@@ -363,6 +363,7 @@ static void glfw_error_callback(int error, const char* description) {
 static bool app_is_idle(const AppState& app) {
   if (app.launch.frames > 0 || app.script.next < app.script.commands.size()) return false;
   if (app.snap && app.snap->running) return false;
+  if (app.interp.show && app.interp.playing) return false;
   for (int p = 0; p < app.pane_count; ++p)
     if (app.panes[p].pass_next >= 0 || app.panes[p].view.follow_data) return false;
   const ImGuiIO& io = ImGui::GetIO();

@@ -9,12 +9,23 @@
 //   wait N               let N frames pass
 //   probe M X Y          put model M's probe at (X, Y) on its map (linked probes follow)
 //   select I [J ...]     select dataset samples (rings; sigma ellipses on a VAE map)
-//   panel NAME on|off    manifold | prior | link | samples | recon | data | model | training | loss | log
+//   panel NAME on|off    manifold | prior | link | samples | recon | interp | data | model | training |
+//                        loss | log
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS]   load a dataset as the Data panel does (a failure keeps the current one)
 //   screenshot FILE      the window as a PNG, after this frame renders
 //   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
+//   interp A B           interpolation endpoints: dataset samples A and B
+//   interp-random same|different   a random pair of held-out samples with the same / different labels
+//   interp-steps K       K interpolants between A and B (1 .. 24)
+//   interp-path linear|slerp       the VAE's path (the AE's is always linear)
+//   interp-t T           the slider, 0 = A .. 1 = B
+//   interp-play on|off   run the slider along the path, back and forth
+//   interp-pick M X Y    what a click in pick mode does: the point of model M's map nearest (X, Y)
+//                        becomes A, the next one picked becomes B
+//   dump-interp M FILE   model M's interpolation strip as a PNG: original A, the interpolants, original B
+//                        (needs `panel interp on` and a `sync` after changes)
 //   state FILE           key=value lines describing the app (for tests to check)
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
@@ -50,8 +61,13 @@ constexpr OpSpec kOps[] = {
     {"data", ScriptOp::Data, 1, 2},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
     {"quit", ScriptOp::Quit, 0, 0},
+    {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
+    {"interp-steps", ScriptOp::InterpSteps, 1, 1}, {"interp-path", ScriptOp::InterpPath, 1, 1},
+    {"interp-t", ScriptOp::InterpT, 1, 1},  {"interp-play", ScriptOp::InterpPlay, 1, 1},
+    {"interp-pick", ScriptOp::InterpPick, 3, 3}, {"dump-interp", ScriptOp::DumpInterp, 2, 2},
 };
-const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "data", "model", "training", "loss", "log"};
+const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
+                               "data", "model", "training", "loss", "log"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -109,7 +125,32 @@ void script_load(Script* script, const std::string& path) {
         break;
       case ScriptOp::Fit:
       case ScriptOp::DumpProbe:
+      case ScriptOp::DumpInterp:
         if (!parse_number(cmd.args[0], &v) || v < 0) fail("expects a model index first");
+        break;
+      case ScriptOp::Interp:
+        for (const std::string& a : cmd.args)
+          if (!parse_number(a, &v) || v < 0 || v != std::floor(v)) fail("interp expects two sample indices");
+        break;
+      case ScriptOp::InterpRandom:
+        if (cmd.args[0] != "same" && cmd.args[0] != "different") fail("interp-random expects same or different");
+        break;
+      case ScriptOp::InterpSteps:
+        if (!parse_number(cmd.args[0], &v) || v < 1 || v > kMaxInterpSteps || v != std::floor(v))
+          fail("interp-steps expects a whole number from 1 to " + std::to_string(kMaxInterpSteps));
+        break;
+      case ScriptOp::InterpPath:
+        if (cmd.args[0] != "linear" && cmd.args[0] != "slerp") fail("interp-path expects linear or slerp");
+        break;
+      case ScriptOp::InterpT:
+        if (!parse_number(cmd.args[0], &v) || v < 0 || v > 1) fail("interp-t expects a number from 0 to 1");
+        break;
+      case ScriptOp::InterpPlay:
+        if (cmd.args[0] != "on" && cmd.args[0] != "off") fail("interp-play expects on or off");
+        break;
+      case ScriptOp::InterpPick:
+        for (const std::string& a : cmd.args)
+          if (!parse_number(a, &v)) fail("interp-pick expects: model x y");
         break;
       case ScriptOp::Panel: {
         bool known = false;
@@ -157,6 +198,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "link") v.link_probes = on;
   else if (name == "samples") v.show_gallery = on;
   else if (name == "recon") v.show_recon = on;
+  else if (name == "interp") app.interp.show = on;
   else if (name == "data") v.show_data = on;
   else if (name == "model") v.show_model = on;
   else if (name == "training") v.show_training = on;
@@ -244,6 +286,50 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       if (!app_write_state(app, cmd.args[0])) script_fail(app, cmd, "cannot write " + cmd.args[0]);
       return false;
     case ScriptOp::Quit: app.quit = true; return true;
+    case ScriptOp::Interp: {
+      const int a = std::atoi(cmd.args[0].c_str()), b = std::atoi(cmd.args[1].c_str());
+      if (a >= app.data->count || b >= app.data->count || a == b) {
+        script_fail(app, cmd, "interp needs two different samples below " + std::to_string(app.data->count));
+        return true;
+      }
+      interp_set_ends(app, a, b);
+      return false;
+    }
+    case ScriptOp::InterpRandom:
+      if (!interp_random_pair(app, cmd.args[0] == "same" ? kPairsSameLabel : kPairsDifferentLabels))
+        script_fail(app, cmd, "no pair of samples satisfies the label rule");
+      return false;
+    case ScriptOp::InterpSteps: interp_set_steps(app, std::atoi(cmd.args[0].c_str())); return false;
+    case ScriptOp::InterpPath: interp_set_slerp(app, cmd.args[0] == "slerp"); return false;
+    case ScriptOp::InterpT:
+      app.interp.t = std::strtof(cmd.args[0].c_str(), nullptr);
+      app.interp.playing = false;
+      return false;
+    case ScriptOp::InterpPlay: app.interp.playing = cmd.args[0] == "on"; return false;
+    case ScriptOp::InterpPick: {
+      if (!pane_arg(app, cmd, &pane)) return true;
+      const ModelPane& p = app.panes[pane];
+      const float x = std::strtof(cmd.args[1].c_str(), nullptr), y = std::strtof(cmd.args[2].c_str(), nullptr);
+      int nearest = -1;
+      float best = INFINITY;
+      for (size_t i = 0; i * 2 < p.plane_xy.size(); ++i) {
+        const float dx = p.plane_xy[2 * i] - x, dy = p.plane_xy[2 * i + 1] - y;
+        if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, nearest = static_cast<int>(i);
+      }
+      if (p.codes_version == 0 || nearest < 0) {
+        script_fail(app, cmd, "model " + cmd.args[0] + "'s map has no points yet (sync first)");
+        return true;
+      }
+      if (app.interp.pick == 0) app.interp.pick = 1;
+      interp_pick(app, nearest);
+      return false;
+    }
+    case ScriptOp::DumpInterp: {
+      if (!pane_arg(app, cmd, &pane)) return true;
+      std::string error;
+      if (!interp_write_strip(app, pane, cmd.args[1].c_str(), &error)) script_fail(app, cmd, error);
+      return false;
+    }
   }
   return false;
 }
@@ -333,5 +419,6 @@ bool app_write_state(const AppState& app, const std::string& path) {
     rect("map_rect", pane.view.rect_min, pane.view.rect_max);
     rect("probe_rect", pane.probe_rect_min, pane.probe_rect_max);
   }
+  interp_write_state(app, f);
   return std::fclose(f) == 0;
 }

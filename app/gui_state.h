@@ -7,11 +7,13 @@
 // Index:
 //   [SECTION] Limits and launch options
 //   [SECTION] Latent map: plane, view, per-model pane
+//   [SECTION] Interpolation
 //   [SECTION] File browser and script
 //   [SECTION] AppState
 //   [SECTION] API by file
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include <imgui.h>
 
 #include "dataset.h"
+#include "interpolate.h"
 #include "model.h"
 #include "trainer.h"
 #include "gui_render.h"
@@ -37,6 +40,10 @@ constexpr int kReconCount = 10;     // originals beside their reconstructions
 constexpr int kReconRows = 5;       // ... shown as kReconRows rows of original|reconstruction pairs
 constexpr int kGridCols = 12, kGridRows = 3;        // the Data panel's sample grid
 constexpr int kMaxFrameRecords = 1 << 16;           // frame times kept for --frame-stats
+constexpr int kMaxInterpSteps = 24;                 // interpolants between endpoints A and B
+constexpr int kInterpReference = 5000;              // training images "the data" is, for distances
+constexpr int kInterpCalibration = 500;             // held-out images that fix the distance's unit
+constexpr int kInterpCurvePoints = 48;              // the path on a map, as a polyline
 
 struct LaunchOptions {
   DataSpec data;                    // --data, --labels, --train-count
@@ -150,6 +157,60 @@ struct ModelPane {
   uint64_t selection_serial = 0;   // AppState::selection_serial they were encoded for
   Mat selection_x, selection_mu, selection_logvar;  // (features, kMaxSelected), (latent, kMaxSelected) x2
   InferenceWorkspace selection_ws;
+  // Interpolation from sample A to sample B (gui_interpolation.cpp): recomputed when the endpoints,
+  // steps or path kind change, and at most every few tenths of a second on new weights.
+  uint64_t interp_serial = 0;      // Interpolation::serial the path below was computed for
+  uint64_t interp_version = 0;     // snapshot version of the path; 0 = none yet
+  double interp_time = -1;
+  int interp_steps = 0;            // the path's interpolants (the strip's tiles are 2 more)
+  PathKind interp_kind = PathKind::Linear;  // slerp only ever for a VAE
+  Mat interp_ends_x, interp_ends_code;      // (features, 2), (latent, 2) A and B, encoded (mu for a VAE)
+  Vec interp_a, interp_b;          // (latent) the path's ends
+  InferenceWorkspace interp_encode_ws;
+  PathWorkspace interp_ws;         // the decoded path, its codes and distances
+  PathMeasure interp_measure;      // per interpolant distance to the data, mean, max, smoothness
+  Mat interp_curve;                // (latent, kInterpCurvePoints) the path drawn on the maps
+  std::vector<uint8_t> interp_rgba;  // the strip: original A, the interpolants, original B
+  GpuImage interp_image;
+  // The frame at the slider's t, decoded whenever t or the path moves.
+  uint64_t interp_computes = 0;    // bumped on every recompute of the path
+  float frame_t = -1;
+  uint64_t frame_computes = 0;     // interp_computes it was decoded for
+  Mat frame_z, frame_x;            // (latent, 1), (features, 1)
+  InferenceWorkspace frame_ws;
+  std::vector<double> frame_scratch;  // (1) its distance to the data
+  double frame_distance = 0;
+  std::vector<uint8_t> frame_rgba;
+  GpuImage frame_image;            // rides along the path on the map
+  // Where things were drawn this frame (screen coordinates, for tests and state dumps).
+  ImVec2 interp_strip_min = {0, 0}, interp_strip_max = {0, 0};  // the strip's tiles
+  ImVec2 interp_path_min = {0, 0}, interp_path_max = {0, 0};    // the path on the map, clipped to it
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Interpolation
+//-----------------------------------------------------------------------------
+
+// The shared half of the interpolation view (per-model halves live in ModelPane): the endpoints,
+// the path's shape, the slider, and the distance to the data that every model is measured with.
+struct Interpolation {
+  bool show = false;               // the toolbar's toggle: strips replace the panes' bottom rows
+  int a = -1, b = -1;              // dataset samples at the ends; -1 = not chosen yet
+  int steps = 9;                   // interpolants between A and B
+  bool slerp = false;              // the VAE's path is spherical (the AE's is always linear)
+  float t = 0.5f;                  // the slider, 0 = A .. 1 = B
+  bool playing = false;
+  float play_direction = 1;        // the animation runs A -> B -> A ...
+  int pick = 0;                    // map clicks pick endpoints: 0 off, 1 the next click sets A, 2 B
+  int pick_point = -1;             // pick == 2: the map point clicked for A (an index into the points)
+  uint64_t serial = 1;             // bumped whenever a, b, steps or the path kind change
+  Rng rng{20261121};               // random pairs
+  int edit_a = -1, edit_b = -1;    // the typed indices, applied when the field is left
+  // The distance to the data: built once per dataset, when the view is first opened.
+  std::unique_ptr<DataDistance> distance;
+  std::weak_ptr<const Dataset> distance_data;  // the dataset it was built from
+  std::string error;               // why there is no distance (e.g. no held-out samples)
+  uint64_t measure_frame = 0;      // the frame that showed "measuring"; the distance is built after it
 };
 
 //-----------------------------------------------------------------------------
@@ -181,7 +242,8 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit
+  Data, Zoom, Fit, Plane, State, Quit,
+  Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp
 };
 
 struct ScriptCommand {
@@ -290,6 +352,7 @@ struct AppState {
 
   // Exploring.
   ViewOptions view;
+  Interpolation interp;
   int selected[kMaxSelected] = {};
   int selected_count = 0;
   uint64_t selection_serial = 1;     // bumped on every selection change
@@ -358,6 +421,22 @@ void ui_toolbar(AppState& app);
 void ui_pane(AppState& app, int pane, ImVec2 size);
 void ui_latent_map(AppState& app, int pane, ImVec2 size);
 void ui_pane_strips(AppState& app, int pane, float height);
+
+// gui_interpolation.cpp: paths from sample A to sample B, one strip per model, distance to the data
+void interp_update(AppState& app);              // in views_update: recompute paths that are stale
+bool interp_in_sync(const AppState& app);       // every strip reflects the newest snapshot (or is off)
+void interp_set_ends(AppState& app, int a, int b);        // samples; out-of-range ones are refused
+bool interp_random_pair(AppState& app, int label_rule);   // kPairsSameLabel / kPairsDifferentLabels
+void interp_set_steps(AppState& app, int steps);          // clamped to 1..kMaxInterpSteps
+void interp_set_slerp(AppState& app, bool slerp);
+void interp_pick(AppState& app, int point);      // a map point clicked in pick mode: A, then B
+void ui_interp_controls(AppState& app);         // one row under the panes: endpoints, steps, path, slider
+float interp_controls_height();                 // that row's height, spacing included
+void ui_interp_summary(AppState& app);          // the one-line comparison of the models
+void ui_interp_strip(AppState& app, int pane, float height);  // replaces the pane's bottom row
+ImU32 interp_distance_color(double distance);   // green near the data (1.0) to red far from it
+bool interp_write_strip(const AppState& app, int pane, const char* path, std::string* error);
+void interp_write_state(const AppState& app, FILE* f);
 
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);

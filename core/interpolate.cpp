@@ -6,26 +6,34 @@
 
 #include "errors.h"
 
-void interpolate_codes(const Vec& a, const Vec& b, int steps, PathKind kind, MatRef out) {
-  const int frames = steps + 2;
+void interpolate_code_at(const Vec& a, const Vec& b, double t, PathKind kind, float* out) {
+  const Eigen::Index latent = a.size();
   const double norm_a = a.norm(), norm_b = b.norm();
   double cos_angle = (norm_a > 0 && norm_b > 0) ? a.dot(b) / (norm_a * norm_b) : 1.0;
   cos_angle = std::clamp(cos_angle, -1.0, 1.0);
   const double angle = std::acos(cos_angle);
   // Nearly parallel (or zero) codes have no well-defined great circle: slerp degenerates to lerp.
   const bool use_slerp = kind == PathKind::Slerp && angle > 1e-4 && std::sin(angle) > 1e-6;
-  for (int i = 0; i < frames; ++i) {
-    const double t = static_cast<double>(i) / (frames - 1);
-    if (!use_slerp) {
-      out.col(i) = ((1.0 - t) * a.cast<double>() + t * b.cast<double>()).cast<float>();
-      continue;
-    }
-    const double wa = std::sin((1.0 - t) * angle) / std::sin(angle);
-    const double wb = std::sin(t * angle) / std::sin(angle);
-    Eigen::VectorXd direction = wa * a.cast<double>() / norm_a + wb * b.cast<double>() / norm_b;
-    direction.normalize();
-    out.col(i) = (direction * ((1.0 - t) * norm_a + t * norm_b)).cast<float>();
+  if (!use_slerp) {
+    for (Eigen::Index i = 0; i < latent; ++i) out[i] = static_cast<float>((1.0 - t) * a[i] + t * b[i]);
+    return;
   }
+  // Direction along the great circle, then its norm ramped linearly from |a| to |b|.
+  const double wa = std::sin((1.0 - t) * angle) / std::sin(angle) / norm_a;
+  const double wb = std::sin(t * angle) / std::sin(angle) / norm_b;
+  double direction_sq = 0;
+  for (Eigen::Index i = 0; i < latent; ++i) {
+    const double d = wa * a[i] + wb * b[i];
+    direction_sq += d * d;
+  }
+  const double scale = ((1.0 - t) * norm_a + t * norm_b) / std::max(1e-300, std::sqrt(direction_sq));
+  for (Eigen::Index i = 0; i < latent; ++i) out[i] = static_cast<float>((wa * a[i] + wb * b[i]) * scale);
+}
+
+void interpolate_codes(const Vec& a, const Vec& b, int steps, PathKind kind, MatRef out) {
+  const int frames = steps + 2;
+  for (int i = 0; i < frames; ++i)
+    interpolate_code_at(a, b, static_cast<double>(i) / (frames - 1), kind, out.col(i).data());
 }
 
 DataDistance DataDistance::build(const Dataset& data, int max_reference, int calibration) {
@@ -59,8 +67,8 @@ void DataDistance::normalized_distance(ConstMatRef images, std::vector<double>& 
   const int k = static_cast<int>(images.cols());
   out.assign(k, 0.0);
   // ||x - r||^2 = ||x||^2 + ||r||^2 - 2 r.x, all references at once as one matrix product.
-  dots.resize(reference.cols(), k);
-  dots.noalias() = reference.transpose() * images;
+  if (dots.rows() != reference.cols() || dots.cols() < k) dots.resize(reference.cols(), k);
+  dots.leftCols(k).noalias() = reference.transpose() * images;
   for (int j = 0; j < k; ++j) {
     const double x_sq = images.col(j).squaredNorm();
     double best = INFINITY;
@@ -72,33 +80,40 @@ void DataDistance::normalized_distance(ConstMatRef images, std::vector<double>& 
   }
 }
 
-PathMeasure measure_path(const Network& net, const Vec& code_a, const Vec& code_b, int steps, PathKind kind,
-                         DataDistance& data_distance, InferenceWorkspace& ws, Mat& frames) {
+void measure_path(const Network& net, const Vec& code_a, const Vec& code_b, int steps, PathKind kind,
+                  DataDistance& data_distance, PathWorkspace& ws, PathMeasure& m) {
   const int latent = static_cast<int>(code_a.size());
-  Mat codes(latent, steps + 3);  // the path, then the exact midpoint in the last column
-  interpolate_codes(code_a, code_b, steps, kind, codes.leftCols(steps + 2));
-  Mat midpoint_code(latent, 3);
-  interpolate_codes(code_a, code_b, 1, kind, midpoint_code);
-  codes.col(steps + 2) = midpoint_code.col(1);
+  if (ws.codes.rows() != latent || ws.codes.cols() != steps + 3) ws.codes.resize(latent, steps + 3);
+  if (ws.decoded.rows() != net.config.input_size || ws.decoded.cols() != steps + 3)
+    ws.decoded.resize(net.config.input_size, steps + 3);
+  interpolate_codes(code_a, code_b, steps, kind, ws.codes.leftCols(steps + 2));
+  interpolate_code_at(code_a, code_b, 0.5, kind, ws.codes.col(steps + 2).data());  // the exact midpoint
+  network_decode(net, ws.codes, ws.decoded, ws.inference);
 
-  Mat decoded(net.config.input_size, steps + 3);
-  network_decode(net, codes, decoded, ws);
-  frames = decoded.leftCols(steps + 2);
-
-  PathMeasure m;
-  std::vector<double> dist;
-  data_distance.normalized_distance(decoded, dist);
+  const std::vector<double>& dist = ws.distance;
+  data_distance.normalized_distance(ws.decoded, ws.distance);
   m.distance.assign(dist.begin() + 1, dist.begin() + 1 + steps);  // interpolants only
   m.midpoint_distance = dist[steps + 2];
   m.endpoint_distance = 0.5 * (dist[0] + dist[steps + 1]);
+  m.mean_distance = m.max_distance = m.smoothness = 0;
   for (double d : m.distance) {
     m.mean_distance += d / steps;
     m.max_distance = std::max(m.max_distance, d);
   }
   for (int i = 0; i + 1 < steps + 2; ++i) {
-    double change = (frames.col(i + 1) - frames.col(i)).norm() / data_distance.typical_nn_distance;
+    double change = (ws.decoded.col(i + 1) - ws.decoded.col(i)).norm() / data_distance.typical_nn_distance;
     m.smoothness = std::max(m.smoothness, change);
   }
+}
+
+PathMeasure measure_path(const Network& net, const Vec& code_a, const Vec& code_b, int steps, PathKind kind,
+                         DataDistance& data_distance, InferenceWorkspace& ws, Mat& frames) {
+  PathWorkspace path_ws;
+  std::swap(path_ws.inference, ws);
+  PathMeasure m;
+  measure_path(net, code_a, code_b, steps, kind, data_distance, path_ws, m);
+  std::swap(path_ws.inference, ws);
+  frames = path_ws.decoded.leftCols(steps + 2);
   return m;
 }
 

@@ -16,6 +16,9 @@ enum class PathKind { Linear, Slerp };
 // Slerp interpolates the direction on the sphere and the norm linearly (a VAE's codes live on a
 // shell of radius ~sqrt(latent) under the prior); it falls back to linear for parallel codes.
 void interpolate_codes(const Vec& a, const Vec& b, int steps, PathKind kind, MatRef out);
+// One point of that path at any t in [0, 1] into out (latent floats); allocates nothing, so a GUI
+// can follow a slider along the path every frame.
+void interpolate_code_at(const Vec& a, const Vec& b, double t, PathKind kind, float* out);
 
 // Nearest-neighbour distances to a reference set of real images.
 struct DataDistance {
@@ -27,7 +30,8 @@ struct DataDistance {
   // Uses up to max_reference training images (evenly spread) and up to `calibration` held-out
   // images to fix typical_nn_distance. Throws InputError if the dataset has no held-out part.
   static DataDistance build(const Dataset& data, int max_reference, int calibration);
-  // For each column of images (features, k): NN distance / typical_nn_distance.
+  // For each column of images (features, k): NN distance / typical_nn_distance. Allocates only
+  // when k exceeds every earlier call's (out keeps its capacity, dots only grows).
   void normalized_distance(ConstMatRef images, std::vector<double>& out);
 };
 
@@ -44,6 +48,17 @@ struct PathMeasure {
 // `frames` (features, steps + 2) and measures it.
 PathMeasure measure_path(const Network& net, const Vec& code_a, const Vec& code_b, int steps, PathKind kind,
                          DataDistance& data_distance, InferenceWorkspace& ws, Mat& frames);
+
+// The same measure in reusable buffers: once they have their size (the same net and steps),
+// measuring a path again allocates nothing. The decoded path is ws.decoded.leftCols(steps + 2).
+struct PathWorkspace {
+  Mat codes;                      // (latent, steps + 3) the path, then the exact midpoint
+  Mat decoded;                    // (features, steps + 3)
+  std::vector<double> distance;   // (steps + 3) normalised distance of each decoded column
+  InferenceWorkspace inference;
+};
+void measure_path(const Network& net, const Vec& code_a, const Vec& code_b, int steps, PathKind kind,
+                  DataDistance& data_distance, PathWorkspace& ws, PathMeasure& out);
 
 // Mean normalised distance to the data of decodes of `count` codes drawn from N(0, I): a VAE's
 // prior is where its codes live; a plain AE was never asked to put its codes there.

@@ -47,6 +47,21 @@ TEST_CASE("slerp between parallel codes falls back to linear instead of dividing
   CHECK(path(0, 1) == doctest::Approx(1.5));
 }
 
+TEST_CASE("one point of the path at any t matches the path's columns, linear and slerp") {
+  Vec a(3), b(3);
+  a << 1.5f, -0.5f, 2;
+  b << -1, 2, 0.5f;
+  for (PathKind kind : {PathKind::Linear, PathKind::Slerp}) {
+    Mat path(3, 9);
+    interpolate_codes(a, b, 7, kind, path);
+    for (int i = 0; i < 9; ++i) {
+      float z[3];
+      interpolate_code_at(a, b, i / 8.0, kind, z);
+      for (int k = 0; k < 3; ++k) CHECK(z[k] == doctest::Approx(path(k, i)).epsilon(1e-5));
+    }
+  }
+}
+
 TEST_CASE("distance to the data: real held-out images sit near 1, noise and blends far away") {
   DataSpec spec;
   spec.source = "digits";
@@ -78,6 +93,44 @@ TEST_CASE("distance to the data: real held-out images sit near 1, noise and blen
   std::vector<double> d_noise;
   dd.normalized_distance(noise, d_noise);
   for (double d : d_noise) CHECK(d > 2.0);
+}
+
+TEST_CASE("measure_path in a reusable workspace gives the same measure, call after call") {
+  DataSpec spec;
+  spec.source = "digits";
+  spec.count = 700;
+  spec.train_count = 600;
+  Dataset data = load_dataset(spec);
+  DataDistance dd = DataDistance::build(data, 600, 100);
+  ModelConfig config;
+  config.input_size = data.features();
+  config.hidden = {32};
+  config.latent = 3;
+  config.kind = ModelKind::VAE;
+  Model model(config, OptimizerConfig{});
+  Vec a(3), b(3);
+  a << 0.5f, -1, 0.2f;
+  b << -0.7f, 0.4f, 1.1f;
+  InferenceWorkspace ws;
+  Mat frames;
+  PathMeasure once = measure_path(model.network(), a, b, 7, PathKind::Slerp, dd, ws, frames);
+  PathWorkspace path_ws;
+  PathMeasure again;
+  for (int call = 0; call < 2; ++call) {
+    measure_path(model.network(), a, b, 7, PathKind::Slerp, dd, path_ws, again);
+    REQUIRE(again.distance.size() == once.distance.size());
+    for (size_t i = 0; i < once.distance.size(); ++i) CHECK(again.distance[i] == doctest::Approx(once.distance[i]));
+    CHECK(again.mean_distance == doctest::Approx(once.mean_distance));
+    CHECK(again.max_distance == doctest::Approx(once.max_distance));
+    CHECK(again.midpoint_distance == doctest::Approx(once.midpoint_distance));
+    CHECK(again.smoothness == doctest::Approx(once.smoothness));
+    CHECK(again.endpoint_distance == doctest::Approx(once.endpoint_distance));
+    CHECK((path_ws.decoded.leftCols(9) - frames).cwiseAbs().maxCoeff() == doctest::Approx(0.0));
+  }
+  // A single image measured after the path reuses the distance's scratch (it only grows).
+  std::vector<double> one;
+  dd.normalized_distance(frames.col(4), one);
+  CHECK(one[0] == doctest::Approx(once.distance[3]));
 }
 
 TEST_CASE("pair picking respects the label rule and stays in range") {

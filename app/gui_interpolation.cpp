@@ -1,0 +1,640 @@
+// The interpolation view: a path from sample A's code to sample B's code in every model, decoded
+// into one strip per model (original A, the interpolants, original B) with each interpolant's
+// distance to the data under it, and a line comparing the models. The lesson it shows: a plain
+// AE's path can cross holes of its latent space and decode to something no real image looks like;
+// a VAE's is pressed to stay where its codes live. The measure is core/interpolate.h's (distance
+// to the nearest training image / typical nearest-neighbour distance between real images, so 1.0
+// is as close to the data as a real held-out image), computed here in preallocated buffers: a
+// path is recomputed when its endpoints, steps or kind change and a few times a second while the
+// weights change, one model per frame; the frame at the slider is decoded when the slider moves.
+// The path on the maps is drawn by gui_latent_map.cpp from the buffers filled here.
+//
+// Index:
+//   [SECTION] Names and colours
+//   [SECTION] Endpoints
+//   [SECTION] Paths: compute, the frame at t, interp_update
+//   [SECTION] Toolbar row
+//   [SECTION] Strip and metrics
+//   [SECTION] Summary line
+//   [SECTION] Dumps: PNG and state
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "errors.h"
+#include "gui_state.h"
+
+namespace {
+constexpr double kInterpSeconds = 0.3;  // recompute a path on new weights at most this often
+constexpr float kPlaySeconds = 3.0f;    // the animation's time from A to B
+constexpr double kBarFull = 2.0;        // distance at which a bar under a tile is full height (empty at 1)
+constexpr ImU32 kCaption = IM_COL32(150, 158, 172, 255);
+constexpr ImU32 kText = IM_COL32(225, 230, 238, 255);
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Names and colours
+//-----------------------------------------------------------------------------
+
+// Green at the data (1.0, a real held-out image), amber at 1.5, red from 2.0 on.
+ImU32 interp_distance_color(double d) {
+  struct Stop { double at; float r, g, b; };
+  static constexpr Stop kStops[] = {{1.0, 86, 204, 120}, {1.5, 240, 198, 70}, {2.0, 240, 88, 76}};
+  if (!(d > kStops[0].at)) return IM_COL32(kStops[0].r, kStops[0].g, kStops[0].b, 255);
+  for (int i = 1; i < 3; ++i)
+    if (d < kStops[i].at) {
+      const Stop& a = kStops[i - 1];
+      const Stop& b = kStops[i];
+      const float k = static_cast<float>((d - a.at) / (b.at - a.at));
+      return IM_COL32(a.r + (b.r - a.r) * k, a.g + (b.g - a.g) * k, a.b + (b.b - a.b) * k, 255);
+    }
+  return IM_COL32(kStops[2].r, kStops[2].g, kStops[2].b, 255);
+}
+
+static const char* kind_short_name(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::Plain: return "AE";
+    case ModelKind::Sparse: return "sparse AE";
+    case ModelKind::Denoising: return "denoising AE";
+    case ModelKind::Contractive: return "contractive AE";
+    case ModelKind::VAE: return "VAE";
+  }
+  return "model";
+}
+
+// "digit" for the digit sets, "image" for other images, "sample" otherwise: "any real digit".
+static const char* data_noun(const AppState& app) {
+  const std::string& name = app.data->name;
+  if (name.find("digit") != std::string::npos || name.find("mnist") != std::string::npos ||
+      name.find("MNIST") != std::string::npos)
+    return "digit";
+  return app.data->is_image ? "image" : "sample";
+}
+
+static int sample_label(const AppState& app, int sample) {
+  return sample >= 0 && sample < static_cast<int>(app.data->labels.size()) ? app.data->labels[sample] : -1;
+}
+
+// A pane whose model's path has been measured and can be shown.
+static bool pane_has_path(const AppState& app, int p) {
+  const ModelPane& pane = app.panes[p];
+  return pane.latent > 0 && pane.interp_version != 0 && pane.interp_a.size() == pane.latent &&
+         app.interp.distance != nullptr;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Endpoints
+//-----------------------------------------------------------------------------
+
+static void interp_changed(Interpolation& it) { ++it.serial; }
+
+void interp_set_ends(AppState& app, int a, int b) {
+  Interpolation& it = app.interp;
+  if (!app.data || a < 0 || b < 0 || a >= app.data->count || b >= app.data->count) return;
+  it.a = a;
+  it.b = b;
+  it.edit_a = a;
+  it.edit_b = b;
+  interp_changed(it);
+}
+
+// Among the held-out samples when there are at least two, else among all.
+bool interp_random_pair(AppState& app, int label_rule) {
+  const Dataset& d = *app.data;
+  const bool held_out = d.test_count() >= 2;
+  const int first = held_out ? d.train_count : 0, n = held_out ? d.test_count() : d.count;
+  std::vector<std::pair<int, int>> pairs = pick_pairs(d, first, n, 1, label_rule, app.interp.rng);
+  if (pairs.empty()) return false;
+  interp_set_ends(app, pairs[0].first, pairs[0].second);
+  return true;
+}
+
+void interp_set_steps(AppState& app, int steps) {
+  steps = std::clamp(steps, 1, kMaxInterpSteps);
+  if (steps == app.interp.steps) return;
+  app.interp.steps = steps;
+  interp_changed(app.interp);
+}
+
+void interp_set_slerp(AppState& app, bool slerp) {
+  if (slerp == app.interp.slerp) return;
+  app.interp.slerp = slerp;
+  interp_changed(app.interp);
+}
+
+// Pick mode: the first click chooses A, the second B; then the path changes and pick mode ends.
+void interp_pick(AppState& app, int point) {
+  Interpolation& it = app.interp;
+  if (point < 0 || point >= static_cast<int>(app.point_indices.size())) return;
+  if (it.pick == 2 && it.pick_point >= 0) {
+    if (point == it.pick_point) return;
+    interp_set_ends(app, app.point_indices[it.pick_point], app.point_indices[point]);
+    it.pick = 0;
+    it.pick_point = -1;
+    return;
+  }
+  it.pick_point = point;  // the strips keep the previous pair until B is chosen
+  it.pick = 2;
+}
+
+// The first time the view opens on a dataset: the last two selected samples, or a random pair
+// with different labels.
+static void interp_default_ends(AppState& app) {
+  Interpolation& it = app.interp;
+  if (it.a >= 0 && it.b >= 0 && it.a < app.data->count && it.b < app.data->count) return;
+  if (app.selected_count >= 2) {
+    interp_set_ends(app, app.selected[app.selected_count - 2], app.selected[app.selected_count - 1]);
+    return;
+  }
+  if (!interp_random_pair(app, kPairsDifferentLabels)) interp_random_pair(app, kPairsAny);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Paths: compute, the frame at t, interp_update
+//-----------------------------------------------------------------------------
+
+// Sizes the pane's buffers for its model; a no-op once they fit (so no steady-state allocation).
+static void interp_pane_size(const AppState& app, ModelPane& pane, int steps) {
+  const int latent = pane.latent, features = pane.features;
+  if (pane.interp_a.size() != latent || pane.interp_ends_x.rows() != features) {
+    pane.interp_ends_x.setZero(features, 2);
+    pane.interp_ends_code.setZero(latent, 2);
+    pane.interp_a.setZero(latent);
+    pane.interp_b.setZero(latent);
+    pane.interp_curve.setZero(latent, kInterpCurvePoints);
+    pane.frame_z.setZero(latent, 1);
+    pane.frame_x.setZero(features, 1);
+  }
+  const size_t tile_bytes = static_cast<size_t>(app.tile_w) * app.tile_h * 4;
+  if (pane.interp_rgba.size() != tile_bytes * (steps + 2)) pane.interp_rgba.assign(tile_bytes * (steps + 2), 0);
+  if (pane.frame_rgba.size() != tile_bytes) pane.frame_rgba.assign(tile_bytes, 0);
+  gpu_image_resize(&pane.interp_image, (steps + 2) * app.tile_w, app.tile_h, true);
+  gpu_image_resize(&pane.frame_image, app.tile_w, app.tile_h, true);
+}
+
+// Encodes A and B with the newest weights, decodes and measures the path, paints the strip.
+static void interp_compute(AppState& app, int p, const Network& net) {
+  Interpolation& it = app.interp;
+  ModelPane& pane = app.panes[p];
+  const int steps = it.steps;
+  interp_pane_size(app, pane, steps);
+  const PathKind kind = pane.kind == ModelKind::VAE && it.slerp ? PathKind::Slerp : PathKind::Linear;
+  const int ends[2] = {it.a, it.b};
+  app.data->gather(ends, 2, pane.interp_ends_x);
+  network_encode(net, pane.interp_ends_x, pane.interp_ends_code, pane.interp_encode_ws);  // mu for a VAE
+  pane.interp_a = pane.interp_ends_code.col(0);
+  pane.interp_b = pane.interp_ends_code.col(1);
+  measure_path(net, pane.interp_a, pane.interp_b, steps, kind, *it.distance, pane.interp_ws, pane.interp_measure);
+  interpolate_codes(pane.interp_a, pane.interp_b, kInterpCurvePoints - 2, kind, pane.interp_curve);
+
+  const int stride = (steps + 2) * app.tile_w;
+  dataset_sample_rgba(app, it.a, pane.interp_rgba.data(), stride, 0, 0);
+  for (int i = 1; i <= steps; ++i)
+    sample_to_rgba(app, pane.interp_ws.decoded.col(i).data(), pane.interp_rgba.data(), stride, i * app.tile_w, 0);
+  dataset_sample_rgba(app, it.b, pane.interp_rgba.data(), stride, (steps + 1) * app.tile_w, 0);
+  gpu_image_upload(&pane.interp_image, pane.interp_rgba.data());
+
+  pane.interp_steps = steps;
+  pane.interp_kind = kind;
+  pane.interp_serial = it.serial;
+  pane.interp_version = app.snap->version;
+  pane.interp_time = app.now;
+  ++pane.interp_computes;
+}
+
+// The decoding of the path's point at the slider's t, and its distance to the data.
+static void interp_frame(AppState& app, int p, const Network& net) {
+  ModelPane& pane = app.panes[p];
+  const float t = app.interp.t;
+  interpolate_code_at(pane.interp_a, pane.interp_b, t, pane.interp_kind, pane.frame_z.data());
+  network_decode(net, pane.frame_z, pane.frame_x, pane.frame_ws);
+  app.interp.distance->normalized_distance(pane.frame_x, pane.frame_scratch);
+  pane.frame_distance = pane.frame_scratch[0];
+  sample_to_rgba(app, pane.frame_x.data(), pane.frame_rgba.data(), app.tile_w, 0, 0);
+  gpu_image_upload(&pane.frame_image, pane.frame_rgba.data());
+  pane.frame_t = t;
+  pane.frame_computes = pane.interp_computes;
+}
+
+static bool net_fits(const AppState& app, const ModelPane& pane, const Network& net) {
+  return pane.latent > 0 && net.config.latent == pane.latent && net.config.input_size == pane.features &&
+         net.config.input_size == app.data->features() && net.config.kind == pane.kind;
+}
+
+void interp_update(AppState& app) {
+  Interpolation& it = app.interp;
+  if (!it.show || !app.data || !app.snap) return;
+  // A new dataset: its own distance to the data, and new endpoints.
+  if (it.distance_data.lock() != app.data) {
+    it.distance.reset();  // the previous dataset's
+    if (it.measure_frame == 0 || app.frame <= it.measure_frame) return;  // let "measuring" show first
+    it.measure_frame = 0;
+    it.error.clear();
+    it.distance_data = app.data;
+    try {
+      it.distance = std::make_unique<DataDistance>(DataDistance::build(*app.data, kInterpReference, kInterpCalibration));
+    } catch (const InputError& e) {
+      it.error = e.what();
+    }
+    interp_changed(it);
+  }
+  if (!it.distance) return;
+  interp_default_ends(app);
+  if (it.a < 0 || it.b < 0) return;
+
+  if (it.playing) {
+    it.t += it.play_direction * static_cast<float>(app.dt) / kPlaySeconds;
+    if (it.t >= 1.0f) it.t = 1.0f, it.play_direction = -1;
+    if (it.t <= 0.0f) it.t = 0.0f, it.play_direction = 1;
+  }
+  // One path per frame: the models take turns, so no frame pays for both.
+  bool computed = false;
+  for (int p = 0; p < app.pane_count; ++p) {
+    ModelPane& pane = app.panes[p];
+    const Network& net = app.snap->networks[p];
+    if (!net_fits(app, pane, net)) continue;
+    const bool stale = pane.interp_serial != it.serial ||
+                       (pane.interp_version != app.snap->version && app.now - pane.interp_time >= kInterpSeconds);
+    if (stale && !computed) {
+      interp_compute(app, p, net);
+      computed = true;
+    }
+    if (pane.interp_version != 0 && pane.interp_serial == it.serial &&
+        (pane.frame_t != it.t || pane.frame_computes != pane.interp_computes))
+      interp_frame(app, p, net);
+  }
+}
+
+bool interp_in_sync(const AppState& app) {
+  const Interpolation& it = app.interp;
+  if (!it.show) return true;
+  if (!it.error.empty() && it.distance_data.lock() == app.data) return true;  // nothing to compute
+  if (!it.distance || it.a < 0 || it.b < 0) return false;
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    if (pane.interp_serial != it.serial || pane.interp_version != app.snap->version) return false;
+    if (pane.frame_t != it.t || pane.frame_computes != pane.interp_computes) return false;
+  }
+  return true;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Toolbar row
+//-----------------------------------------------------------------------------
+
+static void tooltip(const char* text) {
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", text);
+}
+
+// A typed sample index; applied when the field is left (or Enter), refused when out of range.
+static void index_field(AppState& app, const char* id, int* value, bool is_a) {
+  Interpolation& it = app.interp;
+  ImGui::SetNextItemWidth(70 * app.ui_scale);
+  ImGui::InputInt(id, value, 0, 0);
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    const int a = is_a ? *value : it.a, b = is_a ? it.b : *value;
+    if (a >= 0 && b >= 0 && a < app.data->count && b < app.data->count) interp_set_ends(app, a, b);
+    else *value = is_a ? it.a : it.b;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sample index, 0 .. %d", app.data->count - 1);
+}
+
+float interp_controls_height() { return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y; }
+
+void ui_interp_controls(AppState& app) {
+  Interpolation& it = app.interp;
+  const float s = app.ui_scale;
+  if (!it.distance) {  // the first frame: say what is about to take a moment
+    ImGui::AlignTextToFramePadding();
+    if (!it.error.empty() && it.distance_data.lock() == app.data) {
+      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.42f, 1.0f), "Interpolation: %s", it.error.c_str());
+    } else {
+      ImGui::TextDisabled("Interpolation: measuring the data (nearest neighbours among %d training images)...",
+                          std::min(kInterpReference, app.data->train_count));
+      if (it.measure_frame == 0) it.measure_frame = app.frame;
+    }
+    return;
+  }
+  if (it.edit_a != it.a && !ImGui::IsAnyItemActive()) it.edit_a = it.a;
+  if (it.edit_b != it.b && !ImGui::IsAnyItemActive()) it.edit_b = it.b;
+
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("A");
+  ImGui::SameLine(0, 4 * s);
+  index_field(app, "##interp_a", &it.edit_a, true);
+  ImGui::SameLine(0, 10 * s);
+  ImGui::TextUnformatted("B");
+  ImGui::SameLine(0, 4 * s);
+  index_field(app, "##interp_b", &it.edit_b, false);
+
+  ImGui::SameLine(0, 12 * s);
+  const bool picking = it.pick != 0;
+  if (picking) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+  if (ImGui::Button(it.pick == 2 ? "Click B..." : picking ? "Click A..." : "Pick on map")) {
+    it.pick = picking ? 0 : 1;
+    it.pick_point = -1;
+  }
+  if (picking) ImGui::PopStyleColor();
+  tooltip("Click a point on either map for A, then one for B.\nEsc or this button again cancels.");
+  ImGui::SameLine();
+  if (ImGui::Button("Same label")) interp_random_pair(app, kPairsSameLabel);
+  tooltip("A random pair of held-out samples with the same label.");
+  ImGui::SameLine();
+  if (ImGui::Button("Different labels")) interp_random_pair(app, kPairsDifferentLabels);
+  tooltip("A random pair of held-out samples with different labels.");
+  ImGui::SameLine();
+  if (app.selected_count < 2) ImGui::BeginDisabled();
+  if (ImGui::Button("Selected"))
+    interp_set_ends(app, app.selected[app.selected_count - 2], app.selected[app.selected_count - 1]);
+  if (app.selected_count < 2) ImGui::EndDisabled();
+  tooltip("The last two selected samples (shift-click points on a map to select two).");
+  if (it.pick && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) it.pick = 0, it.pick_point = -1;
+
+  ImGui::SameLine(0, 16 * s);
+  int steps = it.steps;
+  ImGui::SetNextItemWidth(96 * s);
+  if (ImGui::SliderInt("##steps", &steps, 1, kMaxInterpSteps, "%d steps")) interp_set_steps(app, steps);
+  tooltip("Interpolants between A and B.");
+
+  bool any_vae = false;
+  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
+  ImGui::SameLine(0, 12 * s);
+  if (!any_vae) ImGui::BeginDisabled();
+  bool slerp = it.slerp;
+  if (ImGui::Checkbox("Slerp", &slerp)) interp_set_slerp(app, slerp);
+  if (!any_vae) ImGui::EndDisabled();
+  tooltip("The VAE's path along the sphere (direction by slerp, norm linear)\ninstead of the straight line. The AE's path stays straight.");
+
+  ImGui::SameLine(0, 16 * s);
+  const float button = ImGui::GetFrameHeight();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  if (ImGui::Button("##play", ImVec2(button * 1.3f, button))) {
+    it.playing = !it.playing;
+    if (it.playing && it.t >= 1.0f) it.play_direction = -1;
+    if (it.playing && it.t <= 0.0f) it.play_direction = 1;
+  }
+  tooltip(it.playing ? "Pause" : "Play: run along the path, A to B and back");
+  // The play/pause glyph, drawn: the font may not have one.
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 c(pos.x + button * 0.65f, pos.y + button * 0.5f);
+  const float r = button * 0.24f;
+  if (it.playing) {
+    draw->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x - r * 0.3f, c.y + r), kText);
+    draw->AddRectFilled(ImVec2(c.x + r * 0.3f, c.y - r), ImVec2(c.x + r, c.y + r), kText);
+  } else {
+    draw->AddTriangleFilled(ImVec2(c.x - r * 0.8f, c.y - r), ImVec2(c.x - r * 0.8f, c.y + r), ImVec2(c.x + r, c.y), kText);
+  }
+  ImGui::SameLine(0, 6 * s);
+  ImGui::SetNextItemWidth(std::max(80 * s, ImGui::GetContentRegionAvail().x));
+  if (ImGui::SliderFloat("##t", &it.t, 0.0f, 1.0f, "t = %.2f")) it.playing = false;
+  tooltip("Where along the path: 0 = A, 1 = B. The marker on the maps and the\nhighlighted tile follow it.");
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Strip and metrics
+//-----------------------------------------------------------------------------
+
+// Text centred in [x0, x1] at y, when it fits.
+static void text_centred(ImDrawList* draw, float x0, float x1, float y, ImU32 color, const char* text) {
+  const float w = ImGui::CalcTextSize(text).x;
+  if (w > x1 - x0 + 2) return;
+  draw->AddText(ImVec2(std::round(0.5f * (x0 + x1 - w)), y), color, text);
+}
+
+// A "name value" pair in a row, the value in the large font and `value_color`, baselines aligned
+// at `y` + the large font's height; returns the x after it.
+static float metric(const AppState& app, ImDrawList* draw, float x, float y, const char* name, const char* value,
+                    ImU32 value_color) {
+  ImFont* large = app.font_large ? app.font_large : ImGui::GetFont();
+  const float line = ImGui::GetTextLineHeight();
+  draw->AddText(ImVec2(x, y + large->FontSize - line), kCaption, name);
+  x += ImGui::CalcTextSize(name).x + 5 * app.ui_scale;
+  draw->AddText(large, large->FontSize, ImVec2(x, y), value_color, value);
+  return x + large->CalcTextSizeA(large->FontSize, 1e9f, 0, value).x + 14 * app.ui_scale;
+}
+
+void ui_interp_strip(AppState& app, int p, float height) {
+  ModelPane& pane = app.panes[p];
+  const Interpolation& it = app.interp;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float s = app.ui_scale;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float line = ImGui::GetTextLineHeight();
+  pane.interp_strip_min = pane.interp_strip_max = origin;
+  if (!pane_has_path(app, p) || pane.interp_serial == 0) {
+    const char* text = !it.error.empty() ? "No distance to the data for this dataset." : "Interpolating...";
+    draw->AddText(ImVec2(origin.x, origin.y), kCaption, text);
+    ImGui::Dummy(ImVec2(width, height));
+    return;
+  }
+  const int steps = pane.interp_steps, tiles = steps + 2;
+  const PathMeasure& m = pane.interp_measure;
+  char text[160], name_a[64], name_b[64];
+
+  // Caption: the endpoints (labels in their colours) and the path's kind.
+  const int label_a = sample_label(app, it.a), label_b = sample_label(app, it.b);
+  float x = origin.x;
+  std::snprintf(text, sizeof text, "A #%d", it.a);
+  draw->AddText(ImVec2(x, origin.y), kText, text);
+  x += ImGui::CalcTextSize(text).x + 5 * s;
+  label_name(app, label_a, name_a, sizeof name_a);
+  draw->AddText(ImVec2(x, origin.y), label_color(label_a), name_a);
+  x += ImGui::CalcTextSize(name_a).x + 10 * s;
+  draw->AddText(ImVec2(x, origin.y), kCaption, "\xe2\x86\x92");  // "→"
+  x += ImGui::CalcTextSize("\xe2\x86\x92").x + 10 * s;
+  std::snprintf(text, sizeof text, "B #%d", it.b);
+  draw->AddText(ImVec2(x, origin.y), kText, text);
+  x += ImGui::CalcTextSize(text).x + 5 * s;
+  label_name(app, label_b, name_b, sizeof name_b);
+  draw->AddText(ImVec2(x, origin.y), label_color(label_b), name_b);
+  // Right: the path's kind, and the model's reconstructions of A and B (the floor its path starts from).
+  std::snprintf(text, sizeof text, "%s", pane.interp_kind == PathKind::Slerp ? "slerp" : "linear");
+  float right = origin.x + width - ImGui::CalcTextSize(text).x;
+  draw->AddText(ImVec2(right, origin.y), kCaption, text);
+  std::snprintf(text, sizeof text, "%.2f", m.endpoint_distance);
+  right -= ImGui::CalcTextSize(text).x + 14 * s;
+  if (right > x + 150 * s) {
+    draw->AddText(ImVec2(right, origin.y), interp_distance_color(m.endpoint_distance), text);
+    const char* name = "A, B reconstructed";
+    right -= ImGui::CalcTextSize(name).x + 5 * s;
+    draw->AddText(ImVec2(right, origin.y), kCaption, name);
+  }
+
+  // Tiles: original A, a gap, the interpolants, a gap, original B. The originals are framed in
+  // their labels' colours, the tile nearest the slider in the model's accent.
+  const float caret_h = 7 * s;
+  const float ends_gap = 8 * s;
+  const float large_line = app.font_large ? app.font_large->FontSize : line;
+  const float numbers_h = line + 2 * s, bars_h = 18 * s, metrics_h = large_line + 6 * s;
+  const float top = origin.y + line + 4 * s + caret_h;
+  const float room_h = height - (top - origin.y) - bars_h - numbers_h - metrics_h - 6 * s;
+  const float cell = std::floor(std::min((width - 2 * ends_gap) / tiles, std::max(8.0f, room_h)));
+  const float gutter = cell >= 30 * s ? 3 * s : 1;
+  auto tile_x = [&](int i) {
+    return origin.x + i * cell + (i > 0 ? ends_gap : 0) + (i == tiles - 1 ? ends_gap : 0);
+  };
+  const float tw = 1.0f / tiles;
+  for (int i = 0; i < tiles; ++i) {
+    const ImVec2 a(tile_x(i) + gutter * 0.5f, top), b(tile_x(i) + cell - gutter * 0.5f, top + cell - gutter);
+    draw->AddImage(gpu_image_id(pane.interp_image), a, b, ImVec2(i * tw, 0), ImVec2((i + 1) * tw, 1));
+    if (i == 0 || i == tiles - 1)
+      draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), label_color(i == 0 ? label_a : label_b), 0, 0,
+                    2.0f * s);
+  }
+  pane.interp_strip_min = ImVec2(tile_x(0), top);
+  pane.interp_strip_max = ImVec2(tile_x(tiles - 1) + cell, top + cell);
+  // The slider's place: a caret above the strip at t, and a frame around the nearest tile.
+  const float ft = it.t * (tiles - 1);
+  const int near = std::clamp(static_cast<int>(std::round(ft)), 0, tiles - 1);
+  const int lo = std::min(static_cast<int>(ft), tiles - 2);
+  const float caret_x = tile_x(lo) + cell * 0.5f + (tile_x(lo + 1) - tile_x(lo)) * (ft - lo);
+  draw->AddTriangleFilled(ImVec2(caret_x - 6 * s, top - caret_h - 1), ImVec2(caret_x + 6 * s, top - caret_h - 1),
+                          ImVec2(caret_x, top - 2 * s), pane_accent(p));
+  draw->AddRect(ImVec2(tile_x(near) - 1, top - 2), ImVec2(tile_x(near) + cell + 1, top + cell - gutter + 2),
+                pane_accent(p), 0, 0, 2.5f * s);
+
+  // Under every interpolant: a bar and the number, coloured by distance. The bar shows how much
+  // farther from the data than a real held-out image (1.0) it is: empty at 1, full at kBarFull.
+  const float bars_top = top + cell + 4 * s, bars_bottom = bars_top + bars_h;
+  draw->AddLine(ImVec2(tile_x(1), bars_bottom), ImVec2(tile_x(steps) + cell, bars_bottom), IM_COL32(255, 255, 255, 60), 1.0f);
+  for (int i = 1; i <= steps; ++i) {
+    const double d = m.distance[i - 1];
+    const ImU32 color = interp_distance_color(d);
+    const float k = static_cast<float>(std::clamp((d - 1.0) / (kBarFull - 1.0), 0.0, 1.0));
+    const float h = std::max(2 * s, bars_h * k);
+    const float inset = std::max(gutter, cell * 0.2f);
+    draw->AddRectFilled(ImVec2(tile_x(i) + inset, bars_bottom - h), ImVec2(tile_x(i) + cell - inset, bars_bottom), color);
+    std::snprintf(text, sizeof text, "%.2f", d);
+    if (ImGui::CalcTextSize(text).x > cell) std::snprintf(text, sizeof text, "%.1f", d);
+    text_centred(draw, tile_x(i), tile_x(i) + cell, bars_bottom + 1 * s, color, text);
+  }
+  text_centred(draw, tile_x(0), tile_x(0) + cell, bars_bottom + 1 * s, kCaption, "real");
+  text_centred(draw, tile_x(tiles - 1), tile_x(tiles - 1) + cell, bars_bottom + 1 * s, kCaption, "real");
+
+  // The strip's numbers, large enough for the back of the room.
+  const float my = bars_bottom + numbers_h + 6 * s;
+  char value[32];
+  x = origin.x;
+  draw->AddText(ImVec2(x, my + large_line - line), kCaption, "distance to data:");
+  x += ImGui::CalcTextSize("distance to data:").x + 10 * s;
+  std::snprintf(value, sizeof value, "%.2f", m.mean_distance);
+  x = metric(app, draw, x, my, "mean", value, interp_distance_color(m.mean_distance));
+  std::snprintf(value, sizeof value, "%.2f", m.max_distance);
+  x = metric(app, draw, x, my, "max", value, interp_distance_color(m.max_distance));
+  std::snprintf(value, sizeof value, "%.2f", m.midpoint_distance);
+  x = metric(app, draw, x, my, "midpoint", value, interp_distance_color(m.midpoint_distance));
+  std::snprintf(value, sizeof value, "%.2f", m.smoothness);
+  metric(app, draw, x + 6 * s, my, "smoothness", value, kText);
+
+  ImGui::Dummy(ImVec2(width, height));
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::Text("Distance to the data: each decoded image's pixel distance to the nearest of %d training\n"
+                "images, divided by the typical nearest-neighbour distance between real images (%.2f).\n"
+                "1.0 = as close to the data as a real held-out %s; far above it = nothing real looks like it.",
+                static_cast<int>(it.distance->reference.cols()), it.distance->typical_nn_distance, data_noun(app));
+    ImGui::Text("Smoothness: the largest change between consecutive frames, in the same unit.\n"
+                "A, B reconstructed: the distance of the model's own decodings of A and B,\n"
+                "the floor its path starts from (a blurrier model sits higher everywhere).");
+    ImGui::EndTooltip();
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Summary line
+//-----------------------------------------------------------------------------
+
+// One sentence comparing the first two models' midpoints for this pair; it names whichever is
+// farther, and says so when they are about even. Returns false when there is nothing to compare.
+static bool interp_summary_text(const AppState& app, char* buf, int size, int* farther) {
+  *farther = -1;
+  if (app.pane_count < 1 || !pane_has_path(app, 0)) return false;
+  const char* noun = data_noun(app);
+  const PathMeasure& m0 = app.panes[0].interp_measure;
+  if (app.pane_count < 2 || !pane_has_path(app, 1)) {
+    std::snprintf(buf, size, "The %s's midpoint is %.2f from the nearest real %s (1.0 = a real held-out %s).",
+                  kind_short_name(app.panes[0].kind), m0.midpoint_distance, noun, noun);
+    return true;
+  }
+  const PathMeasure& m1 = app.panes[1].interp_measure;
+  const char* n0 = kind_short_name(app.panes[0].kind);
+  const char* n1 = kind_short_name(app.panes[1].kind);
+  const double ratio = m0.midpoint_distance / std::max(1e-12, m1.midpoint_distance);
+  if (ratio >= 1.05 || ratio <= 1 / 1.05) {
+    *farther = ratio >= 1 ? 0 : 1;
+    std::snprintf(buf, size, "The %s's midpoint is %.2f\xc3\x97 farther from any real %s than the %s's (%.2f vs %.2f).",
+                  ratio >= 1 ? n0 : n1, ratio >= 1 ? ratio : 1 / ratio, noun, ratio >= 1 ? n1 : n0,
+                  ratio >= 1 ? m0.midpoint_distance : m1.midpoint_distance,
+                  ratio >= 1 ? m1.midpoint_distance : m0.midpoint_distance);
+  } else {
+    std::snprintf(buf, size, "The %s's and the %s's midpoints are about as far from any real %s (%.2f vs %.2f).", n0, n1,
+                  noun, m0.midpoint_distance, m1.midpoint_distance);
+  }
+  return true;
+}
+
+void ui_interp_summary(AppState& app) {
+  char text[256];
+  int farther = -1;
+  if (!interp_summary_text(app, text, sizeof text, &farther)) return;
+  const ImU32 color = farther >= 0 ? pane_accent(farther) : kText;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("For this pair: the decoded image halfway along each model's path, and its distance\n"
+                      "to the nearest training image (1.0 = as close as a real held-out %s).\n"
+                      "One pair is one example; `latentlab interpolate` averages over many.",
+                      data_noun(app));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Dumps: PNG and state
+//-----------------------------------------------------------------------------
+
+bool interp_write_strip(const AppState& app, int p, const char* path, std::string* error) {
+  const ModelPane& pane = app.panes[p];
+  if (!pane_has_path(app, p)) {
+    *error = "no interpolation strip for model " + std::to_string(p) + " (is the panel on?)";
+    return false;
+  }
+  return write_png_rgba(path, pane.interp_rgba.data(), (pane.interp_steps + 2) * app.tile_w, app.tile_h, error);
+}
+
+void interp_write_state(const AppState& app, FILE* f) {
+  const Interpolation& it = app.interp;
+  std::fprintf(f, "interp=%d\ninterp.a=%d\ninterp.b=%d\ninterp.steps=%d\ninterp.slerp=%d\ninterp.t=%g\n", it.show ? 1 : 0,
+               it.a, it.b, it.steps, it.slerp ? 1 : 0, it.t);
+  std::fprintf(f, "interp.label_a=%d\ninterp.label_b=%d\n", it.a >= 0 ? sample_label(app, it.a) : -1,
+               it.b >= 0 ? sample_label(app, it.b) : -1);
+  std::fprintf(f, "interp.error=%s\n", it.error.c_str());
+  if (it.distance)
+    std::fprintf(f, "interp.reference=%d\ninterp.typical_nn_distance=%g\n", static_cast<int>(it.distance->reference.cols()),
+                 it.distance->typical_nn_distance);
+  char summary[256];
+  int farther = -1;
+  if (interp_summary_text(app, summary, sizeof summary, &farther)) std::fprintf(f, "interp.summary=%s\n", summary);
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    if (!pane_has_path(app, p)) continue;
+    auto rect = [&](const char* name, ImVec2 a, ImVec2 b) {
+      std::fprintf(f, "pane%d.%s=%d %d %d %d\n", p, name, static_cast<int>(a.x * scale.x), static_cast<int>(a.y * scale.y),
+                   static_cast<int>((b.x - a.x) * scale.x), static_cast<int>((b.y - a.y) * scale.y));
+    };
+    rect("interp_strip_rect", pane.interp_strip_min, pane.interp_strip_max);
+    rect("interp_path_rect", pane.interp_path_min, pane.interp_path_max);
+    const PathMeasure& m = pane.interp_measure;
+    std::fprintf(f, "pane%d.interp_path=%s\npane%d.interp_steps=%d\n", p,
+                 pane.interp_kind == PathKind::Slerp ? "slerp" : "linear", p, pane.interp_steps);
+    std::fprintf(f, "pane%d.interp_mean=%g\npane%d.interp_max=%g\npane%d.interp_midpoint=%g\n", p, m.mean_distance, p,
+                 m.max_distance, p, m.midpoint_distance);
+    std::fprintf(f, "pane%d.interp_smoothness=%g\npane%d.interp_endpoints=%g\npane%d.interp_frame=%g\n", p, m.smoothness,
+                 p, m.endpoint_distance, p, pane.frame_distance);
+    std::fprintf(f, "pane%d.interp_distances=", p);
+    for (size_t i = 0; i < m.distance.size(); ++i) std::fprintf(f, "%s%g", i ? "," : "", m.distance[i]);
+    std::fprintf(f, "\n");
+  }
+}
