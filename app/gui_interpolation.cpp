@@ -352,17 +352,19 @@ void ui_interp_controls(AppState& app) {
   if (it.pick && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) it.pick = 0, it.pick_point = -1;
 
   ImGui::SameLine(0, 16 * s);
+  ImGui::TextUnformatted("Steps");
+  ImGui::SameLine(0, 6 * s);
   int steps = it.steps;
-  ImGui::SetNextItemWidth(96 * s);
-  if (ImGui::SliderInt("##steps", &steps, 1, kMaxInterpSteps, "%d steps")) interp_set_steps(app, steps);
-  tooltip("Interpolants between A and B.");
+  ImGui::SetNextItemWidth(92 * s);
+  if (ImGui::InputInt("##steps", &steps, 1, 1)) interp_set_steps(app, steps);
+  tooltip("Interpolants between A and B (1 .. 24).");
 
   bool any_vae = false;
   for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
   ImGui::SameLine(0, 12 * s);
   if (!any_vae) ImGui::BeginDisabled();
   bool slerp = it.slerp;
-  if (ImGui::Checkbox("Slerp", &slerp)) interp_set_slerp(app, slerp);
+  if (ImGui::Checkbox("Slerp (VAE)", &slerp)) interp_set_slerp(app, slerp);
   if (!any_vae) ImGui::EndDisabled();
   tooltip("The VAE's path along the sphere (direction by slerp, norm linear)\ninstead of the straight line. The AE's path stays straight.");
 
@@ -385,9 +387,11 @@ void ui_interp_controls(AppState& app) {
   } else {
     draw->AddTriangleFilled(ImVec2(c.x - r * 0.8f, c.y - r), ImVec2(c.x - r * 0.8f, c.y + r), ImVec2(c.x + r, c.y), kText);
   }
-  ImGui::SameLine(0, 6 * s);
+  ImGui::SameLine(0, 10 * s);
+  ImGui::Text("t = %.2f", it.t);
+  ImGui::SameLine(0, 8 * s);
   ImGui::SetNextItemWidth(std::max(80 * s, ImGui::GetContentRegionAvail().x));
-  if (ImGui::SliderFloat("##t", &it.t, 0.0f, 1.0f, "t = %.2f")) it.playing = false;
+  if (ImGui::SliderFloat("##t", &it.t, 0.0f, 1.0f, "")) it.playing = false;
   tooltip("Where along the path: 0 = A, 1 = B. The marker on the maps and the\nhighlighted tile follow it.");
 }
 
@@ -554,7 +558,7 @@ static bool interp_summary_text(const AppState& app, char* buf, int size, int* f
   const char* noun = data_noun(app);
   const PathMeasure& m0 = app.panes[0].interp_measure;
   if (app.pane_count < 2 || !pane_has_path(app, 1)) {
-    std::snprintf(buf, size, "The %s's midpoint is %.2f from the nearest real %s (1.0 = a real held-out %s).",
+    std::snprintf(buf, size, "The %s's midpoint is %.2f from the nearest real %s (a real held-out %s is 1.0).",
                   kind_short_name(app.panes[0].kind), m0.midpoint_distance, noun, noun);
     return true;
   }
@@ -564,13 +568,15 @@ static bool interp_summary_text(const AppState& app, char* buf, int size, int* f
   const double ratio = m0.midpoint_distance / std::max(1e-12, m1.midpoint_distance);
   if (ratio >= 1.05 || ratio <= 1 / 1.05) {
     *farther = ratio >= 1 ? 0 : 1;
-    std::snprintf(buf, size, "The %s's midpoint is %.2f\xc3\x97 farther from any real %s than the %s's (%.2f vs %.2f).",
+    std::snprintf(buf, size,
+                  "The %s's midpoint is %.2f\xc3\x97 farther from any real %s than the %s's (%.2f vs %.2f; a real %s is 1.0).",
                   ratio >= 1 ? n0 : n1, ratio >= 1 ? ratio : 1 / ratio, noun, ratio >= 1 ? n1 : n0,
                   ratio >= 1 ? m0.midpoint_distance : m1.midpoint_distance,
-                  ratio >= 1 ? m1.midpoint_distance : m0.midpoint_distance);
+                  ratio >= 1 ? m1.midpoint_distance : m0.midpoint_distance, noun);
   } else {
-    std::snprintf(buf, size, "The %s's and the %s's midpoints are about as far from any real %s (%.2f vs %.2f).", n0, n1,
-                  noun, m0.midpoint_distance, m1.midpoint_distance);
+    std::snprintf(buf, size,
+                  "The %s's and the %s's midpoints are about as far from any real %s (%.2f vs %.2f; a real %s is 1.0).",
+                  n0, n1, noun, m0.midpoint_distance, m1.midpoint_distance, noun);
   }
   return true;
 }

@@ -413,26 +413,32 @@ static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFr
   draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(0, 0, 0, 190), 0, 6.0f * s);
   draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(255, 255, 255, 235), 0, 2.5f * s);
 
-  // The interpolants the strip shows, where they sit.
+  // The interpolants the strip shows, where they sit (smaller dots when they crowd).
   const int steps = pane.interp_steps;
   const PathMeasure& m = pane.interp_measure;
+  const ImVec2 end_a = curve[0], end_b = curve[kInterpCurvePoints - 1];
+  const float length = std::sqrt((end_b.x - end_a.x) * (end_b.x - end_a.x) + (end_b.y - end_a.y) * (end_b.y - end_a.y));
+  const float dot = std::clamp(0.4f * length / (steps + 1), 2.0f * s, 4.0f * s);
   for (int i = 1; i <= steps; ++i) {
     plane_project(pane.plane, pane.interp_ws.codes.col(i).data(), uv);
     const ImVec2 c = f.to_screen(uv[0], uv[1]);
-    draw->AddCircleFilled(c, 5.5f * s, IM_COL32(0, 0, 0, 220), 16);
-    draw->AddCircleFilled(c, 4.0f * s, interp_distance_color(m.distance[i - 1]), 16);
+    draw->AddCircleFilled(c, dot + 1.5f * s, IM_COL32(0, 0, 0, 220), 16);
+    draw->AddCircleFilled(c, dot, interp_distance_color(m.distance[i - 1]), 16);
   }
-  // A and B: the encoded originals.
+  // A and B: the encoded originals, named beyond the path's ends.
+  ImVec2 dir(1, 0);  // A to B on screen
+  if (length > 1e-3f) dir = ImVec2((end_b.x - end_a.x) / length, (end_b.y - end_a.y) / length);
   for (int end = 0; end < 2; ++end) {
-    plane_project(pane.plane, (end == 0 ? pane.interp_a : pane.interp_b).data(), uv);
-    const ImVec2 c = f.to_screen(uv[0], uv[1]);
+    const ImVec2 c = end == 0 ? end_a : end_b;
     const int sample = end == 0 ? it.a : it.b;
     const int label = sample < static_cast<int>(app.data->labels.size()) ? app.data->labels[sample] : -1;
     draw->AddCircleFilled(c, 9 * s, IM_COL32(0, 0, 0, 220), 24);
     draw->AddCircleFilled(c, 7 * s, label_color(label), 24);
     draw->AddCircle(c, 9 * s, IM_COL32(255, 255, 255, 255), 24, 2 * s);
     const char* name = end == 0 ? "A" : "B";
-    const ImVec2 at(c.x + 11 * s, c.y - ImGui::GetTextLineHeight() - 4 * s);
+    const float out = end == 0 ? -1.0f : 1.0f, reach = 19 * s;
+    const ImVec2 ts = ImGui::CalcTextSize(name);
+    const ImVec2 at(std::round(c.x + out * dir.x * reach - ts.x * 0.5f), std::round(c.y + out * dir.y * reach - ts.y * 0.5f));
     draw->AddText(ImVec2(at.x + 1, at.y + 1), IM_COL32(0, 0, 0, 255), name);
     draw->AddText(at, IM_COL32(255, 255, 255, 255), name);
   }
@@ -443,10 +449,16 @@ static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFr
     const ImU32 accent = pane_accent(p);
     draw->AddCircle(c, 8 * s, IM_COL32(0, 0, 0, 200), 24, 5 * s);
     draw->AddCircle(c, 8 * s, accent, 24, 2.5f * s);
+    // Beside the path, not on it: off to the side (above when it can be), inside the map.
     const float side = 56 * s;
-    ImVec2 a(c.x + 14 * s, c.y - side - 14 * s);
-    if (a.x + side > f.max.x - 4 * s) a.x = c.x - 14 * s - side;  // keep it inside the map
-    if (a.y < f.min.y + 4 * s) a.y = c.y + 14 * s;
+    ImVec2 normal(dir.y, -dir.x);
+    if (normal.y > 0) normal = ImVec2(-normal.x, -normal.y);
+    const float away = 0.72f * side + 12 * s;
+    ImVec2 centre(c.x + normal.x * away, c.y + normal.y * away);
+    if (centre.y - side * 0.5f < f.min.y + 4 * s) centre = ImVec2(c.x - normal.x * away, c.y - normal.y * away);
+    centre.x = std::clamp(centre.x, f.min.x + side * 0.5f + 4 * s, f.max.x - side * 0.5f - 4 * s);
+    centre.y = std::clamp(centre.y, f.min.y + side * 0.5f + 4 * s, f.max.y - side * 0.5f - 4 * s);
+    const ImVec2 a(std::round(centre.x - side * 0.5f), std::round(centre.y - side * 0.5f));
     const ImVec2 b(a.x + side, a.y + side);
     draw->AddRectFilled(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), IM_COL32(0, 0, 0, 255));
     draw->AddImage(gpu_image_id(pane.frame_image), a, b);
