@@ -225,7 +225,7 @@ static bool net_fits(const AppState& app, const ModelPane& pane, const Network& 
 void interp_update(AppState& app) {
   Interpolation& it = app.interp;
   if (!it.show || !app.data || !app.snap) return;
-  // A new dataset: its own distance to the data, and new endpoints.
+  // A new dataset: its own distance to the data (app_set_data has already dropped the endpoints).
   if (it.distance_data.lock() != app.data) {
     it.distance.reset();  // the previous dataset's
     if (it.measure_frame == 0 || app.frame <= it.measure_frame) return;  // let "measuring" show first

@@ -397,7 +397,8 @@ static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFr
     draw->AddText(ImVec2(c.x + 12 * s, c.y - 20 * s), IM_COL32(255, 255, 255, 255), "A");
   }
   pane.interp_path_min = pane.interp_path_max = f.min;
-  if (pane.interp_version == 0 || pane.interp_curve.rows() != pane.latent || pane.interp_serial != it.serial) return;
+  // Until the new endpoints' path is computed (a frame or two), the previous one stays.
+  if (pane.interp_version == 0 || pane.interp_curve.rows() != pane.latent || pane.interp_a.size() != pane.latent) return;
 
   ImVec2 curve[kInterpCurvePoints];
   float uv[2];
