@@ -20,7 +20,7 @@
 #include "gui_state.h"
 
 namespace {
-constexpr double kRefreshSeconds = 0.25;  // start a new encoding pass at most this often
+constexpr double kRefreshSeconds = 0.5;  // start a new encoding pass at most this often
 constexpr double kStripsSeconds = 0.3;    // gallery and reconstructions refresh
 constexpr double kManifoldSeconds = 0.25; // manifold refresh on new weights (view changes are immediate)
 constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);
