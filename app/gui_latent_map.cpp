@@ -596,9 +596,17 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
 
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRect(f.min, f.max, true);
-  // Background, decoded manifold and points: drawn offscreen by views_update (after this UI code,
-  // with this frame's view) whenever they change, and copied under this window by frame_backgrounds.
-  if (!pane.target.fbo) draw->AddRectFilled(f.min, f.max, kMapBackground);
+  // Background, decoded manifold and points: drawn offscreen by views_render_maps (after this UI
+  // code, with this frame's view and size) whenever they change, and shown here under the overlays.
+  if (pane.target.fbo) {
+    const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+    const ImVec2 min(std::round(f.min.x * fb.x) / fb.x, std::round(f.min.y * fb.y) / fb.y);
+    const ImVec2 max(min.x + std::round((f.max.x - f.min.x) * fb.x) / fb.x,
+                     min.y + std::round((f.max.y - f.min.y) * fb.y) / fb.y);
+    draw_target_opaque(draw, pane.target.texture, min, max);
+  } else {
+    draw->AddRectFilled(f.min, f.max, kMapBackground);
+  }
   draw_grid(app, draw, f, pane.plane);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.

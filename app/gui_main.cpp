@@ -329,8 +329,8 @@ static void stats_report(const AppState& app) {
 // [SECTION] Backgrounds
 //-----------------------------------------------------------------------------
 // Software GL pays per blended pixel, so the large flat areas are not ImGui quads: the window is
-// cleared in the centre's colour, the left column in its own (scissored clears), and each map's
-// offscreen drawing is copied in. Dear ImGui then draws everything else on top.
+// cleared in the centre's colour and the left column in its own (a scissored clear). Dear ImGui
+// then draws everything else on top, the maps' and plots' offscreen drawings as opaque images.
 
 static void frame_backgrounds(const AppState& app, int fb_width, int fb_height) {
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
@@ -340,15 +340,9 @@ static void frame_backgrounds(const AppState& app, int fb_width, int fb_height) 
   glClear(GL_COLOR_BUFFER_BIT);
   glEnable(GL_SCISSOR_TEST);
   glScissor(0, 0, static_cast<GLsizei>(std::round(380.0f * app.ui_scale * scale.x)), fb_height);
-  glClearColor(0.098f, 0.107f, 0.126f, 1.0f);
+  glClearColor(kLeftColumnBg[0], kLeftColumnBg[1], kLeftColumnBg[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   glDisable(GL_SCISSOR_TEST);
-  for (int p = 0; p < app.pane_count; ++p) {
-    const ModelPane& pane = app.panes[p];
-    if (pane.latent == 0) continue;
-    map_target_blit(pane.target, static_cast<int>(std::round(pane.view.rect_min.x * scale.x)),
-                    static_cast<int>(std::round(pane.view.rect_min.y * scale.y)), fb_height);
-  }
 }
 
 //-----------------------------------------------------------------------------
@@ -475,6 +469,7 @@ int gui_main(int argc, char** argv) {
     ImGui::Render();
     const uint64_t allocs_app = thread_alloc_count() - allocs_at_start;
     views_render_maps(app);  // GL work, counted with the driver (llvmpipe allocates per instance)
+    loss_plots_render(app);
 
     int fb_width = 0, fb_height = 0;
     glfwGetFramebufferSize(window, &fb_width, &fb_height);
@@ -508,6 +503,7 @@ int gui_main(int argc, char** argv) {
   // Clean up in reverse.
   app.trainer.reset();  // joins the training thread
   for (int p = 0; p < kMaxPanes; ++p) pane_free_gl(app.panes[p]);
+  loss_plots_free(app);
   gpu_image_free(&app.data_grid);
   gpu_image_free(&app.hover_image);
   image_renderer_free(&app.image_renderer);

@@ -7,7 +7,7 @@
 //   [SECTION] Data panel
 //   [SECTION] Model panel
 //   [SECTION] Training panel
-//   [SECTION] Loss panel: curves drawn with ImDrawList
+//   [SECTION] Loss panel: curves drawn offscreen with ImDrawList
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +20,7 @@ namespace {
 constexpr ImU32 kSeriesTotal = IM_COL32(235, 238, 244, 255);
 constexpr ImU32 kSeriesRecon = IM_COL32(78, 154, 232, 255);
 constexpr ImU32 kSeriesPenalty = IM_COL32(245, 133, 24, 255);
+constexpr double kLossPlotSeconds = 0.2;  // a plot is redrawn on new history at most this often
 const ImVec4 kErrorText = ImVec4(1.0f, 0.45f, 0.42f, 1.0f);
 const ImVec4 kWarnText = ImVec4(0.98f, 0.80f, 0.35f, 1.0f);
 const char* const kKindNames[] = {"Plain autoencoder", "Sparse autoencoder", "Denoising autoencoder",
@@ -419,7 +420,7 @@ void ui_training_panel(AppState& app) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Loss panel: curves drawn with ImDrawList
+// [SECTION] Loss panel: curves drawn offscreen with ImDrawList
 //-----------------------------------------------------------------------------
 
 struct PlotFrame {
@@ -457,47 +458,47 @@ static void plot_series(ImDrawList* draw, const PlotFrame& f, const std::vector<
   }
 }
 
-static void plot_losses(AppState& app, int p, ImVec2 size) {
-  const ModelHistory& h = app.snap->history[p];
-  const ModelKind kind = app.panes[p].kind;
-  const bool has_penalty = kind == ModelKind::VAE || kind == ModelKind::Sparse || kind == ModelKind::Contractive;
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const float s = app.ui_scale;
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(size);
-  const bool hovered = ImGui::IsItemHovered();
-  draw->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(13, 15, 19, 255), 4);
-  const char* title = pane_title(app.panes[p]);
-
-  PlotFrame f;
+// The plot's frame (data bounds) from the history; false when there is nothing to draw yet.
+static bool plot_frame(const ModelHistory& h, int series_count, bool log, ImVec2 p0, ImVec2 size, float s,
+                       PlotFrame* f) {
   const float axis_w = 44 * s;
-  f.min = ImVec2(p0.x + axis_w, p0.y + 8 * s);
-  f.max = ImVec2(p0.x + size.x - 8 * s, p0.y + size.y - 8 * s);
-  f.log = app.view.log_scale;
-  f.x0 = 0;
-  f.x1 = 1;
+  f->min = ImVec2(p0.x + axis_w, p0.y + 8 * s);
+  f->max = ImVec2(p0.x + size.x - 8 * s, p0.y + size.y - 8 * s);
+  f->log = log;
+  f->x0 = 0;
+  f->x1 = 1;
   double lo = 1e300, hi = -1e300;
-  const int series_count = has_penalty ? 3 : 2;
   for (const std::vector<LossPoint>* v : {&h.train, &h.test})
     for (const LossPoint& pt : *v) {
-      f.x1 = std::max(f.x1, static_cast<double>(pt.step));
+      f->x1 = std::max(f->x1, static_cast<double>(pt.step));
       for (int k = 0; k < series_count; ++k) {
         const double y = series_value(pt, k);
-        if (f.log && y <= 0) continue;
-        const double yy = f.log ? std::log10(y) : y;
+        if (log && y <= 0) continue;
+        const double yy = log ? std::log10(y) : y;
         lo = std::min(lo, yy);
         hi = std::max(hi, yy);
       }
     }
-  if (lo > hi) {
+  if (lo > hi) return false;
+  if (!log) lo = std::min(lo, 0.0);
+  const double pad = std::max(1e-6, (hi - lo) * 0.06);
+  f->y0 = lo - (log ? pad : 0);
+  f->y1 = hi + pad;
+  return true;
+}
+
+// Everything but the hover: background, grid, series, step count and title, into `draw`.
+static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2 size, bool has_frame,
+                       const PlotFrame& f) {
+  const ModelHistory& h = app.snap->history[p];
+  const ModelKind kind = app.panes[p].kind;
+  const bool has_penalty = kind == ModelKind::VAE || kind == ModelKind::Sparse || kind == ModelKind::Contractive;
+  const float s = app.ui_scale;
+  draw->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(13, 15, 19, 255), 4);
+  if (!has_frame) {
     draw->AddText(ImVec2(f.min.x + 8 * s, f.min.y + 8 * s), IM_COL32(150, 158, 172, 255), "no steps yet");
     return;
   }
-  if (!f.log) lo = std::min(lo, 0.0);
-  const double pad = std::max(1e-6, (hi - lo) * 0.06);
-  f.y0 = lo - (f.log ? pad : 0);
-  f.y1 = hi + pad;
-
   // Horizontal grid: decades on a log scale, 4 divisions otherwise.
   char text[32];
   draw->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y), true);
@@ -533,13 +534,62 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
   draw->AddText(step_pos, IM_COL32(150, 158, 172, 200), text);
   draw->PopClipRect();
   // The model's name, top right, in its accent colour over a dark plate.
+  const char* title = pane_title(app.panes[p]);
   const ImVec2 ts = ImGui::CalcTextSize(title);
   const ImVec2 tp(f.max.x - ts.x - 4 * s, p0.y + 5 * s);
   draw->AddRectFilled(ImVec2(tp.x - 4 * s, tp.y - 1 * s), ImVec2(tp.x + ts.x + 4 * s, tp.y + ts.y + 1 * s), IM_COL32(13, 15, 19, 220), 3);
   draw->AddText(tp, pane_accent(p), title);
+}
+
+// The plot is drawn into its own draw list and rendered offscreen (loss_plots_render) when its
+// size, scale or kind changes at once, and on new history at most every kLossPlotSeconds, one plot
+// per frame; every frame shows that drawing as one opaque image, with the hover on top.
+static void plot_losses(AppState& app, int p, ImVec2 size) {
+  const ModelHistory& h = app.snap->history[p];
+  const ModelKind kind = app.panes[p].kind;
+  const bool has_penalty = kind == ModelKind::VAE || kind == ModelKind::Sparse || kind == ModelKind::Contractive;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float s = app.ui_scale;
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  // Whole framebuffer pixels, so that the image is a 1:1 copy.
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const int width = std::max(1, static_cast<int>(std::floor(size.x * fb.x)));
+  const int height = std::max(1, static_cast<int>(std::floor(size.y * fb.y)));
+  size = ImVec2(width / fb.x, height / fb.y);
+  ImGui::Dummy(size);
+  const bool hovered = ImGui::IsItemHovered();
+
+  PlotFrame f;
+  const bool has_frame = plot_frame(h, has_penalty ? 3 : 2, app.view.log_scale, p0, size, s, &f);
+  LossPlot& plot = app.loss_plots[p];
+  if (!plot.list) plot.list = std::make_unique<ImDrawList>(ImGui::GetDrawListSharedData());
+  const bool reshaped = plot.version == 0 || plot.width != width || plot.height != height ||
+                        plot.log != f.log || plot.scale != s || plot.kind != kind;
+  const bool stale = plot.version != app.snap->version && app.now - plot.time >= kLossPlotSeconds &&
+                     app.loss_plot_frame != app.frame;
+  if (reshaped || stale) {
+    ImDrawList* list = plot.list.get();
+    list->_ResetForNewFrame();
+    list->PushTextureID(ImGui::GetIO().Fonts->TexID);
+    list->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y));
+    plot_build(app, p, list, p0, size, has_frame, f);
+    list->PopClipRect();
+    list->PopTextureID();
+    plot.origin = p0;
+    plot.width = width;
+    plot.height = height;
+    plot.log = f.log;
+    plot.scale = s;
+    plot.kind = kind;
+    plot.version = app.snap->version;
+    plot.time = app.now;
+    plot.pending = true;
+    app.loss_plot_frame = app.frame;
+  }
+  if (plot.target.texture) draw_target_opaque(draw, plot.target.texture, p0, ImVec2(p0.x + size.x, p0.y + size.y));
 
   // Hover: the nearest training point's values.
-  if (hovered && !h.train.empty()) {
+  if (hovered && has_frame && !h.train.empty()) {
     const float mx = ImGui::GetIO().MousePos.x;
     const double step = f.x0 + (mx - f.min.x) / (f.max.x - f.min.x) * (f.x1 - f.x0);
     auto it = std::lower_bound(h.train.begin(), h.train.end(), step,
@@ -590,4 +640,22 @@ void ui_loss_panel(AppState& app) {
   const float gap = ImGui::GetStyle().ItemSpacing.y;
   const float plot_h = std::max(80 * s, std::min(220 * s, (avail_h - (n - 1) * gap) / std::max(1, n)));
   for (int p = 0; p < n; ++p) plot_losses(app, p, ImVec2(ImGui::GetContentRegionAvail().x, plot_h));
+}
+
+void loss_plots_render(AppState& app) {
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  const float background[4] = {kLeftColumnBg[0], kLeftColumnBg[1], kLeftColumnBg[2], 1.0f};
+  for (LossPlot& plot : app.loss_plots) {
+    if (!plot.pending) continue;
+    map_target_resize(&plot.target, plot.width, plot.height);
+    map_target_render_list(&plot.target, plot.list.get(), plot.origin, fb, background);
+    plot.pending = false;
+  }
+}
+
+void loss_plots_free(AppState& app) {
+  for (LossPlot& plot : app.loss_plots) {
+    map_target_free(&plot.target);
+    plot.list.reset();
+  }
 }

@@ -8,6 +8,8 @@
 
 #include <cstdio>
 
+#include <backends/imgui_impl_opengl3.h>
+
 #include "shaders_embedded.h"
 
 //-----------------------------------------------------------------------------
@@ -249,12 +251,34 @@ void map_target_render(MapTarget* t, const PointRenderer& points, const ImageRen
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
 
-void map_target_blit(const MapTarget& t, int x, int y, int framebuffer_height) {
-  if (!t.fbo) return;
-  glBindFramebuffer(GL_READ_FRAMEBUFFER, t.fbo);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+void map_target_render_list(MapTarget* t, ImDrawList* list, ImVec2 origin, ImVec2 framebuffer_scale,
+                            const float background[4]) {
+  if (!t->fbo) return;
+  glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
   glDisable(GL_SCISSOR_TEST);
-  const int y0 = framebuffer_height - y - t.height;  // GL rows count from the bottom
-  glBlitFramebuffer(0, 0, t.width, t.height, x, y0, x + t.width, y0 + t.height, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+  glViewport(0, 0, t->width, t->height);
+  glClearColor(background[0], background[1], background[2], background[3]);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImDrawList* lists[1] = {list};
+  ImDrawData data;
+  data.Valid = true;
+  data.CmdLists = lists;
+  data.CmdListsCount = 1;
+  data.TotalVtxCount = list->VtxBuffer.Size;
+  data.TotalIdxCount = list->IdxBuffer.Size;
+  data.DisplayPos = origin;
+  data.DisplaySize = ImVec2(t->width / framebuffer_scale.x, t->height / framebuffer_scale.y);
+  data.FramebufferScale = framebuffer_scale;
+  ImGui_ImplOpenGL3_RenderDrawData(&data);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+static void blend_off(const ImDrawList*, const ImDrawCmd*) { glDisable(GL_BLEND); }
+
+void draw_target_opaque(ImDrawList* draw, GLuint texture, ImVec2 min, ImVec2 max) {
+  if (!texture) return;
+  draw->AddCallback(blend_off, nullptr);
+  // An FBO's first row is its bottom: flip v.
+  draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture)), min, max, ImVec2(0, 1), ImVec2(1, 0));
+  draw->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }

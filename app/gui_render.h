@@ -8,7 +8,7 @@
 //   PointCloud c;     point_cloud_init(&c, r, 10000);
 //   point_cloud_set_colors(&c, rgba, n);  point_cloud_set_positions(&c, xy, n);
 //   map_target_resize(&t, w, h);  map_target_render(&t, r, images, c, scene);  // when it changed
-//   map_target_blit(t, x, y, fb_height);                                       // every frame
+//   draw_target_opaque(ImGui::GetWindowDrawList(), t.texture, min, max);        // every frame
 #pragma once
 #include <cstdint>
 #include <string>
@@ -92,9 +92,16 @@ void map_target_free(MapTarget* target);
 // Leaves the default framebuffer bound; Dear ImGui's renderer sets up the rest of its state itself.
 void map_target_render(MapTarget* target, const PointRenderer& points, const ImageRenderer& images,
                        const PointCloud& cloud, const MapScene& scene);
-// Copies the target into the default framebuffer at (x, y) (framebuffer pixels, top-left origin),
-// before Dear ImGui renders on top: a plain copy costs far less than a blended textured quad.
-void map_target_blit(const MapTarget& target, int x, int y, int framebuffer_height);
+// Renders a Dear ImGui draw list into the target, cleared to `background` first; the list's
+// coordinates are display coordinates with `origin` at the target's top-left corner. For panels
+// that change a few times a second but are shown every frame (the loss plots).
+void map_target_render_list(MapTarget* target, ImDrawList* list, ImVec2 origin, ImVec2 framebuffer_scale,
+                            const float background[4]);
+// Shows a target's texture in a Dear ImGui draw list without blending (the drawing is opaque, and
+// software GL pays for every blended pixel), clipped like the list's other items. In the same GL
+// pass as the rest of the UI: no framebuffer copy and no flush between passes. min and max are
+// display coordinates; for a 1:1 copy, max - min is the texture's size over the framebuffer scale.
+void draw_target_opaque(ImDrawList* draw, GLuint texture, ImVec2 min, ImVec2 max);
 
 bool image_renderer_init(ImageRenderer* renderer, std::string* error);
 void image_renderer_free(ImageRenderer* renderer);

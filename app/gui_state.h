@@ -44,6 +44,7 @@ constexpr int kMaxInterpSteps = 24;                 // interpolants between endp
 constexpr int kInterpReference = 5000;              // training images "the data" is, for distances
 constexpr int kInterpCalibration = 500;             // held-out images that fix the distance's unit
 constexpr int kInterpCurvePoints = 48;              // the path on a map, as a polyline
+constexpr float kLeftColumnBg[3] = {0.098f, 0.107f, 0.126f};  // cleared under the left column
 
 struct LaunchOptions {
   DataSpec data;                    // --data, --labels, --train-count
@@ -304,6 +305,23 @@ struct ViewOptions {
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 
+// A loss plot drawn offscreen (gui_panels.cpp): its draw list is rebuilt when the history, the
+// plot's size or its scale changes, a few times a second at most, and rendered into `target` in the
+// GL phase; every frame shows the target as one image. Dozens of thousands of line and marker
+// vertices per frame become four.
+struct LossPlot {
+  std::unique_ptr<ImDrawList> list;  // created on first use (it needs the Dear ImGui context)
+  MapTarget target;
+  ImVec2 origin = {0, 0};            // display coordinates of the list's top-left corner
+  int width = 0, height = 0;         // framebuffer pixels the list was built for
+  bool log = false;
+  float scale = 0;                   // ui_scale it was built with
+  ModelKind kind = ModelKind::Plain;
+  uint64_t version = 0;              // snapshot version drawn; 0 = none yet
+  double time = -1;                  // when it was last rebuilt
+  bool pending = false;              // rebuilt this frame: render it in the GL phase
+};
+
 struct FrameStats {
   std::vector<float> frame_ms;        // (kMaxFrameRecords) loop-to-loop time
   std::vector<uint32_t> app_allocs;   // (kMaxFrameRecords) main-thread allocations in our code and ImGui
@@ -363,6 +381,9 @@ struct AppState {
   int drag_pane = -1;                // the pane whose probe is being dragged
   bool drag_moved = false;
 
+  LossPlot loss_plots[kMaxPanes];
+  uint64_t loss_plot_frame = 0;      // the frame a plot was last rebuilt in (one per frame)
+
   // GL.
   PointRenderer point_renderer;
   ImageRenderer image_renderer;
@@ -412,6 +433,8 @@ void ui_data_panel(AppState& app);
 void ui_model_panel(AppState& app);
 void ui_training_panel(AppState& app);
 void ui_loss_panel(AppState& app);
+void loss_plots_render(AppState& app);         // GL phase: render the plots rebuilt this frame
+void loss_plots_free(AppState& app);
 void app_rebuild_models(AppState& app);        // from app.edit; sets edit.error on bad settings
 std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* error);
 
