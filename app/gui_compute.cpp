@@ -23,6 +23,8 @@ namespace {
 constexpr double kRefreshSeconds = 0.5;  // start a new encoding pass at most this often
 constexpr double kStripsSeconds = 0.3;    // gallery and reconstructions refresh
 constexpr double kManifoldSeconds = 0.25; // manifold refresh on new weights (view changes are immediate)
+constexpr double kGlideStepSeconds = 0.1; // following the data moves the view this often ...
+constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the way (~0.9 s to settle)
 constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);
 }  // namespace
 
@@ -321,17 +323,23 @@ static void encode_step(AppState& app, int p) {
   }
 }
 
-// Following the data glides the view towards its target (about a fifth of a second to settle).
-static void view_follow(AppState& app, MapView& view) {
+// Following the data glides the view towards its target, in steps of kGlideStepSeconds: each step
+// redraws the map's 10k points offscreen (~10 ms for software GL), so a glide at the frame rate
+// would make every frame of the first seconds of training slow. The two maps step on alternate
+// frames. The view snaps once close, and the map comes to rest.
+static void view_follow(AppState& app, int p) {
+  MapView& view = app.panes[p].view;
   if (!view.follow_data || !view.has_target) return;
-  const float k = 1.0f - std::exp(-static_cast<float>(app.dt) * 6.0f);
+  if (app.now - view.glide_time < kGlideStepSeconds || static_cast<int>(app.frame % 2) != p % 2) return;
+  view.glide_time = app.now;
+  const float k = 1.0f - std::exp(-static_cast<float>(kGlideStepSeconds) * kGlideRate);
   view.center[0] += (view.target_center[0] - view.center[0]) * k;
   view.center[1] += (view.target_center[1] - view.center[1]) * k;
   view.half_extent *= std::pow(view.target_half_extent / view.half_extent, k);
   // Close enough is there: snapping lets the view (and the map's drawing) come to rest.
-  if (std::fabs(view.center[0] - view.target_center[0]) < 1e-3f * view.half_extent &&
-      std::fabs(view.center[1] - view.target_center[1]) < 1e-3f * view.half_extent &&
-      std::fabs(view.half_extent / view.target_half_extent - 1.0f) < 1e-3f) {
+  if (std::fabs(view.center[0] - view.target_center[0]) < 5e-3f * view.half_extent &&
+      std::fabs(view.center[1] - view.target_center[1]) < 5e-3f * view.half_extent &&
+      std::fabs(view.half_extent / view.target_half_extent - 1.0f) < 5e-3f) {
     view.center[0] = view.target_center[0];
     view.center[1] = view.target_center[1];
     view.half_extent = view.target_half_extent;
@@ -522,7 +530,7 @@ void views_update(AppState& app) {
     if (!pane_matches(app, pane, net) || pane.codes.cols() != static_cast<Eigen::Index>(app.point_indices.size()))
       pane_configure(app, p, net);
     encode_step(app, p);
-    view_follow(app, pane.view);
+    view_follow(app, p);
     if (pane.probe_dirty || pane.probe_version != snap.version) probe_decode(app, p);
     if (app.view.show_manifold) manifold_update(app, p);
     if (app.view.show_gallery || app.view.show_recon) strips_update(app, p);

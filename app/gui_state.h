@@ -94,6 +94,7 @@ struct MapView {
   float target_half_extent = 3;
   bool follow_data = true;
   bool has_target = false;
+  double glide_time = -1;           // when following the data last moved the view
   ImVec2 rect_min = {0, 0}, rect_max = {0, 0};  // the map on screen, this frame
 };
 
