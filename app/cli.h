@@ -3,6 +3,7 @@
 // A bad flag or value throws UsageError; bad input data throws InputError (core/errors.h).
 // main() turns either into a one-line message and exit status 2.
 #pragma once
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -47,6 +48,13 @@ class CliArgs {
   std::string command_, summary_;
   std::vector<CliFlag> flags_;
 };
+
+// The --data family of flags, the same in every command that loads a dataset: --data, --labels,
+// --train, --count, --image-size, --rgb, --csv-label, --csv-scaling. The generators' seed is the
+// command's own --seed, passed in.
+void add_data_flags(CliArgs& args);
+struct DataSpec;
+DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed);
 
 // Subcommands: each returns the process exit status.
 int cli_train(int argc, char** argv);

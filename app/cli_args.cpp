@@ -1,6 +1,10 @@
 // The flag parser shared by all subcommands. See cli.h.
 #include "cli.h"
 
+#include <climits>
+
+#include "dataset.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -146,4 +150,29 @@ const std::string& CliArgs::choice(const std::string& name, const std::vector<st
     list += (list.empty() ? "" : "|") + c;
   }
   throw UsageError(command_ + ": --" + name + " must be one of " + list + ", got '" + s + "'");
+}
+
+void add_data_flags(CliArgs& args) {
+  args.add("data", "SPEC", "digits", "built-in name (digits, sprites, faces), IDX file (raw or .gz), image folder or .csv");
+  args.add("labels", "FILE", "", "IDX labels file (found next to MNIST-named image files by itself)");
+  args.add("train", "N", "", "the first N samples train, the rest are held out (default: the source's split)");
+  args.add("count", "N", "", "built-in generators: total samples (default 12000)");
+  args.add("image-size", "N", "28", "image folders: resize every image to NxN (area filter)");
+  args.add_switch("rgb", "image folders: keep colour (3 channels)");
+  args.add("csv-label", "COL", "", "CSV: label column, by header name or 0-based index");
+  args.add("csv-scaling", "MODE", "minmax", "CSV: minmax (fits BCE) | zscore");
+}
+
+DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed) {
+  DataSpec spec;
+  spec.source = args.str("data");
+  spec.labels_path = args.str("labels");
+  if (args.given("train")) spec.train_count = args.integer("train", 1, INT_MAX);
+  if (args.given("count")) spec.count = args.integer("count", 1, 1000000);
+  spec.seed = seed;
+  spec.image_size = args.integer("image-size", 4, 512);
+  spec.rgb = args.flag("rgb");
+  spec.csv_label_column = args.str("csv-label");
+  spec.csv_scaling = args.choice("csv-scaling", {"minmax", "zscore"});
+  return spec;
 }

@@ -191,15 +191,8 @@ void write_png_grid(const Dataset& d, const std::string& file, int grid, bool by
 
 int cli_datasets(int argc, char** argv) {
   CliArgs args("latentlab datasets", "Load a dataset and describe it; optionally write a PNG grid of samples.");
-  args.add("data", "SPEC", "digits", "built-in name (digits, sprites, faces), IDX file, image folder or .csv");
-  args.add("labels", "FILE", "", "IDX labels file (found next to MNIST-named image files by itself)");
-  args.add("train", "N", "", "the first N samples train, the rest are held out (default: the source's)");
-  args.add("count", "N", "", "built-in generators: total samples (default 12000)");
+  add_data_flags(args);
   args.add("seed", "N", "1", "built-in generators: seed; image folders: shuffle seed");
-  args.add("image-size", "N", "28", "image folders: resize every image to NxN (area filter)");
-  args.add_switch("rgb", "image folders: keep colour (3 channels)");
-  args.add("csv-label", "COL", "", "CSV: label column, by header name or 0-based index");
-  args.add("csv-scaling", "MODE", "minmax", "CSV: minmax | zscore");
   args.add("png", "FILE", "", "write a grid of samples to FILE");
   args.add("grid", "N", "10", "--png: N x N samples");
   args.add_switch("by-label", "--png: one row per label");
@@ -207,16 +200,7 @@ int cli_datasets(int argc, char** argv) {
   args.add_switch("json", "print the summary as one JSON line");
   if (!args.parse(argc, argv)) return 0;
 
-  DataSpec spec;
-  spec.source = args.str("data");
-  spec.labels_path = args.str("labels");
-  if (args.given("train")) spec.train_count = args.integer("train", 1, INT_MAX);
-  if (args.given("count")) spec.count = args.integer("count", 1, 1000000);
-  spec.seed = static_cast<uint64_t>(args.integer("seed", 0, INT_MAX));
-  spec.image_size = args.integer("image-size", 4, 512);
-  spec.rgb = args.flag("rgb");
-  spec.csv_label_column = args.str("csv-label");
-  spec.csv_scaling = args.choice("csv-scaling", {"minmax", "zscore"});
+  DataSpec spec = data_spec_from_flags(args, static_cast<uint64_t>(args.integer("seed", 0, INT_MAX)));
   const int grid = args.integer("grid", 1, 100);
   const int zoom = args.integer("zoom", 1, 16);
 

@@ -91,9 +91,7 @@ int cli_interpolate(int argc, char** argv) {
                "how far their interpolants stray from the data: the pixel distance of each decoded interpolant\n"
                "to its nearest training image, divided by the typical nearest-neighbour distance between real\n"
                "images (1.0 = as close to the data as a real held-out image).");
-  args.add("data", "SPEC", "digits", "built-in dataset name or a path (IDX, image folder, CSV)");
-  args.add("labels", "FILE", "", "IDX labels file for an IDX image file");
-  args.add("train", "N", "", "first N samples train, the rest are held out");
+  add_data_flags(args);
   args.add("hidden", "LIST", "400", "encoder hidden sizes, e.g. 400 or 512,256 (the decoder mirrors them)");
   args.add("latent", "N", "20", "latent size (the claim about midpoints holds at 20, not at 2: see README)");
   args.add("activation", "NAME", "relu", "relu|leaky_relu|elu|tanh|sigmoid|identity");
@@ -116,11 +114,7 @@ int cli_interpolate(int argc, char** argv) {
   args.add_switch("quiet", "no per-epoch lines");
   if (!args.parse(argc, argv)) return 0;
 
-  DataSpec spec;
-  spec.source = args.str("data");
-  spec.labels_path = args.str("labels");
-  if (args.given("train")) spec.train_count = args.integer("train", 1, 100000000);
-  spec.seed = static_cast<uint64_t>(args.integer("seed", 0, 2147483647));
+  DataSpec spec = data_spec_from_flags(args, static_cast<uint64_t>(args.integer("seed", 0, 2147483647)));
   const int pairs_wanted = args.integer("pairs", 1, 100000);
   const int steps = args.integer("steps", 1, 99);
   const bool json = args.flag("json");

@@ -107,9 +107,7 @@ std::string json_string(const std::string& s) {
 
 int cli_train(int argc, char** argv) {
   CliArgs args("latentlab train", "Train one model headless; print per-epoch losses (nats per sample for BCE).");
-  args.add("data", "SPEC", "digits", "built-in dataset name, or a path (IDX image file, raw or .gz, ...)");
-  args.add("labels", "FILE", "", "IDX labels file for --data");
-  args.add("train", "N", "", "the first N samples train, the rest are held out (default: the dataset's split)");
+  add_data_flags(args);
   args.add("model", "KIND", "vae", "ae|vae|sparse|denoising|contractive");
   args.add("hidden", "W[,W...]", "400", "encoder hidden widths, input side first; the decoder mirrors them");
   args.add("latent", "N", "20", "code size");
@@ -145,10 +143,8 @@ int cli_train(int argc, char** argv) {
   args.integer("threads", 1, 256);
   const bool json = args.flag("json");
 
-  DataSpec spec;
-  spec.source = args.str("data");
-  spec.labels_path = args.str("labels");
-  if (args.given("train")) spec.train_count = args.integer("train", 1, 2147483647);
+  // The data's seed stays fixed, so runs with different --seed train on the same samples.
+  const DataSpec spec = data_spec_from_flags(args, 1);
   const Dataset data = load_dataset(spec);
   if (data.train_count < 1) throw InputError(data.name + ": no training samples (see --train)");
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)

@@ -79,9 +79,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   CliArgs args("latentlab gui",
                "The explorer: an AE and a VAE train side by side while you watch their latent spaces.\n"
                "Drag the probe across a map to decode any point; `latentlab` alone opens it on the digits.");
-  args.add("data", "SPEC", "digits", "a built-in dataset (digits, ...) or a path: IDX file, image folder, CSV");
-  args.add("labels", "FILE", "", "IDX labels for an IDX images file");
-  args.add("train-count", "N", "", "the first N samples train, the rest are held out (default: the source's)");
+  add_data_flags(args);
   args.add("model", "KIND", "twin", "twin (AE + VAE side by side) | ae | vae | sparse | denoising | contractive");
   args.add("hidden", "LIST", "256", "encoder widths, input side first, e.g. 400,200; the decoder mirrors them");
   args.add("latent", "N", "2", "latent dimensions (the map shows two of them, or their PCA plane)");
@@ -101,9 +99,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   args.add_switch("no-vsync", "render as fast as possible (for measuring frame times)");
   if (!args.parse(argc, argv)) return false;
 
-  out->data.source = args.str("data");
-  out->data.labels_path = args.str("labels");
-  if (args.given("train-count")) out->data.train_count = args.integer("train-count", 1, 100000000);
+  out->data = data_spec_from_flags(args, 1);
   out->model = args.choice("model", {"twin", "ae", "vae", "sparse", "denoising", "contractive"});
   out->hidden = args.int_list("hidden", 1, 8192);
   out->latent = args.integer("latent", 1, 64);

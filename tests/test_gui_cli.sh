@@ -7,7 +7,7 @@ exe=$1 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 fail() { echo "test_gui_cli: $*" >&2; exit 1; }
 "$exe" gui --help > "$dir/help.txt" || fail "--help did not exit 0"
-for flag in data labels train-count model hidden latent activation beta lr batch seed points paused \
+for flag in data labels train count image-size rgb csv-label csv-scaling model hidden latent activation beta lr batch seed points paused \
             width height frames screenshot script frame-stats no-vsync help; do
   grep -q -- "--$flag" "$dir/help.txt" || fail "--help does not list --$flag"
 done
