@@ -350,7 +350,12 @@ TEST_CASE("memory: 60,000 generated digits stay within 200 MB of process memory"
   MESSAGE("peak resident memory (VmHWM) after 60,000 digits: " << peak_kb / 1024 << " MB");
   REQUIRE(peak_kb > 0);
   CHECK(d.pixels.size() == 60000u * 784u);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // A sanitizer's shadow memory and quarantine inflate RSS; the bound speaks of a normal build.
+  MESSAGE("sanitizer build: the 200 MB bound is not checked");
+#else
   CHECK(peak_kb < 200 * 1024);
+#endif
 }
 
 //---- the area resampler ---------------------------------------------------------------------
