@@ -71,6 +71,11 @@ static uint64_t thread_alloc_count() { return t_alloc_count; }
 static uint64_t thread_alloc_count() { return 0; }
 #endif
 
+// Allocations made by the GL driver inside uploads during the app's phase (see gui_render.h).
+static thread_local uint64_t t_driver_allocs = 0;
+DriverAllocScope::DriverAllocScope() : start(thread_alloc_count()) {}
+DriverAllocScope::~DriverAllocScope() { t_driver_allocs += thread_alloc_count() - start; }
+
 //-----------------------------------------------------------------------------
 // [SECTION] Command line
 //-----------------------------------------------------------------------------
@@ -453,6 +458,7 @@ int gui_main(int argc, char** argv) {
     ImGui_ImplGlfw_NewFrame();
     const uint64_t allocs_platform = thread_alloc_count() - allocs_platform_start;
     const uint64_t allocs_at_start = thread_alloc_count();
+    const uint64_t driver_at_start = t_driver_allocs;
     script_step(app);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
@@ -463,7 +469,8 @@ int gui_main(int argc, char** argv) {
     views_update(app);  // encode a slice, decode probes / manifold / strips, upload textures
     marks[2] = glfwGetTime();
     ImGui::Render();
-    const uint64_t allocs_app = thread_alloc_count() - allocs_at_start;
+    const uint64_t allocs_driver_in_app = t_driver_allocs - driver_at_start;
+    const uint64_t allocs_app = thread_alloc_count() - allocs_at_start - allocs_driver_in_app;
     views_render_maps(app);  // GL work, counted with the driver (llvmpipe allocates per instance)
     loss_plots_render(app);
 
@@ -485,7 +492,7 @@ int gui_main(int argc, char** argv) {
     }
     glfwSwapBuffers(window);
     marks[4] = glfwGetTime();
-    const uint64_t allocs_gl = thread_alloc_count() - allocs_at_start - allocs_app + allocs_platform;
+    const uint64_t allocs_gl = thread_alloc_count() - allocs_at_start - allocs_app + allocs_platform;  // incl. uploads
 
     const double end = glfwGetTime();
     stats_record(&app.stats, static_cast<float>((end - app.stats.last_time) * 1000.0), allocs_app, allocs_gl, marks);

@@ -32,6 +32,7 @@ void gpu_image_resize(GpuImage* image, int width, int height, bool smooth) {
 
 void gpu_image_upload(GpuImage* image, const uint8_t* rgba) {
   if (!image->texture) return;
+  DriverAllocScope driver_allocs;
   glBindTexture(GL_TEXTURE_2D, image->texture);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
@@ -151,6 +152,7 @@ void point_cloud_free(PointCloud* c) {
 
 void point_cloud_set_positions(PointCloud* c, const float* xy, int n) {
   if (n > c->capacity) n = c->capacity;
+  DriverAllocScope driver_allocs;
   glBindBuffer(GL_ARRAY_BUFFER, c->position_vbo);
   glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(n) * 2 * sizeof(float), xy);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
@@ -159,6 +161,7 @@ void point_cloud_set_positions(PointCloud* c, const float* xy, int n) {
 
 void point_cloud_set_colors(PointCloud* c, const uint8_t* rgba, int n) {
   if (n > c->capacity) n = c->capacity;
+  DriverAllocScope driver_allocs;
   glBindBuffer(GL_ARRAY_BUFFER, c->color_vbo);
   glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(n) * 4, rgba);
   glBindBuffer(GL_ARRAY_BUFFER, 0);

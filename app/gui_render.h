@@ -27,6 +27,15 @@ struct GpuImage {
 };
 
 void gpu_image_resize(GpuImage* image, int width, int height, bool smooth);  // no-op when unchanged
+// The GL driver (llvmpipe) allocates inside texture and buffer uploads. Uploads made during the
+// app's part of a frame open a DriverAllocScope, so the frame statistics count those allocations
+// with the driver's (GLFW/Xlib + GL) and the app's own count stays honest (gui_main.cpp).
+struct DriverAllocScope {
+  uint64_t start;
+  DriverAllocScope();
+  ~DriverAllocScope();
+};
+
 void gpu_image_upload(GpuImage* image, const uint8_t* rgba);  // width*height*4 bytes, top row first
 void gpu_image_free(GpuImage* image);
 inline ImTextureID gpu_image_id(const GpuImage& image) {

@@ -162,20 +162,27 @@ bool Network::all_finite() const {
   return Eigen::Map<const Eigen::ArrayXf>(params.data(), Eigen::Index(params.size())).isFinite().all();
 }
 
+// The first n columns of an inference buffer with `rows` rows. The buffer only grows, so a caller
+// that alternates batch sizes (the GUI decodes 20 samples, then 10) stops allocating once it has
+// seen the largest.
+static MatRef workspace_columns(Mat& buffer, int rows, int n) {
+  if (buffer.rows() != rows || buffer.cols() < n) buffer.resize(rows, std::max<Eigen::Index>(n, buffer.cols()));
+  return buffer.leftCols(n);
+}
+
 void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWorkspace& ws, Mat* logvar) {
   const ModelConfig& c = net.config;
   const int n = int(x.cols()), L = int(net.encoder.size());
   if (int(ws.activations.size()) < L) ws.activations.resize(L);
   for (int l = 0; l < L; ++l) {
-    Mat& h = ws.activations[l];  // (encoder[l].out, n)
-    h.resize(net.encoder[l].out, n);
+    MatRef h = workspace_columns(ws.activations[l], net.encoder[l].out, n);  // (encoder[l].out, n)
     if (l == 0)
       dense_forward<float>(h, x, net.params.data(), net.encoder[l]);
     else
-      dense_forward<float>(h, ws.activations[l - 1], net.params.data(), net.encoder[l]);
+      dense_forward<float>(h, ws.activations[l - 1].leftCols(n), net.params.data(), net.encoder[l]);
     activation_forward<float>(h, h, l + 1 < L ? c.activation : code_activation(c));
   }
-  const Mat& top = ws.activations[L - 1];  // (code_rows, n): mu then logvar for a VAE
+  const auto top = ws.activations[L - 1].leftCols(n);  // (code_rows, n): mu then logvar for a VAE
   code = top.topRows(c.latent);
   if (logvar && c.kind == ModelKind::VAE) *logvar = top.bottomRows(c.latent);
 }
@@ -185,18 +192,17 @@ void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWork
   const int n = int(z.cols()), L = int(net.decoder.size());
   if (int(ws.activations.size()) < L) ws.activations.resize(L);
   for (int l = 0; l + 1 < L; ++l) {
-    Mat& h = ws.activations[l];  // (decoder[l].out, n)
-    h.resize(net.decoder[l].out, n);
+    MatRef h = workspace_columns(ws.activations[l], net.decoder[l].out, n);  // (decoder[l].out, n)
     if (l == 0)
       dense_forward<float>(h, z, net.params.data(), net.decoder[l]);
     else
-      dense_forward<float>(h, ws.activations[l - 1], net.params.data(), net.decoder[l]);
+      dense_forward<float>(h, ws.activations[l - 1].leftCols(n), net.params.data(), net.decoder[l]);
     activation_forward<float>(h, h, c.activation);
   }
   if (L == 1)
     dense_forward<float>(out, z, net.params.data(), net.decoder[0]);
   else
-    dense_forward<float>(out, ws.activations[L - 2], net.params.data(), net.decoder[L - 1]);
+    dense_forward<float>(out, ws.activations[L - 2].leftCols(n), net.params.data(), net.decoder[L - 1]);
   if (c.loss == OutputLoss::BCE) activation_forward<float>(out, out, Activation::Sigmoid);
 }
 
