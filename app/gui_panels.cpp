@@ -570,6 +570,9 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
   if (reshaped || stale) {
     ImDrawList* list = plot.list.get();
     list->_ResetForNewFrame();
+    // A long history can pass 65,536 vertices: let ImGui start new vertex ranges (the OpenGL3
+    // backend supports it) instead of wrapping its 16-bit indices.
+    list->Flags |= ImDrawListFlags_AllowVtxOffset;
     list->PushTextureID(ImGui::GetIO().Fonts->TexID);
     list->PushClipRect(p0, ImVec2(p0.x + size.x, p0.y + size.y));
     plot_build(app, p, list, p0, size, has_frame, f);

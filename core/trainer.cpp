@@ -574,7 +574,16 @@ void Trainer::Impl::end_epoch_if_done() {
     if (!completed[i]) return;  // stopping
     if (data->test_count() <= 0) continue;
     if (divergence_loss_finite(held_out[i])) {
-      slots[i].history.test.push_back(LossPoint{step, static_cast<double>(epoch), held_out[i]});
+      std::vector<LossPoint>& test = slots[i].history.test;
+      test.push_back(LossPoint{step, static_cast<double>(epoch), held_out[i]});
+      // A tiny dataset ends an epoch every few steps: past max_history_points, keep every other
+      // epoch's point (and always the newest), so the history and each snapshot stay bounded.
+      if (options.max_history_points > 1 && static_cast<int>(test.size()) > options.max_history_points) {
+        size_t kept = 0;
+        for (size_t r = 0; r + 1 < test.size(); r += 2) test[kept++] = test[r];
+        test[kept++] = test.back();
+        test.resize(kept);
+      }
     } else {
       report(static_cast<int>(i), std::string(model_kind_name(slots[i].model->config().kind)) +
                                       ": held-out loss is not finite (check the held-out data)");

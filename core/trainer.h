@@ -22,7 +22,7 @@ struct TrainerOptions {
                                   // is by model (twin mode: 2 threads, one per model), never inside one:
                                   // Eigen is built with EIGEN_DONT_PARALLELIZE. Results do not depend on it.
   int publish_interval_ms = 100;  // snapshot rate while running
-  int max_history_points = 2000;  // per model; the train history is thinned 2:1 when it grows past this
+  int max_history_points = 2000;  // per model; train and held-out histories are thinned 2:1 past this
   // On a non-finite loss or weight the model rolls back to its last good state and the learning
   // rate is halved (see trainer.cpp for the policy); the event is reported in the snapshot.
   int checkpoint_every = 50;           // steps between known-good copies of every network

@@ -558,3 +558,25 @@ TEST_CASE("stack: the training threads have room for Eigen's on-stack packing bu
                 "the child " << (WIFSIGNALED(raw) ? "was killed by signal " + std::to_string(WTERMSIG(raw))
                                                   : "exited with status " + std::to_string(WEXITSTATUS(raw))));
 }
+
+TEST_CASE("history: a tiny dataset's per-epoch held-out points are thinned too") {
+  // 24 training samples at batch 16 end an epoch every step: without thinning the held-out
+  // history (and every snapshot, and the GUI's plot) would grow by one point per step.
+  DataSpec spec;
+  spec.source = "digits";
+  spec.count = 30;
+  spec.train_count = 24;
+  auto tiny = std::make_shared<const Dataset>(load_dataset(spec));
+  TrainerOptions opts;
+  opts.batch = 16;
+  opts.max_history_points = 16;
+  Trainer t(tiny, {small_config()}, OptimizerConfig{}, opts);
+  t.step(200);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 200); });
+  REQUIRE(steps_done(*s, 200));
+  const std::vector<LossPoint>& test = s->history[0].test;
+  CHECK(test.size() <= 16);
+  CHECK(test.size() >= 8);
+  for (size_t i = 1; i < test.size(); ++i) CHECK(test[i].epoch > test[i - 1].epoch);
+  CHECK(test.back().epoch == doctest::Approx(s->epoch));  // the newest epoch is always kept
+}
