@@ -69,16 +69,8 @@ void draw_face(Canvas& canvas, Canvas& mask, const FaceFactors& f) {
 }  // namespace
 
 Dataset generate_faces(int count, int train_count, uint64_t seed) {
-  Dataset d;
-  d.name = "faces";
-  d.width = d.height = kSide;
-  d.count = count;
-  d.train_count = train_count;
-  d.pixels.resize(static_cast<size_t>(count) * kSide * kSide);
-  d.labels.resize(count);
-  d.label_names = {"frowning", "neutral", "smiling"};
-  d.factor_names = {"smile", "eye_openness", "face_width", "head_tilt"};
-  d.factors.resize(4, count);  // (factor, count)
+  Dataset d = generated_dataset_init("faces", count, train_count, {"frowning", "neutral", "smiling"},
+                                     {"smile", "eye_openness", "face_width", "head_tilt"});  // factors (4, count)
   Canvas canvas(kSide, kSide), mask(kSide, kSide);
   for (int i = 0; i < count; ++i) {
     Rng rng(generated_sample_seed(seed, i));

@@ -27,3 +27,8 @@ Dataset generate_faces(int count, int train_count, uint64_t seed);
 // The per-sample random stream: a hash of (seed, sample index), so sample i is the same
 // whatever the count.
 uint64_t generated_sample_seed(uint64_t seed, int index);
+
+// The shape every generator fills: `count` 28x28 grayscale byte images with a label each, and
+// (when factor_names is not empty) a (factor, count) matrix of their true factors.
+Dataset generated_dataset_init(const char* name, int count, int train_count, std::vector<std::string> label_names,
+                               std::vector<std::string> factor_names);

@@ -38,16 +38,8 @@ std::vector<Pt> shape_outline(int shape) {
 }  // namespace
 
 Dataset generate_sprites(int count, int train_count, uint64_t seed) {
-  Dataset d;
-  d.name = "sprites";
-  d.width = d.height = kSide;
-  d.count = count;
-  d.train_count = train_count;
-  d.pixels.resize(static_cast<size_t>(count) * kSide * kSide);
-  d.labels.resize(count);
-  d.label_names = {"square", "ellipse", "heart"};
-  d.factor_names = {"shape", "scale", "rotation", "x", "y"};
-  d.factors.resize(5, count);  // (factor, count)
+  Dataset d = generated_dataset_init("sprites", count, train_count, {"square", "ellipse", "heart"},
+                                     {"shape", "scale", "rotation", "x", "y"});  // factors (5, count)
   const std::vector<Pt> outlines[3] = {shape_outline(0), shape_outline(1), shape_outline(2)};
   Canvas canvas(kSide, kSide);
   std::vector<Pt> polygon;
