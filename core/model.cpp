@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 
 #include "dense.h"
 #include "errors.h"
@@ -177,6 +178,10 @@ static MatRef workspace_columns(Mat& buffer, int rows, int n) {
 void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWorkspace& ws, Mat* logvar) {
   const ModelConfig& c = net.config;
   const int n = int(x.cols()), L = int(net.encoder.size());
+  // Eigen's own size asserts are compiled out in a Release build: check, as Dataset::gather does,
+  // so a caller holding buffers of another architecture gets an error, not a heap overrun.
+  if (x.rows() != c.input_size || code.rows() != c.latent || code.cols() != n)
+    throw std::invalid_argument("network_encode: x or code has the wrong shape for this network");
   if (int(ws.activations.size()) < L) ws.activations.resize(L);
   for (int l = 0; l < L; ++l) {
     MatRef h = workspace_columns(ws.activations[l], net.encoder[l].out, n);  // (encoder[l].out, n)
@@ -194,6 +199,8 @@ void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWor
 void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWorkspace& ws) {
   const ModelConfig& c = net.config;
   const int n = int(z.cols()), L = int(net.decoder.size());
+  if (z.rows() != c.latent || out.rows() != c.input_size || out.cols() != n)
+    throw std::invalid_argument("network_decode: z or out has the wrong shape for this network");
   if (int(ws.activations.size()) < L) ws.activations.resize(L);
   for (int l = 0; l + 1 < L; ++l) {
     MatRef h = workspace_columns(ws.activations[l], net.decoder[l].out, n);  // (decoder[l].out, n)
