@@ -13,6 +13,7 @@
 #include "data_idx.h"
 #include "data_images.h"
 #include "errors.h"
+#include "rng.h"
 
 namespace {
 
@@ -48,6 +49,85 @@ int dataset_resolve_train_count(int requested, int count, int default_train, con
     throw InputError(source + ": train count " + std::to_string(requested) + " must be 1 to " +
                      std::to_string(count) + " (the number of samples)");
   return requested;
+}
+
+StratifiedSplit dataset_stratified_split(const std::vector<int>& labels, int requested, uint64_t seed,
+                                         const std::string& source) {
+  const int n = static_cast<int>(labels.size());
+  if (n < 1) throw InputError(source + ": no samples to split");
+  if (requested != -1 && (requested < 1 || requested > n))
+    throw InputError(source + ": train count " + std::to_string(requested) + " must be 1 to " + std::to_string(n) +
+                     " (the number of samples)");
+  // Groups by label, in order of first appearance (label -1 is a group like any other).
+  std::vector<int> group_label;
+  std::vector<std::vector<int>> groups;
+  for (int i = 0; i < n; ++i) {
+    const auto it = std::find(group_label.begin(), group_label.end(), labels[i]);
+    size_t g = static_cast<size_t>(it - group_label.begin());
+    if (it == group_label.end()) group_label.push_back(labels[i]), groups.emplace_back();
+    groups[g].push_back(i);
+  }
+  Rng rng(seed);
+  for (std::vector<int>& g : groups)
+    for (size_t i = g.size(); i > 1; --i) std::swap(g[i - 1], g[rng.below(static_cast<int>(i))]);
+
+  // Quota per group: 80% (at least one) by default, or a share of `requested` by largest remainder.
+  std::vector<int> quota(groups.size());
+  if (requested == -1) {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const int size = static_cast<int>(groups[g].size());
+      quota[g] = std::max(1, static_cast<int>(static_cast<int64_t>(size) * 4 / 5));
+    }
+  } else {
+    std::vector<std::pair<int64_t, size_t>> remainders;
+    int given = 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const int64_t share = static_cast<int64_t>(requested) * static_cast<int64_t>(groups[g].size());
+      quota[g] = static_cast<int>(share / n);
+      given += quota[g];
+      remainders.push_back({share % n, g});
+    }
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t k = 0; given < requested; ++k, ++given) ++quota[remainders[k % remainders.size()].second];
+  }
+
+  StratifiedSplit split;
+  split.order.reserve(n);
+  for (size_t g = 0; g < groups.size(); ++g) split.order.insert(split.order.end(), groups[g].begin(), groups[g].begin() + quota[g]);
+  split.train_count = static_cast<int>(split.order.size());
+  for (size_t g = 0; g < groups.size(); ++g) split.order.insert(split.order.end(), groups[g].begin() + quota[g], groups[g].end());
+  // Shuffle inside each part so that training batches and the held-out list mix the labels.
+  for (int i = split.train_count; i > 1; --i) std::swap(split.order[i - 1], split.order[rng.below(i)]);
+  for (int i = n - split.train_count; i > 1; --i)
+    std::swap(split.order[split.train_count + i - 1], split.order[split.train_count + rng.below(i)]);
+  return split;
+}
+
+void dataset_apply_order(Dataset& d, const std::vector<int>& order) {
+  if (static_cast<int>(order.size()) != d.count) throw std::invalid_argument("dataset_apply_order: wrong size");
+  const size_t f = static_cast<size_t>(d.features());
+  if (!d.pixels.empty()) {
+    std::vector<uint8_t> pixels(d.pixels.size());
+    for (int i = 0; i < d.count; ++i)
+      std::copy_n(d.pixels.data() + static_cast<size_t>(order[i]) * f, f, pixels.data() + static_cast<size_t>(i) * f);
+    d.pixels.swap(pixels);
+  }
+  if (d.values.cols() == d.count) {
+    Mat values(d.values.rows(), d.count);
+    for (int i = 0; i < d.count; ++i) values.col(i) = d.values.col(order[i]);
+    d.values.swap(values);
+  }
+  if (static_cast<int>(d.labels.size()) == d.count) {
+    std::vector<int> labels(d.count);
+    for (int i = 0; i < d.count; ++i) labels[i] = d.labels[order[i]];
+    d.labels.swap(labels);
+  }
+  if (d.factors.cols() == d.count) {
+    Mat factors(d.factors.rows(), d.count);
+    for (int i = 0; i < d.count; ++i) factors.col(i) = d.factors.col(order[i]);
+    d.factors.swap(factors);
+  }
 }
 
 Dataset load_dataset(const DataSpec& spec) {

@@ -58,3 +58,19 @@ std::vector<std::string> builtin_dataset_names();
 // For the loaders: the training split. requested = -1 takes default_train; otherwise it must be
 // in [1, count], or InputError names `source`.
 int dataset_resolve_train_count(int requested, int count, int default_train, const std::string& source);
+
+// For sources with no order of their own (image folders, labelled CSV): a stratified split.
+// Every label (unlabelled samples count as one more label) gives the same share of its samples
+// to training, the rest are held out, each part shuffled with `seed`. requested = -1 trains on
+// 80% of every label (at least one sample of each); otherwise `requested` samples in all, spread
+// over the labels in proportion to their size (largest remainder). order[i] is the original
+// index of the sample that goes to position i: [0, train_count) train, the rest held out.
+struct StratifiedSplit {
+  std::vector<int> order;
+  int train_count = 0;
+};
+StratifiedSplit dataset_stratified_split(const std::vector<int>& labels, int requested, uint64_t seed,
+                                         const std::string& source);
+// Puts d's samples (pixels or values, labels, factors) in the given order: sample i becomes
+// the old sample order[i]. order is a permutation of [0, d.count).
+void dataset_apply_order(Dataset& d, const std::vector<int>& order);
