@@ -40,6 +40,8 @@ struct Dataset {
   std::vector<std::string> factor_names;  // sprites/faces: the true generative factors
   Mat factors;                            // (factor_names.size(), count)
   std::vector<std::string> warnings;      // e.g. files skipped in an image folder, by name
+  std::string split_rule;  // how train/held-out was made, for `datasets`: "first 8000 train, rest held out
+                           // (file order)" or "stratified by label, seed 1"; "" = not recorded
 
   int features() const { return width * height * channels; }
   int test_count() const { return count - train_count; }
