@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "errors.h"
+#include "file_input.h"
 #include "interpolate.h"
 #include "trainer.h"
 
@@ -83,6 +84,41 @@ void write_strips_png(const std::string& path, const Dataset& data, const std::v
     throw InputError(path + ": cannot write the PNG");
 }
 
+std::string join_widths(const std::vector<int>& widths) {
+  std::string s;
+  for (int w : widths) s += (s.empty() ? "" : ",") + std::to_string(w);
+  return s;
+}
+
+// --load: the saved file's architecture wins, since its weights were trained for it and mean
+// nothing in another (the old code kept the command line's activation and silently decoded with
+// the wrong one). A flag the user gave explicitly that disagrees with the file is an error naming
+// the file and both values: dropping it silently would be the same surprise the other way round.
+void check_loaded_network(const CliArgs& args, const std::string& file, const ModelConfig& saved,
+                          ModelKind expected_kind, const Dataset& data) {
+  const std::string name = "'" + printable_path(file) + "'";
+  if (saved.kind != expected_kind)
+    throw InputError(name + ": holds a " + std::string(model_kind_name(saved.kind)) + " model, expected a " +
+                     model_kind_name(expected_kind) + " (a session saved by interpolate --save)");
+  if (saved.input_size != data.features())
+    throw InputError(name + ": the saved model takes " + std::to_string(saved.input_size) + " features but " +
+                     data.name + " has " + std::to_string(data.features()));
+  auto agree = [&](const char* flag, const std::string& in_file, const std::string& given) {
+    if (args.given(flag) && in_file != given)
+      throw InputError(name + ": was saved with --" + flag + " " + in_file + " but --" + flag + " " + given +
+                       " was given; drop the flag to use the file's");
+  };
+  agree("hidden", join_widths(saved.hidden), join_widths(args.int_list("hidden", 1, 8192)));
+  agree("latent", std::to_string(saved.latent), std::to_string(args.integer("latent", 1, 64)));
+  agree("activation", activation_name(saved.activation), args.str("activation"));
+  if (saved.kind == ModelKind::VAE) {
+    char in_file[32], given[32];
+    std::snprintf(in_file, sizeof in_file, "%g", double(saved.beta));
+    std::snprintf(given, sizeof given, "%g", double(args.real("beta", 0.0, 1000.0)));
+    agree("beta", in_file, given);
+  }
+}
+
 }  // namespace
 
 int cli_interpolate(int argc, char** argv) {
@@ -143,20 +179,22 @@ int cli_interpolate(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
 
   std::vector<Model> models;
-  for (const ModelConfig& c : twin_configs(base)) models.emplace_back(c, opt);
   if (args.given("load")) {
     const std::string dir = args.str("load");
-    for (size_t m = 0; m < models.size(); ++m) {
-      Network net = network_load(dir + "/model" + std::to_string(m) + ".llnet");
-      if (net.config.input_size != data.features())
-        throw InputError(dir + ": the saved models take " + std::to_string(net.config.input_size) +
-                         " features but " + data.name + " has " + std::to_string(data.features()));
-      models[m].restore(net);
+    const std::vector<ModelConfig> expected = twin_configs(base);
+    for (size_t m = 0; m < expected.size(); ++m) {
+      const std::string file = dir + "/model" + std::to_string(m) + ".llnet";
+      const Network net = network_load(file);
+      check_loaded_network(args, file, net.config, expected[m].kind, data);
+      models.emplace_back(net.config, opt);  // the file's architecture, then its weights
+      models.back().restore(net);
     }
   } else {
-    if (batch > data.train_count)
-      throw InputError(data.name + ": --batch " + std::to_string(batch) + " is larger than the " +
-                       std::to_string(data.train_count) + " training samples");
+    for (const ModelConfig& c : twin_configs(base)) {
+      const std::string problem = training_config_problem(c, opt, batch, data.train_count);
+      if (!problem.empty()) throw InputError("latentlab interpolate: " + problem);
+    }
+    for (const ModelConfig& c : twin_configs(base)) models.emplace_back(c, opt);
     train_side_by_side(models, data, epochs, batch, json || args.flag("quiet"));
   }
   if (args.given("save")) {
@@ -165,8 +203,9 @@ int cli_interpolate(int argc, char** argv) {
     std::filesystem::create_directories(dir, ec);
     for (size_t m = 0; m < models.size(); ++m) {
       std::string error;
+      // Atomic (core/file_write.h): on failure the previous file is untouched and the message says so.
       if (!network_save(models[m].network(), dir + "/model" + std::to_string(m) + ".llnet", &error))
-        throw InputError(error);
+        throw InputError("latentlab interpolate: " + error);
     }
   }
 
@@ -213,7 +252,7 @@ int cli_interpolate(int argc, char** argv) {
   if (args.given("png")) write_strips_png(args.str("png"), data, pairs, strips);
   if (json) {
     std::printf("{\"data\":\"%s\",\"pairs\":%zu,\"steps\":%d,\"latent\":%d,\"typical_nn_distance\":%.4f,\"models\":[",
-                data.name.c_str(), pairs.size(), steps, base.latent, distance.typical_nn_distance);
+                data.name.c_str(), pairs.size(), steps, models[0].network().config.latent, distance.typical_nn_distance);
     for (size_t m = 0; m < summaries.size(); ++m)
       std::printf("%s{\"model\":\"%s\",\"mean_distance\":%.4f,\"midpoint_distance\":%.4f,\"max_distance\":%.4f,"
                   "\"smoothness\":%.4f,\"endpoint_distance\":%.4f,\"prior_sample_distance\":%.4f}",

@@ -150,6 +150,9 @@ int cli_train(int argc, char** argv) {
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)
     throw InputError(data.name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
+  // The one validation of the hyperparameters (core/model.h), before the model is allocated.
+  const std::string problem = training_config_problem(config, opt, batch, data.train_count);
+  if (!problem.empty()) throw InputError("train: " + problem);
 
   Model model(config, opt);
   std::FILE* log = json ? stderr : stdout;
@@ -220,7 +223,8 @@ int cli_train(int argc, char** argv) {
       return 1;
     }
     std::string error;
-    if (!network_save(model.network(), args.str("save"), &error)) throw InputError(error);
+    // Atomic (core/file_write.h): on failure the previous file is untouched and the message says so.
+    if (!network_save(model.network(), args.str("save"), &error)) throw InputError("train: " + error);
     std::fprintf(log, "saved %s\n", args.str("save").c_str());
   }
   if (json) {

@@ -22,8 +22,12 @@
 #include <memory>
 #include <stdexcept>
 
+#include <zlib.h>
+
 #include "dense.h"
 #include "errors.h"
+#include "file_input.h"
+#include "file_write.h"
 #include "losses.h"
 #include "optimizer.h"
 
@@ -85,13 +89,83 @@ Activation code_activation(const ModelConfig& c) {
 
 int code_rows(const ModelConfig& c) { return c.kind == ModelKind::VAE ? 2 * c.latent : c.latent; }
 
-void validate_config(const ModelConfig& c) {
-  if (c.input_size < 1) throw InputError("model: input size must be at least 1");
-  if (c.latent < 1) throw InputError("model: latent size must be at least 1, got " + std::to_string(c.latent));
+}  // namespace
+
+uint64_t network_parameter_count(const ModelConfig& c) {
+  constexpr uint64_t kSaturated = ~uint64_t(0);
+  uint64_t total = 0;
+  auto layer = [&](int64_t in, int64_t out) {
+    if (in < 0 || out < 0) return;
+    const uint64_t n = uint64_t(in + 1) * uint64_t(out);  // each factor < 2^32: no overflow
+    total = total > kSaturated - n ? kSaturated : total + n;
+  };
+  int64_t width = c.input_size;
+  for (int h : c.hidden) {
+    layer(width, h);
+    width = h;
+  }
+  layer(width, c.kind == ModelKind::VAE ? 2 * int64_t(c.latent) : int64_t(c.latent));
+  width = c.latent;
+  for (auto it = c.hidden.rbegin(); it != c.hidden.rend(); ++it) {
+    layer(width, *it);
+    width = *it;
+  }
+  layer(width, c.input_size);
+  return total;
+}
+
+std::string model_config_problem(const ModelConfig& c) {
+  const std::string max_width = std::to_string(kMaxLayerWidth);
+  if (c.input_size < 1 || c.input_size > kMaxLayerWidth)
+    return "the data has " + std::to_string(c.input_size) + " features; a model takes 1 to " + max_width;
+  if (c.latent < 1 || c.latent > kMaxLayerWidth)
+    return "--latent must be in [1, " + max_width + "], got " + std::to_string(c.latent);
+  if (c.hidden.size() > size_t(kMaxHiddenLayers))
+    return "--hidden lists " + std::to_string(c.hidden.size()) + " layers, at most " +
+           std::to_string(kMaxHiddenLayers) + " are allowed";
   for (int h : c.hidden)
-    if (h < 1) throw InputError("model: every hidden width must be at least 1, got " + std::to_string(h));
+    if (h < 1 || h > kMaxLayerWidth)
+      return "--hidden: every width must be in [1, " + max_width + "], got " + std::to_string(h);
+  const uint64_t params = network_parameter_count(c);
+  if (params > kMaxNetworkParameters)
+    return "a network of " + std::to_string(c.input_size) + " features, --hidden and --latent " +
+           std::to_string(c.latent) + " would have " + std::to_string(params) + " parameters, over the budget of " +
+           std::to_string(kMaxNetworkParameters) + "; use smaller layers";
+  // The contractive penalty keeps a (first width)^2 Gram matrix and its gradient.
+  const uint64_t n1 = c.hidden.empty() ? uint64_t(c.latent) : uint64_t(c.hidden[0]);
+  if (c.kind == ModelKind::Contractive && 2 * n1 * n1 > kMaxNetworkParameters)
+    return "--model contractive keeps two " + std::to_string(n1) + " x " + std::to_string(n1) +
+           " matrices for its penalty, over the budget of " + std::to_string(kMaxNetworkParameters) +
+           " values; use a narrower first --hidden layer";
   if (c.kind == ModelKind::Sparse && c.sparsity == SparsityKind::KL && !(c.rho > 0 && c.rho < 1))
-    throw InputError("model: the sparsity target rho must be in (0, 1)");
+    return "--rho (the sparsity target) must be in (0, 1)";
+  if (!std::isfinite(c.beta) || c.beta < 0) return "--beta must be a finite number >= 0";
+  return "";
+}
+
+std::string training_config_problem(const ModelConfig& c, const OptimizerConfig& opt, int batch, int train_count) {
+  const std::string problem = model_config_problem(c);
+  if (!problem.empty()) return problem;
+  if (!(opt.lr > 0) || !std::isfinite(opt.lr))
+    return "--lr must be a positive finite number, got " + std::to_string(opt.lr);
+  if (batch < 1) return "--batch must be at least 1, got " + std::to_string(batch);
+  if (batch > train_count)
+    return "--batch " + std::to_string(batch) + " is larger than the " + std::to_string(train_count) +
+           " training samples";
+  uint64_t widths = uint64_t(c.input_size) * 2 + uint64_t(c.latent) * 3;
+  for (int h : c.hidden) widths += 2 * uint64_t(h);
+  if (uint64_t(batch) * widths > kMaxBatchActivations)
+    return "--batch " + std::to_string(batch) + " with these layer widths needs " +
+           std::to_string(uint64_t(batch) * widths) + " values per buffer, over the budget of " +
+           std::to_string(kMaxBatchActivations) + "; use a smaller --batch";
+  return "";
+}
+
+namespace {
+
+void validate_config(const ModelConfig& c) {
+  const std::string problem = model_config_problem(c);
+  if (!problem.empty()) throw InputError("model: " + problem);
 }
 
 bool is_relu_family(Activation a) {
@@ -654,9 +728,9 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
 }
 
 //---- save / load ------------------------------------------------------------------------------
-// The .llnet format, little-endian, no padding:
+// The .llnet format (docs/model_format.md), little-endian, no padding:
 //   char[8]  magic "LLNET\0\0\0"
-//   u32      version (1)
+//   u32      version (2; version 1 is the same without the trailing checksum)
 //   i32      kind, input_size, hidden count H, hidden[H], latent, activation, loss, init
 //   u64      seed
 //   f32      beta;  i32 kl_warmup_steps
@@ -665,139 +739,168 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
 //   f32      contractive_weight
 //   u64      parameter count P (must equal what the config implies)
 //   f32[P]   Network::params in its layout (per layer W (out, in) column-major, then b)
+//   u32      version 2: CRC-32 (zlib's) of every byte before it
 
 namespace {
 
 constexpr char kMagic[8] = {'L', 'L', 'N', 'E', 'T', 0, 0, 0};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
+constexpr size_t kMaxHeaderBytes = 12 + 4 * (3 + kMaxHiddenLayers + 4) + 8 + 4 * 8 + 8;
+constexpr uint64_t kMaxNetworkFileBytes = kMaxHeaderBytes + 4 * kMaxNetworkParameters + 4;
 
-struct Writer {
-  std::FILE* f;
-  bool ok = true;
-  template <typename V>
-  void put(V v) { ok = ok && std::fwrite(&v, sizeof v, 1, f) == 1; }
-};
+template <typename V>
+void put(std::vector<uint8_t>& out, V v) {
+  const size_t at = out.size();
+  out.resize(at + sizeof v);
+  std::memcpy(out.data() + at, &v, sizeof v);
+}
 
+uint32_t crc32_of(const uint8_t* bytes, size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {  // zlib takes a uInt length
+    const uInt chunk = n > (1u << 30) ? (1u << 30) : uInt(n);
+    crc = crc32(crc, bytes, chunk);
+    bytes += chunk;
+    n -= chunk;
+  }
+  return uint32_t(crc);
+}
+
+// Reads the fields in order from [p, end); every read is bounds-checked.
 struct Reader {
-  std::FILE* f;
-  const std::string& path;
+  const uint8_t* p;
+  const uint8_t* end;
+  const std::string& name;  // quoted and printable, for messages
   template <typename V>
-  V get() {
+  V get(const char* what) {
+    if (size_t(end - p) < sizeof(V))
+      throw InputError(name + ": truncated network file (it ends inside the " + what + ")");
     V v;
-    if (std::fread(&v, sizeof v, 1, f) != 1) throw InputError(path + ": truncated network file");
+    std::memcpy(&v, p, sizeof v);
+    p += sizeof v;
     return v;
   }
   int get_enum(const char* what, int count) {
-    const int v = get<int32_t>();
-    if (v < 0 || v >= count) throw InputError(path + ": bad " + what + " value " + std::to_string(v));
+    const int v = get<int32_t>(what);
+    if (v < 0 || v >= count) throw InputError(name + ": bad " + what + " value " + std::to_string(v));
     return v;
   }
-};
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
+  int get_size(const char* what) {
+    const int v = get<int32_t>(what);
+    if (v < 1 || v > kMaxLayerWidth)
+      throw InputError(name + ": bad " + what + " " + std::to_string(v) + " (must be in [1, " +
+                       std::to_string(kMaxLayerWidth) + "])");
+    return v;
+  }
 };
 
 }  // namespace
 
-bool network_save(const Network& net, const std::string& path, std::string* error) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) {
-    if (error) *error = path + ": cannot open for writing: " + std::strerror(errno);
-    return false;
-  }
+std::vector<uint8_t> network_serialize(const Network& net) {
   const ModelConfig& c = net.config;
-  Writer w{f};
-  for (char ch : kMagic) w.put(ch);
-  w.put(kVersion);
-  w.put(int32_t(c.kind));
-  w.put(int32_t(c.input_size));
-  w.put(int32_t(c.hidden.size()));
-  for (int h : c.hidden) w.put(int32_t(h));
-  w.put(int32_t(c.latent));
-  w.put(int32_t(c.activation));
-  w.put(int32_t(c.loss));
-  w.put(int32_t(c.init));
-  w.put(uint64_t(c.seed));
-  w.put(c.beta);
-  w.put(int32_t(c.kl_warmup_steps));
-  w.put(int32_t(c.sparsity));
-  w.put(c.sparsity_weight);
-  w.put(c.rho);
-  w.put(int32_t(c.noise));
-  w.put(c.noise_level);
-  w.put(c.contractive_weight);
-  w.put(uint64_t(net.params.size()));
-  w.ok = w.ok && std::fwrite(net.params.data(), sizeof(float), net.params.size(), f) == net.params.size();
-  const bool closed = std::fclose(f) == 0;
-  if (!w.ok || !closed) {
-    if (error) *error = path + ": write failed: " + std::strerror(errno);
-    return false;
-  }
-  return true;
+  std::vector<uint8_t> out;
+  out.reserve(kMaxHeaderBytes + net.params.size() * sizeof(float) + 4);
+  for (char ch : kMagic) put(out, ch);
+  put(out, kVersion);
+  put(out, int32_t(c.kind));
+  put(out, int32_t(c.input_size));
+  put(out, int32_t(c.hidden.size()));
+  for (int h : c.hidden) put(out, int32_t(h));
+  put(out, int32_t(c.latent));
+  put(out, int32_t(c.activation));
+  put(out, int32_t(c.loss));
+  put(out, int32_t(c.init));
+  put(out, uint64_t(c.seed));
+  put(out, c.beta);
+  put(out, int32_t(c.kl_warmup_steps));
+  put(out, int32_t(c.sparsity));
+  put(out, c.sparsity_weight);
+  put(out, c.rho);
+  put(out, int32_t(c.noise));
+  put(out, c.noise_level);
+  put(out, c.contractive_weight);
+  put(out, uint64_t(net.params.size()));
+  const size_t at = out.size();
+  out.resize(at + net.params.size() * sizeof(float));
+  if (!net.params.empty()) std::memcpy(out.data() + at, net.params.data(), net.params.size() * sizeof(float));
+  put(out, crc32_of(out.data(), out.size()));
+  return out;
 }
 
-Network network_load(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) throw InputError(path + ": cannot open: " + std::strerror(errno));
-  Reader r{f.get(), path};
-  char magic[8];
-  for (char& ch : magic) ch = r.get<char>();
-  if (std::memcmp(magic, kMagic, 8) != 0) throw InputError(path + ": not a latentlab network file (bad magic)");
-  const uint32_t version = r.get<uint32_t>();
-  if (version != kVersion)
-    throw InputError(path + ": unsupported network file version " + std::to_string(version));
+bool network_save(const Network& net, const std::string& path, std::string* error) {
+  const std::vector<uint8_t> bytes = network_serialize(net);
+  return write_file_atomically(path, bytes.data(), bytes.size(), error);
+}
+
+Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_name) {
+  const std::string name = "'" + printable_path(file_name) + "'";
+  if (n < 12 || std::memcmp(bytes, kMagic, 8) != 0) {
+    if (n < 8) throw InputError(name + ": not a latentlab network file (only " + std::to_string(n) + " bytes)");
+    throw InputError(name + ": not a latentlab network file (bad magic)");
+  }
+  uint32_t version;
+  std::memcpy(&version, bytes + 8, 4);
+  if (version != 1 && version != 2)
+    throw InputError(name + ": unsupported network file version " + std::to_string(version) +
+                     " (this build reads versions 1 and 2)");
+  const uint8_t* end = bytes + n;
+  if (version >= 2) {
+    if (n < 16) throw InputError(name + ": truncated network file (no checksum)");
+    uint32_t stored;
+    std::memcpy(&stored, bytes + n - 4, 4);
+    if (crc32_of(bytes, n - 4) != stored)
+      throw InputError(name + ": checksum mismatch: the network file is damaged (a flipped bit, a partial copy "
+                              "or a truncation); it cannot be loaded");
+    end -= 4;
+  }
+  Reader r{bytes + 12, end, name};
   ModelConfig c;
   c.kind = ModelKind(r.get_enum("model kind", 5));
-  constexpr int kMaxWidth = 1 << 20;
-  c.input_size = r.get<int32_t>();
-  if (c.input_size < 1 || c.input_size > kMaxWidth) throw InputError(path + ": bad input size");
-  const int32_t H = r.get<int32_t>();
-  if (H < 0 || H > 64) throw InputError(path + ": bad hidden layer count " + std::to_string(H));
-  c.hidden.resize(H);
-  for (int& h : c.hidden) {
-    h = r.get<int32_t>();
-    if (h < 1 || h > kMaxWidth) throw InputError(path + ": bad hidden width " + std::to_string(h));
-  }
-  c.latent = r.get<int32_t>();
-  if (c.latent < 1 || c.latent > kMaxWidth) throw InputError(path + ": bad latent size");
+  c.input_size = r.get_size("input size");
+  const int32_t H = r.get<int32_t>("hidden layer count");
+  if (H < 0 || H > kMaxHiddenLayers)
+    throw InputError(name + ": bad hidden layer count " + std::to_string(H) + " (at most " +
+                     std::to_string(kMaxHiddenLayers) + ")");
+  c.hidden.resize(size_t(H));
+  for (int& h : c.hidden) h = r.get_size("hidden width");
+  c.latent = r.get_size("latent size");
   c.activation = Activation(r.get_enum("activation", 6));
   c.loss = OutputLoss(r.get_enum("loss", 2));
   c.init = InitKind(r.get_enum("init", 3));
-  c.seed = r.get<uint64_t>();
-  c.beta = r.get<float>();
-  c.kl_warmup_steps = r.get<int32_t>();
+  c.seed = r.get<uint64_t>("seed");
+  c.beta = r.get<float>("beta");
+  c.kl_warmup_steps = r.get<int32_t>("KL warm-up");
   c.sparsity = SparsityKind(r.get_enum("sparsity", 2));
-  c.sparsity_weight = r.get<float>();
-  c.rho = r.get<float>();
+  c.sparsity_weight = r.get<float>("sparsity weight");
+  c.rho = r.get<float>("rho");
   c.noise = NoiseKind(r.get_enum("noise", 3));
-  c.noise_level = r.get<float>();
-  c.contractive_weight = r.get<float>();
-  // The implied parameter count, checked before anything large is allocated.
-  uint64_t expected = 0;
-  {
-    std::vector<int> widths = {c.input_size};
-    widths.insert(widths.end(), c.hidden.begin(), c.hidden.end());
-    widths.push_back(code_rows(c));
-    for (size_t l = 1; l < widths.size(); ++l) expected += uint64_t(widths[l - 1] + 1) * uint64_t(widths[l]);
-    widths = {c.latent};
-    widths.insert(widths.end(), c.hidden.rbegin(), c.hidden.rend());
-    widths.push_back(c.input_size);
-    for (size_t l = 1; l < widths.size(); ++l) expected += uint64_t(widths[l - 1] + 1) * uint64_t(widths[l]);
-  }
-  const uint64_t count = r.get<uint64_t>();
+  c.noise_level = r.get<float>("noise level");
+  c.contractive_weight = r.get<float>("contractive weight");
+  // Every size is checked against the budgets and the bytes actually present before the
+  // parameters are allocated.
+  const uint64_t expected = network_parameter_count(c);
+  const uint64_t count = r.get<uint64_t>("parameter count");
   if (count != expected)
-    throw InputError(path + ": parameter count " + std::to_string(count) + " does not match the architecture (" +
+    throw InputError(name + ": parameter count " + std::to_string(count) + " does not match the architecture (" +
                      std::to_string(expected) + ")");
-  if (expected > (uint64_t(1) << 31)) throw InputError(path + ": network too large");
-  Network net;
-  try {
-    net = Network::create(c);
-  } catch (const InputError& e) {
-    throw InputError(path + ": " + e.what());
-  }
-  if (std::fread(net.params.data(), sizeof(float), net.params.size(), f.get()) != net.params.size())
-    throw InputError(path + ": truncated network file (parameters)");
-  if (!net.all_finite()) throw InputError(path + ": network has non-finite parameters");
+  if (expected > kMaxNetworkParameters)
+    throw InputError(name + ": the network declares " + std::to_string(expected) +
+                     " parameters, over the budget of " + std::to_string(kMaxNetworkParameters));
+  const uint64_t present = uint64_t(end - r.p);
+  if (present != expected * sizeof(float))
+    throw InputError(name + ": " + (present < expected * sizeof(float) ? "truncated" : "overlong") +
+                     " network file: it declares " + std::to_string(expected) + " parameters (" +
+                     std::to_string(expected * sizeof(float)) + " bytes) but holds " + std::to_string(present) +
+                     " bytes of them");
+  const std::string problem = model_config_problem(c);
+  if (!problem.empty()) throw InputError(name + ": the saved architecture cannot be built: " + problem);
+  Network net = Network::create(c);
+  std::memcpy(net.params.data(), r.p, size_t(expected) * sizeof(float));
+  if (!net.all_finite()) throw InputError(name + ": network has non-finite parameters");
   return net;
+}
+
+Network network_load(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_regular_file(path, "network file", kMaxNetworkFileBytes);
+  return network_parse(bytes.data(), bytes.size(), path);
 }

@@ -100,10 +100,40 @@ void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWor
 // z (latent, n) -> reconstruction (input, n) in data space (sigmoid applied for BCE).
 void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWorkspace& ws);
 
-// Saves config + params in latentlab's own binary format (magic, version; see model.cpp).
-// Returns false and sets *error (naming the file) on failure. Never called with a non-finite network.
+// Budgets, checked before anything is allocated (Network::create, network_load, the CLI and the
+// trainer all go through model_config_problem), so an absurd size is an InputError, never a
+// std::bad_alloc. Parameters are floats: the budget is 256 MiB of weights, and training keeps four
+// such arrays (weights, gradient, Adam's two moments), 1 GiB in all.
+constexpr uint64_t kMaxNetworkParameters = uint64_t(1) << 26;
+constexpr int kMaxLayerWidth = 1 << 20;  // features, every hidden width, the latent size
+constexpr int kMaxHiddenLayers = 64;
+// A training step holds about six (width, batch) float buffers per layer: batch x (sum of all
+// layer widths) may not exceed this (256 MiB per buffer set).
+constexpr uint64_t kMaxBatchActivations = uint64_t(1) << 26;
+
+// The parameters `c` implies (weights and biases of every layer), without allocating anything;
+// saturates rather than overflows for absurd sizes.
+uint64_t network_parameter_count(const ModelConfig& c);
+
+// The one validation of an architecture, with c.input_size the data's feature count: "" if it can be
+// built, else a message naming the setting as the command line does (--latent, --hidden, ...).
+// Checks sizes >= 1, the width and depth limits, the parameter budget and rho for a KL-sparse model.
+std::string model_config_problem(const ModelConfig& c);
+// The same plus what training adds: a learning rate that is a positive finite number, a batch of
+// at least 1 and no larger than the training set, and batch x widths within kMaxBatchActivations.
+std::string training_config_problem(const ModelConfig& c, const OptimizerConfig& opt, int batch, int train_count);
+
+// The .llnet file (docs/model_format.md): config + params, version 2 ends with a CRC-32 of
+// everything before it. network_save writes atomically (core/file_write.h): on failure it returns
+// false and sets *error (naming the file), and the previous file is untouched. Never called with a
+// non-finite network.
+std::vector<uint8_t> network_serialize(const Network& net);
 bool network_save(const Network& net, const std::string& path, std::string* error);
-Network network_load(const std::string& path);  // throws InputError naming the file and the problem
+// Throws InputError naming the file and the problem: a file too short, too long, damaged (checksum),
+// of another format or version, or declaring sizes over the budgets. Reads versions 1 and 2.
+Network network_load(const std::string& path);
+// network_load's parser on bytes in memory (what the fuzz target calls); `name` is used in messages.
+Network network_parse(const uint8_t* bytes, size_t n, const std::string& name);
 
 // Owns a Model's preallocated training and evaluation buffers (defined in model.cpp). A copied
 // Model gets fresh, empty buffers, sized on its first step.
