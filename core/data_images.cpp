@@ -1,8 +1,8 @@
 // The image-folder loader. See data_images.h.
-// Sections: the area resampler, finding the files, checking sizes, decoding.
+// Sections: the area resampler, finding the files, reading one file, checking sizes and decoding.
 #include "data_images.h"
 
-#include <stb_image.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "errors.h"
-#include "rng.h"
+#include "file_input.h"
 
 namespace fs = std::filesystem;
 
@@ -72,7 +72,7 @@ namespace {
 
 struct ImageFile {
   fs::path path;
-  std::string shown;  // the path relative to the folder, for messages
+  std::string shown;  // the path relative to the folder, printable, for messages
   int label = -1;
   int width = 0, height = 0;
 };
@@ -83,14 +83,16 @@ bool is_image_name(const fs::path& p) {
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
 }
 
+std::string quoted(const fs::path& p) { return "'" + printable_path(p.string()) + "'"; }
+
 // Sorted entries of a folder; a folder that cannot be listed is an InputError.
 std::vector<fs::directory_entry> sorted_entries(const fs::path& dir) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
-  if (ec) throw InputError("'" + dir.string() + "': cannot list the folder: " + ec.message());
+  if (ec) throw InputError(quoted(dir) + ": cannot list the folder: " + ec.message());
   std::vector<fs::directory_entry> entries;
   for (; it != fs::directory_iterator(); it.increment(ec)) {
-    if (ec) throw InputError("'" + dir.string() + "': cannot list the folder: " + ec.message());
+    if (ec) throw InputError(quoted(dir) + ": cannot list the folder: " + ec.message());
     entries.push_back(*it);
   }
   std::sort(entries.begin(), entries.end(),
@@ -98,9 +100,33 @@ std::vector<fs::directory_entry> sorted_entries(const fs::path& dir) {
   return entries;
 }
 
+constexpr int kNamedAtMost = 20;  // skipped files named in the warnings; beyond that, a count
+
 void add_warning_capped(std::vector<std::string>& warnings, int& skipped, const std::string& text) {
-  constexpr int kNamedAtMost = 20;  // beyond that, a count keeps the summary readable
   if (++skipped <= kNamedAtMost) warnings.push_back(text);
+}
+
+//---- reading one file -----------------------------------------------------------------------
+// The whole file, or nothing and the reason in *why: not a regular file (a FIFO would block a
+// plain read forever), missing, unreadable or over kImageMaxFileBytes.
+std::vector<uint8_t> read_image_file(const fs::path& path, std::string* why) {
+  try {
+    const std::string kind = file_kind_if_not_regular(path.string());
+    if (!kind.empty()) {
+      *why = "is " + kind + ", not a regular file";
+      return {};
+    }
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) > kImageMaxFileBytes) {
+      *why = "the file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
+             std::to_string(kImageMaxFileBytes) + " bytes for an image";
+      return {};
+    }
+    return read_regular_file(path.string(), "image file", kImageMaxFileBytes);
+  } catch (const InputError& e) {  // the file changed under us; its message names it in full
+    *why = e.what();
+    return {};
+  }
 }
 
 }  // namespace
@@ -108,98 +134,113 @@ void add_warning_capped(std::vector<std::string>& warnings, int& skipped, const 
 //---- checking sizes and decoding ------------------------------------------------------------
 Dataset images_load_folder(const std::string& folder, int image_size, bool rgb, int train_count, uint64_t seed) {
   const fs::path root(folder);
+  const std::string shown_folder = "'" + printable_path(folder) + "'";
   Dataset d;
   d.name = folder;
   int ignored = 0, skipped = 0;
 
+  // Every entry with an image name that is not a folder is a candidate, FIFOs and devices too:
+  // they are then skipped by name with the reason, rather than silently ignored.
   std::vector<ImageFile> files;
   for (const fs::directory_entry& e : sorted_entries(root)) {
     std::error_code ec;
     if (e.is_directory(ec)) {
       const int label = static_cast<int>(d.label_names.size());
+      const std::string label_name = printable_path(e.path().filename().string());
       bool any = false;
       for (const fs::directory_entry& f : sorted_entries(e.path())) {
-        if (f.is_regular_file(ec) && is_image_name(f.path())) {
-          files.push_back({f.path(), e.path().filename().string() + "/" + f.path().filename().string(), label});
+        if (!f.is_directory(ec) && is_image_name(f.path())) {
+          files.push_back({f.path(), label_name + "/" + printable_path(f.path().filename().string()), label});
           any = true;
         } else {
           ++ignored;
         }
       }
-      if (any) d.label_names.push_back(e.path().filename().string());
-    } else if (e.is_regular_file(ec) && is_image_name(e.path())) {
-      files.push_back({e.path(), e.path().filename().string(), -1});
+      if (any) d.label_names.push_back(label_name);
+    } else if (is_image_name(e.path())) {
+      files.push_back({e.path(), printable_path(e.path().filename().string()), -1});
     } else {
       ++ignored;
     }
     if (static_cast<int>(files.size()) > kFolderMaxImages)
-      throw InputError("'" + folder + "': more than " + std::to_string(kFolderMaxImages) + " images");
+      throw InputError(shown_folder + ": more than " + std::to_string(kFolderMaxImages) + " images");
   }
   if (files.empty())
-    throw InputError("'" + folder + "': empty folder: no PNG or JPEG images in it or in its sub-folders");
-
-  // Sizes first, from the headers alone: a file too large to decode is skipped before any
-  // decoding, and the whole folder is refused if it would take too long or too much memory.
-  std::vector<ImageFile> readable;
-  uint64_t total_pixels = 0;
-  for (ImageFile& f : files) {
-    int w = 0, h = 0, comp = 0;
-    if (!stbi_info(f.path.c_str(), &w, &h, &comp)) {
-      const char* why = stbi_failure_reason();
-      add_warning_capped(d.warnings, skipped, "skipped " + f.shown + ": not a readable PNG/JPEG (" + (why ? why : "unknown") + ")");
-      continue;
-    }
-    if (w < 1 || h < 1 || w > kFolderMaxSide || h > kFolderMaxSide) {
-      add_warning_capped(d.warnings, skipped, "skipped " + f.shown + ": " + std::to_string(w) + "x" + std::to_string(h) +
-                                                  " is beyond the limit of " + std::to_string(kFolderMaxSide) + " per side");
-      continue;
-    }
-    f.width = w, f.height = h;
-    total_pixels += static_cast<uint64_t>(w) * h;
-    if (total_pixels > kFolderPixelBudget)
-      throw InputError("'" + folder + "': too large: the images add up to more than " +
-                       std::to_string(kFolderPixelBudget >> 20) + " megapixels; use fewer or smaller images");
-    readable.push_back(f);
-  }
-
-  // Shuffle, so the held-out part mixes every label rather than being the last folders.
-  Rng rng(seed);
-  for (size_t i = readable.size(); i > 1; --i) std::swap(readable[i - 1], readable[rng.below(static_cast<int>(i))]);
+    throw InputError(shown_folder + ": empty folder: no PNG or JPEG images in it or in its sub-folders");
 
   d.width = d.height = image_size;
   d.channels = rgb ? 3 : 1;
   d.is_image = true;
   d.in_unit_range = true;
+
+  // Sizes first, from the headers alone (each file is read, nothing decoded): a file beyond the
+  // per-image limits is skipped, and the whole folder is refused if it would take too long or
+  // too much memory.
+  std::vector<ImageFile> readable;
+  uint64_t total_pixels = 0;
+  for (ImageFile& f : files) {
+    std::string why;
+    const std::vector<uint8_t> bytes = read_image_file(f.path, &why);
+    ImageHeader header;
+    if (why.empty()) why = image_read_header(bytes.data(), bytes.size(), &header);
+    if (why.empty()) why = image_check_limits(header, bytes.size(), d.channels);
+    if (!why.empty()) {
+      add_warning_capped(d.warnings, skipped, "skipped " + f.shown + ": " + why);
+      continue;
+    }
+    f.width = header.width, f.height = header.height;
+    total_pixels += static_cast<uint64_t>(f.width) * f.height;
+    if (total_pixels > kFolderPixelBudget)
+      throw InputError(shown_folder + ": too large: the images add up to more than " +
+                       std::to_string(kFolderPixelBudget >> 20) + " megapixels; use fewer or smaller images");
+    readable.push_back(f);
+  }
+
   const size_t features = static_cast<size_t>(d.features());
+  // Twice: the stratified reordering below copies the pixels once.
+  if (2 * static_cast<uint64_t>(readable.size()) * features > kFolderDatasetBytes)
+    throw InputError(shown_folder + ": too large: " + std::to_string(readable.size()) + " images of " +
+                     std::to_string(features) + " bytes each at image size " + std::to_string(image_size) +
+                     " exceed the budget of " + std::to_string(kFolderDatasetBytes >> 20) +
+                     " MiB; use a smaller image size or fewer images");
   d.pixels.resize(readable.size() * features);
   int loaded = 0;
   for (const ImageFile& f : readable) {
-    int w = 0, h = 0, comp = 0;
-    uint8_t* img = stbi_load(f.path.c_str(), &w, &h, &comp, d.channels);
-    if (!img || w != f.width || h != f.height) {
-      const char* why = img ? "size changed while reading" : stbi_failure_reason();
-      if (img) stbi_image_free(img);
-      add_warning_capped(d.warnings, skipped, "skipped " + f.shown + ": cannot decode (" + (why ? why : "unknown") + ")");
+    std::string why;
+    const std::vector<uint8_t> bytes = read_image_file(f.path, &why);
+    DecodedImage img;
+    if (why.empty()) {
+      img = image_decode(bytes.data(), bytes.size(), d.channels);
+      why = img.error;
+    }
+    if (why.empty() && (img.width != f.width || img.height != f.height)) why = "the file changed while the folder was read";
+    if (!why.empty()) {
+      add_warning_capped(d.warnings, skipped, "skipped " + f.shown + ": " + why);
       continue;
     }
     // Centre-crop to a square, then area-resample.
+    const int w = img.width, h = img.height;
     const int side = std::min(w, h), x0 = (w - side) / 2, y0 = (h - side) / 2;
     const size_t stride = static_cast<size_t>(w) * d.channels;
-    resize_area_strided(img + y0 * stride + static_cast<size_t>(x0) * d.channels, side, side, stride, d.channels,
-                        d.pixels.data() + loaded * features, image_size, image_size);
-    stbi_image_free(img);
+    resize_area_strided(img.pixels.data() + y0 * stride + static_cast<size_t>(x0) * d.channels, side, side, stride,
+                        d.channels, d.pixels.data() + loaded * features, image_size, image_size);
     d.labels.push_back(f.label);
     ++loaded;
   }
-  if (skipped > 20) d.warnings.push_back("... and " + std::to_string(skipped - 20) + " more files skipped");
+  if (skipped > kNamedAtMost)
+    d.warnings.push_back("... and " + std::to_string(skipped - kNamedAtMost) + " more files skipped");
   if (ignored > 0) d.warnings.push_back("ignored " + std::to_string(ignored) + " entries that are not .png/.jpg/.jpeg files");
   if (loaded == 0)
-    throw InputError("'" + folder + "': none of the " + std::to_string(files.size()) + " image files could be read" +
+    throw InputError(shown_folder + ": none of the " + std::to_string(files.size()) + " image files could be read" +
                      (d.warnings.empty() ? "" : "; first: " + d.warnings.front()));
   d.pixels.resize(loaded * features);
   d.pixels.shrink_to_fit();
   d.count = loaded;
-  d.train_count = dataset_resolve_train_count(train_count, loaded, loaded * 4 / 5, folder);
+
+  // A stratified split, so that the held-out part has every label in its share, not the last folders.
+  const StratifiedSplit split = dataset_stratified_split(d.labels, train_count, seed, shown_folder);
+  dataset_apply_order(d, split.order);
+  d.train_count = split.train_count;
   if (skipped > 0)
     d.warnings.insert(d.warnings.begin(), std::to_string(skipped) + " of " + std::to_string(files.size()) +
                                               " image files skipped; " + std::to_string(loaded) + " loaded");

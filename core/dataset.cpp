@@ -160,7 +160,7 @@ Dataset load_dataset(const DataSpec& spec) {
       throw InputError("image size " + std::to_string(spec.image_size) + " must be 4 to 512");
     d = images_load_folder(path, spec.image_size, spec.rgb, spec.train_count, spec.seed);
   } else if (ends_with_lower(path, ".csv")) {
-    d = csv_load(path, spec.csv_label_column, spec.csv_scaling, spec.train_count);
+    d = csv_load(path, spec.csv_label_column, spec.csv_scaling, spec.train_count, spec.seed);
   } else {
     d = idx_load(path, spec.labels_path, spec.train_count);
   }

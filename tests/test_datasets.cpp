@@ -5,6 +5,7 @@
 #include <stb_image_write.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -445,10 +446,22 @@ TEST_CASE("CSV: header detection, label columns, and scaling from the training r
   CHECK(named.count == 5);
   CHECK(named.features() == 2);
   CHECK(named.label_names == std::vector<std::string>({"cat", "dog"}));
-  CHECK(named.labels == std::vector<int>({0, 1, 0, 1, 0}));
+  // A labelled CSV is split per label (2 of 3 cats and 1 of 2 dogs train) in a seeded order.
+  CHECK(named.train_count == 3);
+  std::vector<int> sorted_labels = named.labels;
+  std::sort(sorted_labels.begin(), sorted_labels.end());
+  CHECK(sorted_labels == std::vector<int>({0, 0, 0, 1, 1}));
+  CHECK(std::set<int>(named.labels.begin() + named.train_count, named.labels.end()).size() == 2u);
+  CHECK(named.split_rule.find("stratified by label, seed 1") == 0);
+  // Each row keeps its label: by height (1c 2c 3d 5d 9c) the labels read cat cat dog dog cat.
+  std::vector<int> by_height(5);
+  for (int i = 0; i < 5; ++i) by_height[i] = i;
+  std::sort(by_height.begin(), by_height.end(), [&](int a, int b) { return named.values(0, a) < named.values(0, b); });
+  std::vector<int> labels_by_height;
+  for (int i : by_height) labels_by_height.push_back(named.labels[i]);
+  CHECK(labels_by_height == std::vector<int>({0, 0, 1, 1, 0}));
   CHECK(!named.in_unit_range);
-  CHECK(named.values.row(0).head(4).mean() == doctest::Approx(0.0f).epsilon(1e-5));  // train rows centred
-  CHECK(named.values(0, 4) > 2.0f);  // the held-out 9 lies far out, as it should
+  CHECK(named.values.row(0).head(3).mean() == doctest::Approx(0.0f).epsilon(1e-5));  // train rows centred
 
   spec.csv_label_column = "2";  // the same column by index
   Dataset by_index = load_dataset(spec);

@@ -239,7 +239,7 @@ TEST_CASE("malformed CSV: ragged rows, NaN/Inf and text give the line number") {
       {"too many fields", "1,2\n3,4\n5,6,7\n", "", "line 3: ragged row: 3 fields, expected 2"},
       {"NaN", "x,y\n1,2\n3,nan\n", "", "line 3, column 1: 'nan' is NaN or infinite"},
       {"Inf", "1,2\ninf,4\n", "", "line 2, column 0: 'inf' is NaN or infinite"},
-      {"overflow", "1,2\n1e999,4\n", "", "line 2, column 0: '1e999' is NaN or infinite"},
+      {"overflow", "1,2\n1e999,4\n", "", "line 2, column 0: '1e999' is beyond the float range"},
       {"text in a data row", "x,y\n1,2\n3,abc\n", "", "line 3, column 1: 'abc' is not a number"},
       {"empty field", "1,2\n3,\n", "", "line 2, column 1: '' is not a number"},
       {"empty file", "", "", "the file is empty"},
