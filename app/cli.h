@@ -55,6 +55,21 @@ class CliArgs {
 void add_data_flags(CliArgs& args);
 struct DataSpec;
 DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed);
+// The loader's warnings (skipped files, ignored flags), each once on stderr as
+// "latentlab: warning: ...", so that every command that loads data tells the user what it left out.
+struct Dataset;
+void print_data_warnings(const Dataset& d);
+
+// A JSON string literal (quotes included) of s: quotes and backslashes escaped, control characters
+// as \u00XX, and bytes that are not UTF-8 (a file name can hold any) as the text \xHH as
+// printable_path writes them, since a JSON string holds Unicode text only. Every JSON writer of
+// the CLI goes through here.
+std::string json_string(const std::string& s);
+
+// Largest PNG a subcommand writes (datasets --png, interpolate --png), in bytes of pixels; checked
+// before the image is allocated. 64 MB holds 4096 x 4096 RGB, far beyond any grid of the
+// project's datasets at the largest zoom, and stb's encoder needs about as much again.
+constexpr uint64_t kCliPngMaxBytes = 64ull << 20;
 
 // Subcommands: each returns the process exit status.
 int cli_train(int argc, char** argv);

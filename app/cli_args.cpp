@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "dataset.h"
+#include "file_input.h"
 
 #include <cerrno>
 #include <cmath>
@@ -175,4 +176,36 @@ DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed) {
   spec.csv_label_column = args.str("csv-label");
   spec.csv_scaling = args.choice("csv-scaling", {"minmax", "zscore"});
   return spec;
+}
+
+void print_data_warnings(const Dataset& d) {
+  for (const std::string& w : d.warnings) std::fprintf(stderr, "latentlab: warning: %s\n", printable_path(w).c_str());
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // A run of non-ASCII bytes: printable_path keeps valid UTF-8 and writes the rest as \xHH,
+      // whose backslash JSON must escape in turn.
+      size_t end = i;
+      while (end < s.size() && static_cast<unsigned char>(s[end]) >= 0x80) ++end;
+      for (char p : printable_path(s.substr(i, end - i))) out += p == '\\' ? std::string("\\\\") : std::string(1, p);
+      i = end;
+      continue;
+    }
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  return out + "\"";
 }

@@ -13,29 +13,9 @@
 #include "cli.h"
 #include "dataset.h"
 #include "errors.h"
+#include "file_input.h"
 
 namespace {
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return "\"" + out + "\"";
-}
 
 struct LabelCounts {
   std::vector<int> train, held_out;  // per label index
@@ -80,8 +60,9 @@ double stored_megabytes(const Dataset& d) {
 void print_summary(const Dataset& d, double seconds) {
   float lo, hi;
   value_range(d, lo, hi);
-  std::printf("dataset   %s\n", d.name.c_str());
+  std::printf("dataset   %s\n", printable_path(d.name).c_str());
   std::printf("samples   %d: %d train, %d held out\n", d.count, d.train_count, d.test_count());
+  std::printf("split     %s\n", d.split_rule.empty() ? "(not recorded by the loader)" : d.split_rule.c_str());
   if (d.is_image)
     std::printf("geometry  %dx%d, %d channel%s, %d features\n", d.width, d.height, d.channels,
                 d.channels == 1 ? "" : "s", d.features());
@@ -98,7 +79,7 @@ void print_summary(const Dataset& d, double seconds) {
     const int most = std::max(1, *std::max_element(lc.train.begin(), lc.train.end()));
     for (size_t l = 0; l < lc.train.size(); ++l) {
       std::string bar(static_cast<size_t>(30.0 * lc.train[l] / most + 0.5), '#');
-      std::printf("  %3zu %-14s %7d %7d  %s\n", l, label_name(d, static_cast<int>(l)).c_str(), lc.train[l],
+      std::printf("  %3zu %-14s %7d %7d  %s\n", l, printable_path(label_name(d, static_cast<int>(l))).c_str(), lc.train[l],
                   lc.held_out[l], bar.c_str());
     }
   }
@@ -107,7 +88,7 @@ void print_summary(const Dataset& d, double seconds) {
                 d.factors.row(f).minCoeff(), d.factors.row(f).maxCoeff());
   if (d.warnings.empty()) std::printf("warnings  none\n");
   for (size_t w = 0; w < d.warnings.size(); ++w)
-    std::printf("%s %s\n", w == 0 ? "warnings " : "         ", d.warnings[w].c_str());
+    std::printf("%s %s\n", w == 0 ? "warnings " : "         ", printable_path(d.warnings[w]).c_str());
   std::printf("loaded in %.3f s\n", seconds);
 }
 
@@ -115,13 +96,13 @@ void print_json(const Dataset& d, double seconds) {
   float lo, hi;
   value_range(d, lo, hi);
   LabelCounts lc = count_labels(d);
-  std::string s = "{\"name\":" + json_escape(d.name) + ",\"count\":" + std::to_string(d.count) +
+  std::string s = "{\"name\":" + json_string(d.name) + ",\"count\":" + std::to_string(d.count) +
                   ",\"train_count\":" + std::to_string(d.train_count) + ",\"test_count\":" +
                   std::to_string(d.test_count()) + ",\"width\":" + std::to_string(d.width) +
                   ",\"height\":" + std::to_string(d.height) + ",\"channels\":" + std::to_string(d.channels) +
                   ",\"features\":" + std::to_string(d.features()) + ",\"is_image\":" + (d.is_image ? "true" : "false") +
                   ",\"in_unit_range\":" + (d.in_unit_range ? "true" : "false") + ",\"stored_as\":" +
-                  (d.pixels.empty() ? "\"floats\"" : "\"bytes\"");
+                  (d.pixels.empty() ? "\"floats\"" : "\"bytes\"") + ",\"split\":" + json_string(d.split_rule);
   char buf[96];
   std::snprintf(buf, sizeof buf, ",\"min\":%g,\"max\":%g,\"stored_mb\":%.2f,\"load_seconds\":%.4f", lo, hi,
                 stored_megabytes(d), seconds);
@@ -129,15 +110,15 @@ void print_json(const Dataset& d, double seconds) {
   s += ",\"labels\":[";
   for (size_t l = 0; l < lc.train.size(); ++l)
     s += std::string(l ? "," : "") + "{\"label\":" + std::to_string(l) + ",\"name\":" +
-         json_escape(label_name(d, static_cast<int>(l))) + ",\"train\":" + std::to_string(lc.train[l]) +
+         json_string(label_name(d, static_cast<int>(l))) + ",\"train\":" + std::to_string(lc.train[l]) +
          ",\"held_out\":" + std::to_string(lc.held_out[l]) + "}";
   s += "],\"unlabelled\":" + std::to_string(lc.unlabelled) + ",\"factors\":[";
   for (size_t f = 0; f < d.factor_names.size(); ++f) {
     std::snprintf(buf, sizeof buf, ",\"min\":%g,\"max\":%g}", d.factors.row(f).minCoeff(), d.factors.row(f).maxCoeff());
-    s += std::string(f ? "," : "") + "{\"name\":" + json_escape(d.factor_names[f]) + buf;
+    s += std::string(f ? "," : "") + "{\"name\":" + json_string(d.factor_names[f]) + buf;
   }
   s += "],\"warnings\":[";
-  for (size_t w = 0; w < d.warnings.size(); ++w) s += std::string(w ? "," : "") + json_escape(d.warnings[w]);
+  for (size_t w = 0; w < d.warnings.size(); ++w) s += std::string(w ? "," : "") + json_string(d.warnings[w]);
   s += "]}";
   std::printf("%s\n", s.c_str());
 }
@@ -166,12 +147,19 @@ std::vector<std::vector<int>> grid_rows(const Dataset& d, int grid, bool by_labe
 
 void write_png_grid(const Dataset& d, const std::string& file, int grid, bool by_label, int zoom) {
   if (!d.is_image || d.pixels.empty())
-    throw UsageError("datasets: --png needs an image dataset stored as bytes; '" + d.name + "' is tabular");
+    throw UsageError("datasets: --png needs an image dataset stored as bytes; '" + printable_path(d.name) + "' is tabular");
   const std::vector<std::vector<int>> rows = grid_rows(d, grid, by_label);
-  const int gap = 1, tile_w = d.width * zoom, tile_h = d.height * zoom, ch = d.channels;
-  const int cols = grid;
-  const int out_w = cols * tile_w + (cols + 1) * gap, out_h = static_cast<int>(rows.size()) * tile_h +
-                                                          (static_cast<int>(rows.size()) + 1) * gap;
+  const int gap = 1, ch = d.channels, cols = grid;
+  // The output's size in 64 bits, checked against the budget before anything is allocated.
+  const int64_t wide_w = int64_t(cols) * d.width * zoom + (cols + 1) * gap;
+  const int64_t wide_h = int64_t(rows.size()) * d.height * zoom + (int64_t(rows.size()) + 1) * gap;
+  const uint64_t bytes = uint64_t(wide_w) * uint64_t(wide_h) * uint64_t(ch);
+  if (bytes > kCliPngMaxBytes)
+    throw UsageError("datasets: --png: the grid would be " + std::to_string(wide_w) + "x" + std::to_string(wide_h) +
+                     " pixels (" + std::to_string(bytes >> 20) + " MB), over the limit of " +
+                     std::to_string(kCliPngMaxBytes >> 20) + " MB; use a smaller --grid or --zoom");
+  const int tile_w = d.width * zoom, tile_h = d.height * zoom;
+  const int out_w = static_cast<int>(wide_w), out_h = static_cast<int>(wide_h);
   std::vector<uint8_t> img(static_cast<size_t>(out_w) * out_h * ch, 70);  // dark gray gaps
   for (size_t r = 0; r < rows.size(); ++r)
     for (size_t c = 0; c < rows[r].size(); ++c) {
@@ -184,7 +172,7 @@ void write_png_grid(const Dataset& d, const std::string& file, int grid, bool by
                 src[(static_cast<size_t>(y / zoom) * d.width + x / zoom) * ch + k];
     }
   if (!stbi_write_png(file.c_str(), out_w, out_h, ch, img.data(), out_w * ch))
-    throw InputError("'" + file + "': cannot write the PNG");
+    throw InputError("'" + printable_path(file) + "': cannot write the PNG");
 }
 
 }  // namespace
@@ -212,7 +200,7 @@ int cli_datasets(int argc, char** argv) {
   else print_summary(d, seconds);
   if (args.given("png")) {
     write_png_grid(d, args.str("png"), grid, args.flag("by-label"), zoom);
-    if (!args.flag("json")) std::printf("wrote     %s\n", args.str("png").c_str());
+    if (!args.flag("json")) std::printf("wrote     %s\n", printable_path(args.str("png")).c_str());
   }
   return 0;
 }

@@ -55,8 +55,15 @@ void write_strips_png(const std::string& path, const Dataset& data, const std::v
   const int models = static_cast<int>(frames_per_model.size());
   const int shown = static_cast<int>(frames_per_model[0].size());
   const int tiles = static_cast<int>(frames_per_model[0][0].cols());  // A, interpolants, B
-  const int img_w = tiles * (w * scale + 2), row_h = h * scale + 2;
-  const int img_h = shown * (models * row_h + gap);
+  // The output's size in 64 bits, checked against the budget before anything is allocated.
+  const uint64_t wide_w = uint64_t(tiles) * (uint64_t(w) * scale + 2);
+  const uint64_t wide_h = uint64_t(shown) * (uint64_t(models) * (uint64_t(h) * scale + 2) + gap);
+  if (wide_w * wide_h * 3 > kCliPngMaxBytes)
+    throw UsageError("interpolate: --png: the strips would be " + std::to_string(wide_w) + "x" +
+                     std::to_string(wide_h) + " pixels, over the limit of " + std::to_string(kCliPngMaxBytes >> 20) +
+                     " MB; use fewer --png-pairs or --steps");
+  const int img_w = static_cast<int>(wide_w), row_h = h * scale + 2;
+  const int img_h = static_cast<int>(wide_h);
   std::vector<unsigned char> rgb(static_cast<size_t>(img_w) * img_h * 3, 40);
   Mat originals(data.features(), 2);
   for (int p = 0; p < shown; ++p) {
@@ -81,7 +88,7 @@ void write_strips_png(const std::string& path, const Dataset& data, const std::v
     }
   }
   if (!stbi_write_png(path.c_str(), img_w, img_h, 3, rgb.data(), img_w * 3))
-    throw InputError(path + ": cannot write the PNG");
+    throw InputError("'" + printable_path(path) + "': cannot write the PNG");
 }
 
 std::string join_widths(const std::vector<int>& widths) {
@@ -98,8 +105,8 @@ void check_loaded_network(const CliArgs& args, const std::string& file, const Mo
                           ModelKind expected_kind, const Dataset& data) {
   const std::string name = "'" + printable_path(file) + "'";
   if (saved.kind != expected_kind)
-    throw InputError(name + ": holds a " + std::string(model_kind_name(saved.kind)) + " model, expected a " +
-                     model_kind_name(expected_kind) + " (a session saved by interpolate --save)");
+    throw InputError(name + ": holds the " + std::string(model_kind_name(saved.kind)) + " model, expected the " +
+                     model_kind_name(expected_kind) + " model (a session saved by interpolate --save)");
   if (saved.input_size != data.features())
     throw InputError(name + ": the saved model takes " + std::to_string(saved.input_size) + " features but " +
                      data.name + " has " + std::to_string(data.features()));
@@ -172,9 +179,16 @@ int cli_interpolate(int argc, char** argv) {
   const int batch = args.integer("batch", 1, 65536);
 
   Dataset data = load_dataset(spec);
-  for (const std::string& w : data.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  print_data_warnings(data);
+  const std::string shown_name = printable_path(data.name);
   if (!data.in_unit_range)
-    throw InputError(data.name + ": values are not in [0,1]; interpolate trains with BCE, use --csv-scaling minmax");
+    throw InputError(shown_name + ": values are not in [0,1]; interpolate trains with BCE, use --csv-scaling minmax");
+  // Endpoints are held-out samples: say so before any training if there are too few.
+  if (data.test_count() < 2)
+    throw InputError(shown_name + ": " + std::to_string(data.test_count()) + " held-out sample" +
+                     (data.test_count() == 1 ? "" : "s") + "; interpolation needs at least 2 to make the " +
+                     std::to_string(pairs_wanted) + " endpoint pair" + (pairs_wanted == 1 ? "" : "s") +
+                     " asked for (see --train)");
   base.input_size = data.features();
   auto t0 = std::chrono::steady_clock::now();
 
@@ -215,7 +229,14 @@ int cli_interpolate(int argc, char** argv) {
                                                    : kPairsAny;
   std::vector<std::pair<int, int>> pairs =
       pick_pairs(data, data.train_count, data.test_count(), pairs_wanted, rule, pair_rng);
-  if (pairs.empty()) throw InputError(data.name + ": no endpoint pairs satisfy the label rule among the held-out samples");
+  if (pairs.empty()) {
+    // With 2 or more held-out samples only a label rule can leave no pair.
+    const std::string rule_text = rule == kPairsSameLabel ? "share a label (--same-label)"
+                                  : rule == kPairsDifferentLabels ? "have different labels (--different-labels)"
+                                                                  : "differ";
+    throw InputError(shown_name + ": no two of the " + std::to_string(data.test_count()) +
+                     " held-out samples " + rule_text + (data.labels.empty() ? "; the data has no labels" : ""));
+  }
 
   DataDistance distance = DataDistance::build(data, args.integer("reference", 1, 1000000), 500);
   InferenceWorkspace ws;
@@ -251,8 +272,8 @@ int cli_interpolate(int argc, char** argv) {
 
   if (args.given("png")) write_strips_png(args.str("png"), data, pairs, strips);
   if (json) {
-    std::printf("{\"data\":\"%s\",\"pairs\":%zu,\"steps\":%d,\"latent\":%d,\"typical_nn_distance\":%.4f,\"models\":[",
-                data.name.c_str(), pairs.size(), steps, models[0].network().config.latent, distance.typical_nn_distance);
+    std::printf("{\"data\":%s,\"pairs\":%zu,\"steps\":%d,\"latent\":%d,\"typical_nn_distance\":%.4f,\"models\":[",
+                json_string(data.name).c_str(), pairs.size(), steps, models[0].network().config.latent, distance.typical_nn_distance);
     for (size_t m = 0; m < summaries.size(); ++m)
       std::printf("%s{\"model\":\"%s\",\"mean_distance\":%.4f,\"midpoint_distance\":%.4f,\"max_distance\":%.4f,"
                   "\"smoothness\":%.4f,\"endpoint_distance\":%.4f,\"prior_sample_distance\":%.4f}",
@@ -280,6 +301,6 @@ int cli_interpolate(int argc, char** argv) {
   const double prior_ratio = summaries[0].prior_distance / std::max(1e-12, summaries[1].prior_distance);
   std::printf("Decodes of random codes z ~ N(0, I): the AE's are %.2fx %s from any real sample than the VAE's.\n",
               prior_ratio >= 1.0 ? prior_ratio : 1.0 / prior_ratio, prior_ratio >= 1.0 ? "farther" : "closer");
-  if (args.given("png")) std::printf("strips written to %s\n", args.str("png").c_str());
+  if (args.given("png")) std::printf("strips written to %s\n", printable_path(args.str("png")).c_str());
   return 0;
 }

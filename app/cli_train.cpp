@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "divergence.h"
 #include "errors.h"
+#include "file_input.h"
 #include "model.h"
 #include "trainer.h"
 
@@ -88,21 +89,6 @@ std::string json_number(double v) {
   return buf;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    if (static_cast<unsigned char>(ch) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 int cli_train(int argc, char** argv) {
@@ -146,9 +132,11 @@ int cli_train(int argc, char** argv) {
   // The data's seed stays fixed, so runs with different --seed train on the same samples.
   const DataSpec spec = data_spec_from_flags(args, 1);
   const Dataset data = load_dataset(spec);
-  if (data.train_count < 1) throw InputError(data.name + ": no training samples (see --train)");
+  print_data_warnings(data);
+  const std::string shown_name = printable_path(data.name);
+  if (data.train_count < 1) throw InputError(shown_name + ": no training samples (see --train)");
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)
-    throw InputError(data.name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
+    throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
   // The one validation of the hyperparameters (core/model.h), before the model is allocated.
   const std::string problem = training_config_problem(config, opt, batch, data.train_count);
@@ -156,7 +144,7 @@ int cli_train(int argc, char** argv) {
 
   Model model(config, opt);
   std::FILE* log = json ? stderr : stdout;
-  std::fprintf(log, "%s: %d train, %d held out, %d features; %s %d-", data.name.c_str(), data.train_count,
+  std::fprintf(log, "%s: %d train, %d held out, %d features; %s %d-", shown_name.c_str(), data.train_count,
                data.test_count(), data.features(), model_kind_name(config.kind), config.input_size);
   for (int h : config.hidden) std::fprintf(log, "%d-", h);
   std::fprintf(log, "%d, %zu parameters\n", config.latent, model.network().parameter_count());

@@ -1,5 +1,5 @@
 // The IDX loader. See data_idx.h.
-// Sections: the byte source (raw or gzip), the header, the payload, the dataset.
+// Sections: the byte source (raw or gzip, file or memory), the header, the payload, the dataset.
 #include "data_idx.h"
 
 #include <sys/stat.h>
@@ -7,15 +7,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "errors.h"
+#include "file_input.h"
 
 namespace {
 
-std::string quoted(const std::string& path) { return "'" + path + "'"; }
+std::string quoted(const std::string& path) { return "'" + printable_path(path) + "'"; }
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -23,29 +25,19 @@ std::string lower(std::string s) {
 }
 
 //---- the byte source ------------------------------------------------------------------------
-// Reads a file's bytes in order, inflating them first when the file is gzip. The real length of a
-// raw file is known up front; a gzip file's is not, so its callers read in bounded steps.
+// Reads a file's (or a memory buffer's) bytes in order, inflating them first when they are gzip.
+// The real length of the input is known up front; the inflated length of gzip is not, so its
+// callers read in bounded steps. A gzip input may be several members back to back (RFC 1952):
+// after a member's end marker, whatever follows must be another member.
 class ByteSource {
  public:
-  explicit ByteSource(const std::string& path) : path_(path) {
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) throw InputError(quoted(path) + ": cannot open: no such file");
-    if (S_ISDIR(st.st_mode)) throw InputError(quoted(path) + ": is a folder, expected an IDX file");
-    file_ = std::fopen(path.c_str(), "rb");
-    if (!file_) throw InputError(quoted(path) + ": cannot open: " + std::strerror(errno));
-    file_size_ = static_cast<uint64_t>(st.st_size);
-    if (file_size_ == 0) throw InputError(quoted(path) + ": the file is empty");
-    unsigned char magic[2] = {0, 0};
-    size_t got = std::fread(magic, 1, 2, file_);
-    std::rewind(file_);
-    gzip_ = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-    if (gzip_) {
-      std::memset(&z_, 0, sizeof z_);
-      if (inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK)  // 16+: expect a gzip wrapper
-        throw InputError(quoted(path) + ": cannot start gzip decompression");
-      z_open_ = true;
-      in_buf_.resize(1 << 16);
-    }
+  // Takes ownership of `file`, already opened by open_regular_file.
+  ByteSource(std::FILE* file, uint64_t size, const std::string& name) : name_(name), file_(file), size_(size) {
+    start();
+  }
+  ByteSource(const uint8_t* bytes, size_t n, const std::string& name)
+      : name_(name), memory_(bytes), size_(n) {
+    start();
   }
   ~ByteSource() {
     if (z_open_) inflateEnd(&z_);
@@ -55,56 +47,103 @@ class ByteSource {
   ByteSource& operator=(const ByteSource&) = delete;
 
   bool gzip() const { return gzip_; }
-  uint64_t file_size() const { return file_size_; }
+  uint64_t input_size() const { return size_; }
 
   // Reads up to n bytes; fewer only when the data ends. Corrupt gzip data throws.
   size_t read(uint8_t* dst, size_t n) {
-    if (!gzip_) return std::fread(dst, 1, n, file_);
+    if (!gzip_) {
+      const size_t pending = std::min<size_t>(n, avail_);
+      std::memcpy(dst, in_buf_.data() + pos_, pending);
+      pos_ += pending, avail_ -= pending;
+      return pending + (n > pending ? read_input(dst + pending, n - pending) : 0);
+    }
     z_.next_out = dst;
     z_.avail_out = static_cast<uInt>(n);
-    while (z_.avail_out > 0 && !stream_ended_) {
-      if (z_.avail_in == 0) {
-        size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), file_);
-        if (got == 0) break;  // the compressed file ends here
-        z_.next_in = in_buf_.data();
-        z_.avail_in = static_cast<uInt>(got);
+    while (z_.avail_out > 0) {
+      if (member_ended_) {
+        if (!next_member_follows()) break;
+        inflateReset(&z_);
+        member_ended_ = false;
       }
-      int rc = inflate(&z_, Z_NO_FLUSH);
+      if (z_.avail_in == 0 && refill() == 0) break;  // the compressed input ends here
+      const int rc = inflate(&z_, Z_NO_FLUSH);
       if (rc == Z_STREAM_END) {
-        stream_ended_ = true;
+        member_ended_ = true;
       } else if (rc == Z_NEED_DICT || rc == Z_DATA_ERROR || rc == Z_MEM_ERROR || rc == Z_STREAM_ERROR) {
-        throw InputError(quoted(path_) + ": corrupt gzip data (zlib: " + (z_.msg ? z_.msg : "error") + ")");
+        throw InputError(quoted(name_) + ": corrupt gzip data (zlib: " + (z_.msg ? z_.msg : "error") + ")");
       }
     }
     return n - z_.avail_out;
   }
 
   // After the payload the header declares, nothing may follow: neither more data nor, for gzip,
-  // more compressed bytes; and a gzip stream must have reached its end marker (which carries the
-  // checksum, so this is also where a damaged stream shows).
+  // more compressed bytes; and the last gzip member must have reached its end marker (which
+  // carries the checksum, so this is also where a damaged stream shows). At most a few hundred
+  // bytes past the declared payload are ever inflated.
   void expect_end(const char* what, uint64_t declared_bytes) {
     uint8_t extra[256];
-    size_t more = read(extra, sizeof extra);
+    const size_t more = read(extra, sizeof extra);
     if (more > 0)
-      throw InputError(quoted(path_) + ": trailing data after the " + std::to_string(declared_bytes) +
+      throw InputError(quoted(name_) + ": trailing data after the " + std::to_string(declared_bytes) +
                        " bytes of the " + what + " its header declares");
-    if (gzip_) {
-      if (!stream_ended_)
-        throw InputError(quoted(path_) + ": truncated gzip stream (it ends before its end marker)");
-      size_t leftover = z_.avail_in + std::fread(in_buf_.data(), 1, in_buf_.size(), file_);
-      if (leftover > 0) throw InputError(quoted(path_) + ": trailing bytes after the end of the gzip stream");
-    }
+    if (gzip_ && !member_ended_)
+      throw InputError(quoted(name_) + ": truncated gzip stream (it ends before its end marker)");
   }
 
  private:
-  std::string path_;
-  FILE* file_ = nullptr;
-  uint64_t file_size_ = 0;
+  void start() {
+    if (size_ == 0) throw InputError(quoted(name_) + ": the file is empty");
+    in_buf_.resize(1 << 16);
+    avail_ = read_input(in_buf_.data(), in_buf_.size());
+    gzip_ = avail_ >= 2 && in_buf_[0] == 0x1f && in_buf_[1] == 0x8b;
+    if (!gzip_) return;
+    std::memset(&z_, 0, sizeof z_);
+    if (inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK)  // 16+: expect a gzip wrapper
+      throw InputError(quoted(name_) + ": cannot start gzip decompression");
+    z_open_ = true;
+    z_.next_in = in_buf_.data();
+    z_.avail_in = static_cast<uInt>(avail_);
+  }
+
+  // The undecoded input, from the file or the memory buffer.
+  size_t read_input(uint8_t* dst, size_t n) {
+    if (file_) return std::fread(dst, 1, n, file_);
+    const size_t got = static_cast<size_t>(std::min<uint64_t>(n, size_ - memory_pos_));
+    if (got) std::memcpy(dst, memory_ + memory_pos_, got);
+    memory_pos_ += got;
+    return got;
+  }
+
+  // Appends more compressed input after what zlib has not consumed yet; returns the bytes added.
+  size_t refill() {
+    if (z_.avail_in > 0 && z_.next_in != in_buf_.data()) std::memmove(in_buf_.data(), z_.next_in, z_.avail_in);
+    const size_t kept = z_.avail_in;
+    const size_t got = read_input(in_buf_.data() + kept, in_buf_.size() - kept);
+    z_.next_in = in_buf_.data();
+    z_.avail_in = static_cast<uInt>(kept + got);
+    return got;
+  }
+
+  // After a member's end: false at the end of the input, true if another gzip member starts
+  // (its magic 1f 8b); anything else is junk after the stream.
+  bool next_member_follows() {
+    if (z_.avail_in < 2) refill();
+    if (z_.avail_in == 0) return false;
+    if (z_.avail_in >= 2 && z_.next_in[0] == 0x1f && z_.next_in[1] == 0x8b) return true;
+    throw InputError(quoted(name_) + ": trailing bytes after the end of the gzip stream");
+  }
+
+  std::string name_;
+  std::FILE* file_ = nullptr;
+  const uint8_t* memory_ = nullptr;
+  uint64_t memory_pos_ = 0;
+  uint64_t size_ = 0;
   bool gzip_ = false;
+  std::vector<uint8_t> in_buf_;
+  size_t pos_ = 0, avail_ = 0;  // raw input read ahead into in_buf_ by start()
   z_stream z_;
   bool z_open_ = false;
-  bool stream_ended_ = false;
-  std::vector<uint8_t> in_buf_;
+  bool member_ended_ = false;
 };
 
 //---- the header -----------------------------------------------------------------------------
@@ -132,12 +171,10 @@ std::string shape_text(const std::vector<uint32_t>& dims) {
   return s;
 }
 
-}  // namespace
-
 //---- the payload ----------------------------------------------------------------------------
-IdxArray idx_read(const std::string& path, int expected_dims, const char* what) {
-  ByteSource src(path);
-  const std::string where = quoted(path) + (src.gzip() ? " (gzip)" : "");
+
+IdxArray idx_parse_source(ByteSource& src, const std::string& name, int expected_dims, const char* what) {
+  const std::string where = quoted(name) + (src.gzip() ? " (gzip)" : "");
 
   uint8_t magic[4];
   size_t got = src.read(magic, 4);
@@ -169,17 +206,23 @@ IdxArray idx_read(const std::string& path, int expected_dims, const char* what) 
   }
   const uint64_t header_bytes = 4 + 4ull * ndims;
   if (out.dims[0] == 0) throw InputError(where + ": the header declares 0 items; the " + what + " is empty");
-  for (int i = 1; i < ndims; ++i)
-    if (out.dims[i] == 0 || out.dims[i] > kMaxImageSide)
-      throw InputError(where + ": huge dimensions: the header declares items of " +
-                       shape_text(std::vector<uint32_t>(out.dims.begin() + 1, out.dims.end())) +
+  const std::vector<uint32_t> item_dims(out.dims.begin() + 1, out.dims.end());
+  for (uint32_t side : item_dims)
+    if (side == 0 || side > kMaxImageSide)
+      throw InputError(where + ": huge dimensions: the header declares items of " + shape_text(item_dims) +
                        "; each side must be 1 to " + std::to_string(kMaxImageSide));
-  uint64_t payload = 1;  // < 2^32 * 8192^2, so no overflow
-  for (uint32_t size : out.dims) payload *= size;
+  uint64_t item_bytes = 1;  // at most 8192^2: no overflow
+  for (uint32_t side : item_dims) item_bytes *= side;
+  if (item_bytes > kIdxMaxFeatures)
+    throw InputError(where + ": images too large: the header declares images of " + shape_text(item_dims) + " = " +
+                     std::to_string(item_bytes) + " pixels; the limit is " + std::to_string(kIdxMaxFeatures) +
+                     " pixels (1024x1024) per image, far beyond what a model can take as input");
+  const uint64_t payload = out.dims[0] * item_bytes;  // < 2^32 * 2^20: no overflow
 
-  // A raw file's real length is known: the header must account for it exactly.
+  // The input's real length is known: a raw file's header must account for it exactly, and a
+  // gzip file cannot hold more than deflate's largest expansion (1032 to 1) of its size.
   if (!src.gzip()) {
-    const uint64_t real = src.file_size() - header_bytes;
+    const uint64_t real = src.input_size() - std::min(src.input_size(), header_bytes);
     if (payload > real)
       throw InputError(where + ": truncated or count mismatch: the header declares " + shape_text(out.dims) + " = " +
                        std::to_string(payload) + " bytes but the file holds " + std::to_string(real) +
@@ -189,19 +232,22 @@ IdxArray idx_read(const std::string& path, int expected_dims, const char* what) 
                        std::to_string(payload) + " bytes but the file holds " + std::to_string(real) +
                        " bytes after its header (trailing data)");
   } else {
-    // Deflate cannot expand data more than 1032 to 1, so a small file declaring a large payload
-    // is lying, whatever its content.
-    const uint64_t most = src.file_size() * 1032 + 1024;
+    const uint64_t most = src.input_size() * 1032 + 1024;
     if (payload > most)
       throw InputError(where + ": truncated or corrupt: the header declares " + shape_text(out.dims) + " = " +
-                       std::to_string(payload) + " bytes, more than a " + std::to_string(src.file_size()) +
+                       std::to_string(payload) + " bytes, more than a " + std::to_string(src.input_size()) +
                        "-byte gzip file can hold");
   }
+  // Budgets, before anything is allocated.
+  if (out.dims[0] > kIdxMaxCount)
+    throw InputError(where + ": too many items: the header declares " + std::to_string(out.dims[0]) + " " +
+                     (ndims == 1 ? "labels" : "images") + "; the limit is " + std::to_string(kIdxMaxCount));
   if (payload > kIdxMaxBytes)
     throw InputError(where + ": too large: the header declares " + shape_text(out.dims) + " = " +
                      std::to_string(payload) + " bytes; the limit is " + std::to_string(kIdxMaxBytes) + " bytes");
 
-  // Read in growing steps: the buffer never holds much more than the data that really arrived.
+  // Read in growing steps: the buffer never holds much more than the data that really arrived
+  // (a gzip header can lie), and never more than the payload.
   const size_t kStep = size_t(1) << 20;
   size_t have = 0;
   while (have < payload) {
@@ -217,6 +263,23 @@ IdxArray idx_read(const std::string& path, int expected_dims, const char* what) 
   }
   src.expect_end(what, payload);
   return out;
+}
+
+}  // namespace
+
+IdxArray idx_read(const std::string& path, int expected_dims, const char* what) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 && errno == ENOENT)
+    throw InputError(quoted(path) + ": cannot open the " + what + ": no such file");
+  uint64_t size = 0;
+  std::FILE* file = open_regular_file(path, what, &size);
+  ByteSource src(file, size, path);
+  return idx_parse_source(src, path, expected_dims, what);
+}
+
+IdxArray idx_parse(const uint8_t* bytes, size_t n, int expected_dims, const char* what, const std::string& name) {
+  ByteSource src(bytes, n, name);
+  return idx_parse_source(src, name, expected_dims, what);
 }
 
 //---- the dataset ----------------------------------------------------------------------------
@@ -270,7 +333,10 @@ Dataset idx_load(const std::string& images_path, const std::string& labels_path_
   Dataset d;
   d.name = images_path;
   d.count = count;
-  d.train_count = dataset_resolve_train_count(train_count, count, count * 4 / 5, images_path);
+  // First 80% in file order (64-bit: count * 4 must not overflow), as the reference protocol wants.
+  const int first_80_percent = static_cast<int>(static_cast<int64_t>(count) * 4 / 5);
+  d.train_count = dataset_resolve_train_count(train_count, count, first_80_percent, printable_path(images_path));
+  d.split_rule = "first " + std::to_string(d.train_count) + " train, rest held out (file order)";
   d.labels.assign(count, -1);
   if (!labels_path.empty()) {
     IdxArray labels = idx_read(labels_path, 1, "labels file");

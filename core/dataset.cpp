@@ -13,6 +13,7 @@
 #include "data_idx.h"
 #include "data_images.h"
 #include "errors.h"
+#include "file_input.h"
 #include "rng.h"
 
 namespace {
@@ -34,9 +35,11 @@ Dataset load_generated(const DataSpec& spec) {
                      std::to_string(kGeneratedMaxCount));
   // 5/6 train keeps the documented default of 10,000 + 2,000 and scales with count.
   const int train = dataset_resolve_train_count(spec.train_count, count, std::max(1, count - count / 6), spec.source);
-  if (spec.source == "digits") return generate_digits(count, train, spec.seed);
-  if (spec.source == "sprites") return generate_sprites(count, train, spec.seed);
-  return generate_faces(count, train, spec.seed);
+  Dataset d = spec.source == "digits"    ? generate_digits(count, train, spec.seed)
+              : spec.source == "sprites" ? generate_sprites(count, train, spec.seed)
+                                         : generate_faces(count, train, spec.seed);
+  d.split_rule = "first " + std::to_string(d.train_count) + " train, rest held out (generation order)";
+  return d;
 }
 
 }  // namespace
@@ -136,7 +139,8 @@ Dataset load_dataset(const DataSpec& spec) {
   const std::vector<std::string> builtins = builtin_dataset_names();
   if (std::find(builtins.begin(), builtins.end(), spec.source) != builtins.end()) {
     if (!spec.labels_path.empty())
-      throw InputError(spec.labels_path + ": a labels file applies to IDX images, not to the built-in " + spec.source);
+      throw InputError("'" + printable_path(spec.labels_path) + "': a labels file applies to IDX images, not to the built-in " +
+                       spec.source);
     return load_generated(spec);
   }
 
@@ -145,14 +149,19 @@ Dataset load_dataset(const DataSpec& spec) {
   if (path.empty() || stat(path.c_str(), &st) != 0) {
     std::string names;
     for (const std::string& n : builtins) names += (names.empty() ? "" : ", ") + n;
-    throw InputError("'" + path + "': no such file or folder, and not a built-in dataset (" + names + ")");
+    throw InputError("'" + printable_path(path) + "': no such file or folder, and not a built-in dataset (" + names + ")");
   }
+  // A FIFO would block the first read forever and a device such as /dev/zero never ends: only
+  // regular files and folders are data.
+  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+    throw InputError("'" + printable_path(path) + "': is " + file_kind_if_not_regular(path) +
+                     ", not a regular file; give an IDX file, a CSV file or an image folder");
   if (!S_ISDIR(st.st_mode) && (ends_with_lower(path, ".png") || ends_with_lower(path, ".jpg") ||
                                ends_with_lower(path, ".jpeg")))
-    throw InputError("'" + path + "': a single image is not a dataset; give the folder that holds the images");
+    throw InputError("'" + printable_path(path) + "': a single image is not a dataset; give the folder that holds the images");
   if (!spec.labels_path.empty() && (S_ISDIR(st.st_mode) || ends_with_lower(path, ".csv")))
-    throw InputError(spec.labels_path + ": a labels file applies to IDX images only; '" + path +
-                     "' carries its labels itself");
+    throw InputError("'" + printable_path(spec.labels_path) + "': a labels file applies to IDX images only; '" +
+                     printable_path(path) + "' carries its labels itself");
 
   Dataset d;
   if (S_ISDIR(st.st_mode)) {
