@@ -11,8 +11,10 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include "errors.h"
+#include "file_input.h"
 #include "gui_state.h"
 
 //-----------------------------------------------------------------------------
@@ -100,19 +102,43 @@ void dataset_sample_rgba(const AppState& app, int sample, uint8_t* rgba, int str
 // [SECTION] Loading and switching datasets
 //-----------------------------------------------------------------------------
 
+// Why the running models cannot be rebuilt for `features` inputs ("" if they can). Checked before
+// switching: the trainer would refuse the new data and keep the old, and the views would wait for
+// models that never come.
+static std::string models_problem(const AppState& app, int features) {
+  if (!app.snap) return "";
+  for (const Network& net : app.snap->networks) {
+    ModelConfig c = net.config;
+    c.input_size = features;
+    const std::string problem = model_config_problem(c);
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
 bool app_load_data(AppState& app, const DataSpec& spec) {
+  // Every failure is caught here, where the load happens: the current dataset and models stay.
+  const std::string where = printable_path(spec.source);
   std::shared_ptr<const Dataset> data;
   try {
     data = std::make_shared<const Dataset>(load_dataset(spec));
   } catch (const InputError& e) {
     app.data_error = e.what();
     return false;
+  } catch (const std::bad_alloc&) {
+    app.data_error = "cannot load " + where + ": not enough memory";
+    return false;
   } catch (const std::exception& e) {
-    app.data_error = std::string("cannot load ") + spec.source + ": " + e.what();
+    app.data_error = "cannot load " + where + ": " + e.what();
     return false;
   }
   if (data->count < 2) {
-    app.data_error = spec.source + ": needs at least 2 samples";
+    app.data_error = where + ": needs at least 2 samples";
+    return false;
+  }
+  const std::string problem = models_problem(app, data->features());
+  if (!problem.empty()) {
+    app.data_error = "cannot use " + where + " with the current models: " + problem;
     return false;
   }
   app.data_error.clear();
@@ -165,27 +191,38 @@ void app_set_data(AppState& app, std::shared_ptr<const Dataset> data) {
   const int room = max_points - static_cast<int>(app.point_indices.size());
   if (room > 0) pick_evenly(0, d.train_count, room, &app.point_indices);
   const int n = static_cast<int>(app.point_indices.size());
-  int max_label = -1;
-  for (int label : d.labels) max_label = std::max(max_label, label);
-  app.label_counts.assign(max_label + 1, 0);
+  // Labels are whatever numbers the file had: count the distinct ones, never index by them.
+  std::vector<int> distinct(d.labels.begin(), d.labels.end());
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  distinct.erase(distinct.begin(), std::lower_bound(distinct.begin(), distinct.end(), 0));  // -1 = unlabelled
+  app.label_total = static_cast<int>(distinct.size());
+  std::vector<int> point_labels;
+  point_labels.reserve(n);
   app.point_colors.resize(static_cast<size_t>(n) * 4);
   for (int i = 0; i < n; ++i) {
     const int sample = app.point_indices[i];
     const int label = sample < static_cast<int>(d.labels.size()) ? d.labels[sample] : -1;
-    if (label >= 0) ++app.label_counts[label];
+    if (label >= 0) point_labels.push_back(label);
     const ImU32 c = label_color(label);
     app.point_colors[4 * i + 0] = static_cast<uint8_t>(c >> IM_COL32_R_SHIFT);
     app.point_colors[4 * i + 1] = static_cast<uint8_t>(c >> IM_COL32_G_SHIFT);
     app.point_colors[4 * i + 2] = static_cast<uint8_t>(c >> IM_COL32_B_SHIFT);
     app.point_colors[4 * i + 3] = 235;
   }
+  std::sort(point_labels.begin(), point_labels.end());
+  app.label_counts.clear();
+  for (int label : point_labels) {
+    if (app.label_counts.empty() || app.label_counts.back().label != label) app.label_counts.push_back({label, 0});
+    ++app.label_counts.back().points;
+  }
 
   // Reconstructions: held-out samples, one per label in label order where the labels allow.
   app.recon_indices.clear();
   const int pool_first = held_out > 0 ? d.train_count : 0, pool_n = held_out > 0 ? held_out : d.count;
-  for (int label = 0; label <= max_label && static_cast<int>(app.recon_indices.size()) < kReconCount; ++label)
+  for (size_t k = 0; k < distinct.size() && static_cast<int>(app.recon_indices.size()) < kReconCount; ++k)
     for (int i = pool_first; i < pool_first + pool_n; ++i)
-      if (i < static_cast<int>(d.labels.size()) && d.labels[i] == label) {
+      if (i < static_cast<int>(d.labels.size()) && d.labels[i] == distinct[k]) {
         app.recon_indices.push_back(i);
         break;
       }

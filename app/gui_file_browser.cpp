@@ -1,7 +1,8 @@
 // A small in-app file browser for opening data: a modal with the folder's entries (folders first),
 // an editable path, and the options a loader needs (IDX labels file, image size and colour for
 // image folders, CSV label column). A file that fails to load shows its error in the browser and
-// in the Data panel; the current dataset stays. Lists a folder only when the path changes.
+// in the Data panel; the current dataset stays. Lists a folder only when the path changes. A path
+// typed into the path field opens directly when it is not a folder.
 //
 // Index:
 //   [SECTION] Listing
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "file_input.h"
 #include "gui_state.h"
 
 namespace fs = std::filesystem;
@@ -35,7 +37,7 @@ static void browser_list(FileBrowser& b) {
   std::error_code ec;
   fs::directory_iterator it(b.path, fs::directory_options::skip_permission_denied, ec);
   if (ec) {
-    b.list_error = std::string("cannot list ") + b.path + ": " + ec.message();
+    b.list_error = "cannot list " + printable_path(b.path) + ": " + ec.message();
     return;
   }
   for (const fs::directory_entry& entry : it) {
@@ -129,16 +131,26 @@ void ui_file_browser(AppState& app) {
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-FLT_MIN);
-  if (ImGui::InputText("##path", b.path, sizeof b.path, ImGuiInputTextFlags_EnterReturnsTrue)) b.listed.clear();
+  std::string enter, open;
+  if (ImGui::InputText("##path", b.path, sizeof b.path, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    // Enter on a folder lists it; on anything else (a file, a FIFO, a path that is not there) it
+    // opens it as data, and the loader says what is wrong with it.
+    std::error_code ec;
+    if (b.path[0] && !fs::is_directory(b.path, ec)) {
+      open = b.path;
+      const fs::path parent = fs::path(b.path).parent_path();
+      browser_enter(b, parent.empty() ? "." : parent.string());
+    }
+    b.listed.clear();
+  }
 
   const float footer = ImGui::GetFrameHeightWithSpacing() * 4 + ImGui::GetTextLineHeightWithSpacing() * 2;
   ImGui::BeginChild("entries", ImVec2(0, -footer), true);
   if (!b.list_error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", b.list_error.c_str());
-  std::string enter, open;
   for (int i = 0; i < static_cast<int>(b.entries.size()); ++i) {
     const FileEntry& e = b.entries[i];
     char label[600];
-    std::snprintf(label, sizeof label, "%s%s", e.name.c_str(), e.is_dir ? "/" : "");
+    std::snprintf(label, sizeof label, "%s%s", printable_path(e.name).c_str(), e.is_dir ? "/" : "");
     if (e.is_dir) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.75f, 1.0f, 1.0f));
     if (ImGui::Selectable(label, b.selected == i, ImGuiSelectableFlags_AllowDoubleClick)) {
       b.selected = i;

@@ -195,17 +195,20 @@ void ui_toolbar(AppState& app) {
     if (changed) pane_plane_changed(app);
   }
 
-  // Legend: one swatch per label, with its count among the points.
+  // Legend: one swatch per label among the points, with its count; at most kMaxLegendLabels of
+  // them, so that a file with thousands of labels cannot cover the maps.
   if (!app.data) return;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float radius = 5 * app.ui_scale;
   char name[64], count[32];
   const int labels = static_cast<int>(app.label_counts.size());
+  const int shown = std::min(labels, kMaxLegendLabels);
   const float max_x = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  for (int label = 0; label < labels; ++label) {
+  for (int k = 0; k < shown; ++k) {
+    const int label = app.label_counts[k].label;
     label_name(app, label, name, sizeof name);
     const float w = radius * 2 + 6 * app.ui_scale + ImGui::CalcTextSize(name).x;
-    if (label > 0) {
+    if (k > 0) {
       ImGui::SameLine(0, 14 * app.ui_scale);
       if (ImGui::GetCursorScreenPos().x + w > max_x) ImGui::NewLine();
     }
@@ -215,7 +218,11 @@ void ui_toolbar(AppState& app) {
     ImGui::Dummy(ImVec2(radius * 2 + 2 * app.ui_scale, h));
     ImGui::SameLine(0, 4 * app.ui_scale);
     ImGui::TextUnformatted(name);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s points on each map", format_count(app.label_counts[label], count, sizeof count));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s points on each map", format_count(app.label_counts[k].points, count, sizeof count));
+  }
+  if (labels > shown) {
+    ImGui::SameLine(0, 14 * app.ui_scale);
+    ImGui::TextDisabled("... and %d more labels", labels - shown);
   }
   if (labels == 0) ImGui::TextDisabled("Unlabelled data: every point is grey.");
   ImGui::SameLine(0, 18 * app.ui_scale);

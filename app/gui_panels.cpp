@@ -121,7 +121,7 @@ void ui_data_panel(AppState& app) {
   }
 
   // Summary.
-  const int labels = static_cast<int>(app.label_counts.size());
+  const int labels = app.label_total;
   if (d.is_image)
     ImGui::Text("%d samples, %d x %d %s", d.count, d.width, d.height, d.channels == 3 ? "colour" : "grey");
   else
@@ -129,13 +129,22 @@ void ui_data_panel(AppState& app) {
   ImGui::SameLine();
   if (labels > 0) ImGui::TextDisabled("%d labels, %d held out", labels, d.test_count());
   else ImGui::TextDisabled("unlabelled, %d held out", d.test_count());
+  // The load's warnings (skipped files, a header row, remapped labels): the first few in full, as
+  // long as this dataset is loaded; all of them on hover.
   if (!d.warnings.empty()) {
+    const int count = static_cast<int>(d.warnings.size());
     ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
-    ImGui::Text("%d warning%s", static_cast<int>(d.warnings.size()), d.warnings.size() > 1 ? "s" : "");
+    ImGui::BeginGroup();
+    for (int i = 0; i < count && i < kMaxShownWarnings; ++i) ImGui::TextWrapped("warning: %s", d.warnings[i].c_str());
+    if (count > kMaxShownWarnings) ImGui::Text("... and %d more warnings (hover)", count - kMaxShownWarnings);
+    ImGui::EndGroup();
     ImGui::PopStyleColor();
-    if (ImGui::IsItemHovered()) {
+    if (count > kMaxShownWarnings && ImGui::IsItemHovered()) {
       ImGui::BeginTooltip();
-      for (size_t i = 0; i < d.warnings.size() && i < 12; ++i) ImGui::TextUnformatted(d.warnings[i].c_str());
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+      for (int i = 0; i < count && i < 50; ++i) ImGui::TextUnformatted(d.warnings[i].c_str());
+      if (count > 50) ImGui::Text("... and %d more", count - 50);
+      ImGui::PopTextWrapPos();
       ImGui::EndTooltip();
     }
   }
@@ -222,6 +231,13 @@ std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* err
 void app_rebuild_models(AppState& app) {
   std::vector<ModelConfig> configs = edit_to_configs(app.edit, &app.edit.error);
   if (!app.edit.error.empty()) return;
+  // The core's one check of an architecture, here on the main thread, so that a refused size is
+  // a message under the button instead of a "rebuild failed" event later.
+  for (ModelConfig& c : configs) {
+    c.input_size = app.data->features();
+    app.edit.error = model_config_problem(c);
+    if (!app.edit.error.empty()) return;
+  }
   app.trainer->rebuild(std::move(configs));
   for (ModelPane& pane : app.panes) pane.latent = 0;  // resized when the new networks arrive
 }

@@ -13,7 +13,10 @@
 //                        loss | log
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
-//   data SPEC [LABELS]   load a dataset as the Data panel does (a failure keeps the current one)
+//   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
+//                        the current one); LABELS is an IDX labels file, COLUMN a CSV's label column
+//   rebuild [hidden=LIST] [latent=N]   set the Model panel's fields as if typed, then press Rebuild
+//                        (a refused size shows its message there and the models stay)
 //   screenshot FILE      the window as a PNG, after this frame renders
 //   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
 //   interp A B           interpolation endpoints: dataset samples A and B
@@ -34,6 +37,7 @@
 //   [SECTION] Loading
 //   [SECTION] Running
 //   [SECTION] State dump
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -58,9 +62,9 @@ constexpr OpSpec kOps[] = {
     {"probe", ScriptOp::Probe, 3, 3},       {"select", ScriptOp::Select, 1, kMaxSelected},
     {"panel", ScriptOp::Panel, 2, 2},       {"plane", ScriptOp::Plane, 1, 3},
     {"zoom", ScriptOp::Zoom, 2, 2},         {"fit", ScriptOp::Fit, 1, 1},
-    {"data", ScriptOp::Data, 1, 2},         {"screenshot", ScriptOp::Screenshot, 1, 1},
+    {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
-    {"quit", ScriptOp::Quit, 0, 0},
+    {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
     {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
     {"interp-steps", ScriptOp::InterpSteps, 1, 1}, {"interp-path", ScriptOp::InterpPath, 1, 1},
     {"interp-t", ScriptOp::InterpT, 1, 1},  {"interp-play", ScriptOp::InterpPlay, 1, 1},
@@ -159,6 +163,11 @@ void script_load(Script* script, const std::string& path) {
         if (cmd.args[1] != "on" && cmd.args[1] != "off") fail("panel expects on or off");
         break;
       }
+      case ScriptOp::Rebuild:
+        for (const std::string& a : cmd.args)
+          if (a.compare(0, 7, "hidden=") != 0 && a.compare(0, 7, "latent=") != 0)
+            fail("rebuild expects hidden=LIST and/or latent=N");
+        break;
       case ScriptOp::Plane:
         if (cmd.args[0] == "pca" && n == 1) break;
         if (cmd.args[0] == "dims" && n == 3 && parse_number(cmd.args[1], &v) && parse_number(cmd.args[2], &v)) break;
@@ -263,7 +272,11 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::Data: {
       DataSpec spec;
       spec.source = cmd.args[0];
-      if (cmd.args.size() > 1) spec.labels_path = cmd.args[1];
+      const std::string csv_label = "csv-label=";
+      for (size_t i = 1; i < cmd.args.size(); ++i) {
+        if (cmd.args[i].compare(0, csv_label.size(), csv_label) == 0) spec.csv_label_column = cmd.args[i].substr(csv_label.size());
+        else spec.labels_path = cmd.args[i];
+      }
       if (!app_load_data(app, spec)) {
         std::fprintf(stderr, "latentlab: script: %s\n", app.data_error.c_str());
         return false;
@@ -272,6 +285,20 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       s.wait_version = app.snap->version;
       return true;
     }
+    case ScriptOp::Rebuild:
+      for (const std::string& a : cmd.args) {
+        const std::string value = a.substr(7);
+        if (a.compare(0, 7, "hidden=") == 0) std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", value.c_str());
+        else app.edit.latent = std::atoi(value.c_str());  // as typed: 0 or 1000000000 reach the check
+      }
+      app_rebuild_models(app);
+      if (!app.edit.error.empty()) {
+        std::fprintf(stderr, "latentlab: script: %s\n", app.edit.error.c_str());
+        return false;
+      }
+      s.wait_newer = true;  // until the trainer has built the new models
+      s.wait_version = app.snap->version;
+      return true;
     case ScriptOp::Screenshot: app_request_screenshot(app, cmd.args[0]); return true;
     case ScriptOp::DumpProbe: {
       if (!pane_arg(app, cmd, &pane)) return true;
@@ -391,6 +418,11 @@ bool app_write_state(const AppState& app, const std::string& path) {
   const Dataset& d = *app.data;
   std::fprintf(f, "dataset=%s\n", app.data_spec.source.c_str());
   std::fprintf(f, "data_error=%s\n", app.data_error.c_str());
+  std::fprintf(f, "data_warnings=%d\n", static_cast<int>(d.warnings.size()));
+  for (const std::string& w : d.warnings) std::fprintf(f, "data_warning=%s\n", w.c_str());
+  std::fprintf(f, "labels=%d\nlegend_labels=%d\n", app.label_total,
+               std::min(static_cast<int>(app.label_counts.size()), kMaxLegendLabels));
+  std::fprintf(f, "model_error=%s\n", app.edit.error.c_str());
   std::fprintf(f, "samples=%d\ntrain=%d\nfeatures=%d\n", d.count, d.train_count, d.features());
   std::fprintf(f, "points=%d\n", static_cast<int>(app.point_indices.size()));
   std::fprintf(f, "step=%lld\nrunning=%d\nversion=%llu\n", static_cast<long long>(app.snap->step), app.snap->running ? 1 : 0,

@@ -44,6 +44,8 @@ constexpr int kMaxInterpSteps = 24;                 // interpolants between endp
 constexpr int kInterpReference = 5000;              // training images "the data" is, for distances
 constexpr int kInterpCalibration = 500;             // held-out images that fix the distance's unit
 constexpr int kInterpCurvePoints = 48;              // the path on a map, as a polyline
+constexpr int kMaxLegendLabels = 20;                // the toolbar's legend names this many labels, then "... and K more"
+constexpr int kMaxShownWarnings = 4;                // a load's warnings shown in the Data panel (the rest on hover)
 constexpr float kLeftColumnBg[3] = {0.098f, 0.107f, 0.126f};  // cleared under the left column
 
 struct LaunchOptions {
@@ -244,7 +246,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp
 };
 
@@ -333,6 +335,11 @@ struct FrameStats {
   float fps_smoothed = 0;
 };
 
+struct LabelCount {
+  int label = 0;
+  int points = 0;  // how many of the map's points carry it
+};
+
 struct AppState {
   LaunchOptions launch;
   GLFWwindow* window = nullptr;
@@ -350,7 +357,9 @@ struct AppState {
   std::string data_error;            // the last failed load; the current dataset stays
   std::vector<int> point_indices;    // samples on the map: held-out first, then training samples
   std::vector<uint8_t> point_colors; // (4 * points) RGBA by label
-  std::vector<int> label_counts;     // per label, among the points
+  std::vector<LabelCount> label_counts;  // the labels among the points, in label order (never one per
+                                         // possible label value: a label may be 99999)
+  int label_total = 0;               // distinct labels in the whole dataset
   std::vector<int> recon_indices;    // (kReconCount) held-out samples, one per label where possible
   float display_lo = 0, display_hi = 1;  // data values mapped to black and white
   int tile_w = 28, tile_h = 28;      // a sample drawn as an image; non-image data becomes a square
