@@ -395,7 +395,8 @@ static void manifold_update(AppState& app, int p) {
   const int cols = app.view.manifold_tiles;
   const float cell = w / cols;
   const int rows = static_cast<int>(std::ceil(h / cell));
-  if (cols * rows != pane.manifold_z.cols() || pane.manifold_z.rows() != pane.latent) {
+  if (cols * rows != pane.manifold_z.cols() || pane.manifold_z.rows() != pane.latent ||
+      pane.manifold_x.rows() != pane.features) {  // new data of the same latent size: new tiles
     pane.manifold_z.resize(pane.latent, cols * rows);
     pane.manifold_x.resize(pane.features, cols * rows);
     pane.manifold_rgba.assign(static_cast<size_t>(cols) * rows * app.tile_w * app.tile_h * 4, 0);
@@ -436,6 +437,7 @@ static void strips_update(AppState& app, int p) {
   if (pane.strips_version != 0 && app.now - pane.strips_time < kStripsSeconds) return;
   const Network& net = app.snap->networks[p];
   if (!pane_matches(app, pane, net)) return;
+  if (app.gallery_eps.rows() != pane.latent) gallery_resample(app, pane.latent);  // the other pane's size
   network_decode(net, app.gallery_eps, pane.gallery_x, pane.strips_ws);
   const int gallery_w = kGalleryCols * app.tile_w;
   for (int k = 0; k < kGalleryCols * kGalleryRows; ++k)

@@ -2,7 +2,8 @@
 // an editable path, and the options a loader needs (IDX labels file, image size and colour for
 // image folders, CSV label column). A file that fails to load shows its error in the browser and
 // in the Data panel; the current dataset stays. Lists a folder only when the path changes. A path
-// typed into the path field opens directly when it is not a folder.
+// typed into the path field opens directly when it is not a folder; Ctrl+O opens the browser with
+// the keyboard in that field.
 //
 // Index:
 //   [SECTION] Listing
@@ -64,6 +65,7 @@ static void browser_enter(FileBrowser& b, const std::string& dir) {
 void file_browser_open(AppState& app, BrowseTarget target) {
   FileBrowser& b = app.browser;
   b.open_requested = true;
+  b.focus_path = true;
   b.target = target;
   if (!b.path[0]) {
     std::error_code ec;
@@ -113,13 +115,24 @@ static bool browser_load(AppState& app, const std::string& path) {
 void ui_file_browser(AppState& app) {
   FileBrowser& b = app.browser;
   const float s = app.ui_scale;
+  // Ctrl+O opens the browser with the keyboard in its path field (type a path, Enter), or puts
+  // the keyboard back there when it is open. The GLFW backend indexes keys by GLFW code: 'O'.
+  const ImGuiIO& keys = ImGui::GetIO();
+  if (keys.KeyCtrl && ImGui::IsKeyPressed('O', false)) {
+    if (ImGui::IsPopupOpen("Open data")) b.focus_path = true;
+    else file_browser_open(app, BrowseTarget::Data);
+  }
   if (b.open_requested) {
     ImGui::OpenPopup("Open data");
     b.open_requested = false;
   }
   const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(760 * s, 560 * s), ImGuiCond_Appearing);
+  // Centred and within the window when it opens, and again on Ctrl+O (it may have been dragged
+  // away, or the window made smaller): the path field must be where the keyboard goes.
+  const ImGuiCond place = b.focus_path ? ImGuiCond_Always : ImGuiCond_Appearing;
+  const ImVec2 size(std::min(760 * s, io.DisplaySize.x), std::min(560 * s, io.DisplaySize.y));
+  ImGui::SetNextWindowPos(ImVec2(0.5f * (io.DisplaySize.x - size.x), 0.5f * (io.DisplaySize.y - size.y)), place);
+  ImGui::SetNextWindowSize(size, place);
   if (!ImGui::BeginPopupModal("Open data", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
   if (b.listed != b.path) browser_list(b);
 
@@ -131,6 +144,10 @@ void ui_file_browser(AppState& app) {
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-FLT_MIN);
+  if (b.focus_path) {
+    ImGui::SetKeyboardFocusHere();
+    b.focus_path = false;
+  }
   std::string enter, open;
   if (ImGui::InputText("##path", b.path, sizeof b.path, ImGuiInputTextFlags_EnterReturnsTrue)) {
     // Enter on a folder lists it; on anything else (a file, a FIFO, a path that is not there) it

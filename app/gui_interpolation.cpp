@@ -254,13 +254,16 @@ void interp_update(AppState& app) {
     ModelPane& pane = app.panes[p];
     const Network& net = app.snap->networks[p];
     if (!net_fits(app, pane, net)) continue;
-    const bool stale = pane.interp_serial != it.serial ||
+    // A rebuild to another latent size keeps the serial: the path's buffers no longer fit the net.
+    const bool shaped = pane.interp_a.size() == pane.latent && pane.interp_ends_x.rows() == pane.features;
+    const bool stale = !shaped || pane.interp_serial != it.serial ||
                        (pane.interp_version != app.snap->version && app.now - pane.interp_time >= kInterpSeconds);
     if (stale && !computed) {
       interp_compute(app, p, net);
       computed = true;
     }
-    if (pane.interp_version != 0 && pane.interp_serial == it.serial &&
+    const bool fits = pane.interp_a.size() == pane.latent && pane.interp_ends_x.rows() == pane.features;
+    if (fits && pane.interp_version != 0 && pane.interp_serial == it.serial &&
         (pane.frame_t != it.t || pane.frame_computes != pane.interp_computes))
       interp_frame(app, p, net);
   }

@@ -110,7 +110,7 @@ void ui_data_panel(AppState& app) {
   }
   ImGui::SameLine();
   if (ImGui::Button("Open file...")) file_browser_open(app, BrowseTarget::Data);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("An IDX file (MNIST family), a folder of images (one sub-folder per label) or a CSV");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("An IDX file (MNIST family), a folder of images (one sub-folder per label) or a CSV (Ctrl+O)");
   if (!app.data_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
     ImGui::TextWrapped("%s", app.data_error.c_str());

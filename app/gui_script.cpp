@@ -7,6 +7,8 @@
 //   start | pause | reset
 //   sync                 wait until every view (map, probe, manifold, strips) reflects the newest weights
 //   wait N               let N frames pass
+//   wait-file PATH       wait until PATH exists: a test driving the window from outside (xdotool)
+//                        creates it when the script may go on
 //   probe M X Y          put model M's probe at (X, Y) on its map (linked probes follow)
 //   select I [J ...]     select dataset samples (rings; sigma ellipses on a VAE map)
 //   panel NAME on|off    manifold | prior | link | samples | recon | interp | data | model | training |
@@ -43,6 +45,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gui_state.h"
@@ -65,6 +68,7 @@ constexpr OpSpec kOps[] = {
     {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
     {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
+    {"wait-file", ScriptOp::WaitFile, 1, 1},
     {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
     {"interp-steps", ScriptOp::InterpSteps, 1, 1}, {"interp-path", ScriptOp::InterpPath, 1, 1},
     {"interp-t", ScriptOp::InterpT, 1, 1},  {"interp-play", ScriptOp::InterpPlay, 1, 1},
@@ -236,6 +240,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       return true;
     case ScriptOp::Sync: s.wait_sync = true; return true;
     case ScriptOp::Wait: s.wait_frames = std::atoi(cmd.args[0].c_str()); return s.wait_frames > 0;
+    case ScriptOp::WaitFile: s.wait_file = cmd.args[0]; return true;
     case ScriptOp::Probe:
       if (!pane_arg(app, cmd, &pane)) return true;
       probe_set(app, pane, std::strtof(cmd.args[1].c_str(), nullptr), std::strtof(cmd.args[2].c_str(), nullptr));
@@ -370,6 +375,13 @@ void script_step(AppState& app) {
   if (s.wait_frames > 0) {
     --s.wait_frames;
     return;
+  }
+  if (!s.wait_file.empty()) {
+    if (access(s.wait_file.c_str(), F_OK) != 0) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for " + s.wait_file);
+      return;
+    }
+    s.wait_file.clear();
   }
   if (s.wait_newer) {
     if (app.snap->version <= s.wait_version) {

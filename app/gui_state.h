@@ -231,6 +231,7 @@ enum class BrowseTarget { Data, Labels };
 
 struct FileBrowser {
   bool open_requested = false;
+  bool focus_path = false;        // put the keyboard in the path field next frame (on open, Ctrl+O)
   BrowseTarget target = BrowseTarget::Data;
   char path[1024] = "";           // the folder being listed (editable)
   std::string listed;             // the folder `entries` belongs to
@@ -246,7 +247,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp
 };
 
@@ -267,6 +268,7 @@ struct Script {
   int train_pending = 0;           // train: steps to ask for once the trainer has paused
   int64_t wait_step = -1;          // train: until the trainer reaches this step, paused
   bool wait_sync = false;          // until every view reflects the newest snapshot
+  std::string wait_file;           // until this file exists (a driver outside the app says "go on")
   double wait_started = 0;
   bool failed = false;
 };
