@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+# Writes the seed corpora tests/fuzz_corpus/<target>/: a few valid inputs per reader and the
+# hostile classes of past findings. Run from the repository root; the files are committed, and
+# the fuzzers' own findings are added next to them by hand (named finding-*).
+import gzip, os, struct, zlib
+
+root = os.path.join("tests", "fuzz_corpus")
+
+def write(target, name, data):
+    os.makedirs(os.path.join(root, target), exist_ok=True)
+    with open(os.path.join(root, target, name), "wb") as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+
+# ---- IDX ----
+def idx(magic_type, dims, payload):
+    return bytes([0, 0, magic_type, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + payload
+
+images = idx(8, [3, 4, 4], bytes(range(48)))
+labels = idx(8, [3], bytes([0, 1, 2]))
+write("idx", "images-3x4x4", images)
+write("idx", "labels-3", labels)
+write("idx", "images-3x4x4.gz", gzip.compress(images))
+write("idx", "multi-member.gz", gzip.compress(images[:20]) + gzip.compress(images[20:]))
+write("idx", "count-overflow", idx(8, [0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF], b"\0" * 16))
+write("idx", "count-overflow-32bit", idx(8, [0x10000, 0x10000, 1], b"\0" * 16))
+write("idx", "truncated-payload", images[:30])
+write("idx", "truncated-header", images[:9])
+write("idx", "trailing-data", images + b"extra")
+write("idx", "float-type", idx(0x0D, [1, 2, 2], b"\0" * 16))
+write("idx", "zero-count", idx(8, [0, 28, 28], b""))
+write("idx", "gzip-truncated.gz", gzip.compress(images)[:-10])
+write("idx", "gzip-bomb.gz", gzip.compress(idx(8, [1, 2, 2], b"\0" * 4) + b"\0" * 1000000))
+
+# ---- CSV ----
+write("csv", "plain", "a,b,c\n1,2,3\n4,5,6\n7,8,9\n")
+write("csv", "no-header", "1,2,3\n4,5,6\n7,8,9\n")
+write("csv", "labels", "label,x,y\n0,0.5,1\n1,0.25,2\n0,1,3\n2,0,4\n")
+write("csv", "text-labels", "cat,1,2\ndog,3,4\ncat,5,6\n")
+write("csv", "bom", "\ufeffa,b\n1,2\n3,4\n")
+write("csv", "cr-only", "a,b\r1,2\r3,4\r")
+write("csv", "crlf", "a,b\r\n1,2\r\n3,4\r\n")
+write("csv", "nul", b"a,b\n1,\x002\n3,4\n")
+write("csv", "huge-values", "a,b\n3.2e38,1\n-3.2e38,2\n3.2e38,3\n")
+write("csv", "beyond-float", "a,b\n3.5e38,1\n1,2\n")
+write("csv", "sparse-labels", "0,1,2\n1000000,3,4\n7,5,6\n2147483647,7,8\n")
+write("csv", "negative-labels", "-1,1,2\n-5,3,4\n")
+write("csv", "nan-inf", "a,b\nnan,1\ninf,2\n")
+write("csv", "ragged", "a,b,c\n1,2\n3,4,5\n")
+write("csv", "quoted", 'a,"b,c"\n"1",2\n3,"4"\n')
+write("csv", "empty", "")
+write("csv", "header-only", "a,b,c\n")
+write("csv", "constant", "a,b\n1,1\n1,1\n1,1\n")
+
+# ---- images (every file is named .png by the folder loader, whatever it holds) ----
+def png(width, height, color_type, depth, rows):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, 0)
+    raw = b"".join(b"\0" + r for r in rows)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+gray = png(4, 3, 0, 8, [bytes([x * 60 + y for x in range(4)]) for y in range(3)])
+rgb = png(2, 2, 2, 8, [bytes(range(6)), bytes(range(6, 12))])
+write("image", "gray-4x3.png", gray)
+write("image", "rgb-2x2.png", rgb)
+write("image", "gray16-2x2.png", png(2, 2, 0, 16, [b"\x01\x02\x03\x04"] * 2))
+write("image", "header-only.png", gray[:33])                     # signature + IHDR, no data
+write("image", "no-iend.png", gray[:-12])
+write("image", "huge-declared.png", png(100000, 100000, 0, 8, [b""])[:33] + gray[33:])
+write("image", "zlib-bomb.png", png(8192, 8192, 0, 8, [b"\0" * 8192] * 8192))
+write("image", "disguised-pnm.png", b"P5\n4 3\n255\n" + bytes(12))
+write("image", "disguised-pgm-huge.png", b"P5\n100000 100000\n255\n" + bytes(12))
+write("image", "disguised-hdr.png", b"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 2 +X 2\n" + bytes(16))
+write("image", "disguised-psd.png", b"8BPS\0\x01" + bytes(6) + struct.pack(">HIIHH", 1, 2, 2, 8, 1) + bytes(32))
+write("image", "disguised-gif.png", b"GIF89a\x02\x00\x02\x00\x00\x00\x00" + b",\0\0\0\0\x02\0\x02\0\0\x02\x02D\x01\0;")
+write("image", "jpeg-header-only.png", b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x10\x00\x10\x03\x01\x11\x00\x02\x11\x00\x03\x11\x00")
+write("image", "jpeg-soi-eoi.png", b"\xff\xd8\xff\xd9")
+write("image", "empty.png", b"")
+
+# ---- .llnet network files ----
+def llnet(version, kind, inp, hidden, latent, count, params=None, crc=True):
+    h = b"LLNET\0\0\0" + struct.pack("<I", version) + struct.pack("<iii", kind, inp, len(hidden))
+    h += b"".join(struct.pack("<i", w) for w in hidden)
+    h += struct.pack("<iiiiQfiiffiffQ", latent, 0, 0, 0, 1, 1.0, 0, 0, 0.0, 0.05, 0, 0.0, 0.0, count)
+    if params is not None:
+        h += struct.pack("<%df" % len(params), *params)
+    if crc and version >= 2:
+        h += struct.pack("<I", zlib.crc32(h))
+    return h
+
+def param_count(inp, hidden, latent, vae):
+    enc = [inp] + hidden + [2 * latent if vae else latent]
+    dec = [latent] + hidden[::-1] + [inp]
+    return sum((a + 1) * b for a, b in zip(enc, enc[1:])) + sum((a + 1) * b for a, b in zip(dec, dec[1:]))
+
+n = param_count(4, [3], 2, False)
+write("model", "plain-4-3-2.llnet", llnet(2, 0, 4, [3], 2, n, [0.01 * i for i in range(n)]))
+nv = param_count(4, [3], 2, True)
+write("model", "vae-4-3-2.llnet", llnet(2, 4, 4, [3], 2, nv, [0.01 * i for i in range(nv)]))
+write("model", "v1-plain.llnet", llnet(1, 0, 4, [3], 2, n, [0.0] * n, crc=False))
+huge = param_count(784, [1000000], 20, True)
+write("model", "huge-declared-v1.llnet", llnet(1, 4, 784, [1000000], 20, huge, crc=False))  # 92 bytes, ~1.6e9
+write("model", "huge-declared-v2.llnet", llnet(2, 4, 784, [1000000], 20, huge))
+write("model", "bad-crc.llnet", llnet(2, 0, 4, [3], 2, n, [0.0] * n)[:-1] + b"\0")
+write("model", "truncated.llnet", llnet(2, 0, 4, [3], 2, n, [0.0] * n)[:60])
+write("model", "nan-params.llnet", llnet(2, 0, 4, [3], 2, n, [float("nan")] * n))
+write("model", "count-mismatch.llnet", llnet(2, 0, 4, [3], 2, n + 1, [0.0] * (n + 1)))
+write("model", "many-layers.llnet", llnet(1, 0, 4, [8] * 1000, 2, 0, crc=False))
