@@ -3,10 +3,12 @@
 // holds a PNM, HDR, PSD or GIF header would reach decoders with known over-reads, hangs and
 // uninitialised output. Only bytes that start with the PNG signature or the JPEG SOI marker are
 // passed on; with those first bytes stb's own sniffing can only choose its PNG or JPEG decoder.
-// Truncation: stb's JPEG decoder fills missing entropy data with zeros and returns success, so a
-// cut JPEG would load as an image with a flat or smeared lower part, a partial file passed off as
-// whole; hence the walk to EOI. A PNG must have every chunk whole and end in IEND, and its IDAT
-// data must inflate to exactly the bytes its IHDR needs (stb would grow its buffer to 4 GB).
+// Truncation: stb's JPEG decoder reads zeros past the end of the data and refuses a file only if
+// no marker follows the last scan, so whether a cut file fails depends on its recovery rules (and
+// a cut file with an EOI appended loads with a made-up lower part: the structure cannot tell).
+// The walk to EOI refuses a cut JPEG before any decoding, as "truncated". A PNG must have every
+// chunk whole and end in IEND, and its IDAT data must inflate to exactly the bytes its IHDR
+// needs: fewer is truncated, more is a zlib bomb (stb would grow its buffer up to 4 GB).
 // Sections: reading big-endian numbers, PNG, JPEG, the budget, decoding.
 #include "image_decode.h"
 
