@@ -241,6 +241,8 @@ Dataset images_load_folder(const std::string& folder, int image_size, bool rgb, 
   const StratifiedSplit split = dataset_stratified_split(d.labels, train_count, seed, shown_folder);
   dataset_apply_order(d, split.order);
   d.train_count = split.train_count;
+  d.split_rule = "stratified by label, seed " + std::to_string(seed) + ": " + std::to_string(d.train_count) + " of " +
+                 std::to_string(d.count) + " images train, each label in the same share";
   if (skipped > 0)
     d.warnings.insert(d.warnings.begin(), std::to_string(skipped) + " of " + std::to_string(files.size()) +
                                               " image files skipped; " + std::to_string(loaded) + " loaded");

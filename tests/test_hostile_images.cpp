@@ -310,6 +310,7 @@ TEST_CASE("an image folder with hostile files: each skipped and named with its r
     return n;
   };
   CHECK(d.train_count == 18);
+  CHECK(d.split_rule == "stratified by label, seed 5: 18 of 24 images train, each label in the same share");
   CHECK(count_label(d, 18, 24, 0) == 3);
   CHECK(count_label(d, 18, 24, 1) == 3);
   // With --train N: N spread over the labels in proportion, the rest held out likewise.
