@@ -3,6 +3,8 @@
 // stderr on `train`; `datasets --json` stays valid JSON for file names with a 0xff byte and a
 // newline (checked by python3's strict json parser); `interpolate` says what is short.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <fcntl.h>
 #include <stb_image_write.h>
 #include <sys/stat.h>
@@ -18,33 +20,8 @@
 #include <thread>
 #include <vector>
 
-namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_cli_hostile_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write_file(const fs::path& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void put_u32(Bytes& b, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
-}
 
 Bytes idx_images(uint32_t declared, uint32_t rows, uint32_t cols, uint32_t present) {
   Bytes b = {0, 0, 8, 3};
@@ -67,11 +44,6 @@ void write_png(const fs::path& path, int seed) {
   for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(i * 4 + seed * 9);
   REQUIRE(stbi_write_png(path.c_str(), 8, 8, 1, px.data(), 8) != 0);
 }
-
-struct Run {
-  int status = -1;  // exit status; -1 if killed or timed out
-  std::string out, err;
-};
 
 // Runs `program args...` with stdout and stderr in files; kills it after 120 s.
 Run run_program(const std::string& program, const std::vector<std::string>& args) {

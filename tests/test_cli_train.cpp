@@ -4,6 +4,8 @@
 // digits keep each run well under a second.
 #include <doctest/doctest.h>
 
+#include "test_files.h"
+
 #include <sys/wait.h>
 
 #include <cmath>
@@ -17,30 +19,9 @@
 
 namespace {
 
-struct Run {
-  int status = -1;     // the exit status
-  std::string out;     // stdout
-  std::string err;     // stderr
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
 Run run_train(const std::string& flags) {
   const std::string err_path = "test_cli_train.stderr";
-  const std::string cmd = std::string(LATENTLAB_EXE) + " train --data digits --hidden 64 --latent 4 " + flags +
-                          " 2>" + err_path;
-  Run r;
-  std::FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.err = read_file(err_path);
+  Run r = run_latentlab("train --data digits --hidden 64 --latent 4 " + flags, err_path);
   std::remove(err_path.c_str());
   return r;
 }

@@ -2,6 +2,8 @@
 // (deterministic, labelled, not degenerate), batches as floats, the area resampler, image folders
 // and CSV, the 60,000-sample memory budget, and the `datasets` subcommand.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <stb_image_write.h>
 #include <unistd.h>
 
@@ -22,7 +24,6 @@
 #include "dataset.h"
 #include "errors.h"
 
-namespace fs = std::filesystem;
 
 //---- sha256 (FIPS 180-4), small and slow, enough to check a download ------------------------
 namespace {
@@ -101,13 +102,6 @@ std::string sha256_file(const std::string& path) {
     sha.update(reinterpret_cast<const uint8_t*>(buf.data()), static_cast<size_t>(in.gcount()));
   }
   return sha.hex();
-}
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_datasets_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
 }
 
 Dataset generate(const std::string& name, int count, uint64_t seed) {

@@ -3,6 +3,8 @@
 // a labelled CSV; a FIFO; and the memory a large CSV takes. Most cases go through csv_parse (the
 // same code path as csv_load, on bytes in memory); the file cases are written by the test itself.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,7 +22,6 @@
 #include "dataset.h"
 #include "errors.h"
 
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -29,13 +30,6 @@ constexpr bool kSanitizer = true;  // their allocator's shadow memory makes RSS 
 #else
 constexpr bool kSanitizer = false;
 #endif
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_hostile_csv_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 Dataset parse(const std::string& text, const std::string& label = "", int train = -1, uint64_t seed = 1,
               const std::string& scaling = "minmax") {

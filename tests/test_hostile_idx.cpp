@@ -3,6 +3,8 @@
 // gzip that declares two 8192x8192 images (refused at the header; the child's peak RSS is
 // measured). Loads that could hang or allocate run in a forked child with an alarm.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -20,26 +22,8 @@
 #include "dataset.h"
 #include "errors.h"
 
-namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_hostile_idx_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write_file(const fs::path& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-void put_u32(Bytes& b, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
-}
 
 Bytes idx_header(uint32_t count, uint32_t rows, uint32_t cols) {
   Bytes b = {0, 0, 8, 3};

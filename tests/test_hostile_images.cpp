@@ -5,6 +5,8 @@
 // folder loader: every bad file skipped and named with its reason, good files loaded, and the
 // split stratified per label. An alarm fails the test if anything hangs.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <stb_image_write.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,22 +25,8 @@
 #include "image_decode.h"
 #include "rng.h"
 
-namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_hostile_images_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write_file(const fs::path& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
 
 Bytes text_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
@@ -65,10 +53,6 @@ Bytes test_pixels(int w, int h, int comp, uint64_t seed) {
   Rng rng(seed);
   for (size_t i = 0; i < p.size(); ++i) p[i] = static_cast<uint8_t>((i * 3 + rng.below(16)) & 255);
   return p;
-}
-
-void put_u32(Bytes& b, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
 }
 
 void put_chunk(Bytes& png, const char* type, const Bytes& data) {

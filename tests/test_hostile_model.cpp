@@ -5,6 +5,8 @@
 // flag is refused with both values; every hyperparameter error of `latentlab train` exits 2 with
 // a message naming the flag. All files are written to a temporary folder by the test itself.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,27 +25,8 @@
 #include "errors.h"
 #include "model.h"
 
-namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_hostile_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write_file(const fs::path& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
 
 template <typename V>
 void put(Bytes& b, V v) {
@@ -119,25 +102,7 @@ std::string load_error(const fs::path& path, const Bytes& bytes) {
 
 bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
-
-Run run(const std::string& args, const fs::path& dir) {
-  const fs::path err_path = dir / "stderr.txt";
-  const std::string cmd = std::string(LATENTLAB_EXE) + " " + args + " 2>" + err_path.string();
-  Run r;
-  std::FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.err = read_text(err_path);
-  return r;
-}
+Run run(const std::string& args, const fs::path& dir) { return run_latentlab(args, dir / "stderr.txt"); }
 
 // A JSON line without its "seconds" field, which differs between runs.
 std::string without_seconds(std::string json) {

@@ -4,6 +4,8 @@
 // ragged CSV and CSV with NaN/Inf or text. Every message must name the file. All inputs are
 // written to a temporary folder by the test itself.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <stb_image_write.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -18,31 +20,8 @@
 #include "dataset.h"
 #include "errors.h"
 
-namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_malformed_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-void write_file(const fs::path& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-void put_u32(Bytes& b, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
-}
 
 // An IDX image file: `count` images of rows x cols, header declaring `declared` images.
 Bytes idx_images(uint32_t declared, uint32_t rows, uint32_t cols, uint32_t count, uint8_t type = 0x08) {

@@ -4,6 +4,8 @@
 // After each, the file on disk is the old one byte for byte or the new one, and it loads; a failed
 // save says so, leaves no temporary file, and the next save works.
 #include <doctest/doctest.h>
+
+#include "test_files.h"
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,22 +25,8 @@
 #include "file_write.h"
 #include "model.h"
 
-namespace fs = std::filesystem;
-using Bytes = std::vector<uint8_t>;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("latentlab_save_faults_" + std::to_string(getpid())) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-Bytes read_bytes(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
 
 std::vector<std::string> files_in(const fs::path& dir) {
   std::vector<std::string> names;

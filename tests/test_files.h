@@ -1,0 +1,75 @@
+// What the tests that feed hostile files to the loaders and the CLI all need, written once: a
+// fresh temporary folder per case, bytes and text written and read back, big-endian integers for
+// IDX and PNG headers, and the real executable run with its exit status, stdout and stderr.
+#pragma once
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Bytes = std::vector<uint8_t>;
+
+// <tmp>/latentlab_<test executable>_<pid>/<name>, emptied: each executable and each run has its own.
+inline fs::path temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("latentlab_" + std::string(program_invocation_short_name) + "_" + std::to_string(getpid())) /
+                       name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+inline void write_file(const fs::path& path, const Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+inline void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+inline std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline Bytes read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// IDX and PNG store their integers most significant byte first.
+inline void put_u32(Bytes& b, uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
+}
+
+struct Run {
+  int status = -1;  // the exit status; -1 if the process did not exit normally
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// `latentlab <args>` through the shell (args are spliced in as written), stderr kept in err_path.
+inline Run run_latentlab(const std::string& args, const fs::path& err_path) {
+  const std::string cmd = std::string(LATENTLAB_EXE) + " " + args + " 2>" + err_path.string();
+  Run r;
+  std::FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int raw = pclose(p);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.err = read_text(err_path);
+  return r;
+}
