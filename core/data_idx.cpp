@@ -14,6 +14,7 @@
 
 #include "errors.h"
 #include "file_input.h"
+#include "image_decode.h"  // kImageMaxSide: one limit for every source of images
 
 namespace {
 
@@ -208,9 +209,9 @@ IdxArray idx_parse_source(ByteSource& src, const std::string& name, int expected
   if (out.dims[0] == 0) throw InputError(where + ": the header declares 0 items; the " + what + " is empty");
   const std::vector<uint32_t> item_dims(out.dims.begin() + 1, out.dims.end());
   for (uint32_t side : item_dims)
-    if (side == 0 || side > kMaxImageSide)
+    if (side == 0 || side > static_cast<uint32_t>(kImageMaxSide))
       throw InputError(where + ": huge dimensions: the header declares items of " + shape_text(item_dims) +
-                       "; each side must be 1 to " + std::to_string(kMaxImageSide));
+                       "; each side must be 1 to " + std::to_string(kImageMaxSide));
   uint64_t item_bytes = 1;  // at most 8192^2: no overflow
   for (uint32_t side : item_dims) item_bytes *= side;
   if (item_bytes > kIdxMaxFeatures)

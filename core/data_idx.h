@@ -44,8 +44,6 @@ constexpr uint64_t kIdxMaxBytes = 2ull << 30;
 // It also keeps every count and 64-bit product of counts far from int's range, and the labels'
 // ints (4 bytes per item) within 64 MB.
 constexpr uint32_t kIdxMaxCount = 1u << 24;
-// Largest image side accepted from any file.
-constexpr uint32_t kMaxImageSide = 8192;
 // Largest image, in features (pixels), accepted from an IDX file: 1024 x 1024. The family's
 // images are 28 x 28; beyond a megapixel one float copy of a single sample is over 4 MB and every
 // hidden unit of the first layer costs 4 MB of weights (and as much again twice for Adam), so no

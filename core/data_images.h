@@ -12,7 +12,6 @@
 #include "dataset.h"
 #include "image_decode.h"
 
-constexpr int kFolderMaxSide = kImageMaxSide;
 constexpr uint64_t kFolderPixelBudget = 1ull << 30;   // source pixels, all files together
 constexpr uint64_t kFolderDatasetBytes = 1ull << 31;  // the resized images, as stored in Dataset::pixels
 constexpr int kFolderMaxImages = 1000000;

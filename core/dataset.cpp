@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "data_csv.h"
 #include "data_generated.h"
@@ -62,13 +63,12 @@ StratifiedSplit dataset_stratified_split(const std::vector<int>& labels, int req
     throw InputError(source + ": train count " + std::to_string(requested) + " must be 1 to " + std::to_string(n) +
                      " (the number of samples)");
   // Groups by label, in order of first appearance (label -1 is a group like any other).
-  std::vector<int> group_label;
+  std::unordered_map<int, size_t> group_of_label;  // a search per sample would cost samples x labels
   std::vector<std::vector<int>> groups;
   for (int i = 0; i < n; ++i) {
-    const auto it = std::find(group_label.begin(), group_label.end(), labels[i]);
-    size_t g = static_cast<size_t>(it - group_label.begin());
-    if (it == group_label.end()) group_label.push_back(labels[i]), groups.emplace_back();
-    groups[g].push_back(i);
+    const auto [it, is_new] = group_of_label.emplace(labels[i], groups.size());
+    if (is_new) groups.emplace_back();
+    groups[it->second].push_back(i);
   }
   Rng rng(seed);
   for (std::vector<int>& g : groups)

@@ -18,7 +18,7 @@ struct DataSpec {
   std::string labels_path;        // IDX labels file (optional)
   int train_count = -1;           // first N samples train, the rest held out; -1 = the source's default
   int count = -1;                 // built-in generators: total samples; -1 = default (12000 for digits)
-  uint64_t seed = 1;              // built-in generators
+  uint64_t seed = 1;              // built-in generators; the shuffled split of image folders and labelled CSV
   int image_size = 28;            // image folders: every image is resized (area filter) to this square
   bool rgb = false;               // image folders: keep colour (3 channels) instead of grayscale
   std::string csv_label_column;   // CSV: label column by header name or 0-based index; "" = none

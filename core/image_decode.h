@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-constexpr int kImageMaxSide = 8192;                     // pixels per side
+constexpr int kImageMaxSide = 8192;                     // pixels per side, for every image source (IDX too)
 constexpr uint64_t kImageMaxFileBytes = 1ull << 28;     // an image file is read whole into memory
 // Per image, as estimated by image_decode_bytes_needed: a typical 8-bit PNG or baseline JPEG at the side
 // limit fits; a 16-bit PNG or a progressive colour JPEG that large does not, and is refused.
