@@ -94,17 +94,17 @@ static void guess_labels(FileBrowser& b, const std::string& name) {
   if (idx3 != std::string::npos) labels.replace(idx3, 4, "idx1");
   std::error_code ec;
   const std::string path = join(b.path, labels);
-  if (fs::is_regular_file(path, ec)) std::snprintf(b.labels, sizeof b.labels, "%s", path.c_str());
+  if (fs::is_regular_file(path, ec)) std::snprintf(b.options.labels, sizeof b.options.labels, "%s", path.c_str());
 }
 
 static bool browser_load(AppState& app, const std::string& path) {
   const FileBrowser& b = app.browser;
   DataSpec spec;
   spec.source = path;
-  spec.labels_path = b.labels;
-  spec.image_size = b.image_size;
-  spec.rgb = b.rgb;
-  spec.csv_label_column = b.csv_label_column;
+  spec.labels_path = b.options.labels;
+  spec.image_size = b.options.image_size;
+  spec.rgb = b.options.rgb;
+  spec.csv_label_column = b.options.csv_label_column;
   return app_load_data(app, spec);
 }
 
@@ -171,7 +171,7 @@ void ui_file_browser(AppState& app) {
     if (e.is_dir) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.75f, 1.0f, 1.0f));
     if (ImGui::Selectable(label, b.selected == i, ImGuiSelectableFlags_AllowDoubleClick)) {
       b.selected = i;
-      if (!e.is_dir && b.target == BrowseTarget::Data && !b.labels[0]) guess_labels(b, e.name);
+      if (!e.is_dir && b.target == BrowseTarget::Data && !b.options.labels[0]) guess_labels(b, e.name);
       if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) (e.is_dir ? enter : open) = join(b.path, e.name);
     }
     if (e.is_dir) ImGui::PopStyleColor();
@@ -185,18 +185,18 @@ void ui_file_browser(AppState& app) {
 
   // Options for the loaders.
   ImGui::SetNextItemWidth(-160 * s);
-  ImGui::InputTextWithHint("##labels", "IDX labels file (optional)", b.labels, sizeof b.labels);
+  ImGui::InputTextWithHint("##labels", "IDX labels file (optional)", b.options.labels, sizeof b.options.labels);
   ImGui::SameLine();
   if (ImGui::Button("Pick labels...")) {
     b.target = BrowseTarget::Labels;
   }
   ImGui::SetNextItemWidth(120 * s);
-  ImGui::SliderInt("image size", &b.image_size, 8, 64);
+  ImGui::SliderInt("image size", &b.options.image_size, 8, 64);
   ImGui::SameLine();
-  ImGui::Checkbox("colour", &b.rgb);
+  ImGui::Checkbox("colour", &b.options.rgb);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(140 * s);
-  ImGui::InputTextWithHint("CSV label column", "name or index", b.csv_label_column, sizeof b.csv_label_column);
+  ImGui::InputTextWithHint("CSV label column", "name or index", b.options.csv_label_column, sizeof b.options.csv_label_column);
   if (!app.data_error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", app.data_error.c_str());
   else ImGui::TextDisabled("Large sets take a moment to load.");
 
@@ -220,7 +220,7 @@ void ui_file_browser(AppState& app) {
   if (!enter.empty()) browser_enter(b, enter);
   if (!open.empty()) {
     if (b.target == BrowseTarget::Labels) {
-      std::snprintf(b.labels, sizeof b.labels, "%s", open.c_str());
+      std::snprintf(b.options.labels, sizeof b.options.labels, "%s", open.c_str());
       b.target = BrowseTarget::Data;
     } else if (browser_load(app, open)) {
       ImGui::CloseCurrentPopup();

@@ -18,6 +18,8 @@
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
 //                        the current one); LABELS is an IDX labels file, COLUMN a CSV's label column
 //   rebuild [hidden=LIST] [latent=N]   set the Model panel's fields as if typed, then press Rebuild
+//   browser-defaults     the file browser's options (labels file, CSV label column, image size,
+//                        colour) back to their defaults, as a user clearing those fields would
 //                        (a refused size shows its message there and the models stay)
 //   screenshot FILE      the window as a PNG, after this frame renders
 //   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
@@ -68,7 +70,7 @@ constexpr OpSpec kOps[] = {
     {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
     {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
-    {"wait-file", ScriptOp::WaitFile, 1, 1},
+    {"wait-file", ScriptOp::WaitFile, 1, 1}, {"browser-defaults", ScriptOp::BrowserDefaults, 0, 0},
     {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
     {"interp-steps", ScriptOp::InterpSteps, 1, 1}, {"interp-path", ScriptOp::InterpPath, 1, 1},
     {"interp-t", ScriptOp::InterpT, 1, 1},  {"interp-play", ScriptOp::InterpPlay, 1, 1},
@@ -241,6 +243,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::Sync: s.wait_sync = true; return true;
     case ScriptOp::Wait: s.wait_frames = std::atoi(cmd.args[0].c_str()); return s.wait_frames > 0;
     case ScriptOp::WaitFile: s.wait_file = cmd.args[0]; return true;
+    case ScriptOp::BrowserDefaults: app.browser.options = {}; return false;
     case ScriptOp::Probe:
       if (!pane_arg(app, cmd, &pane)) return true;
       probe_set(app, pane, std::strtof(cmd.args[1].c_str(), nullptr), std::strtof(cmd.args[2].c_str(), nullptr));

@@ -238,16 +238,18 @@ struct FileBrowser {
   std::vector<FileEntry> entries;
   std::string list_error;
   int selected = -1;
-  // Options for what is opened next.
-  char labels[1024] = "";
-  char csv_label_column[64] = "";
-  int image_size = 28;
-  bool rgb = false;
+  // Options for what is opened next; `options = {}` puts them back to these defaults.
+  struct OpenOptions {
+    char labels[1024] = "";
+    char csv_label_column[64] = "";
+    int image_size = 28;
+    bool rgb = false;
+  } options;
 };
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp
 };
 

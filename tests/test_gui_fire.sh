@@ -93,7 +93,11 @@ data digits
 rebuild hidden=256 latent=2
 EOS
   done
+  # The random keys may have typed into the browser's option fields (a CSV label column "abc2"):
+  # once they stop, clear those as a user would, so that the typed paths below are opened plainly.
   cat <<EOS
+wait-file $dir/go-browse
+browser-defaults
 wait-file $dir/go-bad
 state $dir/browse-bad.txt
 screenshot $dir/browse-bad.png
@@ -132,10 +136,16 @@ geometry
 # Keys are held for a moment: Dear ImGui 1.86 samples key state once a frame, so a press and
 # release between two frames would be lost (clicks are latched by the backend, keys are not).
 press() { xdotool keydown "$1" sleep 0.25 keyup "$1"; }
+# Dear ImGui 1.86 reads key state once a frame, so a press shorter than a frame is lost. When the
+# machine is busy a frame can take longer than press's 0.25 s, so the keys the browser checks
+# depend on are held for half a second: longer than a slow frame, shorter than the X server's
+# autorepeat delay (660 ms), past which a held Ctrl+A also types an 'a'. Typed characters are
+# queued by the backend and are not lost.
+hold() { xdotool keydown "$1" sleep 0.5 keyup "$1"; }
 browse() {  # Ctrl+O, the path field, Enter: what a user typing a path does
-  press ctrl+o; sleep 0.3; press ctrl+a
+  hold ctrl+o; sleep 0.3; hold ctrl+a
   xdotool type --delay 15 -- "$1"
-  sleep 0.5; press Return; sleep 0.5
+  sleep 0.5; hold Return; sleep 0.5
 }
 # Running, and not a zombie (a dead child stays one until waited for, and kill -0 still succeeds).
 running() {
@@ -212,6 +222,7 @@ for round in 1 2 3; do
   grep -q "^model_error=.*budget" "$dir/budget$round.txt" || fail "no error for 3 x 8192 hidden (round $round)"
 done
 xdotool windowsize "$wid" 1400 800; sleep 0.5
+touch "$dir/go-browse"; sleep 0.5
 press Escape; press Escape  # leave whatever field the random keys were in
 browse "$h/bad.csv"
 touch "$dir/go-bad"
