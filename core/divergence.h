@@ -1,5 +1,5 @@
 // The divergence guard: what happens when a training step leaves a non-finite loss or weight.
-// One guard per model. The trainer (core/trainer.cpp) and `latentlab train` (app/cli_train.cpp)
+// One guard per model. The trainer (core/trainer.cpp) and `latentlab train` (app/cli/cli_train.cpp)
 // both call divergence_after_step() after every step, so the policy is written once, here:
 //   1. check     the step's loss parts and every weight must be finite (one vectorized pass,
 //                ~25 us for the 650k floats of 784-400-20, cheap next to a step);
