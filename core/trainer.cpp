@@ -22,6 +22,7 @@
 // ModelPool's helpers touch only their own models, between a start and a done under the pool's mutex.
 #include "trainer.h"
 
+#include "collapse.h"
 #include "divergence.h"
 #include "errors.h"
 
@@ -76,6 +77,20 @@ std::string format_lr(float lr) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(lr));
   return buf;
+}
+
+constexpr int kSpreadSamples = 512;  // codes measured for the collapse watch (core/collapse.h)
+
+// The codes' spread of the first kSpreadSamples held-out samples (training samples when nothing is
+// held out): what the collapse watch compares epoch after epoch. Allocates; called once per epoch.
+double model_code_spread(const Model& model, const Dataset& data) {
+  const bool held_out = data.test_count() > 0;
+  const int n = std::min(kSpreadSamples, held_out ? data.test_count() : data.train_count);
+  if (n < 2) return 0;
+  Mat x(data.features(), n), codes;  // (features, n)
+  data.copy_range(held_out ? data.train_count : 0, n, x);
+  InferenceWorkspace ws;
+  return code_spread(model.network(), x, ws, codes);
 }
 
 // Held-out loss in chunks; returns false if `cancel` was raised before it finished.
@@ -147,6 +162,7 @@ struct Command {
 struct ModelSlot {
   std::unique_ptr<Model> model;
   DivergenceGuard guard;        // its last known-good copy and rollback streak
+  CollapseWatch collapse;       // the codes' spread and the held-out loss, epoch after epoch
   LossParts loss_sum;           // training losses since the last history point
   int loss_count = 0;
   int record_every = 1;         // steps per train history point; doubles every time history is thinned
@@ -509,6 +525,7 @@ std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>
     if (!note.empty()) report(static_cast<int>(i), note);
     out[i].model = std::make_unique<Model>(fitted->back(), optimizer);
     divergence_init(out[i].guard, out[i].model->network(), 0, divergence_policy());
+    collapse_start(out[i].collapse, model_code_spread(*out[i].model, d));
   }
   return out;
 }
@@ -567,11 +584,23 @@ void Trainer::Impl::end_epoch_if_done() {
   const int n_models = static_cast<int>(slots.size());
   std::vector<LossParts> held_out(n_models);
   std::vector<char> completed(n_models, 0);
-  pool->for_each_model(n_models, [&](int i) {  // touches model i and entry i only
+  std::vector<double> spread(n_models, 0);
+  pool->for_each_model(n_models, [&](int i) {  // touches model i and entries i only
     completed[i] = held_out_loss_chunked(*slots[i].model, *data, &stop_requested, &held_out[i]);
+    if (completed[i]) spread[i] = model_code_spread(*slots[i].model, *data);
   });
   for (size_t i = 0; i < slots.size(); ++i) {
     if (!completed[i]) return;  // stopping
+    // The collapse watch, on the held-out loss (the running training loss when nothing is held out).
+    const std::vector<LossPoint>& train = slots[i].history.train;
+    const double watched = data->test_count() > 0 ? held_out[i].total
+                           : train.empty()        ? std::nan("")
+                                                  : train.back().parts.total;
+    if (collapse_check(slots[i].collapse, watched, spread[i]) == CollapseSignal::Collapsed) {
+      Model& m = *slots[i].model;
+      report(static_cast<int>(i), collapse_message(slots[i].collapse.last, model_kind_name(m.config().kind),
+                                                   m.optimizer().lr));
+    }
     if (data->test_count() <= 0) continue;
     if (divergence_loss_finite(held_out[i])) {
       std::vector<LossPoint>& test = slots[i].history.test;

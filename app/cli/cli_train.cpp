@@ -9,6 +9,9 @@
 // Inf is rolled back to the last known-good copy and the learning rate halved, each time with a
 // line on stderr; after too many rollbacks in a row the run stops with exit status 1 and saves
 // nothing. The epoch's train loss averages the steps that were kept.
+// Collapse is watched as in the app's trainer (core/collapse.h): after every epoch, the codes' spread
+// of up to 512 held-out samples and the held-out loss; a collapse is one warning line on stderr
+// ("train: warning: ..."), and training goes on.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "collapse.h"
 #include "divergence.h"
 #include "errors.h"
 #include "file_input.h"
@@ -159,6 +163,13 @@ int cli_train(int argc, char** argv) {
   const char* pname = penalty_name(config);
   DivergenceGuard guard;
   divergence_init(guard, model.network(), 0, DivergencePolicy{});
+  // The collapse watch's sample: the first held-out samples (training samples when none are held out).
+  const int spread_n = std::min(512, test_n > 0 ? int(test_n) : data.train_count);
+  Mat spread_x(data.features(), spread_n), spread_codes;  // (features, spread_n), (latent, spread_n)
+  data.copy_range(test_n > 0 ? data.train_count : 0, spread_n, spread_x);
+  InferenceWorkspace spread_ws;
+  CollapseWatch collapse;
+  collapse_start(collapse, code_spread(model.network(), spread_x, spread_ws, spread_codes));
   int64_t step = 0;
   double train_seconds = 0, train_loss = 0;
   LossParts held_out;
@@ -201,6 +212,10 @@ int cli_train(int argc, char** argv) {
     }
     std::fprintf(log, "  %.0f samples/s  %.1f s\n", data.train_count / epoch_seconds, epoch_seconds);
     std::fflush(log);
+    const double spread = code_spread(model.network(), spread_x, spread_ws, spread_codes);
+    if (collapse_check(collapse, test_n > 0 ? held_out.total : train_loss, spread) == CollapseSignal::Collapsed)
+      std::fprintf(stderr, "train: warning: %s\n",
+                   collapse_message(collapse.last, model_kind_name(config.kind), model.optimizer().lr).c_str());
   }
   const double seconds = seconds_since(start);
   const double samples_per_sec = double(data.train_count) * epochs / train_seconds;
