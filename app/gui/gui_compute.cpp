@@ -1,17 +1,16 @@
 // What the UI computes from the trainer's snapshots, on the main thread, in preallocated buffers:
 // the map's codes (a few hundred samples encoded per frame from a pinned snapshot, swapped in
 // whole when the pass completes), the plane they are shown on (two chosen dimensions or a PCA
-// plane), the probe's decoding, the decoded manifold, the sample gallery, the reconstructions
-// and the codes of the selected samples. The training thread is never waited for.
+// plane) and the codes of the selected samples; then it runs every view's lifecycle
+// (views/views.h: probe, manifold, strips, ...) and draws the maps offscreen with the views'
+// layers under the points. The training thread is never waited for.
 //
 // Index:
 //   [SECTION] Names and colours
 //   [SECTION] Plane: project, lift, PCA
 //   [SECTION] Pane shapes
 //   [SECTION] Encoding passes and auto-fit
-//   [SECTION] Probe
-//   [SECTION] Decoded manifold
-//   [SECTION] Gallery, reconstructions, selection
+//   [SECTION] Selection
 //   [SECTION] Map drawing
 //   [SECTION] views_update
 #include <algorithm>
@@ -21,11 +20,8 @@
 
 namespace {
 constexpr double kRefreshSeconds = 0.5;  // start a new encoding pass at most this often
-constexpr double kStripsSeconds = 0.3;    // gallery and reconstructions refresh
-constexpr double kManifoldSeconds = 0.25; // manifold refresh on new weights (view changes are immediate)
 constexpr double kGlideStepSeconds = 0.1; // following the data moves the view this often ...
 constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the way (~0.9 s to settle)
-constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -133,13 +129,6 @@ static void plane_fit(Plane& plane, const Mat& codes) {
 // [SECTION] Pane shapes
 //-----------------------------------------------------------------------------
 
-static void gallery_resample(AppState& app, int latent) {
-  Rng rng(app.gallery_seed);
-  app.gallery_eps.resize(latent, kGalleryCols * kGalleryRows);
-  for (Eigen::Index j = 0; j < app.gallery_eps.cols(); ++j)
-    for (int i = 0; i < latent; ++i) app.gallery_eps(i, j) = rng.normal();
-}
-
 // Sizes every buffer of a pane for its model's shapes and the current points; called when the
 // data, the architecture or the plane settings change, never in a steady-state frame.
 static void pane_configure(AppState& app, int p, const Network& net) {
@@ -183,50 +172,23 @@ static void pane_configure(AppState& app, int p, const Network& net) {
   pane.cloud.count = 0;
   ++pane.positions_serial;
 
-  const size_t tile_bytes = static_cast<size_t>(app.tile_w) * app.tile_h * 4;
-  pane.probe_z.setZero(latent, 1);
-  pane.probe_x.setZero(features, 1);
-  pane.probe_rgba.assign(tile_bytes, 0);
-  gpu_image_resize(&pane.probe_image, app.tile_w, app.tile_h, true);
-  pane.probe_dirty = true;
-
-  pane.manifold_version = 0;
-  pane.manifold_cols = pane.manifold_rows = 0;
-
-  if (app.gallery_eps.rows() != latent) gallery_resample(app, latent);
-  pane.gallery_x.setZero(features, kGalleryCols * kGalleryRows);
-  pane.gallery_rgba.assign(tile_bytes * kGalleryCols * kGalleryRows, 0);
-  gpu_image_resize(&pane.gallery_image, kGalleryCols * app.tile_w, kGalleryRows * app.tile_h, true);
-  pane.recon_in.setZero(features, kReconCount);
-  if (app.data->features() == features) app.data->gather(app.recon_indices.data(), kReconCount, pane.recon_in);
-  pane.recon_code.setZero(latent, kReconCount);
-  pane.recon_out.setZero(features, kReconCount);
-  pane.recon_rgba.assign(tile_bytes * kReconCount * 2, 0);
-  gpu_image_resize(&pane.recon_image, kReconCount * app.tile_w, 2 * app.tile_h, true);
-  pane.strips_version = 0;
-
   pane.selection_x.setZero(features, kMaxSelected);
   pane.selection_mu.setZero(latent, kMaxSelected);
   pane.selection_logvar.setZero(latent, kMaxSelected);
   pane.selection_version = 0;
   pane.selection_serial = 0;
-  pane.interp_serial = 0;  // gui_interpolation.cpp sizes its buffers when it next computes
-  pane.interp_version = 0;
+  ++pane.plane_serial;
+  for (int v = 0; v < kPaneViewCount; ++v) kPaneViews[v]->configure(app, p);
 }
 
 void pane_free_gl(ModelPane& pane) {
   point_cloud_free(&pane.cloud);
   map_target_free(&pane.target);
-  gpu_image_free(&pane.probe_image);
-  gpu_image_free(&pane.manifold_image);
-  gpu_image_free(&pane.gallery_image);
-  gpu_image_free(&pane.recon_image);
-  gpu_image_free(&pane.interp_image);
-  gpu_image_free(&pane.frame_image);
+  for (int v = 0; v < kPaneViewCount; ++v) kPaneViews[v]->free_gl(pane);
 }
 
 // The pane can use this network with the current data.
-static bool pane_matches(const AppState& app, const ModelPane& pane, const Network& net) {
+bool pane_matches(const AppState& app, const ModelPane& pane, const Network& net) {
   return net.config.input_size == app.data->features() && net.config.latent == pane.latent &&
          net.config.input_size == pane.features && net.config.kind == pane.kind;
 }
@@ -281,8 +243,8 @@ static void pane_codes_changed(AppState& app, ModelPane& pane) {
   point_cloud_set_positions(&pane.cloud, pane.plane_xy.data(), n);
   ++pane.positions_serial;
   view_set_target(app, pane, false);
-  pane.probe_dirty = true;          // the plane's mean (and axes) moved under the probe
-  pane.manifold_version = 0;
+  ++pane.plane_serial;
+  pane.probe.dirty = true;          // the plane's mean (and axes) moved under the probe
 }
 
 // One frame's share of the encoding pass: chunks_per_frame slices of kEncodeChunk samples
@@ -347,115 +309,8 @@ static void view_follow(AppState& app, int p) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Probe
+// [SECTION] Selection
 //-----------------------------------------------------------------------------
-
-void probe_set(AppState& app, int p, float u, float v) {
-  for (int q = 0; q < app.pane_count; ++q) {
-    if (q != p && !app.view.link_probes) continue;
-    app.panes[q].probe[0] = u;
-    app.panes[q].probe[1] = v;
-    app.panes[q].probe_dirty = true;
-  }
-}
-
-void probe_decode(AppState& app, int p) {
-  ModelPane& pane = app.panes[p];
-  if (p >= static_cast<int>(app.snap->networks.size()) || pane.latent == 0) return;
-  const Network& net = app.snap->networks[p];
-  if (!pane_matches(app, pane, net)) return;
-  plane_lift(pane.plane, pane.probe[0], pane.probe[1], pane.probe_z.data());
-  network_decode(net, pane.probe_z, pane.probe_x, pane.probe_ws);
-  sample_to_rgba(app, pane.probe_x.data(), pane.probe_rgba.data(), app.tile_w, 0, 0);
-  gpu_image_upload(&pane.probe_image, pane.probe_rgba.data());
-  pane.probe_dirty = false;
-  pane.probe_version = app.snap->version;
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Decoded manifold
-//-----------------------------------------------------------------------------
-
-// One tile per cell of a grid anchored at the map's top-left corner, manifold_tiles across; each
-// tile is the decoding of the plane point at its cell's centre (Kingma & Welling's figure, live).
-static void manifold_update(AppState& app, int p) {
-  ModelPane& pane = app.panes[p];
-  const MapView& view = pane.view;
-  const float w = view.rect_max.x - view.rect_min.x, h = view.rect_max.y - view.rect_min.y;
-  if (w < 8 || h < 8 || pane.codes_version == 0) return;
-  const float key[6] = {view.center[0], view.center[1], view.half_extent, w, h,
-                        static_cast<float>(app.view.manifold_tiles)};
-  bool moved = false;
-  for (int i = 0; i < 6; ++i) moved |= std::fabs(key[i] - pane.manifold_key[i]) > 1e-6f * (1 + std::fabs(key[i]));
-  const bool new_weights = pane.manifold_version != app.snap->version;
-  if (!moved && !(new_weights && app.now - pane.manifold_time >= kManifoldSeconds)) return;
-  const Network& net = app.snap->networks[p];
-  if (!pane_matches(app, pane, net)) return;
-
-  const int cols = app.view.manifold_tiles;
-  const float cell = w / cols;
-  const int rows = static_cast<int>(std::ceil(h / cell));
-  if (cols * rows != pane.manifold_z.cols() || pane.manifold_z.rows() != pane.latent ||
-      pane.manifold_x.rows() != pane.features) {  // new data of the same latent size: new tiles
-    pane.manifold_z.resize(pane.latent, cols * rows);
-    pane.manifold_x.resize(pane.features, cols * rows);
-    pane.manifold_rgba.assign(static_cast<size_t>(cols) * rows * app.tile_w * app.tile_h * 4, 0);
-  }
-  const float scale = 0.5f * std::min(w, h) / view.half_extent;  // pixels per plane unit
-  const float cx = 0.5f * (view.rect_min.x + view.rect_max.x), cy = 0.5f * (view.rect_min.y + view.rect_max.y);
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) {
-      const float sx = view.rect_min.x + (c + 0.5f) * cell, sy = view.rect_min.y + (r + 0.5f) * cell;
-      plane_lift(pane.plane, view.center[0] + (sx - cx) / scale, view.center[1] - (sy - cy) / scale,
-                 pane.manifold_z.col(r * cols + c).data());
-    }
-  network_decode(net, pane.manifold_z, pane.manifold_x, pane.manifold_ws);
-  const int atlas_w = cols * app.tile_w;
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c)
-      sample_to_rgba(app, pane.manifold_x.col(r * cols + c).data(), pane.manifold_rgba.data(), atlas_w,
-                     c * app.tile_w, r * app.tile_h);
-  gpu_image_resize(&pane.manifold_image, atlas_w, rows * app.tile_h, true);
-  gpu_image_upload(&pane.manifold_image, pane.manifold_rgba.data());
-  pane.manifold_cols = cols;
-  pane.manifold_rows = rows;
-  pane.manifold_min = view.rect_min;
-  pane.manifold_max = ImVec2(view.rect_min.x + cols * cell, view.rect_min.y + rows * cell);
-  for (int i = 0; i < 6; ++i) pane.manifold_key[i] = key[i];
-  pane.manifold_version = app.snap->version;
-  pane.manifold_time = app.now;
-  ++pane.manifold_serial;
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Gallery, reconstructions, selection
-//-----------------------------------------------------------------------------
-
-static void strips_update(AppState& app, int p) {
-  ModelPane& pane = app.panes[p];
-  if (pane.strips_version == app.snap->version) return;
-  if (pane.strips_version != 0 && app.now - pane.strips_time < kStripsSeconds) return;
-  const Network& net = app.snap->networks[p];
-  if (!pane_matches(app, pane, net)) return;
-  if (app.gallery_eps.rows() != pane.latent) gallery_resample(app, pane.latent);  // the other pane's size
-  network_decode(net, app.gallery_eps, pane.gallery_x, pane.strips_ws);
-  const int gallery_w = kGalleryCols * app.tile_w;
-  for (int k = 0; k < kGalleryCols * kGalleryRows; ++k)
-    sample_to_rgba(app, pane.gallery_x.col(k).data(), pane.gallery_rgba.data(), gallery_w,
-                   (k % kGalleryCols) * app.tile_w, (k / kGalleryCols) * app.tile_h);
-  gpu_image_upload(&pane.gallery_image, pane.gallery_rgba.data());
-
-  network_encode(net, pane.recon_in, pane.recon_code, pane.strips_ws);
-  network_decode(net, pane.recon_code, pane.recon_out, pane.strips_ws);
-  const int recon_w = kReconCount * app.tile_w;
-  for (int k = 0; k < kReconCount; ++k) {
-    dataset_sample_rgba(app, app.recon_indices[k], pane.recon_rgba.data(), recon_w, k * app.tile_w, 0);
-    sample_to_rgba(app, pane.recon_out.col(k).data(), pane.recon_rgba.data(), recon_w, k * app.tile_w, app.tile_h);
-  }
-  gpu_image_upload(&pane.recon_image, pane.recon_rgba.data());
-  pane.strips_version = app.snap->version;
-  pane.strips_time = app.now;
-}
 
 static void selection_update(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
@@ -477,19 +332,29 @@ static void selection_update(AppState& app, int p) {
 //-----------------------------------------------------------------------------
 
 // Redraws the map offscreen when anything it shows has changed: its view or size, the points'
-// positions, the manifold, the point style. Most frames while training change none of them.
+// positions, a view's layer (hole map, manifold), the point style. Most frames while training
+// change none of them.
 static void map_render(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   const MapView& v = pane.view;
   const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
   const float w = v.rect_max.x - v.rect_min.x, h = v.rect_max.y - v.rect_min.y;
   if (w < 2 || h < 2) return;
-  const bool manifold = app.view.show_manifold && pane.manifold_cols > 0;
+  MapLayer layers[kMaxMapLayers];
+  int layer_count = 0;
+  for (int k = 0; k < kPaneViewCount && layer_count < kMaxMapLayers; ++k)
+    if (kPaneViews[k]->map_layer) {
+      const MapLayer layer = kPaneViews[k]->map_layer(app, p);
+      if (layer.image) layers[layer_count++] = layer;
+    }
   const float radius = app.view.point_radius * app.ui_scale * fb.x;
-  const float opacity = manifold ? 0.8f : 0.92f;
-  const float key[9] = {v.center[0], v.center[1], v.half_extent, w, h, fb.x, radius, opacity, manifold ? 1.0f : 0.0f};
+  const bool points = app.view.show_points;
+  const float opacity = !points ? 0.0f : layer_count > 0 ? 0.8f : 0.92f;
+  const float key[9] = {v.center[0], v.center[1], v.half_extent, w, h, fb.x, radius, opacity, static_cast<float>(layer_count)};
+  bool same_layers = true;
+  for (int k = 0; k < layer_count; ++k) same_layers &= pane.target_layers[k] == layers[k].serial;
   if (pane.target.fbo && std::equal(key, key + 9, pane.target_key) && pane.target_positions == pane.positions_serial &&
-      (!manifold || pane.target_manifold == pane.manifold_serial))
+      same_layers)
     return;
   map_target_resize(&pane.target, static_cast<int>(std::round(w * fb.x)), static_cast<int>(std::round(h * fb.y)));
   MapScene scene;
@@ -503,18 +368,20 @@ static void map_render(AppState& app, int p) {
   scene.view_scale = 0.5f * std::min(w, h) / v.half_extent * fb.x;
   scene.radius = radius;
   scene.opacity = opacity;
-  if (manifold) {
-    scene.underlay = &pane.manifold_image;
-    scene.underlay_rect[0] = (pane.manifold_min.x - v.rect_min.x) * fb.x;
-    scene.underlay_rect[1] = (pane.manifold_min.y - v.rect_min.y) * fb.y;
-    scene.underlay_rect[2] = (pane.manifold_max.x - v.rect_min.x) * fb.x;
-    scene.underlay_rect[3] = (pane.manifold_max.y - v.rect_min.y) * fb.y;
-    scene.underlay_tint[3] = 0.45f;  // decoded digits dimmed under the points
+  scene.layer_count = layer_count;
+  for (int k = 0; k < layer_count; ++k) {
+    scene.layers[k].image = layers[k].image;
+    scene.layers[k].rect[0] = (layers[k].min.x - v.rect_min.x) * fb.x;
+    scene.layers[k].rect[1] = (layers[k].min.y - v.rect_min.y) * fb.y;
+    scene.layers[k].rect[2] = (layers[k].max.x - v.rect_min.x) * fb.x;
+    scene.layers[k].rect[3] = (layers[k].max.y - v.rect_min.y) * fb.y;
+    scene.layers[k].tint[3] = layers[k].alpha;
   }
+  if (!points) scene.point_count = 0;
   map_target_render(&pane.target, app.point_renderer, app.image_renderer, pane.cloud, scene);
   std::copy(key, key + 9, pane.target_key);
   pane.target_positions = pane.positions_serial;
-  pane.target_manifold = pane.manifold_serial;
+  for (int k = 0; k < layer_count; ++k) pane.target_layers[k] = layers[k].serial;
 }
 
 //-----------------------------------------------------------------------------
@@ -533,12 +400,9 @@ void views_update(AppState& app) {
       pane_configure(app, p, net);
     encode_step(app, p);
     view_follow(app, p);
-    if (pane.probe_dirty || pane.probe_version != snap.version) probe_decode(app, p);
-    if (app.view.show_manifold) manifold_update(app, p);
-    if (app.view.show_gallery || app.view.show_recon) strips_update(app, p);
     selection_update(app, p);
   }
-  interp_update(app);
+  for (int v = 0; v < kPaneViewCount; ++v) kPaneViews[v]->update(app);
 }
 
 void views_render_maps(AppState& app) {
@@ -552,9 +416,6 @@ bool views_in_sync(const AppState& app) {
   for (int p = 0; p < app.pane_count; ++p) {
     const ModelPane& pane = app.panes[p];
     if (pane.latent == 0 || pane.codes_version != version || pane.pass_next >= 0) return false;
-    if (pane.probe_dirty || pane.probe_version != version) return false;
-    if (app.view.show_manifold && pane.manifold_version != version) return false;
-    if ((app.view.show_gallery || app.view.show_recon) && pane.strips_version != version) return false;
     const MapView& v = pane.view;  // a view that follows the data has arrived where it was heading
     if (v.follow_data && v.has_target &&
         (std::fabs(v.center[0] - v.target_center[0]) > 0.01f * v.half_extent ||
@@ -562,7 +423,10 @@ bool views_in_sync(const AppState& app) {
          std::fabs(v.half_extent / v.target_half_extent - 1.0f) > 0.01f))
       return false;
   }
-  return app.pane_count > 0 && interp_in_sync(app);
+  if (app.pane_count == 0) return false;
+  for (int v = 0; v < kPaneViewCount; ++v)
+    if (!kPaneViews[v]->in_sync(app)) return false;
+  return true;
 }
 
 void pane_plane_changed(AppState& app) {

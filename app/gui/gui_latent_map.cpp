@@ -13,7 +13,6 @@
 //   [SECTION] Latent map: input
 //   [SECTION] Latent map: the interpolation path
 //   [SECTION] Latent map: drawing
-//   [SECTION] Strips: probe, samples, reconstructions
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -22,11 +21,9 @@
 #include "gui_state.h"
 
 namespace {
-constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);
 constexpr ImU32 kGridMinor = IM_COL32(255, 255, 255, 14);
 constexpr ImU32 kGridAxis = IM_COL32(255, 255, 255, 48);
 constexpr ImU32 kTickText = IM_COL32(150, 158, 172, 200);
-constexpr ImU32 kCaption = IM_COL32(150, 158, 172, 255);
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -52,17 +49,6 @@ static float nice_step(float raw) {
   const float m = raw / base;
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * base;
 }
-
-struct MapFrame {  // plane <-> screen for one map this frame
-  ImVec2 min, max, center;
-  float scale;     // pixels per plane unit
-  float view_u, view_v;
-  ImVec2 to_screen(float u, float v) const {
-    return ImVec2(center.x + (u - view_u) * scale, center.y - (v - view_v) * scale);
-  }
-  float to_u(float x) const { return view_u + (x - center.x) / scale; }
-  float to_v(float y) const { return view_v - (y - center.y) / scale; }
-};
 
 static MapFrame map_frame(const MapView& view) {
   MapFrame f;
@@ -392,7 +378,8 @@ static int map_pick(const AppState& app, const ModelPane& pane, const MapFrame& 
 // plane is not the one the path lies in), a dot per interpolant coloured by its distance to the
 // data, A and B ringed in their labels' colours, and a marker with the decoded frame at the
 // slider's t. Records the path's on-screen bounds for tests.
-static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+  if (!app.interp.show) return;
   ModelPane& pane = app.panes[p];
   const Interpolation& it = app.interp;
   const float s = app.ui_scale;
@@ -403,32 +390,32 @@ static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFr
     draw->AddCircle(c, 10 * s, IM_COL32(255, 255, 255, 255), 24, 2.5f * s);
     draw->AddText(ImVec2(c.x + 12 * s, c.y - 20 * s), IM_COL32(255, 255, 255, 255), "A");
   }
-  pane.interp_path_min = pane.interp_path_max = f.min;
+  pane.interp.path_min = pane.interp.path_max = f.min;
   // Until the new endpoints' path is computed (a frame or two), the previous one stays.
-  if (pane.interp_version == 0 || pane.interp_curve.rows() != pane.latent || pane.interp_a.size() != pane.latent) return;
+  if (pane.interp.version == 0 || pane.interp.curve.rows() != pane.latent || pane.interp.a.size() != pane.latent) return;
 
   ImVec2 curve[kInterpCurvePoints];
   float uv[2];
   ImVec2 lo(1e30f, 1e30f), hi(-1e30f, -1e30f);
   for (int i = 0; i < kInterpCurvePoints; ++i) {
-    plane_project(pane.plane, pane.interp_curve.col(i).data(), uv);
+    plane_project(pane.plane, pane.interp.curve.col(i).data(), uv);
     curve[i] = f.to_screen(uv[0], uv[1]);
     lo = ImVec2(std::min(lo.x, curve[i].x), std::min(lo.y, curve[i].y));
     hi = ImVec2(std::max(hi.x, curve[i].x), std::max(hi.y, curve[i].y));
   }
-  pane.interp_path_min = ImVec2(std::max(lo.x, f.min.x), std::max(lo.y, f.min.y));
-  pane.interp_path_max = ImVec2(std::min(hi.x, f.max.x), std::min(hi.y, f.max.y));
+  pane.interp.path_min = ImVec2(std::max(lo.x, f.min.x), std::max(lo.y, f.min.y));
+  pane.interp.path_max = ImVec2(std::min(hi.x, f.max.x), std::min(hi.y, f.max.y));
   draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(0, 0, 0, 190), 0, 6.0f * s);
   draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(255, 255, 255, 235), 0, 2.5f * s);
 
   // The interpolants the strip shows, where they sit (smaller dots when they crowd).
-  const int steps = pane.interp_steps;
-  const PathMeasure& m = pane.interp_measure;
+  const int steps = pane.interp.steps;
+  const PathMeasure& m = pane.interp.measure;
   const ImVec2 end_a = curve[0], end_b = curve[kInterpCurvePoints - 1];
   const float length = std::sqrt((end_b.x - end_a.x) * (end_b.x - end_a.x) + (end_b.y - end_a.y) * (end_b.y - end_a.y));
   const float dot = std::clamp(0.4f * length / (steps + 1), 2.0f * s, 4.0f * s);
   for (int i = 1; i <= steps; ++i) {
-    plane_project(pane.plane, pane.interp_ws.codes.col(i).data(), uv);
+    plane_project(pane.plane, pane.interp.ws.codes.col(i).data(), uv);
     const ImVec2 c = f.to_screen(uv[0], uv[1]);
     draw->AddCircleFilled(c, dot + 1.5f * s, IM_COL32(0, 0, 0, 220), 16);
     draw->AddCircleFilled(c, dot, interp_distance_color(m.distance[i - 1]), 16);
@@ -451,8 +438,8 @@ static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFr
     draw->AddText(at, IM_COL32(255, 255, 255, 255), name);
   }
   // The slider's point, with what this model decodes there riding beside it.
-  if (pane.frame_computes == pane.interp_computes && pane.frame_z.rows() == pane.latent) {
-    plane_project(pane.plane, pane.frame_z.data(), uv);
+  if (pane.interp.frame_computes == pane.interp.computes && pane.interp.frame_z.rows() == pane.latent) {
+    plane_project(pane.plane, pane.interp.frame_z.data(), uv);
     const ImVec2 c = f.to_screen(uv[0], uv[1]);
     const ImU32 accent = pane_accent(p);
     draw->AddCircle(c, 8 * s, IM_COL32(0, 0, 0, 200), 24, 5 * s);
@@ -469,14 +456,14 @@ static void draw_interp_path(AppState& app, int p, ImDrawList* draw, const MapFr
     const ImVec2 a(std::round(centre.x - side * 0.5f), std::round(centre.y - side * 0.5f));
     const ImVec2 b(a.x + side, a.y + side);
     draw->AddRectFilled(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), IM_COL32(0, 0, 0, 255));
-    draw->AddImage(gpu_image_id(pane.frame_image), a, b);
+    draw->AddImage(gpu_image_id(pane.interp.frame_image), a, b);
     draw->AddRect(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), accent, 0, 0, 2 * s);
     char text[32];
-    std::snprintf(text, sizeof text, "%.2f", pane.frame_distance);
+    std::snprintf(text, sizeof text, "%.2f", pane.interp.frame_distance);
     const ImVec2 ts = ImGui::CalcTextSize(text);
     const ImVec2 tp(a.x + side - ts.x - 3 * s, b.y - ts.y - 1 * s);
     draw->AddRectFilled(ImVec2(tp.x - 3 * s, tp.y), ImVec2(b.x, b.y), IM_COL32(0, 0, 0, 200));
-    draw->AddText(tp, interp_distance_color(pane.frame_distance), text);
+    draw->AddText(tp, interp_distance_color(pane.interp.frame_distance), text);
   }
 }
 
@@ -537,17 +524,6 @@ static void draw_ellipse(ImDrawList* draw, const MapFrame& f, float u, float v, 
     }
   }
   draw->PathStroke(line, ImDrawFlags_Closed, thickness);
-}
-
-static void draw_probe(const AppState& app, ImDrawList* draw, ImVec2 c, ImU32 accent) {
-  const float s = app.ui_scale;
-  draw->AddCircle(c, 9 * s, IM_COL32(0, 0, 0, 170), 32, 4.5f * s);
-  draw->AddCircle(c, 9 * s, accent, 32, 2.5f * s);
-  draw->AddLine(ImVec2(c.x - 15 * s, c.y), ImVec2(c.x - 5 * s, c.y), accent, 1.5f * s);
-  draw->AddLine(ImVec2(c.x + 5 * s, c.y), ImVec2(c.x + 15 * s, c.y), accent, 1.5f * s);
-  draw->AddLine(ImVec2(c.x, c.y - 15 * s), ImVec2(c.x, c.y - 5 * s), accent, 1.5f * s);
-  draw->AddLine(ImVec2(c.x, c.y + 5 * s), ImVec2(c.x, c.y + 15 * s), accent, 1.5f * s);
-  draw->AddCircleFilled(c, 2 * s, IM_COL32(255, 255, 255, 255), 12);
 }
 
 static void map_tooltip(AppState& app, int p) {
@@ -650,80 +626,15 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
     const ImVec2 c = f.to_screen(pane.plane_xy[2 * pane.hover_point], pane.plane_xy[2 * pane.hover_point + 1]);
     draw->AddCircle(c, 7 * app.ui_scale, IM_COL32(255, 255, 255, 230), 20, 1.5f * app.ui_scale);
   }
-  if (app.interp.show) draw_interp_path(app, p, draw, f);
-  else draw_probe(app, draw, f.to_screen(pane.probe[0], pane.probe[1]), pane_accent(p));  // its image is not shown
+  for (int v = 0; v < kPaneViewCount; ++v)
+    if (kPaneViews[v]->draw_map) kPaneViews[v]->draw_map(app, p, draw, f);
   if (pane.codes_version == 0) {
     const char* text = "Encoding the points...";
     const ImVec2 ts = ImGui::CalcTextSize(text);
-    draw->AddText(ImVec2(f.center.x - ts.x * 0.5f, f.center.y - ts.y * 0.5f), kCaption, text);
+    draw->AddText(ImVec2(f.center.x - ts.x * 0.5f, f.center.y - ts.y * 0.5f), kMapCaption, text);
   }
   draw->PopClipRect();
   draw->AddRect(f.min, f.max, IM_COL32(255, 255, 255, hovered ? 40 : 22), 0, 0, 1.0f);
 
   if (pane.hover_point >= 0 && app.drag_pane < 0) map_tooltip(app, p);
-}
-
-//-----------------------------------------------------------------------------
-// [SECTION] Strips: probe, samples, reconstructions
-//-----------------------------------------------------------------------------
-
-// A framed tile of `image` (uv rectangle) at pos, size side x side.
-static void draw_tile(ImDrawList* draw, const GpuImage& image, ImVec2 pos, float side, ImVec2 uv0, ImVec2 uv1) {
-  draw->AddImage(gpu_image_id(image), pos, ImVec2(pos.x + side, pos.y + side), uv0, uv1);
-}
-
-void ui_pane_strips(AppState& app, int p, float height) {
-  ModelPane& pane = app.panes[p];
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const float s = app.ui_scale;
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float width = ImGui::GetContentRegionAvail().x;
-  const float caption_h = ImGui::GetTextLineHeight() + 4 * s;
-  const float body = height - caption_h;
-  const float gap = 18 * s;
-  // Probe: a square as tall as the strip. Samples: 5 x 4. Reconstructions: 5 rows of 2 pairs.
-  float probe_side = body;
-  float cell = std::floor(body / kReconRows);
-  const float needed = probe_side + (app.view.show_gallery ? kGalleryCols * cell + gap : 0) +
-                       (app.view.show_recon ? 4 * cell + 6 * s + gap : 0);
-  if (needed > width) {  // narrow window: shrink everything together
-    const float k = width / needed;
-    probe_side = std::floor(probe_side * k);
-    cell = std::floor(cell * k);
-  }
-  char text[96];
-  float x = origin.x;
-  if (pane.latent > 0) {
-    std::snprintf(text, sizeof text, "Probe (%.2f, %.2f)", pane.probe[0], pane.probe[1]);
-    draw->AddText(ImVec2(x, origin.y), kCaption, text);
-    const ImVec2 img(x, origin.y + caption_h);
-    draw->AddRectFilled(img, ImVec2(img.x + probe_side, img.y + probe_side), IM_COL32(0, 0, 0, 255));
-    draw->AddImage(gpu_image_id(pane.probe_image), img, ImVec2(img.x + probe_side, img.y + probe_side));
-    pane.probe_rect_min = img;
-    pane.probe_rect_max = ImVec2(img.x + probe_side, img.y + probe_side);
-    draw->AddRect(ImVec2(img.x - 1, img.y - 1), ImVec2(img.x + probe_side + 1, img.y + probe_side + 1), pane_accent(p), 0,
-                  0, 1.5f * s);
-    x += probe_side + gap;
-
-    if (app.view.show_gallery) {
-      draw->AddText(ImVec2(x, origin.y), kCaption, "Samples, z ~ N(0, I)");
-      const float tw = 1.0f / kGalleryCols, th = 1.0f / kGalleryRows;
-      for (int r = 0; r < kGalleryRows; ++r)
-        for (int c = 0; c < kGalleryCols; ++c)
-          draw_tile(draw, pane.gallery_image, ImVec2(x + c * cell, origin.y + caption_h + r * cell), cell,
-                    ImVec2(c * tw, r * th), ImVec2((c + 1) * tw, (r + 1) * th));
-      x += kGalleryCols * cell + gap;
-    }
-    if (app.view.show_recon) {
-      draw->AddText(ImVec2(x, origin.y), kCaption, "Original | reconstruction");
-      const float tw = 1.0f / kReconCount;
-      for (int k = 0; k < kReconCount; ++k) {
-        const int r = k % kReconRows, pair = k / kReconRows;
-        const float px = x + pair * (2 * cell + 6 * s), py = origin.y + caption_h + r * cell;
-        draw_tile(draw, pane.recon_image, ImVec2(px, py), cell, ImVec2(k * tw, 0), ImVec2((k + 1) * tw, 0.5f));
-        draw_tile(draw, pane.recon_image, ImVec2(px + cell, py), cell, ImVec2(k * tw, 0.5f), ImVec2((k + 1) * tw, 1));
-      }
-    }
-  }
-  ImGui::Dummy(ImVec2(width, height));
 }

@@ -6,6 +6,7 @@
 //   [SECTION] Instanced points
 #include "gui_render.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <backends/imgui_impl_opengl3.h>
@@ -226,19 +227,20 @@ void map_target_render(MapTarget* t, const PointRenderer& points, const ImageRen
   glEnable(GL_BLEND);
   glBlendEquation(GL_FUNC_ADD);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-  if (scene.underlay && scene.underlay->texture) {
+  for (int k = 0; k < scene.layer_count; ++k) {
+    const MapScene::Layer& layer = scene.layers[k];
+    if (!layer.image || !layer.image->texture) continue;
     glUseProgram(images.program);
     glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, scene.underlay->texture);
-    glUniform4f(images.u_rect, scene.underlay_rect[0], scene.underlay_rect[1], scene.underlay_rect[2],
-                scene.underlay_rect[3]);
+    glBindTexture(GL_TEXTURE_2D, layer.image->texture);
+    glUniform4f(images.u_rect, layer.rect[0], layer.rect[1], layer.rect[2], layer.rect[3]);
     glUniform2f(images.u_target_size, static_cast<float>(t->width), static_cast<float>(t->height));
-    glUniform4f(images.u_tint, scene.underlay_tint[0], scene.underlay_tint[1], scene.underlay_tint[2],
-                scene.underlay_tint[3]);
+    glUniform4f(images.u_tint, layer.tint[0], layer.tint[1], layer.tint[2], layer.tint[3]);
     glBindVertexArray(images.vao);
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
   }
-  if (cloud.count > 0) {
+  const int point_count = scene.point_count >= 0 ? std::min(scene.point_count, cloud.count) : cloud.count;
+  if (point_count > 0) {
     glUseProgram(points.program);
     glUniform2f(points.u_view_center, scene.view_center[0], scene.view_center[1]);
     glUniform1f(points.u_view_scale, scene.view_scale);
@@ -247,7 +249,7 @@ void map_target_render(MapTarget* t, const PointRenderer& points, const ImageRen
     glUniform1f(points.u_radius, scene.radius);
     glUniform1f(points.u_opacity, scene.opacity);
     glBindVertexArray(cloud.vao);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, cloud.count);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, point_count);
   }
   glBindVertexArray(0);
   glUseProgram(0);

@@ -90,14 +90,19 @@ struct MapScene {
   float view_scale = 1;           // target pixels per plane unit
   float radius = 3;               // point radius, target pixels
   float opacity = 1;              // of the points
-  const GpuImage* underlay = nullptr;  // drawn before the points (the decoded manifold), or null
-  float underlay_rect[4] = {0, 0, 0, 0};  // x0, y0, x1, y1 in target pixels, top-left origin
-  float underlay_tint[4] = {1, 1, 1, 1};
+  struct Layer {                  // an image drawn before the points (hole map, decoded manifold)
+    const GpuImage* image = nullptr;
+    float rect[4] = {0, 0, 0, 0};  // x0, y0, x1, y1 in target pixels, top-left origin
+    float tint[4] = {1, 1, 1, 1};
+  };
+  Layer layers[2];                // in drawing order
+  int layer_count = 0;
+  int point_count = -1;           // points drawn: -1 = all of the cloud's
 };
 
 void map_target_resize(MapTarget* target, int width, int height);  // no-op when unchanged
 void map_target_free(MapTarget* target);
-// Draws the scene into the target: clear, underlay, then every point in one instanced draw call.
+// Draws the scene into the target: clear, the layers, then the points in one instanced draw call.
 // Leaves the default framebuffer bound; Dear ImGui's renderer sets up the rest of its state itself.
 void map_target_render(MapTarget* target, const PointRenderer& points, const ImageRenderer& images,
                        const PointCloud& cloud, const MapScene& scene);

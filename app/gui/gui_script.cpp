@@ -313,7 +313,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       probe_decode(app, pane);
       std::string error;
       const ModelPane& p = app.panes[pane];
-      if (!write_png_rgba(cmd.args[1].c_str(), p.probe_rgba.data(), app.tile_w, app.tile_h, &error))
+      if (!write_png_rgba(cmd.args[1].c_str(), p.probe.rgba.data(), app.tile_w, app.tile_h, &error))
         script_fail(app, cmd, error);
       return false;
     }
@@ -452,11 +452,11 @@ bool app_write_state(const AppState& app, const std::string& path) {
     std::fprintf(f, "pane%d.kind=%s\n", p, model_kind_name(pane.kind));
     std::fprintf(f, "pane%d.latent=%d\n", p, pane.latent);
     std::fprintf(f, "pane%d.codes_version=%llu\n", p, static_cast<unsigned long long>(pane.codes_version));
-    std::fprintf(f, "pane%d.probe=%g,%g\n", p, pane.probe[0], pane.probe[1]);
+    std::fprintf(f, "pane%d.probe=%g,%g\n", p, pane.probe.uv[0], pane.probe.uv[1]);
     std::fprintf(f, "pane%d.view=%g,%g,%g\n", p, pane.view.center[0], pane.view.center[1], pane.view.half_extent);
     std::fprintf(f, "pane%d.follow=%d\n", p, pane.view.follow_data ? 1 : 0);
     std::fprintf(f, "pane%d.plane=%s\n", p, pane.plane.mode == PlaneMode::Pca ? "pca" : "dims");
-    std::fprintf(f, "pane%d.manifold_tiles=%dx%d\n", p, pane.manifold_cols, pane.manifold_rows);
+    std::fprintf(f, "pane%d.manifold_tiles=%dx%d\n", p, pane.manifold.cols, pane.manifold.rows);
     // Screen rectangles as "x y w h" in pixels, for tests that compare regions of screenshots.
     const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
     auto rect = [&](const char* name, ImVec2 a, ImVec2 b) {
@@ -464,7 +464,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
                    static_cast<int>((b.x - a.x) * scale.x), static_cast<int>((b.y - a.y) * scale.y));
     };
     rect("map_rect", pane.view.rect_min, pane.view.rect_max);
-    rect("probe_rect", pane.probe_rect_min, pane.probe_rect_max);
+    rect("probe_rect", pane.probe.rect_min, pane.probe.rect_max);
   }
   interp_write_state(app, f);
   return std::fclose(f) == 0;

@@ -25,6 +25,7 @@
 #include "model.h"
 #include "trainer.h"
 #include "gui_render.h"
+#include "views.h"
 
 struct GLFWwindow;
 
@@ -47,6 +48,9 @@ constexpr int kInterpCurvePoints = 48;              // the path on a map, as a p
 constexpr int kMaxLegendLabels = 20;                // the toolbar's legend names this many labels, then "... and K more"
 constexpr int kMaxShownWarnings = 4;                // a load's warnings shown in the Data panel (the rest on hover)
 constexpr float kLeftColumnBg[3] = {0.098f, 0.107f, 0.126f};  // cleared under the left column
+constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);     // a latent map's empty plane
+constexpr ImU32 kMapCaption = IM_COL32(150, 158, 172, 255);     // captions on and under the maps
+constexpr int kMaxMapLayers = 2;                                // views' images under a map's points
 
 struct LaunchOptions {
   DataSpec data;                    // --data, --labels, --train-count
@@ -126,69 +130,20 @@ struct ModelPane {
   // The map drawn offscreen (background, manifold, points); redrawn only when its key changes.
   MapTarget target;
   float target_key[9] = {};        // view, size, scale, style it was drawn with
-  uint64_t target_positions = 0, target_manifold = 0;
+  uint64_t target_positions = 0;
+  uint64_t target_layers[kMaxMapLayers] = {};  // serials of the views' map layers it was drawn with
   int hover_point = -1;            // index into the points under the mouse, -1 = none
-  // Probe: a plane point, decoded every frame it moves and whenever the weights change.
-  float probe[2] = {0, 0};
-  bool probe_dirty = true;
-  uint64_t probe_version = 0;
-  Mat probe_z, probe_x;            // (latent, 1), (features, 1)
-  InferenceWorkspace probe_ws;
-  std::vector<uint8_t> probe_rgba;
-  GpuImage probe_image;
-  ImVec2 probe_rect_min = {0, 0}, probe_rect_max = {0, 0};  // where its image was drawn (for tests)
-  // Decoded manifold: one decoded tile per cell of a grid over the visible map.
-  int manifold_cols = 0, manifold_rows = 0;
-  float manifold_key[6] = {0, 0, 0, 0, 0, 0};  // view and rect it was decoded for
-  uint64_t manifold_version = 0;
-  double manifold_time = -1;
-  Mat manifold_z, manifold_x;      // (latent, tiles), (features, tiles)
-  InferenceWorkspace manifold_ws;
-  std::vector<uint8_t> manifold_rgba;
-  GpuImage manifold_image;
-  ImVec2 manifold_min = {0, 0}, manifold_max = {0, 0};  // where the tiles sit on screen
-  uint64_t manifold_serial = 0;    // bumped on every upload
-  // Samples z ~ N(0, I) and reconstructions, refreshed a few times a second while training.
-  uint64_t strips_version = 0;
-  double strips_time = -1;
-  Mat gallery_x;                   // (features, cols*rows) decodes of AppState::gallery_eps
-  Mat recon_in, recon_code, recon_out;  // (features, kReconCount), (latent, ...), (features, ...)
-  InferenceWorkspace strips_ws;
-  std::vector<uint8_t> gallery_rgba, recon_rgba;
-  GpuImage gallery_image, recon_image;
   // Selected samples: their codes and (VAE) log-variances, for rings and sigma ellipses.
   uint64_t selection_version = 0;  // snapshot version of the selection's codes
   uint64_t selection_serial = 0;   // AppState::selection_serial they were encoded for
   Mat selection_x, selection_mu, selection_logvar;  // (features, kMaxSelected), (latent, kMaxSelected) x2
   InferenceWorkspace selection_ws;
-  // Interpolation from sample A to sample B (gui_interpolation.cpp): recomputed when the endpoints,
-  // steps or path kind change, and at most every few tenths of a second on new weights.
-  uint64_t interp_serial = 0;      // Interpolation::serial the path below was computed for
-  uint64_t interp_version = 0;     // snapshot version of the path; 0 = none yet
-  double interp_time = -1;
-  int interp_steps = 0;            // the path's interpolants (the strip's tiles are 2 more)
-  PathKind interp_kind = PathKind::Linear;  // slerp only ever for a VAE
-  Mat interp_ends_x, interp_ends_code;      // (features, 2), (latent, 2) A and B, encoded (mu for a VAE)
-  Vec interp_a, interp_b;          // (latent) the path's ends
-  InferenceWorkspace interp_encode_ws;
-  PathWorkspace interp_ws;         // the decoded path, its codes and distances
-  PathMeasure interp_measure;      // per interpolant distance to the data, mean, max, smoothness
-  Mat interp_curve;                // (latent, kInterpCurvePoints) the path drawn on the maps
-  std::vector<uint8_t> interp_rgba;  // the strip: original A, the interpolants, original B
-  GpuImage interp_image;
-  // The frame at the slider's t, decoded whenever t or the path moves.
-  uint64_t interp_computes = 0;    // bumped on every recompute of the path
-  float frame_t = -1;
-  uint64_t frame_computes = 0;     // interp_computes it was decoded for
-  Mat frame_z, frame_x;            // (latent, 1), (features, 1)
-  InferenceWorkspace frame_ws;
-  std::vector<double> frame_scratch;  // (1) its distance to the data
-  double frame_distance = 0;
-  std::vector<uint8_t> frame_rgba;
-  GpuImage frame_image;            // rides along the path on the map
-  // Where things were drawn this frame (screen coordinates, for tests and state dumps).
-  ImVec2 interp_strip_min = {0, 0}, interp_strip_max = {0, 0};  // the strip's tiles
-  ImVec2 interp_path_min = {0, 0}, interp_path_max = {0, 0};    // the path on the map, clipped to it
+  uint64_t plane_serial = 0;       // bumped whenever the plane (its mean or axes) moves: lifted points move
+  // The views (views/views.h), one member each; their lifecycle runs through kPaneViews.
+  ProbeView probe;
+  ManifoldView manifold;
+  StripsView strips;
+  InterpView interp;
 };
 
 //-----------------------------------------------------------------------------
@@ -309,6 +264,8 @@ struct ViewOptions {
   int dim_x = 0, dim_y = 1;
   float point_radius = 2.6f;   // display pixels (times the UI scale)
   int manifold_tiles = 20;     // across the map
+  bool manifold_quantiles = false;  // the manifold's grid: prior quantiles (Kingma & Welling) or linear over the view
+  bool show_points = true;     // off: the manifold (or hole map) is seen whole
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 
@@ -430,8 +387,7 @@ const char* label_name(const AppState& app, int label, char* buf, int size);  //
 void views_update(AppState& app);               // once per frame after the UI: encode, decode, upload
 void views_render_maps(AppState& app);          // then: redraw the maps offscreen where they changed (GL)
 bool views_in_sync(const AppState& app);        // every view reflects the newest snapshot
-void probe_set(AppState& app, int pane, float u, float v);  // moves the probe (and linked ones)
-void probe_decode(AppState& app, int pane);     // decodes the probe now (the map does it every frame)
+bool pane_matches(const AppState& app, const ModelPane& pane, const Network& net);  // net fits the pane's buffers
 void plane_lift(const Plane& plane, float u, float v, float* z);   // plane point -> code (latent)
 void plane_project(const Plane& plane, const float* z, float* uv); // code -> plane point
 void view_fit(AppState& app, int pane);        // follow the data again
@@ -457,7 +413,6 @@ void ui_centre(AppState& app);
 void ui_toolbar(AppState& app);
 void ui_pane(AppState& app, int pane, ImVec2 size);
 void ui_latent_map(AppState& app, int pane, ImVec2 size);
-void ui_pane_strips(AppState& app, int pane, float height);
 
 // gui_interpolation.cpp: paths from sample A to sample B, one strip per model, distance to the data
 void interp_update(AppState& app);              // in views_update: recompute paths that are stale
@@ -474,6 +429,7 @@ void ui_interp_strip(AppState& app, int pane, float height);  // replaces the pa
 ImU32 interp_distance_color(double distance);   // green near the data (1.0) to red far from it
 bool interp_write_strip(const AppState& app, int pane, const char* path, std::string* error);
 void interp_write_state(const AppState& app, FILE* f);
+void interp_draw_map(AppState& app, int pane, ImDrawList* draw, const MapFrame& frame);  // gui_latent_map.cpp: the path on a map
 
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);

@@ -17,6 +17,7 @@
 //   [SECTION] Strip and metrics
 //   [SECTION] Summary line
 //   [SECTION] Dumps: PNG and state
+//   [SECTION] Lifecycle row (views/views.h)
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -79,7 +80,7 @@ static int sample_label(const AppState& app, int sample) {
 // A pane whose model's path has been measured and can be shown.
 static bool pane_has_path(const AppState& app, int p) {
   const ModelPane& pane = app.panes[p];
-  return pane.latent > 0 && pane.interp_version != 0 && pane.interp_a.size() == pane.latent &&
+  return pane.latent > 0 && pane.interp.version != 0 && pane.interp.a.size() == pane.latent &&
          app.interp.distance != nullptr;
 }
 
@@ -157,20 +158,20 @@ static void interp_default_ends(AppState& app) {
 // Sizes the pane's buffers for its model; a no-op once they fit (so no steady-state allocation).
 static void interp_pane_size(const AppState& app, ModelPane& pane, int steps) {
   const int latent = pane.latent, features = pane.features;
-  if (pane.interp_a.size() != latent || pane.interp_ends_x.rows() != features) {
-    pane.interp_ends_x.setZero(features, 2);
-    pane.interp_ends_code.setZero(latent, 2);
-    pane.interp_a.setZero(latent);
-    pane.interp_b.setZero(latent);
-    pane.interp_curve.setZero(latent, kInterpCurvePoints);
-    pane.frame_z.setZero(latent, 1);
-    pane.frame_x.setZero(features, 1);
+  if (pane.interp.a.size() != latent || pane.interp.ends_x.rows() != features) {
+    pane.interp.ends_x.setZero(features, 2);
+    pane.interp.ends_code.setZero(latent, 2);
+    pane.interp.a.setZero(latent);
+    pane.interp.b.setZero(latent);
+    pane.interp.curve.setZero(latent, kInterpCurvePoints);
+    pane.interp.frame_z.setZero(latent, 1);
+    pane.interp.frame_x.setZero(features, 1);
   }
   const size_t tile_bytes = static_cast<size_t>(app.tile_w) * app.tile_h * 4;
-  if (pane.interp_rgba.size() != tile_bytes * (steps + 2)) pane.interp_rgba.assign(tile_bytes * (steps + 2), 0);
-  if (pane.frame_rgba.size() != tile_bytes) pane.frame_rgba.assign(tile_bytes, 0);
-  gpu_image_resize(&pane.interp_image, (steps + 2) * app.tile_w, app.tile_h, true);
-  gpu_image_resize(&pane.frame_image, app.tile_w, app.tile_h, true);
+  if (pane.interp.rgba.size() != tile_bytes * (steps + 2)) pane.interp.rgba.assign(tile_bytes * (steps + 2), 0);
+  if (pane.interp.frame_rgba.size() != tile_bytes) pane.interp.frame_rgba.assign(tile_bytes, 0);
+  gpu_image_resize(&pane.interp.image, (steps + 2) * app.tile_w, app.tile_h, true);
+  gpu_image_resize(&pane.interp.frame_image, app.tile_w, app.tile_h, true);
 }
 
 // Encodes A and B with the newest weights, decodes and measures the path, paints the strip.
@@ -181,40 +182,40 @@ static void interp_compute(AppState& app, int p, const Network& net) {
   interp_pane_size(app, pane, steps);
   const PathKind kind = pane.kind == ModelKind::VAE && it.slerp ? PathKind::Slerp : PathKind::Linear;
   const int ends[2] = {it.a, it.b};
-  app.data->gather(ends, 2, pane.interp_ends_x);
-  network_encode(net, pane.interp_ends_x, pane.interp_ends_code, pane.interp_encode_ws);  // mu for a VAE
-  pane.interp_a = pane.interp_ends_code.col(0);
-  pane.interp_b = pane.interp_ends_code.col(1);
-  measure_path(net, pane.interp_a, pane.interp_b, steps, kind, *it.distance, pane.interp_ws, pane.interp_measure);
-  interpolate_codes(pane.interp_a, pane.interp_b, kInterpCurvePoints - 2, kind, pane.interp_curve);
+  app.data->gather(ends, 2, pane.interp.ends_x);
+  network_encode(net, pane.interp.ends_x, pane.interp.ends_code, pane.interp.encode_ws);  // mu for a VAE
+  pane.interp.a = pane.interp.ends_code.col(0);
+  pane.interp.b = pane.interp.ends_code.col(1);
+  measure_path(net, pane.interp.a, pane.interp.b, steps, kind, *it.distance, pane.interp.ws, pane.interp.measure);
+  interpolate_codes(pane.interp.a, pane.interp.b, kInterpCurvePoints - 2, kind, pane.interp.curve);
 
   const int stride = (steps + 2) * app.tile_w;
-  dataset_sample_rgba(app, it.a, pane.interp_rgba.data(), stride, 0, 0);
+  dataset_sample_rgba(app, it.a, pane.interp.rgba.data(), stride, 0, 0);
   for (int i = 1; i <= steps; ++i)
-    sample_to_rgba(app, pane.interp_ws.decoded.col(i).data(), pane.interp_rgba.data(), stride, i * app.tile_w, 0);
-  dataset_sample_rgba(app, it.b, pane.interp_rgba.data(), stride, (steps + 1) * app.tile_w, 0);
-  gpu_image_upload(&pane.interp_image, pane.interp_rgba.data());
+    sample_to_rgba(app, pane.interp.ws.decoded.col(i).data(), pane.interp.rgba.data(), stride, i * app.tile_w, 0);
+  dataset_sample_rgba(app, it.b, pane.interp.rgba.data(), stride, (steps + 1) * app.tile_w, 0);
+  gpu_image_upload(&pane.interp.image, pane.interp.rgba.data());
 
-  pane.interp_steps = steps;
-  pane.interp_kind = kind;
-  pane.interp_serial = it.serial;
-  pane.interp_version = app.snap->version;
-  pane.interp_time = app.now;
-  ++pane.interp_computes;
+  pane.interp.steps = steps;
+  pane.interp.kind = kind;
+  pane.interp.serial = it.serial;
+  pane.interp.version = app.snap->version;
+  pane.interp.time = app.now;
+  ++pane.interp.computes;
 }
 
 // The decoding of the path's point at the slider's t, and its distance to the data.
 static void interp_frame(AppState& app, int p, const Network& net) {
   ModelPane& pane = app.panes[p];
   const float t = app.interp.t;
-  interpolate_code_at(pane.interp_a, pane.interp_b, t, pane.interp_kind, pane.frame_z.data());
-  network_decode(net, pane.frame_z, pane.frame_x, pane.frame_ws);
-  app.interp.distance->normalized_distance(pane.frame_x, pane.frame_scratch);
-  pane.frame_distance = pane.frame_scratch[0];
-  sample_to_rgba(app, pane.frame_x.data(), pane.frame_rgba.data(), app.tile_w, 0, 0);
-  gpu_image_upload(&pane.frame_image, pane.frame_rgba.data());
-  pane.frame_t = t;
-  pane.frame_computes = pane.interp_computes;
+  interpolate_code_at(pane.interp.a, pane.interp.b, t, pane.interp.kind, pane.interp.frame_z.data());
+  network_decode(net, pane.interp.frame_z, pane.interp.frame_x, pane.interp.frame_ws);
+  app.interp.distance->normalized_distance(pane.interp.frame_x, pane.interp.frame_scratch);
+  pane.interp.frame_distance = pane.interp.frame_scratch[0];
+  sample_to_rgba(app, pane.interp.frame_x.data(), pane.interp.frame_rgba.data(), app.tile_w, 0, 0);
+  gpu_image_upload(&pane.interp.frame_image, pane.interp.frame_rgba.data());
+  pane.interp.frame_t = t;
+  pane.interp.frame_computes = pane.interp.computes;
 }
 
 static bool net_fits(const AppState& app, const ModelPane& pane, const Network& net) {
@@ -255,16 +256,16 @@ void interp_update(AppState& app) {
     const Network& net = app.snap->networks[p];
     if (!net_fits(app, pane, net)) continue;
     // A rebuild to another latent size keeps the serial: the path's buffers no longer fit the net.
-    const bool shaped = pane.interp_a.size() == pane.latent && pane.interp_ends_x.rows() == pane.features;
-    const bool stale = !shaped || pane.interp_serial != it.serial ||
-                       (pane.interp_version != app.snap->version && app.now - pane.interp_time >= kInterpSeconds);
+    const bool shaped = pane.interp.a.size() == pane.latent && pane.interp.ends_x.rows() == pane.features;
+    const bool stale = !shaped || pane.interp.serial != it.serial ||
+                       (pane.interp.version != app.snap->version && app.now - pane.interp.time >= kInterpSeconds);
     if (stale && !computed) {
       interp_compute(app, p, net);
       computed = true;
     }
-    const bool fits = pane.interp_a.size() == pane.latent && pane.interp_ends_x.rows() == pane.features;
-    if (fits && pane.interp_version != 0 && pane.interp_serial == it.serial &&
-        (pane.frame_t != it.t || pane.frame_computes != pane.interp_computes))
+    const bool fits = pane.interp.a.size() == pane.latent && pane.interp.ends_x.rows() == pane.features;
+    if (fits && pane.interp.version != 0 && pane.interp.serial == it.serial &&
+        (pane.interp.frame_t != it.t || pane.interp.frame_computes != pane.interp.computes))
       interp_frame(app, p, net);
   }
 }
@@ -276,8 +277,8 @@ bool interp_in_sync(const AppState& app) {
   if (!it.distance || it.a < 0 || it.b < 0) return false;
   for (int p = 0; p < app.pane_count; ++p) {
     const ModelPane& pane = app.panes[p];
-    if (pane.interp_serial != it.serial || pane.interp_version != app.snap->version) return false;
-    if (pane.frame_t != it.t || pane.frame_computes != pane.interp_computes) return false;
+    if (pane.interp.serial != it.serial || pane.interp.version != app.snap->version) return false;
+    if (pane.interp.frame_t != it.t || pane.interp.frame_computes != pane.interp.computes) return false;
   }
   return true;
 }
@@ -429,15 +430,15 @@ void ui_interp_strip(AppState& app, int p, float height) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
   const float line = ImGui::GetTextLineHeight();
-  pane.interp_strip_min = pane.interp_strip_max = origin;
-  if (!pane_has_path(app, p) || pane.interp_serial == 0) {
+  pane.interp.strip_min = pane.interp.strip_max = origin;
+  if (!pane_has_path(app, p) || pane.interp.serial == 0) {
     const char* text = !it.error.empty() ? "No distance to the data for this dataset." : "Interpolating...";
     draw->AddText(ImVec2(origin.x, origin.y), kCaption, text);
     ImGui::Dummy(ImVec2(width, height));
     return;
   }
-  const int steps = pane.interp_steps, tiles = steps + 2;
-  const PathMeasure& m = pane.interp_measure;
+  const int steps = pane.interp.steps, tiles = steps + 2;
+  const PathMeasure& m = pane.interp.measure;
   char text[160], name_a[64], name_b[64];
 
   // Caption: the endpoints (labels in their colours) and the path's kind.
@@ -457,7 +458,7 @@ void ui_interp_strip(AppState& app, int p, float height) {
   label_name(app, label_b, name_b, sizeof name_b);
   draw->AddText(ImVec2(x, origin.y), label_color(label_b), name_b);
   // Right: the path's kind, and the model's reconstructions of A and B (the floor its path starts from).
-  std::snprintf(text, sizeof text, "%s", pane.interp_kind == PathKind::Slerp ? "slerp" : "linear");
+  std::snprintf(text, sizeof text, "%s", pane.interp.kind == PathKind::Slerp ? "slerp" : "linear");
   float right = origin.x + width - ImGui::CalcTextSize(text).x;
   draw->AddText(ImVec2(right, origin.y), kCaption, text);
   std::snprintf(text, sizeof text, "%.2f", m.endpoint_distance);
@@ -485,13 +486,13 @@ void ui_interp_strip(AppState& app, int p, float height) {
   const float tw = 1.0f / tiles;
   for (int i = 0; i < tiles; ++i) {
     const ImVec2 a(tile_x(i) + gutter * 0.5f, top), b(tile_x(i) + cell - gutter * 0.5f, top + cell - gutter);
-    draw->AddImage(gpu_image_id(pane.interp_image), a, b, ImVec2(i * tw, 0), ImVec2((i + 1) * tw, 1));
+    draw->AddImage(gpu_image_id(pane.interp.image), a, b, ImVec2(i * tw, 0), ImVec2((i + 1) * tw, 1));
     if (i == 0 || i == tiles - 1)
       draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), label_color(i == 0 ? label_a : label_b), 0, 0,
                     2.0f * s);
   }
-  pane.interp_strip_min = ImVec2(tile_x(0), top);
-  pane.interp_strip_max = ImVec2(tile_x(tiles - 1) + cell, top + cell);
+  pane.interp.strip_min = ImVec2(tile_x(0), top);
+  pane.interp.strip_max = ImVec2(tile_x(tiles - 1) + cell, top + cell);
   // The slider's place: a caret above the strip at t, and a frame around the nearest tile.
   const float ft = it.t * (tiles - 1);
   const int near = std::clamp(static_cast<int>(std::round(ft)), 0, tiles - 1);
@@ -559,13 +560,13 @@ static bool interp_summary_text(const AppState& app, char* buf, int size, int* f
   *farther = -1;
   if (app.pane_count < 1 || !pane_has_path(app, 0)) return false;
   const char* noun = data_noun(app);
-  const PathMeasure& m0 = app.panes[0].interp_measure;
+  const PathMeasure& m0 = app.panes[0].interp.measure;
   if (app.pane_count < 2 || !pane_has_path(app, 1)) {
     std::snprintf(buf, size, "The %s's midpoint is %.2f from the nearest real %s (a real held-out %s is 1.0).",
                   kind_short_name(app.panes[0].kind), m0.midpoint_distance, noun, noun);
     return true;
   }
-  const PathMeasure& m1 = app.panes[1].interp_measure;
+  const PathMeasure& m1 = app.panes[1].interp.measure;
   const char* n0 = kind_short_name(app.panes[0].kind);
   const char* n1 = kind_short_name(app.panes[1].kind);
   const double ratio = m0.midpoint_distance / std::max(1e-12, m1.midpoint_distance);
@@ -609,7 +610,7 @@ bool interp_write_strip(const AppState& app, int p, const char* path, std::strin
     *error = "no interpolation strip for model " + std::to_string(p) + " (is the panel on?)";
     return false;
   }
-  return write_png_rgba(path, pane.interp_rgba.data(), (pane.interp_steps + 2) * app.tile_w, app.tile_h, error);
+  return write_png_rgba(path, pane.interp.rgba.data(), (pane.interp.steps + 2) * app.tile_w, app.tile_h, error);
 }
 
 void interp_write_state(const AppState& app, FILE* f) {
@@ -633,17 +634,35 @@ void interp_write_state(const AppState& app, FILE* f) {
       std::fprintf(f, "pane%d.%s=%d %d %d %d\n", p, name, static_cast<int>(a.x * scale.x), static_cast<int>(a.y * scale.y),
                    static_cast<int>((b.x - a.x) * scale.x), static_cast<int>((b.y - a.y) * scale.y));
     };
-    rect("interp_strip_rect", pane.interp_strip_min, pane.interp_strip_max);
-    rect("interp_path_rect", pane.interp_path_min, pane.interp_path_max);
-    const PathMeasure& m = pane.interp_measure;
-    std::fprintf(f, "pane%d.interp_path=%s\npane%d.interp_steps=%d\n", p,
-                 pane.interp_kind == PathKind::Slerp ? "slerp" : "linear", p, pane.interp_steps);
+    rect("interp_strip_rect", pane.interp.strip_min, pane.interp.strip_max);
+    rect("interp_path_rect", pane.interp.path_min, pane.interp.path_max);
+    const PathMeasure& m = pane.interp.measure;
+    std::fprintf(f, "pane%d.interp_path=%s\npane%d.interp.steps=%d\n", p,
+                 pane.interp.kind == PathKind::Slerp ? "slerp" : "linear", p, pane.interp.steps);
     std::fprintf(f, "pane%d.interp_mean=%g\npane%d.interp_max=%g\npane%d.interp_midpoint=%g\n", p, m.mean_distance, p,
                  m.max_distance, p, m.midpoint_distance);
     std::fprintf(f, "pane%d.interp_smoothness=%g\npane%d.interp_endpoints=%g\npane%d.interp_frame=%g\n", p, m.smoothness,
-                 p, m.endpoint_distance, p, pane.frame_distance);
+                 p, m.endpoint_distance, p, pane.interp.frame_distance);
     std::fprintf(f, "pane%d.interp_distances=", p);
     for (size_t i = 0; i < m.distance.size(); ++i) std::fprintf(f, "%s%g", i ? "," : "", m.distance[i]);
     std::fprintf(f, "\n");
   }
 }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Lifecycle row (views/views.h)
+//-----------------------------------------------------------------------------
+
+static void interp_configure(AppState& app, int p) {
+  InterpView& view = app.panes[p].interp;
+  view.serial = 0;  // its buffers are sized when it next computes
+  view.version = 0;
+}
+
+static void interp_free_gl(ModelPane& pane) {
+  gpu_image_free(&pane.interp.image);
+  gpu_image_free(&pane.interp.frame_image);
+}
+
+extern const PaneViewOps kInterpView = {"interpolation", interp_configure, interp_update, interp_in_sync, nullptr,
+                                 interp_draw_map, interp_free_gl};

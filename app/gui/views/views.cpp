@@ -1,0 +1,13 @@
+// The list of a pane's views (views.h): the order they update in, and draw in on the map.
+// A new view adds one row here.
+#include "views.h"
+
+extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView;
+
+const PaneViewOps* const kPaneViews[] = {
+    &kManifoldView,  // under the points
+    &kProbeView,
+    &kStripsView,
+    &kInterpView,
+};
+const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);

@@ -1,0 +1,162 @@
+// The views of a model's pane, and the one lifecycle they share. A view is a plain struct of its
+// per-pane state (inputs, outputs, workspace, pixels, GPU image, version, time), one member of
+// ModelPane (gui_state.h), and a row of kPaneViews with these free functions:
+//
+//   configure(app, pane)   the data or the model's shapes changed: size buffers, forget outputs
+//   update(app)            once per frame after the UI, from app.snap: recompute what is stale for
+//                          every pane, within the view's own time budget
+//   in_sync(app)           every pane shows the newest snapshot (or the view is off); scripts wait on it
+//   map_layer(app, pane)   optional: an image under the points of the offscreen map
+//   draw_map(app, pane, draw, frame)   optional: overlays on the map, this frame
+//   free_gl(pane)          GL objects, before the context goes
+//
+// Why a table of function pointers and not a base class: the structs stay plain members that the
+// code drawing and dumping them reads directly (no casts, no allocation per view), and the table
+// is the one list every caller walks. A new view is its struct below (and its member in ModelPane),
+// its file in app/gui/views/, and one row in kPaneViews (views.cpp).
+//
+// Index:
+//   [SECTION] Map geometry and layers
+//   [SECTION] Per-pane view state
+//   [SECTION] The lifecycle table
+//   [SECTION] API by view file
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include <imgui.h>
+
+#include "interpolate.h"
+#include "model.h"
+#include "gui_render.h"
+
+struct AppState;
+struct ModelPane;
+
+//-----------------------------------------------------------------------------
+// [SECTION] Map geometry and layers
+//-----------------------------------------------------------------------------
+
+// Plane <-> screen for one latent map, this frame.
+struct MapFrame {
+  ImVec2 min, max, center;
+  float scale = 1;  // pixels per plane unit
+  float view_u = 0, view_v = 0;
+  ImVec2 to_screen(float u, float v) const {
+    return ImVec2(center.x + (u - view_u) * scale, center.y - (v - view_v) * scale);
+  }
+  float to_u(float x) const { return view_u + (x - center.x) / scale; }
+  float to_v(float y) const { return view_v - (y - center.y) / scale; }
+};
+
+// An image a view puts under the points of the offscreen map (gui_compute.cpp's map_render).
+struct MapLayer {
+  const GpuImage* image = nullptr;  // null: nothing this frame
+  ImVec2 min = {0, 0}, max = {0, 0};  // screen rectangle
+  float alpha = 1;
+  uint64_t serial = 0;              // bumped by the view on every upload: the map redraws when it changes
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Per-pane view state
+//-----------------------------------------------------------------------------
+
+// Probe (view_probe.cpp): a plane point, decoded every frame it moves and whenever the weights change.
+struct ProbeView {
+  float uv[2] = {0, 0};
+  bool dirty = true;
+  uint64_t version = 0;            // snapshot decoded
+  Mat z, x;                        // (latent, 1), (features, 1)
+  InferenceWorkspace ws;
+  std::vector<uint8_t> rgba;       // (tile_w * tile_h * 4)
+  GpuImage image;
+  ImVec2 rect_min = {0, 0}, rect_max = {0, 0};  // where its image was drawn (for tests)
+};
+
+// Decoded manifold (view_manifold.cpp): one decoded tile per cell of a grid, over the visible map
+// (linear) or over the prior's quantiles (Kingma & Welling's figure).
+struct ManifoldView {
+  int cols = 0, rows = 0;
+  float key[8] = {};               // view, rect, tiles and grid kind it was decoded for
+  uint64_t version = 0;
+  double time = -1;
+  Mat z, x;                        // (latent, tiles), (features, tiles)
+  InferenceWorkspace ws;
+  std::vector<uint8_t> rgba;
+  GpuImage image;
+  ImVec2 min = {0, 0}, max = {0, 0};  // where the tiles sit on screen
+  uint64_t serial = 0;             // bumped on every upload
+};
+
+// Samples z ~ N(0, I) and reconstructions (view_strips.cpp), refreshed a few times a second.
+struct StripsView {
+  uint64_t version = 0;
+  double time = -1;
+  Mat gallery_x;                   // (features, cols*rows) decodes of AppState::gallery_eps
+  Mat recon_in, recon_code, recon_out;  // (features, kReconCount), (latent, ...), (features, ...)
+  InferenceWorkspace ws;
+  std::vector<uint8_t> gallery_rgba, recon_rgba;
+  GpuImage gallery_image, recon_image;
+};
+
+// Interpolation from sample A to sample B, one model's half (gui_interpolation.cpp): recomputed
+// when the endpoints, steps or path kind change, and at most every few tenths of a second on new weights.
+struct InterpView {
+  uint64_t serial = 0;             // Interpolation::serial the path below was computed for
+  uint64_t version = 0;            // snapshot version of the path; 0 = none yet
+  double time = -1;
+  int steps = 0;                   // the path's interpolants (the strip's tiles are 2 more)
+  PathKind kind = PathKind::Linear;  // slerp only ever for a VAE
+  Mat ends_x, ends_code;           // (features, 2), (latent, 2) A and B, encoded (mu for a VAE)
+  Vec a, b;                        // (latent) the path's ends
+  InferenceWorkspace encode_ws;
+  PathWorkspace ws;                // the decoded path, its codes and distances
+  PathMeasure measure;             // per interpolant distance to the data, mean, max, smoothness
+  Mat curve;                       // (latent, kInterpCurvePoints) the path drawn on the maps
+  std::vector<uint8_t> rgba;       // the strip: original A, the interpolants, original B
+  GpuImage image;
+  // The frame at the slider's t, decoded whenever t or the path moves.
+  uint64_t computes = 0;           // bumped on every recompute of the path
+  float frame_t = -1;
+  uint64_t frame_computes = 0;     // `computes` it was decoded for
+  Mat frame_z, frame_x;            // (latent, 1), (features, 1)
+  InferenceWorkspace frame_ws;
+  std::vector<double> frame_scratch;  // (1) its distance to the data
+  double frame_distance = 0;
+  std::vector<uint8_t> frame_rgba;
+  GpuImage frame_image;            // rides along the path on the map
+  // Where things were drawn this frame (screen coordinates, for tests and state dumps).
+  ImVec2 strip_min = {0, 0}, strip_max = {0, 0};  // the strip's tiles
+  ImVec2 path_min = {0, 0}, path_max = {0, 0};    // the path on the map, clipped to it
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] The lifecycle table
+//-----------------------------------------------------------------------------
+
+struct PaneViewOps {
+  const char* name;
+  void (*configure)(AppState& app, int pane);
+  void (*update)(AppState& app);
+  bool (*in_sync)(const AppState& app);
+  MapLayer (*map_layer)(const AppState& app, int pane);   // or null
+  void (*draw_map)(AppState& app, int pane, ImDrawList* draw, const MapFrame& frame);  // or null
+  void (*free_gl)(ModelPane& pane);
+};
+
+extern const PaneViewOps* const kPaneViews[];  // in the order they update and draw (views.cpp)
+extern const int kPaneViewCount;
+
+//-----------------------------------------------------------------------------
+// [SECTION] API by view file
+//-----------------------------------------------------------------------------
+
+// view_probe.cpp
+void probe_set(AppState& app, int pane, float u, float v);  // moves the probe (and linked ones)
+void probe_decode(AppState& app, int pane);     // decodes the probe now (the map does it every frame)
+void probe_draw_tile(AppState& app, int pane, ImDrawList* draw, ImVec2 min, float side);  // its decoding, framed
+
+// view_strips.cpp
+void ui_pane_strips(AppState& app, int pane, float height);  // the row under a map: probe, samples, reconstructions
+void gallery_resample(AppState& app, int latent);            // AppState::gallery_eps for this latent size
