@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "errors.h"
 
@@ -144,4 +145,60 @@ std::vector<std::pair<int, int>> pick_pairs(const Dataset& data, int first, int 
     out.emplace_back(a, b);
   }
   return out;
+}
+
+std::vector<std::pair<int, int>> verdict_pairs(const Dataset& data, uint64_t seed, int count, int label_rule) {
+  Rng rng(seed * 7919 + 17);
+  return pick_pairs(data, data.train_count, data.test_count(), count, label_rule, rng);
+}
+
+void measure_pair(const Network& net, const Dataset& data, std::pair<int, int> pair, int steps, PathKind kind,
+                  DataDistance& data_distance, PairWorkspace& ws, PathMeasure& out) {
+  if (ws.ends_x.rows() != data.features()) ws.ends_x.resize(data.features(), 2);
+  if (ws.ends_code.rows() != net.config.latent) ws.ends_code.resize(net.config.latent, 2);
+  const int ends[2] = {pair.first, pair.second};
+  data.gather(ends, 2, ws.ends_x);
+  network_encode(net, ws.ends_x, ws.ends_code, ws.path.inference);
+  measure_path(net, ws.ends_code.col(0), ws.ends_code.col(1), steps, kind, data_distance, ws.path, out);
+}
+
+double sign_test_p(int k, int n) {
+  if (n <= 0) return 1.0;
+  const int far = std::max(k, n - k);  // the larger side; both tails by symmetry
+  // P(X >= far) for X ~ Binomial(n, 1/2), summed in logs so that n in the thousands stays finite.
+  double tail = 0;
+  for (int i = far; i <= n; ++i)
+    tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) - n * std::log(2.0));
+  return std::min(1.0, 2.0 * tail);
+}
+
+PairVerdict pair_verdict(const std::vector<double>& first_mean, const std::vector<double>& second_mean) {
+  PairVerdict v;
+  v.pairs = static_cast<int>(std::min(first_mean.size(), second_mean.size()));
+  for (int i = 0; i < v.pairs; ++i) {
+    v.second_closer += second_mean[i] < first_mean[i];
+    v.first_closer += first_mean[i] < second_mean[i];
+    v.mean_distance[0] += first_mean[i] / v.pairs;
+    v.mean_distance[1] += second_mean[i] / v.pairs;
+  }
+  v.sign_test_p = sign_test_p(v.second_closer, v.second_closer + v.first_closer);
+  if (v.sign_test_p < kVerdictSignificance) v.favoured = v.second_closer > v.first_closer ? 1 : 0;
+  return v;
+}
+
+std::string pair_verdict_text(const PairVerdict& v, const char* first_name, const char* second_name) {
+  char buf[400];
+  const int n = std::snprintf(buf, sizeof buf, "The %s's interpolants are closer to the data in %s%d of %d pairs",
+                              second_name, v.favoured == 0 ? "only " : "", v.second_closer, v.pairs);
+  std::string text(buf, static_cast<size_t>(std::max(0, n)));
+  if (v.favoured == 0)
+    std::snprintf(buf, sizeof buf, ": here the %s's are the closer (sign test p = %.2g)", first_name, v.sign_test_p);
+  else if (v.favoured < 0)
+    std::snprintf(buf, sizeof buf, ", a tie within noise (sign test p = %.2f)", v.sign_test_p);
+  else
+    buf[0] = '\0';
+  text += buf;
+  std::snprintf(buf, sizeof buf, "; mean distance %s %.2f, %s %.2f.", first_name, v.mean_distance[0], second_name,
+                v.mean_distance[1]);
+  return text + buf;
 }

@@ -3,7 +3,16 @@
 // distance between real images (so 1.0 means "as close to the data as a real held-out image").
 // This is the number behind the app's central lesson: an AE's midpoints fall into holes of its
 // latent space, a VAE's decode to plausible blends.
+//
+// Over many pairs (the verdict): verdict_pairs picks the held-out pairs, measure_pair measures one
+// model on one pair, pair_verdict counts in how many pairs the second model's interpolants are the
+// closer and decides by a sign test whether that is more than chance; pair_verdict_text says it
+// in one sentence. `latentlab interpolate` runs them all at once, the GUI a few pairs per frame:
+// the same rule, the same numbers, the same sentence.
 #pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "dataset.h"
@@ -70,3 +79,41 @@ double prior_sample_distance(const Network& net, int count, Rng& rng, DataDistan
 std::vector<std::pair<int, int>> pick_pairs(const Dataset& data, int first, int n, int pairs, int label_rule,
                                             Rng& rng);
 constexpr int kPairsAny = 0, kPairsSameLabel = 1, kPairsDifferentLabels = 2;
+
+//-----------------------------------------------------------------------------
+// Over many pairs: the verdict
+//-----------------------------------------------------------------------------
+
+constexpr int kVerdictPairs = 50;                // the GUI's default N
+constexpr double kVerdictSignificance = 0.05;    // two-sided sign test: below it, not a tie
+
+// The pairs a verdict is taken over: `count` held-out pairs (label_rule as in pick_pairs) from a
+// generator seeded with `seed` (the --seed of `interpolate`, the GUI's model seed).
+std::vector<std::pair<int, int>> verdict_pairs(const Dataset& data, uint64_t seed, int count, int label_rule);
+
+// Encodes one pair's endpoints with `net` (mu for a VAE) and measures the path between them.
+// Reuses ws: once sized, measuring another pair allocates nothing.
+struct PairWorkspace {
+  Mat ends_x, ends_code;  // (features, 2), (latent, 2)
+  PathWorkspace path;
+};
+void measure_pair(const Network& net, const Dataset& data, std::pair<int, int> pair, int steps, PathKind kind,
+                  DataDistance& data_distance, PairWorkspace& ws, PathMeasure& out);
+
+// Two-sided sign test: the probability, if each pair were a fair coin, of a split at least as
+// uneven as k of n.
+double sign_test_p(int k, int n);
+
+// Per pair, the mean distance of each model's interpolants; the second model is "closer" in a pair
+// when its mean is lower (equal means count for neither, and leave the test).
+struct PairVerdict {
+  int pairs = 0;
+  int second_closer = 0, first_closer = 0;
+  double mean_distance[2] = {0, 0};  // over the pairs, of each pair's mean (the CLI's "interpolants")
+  double sign_test_p = 1;
+  int favoured = -1;  // 0 or 1: that model's interpolants are closer beyond chance; -1: a tie within noise
+};
+PairVerdict pair_verdict(const std::vector<double>& first_mean, const std::vector<double>& second_mean);
+// "The VAE's interpolants are closer to the data in k of N pairs; mean distance AE a, VAE b." and,
+// when that is not beyond chance, what it is instead. The names as the reader should see them.
+std::string pair_verdict_text(const PairVerdict& v, const char* first_name, const char* second_name);

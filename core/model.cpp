@@ -44,6 +44,17 @@ const char* model_kind_name(ModelKind k) {
   return "?";
 }
 
+const char* model_kind_short_name(ModelKind k) {
+  switch (k) {
+    case ModelKind::Plain: return "AE";
+    case ModelKind::Sparse: return "sparse AE";
+    case ModelKind::Denoising: return "denoising AE";
+    case ModelKind::Contractive: return "contractive AE";
+    case ModelKind::VAE: return "VAE";
+  }
+  return "model";
+}
+
 bool parse_model_kind(const std::string& s, ModelKind* out) {
   for (ModelKind k : {ModelKind::Plain, ModelKind::Sparse, ModelKind::Denoising, ModelKind::Contractive,
                       ModelKind::VAE})

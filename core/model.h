@@ -26,6 +26,8 @@ enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default 
 
 // Names as used on the command line ("ae", "vae", "sparse", ...). parse_* return false on an unknown name.
 const char* model_kind_name(ModelKind k);
+// Names as a sentence shows them to a person: "AE", "VAE", "sparse AE", ...
+const char* model_kind_short_name(ModelKind k);
 bool parse_model_kind(const std::string& s, ModelKind* out);
 const char* activation_name(Activation a);
 bool parse_activation(const std::string& s, Activation* out);

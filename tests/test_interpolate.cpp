@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -180,4 +181,65 @@ TEST_CASE("the claim: VAE midpoints are closer to the data than AE midpoints (50
   double ae_prior = json_number(out, "prior_sample_distance", ae);
   double vae_prior = json_number(out, "prior_sample_distance", vae);
   CHECK(ae_prior > 1.2 * vae_prior);
+}
+
+TEST_CASE("the sign test: two-sided binomial tails worked by hand") {
+  // 5 of 5: both tails are 1/32 each, so p = 2/32.
+  CHECK(sign_test_p(5, 5) == doctest::Approx(0.0625));
+  CHECK(sign_test_p(0, 5) == doctest::Approx(0.0625));
+  // 4 of 5: P(X >= 4) = (5 + 1) / 32, doubled.
+  CHECK(sign_test_p(4, 5) == doctest::Approx(12.0 / 32));
+  // An even split is no evidence at all, and nothing from no pairs.
+  CHECK(sign_test_p(25, 50) == doctest::Approx(1.0));
+  CHECK(sign_test_p(0, 0) == 1.0);
+  // 50 pairs: 33 of 50 is the smallest count below 0.05 (P(X >= 33) = 0.0164, doubled), 32 is not.
+  CHECK(sign_test_p(33, 50) == doctest::Approx(0.0328).epsilon(0.01));
+  CHECK(sign_test_p(33, 50) < kVerdictSignificance);
+  CHECK(sign_test_p(32, 50) > kVerdictSignificance);
+  CHECK(std::isfinite(sign_test_p(2500, 5000)));
+}
+
+TEST_CASE("the verdict counts pairs, averages means, and says which side the test lands on") {
+  // Second model closer in 4 pairs, first in 1, one exact tie that counts for neither.
+  const std::vector<double> first = {1.4, 1.3, 1.5, 1.2, 1.0, 1.1};
+  const std::vector<double> second = {1.2, 1.1, 1.4, 1.1, 1.3, 1.1};
+  PairVerdict v = pair_verdict(first, second);
+  CHECK(v.pairs == 6);
+  CHECK(v.second_closer == 4);
+  CHECK(v.first_closer == 1);
+  CHECK(v.mean_distance[0] == doctest::Approx(7.5 / 6));
+  CHECK(v.mean_distance[1] == doctest::Approx(7.2 / 6));
+  CHECK(v.sign_test_p == doctest::Approx(12.0 / 32));  // 4 of the 5 that differ
+  CHECK(v.favoured == -1);
+  const std::string tie = pair_verdict_text(v, "AE", "VAE");
+  CHECK(tie.find("The VAE's interpolants are closer to the data in 4 of 6 pairs") == 0);
+  CHECK(tie.find("a tie within noise") != std::string::npos);
+  CHECK(tie.find("mean distance AE 1.25, VAE 1.20.") != std::string::npos);
+
+  std::vector<double> low(40, 1.0), high(40, 1.5);
+  PairVerdict vae = pair_verdict(high, low);
+  CHECK(vae.favoured == 1);
+  CHECK(pair_verdict_text(vae, "AE", "VAE").find("in 40 of 40 pairs; mean distance AE 1.50, VAE 1.00.") !=
+        std::string::npos);
+  PairVerdict ae = pair_verdict(low, high);
+  CHECK(ae.favoured == 0);
+  CHECK(pair_verdict_text(ae, "AE", "VAE").find("in only 0 of 40 pairs: here the AE's are the closer") !=
+        std::string::npos);
+}
+
+TEST_CASE("the verdict's pairs are the CLI's: held-out, seeded, the same for the same seed") {
+  DataSpec spec;
+  spec.source = "digits";
+  spec.count = 600;
+  spec.train_count = 500;
+  Dataset data = load_dataset(spec);
+  auto pairs = verdict_pairs(data, 3, 50, kPairsAny);
+  REQUIRE(pairs.size() == 50);
+  for (auto [a, b] : pairs) {
+    CHECK(a >= data.train_count);
+    CHECK(b >= data.train_count);
+    CHECK(a != b);
+  }
+  CHECK(verdict_pairs(data, 3, 50, kPairsAny) == pairs);
+  CHECK(verdict_pairs(data, 4, 50, kPairsAny) != pairs);
 }

@@ -223,12 +223,11 @@ int cli_interpolate(int argc, char** argv) {
     }
   }
 
-  Rng pair_rng(spec.seed * 7919 + 17);
   const int rule = args.flag("same-label") ? kPairsSameLabel
                    : args.flag("different-labels") ? kPairsDifferentLabels
                                                    : kPairsAny;
   std::vector<std::pair<int, int>> pairs =
-      pick_pairs(data, data.train_count, data.test_count(), pairs_wanted, rule, pair_rng);
+      verdict_pairs(data, spec.seed, pairs_wanted, rule);  // the GUI's verdict picks the same
   if (pairs.empty()) {
     // With 2 or more held-out samples only a label rule can leave no pair.
     const std::string rule_text = rule == kPairsSameLabel ? "share a label (--same-label)"
@@ -239,36 +238,34 @@ int cli_interpolate(int argc, char** argv) {
   }
 
   DataDistance distance = DataDistance::build(data, args.integer("reference", 1, 1000000), 500);
-  InferenceWorkspace ws;
+  PairWorkspace ws;
   std::vector<ModelSummary> summaries;
   const int png_pairs = std::min<int>(args.integer("png-pairs", 1, 100), static_cast<int>(pairs.size()));
   std::vector<std::vector<Mat>> strips(models.size());
-  Mat ends_x(data.features(), 2), ends_code;
+  std::vector<std::vector<double>> pair_means(models.size());  // per model, per pair: the verdict's input
+  PathMeasure pm;
   for (size_t m = 0; m < models.size(); ++m) {
     const Network& net = models[m].network();
     const PathKind kind = net.config.kind == ModelKind::VAE ? vae_path : PathKind::Linear;
     ModelSummary s;
     s.name = model_kind_name(net.config.kind);
-    ends_code.resize(net.config.latent, 2);
-    Mat frames;
     for (size_t p = 0; p < pairs.size(); ++p) {
-      int ends[2] = {pairs[p].first, pairs[p].second};
-      data.gather(ends, 2, ends_x);
-      network_encode(net, ends_x, ends_code, ws);
-      PathMeasure pm = measure_path(net, ends_code.col(0), ends_code.col(1), steps, kind, distance, ws, frames);
+      measure_pair(net, data, pairs[p], steps, kind, distance, ws, pm);
+      pair_means[m].push_back(pm.mean_distance);
       s.mean_distance += pm.mean_distance / pairs.size();
       s.midpoint_distance += pm.midpoint_distance / pairs.size();
       s.smoothness += pm.smoothness / pairs.size();
       s.endpoint_distance += pm.endpoint_distance / pairs.size();
       s.max_distance = std::max(s.max_distance, pm.max_distance);
-      if (static_cast<int>(p) < png_pairs) strips[m].push_back(frames);
+      if (static_cast<int>(p) < png_pairs) strips[m].push_back(ws.path.decoded.leftCols(steps + 2));
     }
     Rng prior_rng(spec.seed * 104729 + 3);
-    s.prior_distance = prior_sample_distance(net, 500, prior_rng, distance, ws);
+    s.prior_distance = prior_sample_distance(net, 500, prior_rng, distance, ws.path.inference);
     summaries.push_back(s);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double ratio = summaries[0].midpoint_distance / std::max(1e-12, summaries[1].midpoint_distance);
+  const PairVerdict verdict = pair_verdict(pair_means[0], pair_means[1]);
 
   if (args.given("png")) write_strips_png(args.str("png"), data, pairs, strips);
   if (json) {
@@ -280,8 +277,12 @@ int cli_interpolate(int argc, char** argv) {
                   m ? "," : "", summaries[m].name.c_str(), summaries[m].mean_distance,
                   summaries[m].midpoint_distance, summaries[m].max_distance, summaries[m].smoothness,
                   summaries[m].endpoint_distance, summaries[m].prior_distance);
-    std::printf("],\"midpoint_ratio_ae_over_vae\":%.4f,\"prior_ratio_ae_over_vae\":%.4f,\"seconds\":%.1f}\n", ratio,
-                summaries[0].prior_distance / std::max(1e-12, summaries[1].prior_distance), seconds);
+    std::printf("],\"midpoint_ratio_ae_over_vae\":%.4f,\"prior_ratio_ae_over_vae\":%.4f,"
+                "\"vae_closer_pairs\":%d,\"ae_closer_pairs\":%d,\"sign_test_p\":%.4g,\"verdict\":\"%s\","
+                "\"seconds\":%.1f}\n",
+                ratio, summaries[0].prior_distance / std::max(1e-12, summaries[1].prior_distance),
+                verdict.second_closer, verdict.first_closer, verdict.sign_test_p,
+                verdict.favoured == 1 ? "vae" : verdict.favoured == 0 ? "ae" : "tie", seconds);
     return 0;
   }
   std::printf("\n%zu pairs, %d interpolants each; distance to the data in units of the typical nearest-neighbour\n"
@@ -294,6 +295,9 @@ int cli_interpolate(int argc, char** argv) {
                 s.midpoint_distance, s.max_distance, s.smoothness, s.endpoint_distance, s.prior_distance);
   std::printf("  (reconstructions: the decoded endpoints, i.e. each model's own blur; prior samples: decodes of\n"
               "   z ~ N(0, I), which only the VAE was trained to make sense of)\n");
+  const std::string verdict_text = pair_verdict_text(verdict, model_kind_short_name(models[0].config().kind),
+                                                      model_kind_short_name(models[1].config().kind));
+  std::printf("%s\n", verdict_text.c_str());
   if (ratio >= 1.0)
     std::printf("The AE's midpoints are %.2fx farther from any real sample than the VAE's.\n", ratio);
   else
