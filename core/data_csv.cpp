@@ -239,13 +239,25 @@ Dataset parse_rows(const char* bytes, size_t n, const std::string& name, const s
                       (static_cast<unsigned char>(begin[0]) == 0xFE && static_cast<unsigned char>(begin[1]) == 0xFF)))
     throw InputError(where + ": the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8");
 
-  // Counting pass: the number of non-blank lines sizes the matrix before anything is parsed.
+  // Counting pass: the number of non-blank lines sizes the matrix before anything is parsed, and
+  // every line must have as many fields as the first. Without that check a wide first line over
+  // many one-field lines ("x") would size rows x columns far beyond the file (a 64 KB file asked
+  // for 458 MB; found by the fuzz target's allocation limit). With it, each value the matrix holds
+  // has a comma or a line end of its own in the file.
   long long lines = 0, first_line = 0;
   Span line, first_text;
   {
     LineCursor cursor(begin, end);
+    size_t first_commas = 0;
     while (cursor.next(line)) {
-      if (lines++ == 0) first_line = cursor.number, first_text = line;
+      const size_t commas = static_cast<size_t>(std::count(line.begin(), line.end(), ','));
+      if (lines++ == 0) {
+        first_line = cursor.number, first_text = line, first_commas = commas;
+      } else if (commas != first_commas) {
+        throw InputError(where + " line " + std::to_string(cursor.number) + ": ragged row: " +
+                         std::to_string(commas + 1) + " fields, expected " + std::to_string(first_commas + 1) +
+                         " (as on line " + std::to_string(first_line) + ")");
+      }
     }
   }
   if (lines == 0) throw InputError(where + ": the file is empty (only blank lines)");

@@ -182,6 +182,23 @@ TEST_CASE("sparse integer labels are remapped to 0..K-1, the values kept as name
   CHECK(!has_warning(dense, "sparse"));
 }
 
+TEST_CASE("a wide first row over one-field rows is ragged at line 2, never sized as rows x columns") {
+  // A fuzz finding: the matrix was sized by (lines x first-row columns) before any row was split,
+  // so a small file of one wide row and many short ones asked for far more memory than it holds.
+  // Here 16,401 lines x 16,384 columns is over kCsvMaxValues although the file is 65 KB: sized
+  // that way it would be refused as too many values; checked row by row it is a ragged row.
+  std::string text;
+  for (int c = 0; c < 16384; ++c) text += c ? ",1" : "1";
+  text += "\n";
+  for (int r = 0; r < 16400; ++r) text += "x\n";
+  REQUIRE(16401ll * 16384 > kCsvMaxValues);
+  const std::string message = error_of([&] { parse(text); });
+  CHECK(contains(message, "line 2: ragged row: 1 fields, expected 16384 (as on line 1)"));
+  CHECK_FALSE(contains(message, "over the limit"));
+  // The same with a label column: the label column does not change the field count rule.
+  CHECK(contains(error_of([&] { parse(text, "0"); }), "line 2: ragged row"));
+}
+
 TEST_CASE("more classes than kCsvMaxClasses is refused, exactly that many is fine") {
   auto labels = [](int classes) {
     std::string text = "x,label\n";

@@ -1,4 +1,4 @@
-// The centre of the window: a toolbar (map options and the label legend), then one pane per model
+// The centre of the window: the toolbar (gui_toolbar.cpp), then one pane per model
 // side by side. A pane is a title row, the latent map (points drawn by our shaders through an
 // ImDrawCallback, with the decoded manifold behind them and the probe, prior and selection over
 // them) and a strip below: the probe's decoding, samples from the prior, and reconstructions.
@@ -8,7 +8,7 @@
 //
 // Index:
 //   [SECTION] Helpers: numbers, ticks, ellipses
-//   [SECTION] Centre and toolbar
+//   [SECTION] Centre
 //   [SECTION] Pane
 //   [SECTION] Latent map: input
 //   [SECTION] Latent map: the interpolation path
@@ -29,19 +29,6 @@ constexpr ImU32 kTickText = IM_COL32(150, 158, 172, 200);
 //-----------------------------------------------------------------------------
 // [SECTION] Helpers: numbers, ticks, ellipses
 //-----------------------------------------------------------------------------
-
-// 12345 -> "12,345"
-static const char* format_count(int value, char* buf, int size) {
-  char digits[32];
-  std::snprintf(digits, sizeof digits, "%d", value);
-  int len = static_cast<int>(std::strlen(digits)), out = 0;
-  for (int i = 0; i < len && out < size - 2; ++i) {
-    if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-') buf[out++] = ',';
-    buf[out++] = digits[i];
-  }
-  buf[out] = 0;
-  return buf;
-}
 
 // The 1-2-5 step nearest above `raw`.
 static float nice_step(float raw) {
@@ -83,7 +70,7 @@ static void plane_ellipse(const Plane& plane, const float* logvar, float* a, flo
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Centre and toolbar
+// [SECTION] Centre
 //-----------------------------------------------------------------------------
 
 void ui_centre(AppState& app) {
@@ -111,118 +98,6 @@ void ui_centre(AppState& app) {
   }
   if (app.interp.show && app.pane_count > 0 && app.data) ui_interp_controls(app);
   ImGui::End();
-}
-
-void ui_toolbar(AppState& app) {
-  ViewOptions& v = app.view;
-  bool any_vae = false;
-  int latent = 0;
-  for (int p = 0; p < app.pane_count; ++p) {
-    any_vae |= app.panes[p].kind == ModelKind::VAE;
-    latent = std::max(latent, app.panes[p].latent);
-  }
-  ImGui::AlignTextToFramePadding();
-  ImGui::Checkbox("Decoded manifold", &v.show_manifold);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Behind the points: the decoding of every tile's centre, on the same axes.");
-  if (v.show_manifold) {
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(110 * app.ui_scale);
-    ImGui::SliderInt("##tiles", &v.manifold_tiles, 8, 32, "%d tiles");
-  }
-  ImGui::SameLine(0, 18 * app.ui_scale);
-  if (!any_vae) ImGui::BeginDisabled();
-  if (ImGui::Checkbox("Prior and sigma", &v.show_prior)) {
-    for (int p = 0; p < app.pane_count; ++p) view_fit(app, p);
-  }
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("VAE: the prior N(0, I) as its 1 and 2 sigma circles,\nand the 1 sigma ellipse of every selected sample's posterior.");
-  if (!any_vae) ImGui::EndDisabled();
-  ImGui::SameLine(0, 18 * app.ui_scale);
-  if (app.pane_count < 2) ImGui::BeginDisabled();
-  ImGui::Checkbox("Link probes", &v.link_probes);
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Dragging the probe on one map moves it on both:\nsee what each decoder makes of the same coordinates.");
-  if (app.pane_count < 2) ImGui::EndDisabled();
-  ImGui::SameLine(0, 18 * app.ui_scale);
-  if (ImGui::Checkbox("Interpolation", &app.interp.show) && !app.interp.show) {
-    app.interp.playing = false;
-    app.interp.pick = 0;
-  }
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Decode the path from sample A's code to sample B's, in every model: one strip each,\n"
-                      "the path on the maps, and how far each decoded image is from any real one.");
-  ImGui::SameLine(0, 18 * app.ui_scale);
-  if (app.interp.show) ImGui::BeginDisabled();  // their strips make way for the interpolation's
-  ImGui::Checkbox("Samples", &v.show_gallery);
-  ImGui::SameLine();
-  ImGui::Checkbox("Reconstructions", &v.show_recon);
-  if (app.interp.show) ImGui::EndDisabled();
-
-  // Which plane of a latent space wider than 2.
-  if (latent > 2) {
-    ImGui::SameLine(0, 18 * app.ui_scale);
-    bool changed = false;
-    int mode = v.plane_mode == PlaneMode::Pca ? 1 : 0;
-    ImGui::SetNextItemWidth(150 * app.ui_scale);
-    changed |= ImGui::Combo("##plane", &mode, "Two dimensions\0PCA plane\0");
-    v.plane_mode = mode == 1 ? PlaneMode::Pca : PlaneMode::Dims;
-    if (v.plane_mode == PlaneMode::Dims) {
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(70 * app.ui_scale);
-      int dx = v.dim_x + 1, dy = v.dim_y + 1;
-      changed |= ImGui::SliderInt("##dx", &dx, 1, latent, "x: z%d");
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(70 * app.ui_scale);
-      changed |= ImGui::SliderInt("##dy", &dy, 1, latent, "y: z%d");
-      v.dim_x = dx - 1;
-      v.dim_y = dy - 1;
-    }
-    if (changed) pane_plane_changed(app);
-  }
-
-  // Legend: one swatch per label among the points, with its count; at most kMaxLegendLabels of
-  // them, so that a file with thousands of labels cannot cover the maps.
-  if (!app.data) return;
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const float radius = 5 * app.ui_scale;
-  char name[64], count[32];
-  const int labels = static_cast<int>(app.label_counts.size());
-  const int shown = std::min(labels, kMaxLegendLabels);
-  const float max_x = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  for (int k = 0; k < shown; ++k) {
-    const int label = app.label_counts[k].label;
-    label_name(app, label, name, sizeof name);
-    const float w = radius * 2 + 6 * app.ui_scale + ImGui::CalcTextSize(name).x;
-    if (k > 0) {
-      ImGui::SameLine(0, 14 * app.ui_scale);
-      if (ImGui::GetCursorScreenPos().x + w > max_x) ImGui::NewLine();
-    }
-    const ImVec2 pos = ImGui::GetCursorScreenPos();
-    const float h = ImGui::GetTextLineHeight();
-    draw->AddCircleFilled(ImVec2(pos.x + radius, pos.y + h * 0.5f), radius, label_color(label), 16);
-    ImGui::Dummy(ImVec2(radius * 2 + 2 * app.ui_scale, h));
-    ImGui::SameLine(0, 4 * app.ui_scale);
-    ImGui::TextUnformatted(name);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s points on each map", format_count(app.label_counts[k].points, count, sizeof count));
-  }
-  if (labels > shown) {
-    ImGui::SameLine(0, 14 * app.ui_scale);
-    ImGui::TextDisabled("... and %d more labels", labels - shown);
-  }
-  if (labels == 0) ImGui::TextDisabled("Unlabelled data: every point is grey.");
-  ImGui::SameLine(0, 18 * app.ui_scale);
-  if (app.interp.show) {  // the interpolation's verdict takes the place of the point count
-    ui_interp_summary(app);
-    ImGui::Spacing();
-    return;
-  }
-  const int n = static_cast<int>(app.point_indices.size());
-  const int held = std::min(n, app.data->test_count());
-  char total[32], held_text[32];
-  ImGui::TextDisabled("%s points (%s held-out)", format_count(n, total, sizeof total),
-                      format_count(held, held_text, sizeof held_text));
-  ImGui::Spacing();
 }
 
 //-----------------------------------------------------------------------------

@@ -24,6 +24,7 @@
 #include "interpolate.h"
 #include "model.h"
 #include "trainer.h"
+#include "gui_layout.h"
 #include "gui_render.h"
 #include "views.h"
 
@@ -253,6 +254,12 @@ struct ModelEdit {
   std::string error;  // why the last rebuild was refused
 };
 
+// The toolbar's entries (gui_toolbar.cpp) flow like text; each one's width is measured as it is drawn.
+constexpr int kToolbarMaxEntries = 24;
+struct ToolbarState {
+  float widths[kToolbarMaxEntries] = {};  // each entry's width last frame (0 before its first)
+};
+
 struct ViewOptions {
   bool show_manifold = false;
   bool show_prior = true;      // VAE: prior 1 and 2 sigma circles, sigma ellipses of selected points
@@ -341,6 +348,7 @@ struct AppState {
 
   // Exploring.
   ViewOptions view;
+  ToolbarState toolbar;
   Interpolation interp;
   int selected[kMaxSelected] = {};
   int selected_count = 0;
@@ -364,6 +372,7 @@ struct AppState {
   Script script;
   std::string screenshot_request;    // written after this frame renders
   FrameStats stats;
+  LayoutRecorder layout;             // the rectangles drawn this frame, for `layout-check`
 };
 
 //-----------------------------------------------------------------------------
@@ -410,7 +419,6 @@ std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* err
 
 // gui_latent_map.cpp: the centre
 void ui_centre(AppState& app);
-void ui_toolbar(AppState& app);
 void ui_pane(AppState& app, int pane, ImVec2 size);
 void ui_latent_map(AppState& app, int pane, ImVec2 size);
 
@@ -430,6 +438,9 @@ ImU32 interp_distance_color(double distance);   // green near the data (1.0) to 
 bool interp_write_strip(const AppState& app, int pane, const char* path, std::string* error);
 void interp_write_state(const AppState& app, FILE* f);
 void interp_draw_map(AppState& app, int pane, ImDrawList* draw, const MapFrame& frame);  // gui_latent_map.cpp: the path on a map
+
+// gui_toolbar.cpp: map options, view switches and the legend above the maps
+void ui_toolbar(AppState& app);
 
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);

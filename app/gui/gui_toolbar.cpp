@@ -1,0 +1,261 @@
+// The toolbar above the maps: map options, view switches, the label legend and the
+// point count (or the interpolation's verdict). It flows like text: each entry of kToolbarEntries
+// is drawn as one group, and when the next entry would not fit on the line it starts a new one.
+// An entry's width is the width its group took last frame (measured, never guessed), so adding a
+// control is one function and one row in kToolbarEntries. Every entry reports its rectangle to the
+// layout recorder under its name.
+//
+// Index:
+//   [SECTION] Helpers
+//   [SECTION] Entries
+//   [SECTION] The entry list
+//   [SECTION] Flow, legend and tail
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "gui_state.h"
+
+//-----------------------------------------------------------------------------
+// [SECTION] Helpers
+//-----------------------------------------------------------------------------
+
+// 12345 -> "12,345"
+static const char* format_count(int value, char* buf, int size) {
+  char digits[32];
+  std::snprintf(digits, sizeof digits, "%d", value);
+  int len = static_cast<int>(std::strlen(digits)), out = 0;
+  for (int i = 0; i < len && out < size - 2; ++i) {
+    if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-') buf[out++] = ',';
+    buf[out++] = digits[i];
+  }
+  buf[out] = 0;
+  return buf;
+}
+
+// A slider or combo just wide enough for its widest text (`widest`) and its frame.
+static void set_width_for(const char* widest, bool arrow = false) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize(widest).x + 2 * style.FramePadding.x + 2 * style.ItemInnerSpacing.x +
+                          (arrow ? ImGui::GetFrameHeight() : 0.0f));
+}
+
+static void tooltip(const char* text, bool when_disabled = false) {
+  if (ImGui::IsItemHovered(when_disabled ? ImGuiHoveredFlags_AllowWhenDisabled : 0)) ImGui::SetTooltip("%s", text);
+}
+
+static int widest_latent(const AppState& app) {
+  int latent = 0;
+  for (int p = 0; p < app.pane_count; ++p) latent = std::max(latent, app.panes[p].latent);
+  return latent;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Entries
+//-----------------------------------------------------------------------------
+
+static void entry_manifold(AppState& app) {
+  ViewOptions& v = app.view;
+  ImGui::Checkbox("Decoded manifold", &v.show_manifold);
+  tooltip("Behind the points: the decoding of every tile's centre, on the same axes.");
+  if (v.show_manifold) {
+    ImGui::SameLine();
+    set_width_for("32 tiles");
+    ImGui::SliderInt("##tiles", &v.manifold_tiles, 8, 32, "%d tiles");
+    tooltip("Tiles across the map: more show finer detail, and take longer to decode.");
+    ImGui::SameLine();
+    int grid = v.manifold_quantiles ? 1 : 0;
+    set_width_for("Prior quantiles", true);
+    if (ImGui::Combo("##grid", &grid, "Linear grid\0Prior quantiles\0")) v.manifold_quantiles = grid == 1;
+    tooltip("Linear grid: a tile at the centre of every cell of the visible map, where its code is.\n"
+            "Prior quantiles (Kingma & Welling's figure): tile (i, j) decodes (\xce\xa6\xe2\x81\xbb\xc2\xb9(p_i), \xce\xa6\xe2\x81\xbb\xc2\xb9(p_j)),\n"
+            "p = 1/2n ... 1 - 1/2n: every tile stands for an equal share of N(0, I). The tiles fill a square\n"
+            "over the map and are not at their map coordinates; turn the points off to see it whole.");
+  }
+}
+
+static void entry_points(AppState& app) {
+  ImGui::Checkbox("Points", &app.view.show_points);
+  tooltip("The samples' codes. Off: the hole map and the manifold are seen whole.");
+}
+
+static void entry_prior(AppState& app) {
+  bool any_vae = false;
+  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
+  if (!any_vae) ImGui::BeginDisabled();
+  if (ImGui::Checkbox("Prior and sigma", &app.view.show_prior))
+    for (int p = 0; p < app.pane_count; ++p) view_fit(app, p);
+  tooltip("VAE: the prior N(0, I) as its 1 and 2 sigma circles,\nand the 1 sigma ellipse of every selected sample's posterior.",
+          true);
+  if (!any_vae) ImGui::EndDisabled();
+}
+
+static void entry_link(AppState& app) {
+  if (app.pane_count < 2) ImGui::BeginDisabled();
+  ImGui::Checkbox("Link probes", &app.view.link_probes);
+  tooltip("Dragging the probe on one map moves it on both:\nsee what each decoder makes of the same coordinates.", true);
+  if (app.pane_count < 2) ImGui::EndDisabled();
+}
+
+static void entry_interpolation(AppState& app) {
+  if (ImGui::Checkbox("Interpolation", &app.interp.show) && !app.interp.show) {
+    app.interp.playing = false;
+    app.interp.pick = 0;
+  }
+  tooltip("Decode the path from sample A's code to sample B's, in every model: one strip each,\n"
+          "the path on the maps, and how far each decoded image is from any real one.");
+}
+
+// Samples and reconstructions make way for the interpolation's strips.
+static void entry_samples(AppState& app) {
+  if (app.interp.show) ImGui::BeginDisabled();
+  ImGui::Checkbox("Samples", &app.view.show_gallery);
+  tooltip("Under each map: decodes of the same 20 random codes z ~ N(0, I). Where a model's codes\n"
+          "do not fill the prior, its samples are smudges and hybrids.", true);
+  if (app.interp.show) ImGui::EndDisabled();
+}
+
+static void entry_recon(AppState& app) {
+  if (app.interp.show) ImGui::BeginDisabled();
+  ImGui::Checkbox("Reconstructions", &app.view.show_recon);
+  tooltip("Under each map: held-out samples beside what the model makes of them.", true);
+  if (app.interp.show) ImGui::EndDisabled();
+}
+
+// Which plane of a latent space wider than 2.
+static bool show_plane(const AppState& app) { return widest_latent(app) > 2; }
+
+static void entry_plane(AppState& app) {
+  ViewOptions& v = app.view;
+  const int latent = widest_latent(app);
+  bool changed = false;
+  int mode = v.plane_mode == PlaneMode::Pca ? 1 : 0;
+  set_width_for("Two dimensions", true);
+  changed |= ImGui::Combo("##plane", &mode, "Two dimensions\0PCA plane\0");
+  tooltip("Which plane of the latent space the maps show: two of its dimensions (the others at\n"
+          "the codes' mean), or the plane of the codes' two principal components.");
+  v.plane_mode = mode == 1 ? PlaneMode::Pca : PlaneMode::Dims;
+  if (v.plane_mode == PlaneMode::Dims) {
+    char widest[16];
+    std::snprintf(widest, sizeof widest, "x: z%d", latent);
+    int dx = v.dim_x + 1, dy = v.dim_y + 1;
+    ImGui::SameLine();
+    set_width_for(widest);
+    changed |= ImGui::SliderInt("##dx", &dx, 1, latent, "x: z%d");
+    ImGui::SameLine();
+    set_width_for(widest);
+    changed |= ImGui::SliderInt("##dy", &dy, 1, latent, "y: z%d");
+    v.dim_x = dx - 1;
+    v.dim_y = dy - 1;
+  }
+  if (changed) pane_plane_changed(app);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The entry list
+//-----------------------------------------------------------------------------
+
+struct ToolbarEntry {
+  const char* name;                      // for the layout check
+  bool (*shown)(const AppState& app);    // null: always
+  void (*draw)(AppState& app);           // its widgets, left to right
+};
+
+const ToolbarEntry kToolbarEntries[] = {
+    {"toolbar: manifold", nullptr, entry_manifold},
+    {"toolbar: points", nullptr, entry_points},
+    {"toolbar: prior", nullptr, entry_prior},
+    {"toolbar: link probes", nullptr, entry_link},
+    {"toolbar: interpolation", nullptr, entry_interpolation},
+    {"toolbar: samples", nullptr, entry_samples},
+    {"toolbar: reconstructions", nullptr, entry_recon},
+    {"toolbar: plane", show_plane, entry_plane},
+};
+constexpr int kToolbarEntryCount = static_cast<int>(sizeof kToolbarEntries / sizeof kToolbarEntries[0]);
+static_assert(kToolbarEntryCount <= kToolbarMaxEntries, "raise kToolbarMaxEntries");
+
+//-----------------------------------------------------------------------------
+// [SECTION] Flow, legend and tail
+//-----------------------------------------------------------------------------
+
+// Puts the cursor where something `width` wide goes next: on this line after `gap`, or at the
+// start of the next line when it would not fit (`first`: the line is already fresh).
+static void flow_next(bool first, float width, float gap) {
+  if (first) return;
+  ImGui::SameLine(0, gap);
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
+}
+
+void ui_toolbar(AppState& app) {
+  const float gap = 18 * app.ui_scale;
+  ImGui::AlignTextToFramePadding();
+  bool first = true;
+  for (int i = 0; i < kToolbarEntryCount; ++i) {
+    const ToolbarEntry& e = kToolbarEntries[i];
+    if (e.shown && !e.shown(app)) continue;
+    flow_next(first, app.toolbar.widths[i], gap);
+    first = false;
+    ImGui::BeginGroup();
+    e.draw(app);
+    ImGui::EndGroup();
+    app.toolbar.widths[i] = ImGui::GetItemRectSize().x;
+    layout_item(&app.layout, e.name);
+  }
+
+  // Legend: one swatch per label among the points, with its count; at most kMaxLegendLabels of
+  // them, so that a file with thousands of labels cannot cover the maps.
+  if (!app.data) return;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float radius = 5 * app.ui_scale;
+  char name[64], count[32];
+  const int labels = static_cast<int>(app.label_counts.size());
+  const int shown = std::min(labels, kMaxLegendLabels);
+  const float h = ImGui::GetTextLineHeight();
+  for (int k = 0; k < shown; ++k) {
+    const int label = app.label_counts[k].label;
+    label_name(app, label, name, sizeof name);
+    const float swatch = radius * 2 + 2 * app.ui_scale, inner = 4 * app.ui_scale;
+    flow_next(false, swatch + inner + ImGui::CalcTextSize(name).x, k == 0 ? gap : 14 * app.ui_scale);
+    ImGui::BeginGroup();
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    draw->AddCircleFilled(ImVec2(pos.x + radius, pos.y + h * 0.5f), radius, label_color(label), 16);
+    ImGui::Dummy(ImVec2(swatch, h));
+    ImGui::SameLine(0, inner);
+    ImGui::TextUnformatted(name);
+    ImGui::EndGroup();
+    layout_item(&app.layout, "toolbar: legend label");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s points on each map", format_count(app.label_counts[k].points, count, sizeof count));
+  }
+  char tail[96];
+  if (labels > shown) {
+    std::snprintf(tail, sizeof tail, "... and %d more labels", labels - shown);
+    flow_next(false, ImGui::CalcTextSize(tail).x, 14 * app.ui_scale);
+    ImGui::TextDisabled("%s", tail);
+    layout_item(&app.layout, "toolbar: more labels");
+  }
+  if (labels == 0) {
+    const char* text = "Unlabelled data: every point is grey.";
+    flow_next(false, ImGui::CalcTextSize(text).x, gap);
+    ImGui::TextDisabled("%s", text);
+    layout_item(&app.layout, "toolbar: unlabelled");
+  }
+  if (app.interp.show) {  // the interpolation's verdict takes the place of the point count, on lines of its own
+    ImGui::BeginGroup();
+    ui_interp_summary(app);
+    ImGui::EndGroup();
+    layout_item(&app.layout, "toolbar: interpolation summary");
+    ImGui::Spacing();
+    return;
+  }
+  const int n = static_cast<int>(app.point_indices.size());
+  const int held = std::min(n, app.data->test_count());
+  char total[32], held_text[32];
+  std::snprintf(tail, sizeof tail, "%s points (%s held-out)", format_count(n, total, sizeof total),
+                format_count(held, held_text, sizeof held_text));
+  flow_next(false, ImGui::CalcTextSize(tail).x, gap);
+  ImGui::TextDisabled("%s", tail);
+  layout_item(&app.layout, "toolbar: point count");
+  ImGui::Spacing();
+}
