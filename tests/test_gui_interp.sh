@@ -62,7 +62,7 @@ for pane in 0 1; do
 done
 grep -qx "interp.a=10003" "$dir/on.txt"
 grep -qx "interp.b=10011" "$dir/on.txt"
-grep -q "^interp.summary=The .*midpoint" "$dir/on.txt"
+grep -q "^interp.summary=This pair: .*(mean " "$dir/on.txt"
 # A random pair with different labels.
 test "$(value "$dir/random.txt" interp.label_a)" != "$(value "$dir/random.txt" interp.label_b)"
 # Steps and the path kind: slerp for the VAE, the AE stays linear.

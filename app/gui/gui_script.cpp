@@ -33,6 +33,10 @@
 //                        becomes A, the next one picked becomes B
 //   dump-interp M FILE   model M's interpolation strip as a PNG: original A, the interpolants, original B
 //                        (needs `panel interp on` and a `sync` after changes)
+//   interp-pairs N       the verdict over N random held-out pairs (1 .. 1000; default 50)
+//   interp-verdict       wait until that verdict has measured the newest weights (pause first: while
+//                        training, the weights never hold still long enough)
+//   dump-interp-pairs FILE   the verdict's pairs, one a line: a b mean0 mean1 midpoint0 midpoint1
 //   state FILE           key=value lines describing the app (for tests to check)
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
@@ -75,6 +79,8 @@ constexpr OpSpec kOps[] = {
     {"interp-steps", ScriptOp::InterpSteps, 1, 1}, {"interp-path", ScriptOp::InterpPath, 1, 1},
     {"interp-t", ScriptOp::InterpT, 1, 1},  {"interp-play", ScriptOp::InterpPlay, 1, 1},
     {"interp-pick", ScriptOp::InterpPick, 3, 3}, {"dump-interp", ScriptOp::DumpInterp, 2, 2},
+    {"interp-verdict", ScriptOp::InterpVerdict, 0, 0}, {"interp-pairs", ScriptOp::InterpPairs, 1, 1},
+    {"dump-interp-pairs", ScriptOp::DumpInterpPairs, 1, 1},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
                                "data", "model", "training", "loss", "log"};
@@ -157,6 +163,10 @@ void script_load(Script* script, const std::string& path) {
         break;
       case ScriptOp::InterpPlay:
         if (cmd.args[0] != "on" && cmd.args[0] != "off") fail("interp-play expects on or off");
+        break;
+      case ScriptOp::InterpPairs:
+        if (!parse_number(cmd.args[0], &v) || v < 1 || v > kMaxVerdictPairs || v != std::floor(v))
+          fail("interp-pairs expects a whole number from 1 to " + std::to_string(kMaxVerdictPairs));
         break;
       case ScriptOp::InterpPick:
         for (const std::string& a : cmd.args)
@@ -365,6 +375,11 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       if (!interp_write_strip(app, pane, cmd.args[1].c_str(), &error)) script_fail(app, cmd, error);
       return false;
     }
+    case ScriptOp::InterpVerdict: s.wait_verdict = true; return true;
+    case ScriptOp::InterpPairs: interp_set_verdict_pairs(app, std::atoi(cmd.args[0].c_str())); return false;
+    case ScriptOp::DumpInterpPairs:
+      if (!interp_write_pairs(app, cmd.args[0].c_str())) script_fail(app, cmd, "cannot write " + cmd.args[0]);
+      return false;
   }
   return false;
 }
@@ -415,6 +430,13 @@ void script_step(AppState& app) {
       return;
     }
     s.wait_sync = false;
+  }
+  if (s.wait_verdict) {
+    if (!interp_verdict_ready(app)) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for the verdict");
+      return;
+    }
+    s.wait_verdict = false;
   }
   while (s.next < s.commands.size()) {
     const ScriptCommand& cmd = s.commands[s.next++];

@@ -46,6 +46,7 @@ constexpr int kMaxInterpSteps = 24;                 // interpolants between endp
 constexpr int kInterpReference = 5000;              // training images "the data" is, for distances
 constexpr int kInterpCalibration = 500;             // held-out images that fix the distance's unit
 constexpr int kInterpCurvePoints = 48;              // the path on a map, as a polyline
+constexpr int kMaxVerdictPairs = 1000;              // the interpolation verdict's pairs (kVerdictPairs by default)
 constexpr int kMaxLegendLabels = 20;                // the toolbar's legend names this many labels, then "... and K more"
 constexpr int kMaxShownWarnings = 4;                // a load's warnings shown in the Data panel (the rest on hover)
 constexpr float kLeftColumnBg[3] = {0.098f, 0.107f, 0.126f};  // cleared under the left column
@@ -151,6 +152,31 @@ struct ModelPane {
 // [SECTION] Interpolation
 //-----------------------------------------------------------------------------
 
+// The verdict over many pairs (gui_interpolation.cpp): the pairs, measure and rule of `latentlab
+// interpolate` (verdict_pairs, measure_pair, pair_verdict in core/interpolate.h), measured against
+// one snapshot a few (pair, model) steps per frame, and started again on newer weights.
+struct InterpVerdict {
+  int pairs_wanted = kVerdictPairs;
+  uint64_t seed = 1;               // the Model panel's seed they were picked with (`interpolate --seed`)
+  std::vector<std::pair<int, int>> pairs;  // held-out pairs, verdict_pairs(data, seed, pairs_wanted)
+  int pairs_for = 0;               // the pairs_wanted they were picked for
+  std::weak_ptr<const Dataset> pairs_data;  // the dataset they were picked in
+  // The sweep in progress: every pair, first for model 0, then model 1, with the weights of `snap`.
+  std::shared_ptr<const Snapshot> snap;
+  int steps = 0;                   // Interpolation::steps and slerp it measures with
+  bool slerp = false;
+  int next = 0;                    // (pair, model) steps done: pair next / 2, model next % 2
+  std::vector<double> mean[2], midpoint[2];  // (pairs) each model's mean and midpoint distance
+  PairWorkspace ws;
+  PathMeasure measure;
+  // The last finished sweep: what the summary shows.
+  bool done = false;
+  uint64_t done_version = 0;       // the snapshot it measured
+  PairVerdict result;
+  std::string text;                // pair_verdict_text(result), made once per sweep
+  std::vector<double> done_mean[2], done_midpoint[2];
+};
+
 // The shared half of the interpolation view (per-model halves live in ModelPane): the endpoints,
 // the path's shape, the slider, and the distance to the data that every model is measured with.
 struct Interpolation {
@@ -171,6 +197,7 @@ struct Interpolation {
   std::weak_ptr<const Dataset> distance_data;  // the dataset it was built from
   std::string error;               // why there is no distance (e.g. no held-out samples)
   uint64_t measure_frame = 0;      // the frame that showed "measuring"; the distance is built after it
+  InterpVerdict verdict;
 };
 
 //-----------------------------------------------------------------------------
@@ -206,7 +233,8 @@ struct FileBrowser {
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults,
-  Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp
+  Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
+  InterpVerdict, InterpPairs, DumpInterpPairs
 };
 
 struct ScriptCommand {
@@ -227,6 +255,7 @@ struct Script {
   int64_t wait_step = -1;          // train: until the trainer reaches this step, paused
   bool wait_sync = false;          // until every view reflects the newest snapshot
   std::string wait_file;           // until this file exists (a driver outside the app says "go on")
+  bool wait_verdict = false;       // until the interpolation's verdict over many pairs has the newest weights
   double wait_started = 0;
   bool failed = false;
 };
@@ -432,7 +461,10 @@ void interp_set_slerp(AppState& app, bool slerp);
 void interp_pick(AppState& app, int point);      // a map point clicked in pick mode: A, then B
 void ui_interp_controls(AppState& app);         // one row under the panes: endpoints, steps, path, slider
 float interp_controls_height();                 // that row's height, spacing included
-void ui_interp_summary(AppState& app);          // the one-line comparison of the models
+void ui_interp_summary(AppState& app);          // the verdict over many pairs and the headline for this pair
+bool interp_verdict_ready(const AppState& app);  // the verdict over many pairs measured the newest weights
+void interp_set_verdict_pairs(AppState& app, int pairs);  // N, clamped to 1..kMaxVerdictPairs
+bool interp_write_pairs(const AppState& app, const char* path);  // the verdict's per-pair numbers, one pair a line
 void ui_interp_strip(AppState& app, int pane, float height);  // replaces the pane's bottom row
 ImU32 interp_distance_color(double distance);   // green near the data (1.0) to red far from it
 bool interp_write_strip(const AppState& app, int pane, const char* path, std::string* error);

@@ -13,12 +13,14 @@
 //   [SECTION] Names and colours
 //   [SECTION] Endpoints
 //   [SECTION] Paths: compute, the frame at t, interp_update
+//   [SECTION] Over many pairs: the verdict
 //   [SECTION] Toolbar row
 //   [SECTION] Strip and metrics
-//   [SECTION] Summary line
+//   [SECTION] Summary: the verdict over many pairs, the headline for this pair
 //   [SECTION] Dumps: PNG and state
 //   [SECTION] Lifecycle row (views/views.h)
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +30,7 @@
 
 namespace {
 constexpr double kInterpSeconds = 0.3;  // recompute a path on new weights at most this often
+constexpr double kVerdictFrameSeconds = 0.002;  // the verdict's share of a frame (at least one path a frame)
 constexpr float kPlaySeconds = 3.0f;    // the animation's time from A to B
 constexpr double kBarFull = 2.0;        // distance at which a bar under a tile is full height (empty at 1)
 constexpr ImU32 kCaption = IM_COL32(150, 158, 172, 255);
@@ -51,17 +54,6 @@ ImU32 interp_distance_color(double d) {
       return IM_COL32(a.r + (b.r - a.r) * k, a.g + (b.g - a.g) * k, a.b + (b.b - a.b) * k, 255);
     }
   return IM_COL32(kStops[2].r, kStops[2].g, kStops[2].b, 255);
-}
-
-static const char* kind_short_name(ModelKind kind) {
-  switch (kind) {
-    case ModelKind::Plain: return "AE";
-    case ModelKind::Sparse: return "sparse AE";
-    case ModelKind::Denoising: return "denoising AE";
-    case ModelKind::Contractive: return "contractive AE";
-    case ModelKind::VAE: return "VAE";
-  }
-  return "model";
 }
 
 // "digit" for the digit sets, "image" for other images, "sample" otherwise: "any real digit".
@@ -223,6 +215,98 @@ static bool net_fits(const AppState& app, const ModelPane& pane, const Network& 
          net.config.input_size == app.data->features() && net.config.kind == pane.kind;
 }
 
+//-----------------------------------------------------------------------------
+// [SECTION] Over many pairs: the verdict
+//-----------------------------------------------------------------------------
+
+// Two models whose weights in `snap` still fit the panes: the verdict compares model 0 with model 1.
+static bool verdict_models_fit(const AppState& app, const Snapshot& snap) {
+  if (app.pane_count < 2 || snap.networks.size() < 2) return false;
+  for (int p = 0; p < 2; ++p)
+    if (!net_fits(app, app.panes[p], snap.networks[p])) return false;
+  return true;
+}
+
+static void verdict_forget(InterpVerdict& v) {
+  v.snap.reset();
+  v.next = 0;
+  v.done = false;
+  v.done_version = 0;
+}
+
+// A sweep over every pair with the newest weights; the buffers keep their capacity.
+static void verdict_start(AppState& app) {
+  InterpVerdict& v = app.interp.verdict;
+  v.snap = app.snap;
+  v.steps = app.interp.steps;
+  v.slerp = app.interp.slerp;
+  v.next = 0;
+  for (int m = 0; m < 2; ++m) {
+    v.mean[m].assign(v.pairs.size(), 0.0);
+    v.midpoint[m].assign(v.pairs.size(), 0.0);
+  }
+}
+
+// Measures (pair, model) paths for about kVerdictFrameSeconds, one at least; when the sweep is
+// through, it becomes the shown verdict and the next sweep starts once the weights are newer.
+static void interp_verdict_update(AppState& app) {
+  Interpolation& it = app.interp;
+  InterpVerdict& v = it.verdict;
+  if (!verdict_models_fit(app, *app.snap)) {
+    verdict_forget(v);
+    return;
+  }
+  const uint64_t seed = app.snap->networks[0].config.seed;
+  if (v.pairs_data.lock() != app.data || v.seed != seed || v.pairs_for != v.pairs_wanted) {
+    v.pairs = verdict_pairs(*app.data, seed, v.pairs_wanted, kPairsAny);
+    v.pairs_data = app.data;
+    v.seed = seed;
+    v.pairs_for = v.pairs_wanted;
+    verdict_forget(v);
+  }
+  if (v.pairs.empty()) return;
+  // Weights of other shapes (a rebuild), or another path: what was measured no longer applies.
+  if ((v.snap && !verdict_models_fit(app, *v.snap)) || ((v.snap || v.done) && (v.steps != it.steps || v.slerp != it.slerp)))
+    verdict_forget(v);
+  if (!v.snap) {
+    if (v.done && v.done_version == app.snap->version) return;
+    verdict_start(app);
+  }
+  const int total = 2 * static_cast<int>(v.pairs.size());
+  const auto start = std::chrono::steady_clock::now();
+  do {
+    const int pair = v.next / 2, m = v.next % 2;
+    const Network& net = v.snap->networks[m];
+    const PathKind kind = net.config.kind == ModelKind::VAE && v.slerp ? PathKind::Slerp : PathKind::Linear;
+    measure_pair(net, *app.data, v.pairs[pair], v.steps, kind, *it.distance, v.ws, v.measure);
+    v.mean[m][pair] = v.measure.mean_distance;
+    v.midpoint[m][pair] = v.measure.midpoint_distance;
+    ++v.next;
+  } while (v.next < total &&
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < kVerdictFrameSeconds);
+  if (v.next < total) return;
+  for (int m = 0; m < 2; ++m) {
+    v.done_mean[m].swap(v.mean[m]);
+    v.done_midpoint[m].swap(v.midpoint[m]);
+  }
+  v.result = pair_verdict(v.done_mean[0], v.done_mean[1]);
+  v.text = pair_verdict_text(v.result, model_kind_short_name(app.panes[0].kind), model_kind_short_name(app.panes[1].kind));
+  v.done = true;
+  v.done_version = v.snap->version;
+  v.snap.reset();
+}
+
+bool interp_verdict_ready(const AppState& app) {
+  const InterpVerdict& v = app.interp.verdict;
+  if (!app.interp.show || app.pane_count < 2) return true;
+  if (!app.interp.error.empty() && app.interp.distance_data.lock() == app.data) return true;  // nothing to measure
+  return v.done && !v.snap && v.done_version == app.snap->version;
+}
+
+void interp_set_verdict_pairs(AppState& app, int pairs) {
+  app.interp.verdict.pairs_wanted = std::clamp(pairs, 1, kMaxVerdictPairs);
+}
+
 void interp_update(AppState& app) {
   Interpolation& it = app.interp;
   if (!it.show || !app.data || !app.snap) return;
@@ -241,6 +325,7 @@ void interp_update(AppState& app) {
     interp_changed(it);
   }
   if (!it.distance) return;
+  interp_verdict_update(app);
   interp_default_ends(app);
   if (it.a < 0 || it.b < 0) return;
 
@@ -551,53 +636,114 @@ void ui_interp_strip(AppState& app, int p, float height) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Summary line
+// [SECTION] Summary: the verdict over many pairs, the headline for this pair
 //-----------------------------------------------------------------------------
 
-// One sentence comparing the first two models' midpoints for this pair; it names whichever is
-// farther, and says so when they are about even. Returns false when there is nothing to compare.
-static bool interp_summary_text(const AppState& app, char* buf, int size, int* farther) {
-  *farther = -1;
-  if (app.pane_count < 1 || !pane_has_path(app, 0)) return false;
+// The summary's lines, made from the numbers that are shown: the verdict over N pairs (or its
+// progress), the advice where it does not favour the VAE, and the headline for this pair.
+struct SummaryLines {
+  const char* verdict = "";        // the finished sweep's sentence (InterpVerdict::text), or ""
+  char progress[128] = "";         // a sweep under way, or why there is none
+  const char* advice = "";         // where the claim does not hold here, what to try instead
+  char pair[256] = "";             // this pair, with the figure it names for both models
+  const char* pair_stat = "";      // the statistic the headline compares: "mean"
+  int pair_closer = -1;            // the model the headline names as closer; -1 = as close
+  ImU32 verdict_color = kText;
+};
+
+// The per-pair headline compares the strips' "mean" figures, rounded as the strips print them,
+// so it can never point the other way from the numbers under it.
+static void summary_pair_line(const AppState& app, SummaryLines* out) {
   const char* noun = data_noun(app);
+  out->pair_stat = "mean";
   const PathMeasure& m0 = app.panes[0].interp.measure;
+  const char* n0 = model_kind_short_name(app.panes[0].kind);
   if (app.pane_count < 2 || !pane_has_path(app, 1)) {
-    std::snprintf(buf, size, "The %s's midpoint is %.2f from the nearest real %s (a real held-out %s is 1.0).",
-                  kind_short_name(app.panes[0].kind), m0.midpoint_distance, noun, noun);
-    return true;
+    std::snprintf(out->pair, sizeof out->pair,
+                  "This pair: the %s's interpolants are %.2f from the nearest real %s on average (mean; a real %s is 1.0).",
+                  n0, m0.mean_distance, noun, noun);
+    return;
   }
   const PathMeasure& m1 = app.panes[1].interp.measure;
-  const char* n0 = kind_short_name(app.panes[0].kind);
-  const char* n1 = kind_short_name(app.panes[1].kind);
-  const double ratio = m0.midpoint_distance / std::max(1e-12, m1.midpoint_distance);
-  if (ratio >= 1.05 || ratio <= 1 / 1.05) {
-    *farther = ratio >= 1 ? 0 : 1;
-    std::snprintf(buf, size,
-                  "The %s's midpoint is %.2f\xc3\x97 farther from any real %s than the %s's (%.2f vs %.2f; a real %s is 1.0).",
-                  ratio >= 1 ? n0 : n1, ratio >= 1 ? ratio : 1 / ratio, noun, ratio >= 1 ? n1 : n0,
-                  ratio >= 1 ? m0.midpoint_distance : m1.midpoint_distance,
-                  ratio >= 1 ? m1.midpoint_distance : m0.midpoint_distance, noun);
-  } else {
-    std::snprintf(buf, size,
-                  "The %s's and the %s's midpoints are about as far from any real %s (%.2f vs %.2f; a real %s is 1.0).",
-                  n0, n1, noun, m0.midpoint_distance, m1.midpoint_distance, noun);
+  const char* n1 = model_kind_short_name(app.panes[1].kind);
+  const long shown0 = std::lround(m0.mean_distance * 100), shown1 = std::lround(m1.mean_distance * 100);
+  if (shown0 == shown1) {
+    std::snprintf(out->pair, sizeof out->pair,
+                  "This pair: the %s's and the %s's interpolants are as close to the data on average (mean %.2f and %.2f).",
+                  n0, n1, m0.mean_distance, m1.mean_distance);
+    return;
   }
+  const int closer = shown1 < shown0 ? 1 : 0;
+  out->pair_closer = closer;
+  const PathMeasure& mc = closer ? m1 : m0;
+  const PathMeasure& mf = closer ? m0 : m1;
+  std::snprintf(out->pair, sizeof out->pair,
+                "This pair: the %s's interpolants are closer to the data on average (mean %.2f vs the %s's %.2f).",
+                closer ? n1 : n0, mc.mean_distance, closer ? n0 : n1, mf.mean_distance);
+}
+
+static bool summary_lines(const AppState& app, SummaryLines* out) {
+  if (app.pane_count < 1 || !pane_has_path(app, 0)) return false;
+  summary_pair_line(app, out);
+  const InterpVerdict& v = app.interp.verdict;
+  const int total = static_cast<int>(v.pairs.size());
+  if (app.pane_count < 2) {
+    std::snprintf(out->progress, sizeof out->progress, "The verdict over many pairs compares two models: switch to twin mode.");
+    return true;
+  }
+  if (v.snap)
+    std::snprintf(out->progress, sizeof out->progress, v.done ? "(new weights: %d of %d pairs measured)"
+                                                              : "Measuring the verdict over %d random held-out pairs: %d so far...",
+                  v.done ? v.next / 2 : total, v.done ? total : v.next / 2);
+  if (!v.done) {
+    if (!v.snap) std::snprintf(out->progress, sizeof out->progress, "No held-out pairs for a verdict over many pairs.");
+    return true;
+  }
+  out->verdict = v.text.c_str();
+  out->verdict_color = v.result.favoured >= 0 ? pane_accent(v.result.favoured) : kText;
+  // The lesson is the VAE's: say so in plain words when these settings do not show it.
+  const bool vae_second = app.panes[1].kind == ModelKind::VAE && app.panes[0].kind != ModelKind::VAE;
+  if (vae_second && v.result.favoured != 1)
+    out->advice = app.panes[1].latent < 8
+                      ? "So at these settings the VAE's interpolants do not stay closer to the data: with so few "
+                        "latent dimensions the AE packs its codes densely. Try latent 8 and the Samples gallery."
+                      : "So at these settings the VAE's interpolants do not stay closer to the data. The Samples "
+                        "gallery shows the AE's holes directly: decodes of random codes.";
   return true;
 }
 
-void ui_interp_summary(AppState& app) {
-  char text[256];
-  int farther = -1;
-  if (!interp_summary_text(app, text, sizeof text, &farther)) return;
-  const ImU32 color = farther >= 0 ? pane_accent(farther) : kText;
+static void wrapped_line(const char* text, ImU32 color) {
+  if (!text[0]) return;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(color));
-  ImGui::TextUnformatted(text);
+  ImGui::TextWrapped("%s", text);
   ImGui::PopStyleColor();
+}
+
+void ui_interp_summary(AppState& app) {
+  SummaryLines lines;
+  if (!summary_lines(app, &lines)) {
+    ImGui::TextDisabled("Interpolating...");
+    return;
+  }
+  ImGui::PushTextWrapPos(0.0f);  // at the window's right edge
+  wrapped_line(lines.verdict, lines.verdict_color);
+  if (lines.verdict[0] && ImGui::IsItemHovered())
+    ImGui::SetTooltip("Over %d random pairs of held-out %ss (the same pairs as `latentlab interpolate --pairs %d\n"
+                      "--seed %llu`): in each pair, the model whose interpolants are closer to the data on\n"
+                      "average. It is more than chance when a sign test gives p < %.2f; else a tie within noise.\n"
+                      "Distances in units of the typical nearest-neighbour distance between real %ss (1.0).",
+                      static_cast<int>(app.interp.verdict.pairs.size()), data_noun(app),
+                      static_cast<int>(app.interp.verdict.pairs.size()),
+                      static_cast<unsigned long long>(app.interp.verdict.seed), kVerdictSignificance, data_noun(app));
+  wrapped_line(lines.progress, kCaption);
+  wrapped_line(lines.advice, kText);
+  wrapped_line(lines.pair, kText);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("For this pair: the decoded image halfway along each model's path, and its distance\n"
-                      "to the nearest training image (1.0 = as close as a real held-out %s).\n"
-                      "One pair is one example; `latentlab interpolate` averages over many.",
+    ImGui::SetTooltip("For this pair: the mean distance to the data of each model's interpolants, the\n"
+                      "\"mean\" under its strip (1.0 = as close as a real held-out %s). One pair is one example;\n"
+                      "the line above counts over many.",
                       data_noun(app));
+  ImGui::PopTextWrapPos();
 }
 
 //-----------------------------------------------------------------------------
@@ -623,9 +769,23 @@ void interp_write_state(const AppState& app, FILE* f) {
   if (it.distance)
     std::fprintf(f, "interp.reference=%d\ninterp.typical_nn_distance=%g\n", static_cast<int>(it.distance->reference.cols()),
                  it.distance->typical_nn_distance);
-  char summary[256];
-  int farther = -1;
-  if (interp_summary_text(app, summary, sizeof summary, &farther)) std::fprintf(f, "interp.summary=%s\n", summary);
+  SummaryLines lines;
+  if (summary_lines(app, &lines)) {
+    std::fprintf(f, "interp.summary=%s\ninterp.summary_stat=%s\ninterp.summary_closer=%d\n", lines.pair,
+                 lines.pair_stat, lines.pair_closer);
+    std::fprintf(f, "interp.verdict=%s\ninterp.verdict_progress=%s\ninterp.verdict_advice=%s\n", lines.verdict,
+                 lines.progress, lines.advice);
+  }
+  const InterpVerdict& v = it.verdict;
+  std::fprintf(f, "interp.verdict_done=%d\ninterp.verdict_ready=%d\n", v.done ? 1 : 0, interp_verdict_ready(app) ? 1 : 0);
+  if (v.done)
+    std::fprintf(f,
+                 "interp.verdict_pairs=%d\ninterp.verdict_second_closer=%d\ninterp.verdict_first_closer=%d\n"
+                 "interp.verdict_mean0=%.17g\ninterp.verdict_mean1=%.17g\ninterp.verdict_p=%.17g\n"
+                 "interp.verdict_favoured=%d\ninterp.verdict_seed=%llu\n",
+                 v.result.pairs, v.result.second_closer, v.result.first_closer, v.result.mean_distance[0],
+                 v.result.mean_distance[1], v.result.sign_test_p, v.result.favoured,
+                 static_cast<unsigned long long>(v.seed));
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   for (int p = 0; p < app.pane_count; ++p) {
     const ModelPane& pane = app.panes[p];
@@ -647,6 +807,18 @@ void interp_write_state(const AppState& app, FILE* f) {
     for (size_t i = 0; i < m.distance.size(); ++i) std::fprintf(f, "%s%g", i ? "," : "", m.distance[i]);
     std::fprintf(f, "\n");
   }
+}
+
+bool interp_write_pairs(const AppState& app, const char* path) {
+  const InterpVerdict& v = app.interp.verdict;
+  FILE* f = std::fopen(path, "w");
+  if (!f) return false;
+  std::fprintf(f, "# a b mean0 mean1 midpoint0 midpoint1 (the last finished verdict's pairs)\n");
+  if (v.done)
+    for (size_t i = 0; i < v.pairs.size(); ++i)
+      std::fprintf(f, "%d %d %.17g %.17g %.17g %.17g\n", v.pairs[i].first, v.pairs[i].second, v.done_mean[0][i],
+                   v.done_mean[1][i], v.done_midpoint[0][i], v.done_midpoint[1][i]);
+  return std::fclose(f) == 0;
 }
 
 //-----------------------------------------------------------------------------
