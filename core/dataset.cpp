@@ -133,6 +133,14 @@ void dataset_apply_order(Dataset& d, const std::vector<int>& order) {
   }
 }
 
+bool data_source_takes_labels(const std::string& source) {
+  const std::vector<std::string> builtins = builtin_dataset_names();
+  if (std::find(builtins.begin(), builtins.end(), source) != builtins.end()) return false;
+  struct stat st;
+  if (stat(source.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return false;
+  return !ends_with_lower(source, ".csv");
+}
+
 Dataset load_dataset(const DataSpec& spec) {
   if (spec.train_count < -1) throw InputError("train count " + std::to_string(spec.train_count) + " is negative");
   if (spec.count < -1) throw InputError("count " + std::to_string(spec.count) + " is negative");
@@ -159,7 +167,7 @@ Dataset load_dataset(const DataSpec& spec) {
   if (!S_ISDIR(st.st_mode) && (ends_with_lower(path, ".png") || ends_with_lower(path, ".jpg") ||
                                ends_with_lower(path, ".jpeg")))
     throw InputError("'" + printable_path(path) + "': a single image is not a dataset; give the folder that holds the images");
-  if (!spec.labels_path.empty() && (S_ISDIR(st.st_mode) || ends_with_lower(path, ".csv")))
+  if (!spec.labels_path.empty() && !data_source_takes_labels(path))
     throw InputError("'" + printable_path(spec.labels_path) + "': a labels file applies to IDX images only; '" +
                      printable_path(path) + "' carries its labels itself");
 

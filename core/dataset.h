@@ -56,6 +56,10 @@ struct Dataset {
 Dataset load_dataset(const DataSpec& spec);
 // The names load_dataset accepts without a path.
 std::vector<std::string> builtin_dataset_names();
+// Whether a labels file (DataSpec::labels_path) applies to `source`: only IDX images take one; a
+// built-in set, a CSV and an image folder carry their labels themselves (load_dataset refuses a labels
+// file for them, naming both). A path that does not exist counts as IDX: its loader says what is wrong.
+bool data_source_takes_labels(const std::string& source);
 
 // For the loaders: the training split. requested = -1 takes default_train; otherwise it must be
 // in [1, count], or InputError names `source`.

@@ -97,8 +97,11 @@ static void guess_labels(FileBrowser& b, const std::string& name) {
   if (fs::is_regular_file(path, ec)) std::snprintf(b.options.labels, sizeof b.options.labels, "%s", path.c_str());
 }
 
-static bool browser_load(AppState& app, const std::string& path) {
-  const FileBrowser& b = app.browser;
+bool file_browser_load(AppState& app, const std::string& path) {
+  FileBrowser& b = app.browser;
+  // A labels file belongs to the IDX images it was picked or guessed for: opening a CSV or a folder
+  // (which carry their labels) empties the field instead of refusing the data over it.
+  if (!data_source_takes_labels(path)) b.options.labels[0] = 0;
   DataSpec spec;
   spec.source = path;
   spec.labels_path = b.options.labels;
@@ -172,6 +175,7 @@ void ui_file_browser(AppState& app) {
     if (ImGui::Selectable(label, b.selected == i, ImGuiSelectableFlags_AllowDoubleClick)) {
       b.selected = i;
       if (!e.is_dir && b.target == BrowseTarget::Data && !b.options.labels[0]) guess_labels(b, e.name);
+      if (b.target == BrowseTarget::Data && !data_source_takes_labels(join(b.path, e.name))) b.options.labels[0] = 0;
       if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) (e.is_dir ? enter : open) = join(b.path, e.name);
     }
     if (e.is_dir) ImGui::PopStyleColor();
@@ -222,7 +226,7 @@ void ui_file_browser(AppState& app) {
     if (b.target == BrowseTarget::Labels) {
       std::snprintf(b.options.labels, sizeof b.options.labels, "%s", open.c_str());
       b.target = BrowseTarget::Data;
-    } else if (browser_load(app, open)) {
+    } else if (file_browser_load(app, open)) {
       ImGui::CloseCurrentPopup();
     }
   }

@@ -75,13 +75,14 @@ static void plane_ellipse(const Plane& plane, const float* logvar, float* a, flo
 
 void ui_centre(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
-  const float left = std::round(380.0f * app.ui_scale);
+  const float left = left_column_width(app);
   ImGui::SetNextWindowPos(ImVec2(left, 0));
   ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x - left, io.DisplaySize.y));
   ImGui::SetNextWindowBgAlpha(0.0f);  // the clear colour is this window's background: one layer less to fill
   ImGui::Begin("##centre", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+  layout_push_window(&app.layout, "centre");
   ui_toolbar(app);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x * 1.5f;
@@ -96,7 +97,13 @@ void ui_centre(AppState& app) {
     if (p > 0) ImGui::SameLine(0, gap);
     ui_pane(app, p, ImVec2(width, avail.y - controls_h));
   }
-  if (app.interp.show && app.pane_count > 0 && app.data) ui_interp_controls(app);
+  if (app.interp.show && app.pane_count > 0 && app.data) {
+    ImGui::BeginGroup();
+    ui_interp_controls(app);
+    ImGui::EndGroup();
+    layout_item(&app.layout, "interpolation controls");
+  }
+  layout_pop(&app.layout);
   ImGui::End();
 }
 
@@ -104,20 +111,27 @@ void ui_centre(AppState& app) {
 // [SECTION] Pane
 //-----------------------------------------------------------------------------
 
-// "loss 143.2 = recon 138.0 + KL 5.2" from the newest training history point.
-static void pane_loss_text(const AppState& app, int p, char* buf, int size) {
+bool pane_loss_header(const AppState& app, int p, char* buf, int size) {
   buf[0] = 0;
-  if (!app.snap || p >= static_cast<int>(app.snap->history.size())) return;
+  if (!app.snap || p >= static_cast<int>(app.snap->history.size())) return false;
   const ModelHistory& h = app.snap->history[p];
-  if (h.train.empty()) return;
+  if (h.train.empty()) return false;
+  // The newest training point, the one the loss plot ends on: for a VAE `penalty` is the raw KL and
+  // total = recon + beta * KL, with beta ramped by the warm-up. The beta shown is the one that point
+  // was trained with, (total - recon) / KL, so the line adds up; with no KL to divide by, the setting.
   const LossParts& l = h.train.back().parts;
   const ModelKind kind = app.panes[p].kind;
-  const char* penalty = kind == ModelKind::VAE ? "KL" : kind == ModelKind::Sparse ? "sparsity"
-                        : kind == ModelKind::Contractive ? "contractive" : nullptr;
-  if (penalty)
-    std::snprintf(buf, size, "loss %.1f = recon %.1f + %s %.1f", l.total, l.recon, penalty, l.total - l.recon);
-  else
+  if (kind == ModelKind::VAE) {
+    const double beta = l.penalty > 1e-9 ? (l.total - l.recon) / l.penalty : app.snap->networks[p].config.beta;
+    std::snprintf(buf, size, "loss %.1f = recon %.1f + \xce\xb2 %.2f \xc3\x97 KL %.2f", l.total, l.recon, beta,
+                  l.penalty);  // "β 1.00 × KL 5.47"
+  } else if (kind == ModelKind::Sparse || kind == ModelKind::Contractive) {
+    std::snprintf(buf, size, "loss %.1f = recon %.1f + %s penalty %.2f", l.total, l.recon,
+                  kind == ModelKind::Sparse ? "sparsity" : "contractive", l.penalty);
+  } else {
     std::snprintf(buf, size, "loss %.1f", l.total);
+  }
+  return true;
 }
 
 void ui_pane(AppState& app, int p, ImVec2 size) {
@@ -129,6 +143,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   ImGui::BeginChild(id, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleColor();
   ImGui::PopStyleVar();
+  layout_push_window(&app.layout, id);
 
   // Title: the model's name in its accent colour, its loss, and "Fit" once the user has moved the view.
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -138,12 +153,20 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   draw->AddRectFilled(ImVec2(pos.x, pos.y + 2), ImVec2(pos.x + 4 * app.ui_scale, pos.y + h - 1), pane_accent(p), 2);
   ImGui::SetCursorScreenPos(ImVec2(pos.x + 10 * app.ui_scale, pos.y));
   ImGui::TextUnformatted(pane.latent ? pane_title(pane) : "...");
+  layout_item(&app.layout, "pane title");
   if (app.font_large) ImGui::PopFont();
   char loss[128];
-  pane_loss_text(app, p, loss, sizeof loss);
-  ImGui::SameLine(0, 14 * app.ui_scale);
-  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1.5f * app.ui_scale);
+  pane_loss_header(app, p, loss, sizeof loss);
+  // The loss beside the title where it fits (with room for "Fit view"), else on a line of its own.
+  const float fit_w = pane.view.follow_data ? 0.0f : ImGui::CalcTextSize("Fit view").x + 3 * ImGui::GetStyle().FramePadding.x;
+  const float loss_x = ImGui::GetItemRectMax().x + 14 * app.ui_scale;
+  if (loss_x + ImGui::CalcTextSize(loss).x + fit_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+    ImGui::SameLine(0, 14 * app.ui_scale);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1.5f * app.ui_scale);
+  }
   ImGui::TextDisabled("%s", loss);
+  layout_item(&app.layout, "pane loss");
+  if (loss[0] && ImGui::IsItemHovered()) help_tooltip("pane_loss");
   if (!pane.view.follow_data) {
     const float button_w = ImGui::CalcTextSize("Fit view").x + 2 * ImGui::GetStyle().FramePadding.x;
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_w);
@@ -151,6 +174,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
     char label[32];
     std::snprintf(label, sizeof label, "Fit view##%d", p);
     if (ImGui::SmallButton(label)) view_fit(app, p);
+    layout_item(&app.layout, "fit view");
   }
   ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
 
@@ -163,7 +187,10 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - ImGui::GetStyle().ItemSpacing.y)));
   if (app.interp.show) ui_interp_strip(app, p, interp_h);
   else ui_pane_strips(app, p, strips_h);
+  layout_item(&app.layout, app.interp.show ? "interpolation strip" : "strips");
+  layout_pop(&app.layout);
   ImGui::EndChild();
+  layout_item(&app.layout, id);
 }
 
 //-----------------------------------------------------------------------------
@@ -346,7 +373,14 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
 // [SECTION] Latent map: drawing
 //-----------------------------------------------------------------------------
 
-static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
+// Text on a map, reported to the layout recorder (inside the map's container).
+static void map_text(AppState& app, ImDrawList* draw, ImVec2 pos, ImU32 color, const char* text, const char* name) {
+  draw->AddText(pos, color, text);
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  layout_rect(&app.layout, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+}
+
+static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
   const float step = nice_step(70.0f * app.ui_scale / f.scale);
   const float u0 = f.to_u(f.min.x), u1 = f.to_u(f.max.x), v0 = f.to_v(f.max.y), v1 = f.to_v(f.min.y);
   char text[32];
@@ -357,7 +391,7 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? kGridAxis : kGridMinor, 1.0f);
     if (x < f.min.x + 40 * app.ui_scale || x > f.max.x - 40 * app.ui_scale) continue;  // corners belong to the axis names
     std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
-    draw->AddText(ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), kTickText, text);
+    map_text(app, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), kTickText, text, "tick u");
   }
   for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
     const float y = std::round(f.to_screen(0, v).y) + 0.5f;
@@ -365,7 +399,7 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? kGridAxis : kGridMinor, 1.0f);
     if (y < f.min.y + 30 * app.ui_scale || y > f.max.y - 30 * app.ui_scale) continue;
     std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
-    draw->AddText(ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), kTickText, text);
+    map_text(app, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), kTickText, text, "tick v");
   }
   // Axis names in the corners they point to.
   char ux[16], vy[16];
@@ -377,8 +411,8 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     std::snprintf(vy, sizeof vy, plane.dim_y >= 0 ? "z%d" : "-", plane.dim_y + 1);
   }
   const ImU32 name = IM_COL32(200, 206, 218, 220);
-  draw->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(ux).x - pad * 2, f.max.y - 2 * ImGui::GetTextLineHeight() - pad), name, ux);
-  draw->AddText(ImVec2(f.min.x + pad * 2 + 28 * app.ui_scale, f.min.y + pad), name, vy);
+  map_text(app, draw, ImVec2(f.max.x - ImGui::CalcTextSize(ux).x - pad * 2, f.max.y - 2 * ImGui::GetTextLineHeight() - pad), name, ux, "axis name u");
+  map_text(app, draw, ImVec2(f.min.x + pad * 2 + 28 * app.ui_scale, f.min.y + pad), name, vy, "axis name v");
 }
 
 static void draw_ellipse(ImDrawList* draw, const MapFrame& f, float u, float v, float a, float b, float angle,
@@ -399,6 +433,54 @@ static void draw_ellipse(ImDrawList* draw, const MapFrame& f, float u, float v, 
     }
   }
   draw->PathStroke(line, ImDrawFlags_Closed, thickness);
+}
+
+// A probe off the visible map (a linked probe set on a map with a wider spread, or a view zoomed
+// in) is shown as an arrow at the edge, on the line from the map's centre to the probe, pointing at
+// it, with its coordinates beside it: the probe's decoding below the map still shows that point.
+static bool edge_arrow(const AppState& app, int p, const MapFrame& f, ImVec2* tip, ImVec2* dir, ImVec2* probe_at) {
+  const ModelPane& pane = app.panes[p];
+  const ImVec2 q = f.to_screen(pane.probe.uv[0], pane.probe.uv[1]);
+  *probe_at = q;
+  if (q.x >= f.min.x && q.x <= f.max.x && q.y >= f.min.y && q.y <= f.max.y) return false;
+  const float inset = 3 * app.ui_scale;  // the tip stays inside the map's border
+  const ImVec2 d(q.x - f.center.x, q.y - f.center.y);
+  const float half_w = 0.5f * (f.max.x - f.min.x) - inset, half_h = 0.5f * (f.max.y - f.min.y) - inset;
+  if (half_w <= 0 || half_h <= 0) return false;
+  // The largest t with centre + t * d inside the inset rectangle: where the line leaves it.
+  const float t = std::min(d.x != 0 ? half_w / std::fabs(d.x) : 1e30f, d.y != 0 ? half_h / std::fabs(d.y) : 1e30f);
+  const float len = std::sqrt(d.x * d.x + d.y * d.y);
+  *tip = ImVec2(f.center.x + t * d.x, f.center.y + t * d.y);
+  *dir = ImVec2(d.x / len, d.y / len);
+  return true;
+}
+
+bool probe_edge_arrow(const AppState& app, int p, ImVec2* tip, ImVec2* dir, ImVec2* probe_at) {
+  return app.panes[p].latent > 0 && edge_arrow(app, p, map_frame(app.panes[p].view), tip, dir, probe_at);
+}
+
+static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+  ImVec2 tip, dir, probe_at;
+  if (!edge_arrow(app, p, f, &tip, &dir, &probe_at)) return;
+  const float s = app.ui_scale;
+  const ImU32 accent = pane_accent(p);
+  const float length = 18 * s, half_base = 8 * s;
+  const ImVec2 back(tip.x - dir.x * length, tip.y - dir.y * length);
+  const ImVec2 side(-dir.y * half_base, dir.x * half_base);
+  const ImVec2 b1(back.x + side.x, back.y + side.y), b2(back.x - side.x, back.y - side.y);
+  draw->AddTriangleFilled(tip, b1, b2, accent);
+  draw->AddTriangle(tip, b1, b2, IM_COL32(0, 0, 0, 200), 1.5f * s);
+  // The coordinates behind the arrow, inside the map, on a dark plate.
+  char text[48];
+  std::snprintf(text, sizeof text, "probe (%.2f, %.2f)", app.panes[p].probe.uv[0], app.panes[p].probe.uv[1]);
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const float gap = 6 * s;
+  ImVec2 at(back.x - dir.x * gap - 0.5f * ts.x * (1 + dir.x), back.y - dir.y * gap - 0.5f * ts.y * (1 + dir.y));
+  at.x = std::clamp(at.x, f.min.x + gap, std::max(f.min.x + gap, f.max.x - gap - ts.x));
+  at.y = std::clamp(at.y, f.min.y + gap, std::max(f.min.y + gap, f.max.y - gap - ts.y));
+  draw->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s), ImVec2(at.x + ts.x + 4 * s, at.y + ts.y + 2 * s),
+                      IM_COL32(0, 0, 0, 200), 3 * s);
+  draw->AddText(at, accent, text);
 }
 
 static void map_tooltip(AppState& app, int p) {
@@ -441,6 +523,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   ImGui::InvisibleButton(id, size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                                        ImGuiButtonFlags_MouseButtonMiddle);
   const bool hovered = ImGui::IsItemHovered();
+  layout_item(&app.layout, "map");
   pane.view.rect_min = p0;
   pane.view.rect_max = ImVec2(p0.x + size.x, p0.y + size.y);
   if (pane.latent == 0) return;
@@ -465,7 +548,9 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   } else {
     draw->AddRectFilled(f.min, f.max, kMapBackground);
   }
+  layout_push(&app.layout, id, f.min, f.max);  // the grid's labels must stay inside the map and apart
   draw_grid(app, draw, f, pane.plane);
+  layout_pop(&app.layout);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
   const bool vae = pane.kind == ModelKind::VAE;
@@ -503,6 +588,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   }
   for (int v = 0; v < kPaneViewCount; ++v)
     if (kPaneViews[v]->draw_map) kPaneViews[v]->draw_map(app, p, draw, f);
+  if (!app.interp.show) draw_probe_edge_arrow(app, p, draw, f);  // the probe's marker is hidden there too
   if (pane.codes_version == 0) {
     const char* text = "Encoding the points...";
     const ImVec2 ts = ImGui::CalcTextSize(text);

@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <imgui_internal.h>  // TempInputIsActive: is a slider being typed into (Ctrl+click)?
+
 #include "gui_state.h"
 
 namespace {
@@ -43,15 +45,31 @@ static void field(const char* label, float label_w, float width) {
 // [SECTION] Left column
 //-----------------------------------------------------------------------------
 
+// 380 pixels at 100%, narrower in a small window (down to 300 at 100%) so that the maps keep a usable size.
+float left_column_width(const AppState& app) {
+  const float display_w = ImGui::GetIO().DisplaySize.x;
+  return std::round(std::min(380.0f * app.ui_scale, std::max(300.0f * app.ui_scale, 0.3f * display_w)));
+}
+
+// A panel under its header, reported to the layout recorder as one rectangle.
+static void left_panel(AppState& app, const char* name, void (*panel)(AppState&)) {
+  ImGui::BeginGroup();
+  panel(app);
+  ImGui::EndGroup();
+  layout_item(&app.layout, name);
+}
+
 void ui_left_column(AppState& app) {
+  controls_seen_begin_frame(app);
   const ImGuiIO& io = ImGui::GetIO();
-  const float width = std::round(380.0f * app.ui_scale);
+  const float width = left_column_width(app);
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
   ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in kLeftColumnBg: cheaper than a quad
   ImGui::Begin("##left", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
+  layout_push_window(&app.layout, "left column", true);
   if (app.font_large) ImGui::PushFont(app.font_large);
   ImGui::TextUnformatted("latentlab");
   if (app.font_large) ImGui::PopFont();
@@ -65,16 +83,17 @@ void ui_left_column(AppState& app) {
 
   ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);
   app.view.show_data = ImGui::CollapsingHeader("Data");
-  if (app.view.show_data) ui_data_panel(app);
+  if (app.view.show_data) left_panel(app, "data panel", ui_data_panel);
   ImGui::SetNextItemOpen(app.view.show_model, ImGuiCond_Always);
   app.view.show_model = ImGui::CollapsingHeader("Model");
-  if (app.view.show_model) ui_model_panel(app);
+  if (app.view.show_model) left_panel(app, "model panel", ui_model_panel);
   ImGui::SetNextItemOpen(app.view.show_training, ImGuiCond_Always);
   app.view.show_training = ImGui::CollapsingHeader("Training");
-  if (app.view.show_training) ui_training_panel(app);
+  if (app.view.show_training) left_panel(app, "training panel", ui_training_panel);
   ImGui::SetNextItemOpen(app.view.show_loss, ImGuiCond_Always);
   app.view.show_loss = ImGui::CollapsingHeader("Loss");
-  if (app.view.show_loss) ui_loss_panel(app);
+  if (app.view.show_loss) left_panel(app, "loss panel", ui_loss_panel);
+  layout_pop(&app.layout);
   ImGui::End();
 }
 
@@ -108,9 +127,10 @@ void ui_data_panel(AppState& app) {
     }
     ImGui::EndCombo();
   }
+  control_help(app, "dataset");
   ImGui::SameLine();
   if (ImGui::Button("Open file...")) file_browser_open(app, BrowseTarget::Data);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("An IDX file (MNIST family), a folder of images (one sub-folder per label) or a CSV (Ctrl+O)");
+  control_help(app, "open_file");
   if (!app.data_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
     ImGui::TextWrapped("%s", app.data_error.c_str());
@@ -118,6 +138,7 @@ void ui_data_panel(AppState& app) {
     ImGui::TextDisabled("The current dataset stays loaded.");
     ImGui::SameLine();
     if (ImGui::SmallButton("Dismiss")) app.data_error.clear();
+    control_help(app, "dismiss_data_error");
   }
 
   // Summary.
@@ -161,13 +182,14 @@ void ui_data_panel(AppState& app) {
     const int sample = static_cast<int>(static_cast<int64_t>(row * kGridCols + col) * d.count / (kGridCols * kGridRows));
     const int label = sample < static_cast<int>(d.labels.size()) ? d.labels[sample] : -1;
     char name[64];
-    ImGui::SetTooltip("sample #%d, label %s\nclick to select it on the maps", sample, label_name(app, label, name, sizeof name));
+    ImGui::SetTooltip("sample #%d, label %s", sample, label_name(app, label, name, sizeof name));
     if (ImGui::IsItemClicked()) {
       if (!ImGui::GetIO().KeyShift) app.selected_count = 0;
       if (app.selected_count < kMaxSelected) app.selected[app.selected_count++] = sample;
       ++app.selection_serial;
     }
   }
+  control_help(app, "data_grid");  // after the sample's own tooltip: adds to it
   if (app.selected_count > 0) {
     ImGui::TextDisabled("Selected:");
     for (int i = 0; i < app.selected_count; ++i) {
@@ -183,6 +205,7 @@ void ui_data_panel(AppState& app) {
       app.selected_count = 0;
       ++app.selection_serial;
     }
+    control_help(app, "clear_selection");
   }
   ImGui::Spacing();
 }
@@ -272,77 +295,108 @@ static bool edit_differs(const AppState& app) {
   return false;
 }
 
+// A refused setting's message is about the values it was refused for: once one of them is edited,
+// the message says what is wrong with the values now, or goes away when nothing is.
+static void edit_changed(AppState& app) {
+  ModelEdit& e = app.edit;
+  if (e.error.empty()) return;
+  std::vector<ModelConfig> configs = edit_to_configs(e, &e.error);
+  for (ModelConfig& c : configs) {
+    if (!e.error.empty()) break;
+    c.input_size = app.data->features();
+    e.error = model_config_problem(c);
+  }
+}
+
 void ui_model_panel(AppState& app) {
   ModelEdit& e = app.edit;
   Trainer& t = *app.trainer;
   const float s = app.ui_scale;
   const float label_w = 78 * s, half = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
+  // Sliders clamp what is typed into them (Ctrl+click) to their range, so a value the trainer would
+  // refuse never leaves the panel.
+  const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
+  bool edited = false;  // an architecture setting changed this frame
   int mode = e.twin ? 0 : 1;
-  ImGui::RadioButton("AE and VAE side by side", &mode, 0);
+  edited |= ImGui::RadioButton("AE and VAE side by side", &mode, 0);
+  control_help(app, "mode_twin");
   ImGui::SameLine();
-  ImGui::RadioButton("One model", &mode, 1);
+  edited |= ImGui::RadioButton("One model", &mode, 1);
+  control_help(app, "mode_single");
   e.twin = mode == 0;
   if (!e.twin) {
     field("Type", label_w, 0);
-    ImGui::Combo("##kind", &e.kind, kKindNames, IM_ARRAYSIZE(kKindNames));
+    edited |= ImGui::Combo("##kind", &e.kind, kKindNames, IM_ARRAYSIZE(kKindNames));
+    control_help(app, "kind");
   }
   field("Hidden", label_w, half - label_w);
-  ImGui::InputTextWithHint("##hidden", "e.g. 400,200", e.hidden, sizeof e.hidden, ImGuiInputTextFlags_CharsNoBlank);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Encoder widths, input side first; the decoder mirrors them.\nSmaller trains faster.");
+  edited |= ImGui::InputTextWithHint("##hidden", "e.g. 400,200", e.hidden, sizeof e.hidden, ImGuiInputTextFlags_CharsNoBlank);
+  control_help(app, "hidden");
   ImGui::SameLine();
   field("Latent", 62 * s, 0);
-  ImGui::SliderInt("##latent", &e.latent, 1, 16, "%d dims");
+  edited |= ImGui::SliderInt("##latent", &e.latent, 1, 16, "%d dims", clamp);
+  control_help(app, "latent");
   field("Activation", label_w, half - label_w);
-  ImGui::Combo("##activation", &e.activation, kActivationNames, IM_ARRAYSIZE(kActivationNames));
+  edited |= ImGui::Combo("##activation", &e.activation, kActivationNames, IM_ARRAYSIZE(kActivationNames));
+  control_help(app, "activation");
   ImGui::SameLine();
   field("Seed", 62 * s, 0);
-  ImGui::InputInt("##seed", &e.seed, 0);
+  edited |= ImGui::InputInt("##seed", &e.seed, 0);
+  control_help(app, "seed");
 
   // Settings a running model takes at once.
   const ModelKind kind = static_cast<ModelKind>(e.kind);
   if (e.twin || kind == ModelKind::VAE) {
     field("VAE beta", label_w, half - label_w);
-    if (ImGui::SliderFloat("##beta", &e.beta, 0.0f, 10.0f, "%.2f")) t.set_beta(e.beta);
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Weight of the KL term, applied at once.\n0: the VAE becomes a noisy plain AE;\nlarge: codes hug the prior, images blur.");
+    if (ImGui::SliderFloat("##beta", &e.beta, 0.0f, 10.0f, "%.2f", clamp)) t.set_beta(e.beta);
+    control_help(app, "beta");
     ImGui::SameLine();
     field("Warm-up", 62 * s, 0);
-    ImGui::InputInt("##warmup", &e.kl_warmup, 0);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Steps over which beta ramps up from 0 (applies on Rebuild).");
+    edited |= ImGui::InputInt("##warmup", &e.kl_warmup, 0);
+    control_help(app, "warmup");
   }
   if (!e.twin && kind == ModelKind::Sparse) {
     field("Sparsity", label_w, half - label_w);
-    ImGui::Combo("##sparsity", &e.sparsity, "L1\0KL to rho\0");
+    edited |= ImGui::Combo("##sparsity", &e.sparsity, "L1\0KL to rho\0");
+    control_help(app, "sparsity");
     ImGui::SameLine();
     field("Weight", 62 * s, 0);
-    if (ImGui::SliderFloat("##sparsity_weight", &e.sparsity_weight, 1e-5f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderFloat("##sparsity_weight", &e.sparsity_weight, 1e-5f, 1.0f, "%.0e",
+                           ImGuiSliderFlags_Logarithmic | clamp))
       t.set_sparsity_weight(e.sparsity_weight);
+    control_help(app, "sparsity_weight");
     if (e.sparsity == static_cast<int>(SparsityKind::KL)) {
       field("rho", label_w, 0);
-      ImGui::SliderFloat("##rho", &e.rho, 0.01f, 0.5f, "%.2f");
+      edited |= ImGui::SliderFloat("##rho", &e.rho, 0.01f, 0.5f, "%.2f", clamp);
+      control_help(app, "rho");
     }
   }
   if (!e.twin && kind == ModelKind::Denoising) {
     field("Noise", label_w, half - label_w);
-    ImGui::Combo("##noise", &e.noise, "Gaussian\0Masking\0Salt and pepper\0");
+    edited |= ImGui::Combo("##noise", &e.noise, "Gaussian\0Masking\0Salt and pepper\0");
+    control_help(app, "noise");
     ImGui::SameLine();
     field("Level", 62 * s, 0);
-    if (ImGui::SliderFloat("##noise_level", &e.noise_level, 0.0f, 1.0f, "%.2f")) t.set_noise_level(e.noise_level);
+    if (ImGui::SliderFloat("##noise_level", &e.noise_level, 0.0f, 1.0f, "%.2f", clamp)) t.set_noise_level(e.noise_level);
+    control_help(app, "noise_level");
   }
   if (!e.twin && kind == ModelKind::Contractive) {
     field("Penalty", label_w, 0);
-    if (ImGui::SliderFloat("##contractive", &e.contractive_weight, 1e-5f, 1.0f, "%.0e", ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderFloat("##contractive", &e.contractive_weight, 1e-5f, 1.0f, "%.0e",
+                           ImGuiSliderFlags_Logarithmic | clamp))
       t.set_contractive_weight(e.contractive_weight);
+    control_help(app, "contractive_weight");
   }
+  if (edited) edit_changed(app);
 
   const bool dirty = edit_differs(app);
   if (dirty) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.26f, 0.40f, 0.75f, 1.0f));
   if (ImGui::Button(dirty ? "Rebuild models (settings changed)" : "Rebuild models", ImVec2(-FLT_MIN, 0)))
     app_rebuild_models(app);
   if (dirty) ImGui::PopStyleColor();
-  if (ImGui::IsItemHovered() && app.snap) {
+  control_help(app, "rebuild");
+  if (ImGui::IsItemHovered() && app.snap) {  // adds to the tooltip: what the models weigh now
     ImGui::BeginTooltip();
-    ImGui::TextUnformatted("New weights for the settings above; the history starts over.");
     for (size_t i = 0; i < app.snap->networks.size() && i < kMaxPanes; ++i)
       ImGui::TextDisabled("%s: %zu parameters", model_kind_name(app.snap->networks[i].config.kind),
                           app.snap->networks[i].parameter_count());
@@ -359,6 +413,12 @@ void ui_model_panel(AppState& app) {
 // [SECTION] Training panel
 //-----------------------------------------------------------------------------
 
+void training_set_rate(AppState& app, float lr) {
+  if (!(lr > 0) || !std::isfinite(lr)) return;  // the field clamps; a script or a future caller might not
+  app.lr = app.lr_field = lr;
+  app.trainer->set_learning_rate(lr);
+}
+
 void ui_training_panel(AppState& app) {
   Trainer& t = *app.trainer;
   const bool running = app.snap && app.snap->running;
@@ -366,18 +426,20 @@ void ui_training_panel(AppState& app) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   if (running) {
     if (ImGui::Button("Pause", ImVec2(w * 0.34f, 0))) t.pause();
+    control_help(app, "pause");
   } else {
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.50f, 0.32f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.25f, 0.60f, 0.38f, 1.0f));
     if (ImGui::Button("Train", ImVec2(w * 0.34f, 0))) t.start();
     ImGui::PopStyleColor(2);
+    control_help(app, "train");
   }
   ImGui::SameLine();
   if (running) ImGui::BeginDisabled();
   char label[32];
   std::snprintf(label, sizeof label, "Step %d", app.step_count);
   if (ImGui::Button(label, ImVec2(w * 0.33f - spacing, 0))) t.step(app.step_count);
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("While paused: take this many steps. Right-click to change.");
+  control_help(app, "step");
   if (ImGui::BeginPopupContextItem("steps")) {
     for (int n : {1, 10, 100, 1000}) {
       char item[16];
@@ -389,14 +451,20 @@ void ui_training_panel(AppState& app) {
   if (running) ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Reset", ImVec2(-FLT_MIN, 0))) t.reset();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Re-initialise every model from its seed and clear the history.");
+  control_help(app, "reset");
 
   const float label_w = 78 * app.ui_scale;
   const float half = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
   field("Rate", label_w, half - label_w);
-  if (ImGui::SliderFloat("##lr", &app.lr, 1e-5f, 1e-1f, "%.0e", ImGuiSliderFlags_Logarithmic))
-    t.set_learning_rate(app.lr);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Learning rate (Adam), applied at once");
+  // Dragging applies the rate at once; a typed rate (Ctrl+click) when the field is left, so that the
+  // keystrokes on the way ("0", "0.") never reach the trainer and every message is about the rate
+  // that is in use. The field shows app.lr whenever it is not being edited.
+  if (ImGui::GetActiveID() != ImGui::GetID("##lr")) app.lr_field = app.lr;
+  const bool rate_moved = ImGui::SliderFloat("##lr", &app.lr_field, 1e-5f, 1e-1f, "%.0e",
+                                             ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  const bool typing = ImGui::TempInputIsActive(ImGui::GetItemID());
+  if ((rate_moved && !typing) || ImGui::IsItemDeactivatedAfterEdit()) training_set_rate(app, app.lr_field);
+  control_help(app, "rate");
   ImGui::SameLine();
   field("Batch", 62 * app.ui_scale, 0);
   int batch_index = 3;
@@ -414,6 +482,7 @@ void ui_training_panel(AppState& app) {
     }
     ImGui::EndCombo();
   }
+  control_help(app, "batch");
 
   if (!app.snap) return;
   const Snapshot& s = *app.snap;
@@ -427,7 +496,7 @@ void ui_training_panel(AppState& app) {
       ImGui::Text("%s: learning rate lowered to %.1e", model_kind_name(s.networks[i].config.kind), s.learning_rates[i]);
       ImGui::PopStyleColor();
     }
-  const size_t shown = std::min<size_t>(3, s.events.size());
+  const size_t shown = std::min<size_t>(kEventsShown, s.events.size());
   for (size_t i = s.events.size() - shown; i < s.events.size(); ++i) {
     ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
     ImGui::TextWrapped("step %lld: %s", static_cast<long long>(s.events[i].step), s.events[i].message.c_str());
@@ -654,6 +723,7 @@ void ui_loss_panel(AppState& app) {
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize("log").x - ImGui::GetFrameHeight() -
                   ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::Checkbox("log", &app.view.log_scale);
+  control_help(app, "log_scale");
   const int n = std::min(app.pane_count, static_cast<int>(app.snap->history.size()));
   const float avail_h = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().WindowPadding.y;
   const float gap = ImGui::GetStyle().ItemSpacing.y;

@@ -24,6 +24,7 @@
 #include "interpolate.h"
 #include "model.h"
 #include "trainer.h"
+#include "gui_help.h"
 #include "gui_layout.h"
 #include "gui_render.h"
 #include "views.h"
@@ -49,6 +50,7 @@ constexpr int kInterpCurvePoints = 48;              // the path on a map, as a p
 constexpr int kMaxVerdictPairs = 1000;              // the interpolation verdict's pairs (kVerdictPairs by default)
 constexpr int kMaxLegendLabels = 20;                // the toolbar's legend names this many labels, then "... and K more"
 constexpr int kMaxShownWarnings = 4;                // a load's warnings shown in the Data panel (the rest on hover)
+constexpr int kEventsShown = 3;                     // the trainer's newest events in the Training panel
 constexpr float kLeftColumnBg[3] = {0.098f, 0.107f, 0.126f};  // cleared under the left column
 constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);     // a latent map's empty plane
 constexpr ImU32 kMapCaption = IM_COL32(150, 158, 172, 255);     // captions on and under the maps
@@ -369,7 +371,8 @@ struct AppState {
   ModelPane panes[kMaxPanes];
   int pane_count = 0;
   ModelEdit edit;
-  float lr = 1e-3f;
+  float lr = 1e-3f;                  // the learning rate sent to the trainer
+  float lr_field = 1e-3f;            // the Rate field's value: lr, or what is being typed into it
   int batch = 128;
   int step_count = 100;              // the Training panel's "Step" button
   Mat gallery_eps;                   // (latent, cols*rows) the same z ~ N(0, I) for every model
@@ -402,6 +405,7 @@ struct AppState {
   std::string screenshot_request;    // written after this frame renders
   FrameStats stats;
   LayoutRecorder layout;             // the rectangles drawn this frame, for `layout-check`
+  ControlsSeen controls_seen;        // the left column's controls this frame and whether each has a tooltip
 };
 
 //-----------------------------------------------------------------------------
@@ -440,6 +444,7 @@ void ui_left_column(AppState& app);
 void ui_data_panel(AppState& app);
 void ui_model_panel(AppState& app);
 void ui_training_panel(AppState& app);
+void training_set_rate(AppState& app, float lr);  // the Rate field's action: a positive finite rate to the trainer
 void ui_loss_panel(AppState& app);
 void loss_plots_render(AppState& app);         // GL phase: render the plots rebuilt this frame
 void loss_plots_free(AppState& app);
@@ -450,6 +455,10 @@ std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* err
 void ui_centre(AppState& app);
 void ui_pane(AppState& app, int pane, ImVec2 size);
 void ui_latent_map(AppState& app, int pane, ImVec2 size);
+bool pane_loss_header(const AppState& app, int pane, char* buf, int size);  // the header's loss line; false: none yet
+// The arrow at a map's edge towards a probe off the map: tip, unit direction, and the probe's own
+// screen position (outside the map); false when the probe is on the map.
+bool probe_edge_arrow(const AppState& app, int pane, ImVec2* tip, ImVec2* dir, ImVec2* probe_at);
 
 // gui_interpolation.cpp: paths from sample A to sample B, one strip per model, distance to the data
 void interp_update(AppState& app);              // in views_update: recompute paths that are stale
@@ -477,6 +486,7 @@ void ui_toolbar(AppState& app);
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);
 void ui_file_browser(AppState& app);
+bool file_browser_load(AppState& app, const std::string& path);  // with the browser's options; false: data_error says why
 
 // gui_script.cpp
 void script_load(Script* script, const std::string& path);  // throws UsageError on a bad line

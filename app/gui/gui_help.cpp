@@ -1,0 +1,138 @@
+// The tooltips' table (see gui_help.h). Each text says what the control is, then what to watch for:
+// what changes on the maps, the curves or the images when it moves, and where it goes wrong.
+#include "gui_help.h"
+
+#include <cstring>
+
+#include "gui_state.h"
+
+namespace {
+struct HelpEntry {
+  const char* key;
+  const char* text;
+};
+
+const HelpEntry kHelp[] = {
+    // Data panel
+    {"dataset",
+     "The data both models learn from. Digits are the classic; sprites and faces are made from known factors "
+     "(position, scale, rotation; smile, eyes), so you can look for those factors in the map. Picking another "
+     "set rebuilds the models."},
+    {"open_file",
+     "Load your own data: an IDX file (the MNIST family), a folder of images with one sub-folder per label, or a "
+     "CSV. A bad file shows its error here and the data you had stays loaded. (Ctrl+O)"},
+    {"dismiss_data_error", "Hide this message. The data that is loaded does not change."},
+    {"data_grid", "A few samples of the data. Click one to ring it on every map (shift-click adds more)."},
+    {"clear_selection", "Forget the selected samples: their rings, and a VAE's sigma ellipses, leave the maps."},
+    // Model panel
+    {"mode_twin",
+     "A plain autoencoder and a VAE of the same shape, trained on the same batches from the same seed: any "
+     "difference between the two maps comes from the VAE's noise and its pull towards the prior."},
+    {"mode_single", "One model of the type chosen below, e.g. a sparse or a denoising autoencoder."},
+    {"kind",
+     "Which autoencoder to train. Each adds one idea to the plain one: a penalty for busy codes (sparse), "
+     "corrupted inputs (denoising), a penalty on how much the code moves with the input (contractive), or codes "
+     "drawn from a distribution pulled towards N(0, I) (variational). Applies on Rebuild."},
+    {"hidden",
+     "Widths of the encoder's hidden layers, input side first, e.g. 400,200; the decoder mirrors them. Wider or "
+     "deeper layers reconstruct better but train slower, and can memorise a small dataset. Applies on Rebuild."},
+    {"latent",
+     "How many numbers each image is squeezed into. With 2 the map is the whole code; with more it shows two "
+     "chosen dimensions or the PCA plane, and reconstructions get sharper while the map tells less. Applies on "
+     "Rebuild."},
+    {"activation",
+     "The non-linearity between layers. ReLU trains fastest, but a high learning rate can kill its units for "
+     "good (the codes collapse); Leaky ReLU and ELU cannot die; sigmoid and tanh saturate and learn slowly. "
+     "Applies on Rebuild."},
+    {"seed",
+     "Where the random weights and the batch order start. The same seed replays the same run; change it to see "
+     "how much of what you see is chance. Applies on Rebuild."},
+    {"beta",
+     "The weight of the KL term in the VAE's loss, applied at once. 0 turns the VAE into a noisy plain "
+     "autoencoder, and holes open in its map; large values pull every code onto the prior, and the "
+     "reconstructions blur."},
+    {"warmup",
+     "Steps over which beta ramps up from 0 (applies on Rebuild). The decoder learns to use the codes before "
+     "the prior pulls them together, which keeps the VAE from ignoring its input."},
+    {"sparsity",
+     "How the code is pushed towards few active units: L1 shrinks every code value towards 0; KL holds each "
+     "unit's average activation near rho (the code then passes a sigmoid). Applies on Rebuild."},
+    {"sparsity_weight",
+     "How hard the sparsity penalty pushes, applied at once. Watch the penalty curve fall and the map's points "
+     "crowd the axes; too high and every code is 0 and every reconstruction becomes the average image."},
+    {"rho",
+     "The average activation each code unit should have under the KL penalty. A small rho lets each unit fire "
+     "for few images, so the units specialise."},
+    {"noise",
+     "How inputs are corrupted before they are encoded; the model must still reconstruct the clean image. "
+     "Gaussian adds static, masking deletes pixels, salt and pepper turns them black or white. Applies on "
+     "Rebuild."},
+    {"noise_level",
+     "How much corruption, applied at once: the Gaussian noise's sigma, or the share of pixels masked or "
+     "flipped. A little makes the codes robust; too much and the model can only guess the average digit, so "
+     "reconstructions blur and the clusters merge."},
+    {"contractive_weight",
+     "How strongly the encoder is made insensitive to small changes of its input, applied at once. Higher "
+     "weights pack each digit into a tighter cluster; too high and different digits fuse together. The penalty "
+     "is costly, so steps are slower."},
+    {"rebuild",
+     "New weights for the settings above, and the loss history starts over. Settings marked 'applied at once' "
+     "do not need it."},
+    // Training panel
+    {"train", "Train continuously in the background; the maps, the probe and the samples follow the weights."},
+    {"pause", "Stop training. Everything on screen stays there to explore."},
+    {"step",
+     "While paused, take this many steps and stop, to watch the map move a little at a time. Right-click to "
+     "change how many."},
+    {"reset",
+     "Back to the seed's random weights: the same run starts over and the history is cleared. The way out "
+     "after a collapse, once the learning rate is lower."},
+    {"rate",
+     "Adam's learning rate, applied at once. 1e-3 is safe; towards 1e-2 training is faster but noisy; at 0.1 "
+     "the codes usually collapse to a few points (a warning appears below). Ctrl+click to type a value: it is "
+     "applied when you press Enter or leave the field."},
+    {"batch",
+     "Samples per step. Larger batches make smoother loss curves and fewer steps per epoch; smaller ones make "
+     "noisier but more frequent updates."},
+    // Loss panel
+    {"log_scale",
+     "A logarithmic loss axis, so the slow improvements late in training stay visible after the big early "
+     "drop."},
+    // Not controls, but texts of the same kind
+    {"pane_loss",
+     "The training loss of the latest steps, the numbers the Loss panel plots. recon: how far the "
+     "reconstructions are from the inputs. For a VAE, KL: how far each code's distribution is from the prior "
+     "N(0, I), counted beta times in the loss."},
+};
+}  // namespace
+
+const char* help_text(const char* key) {
+  for (const HelpEntry& e : kHelp)
+    if (std::strcmp(e.key, key) == 0) return e.text;
+  return nullptr;
+}
+
+void help_tooltip(const char* key) {
+  const char* text = help_text(key);
+  if (!text) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+void control_help(AppState& app, const char* key) {
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) help_tooltip(key);
+  ControlsSeen& seen = app.controls_seen;
+  if (seen.count == kMaxControlsSeen) {
+    ++seen.dropped;
+    return;
+  }
+  seen.items[seen.count++] = ControlSeen{key, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), help_text(key) != nullptr};
+}
+
+void controls_seen_begin_frame(AppState& app) {
+  app.controls_seen.count = 0;
+  app.controls_seen.dropped = 0;
+}

@@ -1,0 +1,28 @@
+// Tooltips: what every control of the left column is and what to watch for when you move it, in a
+// teacher's words, all in one table (gui_help.cpp) instead of string literals scattered over the
+// panels. A panel draws a control, then calls control_help(app, "key"): the tooltip shows while the
+// control is hovered, and the control is recorded for this frame, so the state dump can list every
+// control the panels drew and the ones whose key has no text (a test fails on any).
+#pragma once
+#include <imgui.h>
+
+constexpr int kMaxControlsSeen = 96;  // controls the panels draw in one frame; more are counted, not kept
+
+struct ControlSeen {
+  const char* key;   // the table's key (a string literal)
+  ImVec2 min, max;   // where it was drawn
+  bool has_help;     // the table has a text for it
+};
+
+struct ControlsSeen {
+  ControlSeen items[kMaxControlsSeen];
+  int count = 0;
+  int dropped = 0;
+};
+
+struct AppState;
+
+const char* help_text(const char* key);          // the table's text, or nullptr for an unknown key
+void help_tooltip(const char* key);              // shows the text as a wrapped tooltip (call when hovered)
+void control_help(AppState& app, const char* key);  // after a control: its tooltip on hover, and the record
+void controls_seen_begin_frame(AppState& app);   // before the panels
