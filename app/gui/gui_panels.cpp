@@ -45,31 +45,16 @@ static void field(const char* label, float label_w, float width) {
 // [SECTION] Left column
 //-----------------------------------------------------------------------------
 
-// 380 pixels at 100%, narrower in a small window (down to 300 at 100%) so that the maps keep a usable size.
-float left_column_width(const AppState& app) {
-  const float display_w = ImGui::GetIO().DisplaySize.x;
-  return std::round(std::min(380.0f * app.ui_scale, std::max(300.0f * app.ui_scale, 0.3f * display_w)));
-}
-
-// A panel under its header, reported to the layout recorder as one rectangle.
-static void left_panel(AppState& app, const char* name, void (*panel)(AppState&)) {
-  ImGui::BeginGroup();
-  panel(app);
-  ImGui::EndGroup();
-  layout_item(&app.layout, name);
-}
-
 void ui_left_column(AppState& app) {
   controls_seen_begin_frame(app);
   const ImGuiIO& io = ImGui::GetIO();
-  const float width = left_column_width(app);
+  const float width = std::round(380.0f * app.ui_scale);
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
   ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in kLeftColumnBg: cheaper than a quad
   ImGui::Begin("##left", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  layout_push_window(&app.layout, "left column", true);
   if (app.font_large) ImGui::PushFont(app.font_large);
   ImGui::TextUnformatted("latentlab");
   if (app.font_large) ImGui::PopFont();
@@ -83,17 +68,16 @@ void ui_left_column(AppState& app) {
 
   ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);
   app.view.show_data = ImGui::CollapsingHeader("Data");
-  if (app.view.show_data) left_panel(app, "data panel", ui_data_panel);
+  if (app.view.show_data) ui_data_panel(app);
   ImGui::SetNextItemOpen(app.view.show_model, ImGuiCond_Always);
   app.view.show_model = ImGui::CollapsingHeader("Model");
-  if (app.view.show_model) left_panel(app, "model panel", ui_model_panel);
+  if (app.view.show_model) ui_model_panel(app);
   ImGui::SetNextItemOpen(app.view.show_training, ImGuiCond_Always);
   app.view.show_training = ImGui::CollapsingHeader("Training");
-  if (app.view.show_training) left_panel(app, "training panel", ui_training_panel);
+  if (app.view.show_training) ui_training_panel(app);
   ImGui::SetNextItemOpen(app.view.show_loss, ImGuiCond_Always);
   app.view.show_loss = ImGui::CollapsingHeader("Loss");
-  if (app.view.show_loss) left_panel(app, "loss panel", ui_loss_panel);
-  layout_pop(&app.layout);
+  if (app.view.show_loss) ui_loss_panel(app);
   ImGui::End();
 }
 
