@@ -17,7 +17,8 @@
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
 //                        the current one); LABELS is an IDX labels file, COLUMN a CSV's label column
-//   rebuild [hidden=LIST] [latent=N]   set the Model panel's fields as if typed, then press Rebuild
+//   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive]   set the Model
+//                        panel's fields as if typed, then press Rebuild
 //   browser-defaults     the file browser's options (labels file, CSV label column, image size,
 //                        colour) back to their defaults, as a user clearing those fields would
 //                        (a refused size shows its message there and the models stay)
@@ -37,6 +38,13 @@
 //   interp-verdict       wait until that verdict has measured the newest weights (pause first: while
 //                        training, the weights never hold still long enough)
 //   dump-interp-pairs FILE   the verdict's pairs, one a line: a b mean0 mean1 midpoint0 midpoint1
+//   ui-type KEY TEXT     type TEXT into the left column's control KEY (a key of gui_help.cpp's table) as a
+//                        user does: Ctrl+click it (a slider becomes a text field), Ctrl+A, TEXT one
+//                        character per frame, Enter
+//   ui-click KEY         click the left column's control KEY
+//   ui-hover KEY         rest the mouse on control KEY (its tooltip shows) until the next ui- command
+//   browser-labels PATH  the file browser's labels field, as typed ("-" empties it)
+//   browser-open PATH    open PATH from the file browser with its options, as Enter in its path field does
 //   state FILE           key=value lines describing the app (for tests to check)
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
@@ -52,6 +60,9 @@
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
+
+#define GLFW_INCLUDE_NONE  // key codes only; GL comes from glad
+#include <GLFW/glfw3.h>
 
 #include "cli.h"
 #include "gui_state.h"
@@ -81,6 +92,9 @@ constexpr OpSpec kOps[] = {
     {"interp-pick", ScriptOp::InterpPick, 3, 3}, {"dump-interp", ScriptOp::DumpInterp, 2, 2},
     {"interp-verdict", ScriptOp::InterpVerdict, 0, 0}, {"interp-pairs", ScriptOp::InterpPairs, 1, 1},
     {"dump-interp-pairs", ScriptOp::DumpInterpPairs, 1, 1},
+    {"ui-type", ScriptOp::UiType, 2, 2},    {"ui-click", ScriptOp::UiClick, 1, 1},
+    {"ui-hover", ScriptOp::UiHover, 1, 1},
+    {"browser-labels", ScriptOp::BrowserLabels, 1, 1}, {"browser-open", ScriptOp::BrowserOpen, 1, 1},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
                                "data", "model", "training", "loss", "log"};
@@ -180,9 +194,12 @@ void script_load(Script* script, const std::string& path) {
         break;
       }
       case ScriptOp::Rebuild:
-        for (const std::string& a : cmd.args)
+        for (const std::string& a : cmd.args) {
+          ModelKind kind;
+          if (a.compare(0, 5, "kind=") == 0 && (a == "kind=twin" || parse_model_kind(a.substr(5), &kind))) continue;
           if (a.compare(0, 7, "hidden=") != 0 && a.compare(0, 7, "latent=") != 0)
-            fail("rebuild expects hidden=LIST and/or latent=N");
+            fail("rebuild expects hidden=LIST, latent=N and/or kind=twin|ae|vae|sparse|denoising|contractive");
+        }
         break;
       case ScriptOp::Plane:
         if (cmd.args[0] == "pca" && n == 1) break;
@@ -229,6 +246,40 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "training") v.show_training = on;
   else if (name == "loss") v.show_loss = on;
   else if (name == "log") v.log_scale = on;
+}
+
+// The centre of control `key` as the left column drew it last frame.
+static bool control_centre(const AppState& app, const std::string& key, ImVec2* at) {
+  for (int i = 0; i < app.controls_seen.count; ++i) {
+    const ControlSeen& c = app.controls_seen.items[i];
+    if (key == c.key) {
+      *at = ImVec2(0.5f * (c.min.x + c.max.x), 0.5f * (c.min.y + c.max.y));
+      return true;
+    }
+  }
+  return false;
+}
+
+// Queues the frames of a click (hover, press, release) on `at`, optionally with Ctrl held.
+static void queue_click(Script& s, ImVec2 at, bool ctrl) {
+  for (bool down : {false, true, false}) {
+    ScriptInput in;
+    in.mouse = at;
+    in.mouse_down = down;
+    in.ctrl = ctrl;
+    s.input.push_back(in);
+  }
+}
+
+// Gives Dear ImGui this frame's scripted input in place of the devices' (the backend has just read
+// them): called between ImGui_ImplGlfw_NewFrame and ImGui::NewFrame.
+static void play_input(const ScriptInput& in) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = in.mouse;
+  io.MouseDown[0] = in.mouse_down;
+  io.KeyCtrl = in.ctrl;
+  for (int key : {GLFW_KEY_A, GLFW_KEY_ENTER}) io.KeysDown[key] = key == in.key;
+  if (in.character) io.AddInputCharacter(in.character);
 }
 
 // Runs one command; returns true when the script must wait before the next one.
@@ -305,9 +356,16 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     }
     case ScriptOp::Rebuild:
       for (const std::string& a : cmd.args) {
-        const std::string value = a.substr(7);
-        if (a.compare(0, 7, "hidden=") == 0) std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", value.c_str());
-        else app.edit.latent = std::atoi(value.c_str());  // as typed: 0 or 1000000000 reach the check
+        const std::string value = a.substr(a.find('=') + 1);
+        ModelKind kind;
+        if (a.compare(0, 5, "kind=") == 0) {  // the Model panel's mode and type
+          app.edit.twin = value == "twin";
+          if (!app.edit.twin && parse_model_kind(value, &kind)) app.edit.kind = static_cast<int>(kind);
+        } else if (a.compare(0, 7, "hidden=") == 0) {
+          std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", value.c_str());
+        } else {
+          app.edit.latent = std::atoi(value.c_str());  // as typed: 0 or 1000000000 reach the check
+        }
       }
       app_rebuild_models(app);
       if (!app.edit.error.empty()) {
@@ -380,6 +438,53 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::DumpInterpPairs:
       if (!interp_write_pairs(app, cmd.args[0].c_str())) script_fail(app, cmd, "cannot write " + cmd.args[0]);
       return false;
+    case ScriptOp::UiType:
+    case ScriptOp::UiClick:
+    case ScriptOp::UiHover: {
+      ImVec2 at;
+      if (!control_centre(app, cmd.args[0], &at)) {
+        script_fail(app, cmd, "no control '" + cmd.args[0] + "' in the left column (is its panel open?)");
+        return true;
+      }
+      s.hovering = cmd.op == ScriptOp::UiHover;
+      s.hover = ScriptInput{};
+      s.hover.mouse = at;
+      if (s.hovering) return false;
+      const bool type = cmd.op == ScriptOp::UiType;
+      queue_click(s, at, type);  // Ctrl+click: a slider's text field; no difference to a text field
+      if (type) {
+        ScriptInput in;
+        in.mouse = at;
+        in.ctrl = true;
+        in.key = GLFW_KEY_A;  // select what is there, so TEXT replaces it
+        s.input.push_back(in);
+        in.ctrl = false;
+        in.key = -1;
+        s.input.push_back(in);
+        for (unsigned char c : cmd.args[1]) {
+          in.character = c;
+          s.input.push_back(in);
+        }
+        in.character = 0;
+        in.key = GLFW_KEY_ENTER;
+        s.input.push_back(in);
+        in.key = -1;
+        s.input.push_back(in);
+      }
+      return true;
+    }
+    case ScriptOp::BrowserLabels:
+      std::snprintf(app.browser.options.labels, sizeof app.browser.options.labels, "%s",
+                    cmd.args[0] == "-" ? "" : cmd.args[0].c_str());
+      return false;
+    case ScriptOp::BrowserOpen:
+      if (!file_browser_load(app, cmd.args[0])) {
+        std::fprintf(stderr, "latentlab: script: %s\n", app.data_error.c_str());
+        return false;
+      }
+      s.wait_newer = true;  // until the trainer has switched to the new data
+      s.wait_version = app.snap->version;
+      return true;
   }
   return false;
 }
@@ -388,6 +493,13 @@ void script_step(AppState& app) {
   Script& s = app.script;
   if (s.failed || s.commands.empty() || app.quit) return;
   if (!app.snap || app.pane_count == 0) return;  // the first snapshot has not been seen yet
+  if (s.input_next < s.input.size()) {
+    play_input(s.input[s.input_next++]);
+    return;
+  }
+  s.input.clear();
+  s.input_next = 0;
+  if (s.hovering) play_input(s.hover);
   const ScriptCommand* current = s.next > 0 ? &s.commands[s.next - 1] : nullptr;
   // Whatever the current command waits for.
   if (s.wait_frames > 0) {
@@ -487,7 +599,40 @@ bool app_write_state(const AppState& app, const std::string& path) {
     };
     rect("map_rect", pane.view.rect_min, pane.view.rect_max);
     rect("probe_rect", pane.probe.rect_min, pane.probe.rect_max);
+    // The header's loss line as drawn, and the numbers it comes from (the newest training point).
+    char header[160];
+    if (pane_loss_header(app, p, header, sizeof header) && p < static_cast<int>(app.snap->history.size())) {
+      const LossParts& l = app.snap->history[p].train.back().parts;
+      std::fprintf(f, "pane%d.header=%s\n", p, header);
+      std::fprintf(f, "pane%d.loss_parts=%.9g %.9g %.9g\n", p, l.total, l.recon, l.penalty);
+      std::fprintf(f, "pane%d.beta=%g\n", p, app.snap->networks[p].config.beta);
+    }
+    // The probe's arrow at the map's edge: its tip and direction, and the probe on screen (pixels).
+    ImVec2 tip, dir, probe;
+    if (probe_edge_arrow(app, p, &tip, &dir, &probe)) {
+      std::fprintf(f, "pane%d.probe_arrow=%.1f %.1f %.4f %.4f\n", p, tip.x * scale.x, tip.y * scale.y, dir.x, dir.y);
+      std::fprintf(f, "pane%d.probe_screen=%.1f %.1f\n", p, probe.x * scale.x, probe.y * scale.y);
+    } else {
+      std::fprintf(f, "pane%d.probe_arrow=none\n", p);
+    }
   }
+  // The Training panel: the rate in the field and in use, and the events line as shown.
+  std::fprintf(f, "rate=%g\nrate_field=%g\nrate_in_use=", app.lr, app.lr_field);
+  for (size_t i = 0; i < app.snap->learning_rates.size(); ++i)
+    std::fprintf(f, "%s%g", i ? "," : "", app.snap->learning_rates[i]);
+  std::fprintf(f, "\n");
+  const std::vector<TrainerEvent>& events = app.snap->events;
+  for (size_t i = events.size() - std::min<size_t>(kEventsShown, events.size()); i < events.size(); ++i)
+    std::fprintf(f, "event=step %lld: %s\n", static_cast<long long>(events[i].step), events[i].message.c_str());
+  std::fprintf(f, "browser_labels=%s\n", app.browser.options.labels);
+  // The left column's controls last frame, and those without a tooltip text.
+  const ControlsSeen& seen = app.controls_seen;
+  std::fprintf(f, "controls=%d\ncontrols_dropped=%d\ncontrols_without_help=", seen.count, seen.dropped);
+  for (int i = 0, n = 0; i < seen.count; ++i)
+    if (!seen.items[i].has_help) std::fprintf(f, "%s%s", n++ ? "," : "", seen.items[i].key);
+  std::fprintf(f, "\n");
+  for (int i = 0; i < seen.count; ++i)
+    std::fprintf(f, "control=%s\n", seen.items[i].key);
   interp_write_state(app, f);
   return std::fclose(f) == 0;
 }

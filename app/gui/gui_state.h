@@ -236,7 +236,18 @@ enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
-  InterpVerdict, InterpPairs, DumpInterpPairs
+  InterpVerdict, InterpPairs, DumpInterpPairs,
+  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
+};
+
+// One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
+// (ui-type, ui-click, ui-hover): the panels' real controls get it, as they would from a user.
+struct ScriptInput {
+  ImVec2 mouse = {0, 0};
+  bool mouse_down = false;
+  bool ctrl = false;
+  int key = -1;            // a GLFW key code held down this frame, -1: none
+  unsigned character = 0;  // a character typed this frame, 0: none
 };
 
 struct ScriptCommand {
@@ -258,6 +269,10 @@ struct Script {
   bool wait_sync = false;          // until every view reflects the newest snapshot
   std::string wait_file;           // until this file exists (a driver outside the app says "go on")
   bool wait_verdict = false;       // until the interpolation's verdict over many pairs has the newest weights
+  std::vector<ScriptInput> input;  // ui-type / ui-click: one entry per frame, played before anything else
+  size_t input_next = 0;
+  bool hovering = false;           // ui-hover: `hover` is played every frame until the next ui- command
+  ScriptInput hover;
   double wait_started = 0;
   bool failed = false;
 };
