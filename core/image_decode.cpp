@@ -111,6 +111,11 @@ std::string png_read_header(const uint8_t* b, size_t n, ImageHeader* header) {
       seen_ihdr = true;
     } else if (chunk_is(type, "IHDR")) {
       return "corrupt: a second IHDR chunk";
+    } else if (chunk_is(type, "CgBI")) {
+      // Apple's CgBI variant: stb then inflates the IDAT bytes as raw deflate, not as the zlib
+      // stream png_check_image_data measured, so the same bytes can be a valid image to zlib and
+      // a bomb to stb (its buffer doubling towards 2 GB). Found in review; no fuzzer makes that.
+      return "unsupported: an Apple CgBI PNG (its image data is not a standard zlib stream)";
     } else if (chunk_is(type, "PLTE")) {
       seen_plte = true;
     } else if (chunk_is(type, "IDAT")) {

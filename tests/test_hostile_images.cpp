@@ -342,3 +342,80 @@ TEST_CASE("an image folder with hostile files: each skipped and named with its r
   }
   alarm(0);
 }
+
+namespace {
+
+// Raw deflate (no zlib header) of `n` zero bytes, finished: ends with a final block.
+Bytes raw_deflate_zeros(size_t n) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  const Bytes zeros(n, 0);
+  Bytes out(deflateBound(&z, static_cast<uLong>(n)));
+  z.next_in = const_cast<Bytef*>(zeros.data());
+  z.avail_in = static_cast<uInt>(n);
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// How many bytes `data` inflates to, read as a zlib stream (window_bits 15) or as raw deflate (-15).
+uint64_t inflated_size(const Bytes& data, int window_bits) {
+  z_stream z{};
+  REQUIRE(inflateInit2(&z, window_bits) == Z_OK);
+  Bytes out(1 << 20);
+  z.next_in = const_cast<Bytef*>(data.data());
+  z.avail_in = static_cast<uInt>(data.size());
+  uint64_t total = 0;
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = out.data();
+    z.avail_out = static_cast<uInt>(out.size());
+    rc = inflate(&z, Z_NO_FLUSH);
+    total += out.size() - z.avail_out;
+  }
+  inflateEnd(&z);
+  return rc == Z_STREAM_END ? total : 0;
+}
+
+}  // namespace
+
+TEST_CASE("a CgBI PNG is refused: its image data can be a valid zlib stream and a raw-deflate bomb at once") {
+  // After a CgBI chunk stb inflates IDAT as raw deflate. These IDAT bytes, read as zlib, are
+  // exactly the 65,792 bytes a 256x256 gray image needs (78 01, a 65,534-byte stored block, the
+  // rest); read as raw deflate, the 78 starts a 1-byte stored block, and the zlib block's
+  // header (00 fe ff 01 00) becomes another stored block whose payload holds a 48 MB bomb.
+  constexpr uint32_t kSide = 256;
+  const size_t expected = size_t(kSide) * (kSide + 1);
+  Bytes stored_payload = {0, 0, 0xff, 0xff};  // raw view: an empty stored block, then the bomb
+  const Bytes bomb = raw_deflate_zeros(size_t(48) << 20);
+  stored_payload.insert(stored_payload.end(), bomb.begin(), bomb.end());
+  REQUIRE(stored_payload.size() <= 0xFFFE);
+  stored_payload.resize(0xFFFE, 0);
+  Bytes idat = {0x78, 0x01, 0x00, 0xFE, 0xFF, 0x01, 0x00};
+  idat.insert(idat.end(), stored_payload.begin(), stored_payload.end());
+  const Bytes rest = raw_deflate_zeros(expected - stored_payload.size());
+  idat.insert(idat.end(), rest.begin(), rest.end());
+  Bytes image_bytes = stored_payload;
+  image_bytes.resize(expected, 0);
+  put_u32(idat, static_cast<uint32_t>(adler32(1, image_bytes.data(), static_cast<uInt>(image_bytes.size()))));
+  REQUIRE(inflated_size(idat, 15) == expected);
+  REQUIRE(inflated_size(idat, -15) > (uint64_t(48) << 20));
+
+  auto png_with = [&]() {
+    Bytes png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    Bytes ihdr;
+    put_u32(ihdr, kSide);
+    put_u32(ihdr, kSide);
+    ihdr.insert(ihdr.end(), {8, 0, 0, 0, 0});
+    put_chunk(png, "IHDR", ihdr);
+    put_chunk(png, "CgBI", {0x50, 0x00, 0x20, 0x02});
+    put_chunk(png, "IDAT", idat);
+    put_chunk(png, "IEND", {});
+    return png;
+  };
+  // Before the fix this decoded (a black image) after stb had grown its buffer to 64 MB.
+  CHECK(contains(decode_error(png_with()), "unsupported: an Apple CgBI PNG"));
+}
