@@ -191,7 +191,7 @@ std::vector<int> number_labels(const std::vector<Span>& distinct, Dataset& d) {
     const char* b = t.data() + (!t.empty() && t[0] == '+' ? 1 : 0);
     const char* e = t.data() + t.size();
     const std::from_chars_result r = std::from_chars(b, e, values[i]);
-    integers = b < e && r.ptr == e && r.ec == std::errc() && std::llabs(values[i]) < (1ll << 53);
+    integers = b < e && r.ptr == e && r.ec == std::errc() && values[i] > -(1ll << 53) && values[i] < (1ll << 53);  // not llabs: LLONG_MIN has no absolute value
   }
   std::vector<int> index(k);
   if (integers) {
