@@ -12,7 +12,7 @@
 //   probe M X Y          put model M's probe at (X, Y) on its map (linked probes follow)
 //   select I [J ...]     select dataset samples (rings; sigma ellipses on a VAE map)
 //   panel NAME on|off    manifold | prior | link | samples | recon | interp | data | model | training |
-//                        loss | log
+//                        loss | log | holes | points | quantiles (the manifold's grid on prior quantiles)
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
@@ -24,6 +24,9 @@
 //                        (a refused size shows its message there and the models stay)
 //   screenshot FILE      the window as a PNG, after this frame renders
 //   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
+//   dump-holes M FILE    model M's hole map: "grid COLS ROWS U0 V0 U1 V1", its values row by row (top
+//                        first), then "heldout N" and the map coordinates of the held-out points
+//                        (needs `panel holes on`, the default, and a `sync`)
 //   interp A B           interpolation endpoints: dataset samples A and B
 //   interp-random same|different   a random pair of held-out samples with the same / different labels
 //   interp-steps K       K interpolants between A and B (1 .. 24)
@@ -84,6 +87,7 @@ constexpr OpSpec kOps[] = {
     {"zoom", ScriptOp::Zoom, 2, 2},         {"fit", ScriptOp::Fit, 1, 1},
     {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
+    {"dump-holes", ScriptOp::DumpHoles, 2, 2},
     {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
     {"wait-file", ScriptOp::WaitFile, 1, 1}, {"browser-defaults", ScriptOp::BrowserDefaults, 0, 0},
     {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
@@ -97,7 +101,7 @@ constexpr OpSpec kOps[] = {
     {"browser-labels", ScriptOp::BrowserLabels, 1, 1}, {"browser-open", ScriptOp::BrowserOpen, 1, 1},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
-                               "data", "model", "training", "loss", "log"};
+                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -155,6 +159,7 @@ void script_load(Script* script, const std::string& path) {
         break;
       case ScriptOp::Fit:
       case ScriptOp::DumpProbe:
+      case ScriptOp::DumpHoles:
       case ScriptOp::DumpInterp:
         if (!parse_number(cmd.args[0], &v) || v < 0) fail("expects a model index first");
         break;
@@ -246,6 +251,9 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "training") v.show_training = on;
   else if (name == "loss") v.show_loss = on;
   else if (name == "log") v.log_scale = on;
+  else if (name == "holes") v.show_holes = on;
+  else if (name == "points") v.show_points = on;
+  else if (name == "quantiles") v.manifold_quantiles = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.
@@ -385,6 +393,11 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
         script_fail(app, cmd, error);
       return false;
     }
+    case ScriptOp::DumpHoles:
+      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!hole_map_write(app, pane, cmd.args[1].c_str()))
+        script_fail(app, cmd, "no hole map for model " + cmd.args[0] + " to write to " + cmd.args[1] + " (holes on? sync first)");
+      return false;
     case ScriptOp::State:
       if (!app_write_state(app, cmd.args[0])) script_fail(app, cmd, "cannot write " + cmd.args[0]);
       return false;
@@ -578,6 +591,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
                static_cast<unsigned long long>(app.snap->version));
   std::fprintf(f, "models=%d\nin_sync=%d\n", app.pane_count, views_in_sync(app) ? 1 : 0);
   std::fprintf(f, "manifold=%d\nprior=%d\nlink=%d\n", app.view.show_manifold, app.view.show_prior, app.view.link_probes);
+  std::fprintf(f, "points_shown=%d\nmanifold_grid=%s\n", app.view.show_points, app.view.manifold_quantiles ? "quantiles" : "linear");
   std::fprintf(f, "selected=");
   for (int i = 0; i < app.selected_count; ++i) std::fprintf(f, "%s%d", i ? "," : "", app.selected[i]);
   std::fprintf(f, "\n");
@@ -634,5 +648,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   for (int i = 0; i < seen.count; ++i)
     std::fprintf(f, "control=%s\n", seen.items[i].key);
   interp_write_state(app, f);
+  hole_map_write_state(app, f);
+  manifold_write_state(app, f);
   return std::fclose(f) == 0;
 }

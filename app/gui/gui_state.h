@@ -144,6 +144,7 @@ struct ModelPane {
   InferenceWorkspace selection_ws;
   uint64_t plane_serial = 0;       // bumped whenever the plane (its mean or axes) moves: lifted points move
   // The views (views/views.h), one member each; their lifecycle runs through kPaneViews.
+  HoleMapView holes;
   ProbeView probe;
   ManifoldView manifold;
   StripsView strips;
@@ -179,7 +180,7 @@ struct InterpVerdict {
   std::vector<double> done_mean[2], done_midpoint[2];
 };
 
-// The shared half of the interpolation view (per-model halves live in ModelPane): the endpoints,
+// The shared half of the interpolation view (per-model halves: InterpView in views.h): the endpoints,
 // the path's shape, the slider, and the distance to the data that every model is measured with.
 struct Interpolation {
   bool show = false;               // the toolbar's toggle: strips replace the panes' bottom rows
@@ -234,7 +235,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
@@ -308,6 +309,7 @@ struct ToolbarState {
 
 struct ViewOptions {
   bool show_manifold = false;
+  bool show_holes = true;      // the hole map under the points
   bool show_prior = true;      // VAE: prior 1 and 2 sigma circles, sigma ellipses of selected points
   bool link_probes = true;
   bool show_gallery = true;
@@ -397,6 +399,7 @@ struct AppState {
   ViewOptions view;
   ToolbarState toolbar;
   Interpolation interp;
+  HoleMapShared holes;
   int selected[kMaxSelected] = {};
   int selected_count = 0;
   uint64_t selection_serial = 1;     // bumped on every selection change

@@ -149,17 +149,30 @@ static void manifold_draw_map(AppState& app, int p, ImDrawList* draw, const MapF
   const ManifoldView& m = app.panes[p].manifold;
   if (!app.view.show_manifold || !app.view.manifold_quantiles || m.cols == 0) return;
   char text[128];
-  std::snprintf(text, sizeof text, "Manifold on prior quantiles: tile (i, j) decodes (\xce\xa6\xe2\x81\xbb\xc2\xb9(p\xe1\xb5\xa2), "
-                "\xce\xa6\xe2\x81\xbb\xc2\xb9(p\xe2\xb1\xbc)), not its place on the axes");
+  std::snprintf(text, sizeof text, "Tiles at prior quantiles \xce\xa6^-1(p), not at their map coordinates");
   const float pad = 4 * app.ui_scale;
   const ImVec2 ts = ImGui::CalcTextSize(text);
-  const ImVec2 at(f.min.x + pad * 2 + 28 * app.ui_scale + 40 * app.ui_scale, f.min.y + pad);
+  const ImVec2 at(f.min.x + pad * 2 + 60 * app.ui_scale, f.max.y - 2 * ts.y - 3 * pad);  // above the x ticks
   if (at.x + ts.x > f.max.x - pad) return;  // a narrow map: the toolbar's tooltip says it
   draw->AddRectFilled(ImVec2(at.x - pad, at.y), ImVec2(at.x + ts.x + pad, at.y + ts.y), IM_COL32(0, 0, 0, 170));
   draw->AddText(at, kMapCaption, text);
 }
 
 static void manifold_free_gl(ModelPane& pane) { gpu_image_free(&pane.manifold.image); }
+
+// The codes of the top-left and bottom-right tiles, for tests of the grid.
+void manifold_write_state(const AppState& app, FILE* f) {
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ManifoldView& m = app.panes[p].manifold;
+    if (m.cols == 0 || m.z.cols() < m.cols * m.rows) continue;
+    const int last = m.cols * m.rows - 1;
+    std::fprintf(f, "pane%d.manifold_first_z=", p);
+    for (Eigen::Index i = 0; i < m.z.rows(); ++i) std::fprintf(f, "%s%g", i ? "," : "", m.z(i, 0));
+    std::fprintf(f, "\npane%d.manifold_last_z=", p);
+    for (Eigen::Index i = 0; i < m.z.rows(); ++i) std::fprintf(f, "%s%g", i ? "," : "", m.z(i, last));
+    std::fprintf(f, "\n");
+  }
+}
 
 extern const PaneViewOps kManifoldView = {"manifold", manifold_configure, manifold_update, manifold_in_sync,
                                    manifold_map_layer, manifold_draw_map, manifold_free_gl};

@@ -5,7 +5,8 @@
 extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView;
 
 const PaneViewOps* const kPaneViews[] = {
-    &kManifoldView,  // under the points
+    &kHoleMapView,   // under the points, first
+    &kManifoldView,  // under the points, over the hole map
     &kProbeView,
     &kStripsView,
     &kInterpView,

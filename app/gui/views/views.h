@@ -27,8 +27,13 @@
 
 #include <imgui.h>
 
+#include <memory>
+#include <string>
+
 #include "interpolate.h"
 #include "model.h"
+#include "projected_distance.h"
+#include "trainer.h"
 #include "gui_render.h"
 
 struct AppState;
@@ -131,6 +136,43 @@ struct InterpView {
   ImVec2 path_min = {0, 0}, path_max = {0, 0};    // the path on the map, clipped to it
 };
 
+// Hole map (view_holes.cpp): how far the decoding of every cell of a grid over the visible plane is
+// from the data (ProjectedDistance, 1.0 = a real held-out image), under the points. A pass measures
+// the grid a few rows per frame against one pinned snapshot and plane, then replaces the shown map.
+struct HoleMapView {
+  // The pass in progress.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: no pass running
+  int pass_next = 0;               // next cell
+  int pass_cols = 0, pass_rows = 0;
+  float pass_rect[4] = {};         // plane rectangle of the grid: u0, v0 (bottom-left), u1, v1 (top-right)
+  float pass_key[6] = {};          // view centre, half extent, map size and grid cells it was started for
+  uint64_t pass_version = 0;
+  Vec pass_mean, pass_axis_u, pass_axis_v;  // (latent) the plane it lifts cells with, pinned
+  std::vector<float> pass_values;  // (cols * rows) top row first
+  Mat z, x;                        // (latent, chunk), (features, chunk)
+  InferenceWorkspace ws;
+  // The map shown.
+  int cols = 0, rows = 0;
+  float rect[4] = {};              // as pass_rect
+  float key[6] = {};
+  std::vector<float> values;       // (cols * rows) top row first
+  uint64_t version = 0;            // snapshot measured; 0 = none yet
+  double time = -1;                // when its pass started
+  double pass_seconds = 0;         // how long its pass took, first cell to last
+  std::vector<uint8_t> rgba;       // (cols * rows * 4)
+  GpuImage image;
+  uint64_t serial = 0;             // bumped on every upload
+};
+
+// The hole map's half shared by every pane: the measure, built once per dataset.
+struct HoleMapShared {
+  std::unique_ptr<ProjectedDistance> distance;
+  std::weak_ptr<const Dataset> distance_data;  // the dataset it was built from
+  std::string error;               // why there is no measure (e.g. no held-out samples)
+  uint64_t measure_frame = 0;      // the frame that showed "measuring"; the measure is built after it
+  double build_seconds = 0;
+};
+
 //-----------------------------------------------------------------------------
 // [SECTION] The lifecycle table
 //-----------------------------------------------------------------------------
@@ -156,6 +198,16 @@ extern const int kPaneViewCount;
 void probe_set(AppState& app, int pane, float u, float v);  // moves the probe (and linked ones)
 void probe_decode(AppState& app, int pane);     // decodes the probe now (the map does it every frame)
 void probe_draw_tile(AppState& app, int pane, ImDrawList* draw, ImVec2 min, float side);  // its decoding, framed
+
+// view_holes.cpp
+float hole_map_value(const ModelPane& pane, float u, float v);  // the shown map at a plane point; -1 outside or none
+ImU32 hole_map_color(float distance);                          // the map's colour for a distance to the data
+bool hole_map_write(const AppState& app, int pane, const char* path);  // dump-holes: grid, values, held-out codes
+void hole_map_write_state(const AppState& app, FILE* f);
+
+// view_manifold.cpp
+double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)
+void manifold_write_state(const AppState& app, FILE* f);
 
 // view_strips.cpp
 void ui_pane_strips(AppState& app, int pane, float height);  // the row under a map: probe, samples, reconstructions
