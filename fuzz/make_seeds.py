@@ -77,6 +77,47 @@ write("image", "jpeg-header-only.png", b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x10\x0
 write("image", "jpeg-soi-eoi.png", b"\xff\xd8\xff\xd9")
 write("image", "empty.png", b"")
 
+# Valid variants, so that mutations start inside stb's decoders: palette with transparency, low
+# bit depths, gray+alpha, 16-bit RGBA, every row filter, Adam7 interlacing, IDAT split in chunks.
+def png_parts(width, height, color_type, depth, raw, interlace=0, extra=b"", idat_pieces=1):
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, color_type, 0, 0, interlace)
+    data = zlib.compress(raw)
+    step = -(-len(data) // idat_pieces)
+    idats = b"".join(chunk(b"IDAT", data[i:i + step]) for i in range(0, len(data), step))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + extra + idats + chunk(b"IEND", b"")
+
+def plte(colors):
+    body = bytes(c for rgb in colors for c in rgb)
+    return struct.pack(">I", len(body)) + b"PLTE" + body + struct.pack(">I", zlib.crc32(b"PLTE" + body))
+
+def trns(alphas):
+    return struct.pack(">I", len(alphas)) + b"tRNS" + alphas + struct.pack(">I", zlib.crc32(b"tRNS" + alphas))
+
+palette = plte([(255, 0, 0), (0, 255, 0), (0, 0, 255), (9, 9, 9)])
+write("image", "valid-palette-trns.png",
+      png_parts(4, 4, 3, 8, b"".join(b"\0" + bytes([(x + y) % 4 for x in range(4)]) for y in range(4)),
+                extra=palette + trns(b"\x00\x80")))
+write("image", "valid-palette-1bit.png", png_parts(8, 2, 3, 1, b"\0\xa5\0\x5a", extra=palette))
+write("image", "valid-gray-2bit.png", png_parts(8, 2, 0, 2, b"\0\x1b\xe4\0\xe4\x1b"))
+write("image", "valid-gray-alpha.png", png_parts(2, 2, 4, 8, b"\0\x10\xff\x20\x80\0\x30\x40\x50\x00"))
+write("image", "valid-rgba16.png", png_parts(2, 1, 6, 16, b"\0" + bytes(range(16))))
+write("image", "valid-filters.png",  # rows filtered with None, Sub, Up, Average, Paeth
+      png_parts(3, 5, 2, 8, b"".join(bytes([f]) + bytes((f * 40 + i * 7) % 256 for i in range(9)) for f in range(5))))
+def adam7_raw(width, height, pixel):
+    out = b""
+    for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]:
+        xs, ys = range(x0, width, dx), range(y0, height, dy)
+        if len(xs) and len(ys):
+            out += b"".join(b"\0" + bytes(pixel(x, y) for x in xs) for y in ys)
+    return out
+write("image", "valid-interlaced.png", png_parts(9, 9, 0, 8, adam7_raw(9, 9, lambda x, y: x * 28 + y), interlace=1))
+write("image", "valid-split-idat.png",
+      png_parts(16, 8, 2, 8, b"".join(b"\0" + bytes((x * 16 + y * 3) % 256 for x in range(48)) for y in range(8)), idat_pieces=5))
+# The JPEG seeds (valid-*.jpg) are not written here: stb_image_write's baseline gray and 4:2:0
+# colour files, and libjpeg's progressive and restart-marker files from tests/test_hostile_images.cpp.
+
 # ---- .llnet network files ----
 def llnet(version, kind, inp, hidden, latent, count, params=None, crc=True):
     h = b"LLNET\0\0\0" + struct.pack("<I", version) + struct.pack("<iii", kind, inp, len(hidden))
