@@ -151,11 +151,14 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   // The loss beside the title where it fits (with room for "Fit view"), else on a line of its own.
   const float fit_w = pane.view.follow_data ? 0.0f : ImGui::CalcTextSize("Fit view").x + 3 * ImGui::GetStyle().FramePadding.x;
   const float loss_x = ImGui::GetItemRectMax().x + 14 * app.ui_scale;
-  if (loss_x + ImGui::CalcTextSize(loss).x + fit_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+  const bool beside = loss_x + ImGui::CalcTextSize(loss).x + fit_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (beside) {
     ImGui::SameLine(0, 14 * app.ui_scale);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1.5f * app.ui_scale);
   }
+  ImGui::PushTextWrapPos(beside ? 0.0f : ImGui::GetWindowContentRegionMax().x - fit_w);  // a narrow pane: two lines
   ImGui::TextDisabled("%s", loss);
+  ImGui::PopTextWrapPos();
   if (loss[0] && ImGui::IsItemHovered()) help_tooltip("pane_loss");
   if (!pane.view.follow_data) {
     const float button_w = ImGui::CalcTextSize("Fit view").x + 2 * ImGui::GetStyle().FramePadding.x;
