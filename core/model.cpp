@@ -151,6 +151,13 @@ std::string model_config_problem(const ModelConfig& c) {
   if (c.kind == ModelKind::Sparse && c.sparsity == SparsityKind::KL && !(c.rho > 0 && c.rho < 1))
     return "--rho (the sparsity target) must be in (0, 1)";
   if (!std::isfinite(c.beta) || c.beta < 0) return "--beta must be a finite number >= 0";
+  if (!std::isfinite(c.sparsity_weight) || c.sparsity_weight < 0)
+    return "--sparsity-weight must be a finite number >= 0";
+  if (!std::isfinite(c.contractive_weight) || c.contractive_weight < 0)
+    return "--contractive-weight must be a finite number >= 0";
+  if (!std::isfinite(c.noise_level) || c.noise_level < 0) return "--noise-level must be a finite number >= 0";
+  if (c.noise != NoiseKind::Gaussian && c.noise_level > 1)
+    return "--noise-level is a probability for masking and salt-and-pepper noise: it must be in [0, 1]";
   return "";
 }
 

@@ -119,7 +119,9 @@ uint64_t network_parameter_count(const ModelConfig& c);
 
 // The one validation of an architecture, with c.input_size the data's feature count: "" if it can be
 // built, else a message naming the setting as the command line does (--latent, --hidden, ...).
-// Checks sizes >= 1, the width and depth limits, the parameter budget and rho for a KL-sparse model.
+// Checks sizes >= 1, the width and depth limits, the parameter budget, rho for a KL-sparse model, and
+// that beta and the penalty weights are finite and >= 0 and a noise level is one (a probability
+// for masking and salt-and-pepper noise). The trainer's live setters go through it too.
 std::string model_config_problem(const ModelConfig& c);
 // The same plus what training adds: a learning rate that is a positive finite number, a batch of
 // at least 1 and no larger than the training set, and batch x widths within kMaxBatchActivations.

@@ -367,6 +367,10 @@ struct Trainer::Impl {
   bool wants_to_train() const { return (running || pending_steps > 0) && can_train(); }
   bool can_train() const { return !slots.empty() && data && data->train_count > 0; }
   int batch_size() const { return std::max(1, std::min(options.batch, data->train_count)); }
+  // The core's one validation (training_config_problem) of what a live setter would make of the
+  // models, the optimizer and the batch: "" when every model could train with them. Nothing is
+  // applied until this passes; a refusal is reported as an event and the old values stay.
+  std::string live_problem(const std::vector<ModelConfig>& models, const OptimizerConfig& opt, int batch) const;
   DivergencePolicy divergence_policy() const {
     return DivergencePolicy{options.checkpoint_every, options.max_consecutive_rollbacks};
   }
@@ -456,9 +460,12 @@ bool Trainer::Impl::apply(Command& c) {
       restart(std::move(new_slots), std::move(fitted));
       return true;
     }
-    case CommandKind::LearningRate:
-      if (!(c.value > 0) || !std::isfinite(c.value)) {
-        report(-1, "learning rate must be a positive number; kept " + format_lr(optimizer.lr));
+    case CommandKind::LearningRate: {
+      OptimizerConfig candidate = optimizer;
+      candidate.lr = c.value;
+      const std::string problem = live_problem(configs, candidate, batch_size());
+      if (!problem.empty()) {
+        report(-1, "learning rate refused, kept " + format_lr(optimizer.lr) + ": " + problem);
         return true;
       }
       optimizer.lr = c.value;
@@ -467,27 +474,40 @@ bool Trainer::Impl::apply(Command& c) {
         divergence_clear_streak(s.guard);
       }
       return true;
-    case CommandKind::BatchSize:
-      options.batch = std::max(1, c.count);
+    }
+    case CommandKind::BatchSize: {
+      const std::string problem = live_problem(configs, optimizer, c.count);
+      if (!problem.empty()) {
+        report(-1, "batch size refused, kept " + std::to_string(options.batch) + ": " + problem);
+        return true;
+      }
+      options.batch = c.count;
       return true;
+    }
     case CommandKind::Beta:
     case CommandKind::NoiseLevel:
     case CommandKind::SparsityWeight:
-    case CommandKind::ContractiveWeight:
-      if (!std::isfinite(c.value) || c.value < 0) {
-        report(-1, "ignored a negative or non-finite hyperparameter");
+    case CommandKind::ContractiveWeight: {
+      // Every model gets the value; only the kinds that use it read it.
+      auto set = [&c](ModelConfig& cfg) {
+        if (c.kind == CommandKind::Beta) cfg.beta = c.value;
+        if (c.kind == CommandKind::NoiseLevel) cfg.noise_level = c.value;
+        if (c.kind == CommandKind::SparsityWeight) cfg.sparsity_weight = c.value;
+        if (c.kind == CommandKind::ContractiveWeight) cfg.contractive_weight = c.value;
+      };
+      std::vector<ModelConfig> candidate = configs;
+      for (ModelConfig& cfg : candidate) set(cfg);
+      const std::string problem = live_problem(candidate, optimizer, batch_size());
+      if (!problem.empty()) {
+        report(-1, "hyperparameter refused, kept the current value: " + problem);
         return true;
       }
-      // Every model gets the value; only the kinds that use it read it.
       for (size_t i = 0; i < slots.size(); ++i) {
-        for (ModelConfig* cfg : {&configs[i], &slots[i].model->config()}) {
-          if (c.kind == CommandKind::Beta) cfg->beta = c.value;
-          if (c.kind == CommandKind::NoiseLevel) cfg->noise_level = c.value;
-          if (c.kind == CommandKind::SparsityWeight) cfg->sparsity_weight = c.value;
-          if (c.kind == CommandKind::ContractiveWeight) cfg->contractive_weight = c.value;
-        }
+        configs[i] = candidate[i];
+        set(slots[i].model->config());
       }
       return true;
+    }
     case CommandKind::Rebuild:
     case CommandKind::SetData: {
       const Dataset& d = c.kind == CommandKind::SetData ? *c.data : *data;
@@ -512,6 +532,18 @@ bool Trainer::Impl::apply(Command& c) {
     }
   }
   return false;
+}
+
+std::string Trainer::Impl::live_problem(const std::vector<ModelConfig>& models, const OptimizerConfig& opt,
+                                        int batch) const {
+  // With no training samples nothing trains, so there is no batch to compare with the data;
+  // the remaining checks still apply.
+  const int train_count = data->train_count > 0 ? data->train_count : std::max(1, batch);
+  for (const ModelConfig& m : models) {
+    const std::string problem = training_config_problem(m, opt, batch, train_count);
+    if (!problem.empty()) return problem;
+  }
+  return "";
 }
 
 // New models from `models` fitted to `d`, each with its learning rate and a first known-good copy.

@@ -74,6 +74,8 @@ class Trainer {
   void reset();       // re-initialise every model from its seed, clear history and events; a running
                       // trainer keeps running
   void stop();        // end the thread; the last snapshot stays readable; later commands are ignored
+  // Hyperparameters, applied between steps once the core's one check (training_config_problem)
+  // passes for every model; a bad value is reported in Snapshot::events and the old one kept.
   void set_learning_rate(float lr);
   void set_batch_size(int batch);
   void set_beta(float beta);

@@ -431,6 +431,75 @@ TEST_CASE("commands: pause, resume, step, lr, batch, rebuild, reset, set_data be
   CHECK(s->step == 6);
 }
 
+// Every live setter goes through training_config_problem (core/model.cpp): a bad value is an event
+// naming the problem, and the trainer keeps training with the old value. Before, set_batch_size(0)
+// trained with batch 1 and a batch over the training set was clamped without a word.
+TEST_CASE("live setters: a bad value is refused by the core's validation, reported, and not applied") {
+  TrainerOptions opts;
+  opts.batch = 25;  // 500 training samples: an epoch's fraction after n steps is n * 25 / 500
+  opts.publish_interval_ms = 10;
+  ModelConfig masked = small_config();
+  masked.kind = ModelKind::Denoising;
+  masked.noise = NoiseKind::Mask;
+  std::vector<ModelConfig> models = twin_configs(small_config());
+  models.push_back(masked);
+  Trainer t(small_digits(), models, OptimizerConfig{}, opts);
+
+  const float nan = std::nanf("");
+  t.set_batch_size(0);
+  t.set_batch_size(-3);
+  t.set_batch_size(501);
+  t.set_learning_rate(nan);
+  t.set_learning_rate(-1e-3f);
+  t.set_learning_rate(0);
+  t.set_beta(-1);
+  t.set_noise_level(1.5f);  // a probability for masking noise
+  t.set_noise_level(nan);
+  t.set_sparsity_weight(INFINITY);
+  t.set_contractive_weight(-2);
+  t.step(2);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 2); });
+  REQUIRE(steps_done(*s, 2));
+  std::vector<std::string> messages;
+  for (const TrainerEvent& e : s->events) messages.push_back(e.message);
+  REQUIRE(messages.size() == 11);
+  auto has = [&messages](const std::string& text) {
+    return std::any_of(messages.begin(), messages.end(),
+                       [&text](const std::string& m) { return m.find(text) != std::string::npos; });
+  };
+  CHECK(has("batch size refused, kept 25: --batch must be at least 1, got 0"));
+  CHECK(has("batch size refused, kept 25: --batch must be at least 1, got -3"));
+  CHECK(has("batch size refused, kept 25: --batch 501 is larger than the 500 training samples"));
+  CHECK(has("learning rate refused, kept 0.001: --lr must be a positive finite number"));
+  CHECK(has("--beta must be a finite number >= 0"));
+  CHECK(has("--noise-level is a probability"));
+  CHECK(has("--noise-level must be a finite number >= 0"));
+  CHECK(has("--sparsity-weight must be a finite number >= 0"));
+  CHECK(has("--contractive-weight must be a finite number >= 0"));
+  // Nothing applied: batch 25 (two steps are 10% of an epoch), lr and every hyperparameter as built.
+  REQUIRE(!s->history[0].train.empty());
+  CHECK(s->history[0].train.back().epoch == doctest::Approx(2 * 25.0 / 500));
+  for (size_t m = 0; m < s->networks.size(); ++m) {
+    CHECK(s->learning_rates[m] == OptimizerConfig{}.lr);
+    const ModelConfig& c = s->networks[m].config;
+    CHECK(c.beta == models[m].beta);
+    CHECK(c.noise_level == models[m].noise_level);
+    CHECK(c.sparsity_weight == models[m].sparsity_weight);
+    CHECK(c.contractive_weight == models[m].contractive_weight);
+  }
+
+  // Good values still apply: the whole training set as one batch, a masking probability of 1.
+  t.set_batch_size(500);
+  t.set_noise_level(1.0f);
+  t.step(1);
+  s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 3); });
+  REQUIRE(steps_done(*s, 3));
+  CHECK(s->events.size() == 11);
+  CHECK(s->networks[2].config.noise_level == 1.0f);
+  // The rest of the epoch is too short for batch 500: it ends, and the next step fills a whole epoch.
+  CHECK(s->history[0].train.back().epoch == doctest::Approx(2.0));
+}
+
 TEST_CASE("hammer: commands from another thread while snapshots are read") {
   TrainerOptions opts;
   opts.batch = 64;
