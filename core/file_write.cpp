@@ -1,7 +1,9 @@
 // See file_write.h.
 #include "file_write.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +36,10 @@ std::string name_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// The temporary file's name: ".<name>.tmp-<pid>-<12 hex digits>". The pid says whose it is, so
+// a later save can tell a dead process's leftover from a save in progress (remove_stale_temps).
+std::string temp_prefix(const std::string& path) { return "." + name_of(path) + ".tmp-"; }
+
 // A name nobody else is using: pid, a per-process counter and the clock. O_EXCL makes sure.
 std::string random_suffix() {
   static std::atomic<uint64_t> counter{0};
@@ -59,6 +65,41 @@ ssize_t hooked_write(int fd, const void* data, size_t n) {
     g_fail_after.store(left - static_cast<int64_t>(n));
   }
   return ::write(fd, data, n);
+}
+
+// The pid in `name` if it is exactly temp_prefix + "<decimal pid>-<12 lowercase hex digits>", else -1.
+long temp_owner(const std::string& name, const std::string& prefix) {
+  if (name.compare(0, prefix.size(), prefix) != 0) return -1;
+  size_t i = prefix.size();
+  long pid = 0;
+  const size_t digits_start = i;
+  while (i < name.size() && name[i] >= '0' && name[i] <= '9' && i - digits_start < 9) pid = pid * 10 + (name[i++] - '0');
+  if (i == digits_start || pid <= 0 || i >= name.size() || name[i] != '-') return -1;
+  ++i;
+  if (name.size() - i != 12) return -1;
+  for (; i < name.size(); ++i)
+    if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f'))) return -1;
+  return pid;
+}
+
+// A save killed between creating its temporary file and the rename (SIGKILL, a power cut) leaves
+// that file behind; nothing can run in the killed process to remove it. The next save of the same
+// target removes such leftovers: regular files of exactly our naming pattern for this target whose
+// process no longer exists. A live process's file (a save in progress, this process's own) is kept.
+void remove_stale_temps(const std::string& path) {
+  const std::string folder = folder_of(path), prefix = temp_prefix(path);
+  DIR* dir = ::opendir(folder.c_str());
+  if (!dir) return;
+  while (const dirent* e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    const long pid = temp_owner(name, prefix);
+    if (pid < 0 || pid == static_cast<long>(getpid())) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    const std::string full = folder + "/" + name;
+    struct stat st;
+    if (::lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::unlink(full.c_str());
+  }
+  ::closedir(dir);
 }
 
 }  // namespace
@@ -95,7 +136,7 @@ bool AtomicFile::open(std::string* error) {
   if (::stat(folder.c_str(), &st) != 0) return fail("cannot save: the folder does not exist (" + std::string(std::strerror(errno)) + ")");
   if (!S_ISDIR(st.st_mode)) return fail("cannot save: " + printable_path(folder) + " is not a folder");
   for (int attempt = 0; attempt < 16; ++attempt) {
-    temp_path_ = folder + "/." + name_of(path_) + ".tmp-" + random_suffix();
+    temp_path_ = folder + "/" + temp_prefix(path_) + std::to_string(getpid()) + "-" + random_suffix();
     // 0666 and the umask, as a plain fopen would give the file.
     fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd_ >= 0) return true;
@@ -152,6 +193,7 @@ bool AtomicFile::commit(std::string* error) {
     ::fsync(dir);
     ::close(dir);
   }
+  remove_stale_temps(path_);
   return true;
 }
 

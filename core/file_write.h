@@ -2,7 +2,9 @@
 // whole: the bytes go to a temporary file in the target's own folder, which is flushed to disk
 // (fsync) and then renamed over the target, and the folder is flushed so the rename itself is
 // durable. A full disk, a read-only folder, a crash or a SIGKILL at any moment leaves either the
-// old file or the new one on disk, never a mix; a failed save removes its temporary file.
+// old file or the new one on disk, never a mix; a failed save removes its temporary file. A save
+// killed mid-way cannot: the next successful save of the same target removes such leftovers
+// (our naming pattern, for that target, of a process that no longer exists; see file_write.cpp).
 //
 //   AtomicFile out(path);
 //   if (!out.open(&error) || !out.write(bytes.data(), bytes.size(), &error) || !out.commit(&error)) ...
@@ -35,7 +37,7 @@ class AtomicFile {
   void discard();
   std::string path_;       // the target, symlinks resolved by open()
   std::string shown_;      // the target as the user gave it, made printable, for messages
-  std::string temp_path_;  // ".<name>.tmp-<random>" in the same folder
+  std::string temp_path_;  // ".<name>.tmp-<pid>-<random>" in the same folder
   int fd_ = -1;
   bool committed_ = false;
 };

@@ -185,12 +185,12 @@ TEST_CASE("save faults: SIGKILL at a random moment of a save, 100 times: the old
     saw_a += is_a;
     saw_b += is_b;
     // A killed save leaves its temporary file (nothing can run after SIGKILL); it is hidden
-    // (".model.llnet.tmp-...") and never mistaken for the model.
+    // (".model.llnet.tmp-<pid>-...") and never mistaken for the model. The next child's first
+    // completed save removes the earlier children's leftovers.
     for (const std::string& name : files_in(dir)) {
       if (name == "model.llnet") continue;
       REQUIRE_MESSAGE(name.rfind(".model.llnet.tmp-", 0) == 0, name);
-      ++killed_mid_save;
-      fs::remove(dir / name);
+      killed_mid_save += name.rfind(".model.llnet.tmp-" + std::to_string(child) + "-", 0) == 0;
     }
   }
   MESSAGE(killed_mid_save << " of 100 kills landed mid-save; the file was a " << saw_a << " times, b " << saw_b);
@@ -198,5 +198,50 @@ TEST_CASE("save faults: SIGKILL at a random moment of a save, 100 times: the old
   CHECK(killed_mid_save >= 20);
   CHECK(saw_a > 0);
   CHECK(saw_b > 0);
+  // One more save, here: the last killed children's temporary files are gone.
+  REQUIRE(network_save(a, path, &error));
+  CHECK(files_in(dir) == std::vector<std::string>{"model.llnet"});
+  fs::remove_all(dir.parent_path());
+}
+
+// What the clean-up after a save removes, and what it must leave: only regular files of our exact
+// naming pattern for this target whose process is gone.
+TEST_CASE("save: leftovers of killed saves are removed by the next save of the same target, nothing else") {
+  const fs::path dir = temp_dir("stale");
+  const std::string path = (dir / "model.llnet").string();
+  const pid_t dead = fork();  // a pid that surely belongs to no process once reaped
+  REQUIRE(dead >= 0);
+  if (dead == 0) _exit(0);
+  REQUIRE(waitpid(dead, nullptr, 0) == dead);
+  const std::string d = std::to_string(dead);
+  const std::string stale = ".model.llnet.tmp-" + d + "-0123456789ab";
+  const std::vector<std::string> kept = {
+      ".model.llnet.tmp-1-0123456789ab",                             // pid 1 is alive
+      ".model.llnet.tmp-" + std::to_string(getpid()) + "-0123456789ab",  // this process's own
+      ".other.llnet.tmp-" + d + "-0123456789ab",                     // another target
+      ".model.llnet.tmp-" + d + "-0123456789abc",                    // not exactly our pattern
+      ".model.llnet.tmp-" + d + "-0123456789AB",
+      ".model.llnet.tmp-" + d + "0123456789ab",
+      "model.llnet.tmp-" + d + "-0123456789ab",
+      ".model.llnet.tmp--0123456789ab",
+  };
+  write_text(dir / stale, "partial");
+  for (const std::string& name : kept) write_text(dir / name, "not ours to remove");
+  fs::create_directory(dir / (".model.llnet.tmp-" + d + "-aaaaaaaaaaaa"));  // a folder: left alone
+
+  std::string error;
+  const Network net = network_with_seed(3);
+  // A failed save removes nothing but its own temporary file.
+  {
+    InjectionOff off;
+    file_write_fail_after(10);
+    CHECK_FALSE(network_save(net, path, &error));
+  }
+  CHECK(fs::exists(dir / stale));
+  REQUIRE(network_save(net, path, &error));
+  CHECK_FALSE(fs::exists(dir / stale));
+  for (const std::string& name : kept) CHECK_MESSAGE(fs::exists(dir / name), name);
+  CHECK(fs::is_directory(dir / (".model.llnet.tmp-" + d + "-aaaaaaaaaaaa")));
+  CHECK(files_in(dir).size() == kept.size() + 2);  // the kept files, the folder and the model
   fs::remove_all(dir.parent_path());
 }
