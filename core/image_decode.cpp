@@ -4,9 +4,15 @@
 // uninitialised output. Only bytes that start with the PNG signature or the JPEG SOI marker are
 // passed on; with those first bytes stb's own sniffing can only choose its PNG or JPEG decoder.
 // Truncation: stb's JPEG decoder reads zeros past the end of the data and refuses a file only if
-// no marker follows the last scan, so whether a cut file fails depends on its recovery rules (and
-// a cut file with an EOI appended loads with a made-up lower part: the structure cannot tell).
-// The walk to EOI refuses a cut JPEG before any decoding, as "truncated". A PNG must have every
+// no marker follows the last scan, so whether a cut file fails depends on its recovery rules.
+// The walk to EOI refuses a cut JPEG before any decoding, as "truncated". A JPEG cut inside a
+// scan and then ended with an EOI has every marker, and stb fills its missing part with what it
+// decodes from zeros: the structure cannot tell. What can: a scan whose data is whole is decoded
+// from its own bits only, so the image does not change when different bytes stand between that
+// data and the marker after it (stb skips non-marker bytes there). image_decode decodes a JPEG a
+// second time with such bytes inserted after every scan's data (jpeg_with_probe_bytes); if the
+// pixels differ, or the second decode fails, stb read past the end of some scan: "truncated".
+// The cost is a second decode of every JPEG. A PNG must have every
 // chunk whole and end in IEND, and its IDAT data must inflate to exactly the bytes its IHDR
 // needs: fewer is truncated, more is a zlib bomb (stb would grow its buffer up to 4 GB).
 // Sections: reading big-endian numbers, PNG, JPEG, the budget, decoding.
@@ -139,6 +145,9 @@ std::string png_check_image_data(const uint8_t* b, size_t n, const ImageHeader& 
 
   z_stream z{};
   if (inflateInit(&z) != Z_OK) return "cannot check the image data (zlib could not start)";
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+  inflateValidate(&z, 0);  // stb does not check Adler-32 either: let mutated data reach its decoder
+#endif
   std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&z, inflateEnd);
   std::vector<uint8_t> scratch(1 << 16);
   uint64_t inflated = 0;
@@ -180,13 +189,15 @@ std::string marker_name(int m) {
 
 // From byte `pos` inside entropy-coded data to the next marker (FF followed by anything but a
 // stuffed 00, a restart marker or more fill FFs). Returns n if the data runs to the end.
-size_t skip_entropy_data(const uint8_t* b, size_t n, size_t pos) {
+// *restarts counts the restart markers (FFD0 to FFD7) on the way.
+size_t skip_entropy_data(const uint8_t* b, size_t n, size_t pos, uint64_t* restarts) {
   while (pos < n) {
     const void* ff = std::memchr(b + pos, 0xFF, n - pos);
     if (!ff) return n;
     pos = static_cast<size_t>(static_cast<const uint8_t*>(ff) - b);
     if (pos + 1 >= n) return n;
     const uint8_t next = b[pos + 1];
+    if (next >= 0xD0 && next <= 0xD7) ++*restarts;
     if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) pos += 2;
     else if (next == 0xFF) pos += 1;
     else return pos;
@@ -194,10 +205,32 @@ size_t skip_entropy_data(const uint8_t* b, size_t n, size_t pos) {
   return n;
 }
 
-std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header) {
+struct JpegComponent {
+  int id = 0, h = 1, v = 1;  // sampling factors
+};
+
+// The MCUs of a scan, counted as stb (and the standard) do: an interleaved scan covers the image
+// in (8 * h_max) x (8 * v_max) units; a scan of one component covers that component's plane in
+// 8 x 8 blocks.
+uint64_t jpeg_scan_mcus(const std::vector<JpegComponent>& frame, const std::vector<int>& in_scan, uint32_t w,
+                        uint32_t h) {
+  int h_max = 1, v_max = 1;
+  for (const JpegComponent& c : frame) h_max = std::max(h_max, c.h), v_max = std::max(v_max, c.v);
+  if (in_scan.size() > 1)
+    return uint64_t((w + 8 * h_max - 1) / (8 * h_max)) * ((h + 8 * v_max - 1) / (8 * v_max));
+  const JpegComponent& c = frame[in_scan[0]];
+  const uint64_t cw = (uint64_t(w) * c.h + h_max - 1) / h_max, ch = (uint64_t(h) * c.v + v_max - 1) / v_max;
+  return ((cw + 7) / 8) * ((ch + 7) / 8);
+}
+
+// scan_ends (may be null) gets, for each scan, where its entropy-coded data ends: the first byte
+// of the marker after it, or of the fill bytes (FF) before that marker.
+std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, std::vector<size_t>* scan_ends) {
   size_t pos = 2;
   bool seen_frame = false;
   int scans = 0;
+  std::vector<JpegComponent> frame;
+  uint32_t restart_interval = 0;  // MCUs between restart markers (DRI); 0 = none
   for (;;) {
     // Bytes between segments that are not a marker are skipped, as stb and libjpeg do.
     while (pos < n && b[pos] != 0xFF) ++pos;
@@ -233,24 +266,74 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header) {
       for (int c = 0; c < components; ++c) {
         const int hs = seg[6 + 3 * c + 1] >> 4, vs = seg[6 + 3 * c + 1] & 15;
         if (hs < 1 || hs > 4 || vs < 1 || vs > 4) return "corrupt: a sampling factor outside 1 to 4";
+        frame.push_back(JpegComponent{seg[6 + 3 * c], hs, vs});
       }
       header->format = ImageFormat::jpeg;
       header->width = static_cast<int>(w);
       header->height = static_cast<int>(h);
       header->progressive_jpeg = m == 0xC2;
+      header->jpeg_components = components;
       // stb keeps a plane per component, and for a progressive JPEG 16-bit coefficients as well.
       header->source_bytes_per_pixel = components * (header->progressive_jpeg ? 3 : 1);
       seen_frame = true;
+    }
+    if (m == 0xDD) {
+      if (len != 4) return "corrupt: the restart interval segment (FFDD) has length " + std::to_string(len);
+      restart_interval = be16(seg);
     }
     pos += len;
     if (m == 0xDA) {
       if (!seen_frame) return "corrupt: image data before the frame header";
       if (++scans > kJpegMaxScans)
         return "refused: more than " + std::to_string(kJpegMaxScans) + " scans (each one is a pass over the whole image)";
-      pos = skip_entropy_data(b, n, pos);
+      const size_t in_scan_count = len >= 3 ? seg[0] : 0;
+      if (in_scan_count < 1 || in_scan_count > 4 || len < 6 + 2 * in_scan_count)
+        return "corrupt: a scan header of length " + std::to_string(len);
+      std::vector<int> in_scan;
+      for (size_t k = 0; k < in_scan_count; ++k) {
+        const int id = seg[1 + 2 * k];
+        const auto it = std::find_if(frame.begin(), frame.end(), [id](const JpegComponent& c) { return c.id == id; });
+        if (it == frame.end()) return "corrupt: a scan names a colour component the frame does not have";
+        in_scan.push_back(static_cast<int>(it - frame.begin()));
+      }
+      const size_t data_start = pos;
+      uint64_t restarts = 0;
+      pos = skip_entropy_data(b, n, pos, &restarts);
       if (pos >= n) return "truncated: the file ends inside the image data, before the end-of-image marker (FFD9)";
+      // With restart markers, a scan cut at one of them and then ended with EOI decodes without an
+      // error in stb, and the MCUs after the cut are never written (stale memory as pixels). The
+      // number of markers a whole scan holds is known from its MCU count.
+      if (restart_interval > 0) {
+        const uint64_t mcus = jpeg_scan_mcus(frame, in_scan, header->width, header->height);
+        const uint64_t expected = (mcus + restart_interval - 1) / restart_interval - 1;
+        if (restarts < expected)
+          return "truncated: a scan holds " + std::to_string(restarts + 1) + " of its " + std::to_string(expected + 1) +
+                 " restart intervals";
+      }
+      size_t end = pos;
+      while (end > data_start && b[end - 1] == 0xFF) --end;
+      if (scan_ends) scan_ends->push_back(end);
     }
   }
+}
+
+// The probe for image_decode's truncation check: a copy of the JPEG with kJpegProbeBytes bytes of
+// kJpegProbeByte inserted at each scan end. 0xFE is not a marker byte, so stb skips it after a
+// whole scan; read as image data its bits are almost all ones where stb would read zeros.
+constexpr uint8_t kJpegProbeByte = 0xFE;
+constexpr size_t kJpegProbeBytes = 1024;
+
+std::vector<uint8_t> jpeg_with_probe_bytes(const uint8_t* b, size_t n, const std::vector<size_t>& scan_ends) {
+  std::vector<uint8_t> out;
+  out.reserve(n + kJpegProbeBytes * scan_ends.size());
+  size_t from = 0;
+  for (size_t end : scan_ends) {
+    out.insert(out.end(), b + from, b + end);
+    out.insert(out.end(), kJpegProbeBytes, kJpegProbeByte);
+    from = end;
+  }
+  out.insert(out.end(), b + from, b + n);
+  return out;
 }
 
 }  // namespace
@@ -258,7 +341,7 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header) {
 //---- the header and the budget --------------------------------------------------------------
 std::string image_read_header(const uint8_t* bytes, size_t n, ImageHeader* header) {
   if (starts_with(bytes, n, kPngSignature, 8)) return png_read_header(bytes, n, header);
-  if (n >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) return jpeg_read_header(bytes, n, header);
+  if (n >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF) return jpeg_read_header(bytes, n, header, nullptr);
   if (n == 0) return "empty file";
   const std::string other = other_format_name(bytes, n);
   return "not a PNG or JPEG: " + (other.empty() ? std::string("its first bytes match neither") : "it is " + other) +
@@ -320,9 +403,33 @@ DecodedImage image_decode(const uint8_t* bytes, size_t n, int channels) {
     return fail(std::string("cannot decode (") + (reason ? reason : "unknown") + ")");
   }
   if (w != header.width || h != header.height) return fail("cannot decode: the size changed while decoding");
+  const size_t out_bytes = size_t(w) * size_t(h) * size_t(channels);
+  if (header.format == ImageFormat::jpeg) {  // the truncation check (see the top of this file)
+    std::vector<size_t> scan_ends;
+    ImageHeader again;
+    jpeg_read_header(bytes, n, &again, &scan_ends);  // already accepted above; this finds the scan ends
+    const std::vector<uint8_t> probe = jpeg_with_probe_bytes(bytes, n, scan_ends);
+    // Compared with every component in play: gray from a colour JPEG is its Y plane alone, so a
+    // made-up part of a chroma scan would not show there.
+    const int all = header.jpeg_components == 1 ? 1 : 3;
+    auto decode = [&](const std::vector<uint8_t>& b) {  // size <= n + 1600 < 2^31
+      int dw = 0, dh = 0, dcomp = 0;
+      std::unique_ptr<stbi_uc, void (*)(void*)> p(
+          stbi_load_from_memory(b.data(), static_cast<int>(b.size()), &dw, &dh, &dcomp, all), stbi_image_free);
+      if (dw != w || dh != h) p.reset();
+      return p;
+    };
+    std::unique_ptr<stbi_uc, void (*)(void*)> own(nullptr, stbi_image_free);
+    if (all != channels) own = decode(std::vector<uint8_t>(bytes, bytes + n));
+    const stbi_uc* reference = all == channels ? pixels.get() : own.get();
+    const auto probed = decode(probe);
+    if (!reference || !probed || std::memcmp(probed.get(), reference, size_t(w) * size_t(h) * size_t(all)) != 0)
+      return fail("truncated: the image data of a scan is cut short (the decoder ran past its end; the file "
+                  "was probably cut and then given an end-of-image marker)");
+  }
   out.width = w;
   out.height = h;
   out.channels = channels;
-  out.pixels.assign(pixels.get(), pixels.get() + size_t(w) * size_t(h) * size_t(channels));
+  out.pixels.assign(pixels.get(), pixels.get() + out_bytes);
   return out;
 }

@@ -23,6 +23,7 @@ struct ImageHeader {
   int width = 0, height = 0;
   int source_bytes_per_pixel = 0;  // PNG: channels x bytes per sample (palette: 4); JPEG: components
   bool progressive_jpeg = false;
+  int jpeg_components = 0;  // JPEG: colour components in the frame (1, 3 or 4)
 };
 
 // Checks the bytes are a complete PNG (signature, IHDR first, every chunk whole, IDAT, IEND) or
