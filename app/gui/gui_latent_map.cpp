@@ -75,13 +75,14 @@ static void plane_ellipse(const Plane& plane, const float* logvar, float* a, flo
 
 void ui_centre(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
-  const float left = std::round(380.0f * app.ui_scale);
+  const float left = left_column_width(app);
   ImGui::SetNextWindowPos(ImVec2(left, 0));
   ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x - left, io.DisplaySize.y));
   ImGui::SetNextWindowBgAlpha(0.0f);  // the clear colour is this window's background: one layer less to fill
   ImGui::Begin("##centre", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+  layout_push_window(&app.layout, "centre");
   ui_toolbar(app);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x * 1.5f;
@@ -96,7 +97,13 @@ void ui_centre(AppState& app) {
     if (p > 0) ImGui::SameLine(0, gap);
     ui_pane(app, p, ImVec2(width, avail.y - controls_h));
   }
-  if (app.interp.show && app.pane_count > 0 && app.data) ui_interp_controls(app);
+  if (app.interp.show && app.pane_count > 0 && app.data) {
+    ImGui::BeginGroup();
+    ui_interp_controls(app);
+    ImGui::EndGroup();
+    layout_item(&app.layout, "interpolation controls");
+  }
+  layout_pop(&app.layout);
   ImGui::End();
 }
 
@@ -136,6 +143,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   ImGui::BeginChild(id, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleColor();
   ImGui::PopStyleVar();
+  layout_push_window(&app.layout, id);
 
   // Title: the model's name in its accent colour, its loss, and "Fit" once the user has moved the view.
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -144,21 +152,22 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   const float h = ImGui::GetTextLineHeight();
   draw->AddRectFilled(ImVec2(pos.x, pos.y + 2), ImVec2(pos.x + 4 * app.ui_scale, pos.y + h - 1), pane_accent(p), 2);
   ImGui::SetCursorScreenPos(ImVec2(pos.x + 10 * app.ui_scale, pos.y));
-  ImGui::TextUnformatted(pane.latent ? pane_title(pane) : "...");
+  const char* title = pane.latent ? pane_title(pane) : "...";
+  if (pane.latent && ImGui::CalcTextSize(title).x > ImGui::GetContentRegionAvail().x) title = model_kind_short_name(pane.kind);
+  ImGui::TextUnformatted(title);
+  layout_item(&app.layout, "pane title");
   if (app.font_large) ImGui::PopFont();
   char loss[128];
   pane_loss_header(app, p, loss, sizeof loss);
   // The loss beside the title where it fits (with room for "Fit view"), else on a line of its own.
   const float fit_w = pane.view.follow_data ? 0.0f : ImGui::CalcTextSize("Fit view").x + 3 * ImGui::GetStyle().FramePadding.x;
   const float loss_x = ImGui::GetItemRectMax().x + 14 * app.ui_scale;
-  const bool beside = loss_x + ImGui::CalcTextSize(loss).x + fit_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (beside) {
+  if (loss_x + ImGui::CalcTextSize(loss).x + fit_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
     ImGui::SameLine(0, 14 * app.ui_scale);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1.5f * app.ui_scale);
   }
-  ImGui::PushTextWrapPos(beside ? 0.0f : ImGui::GetWindowContentRegionMax().x - fit_w);  // a narrow pane: two lines
   ImGui::TextDisabled("%s", loss);
-  ImGui::PopTextWrapPos();
+  layout_item(&app.layout, "pane loss");
   if (loss[0] && ImGui::IsItemHovered()) help_tooltip("pane_loss");
   if (!pane.view.follow_data) {
     const float button_w = ImGui::CalcTextSize("Fit view").x + 2 * ImGui::GetStyle().FramePadding.x;
@@ -167,19 +176,27 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
     char label[32];
     std::snprintf(label, sizeof label, "Fit view##%d", p);
     if (ImGui::SmallButton(label)) view_fit(app, p);
+    layout_item(&app.layout, "fit view");
   }
   ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
 
   // The strips' row is 200 pixels high; the interpolation's is shorter by its controls' row, which
   // runs under the panes, so that the map keeps its size either way.
-  const float strips_h = std::round(200 * app.ui_scale);
+  const float strips_h = std::round(std::min(200 * app.ui_scale, 0.4f * ImGui::GetContentRegionAvail().y));
   const float interp_h = strips_h - interp_controls_height();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float row_h = app.interp.show ? interp_h : strips_h;
   ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - ImGui::GetStyle().ItemSpacing.y)));
+  const ImVec2 row = ImGui::GetCursorScreenPos();  // its captions and tiles must stay inside it, and apart
+  layout_push(&app.layout, app.interp.show ? "interpolation strip" : "strips", row,
+              ImVec2(row.x + ImGui::GetContentRegionAvail().x, row.y + row_h));
   if (app.interp.show) ui_interp_strip(app, p, interp_h);
   else ui_pane_strips(app, p, strips_h);
+  layout_pop(&app.layout);
+  layout_item(&app.layout, app.interp.show ? "interpolation strip" : "strips");
+  layout_pop(&app.layout);
   ImGui::EndChild();
+  layout_item(&app.layout, id);
 }
 
 //-----------------------------------------------------------------------------
@@ -362,7 +379,14 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
 // [SECTION] Latent map: drawing
 //-----------------------------------------------------------------------------
 
-static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
+// Text on a map, reported to the layout recorder (inside the map's container).
+static void map_text(AppState& app, ImDrawList* draw, ImVec2 pos, ImU32 color, const char* text, const char* name) {
+  draw->AddText(pos, color, text);
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  layout_rect(&app.layout, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+}
+
+static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
   const float step = nice_step(70.0f * app.ui_scale / f.scale);
   const float u0 = f.to_u(f.min.x), u1 = f.to_u(f.max.x), v0 = f.to_v(f.max.y), v1 = f.to_v(f.min.y);
   char text[32];
@@ -373,7 +397,7 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? kGridAxis : kGridMinor, 1.0f);
     if (x < f.min.x + 40 * app.ui_scale || x > f.max.x - 40 * app.ui_scale) continue;  // corners belong to the axis names
     std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
-    draw->AddText(ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), kTickText, text);
+    map_text(app, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), kTickText, text, "tick u");
   }
   for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
     const float y = std::round(f.to_screen(0, v).y) + 0.5f;
@@ -381,7 +405,7 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? kGridAxis : kGridMinor, 1.0f);
     if (y < f.min.y + 30 * app.ui_scale || y > f.max.y - 30 * app.ui_scale) continue;
     std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
-    draw->AddText(ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), kTickText, text);
+    map_text(app, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), kTickText, text, "tick v");
   }
   // Axis names in the corners they point to.
   char ux[16], vy[16];
@@ -393,8 +417,8 @@ static void draw_grid(const AppState& app, ImDrawList* draw, const MapFrame& f, 
     std::snprintf(vy, sizeof vy, plane.dim_y >= 0 ? "z%d" : "-", plane.dim_y + 1);
   }
   const ImU32 name = IM_COL32(200, 206, 218, 220);
-  draw->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(ux).x - pad * 2, f.max.y - 2 * ImGui::GetTextLineHeight() - pad), name, ux);
-  draw->AddText(ImVec2(f.min.x + pad * 2 + 28 * app.ui_scale, f.min.y + pad), name, vy);
+  map_text(app, draw, ImVec2(f.max.x - ImGui::CalcTextSize(ux).x - pad * 2, f.max.y - 2 * ImGui::GetTextLineHeight() - pad), name, ux, "axis name u");
+  map_text(app, draw, ImVec2(f.min.x + pad * 2 + 28 * app.ui_scale, f.min.y + pad), name, vy, "axis name v");
 }
 
 static void draw_ellipse(ImDrawList* draw, const MapFrame& f, float u, float v, float a, float b, float angle,
@@ -505,6 +529,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   ImGui::InvisibleButton(id, size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                                        ImGuiButtonFlags_MouseButtonMiddle);
   const bool hovered = ImGui::IsItemHovered();
+  layout_item(&app.layout, "map");
   pane.view.rect_min = p0;
   pane.view.rect_max = ImVec2(p0.x + size.x, p0.y + size.y);
   if (pane.latent == 0) return;
@@ -529,7 +554,9 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   } else {
     draw->AddRectFilled(f.min, f.max, kMapBackground);
   }
+  layout_push(&app.layout, id, f.min, f.max);  // the grid's labels must stay inside the map and apart
   draw_grid(app, draw, f, pane.plane);
+  layout_pop(&app.layout);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
   const bool vae = pane.kind == ModelKind::VAE;

@@ -3,6 +3,7 @@
 #include "gui_layout.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 static void copy_name(char* to, const char* from) {
@@ -30,9 +31,12 @@ void layout_push(LayoutRecorder* rec, const char* name, ImVec2 min, ImVec2 max, 
   rec->stack[rec->depth++] = rec->container_count++;
 }
 
+// What Dear ImGui shows of a window: its rectangle less half its padding each side (its clip rect).
 void layout_push_window(LayoutRecorder* rec, const char* name, bool scrolls_y) {
   const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-  layout_push(rec, name, pos, ImVec2(pos.x + size.x, pos.y + size.y), scrolls_y);
+  const ImVec2 pad(std::max(1.0f, std::round(ImGui::GetStyle().WindowPadding.x * 0.5f)),
+                   std::max(1.0f, std::round(ImGui::GetStyle().WindowPadding.y * 0.5f)));
+  layout_push(rec, name, ImVec2(pos.x + pad.x, pos.y + pad.y), ImVec2(pos.x + size.x - pad.x, pos.y + size.y - pad.y), scrolls_y);
 }
 
 void layout_pop(LayoutRecorder* rec) {

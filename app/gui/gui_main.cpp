@@ -6,7 +6,7 @@
 // Index:
 //   [SECTION] Allocation counting
 //   [SECTION] Command line
-//   [SECTION] Style and fonts
+//   [SECTION] Style, fonts and presenter mode
 //   [SECTION] Screenshots
 //   [SECTION] Frame statistics
 //   [SECTION] Backgrounds
@@ -149,60 +149,8 @@ static void edit_from_launch(const LaunchOptions& launch, ModelEdit* edit) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Style and fonts
+// [SECTION] Style, fonts and presenter mode
 //-----------------------------------------------------------------------------
-
-static void style_apply(float scale) {
-  ImGuiStyle& style = ImGui::GetStyle();
-  ImGui::StyleColorsDark(&style);
-  style.WindowPadding = ImVec2(12, 10);
-  style.FramePadding = ImVec2(8, 4);
-  style.ItemSpacing = ImVec2(8, 6);
-  style.ItemInnerSpacing = ImVec2(6, 4);
-  style.IndentSpacing = 14;
-  style.ScrollbarSize = 12;
-  style.GrabMinSize = 10;
-  style.WindowRounding = 0;
-  style.ChildRounding = 6;
-  style.FrameRounding = 4;
-  style.PopupRounding = 6;
-  style.GrabRounding = 4;
-  style.ScrollbarRounding = 6;
-  style.TabRounding = 4;
-  style.WindowBorderSize = 0;
-  style.ChildBorderSize = 1;
-  style.FrameBorderSize = 0;
-  style.ScaleAllSizes(scale);
-
-  ImVec4* c = style.Colors;
-  const ImVec4 accent(0.36f, 0.55f, 0.98f, 1.00f);
-  c[ImGuiCol_Text] = ImVec4(0.90f, 0.92f, 0.95f, 1.00f);
-  c[ImGuiCol_TextDisabled] = ImVec4(0.52f, 0.56f, 0.62f, 1.00f);
-  c[ImGuiCol_WindowBg] = ImVec4(0.082f, 0.090f, 0.106f, 1.00f);
-  c[ImGuiCol_ChildBg] = ImVec4(0.105f, 0.115f, 0.135f, 1.00f);
-  c[ImGuiCol_PopupBg] = ImVec4(0.11f, 0.12f, 0.14f, 0.98f);
-  c[ImGuiCol_Border] = ImVec4(0.20f, 0.22f, 0.26f, 1.00f);
-  c[ImGuiCol_FrameBg] = ImVec4(0.16f, 0.175f, 0.205f, 1.00f);
-  c[ImGuiCol_FrameBgHovered] = ImVec4(0.21f, 0.23f, 0.27f, 1.00f);
-  c[ImGuiCol_FrameBgActive] = ImVec4(0.25f, 0.28f, 0.34f, 1.00f);
-  c[ImGuiCol_TitleBg] = c[ImGuiCol_WindowBg];
-  c[ImGuiCol_TitleBgActive] = c[ImGuiCol_WindowBg];
-  c[ImGuiCol_CheckMark] = accent;
-  c[ImGuiCol_SliderGrab] = ImVec4(0.36f, 0.55f, 0.98f, 0.85f);
-  c[ImGuiCol_SliderGrabActive] = accent;
-  c[ImGuiCol_Button] = ImVec4(0.19f, 0.21f, 0.25f, 1.00f);
-  c[ImGuiCol_ButtonHovered] = ImVec4(0.26f, 0.30f, 0.38f, 1.00f);
-  c[ImGuiCol_ButtonActive] = ImVec4(0.30f, 0.40f, 0.62f, 1.00f);
-  c[ImGuiCol_Header] = ImVec4(0.17f, 0.19f, 0.23f, 1.00f);
-  c[ImGuiCol_HeaderHovered] = ImVec4(0.22f, 0.25f, 0.31f, 1.00f);
-  c[ImGuiCol_HeaderActive] = ImVec4(0.26f, 0.31f, 0.42f, 1.00f);
-  c[ImGuiCol_Separator] = ImVec4(0.20f, 0.22f, 0.26f, 1.00f);
-  c[ImGuiCol_Tab] = c[ImGuiCol_Header];
-  c[ImGuiCol_TabHovered] = c[ImGuiCol_HeaderHovered];
-  c[ImGuiCol_TabActive] = ImVec4(0.26f, 0.31f, 0.42f, 1.00f);
-  c[ImGuiCol_PlotLines] = accent;
-  c[ImGuiCol_ModalWindowDimBg] = ImVec4(0.0f, 0.0f, 0.0f, 0.55f);
-}
 
 // DejaVu Sans when fonts-dejavu-core is installed, Dear ImGui's default otherwise.
 static ImFont* fonts_load(float scale, ImFont** large) {
@@ -227,6 +175,57 @@ static ImFont* fonts_load(float scale, ImFont** large) {
     *large = body;
   }
   return body;
+}
+
+// Presenter mode changes the scale and the theme; the font atlas is rebuilt here, between frames
+// on the main thread (never inside one: the frame's draw lists point into the atlas).
+static void presenter_apply(AppState& app) {
+  const float wanted = app.presenter.content_scale * app.presenter.scale;
+  const Theme* theme = app.presenter.light ? &kThemeLight : &kThemeDark;
+  if (wanted == app.ui_scale && theme == app.theme && app.presenter.applied) return;
+  app.theme = theme;
+  theme_apply_style(*theme, wanted);
+  if (wanted != app.ui_scale || !app.presenter.applied) {
+    app.ui_scale = wanted;
+    ImGui::GetIO().Fonts->Clear();
+    fonts_load(wanted, &app.font_large);
+    if (app.presenter.applied) {  // the first atlas is built by the backend's first frame
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+  }
+  app.presenter.applied = true;
+}
+
+void presenter_set(AppState& app, bool on) {
+  app.presenter.on = on;
+  app.presenter.scale = on ? std::max(app.presenter.scale, kPresenterDefaultScale) : 1.0f;
+  app.presenter.light = on;
+}
+
+void presenter_zoom(AppState& app, int steps) {
+  const float scale = std::round((app.presenter.scale + steps * kPresenterScaleStep) / kPresenterScaleStep) * kPresenterScaleStep;
+  app.presenter.scale = std::clamp(scale, 1.0f, kPresenterMaxScale);
+  app.presenter.on = app.presenter.scale > 1.0f || app.presenter.light;
+}
+
+void presenter_set_scale(AppState& app, float scale) {
+  app.presenter.scale = std::clamp(scale, 1.0f, kPresenterMaxScale);
+  app.presenter.on = app.presenter.scale > 1.0f || app.presenter.light;
+}
+
+void presenter_set_theme(AppState& app, bool light) {
+  app.presenter.light = light;
+  app.presenter.on = app.presenter.scale > 1.0f || light;
+}
+
+// Ctrl + / Ctrl - (main row or keypad) change the UI scale, Ctrl 0 resets it.
+static void presenter_keys(AppState& app) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) presenter_zoom(app, +1);
+  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) presenter_zoom(app, -1);
+  if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) presenter_set_scale(app, 1.0f);
 }
 
 //-----------------------------------------------------------------------------
@@ -337,11 +336,12 @@ static void frame_backgrounds(const AppState& app, int fb_width, int fb_height) 
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   glDisable(GL_SCISSOR_TEST);
   glViewport(0, 0, fb_width, fb_height);
-  glClearColor(0.082f, 0.090f, 0.106f, 1.0f);
+  const Theme& theme = *app.theme;
+  glClearColor(theme.centre_bg[0], theme.centre_bg[1], theme.centre_bg[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   glEnable(GL_SCISSOR_TEST);
-  glScissor(0, 0, static_cast<GLsizei>(std::round(380.0f * app.ui_scale * scale.x)), fb_height);
-  glClearColor(kLeftColumnBg[0], kLeftColumnBg[1], kLeftColumnBg[2], 1.0f);
+  glScissor(0, 0, static_cast<GLsizei>(std::round(left_column_width(app) * scale.x)), fb_height);
+  glClearColor(theme.left_column_bg[0], theme.left_column_bg[1], theme.left_column_bg[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   glDisable(GL_SCISSOR_TEST);
 }
@@ -414,15 +414,14 @@ int gui_main(int argc, char** argv) {
   if (app.launch.frames > 0 || !app.launch.script.empty()) glfwSetCursorPos(window, 1, 1);
   float scale_x = 1, scale_y = 1;
   glfwGetWindowContentScale(window, &scale_x, &scale_y);
-  app.ui_scale = std::max(1.0f, std::max(scale_x, scale_y));
+  app.presenter.content_scale = std::max(1.0f, std::max(scale_x, scale_y));
 
   // Dear ImGui context, style, fonts and backends.
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // the layout is computed from the window size every frame
-  style_apply(app.ui_scale);
-  fonts_load(app.ui_scale, &app.font_large);
+  presenter_apply(app);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
@@ -460,8 +459,11 @@ int gui_main(int argc, char** argv) {
     const uint64_t allocs_at_start = thread_alloc_count();
     const uint64_t driver_at_start = t_driver_allocs;
     script_step(app);
+    presenter_apply(app);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
+    presenter_keys(app);
+    layout_begin_frame(&app.layout);
     ui_left_column(app);
     ui_centre(app);
     ui_file_browser(app);

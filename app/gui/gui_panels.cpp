@@ -17,6 +17,7 @@
 #include <imgui_internal.h>  // TempInputIsActive: is a slider being typed into (Ctrl+click)?
 
 #include "gui_state.h"
+#include <imgui_internal.h>  // the window's CursorMaxPos, for the layout recorder
 
 namespace {
 constexpr ImU32 kSeriesTotal = IM_COL32(235, 238, 244, 255);
@@ -45,16 +46,33 @@ static void field(const char* label, float label_w, float width) {
 // [SECTION] Left column
 //-----------------------------------------------------------------------------
 
+// 380 pixels at 100% (what its panels are laid out for), never more than half the window.
+float left_column_width(const AppState& app) {
+  return std::round(std::min(380.0f * app.ui_scale, 0.5f * ImGui::GetIO().DisplaySize.x));
+}
+
+// A panel under its header, reported to the layout recorder as one rectangle: from where it starts
+// to the farthest right any of its items reached (not a group: a group would move the panels'
+// SameLine(x) positions by its offset).
+static void left_panel(AppState& app, const char* name, void (*panel)(AppState&)) {
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  const float reached = ImGui::GetCurrentWindowRead()->DC.CursorMaxPos.x;
+  panel(app);
+  const float right = ImGui::GetCurrentWindowRead()->DC.CursorMaxPos.x;
+  layout_rect(&app.layout, name, start, ImVec2(right > reached ? right : start.x + 1, ImGui::GetCursorScreenPos().y));
+}
+
 void ui_left_column(AppState& app) {
   controls_seen_begin_frame(app);
   const ImGuiIO& io = ImGui::GetIO();
-  const float width = std::round(380.0f * app.ui_scale);
+  const float width = left_column_width(app);
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
   ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in kLeftColumnBg: cheaper than a quad
   ImGui::Begin("##left", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
+  layout_push_window(&app.layout, "left column", true);
   if (app.font_large) ImGui::PushFont(app.font_large);
   ImGui::TextUnformatted("latentlab");
   if (app.font_large) ImGui::PopFont();
@@ -68,16 +86,17 @@ void ui_left_column(AppState& app) {
 
   ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);
   app.view.show_data = ImGui::CollapsingHeader("Data");
-  if (app.view.show_data) ui_data_panel(app);
+  if (app.view.show_data) left_panel(app, "data panel", ui_data_panel);
   ImGui::SetNextItemOpen(app.view.show_model, ImGuiCond_Always);
   app.view.show_model = ImGui::CollapsingHeader("Model");
-  if (app.view.show_model) ui_model_panel(app);
+  if (app.view.show_model) left_panel(app, "model panel", ui_model_panel);
   ImGui::SetNextItemOpen(app.view.show_training, ImGuiCond_Always);
   app.view.show_training = ImGui::CollapsingHeader("Training");
-  if (app.view.show_training) ui_training_panel(app);
+  if (app.view.show_training) left_panel(app, "training panel", ui_training_panel);
   ImGui::SetNextItemOpen(app.view.show_loss, ImGuiCond_Always);
   app.view.show_loss = ImGui::CollapsingHeader("Loss");
-  if (app.view.show_loss) ui_loss_panel(app);
+  if (app.view.show_loss) left_panel(app, "loss panel", ui_loss_panel);
+  layout_pop(&app.layout);
   ImGui::End();
 }
 
@@ -459,9 +478,7 @@ void ui_training_panel(AppState& app) {
   if (ImGui::BeginCombo("##batch", batch_text)) {
     for (int i = 0; i < IM_ARRAYSIZE(kBatchSizes); ++i) {
       std::snprintf(batch_text, sizeof batch_text, "%d", kBatchSizes[i]);
-      // A batch larger than the training set would be refused, and the field would name a size not in use.
-      const ImGuiSelectableFlags too_large = kBatchSizes[i] > app.data->train_count ? ImGuiSelectableFlags_Disabled : 0;
-      if (ImGui::Selectable(batch_text, i == batch_index, too_large)) {
+      if (ImGui::Selectable(batch_text, i == batch_index)) {
         app.batch = kBatchSizes[i];
         t.set_batch_size(app.batch);
       }

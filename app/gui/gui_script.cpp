@@ -49,6 +49,13 @@
 //   browser-labels PATH  the file browser's labels field, as typed ("-" empties it)
 //   browser-open PATH    open PATH from the file browser with its options, as Enter in its path field does
 //   state FILE           key=value lines describing the app (for tests to check)
+//   layout-check FILE    every recorded rectangle of the last frame that lies outside its container
+//                        (window, pane, map) or overlaps another one of the same container, one per
+//                        line, then problems=N (gui_layout.h)
+//   ui-scale F           presenter mode's UI scale, 1 .. 2.5 (fonts, points, lines, images), as Ctrl +/- do
+//   theme light|dark     the light, high-contrast theme for projectors, or the dark one
+//   layout-plant         draw a label over the toolbar's first control from now on (a test's proof
+//                        that layout-check sees an overlap)
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -88,6 +95,8 @@ constexpr OpSpec kOps[] = {
     {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
     {"dump-holes", ScriptOp::DumpHoles, 2, 2},
+    {"layout-check", ScriptOp::LayoutCheck, 1, 1}, {"layout-plant", ScriptOp::LayoutPlant, 0, 0},
+    {"ui-scale", ScriptOp::UiScale, 1, 1},  {"theme", ScriptOp::Theme, 1, 1},
     {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
     {"wait-file", ScriptOp::WaitFile, 1, 1}, {"browser-defaults", ScriptOp::BrowserDefaults, 0, 0},
     {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
@@ -176,6 +185,12 @@ void script_load(Script* script, const std::string& path) {
         break;
       case ScriptOp::InterpPath:
         if (cmd.args[0] != "linear" && cmd.args[0] != "slerp") fail("interp-path expects linear or slerp");
+        break;
+      case ScriptOp::UiScale:
+        if (!parse_number(cmd.args[0], &v) || v < 1 || v > kPresenterMaxScale) fail("ui-scale expects a number from 1 to 2.5");
+        break;
+      case ScriptOp::Theme:
+        if (cmd.args[0] != "light" && cmd.args[0] != "dark") fail("theme expects light or dark");
         break;
       case ScriptOp::InterpT:
         if (!parse_number(cmd.args[0], &v) || v < 0 || v > 1) fail("interp-t expects a number from 0 to 1");
@@ -402,6 +417,24 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       if (!app_write_state(app, cmd.args[0])) script_fail(app, cmd, "cannot write " + cmd.args[0]);
       return false;
     case ScriptOp::Quit: app.quit = true; return true;
+    case ScriptOp::LayoutCheck: {  // the rectangles of the frame just drawn
+      FILE* f = std::fopen(cmd.args[0].c_str(), "w");
+      if (!f) {
+        script_fail(app, cmd, "cannot write " + cmd.args[0]);
+        return true;
+      }
+      const ImVec2 size = ImGui::GetIO().DisplaySize;
+      std::fprintf(f, "window=%.0fx%.0f\nscale=%.2f\n", size.x, size.y, app.ui_scale);
+      layout_check(app.layout, f);
+      std::fclose(f);
+      return false;
+    }
+    case ScriptOp::LayoutPlant: app.toolbar.plant_overlap = true; return false;
+    case ScriptOp::UiScale:  // applied before the next frame; wait for it so that the next command sees it
+      presenter_set_scale(app, std::strtof(cmd.args[0].c_str(), nullptr));
+      s.wait_frames = 3;
+      return true;
+    case ScriptOp::Theme: presenter_set_theme(app, cmd.args[0] == "light"); return false;
     case ScriptOp::Interp: {
       const int a = std::atoi(cmd.args[0].c_str()), b = std::atoi(cmd.args[1].c_str());
       if (a >= app.data->count || b >= app.data->count || a == b) {

@@ -26,6 +26,7 @@
 #include "trainer.h"
 #include "gui_help.h"
 #include "gui_layout.h"
+#include "gui_theme.h"
 #include "gui_render.h"
 #include "views.h"
 
@@ -235,7 +236,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
@@ -305,6 +306,19 @@ struct ModelEdit {
 constexpr int kToolbarMaxEntries = 24;
 struct ToolbarState {
   float widths[kToolbarMaxEntries] = {};  // each entry's width last frame (0 before its first)
+  bool plant_overlap = false;             // script `layout-plant`: a label drawn over the first entry, to show the check finds it
+};
+
+// Presenter mode (gui_main.cpp): the UI scale times the screen's own, and the light theme.
+constexpr float kPresenterDefaultScale = 1.5f;  // what the toolbar's switch turns on
+constexpr float kPresenterScaleStep = 0.25f;    // Ctrl + / Ctrl -
+constexpr float kPresenterMaxScale = 2.5f;
+struct PresenterState {
+  bool on = false;            // the toolbar's switch
+  float scale = 1;            // 1 .. kPresenterMaxScale; AppState::ui_scale = content_scale * scale
+  bool light = false;         // the light, high-contrast theme
+  float content_scale = 1;    // the monitor's (HiDPI)
+  bool applied = false;       // fonts and style built at least once
 };
 
 struct ViewOptions {
@@ -359,7 +373,9 @@ struct LabelCount {
 struct AppState {
   LaunchOptions launch;
   GLFWwindow* window = nullptr;
-  float ui_scale = 1;
+  float ui_scale = 1;                // presenter.content_scale * presenter.scale, applied between frames
+  const Theme* theme = &kThemeDark;  // every colour drawn (gui_theme.h)
+  PresenterState presenter;
   ImFont* font_large = nullptr;
   double now = 0, dt = 0;
   uint64_t frame = 0;
@@ -434,6 +450,10 @@ struct AppState {
 bool launch_parse(int argc, char** argv, LaunchOptions* out);  // false: --help was printed
 void app_request_screenshot(AppState& app, const std::string& path);
 bool write_png_rgba(const char* path, const uint8_t* rgba, int width, int height, std::string* error);
+void presenter_set(AppState& app, bool on);          // the toolbar's switch: 150% and the light theme, or 100% dark
+void presenter_zoom(AppState& app, int steps);       // +-25% per step, 100% .. 250%, from the next frame
+void presenter_set_scale(AppState& app, float scale);  // 1 .. 2.5, from the next frame
+void presenter_set_theme(AppState& app, bool light);
 
 // gui_data.cpp: datasets and what the UI derives from them
 bool app_load_data(AppState& app, const DataSpec& spec);  // false: data_error says why; data kept
@@ -459,6 +479,7 @@ ImU32 pane_accent(int pane);
 
 // gui_panels.cpp: the left column
 void ui_left_column(AppState& app);
+float left_column_width(const AppState& app);  // the left column's width in this window, at this scale
 void ui_data_panel(AppState& app);
 void ui_model_panel(AppState& app);
 void ui_training_panel(AppState& app);

@@ -1,4 +1,4 @@
-// The toolbar above the maps: map options, view switches, the label legend and the
+// The toolbar above the maps: map options, view switches, presenter mode, the label legend and the
 // point count (or the interpolation's verdict). It flows like text: each entry of kToolbarEntries
 // is drawn as one group, and when the next entry would not fit on the line it starts a new one.
 // An entry's width is the width its group took last frame (measured, never guessed), so adding a
@@ -59,20 +59,39 @@ static void entry_manifold(AppState& app) {
   ViewOptions& v = app.view;
   ImGui::Checkbox("Decoded manifold", &v.show_manifold);
   tooltip("Behind the points: the decoding of every tile's centre, on the same axes.");
-  if (v.show_manifold) {
-    ImGui::SameLine();
+}
+
+// The manifold's options: entries of their own, so that they wrap apart on a narrow toolbar.
+static bool manifold_on(const AppState& app) { return app.view.show_manifold; }
+
+static void entry_manifold_options(AppState& app) {
+  ViewOptions& v = app.view;
+  {
     set_width_for("32 tiles");
     ImGui::SliderInt("##tiles", &v.manifold_tiles, 8, 32, "%d tiles");
     tooltip("Tiles across the map: more show finer detail, and take longer to decode.");
-    ImGui::SameLine();
+  }
+}
+
+static void entry_manifold_grid(AppState& app) {
+  ViewOptions& v = app.view;
+  {
     int grid = v.manifold_quantiles ? 1 : 0;
     set_width_for("Prior quantiles", true);
     if (ImGui::Combo("##grid", &grid, "Linear grid\0Prior quantiles\0")) v.manifold_quantiles = grid == 1;
     tooltip("Linear grid: a tile at the centre of every cell of the visible map, where its code is.\n"
-            "Prior quantiles (Kingma & Welling's figure): tile (i, j) decodes (\xce\xa6\xe2\x81\xbb\xc2\xb9(p_i), \xce\xa6\xe2\x81\xbb\xc2\xb9(p_j)),\n"
+            "Prior quantiles (Kingma & Welling's figure): tile (i, j) decodes (\xce\xa6^-1(p_i), \xce\xa6^-1(p_j)),\n"
             "p = 1/2n ... 1 - 1/2n: every tile stands for an equal share of N(0, I). The tiles fill a square\n"
             "over the map and are not at their map coordinates; turn the points off to see it whole.");
   }
+}
+
+static void entry_holes(AppState& app) {
+  ImGui::Checkbox("Hole map", &app.view.show_holes);
+  tooltip("Under the points: how far the decoding of every point of the plane is from the data,\n"
+          "in units of the typical distance between a real image and its nearest neighbour\n"
+          "(1 = as close as a real held-out image; bright = nothing real looks like it).\n"
+          "Latent > 2: the plane shown, other coordinates at the codes' mean.");
 }
 
 static void entry_points(AppState& app) {
@@ -152,6 +171,26 @@ static void entry_plane(AppState& app) {
   if (changed) pane_plane_changed(app);
 }
 
+// Presenter mode: larger everything and a light, high-contrast theme for a projector in a lit room.
+static void entry_presenter(AppState& app) {
+  bool on = app.presenter.on;
+  if (ImGui::Checkbox("Presenter", &on)) presenter_set(app, on);
+  tooltip("For a projector: the UI at a larger size (Ctrl + and Ctrl - change it, Ctrl 0 resets it)\n"
+          "and, if you like, a light theme with high contrast for a lit room.");
+  if (!app.presenter.on) return;
+  ImGui::SameLine();
+  if (ImGui::SmallButton("-")) presenter_zoom(app, -1);
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("%d%%", static_cast<int>(std::lround(app.presenter.scale * 100)));
+  ImGui::SameLine();
+  if (ImGui::SmallButton("+")) presenter_zoom(app, +1);
+  ImGui::SameLine();
+  bool light = app.presenter.light;
+  if (ImGui::Checkbox("Light", &light)) presenter_set_theme(app, light);
+  tooltip("Dark text on white, for a projector in a lit room.");
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] The entry list
 //-----------------------------------------------------------------------------
@@ -163,7 +202,10 @@ struct ToolbarEntry {
 };
 
 const ToolbarEntry kToolbarEntries[] = {
+    {"toolbar: hole map", nullptr, entry_holes},
     {"toolbar: manifold", nullptr, entry_manifold},
+    {"toolbar: manifold tiles", manifold_on, entry_manifold_options},
+    {"toolbar: manifold grid", manifold_on, entry_manifold_grid},
     {"toolbar: points", nullptr, entry_points},
     {"toolbar: prior", nullptr, entry_prior},
     {"toolbar: link probes", nullptr, entry_link},
@@ -171,6 +213,7 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},
+    {"toolbar: presenter", nullptr, entry_presenter},
 };
 constexpr int kToolbarEntryCount = static_cast<int>(sizeof kToolbarEntries / sizeof kToolbarEntries[0]);
 static_assert(kToolbarEntryCount <= kToolbarMaxEntries, "raise kToolbarMaxEntries");
@@ -192,6 +235,7 @@ void ui_toolbar(AppState& app) {
   const float gap = 18 * app.ui_scale;
   ImGui::AlignTextToFramePadding();
   bool first = true;
+  const ImVec2 start = ImGui::GetCursorScreenPos();
   for (int i = 0; i < kToolbarEntryCount; ++i) {
     const ToolbarEntry& e = kToolbarEntries[i];
     if (e.shown && !e.shown(app)) continue;
@@ -202,6 +246,13 @@ void ui_toolbar(AppState& app) {
     ImGui::EndGroup();
     app.toolbar.widths[i] = ImGui::GetItemRectSize().x;
     layout_item(&app.layout, e.name);
+  }
+  if (app.toolbar.plant_overlap) {  // a test's deliberate overlap, drawn and reported like any label
+    const ImVec2 back = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(start.x + 20 * app.ui_scale, start.y));
+    ImGui::TextUnformatted("PLANTED OVERLAP");
+    layout_item(&app.layout, "planted label");
+    ImGui::SetCursorScreenPos(back);
   }
 
   // Legend: one swatch per label among the points, with its count; at most kMaxLegendLabels of

@@ -102,6 +102,17 @@ static void draw_tile(ImDrawList* draw, const GpuImage& image, ImVec2 pos, float
   draw->AddImage(gpu_image_id(image), pos, ImVec2(pos.x + side, pos.y + side), uv0, uv1);
 }
 
+// A column's caption: the long form where it fits the column's width, else the short one, else
+// none; reported to the layout recorder with the column's tiles.
+static void strip_caption(AppState& app, ImDrawList* draw, ImVec2 pos, float width, const char* long_text,
+                          const char* short_text, const char* name) {
+  const char* text = ImGui::CalcTextSize(long_text).x <= width ? long_text : short_text;
+  if (ImGui::CalcTextSize(text).x > width) return;  // tiles this small speak for themselves (the toolbar names them)
+  draw->AddText(pos, kMapCaption, text);
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  layout_rect(&app.layout, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
+}
+
 void ui_pane_strips(AppState& app, int p, float height) {
   ModelPane& pane = app.panes[p];
   const StripsView& strips = pane.strips;
@@ -115,10 +126,10 @@ void ui_pane_strips(AppState& app, int p, float height) {
   // Probe: a square as tall as the strip. Samples: 5 x 4. Reconstructions: 5 rows of 2 pairs.
   float probe_side = body;
   float cell = std::floor(body / kReconRows);
-  const float needed = probe_side + (app.view.show_gallery ? kGalleryCols * cell + gap : 0) +
-                       (app.view.show_recon ? 4 * cell + 6 * s + gap : 0);
-  if (needed > width) {  // narrow window: shrink everything together
-    const float k = width / needed;
+  const float gaps = (app.view.show_gallery ? gap : 0) + (app.view.show_recon ? 6 * s + gap : 0);  // these stay
+  const float needed = probe_side + (app.view.show_gallery ? kGalleryCols * cell : 0) + (app.view.show_recon ? 4 * cell : 0);
+  if (needed + gaps > width) {  // narrow window: shrink the tiles together
+    const float k = std::max(0.0f, width - gaps) / needed;
     probe_side = std::floor(probe_side * k);
     cell = std::floor(cell * k);
   }
@@ -126,12 +137,16 @@ void ui_pane_strips(AppState& app, int p, float height) {
   float x = origin.x;
   if (pane.latent > 0) {
     std::snprintf(text, sizeof text, "Probe (%.2f, %.2f)", pane.probe.uv[0], pane.probe.uv[1]);
-    draw->AddText(ImVec2(x, origin.y), kMapCaption, text);
+    strip_caption(app, draw, ImVec2(x, origin.y), probe_side + gap * 0.5f, text, "Probe", "probe caption");
     probe_draw_tile(app, p, draw, ImVec2(x, origin.y + caption_h), probe_side);
+    layout_rect(&app.layout, "probe tile", ImVec2(x, origin.y + caption_h), ImVec2(x + probe_side, origin.y + caption_h + probe_side));
     x += probe_side + gap;
 
     if (app.view.show_gallery) {
-      draw->AddText(ImVec2(x, origin.y), kMapCaption, "Samples, z ~ N(0, I)");
+      strip_caption(app, draw, ImVec2(x, origin.y), kGalleryCols * cell + gap * 0.5f, "Samples, z ~ N(0, I)", "Samples",
+                    "samples caption");
+      layout_rect(&app.layout, "samples", ImVec2(x, origin.y + caption_h),
+                  ImVec2(x + kGalleryCols * cell, origin.y + caption_h + kGalleryRows * cell));
       const float tw = 1.0f / kGalleryCols, th = 1.0f / kGalleryRows;
       for (int r = 0; r < kGalleryRows; ++r)
         for (int c = 0; c < kGalleryCols; ++c)
@@ -140,7 +155,10 @@ void ui_pane_strips(AppState& app, int p, float height) {
       x += kGalleryCols * cell + gap;
     }
     if (app.view.show_recon) {
-      draw->AddText(ImVec2(x, origin.y), kMapCaption, "Original | reconstruction");
+      strip_caption(app, draw, ImVec2(x, origin.y), origin.x + width - x, "Original | reconstruction", "Recon.",
+                    "reconstructions caption");
+      layout_rect(&app.layout, "reconstructions", ImVec2(x, origin.y + caption_h),
+                  ImVec2(x + 4 * cell + 6 * s, origin.y + caption_h + kReconRows * cell));
       const float tw = 1.0f / kReconCount;
       for (int k = 0; k < kReconCount; ++k) {
         const int r = k % kReconRows, pair = k / kReconRows;

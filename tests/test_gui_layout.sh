@@ -1,0 +1,83 @@
+#!/bin/sh
+# Every screen fits, from 1024x640 to 2560x1440: at each size, with every panel on, in twin and in
+# single mode, at latent 2 and at latent 8 (two dimensions chosen, so the plane's sliders show), with
+# the interpolation on and off, `layout-check` lists no rectangle outside its window, pane or map,
+# and none overlapping another; also at 250% (presenter mode) at 1920x1080, in the light theme.
+# The check must be able to fail: a planted label over the toolbar, and a window below the
+# supported size, are both reported.
+#   test_gui_layout.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
+set -eu
+exe=$1 png_check=$2 png_diff=$3 dir=$4
+rm -rf "$dir" && mkdir -p "$dir"
+
+# One run: SIZE (WxH), MODEL (twin | vae), NAME, extra script lines on stdin before the checks.
+run() {
+  size=$1 model=$2 name=$3
+  w=${size%x*} h=${size#*x}
+  { cat
+    cat <<EOS
+panel manifold on
+panel samples on
+panel recon on
+panel data on
+panel model on
+panel training on
+panel loss on
+train 20
+wait 5
+layout-check $dir/$name.l2.txt
+screenshot $dir/$name.l2.png
+panel interp on
+interp 0 1
+wait 10
+layout-check $dir/$name.l2.interp.txt
+panel interp off
+rebuild latent=8
+plane dims 2 5
+train 20
+wait 5
+layout-check $dir/$name.l8.txt
+screenshot $dir/$name.l8.png
+quit
+EOS
+  } > "$dir/$name.script"
+  timeout 170 xvfb-run -a -s "-screen 0 2560x1440x24" "$exe" --paused --model "$model" --points 2000 \
+    --width "$w" --height "$h" --script "$dir/$name.script" > "$dir/$name.log" 2>&1
+  "$png_check" "$dir/$name.l8.png" "$w" "$h"
+}
+
+fail=0
+check() {  # FILE: problems=0, or print what it found
+  if ! grep -qx "problems=0" "$1"; then
+    echo "test_gui_layout: $1:"; cat "$1"; fail=1
+  fi
+}
+
+for size in 1024x640 1280x720 1366x768 1600x900 1920x1080 2560x1440; do
+  for model in twin vae; do
+    run "$size" "$model" "$size-$model" < /dev/null
+    for f in "$dir/$size-$model".l2.txt "$dir/$size-$model".l2.interp.txt "$dir/$size-$model".l8.txt; do check "$f"; done
+  done
+done
+printf 'ui-scale 2.5\ntheme light\n' | run 1920x1080 twin 1920x1080-250
+for f in "$dir"/1920x1080-250.l2.txt "$dir"/1920x1080-250.l2.interp.txt "$dir"/1920x1080-250.l8.txt; do check "$f"; done
+grep -qx "scale=2.50" "$dir/1920x1080-250.l2.txt"
+
+# The check can fail: a planted overlap is found and named.
+cat > "$dir/plant.script" <<EOS
+layout-plant
+wait 5
+layout-check $dir/plant.txt
+quit
+EOS
+timeout 120 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/plant.script" > "$dir/plant.log" 2>&1
+grep -q "^overlap: planted label .* and toolbar: " "$dir/plant.txt"
+! grep -qx "problems=0" "$dir/plant.txt"
+# ... and so is a window below the supported size.
+printf 'wait 5\nlayout-check %s/small.txt\nquit\n' "$dir" > "$dir/small.script"
+timeout 120 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 700 --height 420 \
+  --script "$dir/small.script" > "$dir/small.log" 2>&1
+! grep -qx "problems=0" "$dir/small.txt"
+
+[ "$fail" = 0 ]
+echo "test_gui_layout: ok"
