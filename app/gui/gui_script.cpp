@@ -41,6 +41,9 @@
 //   interp-verdict       wait until that verdict has measured the newest weights (pause first: while
 //                        training, the weights never hold still long enough)
 //   dump-interp-pairs FILE   the verdict's pairs, one a line: a b mean0 mean1 midpoint0 midpoint1
+//   wait-readable [ACC]  wait until every map separates its labels: the leave-one-out 5-NN accuracy of
+//                        its held-out points' positions (up to 1000) reaches ACC (default 0.8); prints
+//                        the seconds since launch at which each model's map first did
 //   ui-type KEY TEXT     type TEXT into the left column's control KEY (a key of gui_help.cpp's table) as a
 //                        user does: Ctrl+click it (a slider becomes a text field), Ctrl+A, TEXT one
 //                        character per frame, Enter
@@ -67,7 +70,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <unistd.h>
 
@@ -76,6 +81,7 @@
 
 #include "cli.h"
 #include "gui_state.h"
+#include "label_separation.h"
 
 namespace {
 constexpr double kScriptTimeout = 300.0;
@@ -104,7 +110,7 @@ constexpr OpSpec kOps[] = {
     {"interp-t", ScriptOp::InterpT, 1, 1},  {"interp-play", ScriptOp::InterpPlay, 1, 1},
     {"interp-pick", ScriptOp::InterpPick, 3, 3}, {"dump-interp", ScriptOp::DumpInterp, 2, 2},
     {"interp-verdict", ScriptOp::InterpVerdict, 0, 0}, {"interp-pairs", ScriptOp::InterpPairs, 1, 1},
-    {"dump-interp-pairs", ScriptOp::DumpInterpPairs, 1, 1},
+    {"dump-interp-pairs", ScriptOp::DumpInterpPairs, 1, 1}, {"wait-readable", ScriptOp::WaitReadable, 0, 1},
     {"ui-type", ScriptOp::UiType, 2, 2},    {"ui-click", ScriptOp::UiClick, 1, 1},
     {"ui-hover", ScriptOp::UiHover, 1, 1},
     {"browser-labels", ScriptOp::BrowserLabels, 1, 1}, {"browser-open", ScriptOp::BrowserOpen, 1, 1},
@@ -197,6 +203,9 @@ void script_load(Script* script, const std::string& path) {
         break;
       case ScriptOp::InterpPlay:
         if (cmd.args[0] != "on" && cmd.args[0] != "off") fail("interp-play expects on or off");
+        break;
+      case ScriptOp::WaitReadable:
+        if (n == 1 && (!parse_number(cmd.args[0], &v) || v <= 0 || v > 1)) fail("wait-readable expects an accuracy in (0, 1]");
         break;
       case ScriptOp::InterpPairs:
         if (!parse_number(cmd.args[0], &v) || v < 1 || v > kMaxVerdictPairs || v != std::floor(v))
@@ -480,6 +489,14 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       return false;
     }
     case ScriptOp::InterpVerdict: s.wait_verdict = true; return true;
+    case ScriptOp::WaitReadable:
+      if (app.data->labels.empty()) {
+        script_fail(app, cmd, "wait-readable needs labelled data");
+        return true;
+      }
+      s.readable_target = cmd.args.empty() ? 0.8 : std::strtod(cmd.args[0].c_str(), nullptr);
+      for (int p = 0; p < kMaxPanes; ++p) s.readable_checked[p] = 0, s.readable_seconds[p] = 0;
+      return true;
     case ScriptOp::InterpPairs: interp_set_verdict_pairs(app, std::atoi(cmd.args[0].c_str())); return false;
     case ScriptOp::DumpInterpPairs:
       if (!interp_write_pairs(app, cmd.args[0].c_str())) script_fail(app, cmd, "cannot write " + cmd.args[0]);
@@ -535,6 +552,41 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
   return false;
 }
 
+// Seconds since the process started (the kernel's start time in /proc/self/stat, 10 ms steps): the
+// dataset is built before the window opens, and a person waits for both.
+static double seconds_since_launch() {
+  std::ifstream stat("/proc/self/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {}  // field 22: starttime, clock ticks after boot
+  timespec now{};
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  return now.tv_sec + now.tv_nsec * 1e-9 - std::strtod(field.c_str(), nullptr) / sysconf(_SC_CLK_TCK);
+}
+
+// wait-readable: scores every map whose codes are new, notes when each first reached the target.
+static bool maps_readable(AppState& app) {
+  Script& s = app.script;
+  const int held_out = std::min({app.data->test_count(), static_cast<int>(app.point_indices.size()), 1000});
+  bool all = app.pane_count > 0;
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    if (s.readable_seconds[p] == 0 && pane.codes_version != 0 && pane.codes_version != s.readable_checked[p] &&
+        static_cast<int>(pane.plane_xy.size()) >= 2 * held_out && !app.data->labels.empty()) {
+      std::vector<int> labels(held_out);  // the held-out points come first among the map's points
+      for (int i = 0; i < held_out; ++i) labels[i] = app.data->labels[app.point_indices[i]];
+      s.readable_checked[p] = pane.codes_version;
+      s.readable_accuracy[p] = knn_label_accuracy(pane.plane_xy.data(), labels.data(), held_out, 5);
+      if (s.readable_accuracy[p] >= s.readable_target) s.readable_seconds[p] = seconds_since_launch();
+    }
+    all &= s.readable_seconds[p] > 0;
+  }
+  return all;
+}
+
 void script_step(AppState& app) {
   Script& s = app.script;
   if (s.failed || s.commands.empty() || app.quit) return;
@@ -588,6 +640,18 @@ void script_step(AppState& app) {
       return;
     }
     s.wait_sync = false;
+  }
+  if (s.readable_target > 0) {
+    if (!maps_readable(app)) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for readable maps");
+      return;
+    }
+    std::printf("latentlab: maps readable (held-out 5-NN accuracy >= %.2f):", s.readable_target);
+    for (int p = 0; p < app.pane_count; ++p)
+      std::printf(" %s %.2f s (%.3f)", model_kind_name(app.panes[p].kind), s.readable_seconds[p], s.readable_accuracy[p]);
+    std::printf("\n");
+    std::fflush(stdout);
+    s.readable_target = 0;
   }
   if (s.wait_verdict) {
     if (!interp_verdict_ready(app)) {

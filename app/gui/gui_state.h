@@ -238,7 +238,7 @@ enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
-  InterpVerdict, InterpPairs, DumpInterpPairs,
+  InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
 };
 
@@ -271,6 +271,11 @@ struct Script {
   bool wait_sync = false;          // until every view reflects the newest snapshot
   std::string wait_file;           // until this file exists (a driver outside the app says "go on")
   bool wait_verdict = false;       // until the interpolation's verdict over many pairs has the newest weights
+  // wait-readable: until every map separates its labels (knn_label_accuracy of its held-out points).
+  double readable_target = 0;      // the accuracy to reach; 0 = not waiting
+  uint64_t readable_checked[kMaxPanes] = {};  // the codes_version last scored
+  double readable_accuracy[kMaxPanes] = {};   // its score
+  double readable_seconds[kMaxPanes] = {};    // seconds since launch when it first held; 0 = not yet
   std::vector<ScriptInput> input;  // ui-type / ui-click: one entry per frame, played before anything else
   size_t input_next = 0;
   bool hovering = false;           // ui-hover: `hover` is played every frame until the next ui- command
