@@ -162,11 +162,21 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   // The loss beside the title where it fits (with room for "Fit view"), else on a line of its own.
   const float fit_w = pane.view.follow_data ? 0.0f : ImGui::CalcTextSize("Fit view").x + 3 * ImGui::GetStyle().FramePadding.x;
   const float loss_x = ImGui::GetItemRectMax().x + 14 * app.ui_scale;
-  if (loss_x + ImGui::CalcTextSize(loss).x + fit_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+  const bool beside = loss_x + ImGui::CalcTextSize(loss).x + fit_w <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (beside) {
     ImGui::SameLine(0, 14 * app.ui_scale);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1.5f * app.ui_scale);
   }
-  ImGui::TextDisabled("%s", loss);
+  // A pane too narrow for the line even on its own breaks it before " + " (never inside a number).
+  const char* plus = std::strstr(loss, " + ");
+  if (!beside && plus && ImGui::CalcTextSize(loss).x + fit_w > ImGui::GetContentRegionAvail().x) {
+    ImGui::BeginGroup();
+    ImGui::TextDisabled("%.*s", static_cast<int>(plus - loss), loss);
+    ImGui::TextDisabled("%s", plus + 1);
+    ImGui::EndGroup();
+  } else {
+    ImGui::TextDisabled("%s", loss);
+  }
   layout_item(&app.layout, "pane loss");
   if (loss[0] && ImGui::IsItemHovered()) help_tooltip("pane_loss");
   if (!pane.view.follow_data) {

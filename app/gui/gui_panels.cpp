@@ -478,7 +478,9 @@ void ui_training_panel(AppState& app) {
   if (ImGui::BeginCombo("##batch", batch_text)) {
     for (int i = 0; i < IM_ARRAYSIZE(kBatchSizes); ++i) {
       std::snprintf(batch_text, sizeof batch_text, "%d", kBatchSizes[i]);
-      if (ImGui::Selectable(batch_text, i == batch_index)) {
+      // A batch larger than the training set would be refused, and the field would name a size not in use.
+      const ImGuiSelectableFlags too_large = kBatchSizes[i] > app.data->train_count ? ImGuiSelectableFlags_Disabled : 0;
+      if (ImGui::Selectable(batch_text, i == batch_index, too_large)) {
         app.batch = kBatchSizes[i];
         t.set_batch_size(app.batch);
       }
