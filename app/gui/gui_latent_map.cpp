@@ -134,6 +134,46 @@ bool pane_loss_header(const AppState& app, int p, char* buf, int size) {
   return true;
 }
 
+// Where a loss line breaks to fit `width`: before " = " and " + " (never inside a number), greedily.
+// starts[0 .. lines] are the offsets of each line's first character (a line after the first starts
+// at the space before its operator) and the text's length; returns the number of lines.
+constexpr int kLossLineParts = 3;  // "loss T", " = recon R", " + beta B x KL K"
+static int loss_line_breaks(const char* loss, float width, int* starts) {
+  int cuts[kLossLineParts + 1], parts = 0;
+  cuts[parts++] = 0;
+  for (const char* op : {" = ", " + "}) {
+    const char* at = std::strstr(loss, op);
+    if (at && parts < kLossLineParts) cuts[parts++] = static_cast<int>(at - loss);
+  }
+  const int length = static_cast<int>(std::strlen(loss));
+  cuts[parts] = length;
+  int lines = 0;
+  starts[lines++] = 0;
+  for (int k = 1; k < parts; ++k)  // part k joins the current line if the line still fits with it
+    if (ImGui::CalcTextSize(loss + starts[lines - 1], loss + cuts[k + 1]).x > width) starts[lines++] = cuts[k];
+  starts[lines] = length;
+  return lines;
+}
+
+// The lines pane p's loss takes under its title in a pane whose content is `width` wide: 0 beside
+// the title, else as loss_line_breaks splits it (ui_pane's rule). The panes use the most any of them
+// needs, so that their maps start at the same height.
+static int pane_loss_lines(const AppState& app, int p, float width) {
+  char loss[128];
+  if (!pane_loss_header(app, p, loss, sizeof loss)) return 0;
+  const ModelPane& pane = app.panes[p];
+  if (app.font_large) ImGui::PushFont(app.font_large);
+  const char* title = pane.latent ? pane_title(pane) : "...";
+  if (pane.latent && ImGui::CalcTextSize(title).x > width - 10 * app.ui_scale) title = model_kind_short_name(pane.kind);
+  const float title_w = ImGui::CalcTextSize(title).x;
+  if (app.font_large) ImGui::PopFont();
+  const float fit_w = pane.view.follow_data ? 0.0f : ImGui::CalcTextSize("Fit view").x + 3 * ImGui::GetStyle().FramePadding.x;
+  const float loss_w = ImGui::CalcTextSize(loss).x;
+  if (10 * app.ui_scale + title_w + 14 * app.ui_scale + loss_w + fit_w <= width) return 0;
+  int starts[kLossLineParts + 1];
+  return loss_line_breaks(loss, width - fit_w, starts);
+}
+
 void ui_pane(AppState& app, int p, ImVec2 size) {
   ModelPane& pane = app.panes[p];
   char id[16];
@@ -167,12 +207,16 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
     ImGui::SameLine(0, 14 * app.ui_scale);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 1.5f * app.ui_scale);
   }
-  // A pane too narrow for the line even on its own breaks it before " + " (never inside a number).
-  const char* plus = std::strstr(loss, " + ");
-  if (!beside && plus && ImGui::CalcTextSize(loss).x + fit_w > ImGui::GetContentRegionAvail().x) {
+  // A pane too narrow for the line even on its own breaks it before " = " or " + " (never inside a
+  // number), as few times as it needs.
+  int starts[kLossLineParts + 1];
+  const int lines = beside ? 1 : loss_line_breaks(loss, ImGui::GetContentRegionAvail().x - fit_w, starts);
+  if (lines > 1) {
     ImGui::BeginGroup();
-    ImGui::TextDisabled("%.*s", static_cast<int>(plus - loss), loss);
-    ImGui::TextDisabled("%s", plus + 1);
+    for (int k = 0; k < lines; ++k) {
+      const char* from = loss + starts[k] + (k > 0);  // the space before the operator starts no line
+      ImGui::TextDisabled("%.*s", starts[k + 1] - starts[k] - (k > 0), from);
+    }
     ImGui::EndGroup();
   } else {
     ImGui::TextDisabled("%s", loss);
@@ -188,6 +232,13 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
     if (ImGui::SmallButton(label)) view_fit(app, p);
     layout_item(&app.layout, "fit view");
   }
+  int most_lines = 0;
+  for (int q = 0; q < app.pane_count; ++q)
+    most_lines = std::max(most_lines, pane_loss_lines(app, q, ImGui::GetContentRegionMax().x - ImGui::GetWindowContentRegionMin().x));
+  const int own_lines = pane_loss_lines(app, p, ImGui::GetContentRegionMax().x - ImGui::GetWindowContentRegionMin().x);
+  // as many lines as the pane that needs most
+  if (most_lines > own_lines)
+    ImGui::Dummy(ImVec2(0, (most_lines - own_lines) * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetStyle().ItemSpacing.y));
   ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
 
   // The strips' row is 200 pixels high; the interpolation's is shorter by its controls' row, which
@@ -485,7 +536,7 @@ static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const 
   const ImVec2 side(-dir.y * half_base, dir.x * half_base);
   const ImVec2 b1(back.x + side.x, back.y + side.y), b2(back.x - side.x, back.y - side.y);
   draw->AddTriangleFilled(tip, b1, b2, accent);
-  draw->AddTriangle(tip, b1, b2, IM_COL32(0, 0, 0, 200), 1.5f * s);
+  draw->AddTriangle(tip, b1, b2, app.theme->overlay_shadow, 1.5f * s);
   // The coordinates behind the arrow, inside the map, on a dark plate.
   char text[48];
   std::snprintf(text, sizeof text, "probe (%.2f, %.2f)", app.panes[p].probe.uv[0], app.panes[p].probe.uv[1]);
@@ -495,7 +546,7 @@ static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const 
   at.x = std::clamp(at.x, f.min.x + gap, std::max(f.min.x + gap, f.max.x - gap - ts.x));
   at.y = std::clamp(at.y, f.min.y + gap, std::max(f.min.y + gap, f.max.y - gap - ts.y));
   draw->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s), ImVec2(at.x + ts.x + 4 * s, at.y + ts.y + 2 * s),
-                      IM_COL32(0, 0, 0, 200), 3 * s);
+                      app.theme->overlay_shadow, 3 * s);
   draw->AddText(at, accent, text);
 }
 
