@@ -101,6 +101,9 @@ class ByteSource {
     std::memset(&z_, 0, sizeof z_);
     if (inflateInit2(&z_, 16 + MAX_WBITS) != Z_OK)  // 16+: expect a gzip wrapper
       throw InputError(quoted(name_) + ": cannot start gzip decompression");
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    inflateValidate(&z_, 0);  // lets mutated members reach the multi-member and trailing-data checks
+#endif
     z_open_ = true;
     z_.next_in = in_buf_.data();
     z_.avail_in = static_cast<uInt>(avail_);
