@@ -721,6 +721,7 @@ void Trainer::Impl::publish() {
   s->networks.reserve(slots.size());
   s->history.reserve(slots.size());
   s->learning_rates.reserve(slots.size());
+  s->learning_rate = optimizer.lr;
   for (const ModelSlot& slot : slots) {
     const Network& live = slot.model->network();
     s->networks.push_back(live.all_finite() ? live : slot.guard.good);  // checked every step; belt and braces

@@ -56,6 +56,8 @@ struct Snapshot {
   std::vector<ModelHistory> history;  // one per model
   std::vector<TrainerEvent> events;   // divergence and other reports, oldest first
   std::vector<float> learning_rates;  // one per model (the divergence guard may have lowered them)
+  float learning_rate = 0;            // the rate last set (set_learning_rate or the constructor's), before
+                                      // any halving: what learning_rates are compared with, from one snapshot
 };
 
 class Trainer {

@@ -315,7 +315,14 @@ TEST_CASE("divergence: lr = 1e3 rolls back, halves the lr, reports, and never pu
   for (int m = 0; m < 2; ++m) {
     const int halvings = count_events(*s, "halved", m);
     CHECK(s->learning_rates[m] == doctest::Approx(1e3 / std::pow(2.0, halvings)));
+    CHECK((s->learning_rates[m] < s->learning_rate) == (halvings > 0));  // the Training panel's "lowered"
   }
+  CHECK(s->learning_rate == 1e3f);  // the rate set, before the guard's halvings
+  // A new rate: the snapshot that reports it is the one whose models train with it.
+  t.set_learning_rate(2e-3f);
+  s = wait_for(t, [](const Snapshot& x) { return x.learning_rate == 2e-3f; });
+  CHECK(s->learning_rate == 2e-3f);
+  for (float lr : s->learning_rates) CHECK(lr == 2e-3f);
 }
 
 TEST_CASE("divergence: rollbacks in a row end in a pause") {

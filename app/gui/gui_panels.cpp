@@ -495,8 +495,10 @@ void ui_training_panel(AppState& app) {
   ImGui::SameLine();
   if (running) ImGui::TextDisabled("epoch %d, %.0f samples/s per model", s.epoch, s.samples_per_sec);
   else ImGui::TextDisabled("epoch %d, paused", s.epoch);
+  // Against the rate the same snapshot was trained with (not app.lr): a rate just set and not yet
+  // taken would otherwise read "lowered" for a moment.
   for (size_t i = 0; i < s.learning_rates.size(); ++i)
-    if (std::fabs(s.learning_rates[i] - app.lr) > 1e-3f * app.lr) {
+    if (s.learning_rates[i] < s.learning_rate * (1 - 1e-3f)) {
       ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
       ImGui::Text("%s: learning rate lowered to %.1e", model_kind_name(s.networks[i].config.kind), s.learning_rates[i]);
       ImGui::PopStyleColor();
