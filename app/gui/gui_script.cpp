@@ -24,6 +24,8 @@
 //                        (a refused size shows its message there and the models stay)
 //   screenshot FILE      the window as a PNG, after this frame renders
 //   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
+//   color-by WHAT        the points' colour: label | error (each sample's reconstruction error) | a
+//                        factor of the data by name (sprites: scale, rotation, x, y; faces: smile, ...)
 //   dump-holes M FILE    model M's hole map: "grid COLS ROWS U0 V0 U1 V1", its values row by row (top
 //                        first), then "heldout N" and the map coordinates of the held-out points
 //                        (needs `panel holes on`, the default, and a `sync`)
@@ -100,7 +102,7 @@ constexpr OpSpec kOps[] = {
     {"zoom", ScriptOp::Zoom, 2, 2},         {"fit", ScriptOp::Fit, 1, 1},
     {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
-    {"dump-holes", ScriptOp::DumpHoles, 2, 2},
+    {"dump-holes", ScriptOp::DumpHoles, 2, 2},   {"color-by", ScriptOp::ColorBy, 1, 1},
     {"layout-check", ScriptOp::LayoutCheck, 1, 1}, {"layout-plant", ScriptOp::LayoutPlant, 0, 0},
     {"ui-scale", ScriptOp::UiScale, 1, 1},  {"theme", ScriptOp::Theme, 1, 1},
     {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
@@ -415,6 +417,20 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       const ModelPane& p = app.panes[pane];
       if (!write_png_rgba(cmd.args[1].c_str(), p.probe.rgba.data(), app.tile_w, app.tile_h, &error))
         script_fail(app, cmd, error);
+      return false;
+    }
+    case ScriptOp::ColorBy: {
+      const int factors = static_cast<int>(app.data->factor_names.size());
+      int mode = -1;
+      if (cmd.args[0] == "label") mode = 0;
+      else if (cmd.args[0] == "error") mode = factors + 1;
+      for (int k = 0; k < factors; ++k)
+        if (cmd.args[0] == app.data->factor_names[k]) mode = k + 1;
+      if (mode < 0) {
+        script_fail(app, cmd, "color-by: '" + cmd.args[0] + "' is not label, error or a factor of " + app.data->name);
+        return true;
+      }
+      app.view.color_by = mode;
       return false;
     }
     case ScriptOp::DumpHoles:
@@ -747,5 +763,6 @@ bool app_write_state(const AppState& app, const std::string& path) {
   interp_write_state(app, f);
   hole_map_write_state(app, f);
   manifold_write_state(app, f);
+  point_colors_write_state(app, f);
   return std::fclose(f) == 0;
 }

@@ -150,6 +150,7 @@ struct ModelPane {
   ManifoldView manifold;
   StripsView strips;
   InterpView interp;
+  PointColorsView point_colors;
 };
 
 //-----------------------------------------------------------------------------
@@ -236,7 +237,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, LayoutCheck, LayoutPlant, UiScale, Theme,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
@@ -329,6 +330,7 @@ struct PresenterState {
 struct ViewOptions {
   bool show_manifold = false;
   bool show_holes = true;      // the hole map under the points
+  int color_by = 0;            // the points' colour: 0 label, 1..F the data's factor F-1, F+1 reconstruction error
   bool show_prior = true;      // VAE: prior 1 and 2 sigma circles, sigma ellipses of selected points
   bool link_probes = true;
   bool show_gallery = true;

@@ -94,6 +94,25 @@ static void entry_holes(AppState& app) {
           "Latent > 2: the plane shown, other coordinates at the codes' mean.");
 }
 
+// Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
+static void entry_color(AppState& app) {
+  const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
+  if (app.view.color_by > factors + 1) app.view.color_by = 0;  // another dataset's factor
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Colour");
+  ImGui::SameLine();
+  set_width_for("reconstruction error", true);
+  if (ImGui::BeginCombo("##color_by", point_color_name(app, app.view.color_by))) {
+    for (int mode = 0; mode <= factors + 1; ++mode)
+      if (ImGui::Selectable(point_color_name(app, mode), mode == app.view.color_by)) app.view.color_by = mode;
+    ImGui::EndCombo();
+  }
+  tooltip("What the points' colour shows: the label; a true factor the data was generated from\n"
+          "(sprites: scale, rotation, x, y; faces: smile, eye openness, width, tilt), dark blue low to\n"
+          "yellow high: does the model lay it out along a direction?; or each sample's reconstruction\n"
+          "error by this model: where on the map it reconstructs badly.");
+}
+
 static void entry_points(AppState& app) {
   ImGui::Checkbox("Points", &app.view.show_points);
   tooltip("The samples' codes. Off: the hole map and the manifold are seen whole.");
@@ -207,6 +226,7 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: manifold tiles", manifold_on, entry_manifold_options},
     {"toolbar: manifold grid", manifold_on, entry_manifold_grid},
     {"toolbar: points", nullptr, entry_points},
+    {"toolbar: colour", nullptr, entry_color},
     {"toolbar: prior", nullptr, entry_prior},
     {"toolbar: link probes", nullptr, entry_link},
     {"toolbar: interpolation", nullptr, entry_interpolation},

@@ -2,7 +2,7 @@
 // A new view adds one row here.
 #include "views.h"
 
-extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView;
+extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -10,5 +10,6 @@ const PaneViewOps* const kPaneViews[] = {
     &kProbeView,
     &kStripsView,
     &kInterpView,
+    &kPointColorsView,
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);

@@ -173,6 +173,26 @@ struct HoleMapShared {
   double build_seconds = 0;
 };
 
+// Point colours (view_point_colors.cpp): the map's points by label, a true factor of the data, or
+// each sample's reconstruction error by this model.
+struct PointColorsView {
+  int shown = 0;                   // ViewOptions::color_by the cloud's colours show
+  float lo = 0, hi = 0;            // the values the ramp's ends stand for
+  std::vector<float> error;        // (points) squared reconstruction error (or a factor's values)
+  uint64_t error_version = 0;      // ModelPane::codes_version the error was measured on; 0 = none
+  std::vector<uint8_t> rgba;       // (points * 4)
+  std::vector<float> sorted;       // (points) scratch for the percentiles
+  // The error pass in progress.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
+  uint64_t pass_codes = 0;
+  int pass_next = 0;
+  Mat pass_z;                      // (latent, points) the codes it measures, pinned
+  std::vector<float> pass_error;   // (points)
+  std::vector<int> indices;        // (chunk)
+  Mat x, out;                      // (features, chunk) the samples and their reconstructions
+  InferenceWorkspace ws;
+};
+
 //-----------------------------------------------------------------------------
 // [SECTION] The lifecycle table
 //-----------------------------------------------------------------------------
@@ -204,6 +224,11 @@ float hole_map_value(const ModelPane& pane, float u, float v);  // the shown map
 ImU32 hole_map_color(float distance);                          // the map's colour for a distance to the data
 bool hole_map_write(const AppState& app, int pane, const char* path);  // dump-holes: grid, values, held-out codes
 void hole_map_write_state(const AppState& app, FILE* f);
+
+// view_point_colors.cpp
+const char* point_color_name(const AppState& app, int mode);  // "label", a factor's name, "reconstruction error"
+ImU32 value_ramp_color(float t);                              // low (0) to high (1)
+void point_colors_write_state(const AppState& app, FILE* f);
 
 // view_manifold.cpp
 double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)

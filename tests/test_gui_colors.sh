@@ -1,0 +1,48 @@
+#!/bin/sh
+# Colour points by: a true factor of the sprites (scale, then x) and each sample's reconstruction
+# error. Each colouring repaints the maps (their regions differ from the label colouring), spans
+# the factor's own range of values over the points (scale and x differ), and the error colouring
+# measures every point (a finite positive mean error per model).
+#   test_gui_colors.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
+set -eu
+exe=$1 png_check=$2 png_diff=$3 dir=$4
+rm -rf "$dir" && mkdir -p "$dir"
+cat > "$dir/script.txt" <<EOS
+data sprites
+panel holes off
+train 300
+sync
+screenshot $dir/label.png
+state $dir/label.txt
+color-by scale
+sync
+screenshot $dir/scale.png
+state $dir/scale.txt
+color-by x
+sync
+state $dir/x.txt
+color-by error
+sync
+screenshot $dir/error.png
+state $dir/error.txt
+quit
+EOS
+timeout 170 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+value() { sed -n "s/^$2=//p" "$1"; }
+
+grep -qx "color_by=label" "$dir/label.txt"
+grep -qx "color_by=scale" "$dir/scale.txt"
+grep -qx "color_by=reconstruction error" "$dir/error.txt"
+for pane in 0 1; do
+  region=$(value "$dir/label.txt" pane$pane.map_rect)
+  "$png_diff" "$dir/label.png" "$dir/scale.png" --min 1 --region $region
+  "$png_diff" "$dir/label.png" "$dir/error.png" --min 1 --region $region
+  test "$(value "$dir/scale.txt" pane$pane.color_range)" != "$(value "$dir/x.txt" pane$pane.color_range)"
+  awk -v r="$(value "$dir/scale.txt" pane$pane.color_range)" -v e="$(value "$dir/error.txt" pane$pane.recon_error_mean)" '
+  BEGIN {
+    split(r, a, ",")
+    if (!(a[1] + 0 < a[2] + 0)) { print "scale colours span nothing: " r; exit 1 }
+    if (!(e + 0 > 0 && e + 0 < 1e6)) { print "reconstruction error mean " e; exit 1 }
+  }'
+done
+echo "test_gui_colors: ok"
