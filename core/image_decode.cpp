@@ -225,6 +225,26 @@ uint64_t jpeg_scan_mcus(const std::vector<JpegComponent>& frame, const std::vect
 
 // scan_ends (may be null) gets, for each scan, where its entropy-coded data ends: the first byte
 // of the marker after it, or of the fill bytes (FF) before that marker.
+// A DHT segment's Huffman tables, each: class and id, 16 code counts, then that many symbols.
+// Debian's stb (2.27) reads a table of more than 256 codes into its 256-entry arrays (a heap
+// overflow; stb 2.28 added the check), so each table must fit, and the tables must fill the
+// segment exactly. Found by the image fuzz target.
+std::string jpeg_dht_problem(const uint8_t* seg, size_t len) {
+  size_t at = 0;
+  while (at < len) {
+    if (len - at < 17) return "corrupt: a Huffman table (DHT) is cut off";
+    const int table_class = seg[at] >> 4, id = seg[at] & 15;
+    if (table_class > 1 || id > 3)
+      return "corrupt: a Huffman table (DHT) of class " + std::to_string(table_class) + ", id " + std::to_string(id);
+    size_t codes = 0;
+    for (int i = 1; i <= 16; ++i) codes += seg[at + i];
+    if (codes > 256) return "corrupt: a Huffman table (DHT) with " + std::to_string(codes) + " codes (at most 256)";
+    if (codes > len - at - 17) return "corrupt: a Huffman table (DHT) is cut off";
+    at += 17 + codes;
+  }
+  return "";
+}
+
 std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, std::vector<size_t>* scan_ends) {
   size_t pos = 2;
   bool seen_frame = false;
@@ -248,6 +268,10 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, st
     if (len < 2) return "corrupt: " + marker_name(m) + " has length " + std::to_string(len);
     if (len > n - pos) return "truncated: the segment of " + marker_name(m) + " is cut off";
     const uint8_t* seg = b + pos + 2;
+    if (m == 0xC4) {
+      const std::string why = jpeg_dht_problem(seg, len - 2);
+      if (!why.empty()) return why;
+    }
     const bool is_frame = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
     if (is_frame) {
       if (m != 0xC0 && m != 0xC1 && m != 0xC2)

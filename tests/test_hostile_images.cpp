@@ -347,7 +347,9 @@ TEST_CASE("image_decode: a JPEG cut inside its image data and then given an EOI 
        Bytes(kBaselineRestartJpeg, kBaselineRestartJpeg + sizeof kBaselineRestartJpeg)},
   };
   std::set<std::string> reasons;
-  for (const auto& [name, jpg] : files) {
+  for (const auto& named_file : files) {  // no structured binding: clang 14 cannot capture one (CAPTURE)
+    const std::string& name = named_file.first;
+    const Bytes& jpg = named_file.second;
     const auto ranges = scan_data_ranges(jpg);
     REQUIRE(!ranges.empty());
     for (int channels : {1, 3}) {
@@ -573,4 +575,32 @@ TEST_CASE("a CgBI PNG is refused: its image data can be a valid zlib stream and 
   };
   // Before the fix this decoded (a black image) after stb had grown its buffer to 64 MB.
   CHECK(contains(decode_error(png_with()), "unsupported: an Apple CgBI PNG"));
+}
+
+TEST_CASE("a JPEG Huffman table (DHT) of more than 256 codes, or cut off, is refused before stb reads it") {
+  // Debian's stb 2.27 copies a DHT table's codes into 256-entry arrays without checking the count,
+  // and reads a table past the end of its segment: a heap overflow the image fuzz target found
+  // (UBSan: index 257 out of bounds in stbi__build_huffman).
+  const Bytes jpg = jpeg_of(16, 16, 1, test_pixels(16, 16, 1, 9));
+  REQUIRE(image_decode(jpg.data(), jpg.size(), 1).ok());
+  auto with_dht = [&](const Bytes& table) {
+    Bytes out(jpg.begin(), jpg.begin() + 2);  // SOI
+    out.insert(out.end(), {0xFF, 0xC4, uint8_t((table.size() + 2) >> 8), uint8_t((table.size() + 2) & 255)});
+    out.insert(out.end(), table.begin(), table.end());
+    out.insert(out.end(), jpg.begin() + 2, jpg.end());
+    return out;
+  };
+  Bytes too_many = {0x03};  // class 0 (DC), id 3: a table no scan uses
+  for (int i = 0; i < 16; ++i) too_many.push_back(17);  // 272 codes
+  too_many.resize(too_many.size() + 272, 0);
+  CHECK(contains(decode_error(with_dht(too_many)), "a Huffman table (DHT) with 272 codes (at most 256)"));
+  // The fuzzer's minimised input: a DHT segment of one byte, so stb read its 16 counts from the
+  // bytes after the segment.
+  CHECK(contains(decode_error(with_dht({0x02})), "a Huffman table (DHT) is cut off"));
+  Bytes fits = {0x03};  // exactly 256 codes (255 of length 8, one of length 9): accepted
+  for (int i = 0; i < 16; ++i) fits.push_back(i == 7 ? 255 : i == 8 ? 1 : 0);
+  fits.resize(fits.size() + 256, 0);
+  const Bytes whole = with_dht(fits);
+  const DecodedImage decoded = image_decode(whole.data(), whole.size(), 1);
+  CHECK_MESSAGE(decoded.ok(), decoded.error);
 }
