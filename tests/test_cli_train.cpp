@@ -89,3 +89,18 @@ TEST_CASE("train: lr = 1e3 with SGD gives up after 5 rollbacks in a row: exit 1,
   CHECK(r.out.find('{') == std::string::npos);  // no summary for a run that did not finish
   CHECK_FALSE(file_exists(path));
 }
+
+TEST_CASE("train: lr 0.1 collapses the app's AE: one warning on stderr (core/collapse.h), and the run goes on") {
+  // The app's default shape and seed: at 0.1 every code is the same point within the first epoch.
+  const std::string shape = "train --data digits --model ae --hidden 256 --latent 2 --epochs 2 --seed 1 ";
+  const std::string err_path = "test_cli_train_collapse.stderr";
+  const Run collapsed = run_latentlab(shape + "--lr 0.1", err_path);
+  MESSAGE("stderr:\n" << collapsed.err);
+  CHECK(collapsed.status == 0);
+  CHECK(count(collapsed.err, "train: warning: ae: training has collapsed: the codes' spread fell from") == 1);
+  CHECK(count(collapsed.out + collapsed.err, "epoch 2/2") == 1);  // warned in epoch 1, trained on
+  const Run healthy = run_latentlab(shape + "--lr 1e-3", err_path);
+  CHECK(healthy.status == 0);
+  CHECK(count(healthy.err, "collapsed") == 0);
+  std::remove(err_path.c_str());
+}
