@@ -20,6 +20,7 @@
 
 namespace {
 constexpr double kRefreshSeconds = 0.5;  // start a new encoding pass at most this often
+constexpr double kMapContentSeconds = 0.5; // a map redraws for new content at most this often
 constexpr double kGlideStepSeconds = 0.1; // following the data moves the view this often ...
 constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the way (~0.9 s to settle)
 }  // namespace
@@ -353,9 +354,21 @@ static void map_render(AppState& app, int p) {
   const float key[9] = {v.center[0], v.center[1], v.half_extent, w, h, fb.x, radius, opacity, static_cast<float>(layer_count)};
   bool same_layers = true;
   for (int k = 0; k < layer_count; ++k) same_layers &= pane.target_layers[k] == layers[k].serial;
-  if (pane.target.fbo && std::equal(key, key + 9, pane.target_key) && pane.target_positions == pane.positions_serial &&
-      same_layers)
+  const bool same_view = pane.target.fbo && std::equal(key, key + 9, pane.target_key);
+  if (same_view && pane.target_positions == pane.positions_serial && same_layers) {
+    pane.target_stale = false;
     return;
+  }
+  // New content under a still view (new codes, a view's new layer) waits for the map's turn: at
+  // most one such redraw per kMapContentSeconds, the two maps on alternate frames. On a slow
+  // frame every refresh is due every frame, and the redraw (10k points in software GL) would be
+  // in every frame too. Pans, zooms and new sizes redraw at once.
+  if (same_view && (app.now - pane.target_time < kMapContentSeconds || static_cast<int>(app.frame % 2) != p % 2)) {
+    pane.target_stale = true;
+    return;
+  }
+  pane.target_time = app.now;
+  pane.target_stale = false;
   map_target_resize(&pane.target, static_cast<int>(std::round(w * fb.x)), static_cast<int>(std::round(h * fb.y)));
   MapScene scene;
   const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(kMapBackground);
@@ -416,6 +429,7 @@ bool views_in_sync(const AppState& app) {
   for (int p = 0; p < app.pane_count; ++p) {
     const ModelPane& pane = app.panes[p];
     if (pane.latent == 0 || pane.codes_version != version || pane.pass_next >= 0) return false;
+    if (pane.target_stale) return false;  // the offscreen map has yet to show its new content
     const MapView& v = pane.view;  // a view that follows the data has arrived where it was heading
     if (v.follow_data && v.has_target &&
         (std::fabs(v.center[0] - v.target_center[0]) > 0.01f * v.half_extent ||

@@ -137,6 +137,8 @@ struct ModelPane {
   float target_key[9] = {};        // view, size, scale, style it was drawn with
   uint64_t target_positions = 0;
   uint64_t target_layers[kMaxMapLayers] = {};  // serials of the views' map layers it was drawn with
+  double target_time = -1;         // when it last redrew for new content
+  bool target_stale = false;       // new content is waiting for the map's turn to redraw
   int hover_point = -1;            // index into the points under the mouse, -1 = none
   // Selected samples: their codes and (VAE) log-variances, for rings and sigma ellipses.
   uint64_t selection_version = 0;  // snapshot version of the selection's codes
