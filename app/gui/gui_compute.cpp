@@ -371,7 +371,7 @@ static void map_render(AppState& app, int p) {
   pane.target_stale = false;
   map_target_resize(&pane.target, static_cast<int>(std::round(w * fb.x)), static_cast<int>(std::round(h * fb.y)));
   MapScene scene;
-  const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(kMapBackground);
+  const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(app.theme->map_background);
   scene.background[0] = bg.x;
   scene.background[1] = bg.y;
   scene.background[2] = bg.z;

@@ -166,7 +166,7 @@ void ui_file_browser(AppState& app) {
 
   const float footer = ImGui::GetFrameHeightWithSpacing() * 4 + ImGui::GetTextLineHeightWithSpacing() * 2;
   ImGui::BeginChild("entries", ImVec2(0, -footer), true);
-  if (!b.list_error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", b.list_error.c_str());
+  if (!b.list_error.empty()) ImGui::TextColored(app.theme->error_text, "%s", b.list_error.c_str());
   for (int i = 0; i < static_cast<int>(b.entries.size()); ++i) {
     const FileEntry& e = b.entries[i];
     char label[600];
@@ -201,7 +201,7 @@ void ui_file_browser(AppState& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(140 * s);
   ImGui::InputTextWithHint("CSV label column", "name or index", b.options.csv_label_column, sizeof b.options.csv_label_column);
-  if (!app.data_error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", app.data_error.c_str());
+  if (!app.data_error.empty()) ImGui::TextColored(app.theme->error_text, "%s", app.data_error.c_str());
   else ImGui::TextDisabled("Large sets take a moment to load.");
 
   const bool has_file = b.selected >= 0 && b.selected < static_cast<int>(b.entries.size());

@@ -20,11 +20,6 @@
 
 #include "gui_state.h"
 
-namespace {
-constexpr ImU32 kGridMinor = IM_COL32(255, 255, 255, 14);
-constexpr ImU32 kGridAxis = IM_COL32(255, 255, 255, 48);
-constexpr ImU32 kTickText = IM_COL32(150, 158, 172, 200);
-}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Helpers: numbers, ticks, ellipses
@@ -92,7 +87,8 @@ void ui_centre(AppState& app) {
     ImGui::TextDisabled("Waiting for the trainer's first snapshot...");
   }
   // The interpolation's controls take one row under the panes (and that much off their strips).
-  const float controls_h = app.interp.show ? interp_controls_height() : 0.0f;
+  app.interp.control_rows = interp_controls_rows(app, avail.x);
+  const float controls_h = app.interp.show ? interp_controls_height(app) : 0.0f;
   for (int p = 0; p < app.pane_count; ++p) {
     if (p > 0) ImGui::SameLine(0, gap);
     ui_pane(app, p, ImVec2(width, avail.y - controls_h));
@@ -244,7 +240,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   // The strips' row is 200 pixels high; the interpolation's is shorter by its controls' row, which
   // runs under the panes, so that the map keeps its size either way.
   const float strips_h = std::round(std::min(200 * app.ui_scale, 0.4f * ImGui::GetContentRegionAvail().y));
-  const float interp_h = strips_h - interp_controls_height();
+  const float interp_h = strips_h - interp_controls_height(app);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float row_h = app.interp.show ? interp_h : strips_h;
   ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - ImGui::GetStyle().ItemSpacing.y)));
@@ -448,6 +444,7 @@ static void map_text(AppState& app, ImDrawList* draw, ImVec2 pos, ImU32 color, c
 }
 
 static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
+  const Theme& theme = *app.theme;
   const float step = nice_step(70.0f * app.ui_scale / f.scale);
   const float u0 = f.to_u(f.min.x), u1 = f.to_u(f.max.x), v0 = f.to_v(f.max.y), v1 = f.to_v(f.min.y);
   char text[32];
@@ -455,18 +452,18 @@ static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const 
   for (float u = std::ceil(u0 / step) * step; u <= u1; u += step) {
     const float x = std::round(f.to_screen(u, 0).x) + 0.5f;
     const bool axis = std::fabs(u) < step * 0.01f;
-    draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? kGridAxis : kGridMinor, 1.0f);
+    draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (x < f.min.x + 40 * app.ui_scale || x > f.max.x - 40 * app.ui_scale) continue;  // corners belong to the axis names
     std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
-    map_text(app, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), kTickText, text, "tick u");
+    map_text(app, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), theme.tick_text, text, "tick u");
   }
   for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
     const float y = std::round(f.to_screen(0, v).y) + 0.5f;
     const bool axis = std::fabs(v) < step * 0.01f;
-    draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? kGridAxis : kGridMinor, 1.0f);
+    draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (y < f.min.y + 30 * app.ui_scale || y > f.max.y - 30 * app.ui_scale) continue;
     std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
-    map_text(app, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), kTickText, text, "tick v");
+    map_text(app, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), theme.tick_text, text, "tick v");
   }
   // Axis names in the corners they point to.
   char ux[16], vy[16];
@@ -477,7 +474,7 @@ static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const 
     std::snprintf(ux, sizeof ux, "z%d", plane.dim_x + 1);
     std::snprintf(vy, sizeof vy, plane.dim_y >= 0 ? "z%d" : "-", plane.dim_y + 1);
   }
-  const ImU32 name = IM_COL32(200, 206, 218, 220);
+  const ImU32 name = theme.axis_name;
   map_text(app, draw, ImVec2(f.max.x - ImGui::CalcTextSize(ux).x - pad * 2, f.max.y - 2 * ImGui::GetTextLineHeight() - pad), name, ux, "axis name u");
   map_text(app, draw, ImVec2(f.min.x + pad * 2 + 28 * app.ui_scale, f.min.y + pad), name, vy, "axis name v");
 }
@@ -613,7 +610,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
                      min.y + std::round((f.max.y - f.min.y) * fb.y) / fb.y);
     draw_target_opaque(draw, pane.target.texture, min, max);
   } else {
-    draw->AddRectFilled(f.min, f.max, kMapBackground);
+    draw->AddRectFilled(f.min, f.max, app.theme->map_background);
   }
   layout_push(&app.layout, id, f.min, f.max);  // the grid's labels must stay inside the map and apart
   draw_grid(app, draw, f, pane.plane);
@@ -624,11 +621,12 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   if (vae && app.view.show_prior) {
     const ImVec2 c = f.to_screen(0, 0);
     for (int k = 1; k <= 2; ++k) {
-      draw->AddCircle(c, k * f.scale, IM_COL32(255, 255, 255, k == 1 ? 120 : 80), 96, 1.5f * app.ui_scale);
+      const ImU32 line = app.theme->overlay_line;
+      draw->AddCircle(c, k * f.scale, (line & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, k == 1 ? 120 : 80), 96, 1.5f * app.ui_scale);
       char text[8];
       std::snprintf(text, sizeof text, "%d\xcf\x83", k);  // "1σ"
       draw->AddText(ImVec2(c.x + 4 * app.ui_scale, c.y - k * f.scale - ImGui::GetTextLineHeight()),
-                    IM_COL32(255, 255, 255, 150), text);
+                    (line & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 150), text);
     }
   }
   if (pane.selection_serial == app.selection_serial) {
@@ -646,12 +644,12 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
       }
       const ImVec2 c = f.to_screen(uv[0], uv[1]);
       draw->AddCircleFilled(c, 6 * app.ui_scale, color, 20);
-      draw->AddCircle(c, 6 * app.ui_scale, IM_COL32(255, 255, 255, 255), 20, 2 * app.ui_scale);
+      draw->AddCircle(c, 6 * app.ui_scale, app.theme->overlay_line, 20, 2 * app.ui_scale);
     }
   }
   if (pane.hover_point >= 0) {
     const ImVec2 c = f.to_screen(pane.plane_xy[2 * pane.hover_point], pane.plane_xy[2 * pane.hover_point + 1]);
-    draw->AddCircle(c, 7 * app.ui_scale, IM_COL32(255, 255, 255, 230), 20, 1.5f * app.ui_scale);
+    draw->AddCircle(c, 7 * app.ui_scale, app.theme->overlay_line, 20, 1.5f * app.ui_scale);
   }
   for (int v = 0; v < kPaneViewCount; ++v)
     if (kPaneViews[v]->draw_map) kPaneViews[v]->draw_map(app, p, draw, f);
@@ -659,10 +657,10 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   if (pane.codes_version == 0) {
     const char* text = "Encoding the points...";
     const ImVec2 ts = ImGui::CalcTextSize(text);
-    draw->AddText(ImVec2(f.center.x - ts.x * 0.5f, f.center.y - ts.y * 0.5f), kMapCaption, text);
+    draw->AddText(ImVec2(f.center.x - ts.x * 0.5f, f.center.y - ts.y * 0.5f), app.theme->caption, text);
   }
   draw->PopClipRect();
-  draw->AddRect(f.min, f.max, IM_COL32(255, 255, 255, hovered ? 40 : 22), 0, 0, 1.0f);
+  draw->AddRect(f.min, f.max, hovered ? app.theme->map_border_hovered : app.theme->map_border, 0, 0, 1.0f);
 
   if (pane.hover_point >= 0 && app.drag_pane < 0) map_tooltip(app, p);
 }

@@ -20,12 +20,7 @@
 #include <imgui_internal.h>  // the window's CursorMaxPos, for the layout recorder
 
 namespace {
-constexpr ImU32 kSeriesTotal = IM_COL32(235, 238, 244, 255);
-constexpr ImU32 kSeriesRecon = IM_COL32(78, 154, 232, 255);
-constexpr ImU32 kSeriesPenalty = IM_COL32(245, 133, 24, 255);
 constexpr double kLossPlotSeconds = 0.2;  // a plot is redrawn on new history at most this often
-const ImVec4 kErrorText = ImVec4(1.0f, 0.45f, 0.42f, 1.0f);
-const ImVec4 kWarnText = ImVec4(0.98f, 0.80f, 0.35f, 1.0f);
 const char* const kKindNames[] = {"Plain autoencoder", "Sparse autoencoder", "Denoising autoencoder",
                                   "Contractive autoencoder", "Variational autoencoder"};
 const char* const kActivationNames[] = {"ReLU", "Leaky ReLU", "ELU", "tanh", "sigmoid", "identity"};
@@ -68,7 +63,7 @@ void ui_left_column(AppState& app) {
   const float width = left_column_width(app);
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
-  ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in kLeftColumnBg: cheaper than a quad
+  ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in the theme's left_column_bg: cheaper than a quad
   ImGui::Begin("##left", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
@@ -135,7 +130,7 @@ void ui_data_panel(AppState& app) {
   if (ImGui::Button("Open file...")) file_browser_open(app, BrowseTarget::Data);
   control_help(app, "open_file");
   if (!app.data_error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
+    ImGui::PushStyleColor(ImGuiCol_Text, app.theme->error_text);
     ImGui::TextWrapped("%s", app.data_error.c_str());
     ImGui::PopStyleColor();
     ImGui::TextDisabled("The current dataset stays loaded.");
@@ -157,7 +152,7 @@ void ui_data_panel(AppState& app) {
   // long as this dataset is loaded; all of them on hover.
   if (!d.warnings.empty()) {
     const int count = static_cast<int>(d.warnings.size());
-    ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
+    ImGui::PushStyleColor(ImGuiCol_Text, app.theme->warn_text);
     ImGui::BeginGroup();
     for (int i = 0; i < count && i < kMaxShownWarnings; ++i) ImGui::TextWrapped("warning: %s", d.warnings[i].c_str());
     if (count > kMaxShownWarnings) ImGui::Text("... and %d more warnings (hover)", count - kMaxShownWarnings);
@@ -406,7 +401,7 @@ void ui_model_panel(AppState& app) {
     ImGui::EndTooltip();
   }
   if (!e.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kErrorText);
+    ImGui::PushStyleColor(ImGuiCol_Text, app.theme->error_text);
     ImGui::TextWrapped("%s", e.error.c_str());
     ImGui::PopStyleColor();
   }
@@ -499,13 +494,13 @@ void ui_training_panel(AppState& app) {
   // taken would otherwise read "lowered" for a moment.
   for (size_t i = 0; i < s.learning_rates.size(); ++i)
     if (s.learning_rates[i] < s.learning_rate * (1 - 1e-3f)) {
-      ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
+      ImGui::PushStyleColor(ImGuiCol_Text, app.theme->warn_text);
       ImGui::Text("%s: learning rate lowered to %.1e", model_kind_name(s.networks[i].config.kind), s.learning_rates[i]);
       ImGui::PopStyleColor();
     }
   const size_t shown = std::min<size_t>(kEventsShown, s.events.size());
   for (size_t i = s.events.size() - shown; i < s.events.size(); ++i) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kWarnText);
+    ImGui::PushStyleColor(ImGuiCol_Text, app.theme->warn_text);
     ImGui::TextWrapped("step %lld: %s", static_cast<long long>(s.events[i].step), s.events[i].message.c_str());
     ImGui::PopStyleColor();
   }
@@ -532,7 +527,7 @@ static double series_value(const LossPoint& p, int series) {
 
 // Training points as a line (at most about one vertex per pixel), held-out points as dots.
 static void plot_series(ImDrawList* draw, const PlotFrame& f, const std::vector<LossPoint>& train,
-                        const std::vector<LossPoint>& test, int series, ImU32 color, float scale) {
+                        const std::vector<LossPoint>& test, int series, ImU32 color, ImU32 fill, float scale) {
   const int n = static_cast<int>(train.size());
   const int stride = std::max(1, n / std::max(1, static_cast<int>(f.max.x - f.min.x)));
   for (int i = 0; i < n; i += stride) {
@@ -545,7 +540,7 @@ static void plot_series(ImDrawList* draw, const PlotFrame& f, const std::vector<
     const double v = series_value(p, series);
     if (f.log && v <= 0) continue;
     const ImVec2 c = f.at(static_cast<double>(p.step), v);
-    draw->AddCircleFilled(c, 3.2f * scale, IM_COL32(20, 22, 26, 255), 12);
+    draw->AddCircleFilled(c, 3.2f * scale, fill, 12);
     draw->AddCircle(c, 3.2f * scale, color, 12, 1.5f * scale);
   }
 }
@@ -586,9 +581,11 @@ static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2
   const ModelKind kind = app.panes[p].kind;
   const bool has_penalty = kind == ModelKind::VAE || kind == ModelKind::Sparse || kind == ModelKind::Contractive;
   const float s = app.ui_scale;
-  draw->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(13, 15, 19, 255), 4);
+  const Theme& theme = *app.theme;
+  const ImU32 plate = (theme.map_background & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 220);  // under text over the curves
+  draw->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), theme.map_background, 4);
   if (!has_frame) {
-    draw->AddText(ImVec2(f.min.x + 8 * s, f.min.y + 8 * s), IM_COL32(150, 158, 172, 255), "no steps yet");
+    draw->AddText(ImVec2(f.min.x + 8 * s, f.min.y + 8 * s), theme.caption, "no steps yet");
     return;
   }
   // Horizontal grid: decades on a log scale, 4 divisions otherwise.
@@ -602,34 +599,34 @@ static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2
         const double yy = e + std::log10(static_cast<double>(m));
         if (yy < f.y0 || yy > f.y1) continue;
         const float y = static_cast<float>(f.max.y - (yy - f.y0) / (f.y1 - f.y0) * (f.max.y - f.min.y));
-        draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), IM_COL32(255, 255, 255, m == 1 ? 30 : 12));
+        draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), m == 1 ? theme.grid_axis : theme.grid_minor);
         std::snprintf(text, sizeof text, "%g", m * std::pow(10.0, e));
-        draw->AddText(ImVec2(p0.x + 6 * s, y - ImGui::GetTextLineHeight() * 0.5f), IM_COL32(150, 158, 172, 220), text);
+        draw->AddText(ImVec2(p0.x + 6 * s, y - ImGui::GetTextLineHeight() * 0.5f), theme.tick_text, text);
       }
     }
   } else {
     for (int k = 0; k <= 4; ++k) {
       const double yy = f.y0 + (f.y1 - f.y0) * k / 4;
       const float y = static_cast<float>(f.max.y - (yy - f.y0) / (f.y1 - f.y0) * (f.max.y - f.min.y));
-      draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), IM_COL32(255, 255, 255, 18));
+      draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), theme.grid_minor);
       std::snprintf(text, sizeof text, "%.0f", yy);
-      draw->AddText(ImVec2(p0.x + 6 * s, y - ImGui::GetTextLineHeight() * 0.5f), IM_COL32(150, 158, 172, 220), text);
+      draw->AddText(ImVec2(p0.x + 6 * s, y - ImGui::GetTextLineHeight() * 0.5f), theme.tick_text, text);
     }
   }
-  if (has_penalty) plot_series(draw, f, h.train, h.test, 2, kSeriesPenalty, s);
-  plot_series(draw, f, h.train, h.test, 1, kSeriesRecon, s);
-  plot_series(draw, f, h.train, h.test, 0, kSeriesTotal, s);
+  if (has_penalty) plot_series(draw, f, h.train, h.test, 2, theme.series_penalty, theme.map_background, s);
+  plot_series(draw, f, h.train, h.test, 1, theme.series_recon, theme.map_background, s);
+  plot_series(draw, f, h.train, h.test, 0, theme.series_total, theme.map_background, s);
   std::snprintf(text, sizeof text, "step %.0f", f.x1);
   const ImVec2 step_size = ImGui::CalcTextSize(text);
   const ImVec2 step_pos(f.max.x - step_size.x, f.max.y - step_size.y);
-  draw->AddRectFilled(ImVec2(step_pos.x - 4 * s, step_pos.y), ImVec2(f.max.x + 4 * s, f.max.y + 4 * s), IM_COL32(13, 15, 19, 220), 3);
-  draw->AddText(step_pos, IM_COL32(150, 158, 172, 200), text);
+  draw->AddRectFilled(ImVec2(step_pos.x - 4 * s, step_pos.y), ImVec2(f.max.x + 4 * s, f.max.y + 4 * s), plate, 3);
+  draw->AddText(step_pos, theme.tick_text, text);
   draw->PopClipRect();
   // The model's name, top right, in its accent colour over a dark plate.
   const char* title = pane_title(app.panes[p]);
   const ImVec2 ts = ImGui::CalcTextSize(title);
   const ImVec2 tp(f.max.x - ts.x - 4 * s, p0.y + 5 * s);
-  draw->AddRectFilled(ImVec2(tp.x - 4 * s, tp.y - 1 * s), ImVec2(tp.x + ts.x + 4 * s, tp.y + ts.y + 1 * s), IM_COL32(13, 15, 19, 220), 3);
+  draw->AddRectFilled(ImVec2(tp.x - 4 * s, tp.y - 1 * s), ImVec2(tp.x + ts.x + 4 * s, tp.y + ts.y + 1 * s), plate, 3);
   draw->AddText(tp, pane_accent(p), title);
 }
 
@@ -691,7 +688,7 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
                                [](const LossPoint& a, double v) { return static_cast<double>(a.step) < v; });
     if (it == h.train.end()) --it;
     const ImVec2 c = f.at(static_cast<double>(it->step), it->parts.total);
-    draw->AddLine(ImVec2(c.x, f.min.y), ImVec2(c.x, f.max.y), IM_COL32(255, 255, 255, 60));
+    draw->AddLine(ImVec2(c.x, f.min.y), ImVec2(c.x, f.max.y), app.theme->grid_axis);
     ImGui::BeginTooltip();
     ImGui::Text("step %lld (epoch %.2f)", static_cast<long long>(it->step), it->epoch);
     ImGui::Text("total %.2f   recon %.2f", it->parts.total, it->parts.recon);
@@ -720,13 +717,13 @@ void ui_loss_panel(AppState& app) {
   const float s = app.ui_scale;
   bool any_vae = false;
   for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
-  legend_item(kSeriesTotal, "total", false, s);
+  legend_item(app.theme->series_total, "total", false, s);
   ImGui::SameLine(0, 10 * s);
-  legend_item(kSeriesRecon, "recon", false, s);
+  legend_item(app.theme->series_recon, "recon", false, s);
   ImGui::SameLine(0, 10 * s);
-  legend_item(kSeriesPenalty, any_vae ? "KL / penalty" : "penalty", false, s);
+  legend_item(app.theme->series_penalty, any_vae ? "KL / penalty" : "penalty", false, s);
   ImGui::SameLine(0, 10 * s);
-  legend_item(IM_COL32(200, 205, 215, 255), "held-out", true, s);
+  legend_item(app.theme->series_heldout, "held-out", true, s);
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize("log").x - ImGui::GetFrameHeight() -
                   ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::Checkbox("log", &app.view.log_scale);
@@ -740,7 +737,8 @@ void ui_loss_panel(AppState& app) {
 
 void loss_plots_render(AppState& app) {
   const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
-  const float background[4] = {kLeftColumnBg[0], kLeftColumnBg[1], kLeftColumnBg[2], 1.0f};
+  const float* bg = app.theme->left_column_bg;
+  const float background[4] = {bg[0], bg[1], bg[2], 1.0f};
   for (LossPlot& plot : app.loss_plots) {
     if (!plot.pending) continue;
     map_target_resize(&plot.target, plot.width, plot.height);

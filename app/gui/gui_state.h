@@ -47,13 +47,12 @@ constexpr int kMaxFrameRecords = 1 << 16;           // frame times kept for --fr
 constexpr int kMaxInterpSteps = 24;                 // interpolants between endpoints A and B
 constexpr int kInterpReference = 5000;              // training images "the data" is, for distances
 constexpr int kInterpCalibration = 500;             // held-out images that fix the distance's unit
+constexpr int kInterpControlGroups = 3;             // endpoints, path, slider: the controls under the panes
 constexpr int kInterpCurvePoints = 48;              // the path on a map, as a polyline
 constexpr int kMaxVerdictPairs = 1000;              // the interpolation verdict's pairs (kVerdictPairs by default)
 constexpr int kMaxLegendLabels = 20;                // the toolbar's legend names this many labels, then "... and K more"
 constexpr int kMaxShownWarnings = 4;                // a load's warnings shown in the Data panel (the rest on hover)
 constexpr int kEventsShown = 3;                     // the trainer's newest events in the Training panel
-constexpr float kLeftColumnBg[3] = {0.098f, 0.107f, 0.126f};  // cleared under the left column
-constexpr ImU32 kMapBackground = IM_COL32(13, 15, 19, 255);     // a latent map's empty plane
 constexpr ImU32 kMapCaption = IM_COL32(150, 158, 172, 255);     // captions on and under the maps
 constexpr int kMaxMapLayers = 2;                                // views' images under a map's points
 
@@ -137,8 +136,6 @@ struct ModelPane {
   float target_key[9] = {};        // view, size, scale, style it was drawn with
   uint64_t target_positions = 0;
   uint64_t target_layers[kMaxMapLayers] = {};  // serials of the views' map layers it was drawn with
-  double target_time = -1;         // when it last redrew for new content
-  bool target_stale = false;       // new content is waiting for the map's turn to redraw
   int hover_point = -1;            // index into the points under the mouse, -1 = none
   // Selected samples: their codes and (VAE) log-variances, for rings and sigma ellipses.
   uint64_t selection_version = 0;  // snapshot version of the selection's codes
@@ -152,7 +149,6 @@ struct ModelPane {
   ManifoldView manifold;
   StripsView strips;
   InterpView interp;
-  PointColorsView point_colors;
 };
 
 //-----------------------------------------------------------------------------
@@ -205,6 +201,8 @@ struct Interpolation {
   std::string error;               // why there is no distance (e.g. no held-out samples)
   uint64_t measure_frame = 0;      // the frame that showed "measuring"; the distance is built after it
   InterpVerdict verdict;
+  float control_widths[kInterpControlGroups] = {};  // the controls' groups last frame: they wrap in a narrow window
+  int control_rows = 1;            // rows they take under the panes this frame
 };
 
 //-----------------------------------------------------------------------------
@@ -239,7 +237,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
@@ -332,7 +330,6 @@ struct PresenterState {
 struct ViewOptions {
   bool show_manifold = false;
   bool show_holes = true;      // the hole map under the points
-  int color_by = 0;            // the points' colour: 0 label, 1..F the data's factor F-1, F+1 reconstruction error
   bool show_prior = true;      // VAE: prior 1 and 2 sigma circles, sigma ellipses of selected points
   bool link_probes = true;
   bool show_gallery = true;
@@ -517,7 +514,8 @@ void interp_set_steps(AppState& app, int steps);          // clamped to 1..kMaxI
 void interp_set_slerp(AppState& app, bool slerp);
 void interp_pick(AppState& app, int point);      // a map point clicked in pick mode: A, then B
 void ui_interp_controls(AppState& app);         // one row under the panes: endpoints, steps, path, slider
-float interp_controls_height();                 // that row's height, spacing included
+int interp_controls_rows(const AppState& app, float width);  // rows the controls need in `width` (they wrap)
+float interp_controls_height(const AppState& app);  // their rows' height (Interpolation::control_rows), spacing included
 void ui_interp_summary(AppState& app);          // the verdict over many pairs and the headline for this pair
 bool interp_verdict_ready(const AppState& app);  // the verdict over many pairs measured the newest weights
 void interp_set_verdict_pairs(AppState& app, int pairs);  // N, clamped to 1..kMaxVerdictPairs

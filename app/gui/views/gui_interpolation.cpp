@@ -33,9 +33,11 @@ constexpr double kInterpSeconds = 0.3;  // recompute a path on new weights at mo
 constexpr double kVerdictFrameSeconds = 0.002;  // the verdict's share of a frame (at least one path a frame)
 constexpr float kPlaySeconds = 3.0f;    // the animation's time from A to B
 constexpr double kBarFull = 2.0;        // distance at which a bar under a tile is full height (empty at 1)
-constexpr ImU32 kCaption = IM_COL32(150, 158, 172, 255);
-constexpr ImU32 kText = IM_COL32(225, 230, 238, 255);
 }  // namespace
+
+// Captions and figures in the theme's colours (gui_theme.h, through Dear ImGui's style).
+static ImU32 caption_color() { return ImGui::GetColorU32(ImGuiCol_TextDisabled); }
+static ImU32 text_color() { return ImGui::GetColorU32(ImGuiCol_Text); }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Names and colours
@@ -389,7 +391,38 @@ static void index_field(AppState& app, const char* id, int* value, bool is_a) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sample index, 0 .. %d", app.data->count - 1);
 }
 
-float interp_controls_height() { return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y; }
+// The controls are three groups (endpoints, path, slider) that wrap onto more rows in a narrow
+// window, like the toolbar; the rows follow from the widths the groups took last frame.
+int interp_controls_rows(const AppState& app, float width) {
+  const float gap = 16 * app.ui_scale;
+  int rows = 1;
+  float x = 0;
+  for (int g = 0; g < kInterpControlGroups; ++g) {
+    const float w = app.interp.control_widths[g];
+    if (g > 0 && x + gap + w > width) ++rows, x = w;
+    else x += (g > 0 ? gap : 0) + w;
+  }
+  return rows;
+}
+
+float interp_controls_height(const AppState& app) {
+  return app.interp.control_rows * (ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y);
+}
+
+// Before control group g: on this row, or the next when it would not fit.
+static void controls_next_group(AppState& app, int g) {
+  if (g > 0) {
+    ImGui::SameLine(0, 16 * app.ui_scale);
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetCursorScreenPos().x + app.interp.control_widths[g] > right) ImGui::NewLine();
+  }
+  ImGui::BeginGroup();
+}
+
+static void controls_end_group(AppState& app, int g) {
+  ImGui::EndGroup();
+  if (g < kInterpControlGroups - 1) app.interp.control_widths[g] = ImGui::GetItemRectSize().x;
+}
 
 void ui_interp_controls(AppState& app) {
   Interpolation& it = app.interp;
@@ -397,7 +430,7 @@ void ui_interp_controls(AppState& app) {
   if (!it.distance) {  // the first frame: say what is about to take a moment
     ImGui::AlignTextToFramePadding();
     if (!it.error.empty() && it.distance_data.lock() == app.data) {
-      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.42f, 1.0f), "Interpolation: %s", it.error.c_str());
+      ImGui::TextColored(app.theme->error_text, "Interpolation: %s", it.error.c_str());
     } else {
       ImGui::TextDisabled("Interpolation: measuring the data (nearest neighbours among %d training images)...",
                           std::min(kInterpReference, app.data->train_count));
@@ -408,6 +441,7 @@ void ui_interp_controls(AppState& app) {
   if (it.edit_a != it.a && !ImGui::IsAnyItemActive()) it.edit_a = it.a;
   if (it.edit_b != it.b && !ImGui::IsAnyItemActive()) it.edit_b = it.b;
 
+  controls_next_group(app, 0);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("A");
   ImGui::SameLine(0, 4 * s);
@@ -439,8 +473,10 @@ void ui_interp_controls(AppState& app) {
   if (app.selected_count < 2) ImGui::EndDisabled();
   tooltip("The last two selected samples (shift-click points on a map to select two).");
   if (it.pick && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) it.pick = 0, it.pick_point = -1;
+  controls_end_group(app, 0);
 
-  ImGui::SameLine(0, 16 * s);
+  controls_next_group(app, 1);
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Steps");
   ImGui::SameLine(0, 6 * s);
   int steps = it.steps;
@@ -456,9 +492,12 @@ void ui_interp_controls(AppState& app) {
   if (ImGui::Checkbox("Slerp (VAE)", &slerp)) interp_set_slerp(app, slerp);
   if (!any_vae) ImGui::EndDisabled();
   tooltip("The VAE's path along the sphere (direction by slerp, norm linear)\ninstead of the straight line. The AE's path stays straight.");
+  controls_end_group(app, 1);
 
-  ImGui::SameLine(0, 16 * s);
+  // The slider group takes the rest of its row; it wraps when less than 80 pixels would be left for it.
   const float button = ImGui::GetFrameHeight();
+  app.interp.control_widths[2] = button * 1.3f + 18 * s + ImGui::CalcTextSize("t = 0.00").x + 80 * s;
+  controls_next_group(app, 2);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   if (ImGui::Button("##play", ImVec2(button * 1.3f, button))) {
     it.playing = !it.playing;
@@ -471,10 +510,10 @@ void ui_interp_controls(AppState& app) {
   const ImVec2 c(pos.x + button * 0.65f, pos.y + button * 0.5f);
   const float r = button * 0.24f;
   if (it.playing) {
-    draw->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x - r * 0.3f, c.y + r), kText);
-    draw->AddRectFilled(ImVec2(c.x + r * 0.3f, c.y - r), ImVec2(c.x + r, c.y + r), kText);
+    draw->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x - r * 0.3f, c.y + r), text_color());
+    draw->AddRectFilled(ImVec2(c.x + r * 0.3f, c.y - r), ImVec2(c.x + r, c.y + r), text_color());
   } else {
-    draw->AddTriangleFilled(ImVec2(c.x - r * 0.8f, c.y - r), ImVec2(c.x - r * 0.8f, c.y + r), ImVec2(c.x + r, c.y), kText);
+    draw->AddTriangleFilled(ImVec2(c.x - r * 0.8f, c.y - r), ImVec2(c.x - r * 0.8f, c.y + r), ImVec2(c.x + r, c.y), text_color());
   }
   ImGui::SameLine(0, 10 * s);
   ImGui::Text("t = %.2f", it.t);
@@ -482,6 +521,7 @@ void ui_interp_controls(AppState& app) {
   ImGui::SetNextItemWidth(std::max(80 * s, ImGui::GetContentRegionAvail().x));
   if (ImGui::SliderFloat("##t", &it.t, 0.0f, 1.0f, "")) it.playing = false;
   tooltip("Where along the path: 0 = A, 1 = B. The marker on the maps and the\nhighlighted tile follow it.");
+  controls_end_group(app, 2);
 }
 
 //-----------------------------------------------------------------------------
@@ -501,7 +541,7 @@ static float metric(const AppState& app, ImDrawList* draw, float x, float y, con
                     ImU32 value_color) {
   ImFont* large = app.font_large ? app.font_large : ImGui::GetFont();
   const float line = ImGui::GetTextLineHeight();
-  draw->AddText(ImVec2(x, y + large->FontSize - line), kCaption, name);
+  draw->AddText(ImVec2(x, y + large->FontSize - line), caption_color(), name);
   x += ImGui::CalcTextSize(name).x + 5 * app.ui_scale;
   draw->AddText(large, large->FontSize, ImVec2(x, y), value_color, value);
   return x + large->CalcTextSizeA(large->FontSize, 1e9f, 0, value).x + 14 * app.ui_scale;
@@ -518,7 +558,7 @@ void ui_interp_strip(AppState& app, int p, float height) {
   pane.interp.strip_min = pane.interp.strip_max = origin;
   if (!pane_has_path(app, p) || pane.interp.serial == 0) {
     const char* text = !it.error.empty() ? "No distance to the data for this dataset." : "Interpolating...";
-    draw->AddText(ImVec2(origin.x, origin.y), kCaption, text);
+    draw->AddText(ImVec2(origin.x, origin.y), caption_color(), text);
     ImGui::Dummy(ImVec2(width, height));
     return;
   }
@@ -530,29 +570,29 @@ void ui_interp_strip(AppState& app, int p, float height) {
   const int label_a = sample_label(app, it.a), label_b = sample_label(app, it.b);
   float x = origin.x;
   std::snprintf(text, sizeof text, "A #%d", it.a);
-  draw->AddText(ImVec2(x, origin.y), kText, text);
+  draw->AddText(ImVec2(x, origin.y), text_color(), text);
   x += ImGui::CalcTextSize(text).x + 5 * s;
   label_name(app, label_a, name_a, sizeof name_a);
   draw->AddText(ImVec2(x, origin.y), label_color(label_a), name_a);
   x += ImGui::CalcTextSize(name_a).x + 10 * s;
-  draw->AddText(ImVec2(x, origin.y), kCaption, "\xe2\x86\x92");  // "→"
+  draw->AddText(ImVec2(x, origin.y), caption_color(), "\xe2\x86\x92");  // "→"
   x += ImGui::CalcTextSize("\xe2\x86\x92").x + 10 * s;
   std::snprintf(text, sizeof text, "B #%d", it.b);
-  draw->AddText(ImVec2(x, origin.y), kText, text);
+  draw->AddText(ImVec2(x, origin.y), text_color(), text);
   x += ImGui::CalcTextSize(text).x + 5 * s;
   label_name(app, label_b, name_b, sizeof name_b);
   draw->AddText(ImVec2(x, origin.y), label_color(label_b), name_b);
   // Right: the path's kind, and the model's reconstructions of A and B (the floor its path starts from).
   std::snprintf(text, sizeof text, "%s", pane.interp.kind == PathKind::Slerp ? "slerp" : "linear");
   float right = origin.x + width - ImGui::CalcTextSize(text).x;
-  draw->AddText(ImVec2(right, origin.y), kCaption, text);
+  draw->AddText(ImVec2(right, origin.y), caption_color(), text);
   std::snprintf(text, sizeof text, "%.2f", m.endpoint_distance);
   right -= ImGui::CalcTextSize(text).x + 14 * s;
   if (right > x + 150 * s) {
     draw->AddText(ImVec2(right, origin.y), interp_distance_color(m.endpoint_distance), text);
     const char* name = "A, B reconstructed";
     right -= ImGui::CalcTextSize(name).x + 5 * s;
-    draw->AddText(ImVec2(right, origin.y), kCaption, name);
+    draw->AddText(ImVec2(right, origin.y), caption_color(), name);
   }
 
   // Tiles: original A, a gap, the interpolants, a gap, original B. The originals are framed in
@@ -603,14 +643,14 @@ void ui_interp_strip(AppState& app, int p, float height) {
     if (ImGui::CalcTextSize(text).x > cell) std::snprintf(text, sizeof text, "%.1f", d);
     text_centred(draw, tile_x(i), tile_x(i) + cell, bars_bottom + 1 * s, color, text);
   }
-  text_centred(draw, tile_x(0), tile_x(0) + cell, bars_bottom + 1 * s, kCaption, "real");
-  text_centred(draw, tile_x(tiles - 1), tile_x(tiles - 1) + cell, bars_bottom + 1 * s, kCaption, "real");
+  text_centred(draw, tile_x(0), tile_x(0) + cell, bars_bottom + 1 * s, caption_color(), "real");
+  text_centred(draw, tile_x(tiles - 1), tile_x(tiles - 1) + cell, bars_bottom + 1 * s, caption_color(), "real");
 
   // The strip's numbers, large enough for the back of the room.
   const float my = bars_bottom + numbers_h + 6 * s;
   char value[32];
   x = origin.x;
-  draw->AddText(ImVec2(x, my + large_line - line), kCaption, "distance to data:");
+  draw->AddText(ImVec2(x, my + large_line - line), caption_color(), "distance to data:");
   x += ImGui::CalcTextSize("distance to data:").x + 10 * s;
   std::snprintf(value, sizeof value, "%.2f", m.mean_distance);
   x = metric(app, draw, x, my, "mean", value, interp_distance_color(m.mean_distance));
@@ -619,7 +659,7 @@ void ui_interp_strip(AppState& app, int p, float height) {
   std::snprintf(value, sizeof value, "%.2f", m.midpoint_distance);
   x = metric(app, draw, x, my, "midpoint", value, interp_distance_color(m.midpoint_distance));
   std::snprintf(value, sizeof value, "%.2f", m.smoothness);
-  metric(app, draw, x + 6 * s, my, "smoothness", value, kText);
+  metric(app, draw, x + 6 * s, my, "smoothness", value, text_color());
 
   ImGui::Dummy(ImVec2(width, height));
   if (ImGui::IsItemHovered()) {
@@ -648,7 +688,7 @@ struct SummaryLines {
   char pair[256] = "";             // this pair, with the figure it names for both models
   const char* pair_stat = "";      // the statistic the headline compares: "mean"
   int pair_closer = -1;            // the model the headline names as closer; -1 = as close
-  ImU32 verdict_color = kText;
+  ImU32 verdict_color = text_color();
 };
 
 // The per-pair headline compares the strips' "mean" figures, rounded as the strips print them,
@@ -700,7 +740,7 @@ static bool summary_lines(const AppState& app, SummaryLines* out) {
     return true;
   }
   out->verdict = v.text.c_str();
-  out->verdict_color = v.result.favoured >= 0 ? pane_accent(v.result.favoured) : kText;
+  out->verdict_color = v.result.favoured >= 0 ? pane_accent(v.result.favoured) : text_color();
   // The lesson is the VAE's: say so in plain words when these settings do not show it.
   const bool vae_second = app.panes[1].kind == ModelKind::VAE && app.panes[0].kind != ModelKind::VAE;
   if (vae_second && v.result.favoured != 1)
@@ -736,9 +776,9 @@ void ui_interp_summary(AppState& app) {
                       static_cast<int>(app.interp.verdict.pairs.size()), data_noun(app),
                       static_cast<int>(app.interp.verdict.pairs.size()),
                       static_cast<unsigned long long>(app.interp.verdict.seed), kVerdictSignificance, data_noun(app));
-  wrapped_line(lines.progress, kCaption);
-  wrapped_line(lines.advice, kText);
-  wrapped_line(lines.pair, kText);
+  wrapped_line(lines.progress, caption_color());
+  wrapped_line(lines.advice, text_color());
+  wrapped_line(lines.pair, text_color());
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("For this pair: the mean distance to the data of each model's interpolants, the\n"
                       "\"mean\" under its strip (1.0 = as close as a real held-out %s). One pair is one example;\n"

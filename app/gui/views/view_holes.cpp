@@ -233,18 +233,12 @@ static void holes_update(AppState& app) {
     const bool new_weights = h.version != app.snap->version && app.now - h.time >= kHoleRefreshSeconds;
     if (moved || new_weights) hole_pass_start(app, p);
   }
-  // Then work within the frame's share, the panes taking turns chunk by chunk (one chunk at least,
-  // so that a slow machine still gets there, and never a chunk per pane regardless of the time).
-  int turn = static_cast<int>(app.frame % kMaxPanes);
-  for (int idle = 0; idle < app.pane_count;) {
-    HoleMapView& h = app.panes[turn % app.pane_count].holes;
-    if (h.pass_snapshot && hole_pass_step(app, turn % app.pane_count)) {
-      idle = 0;
-      if (seconds_now() - start >= kHoleFrameSeconds) break;
-    } else {
-      ++idle;
-    }
-    ++turn;
+  // Then work within the frame's share, the panes taking turns chunk by chunk.
+  bool any = true;
+  while (any && seconds_now() - start < kHoleFrameSeconds) {
+    any = false;
+    for (int p = 0; p < app.pane_count; ++p)
+      if (app.panes[p].holes.pass_snapshot) any |= hole_pass_step(app, p);
   }
 }
 
@@ -316,7 +310,7 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
   if (a.x < f.min.x + 60 * s) return;  // a map too narrow for a legend: the toolbar's tooltip explains
   draw->AddRectFilled(a, ImVec2(a.x + w + 2 * pad, a.y + box_h + 2 * pad), IM_COL32(0, 0, 0, 185), 4 * s);
   float y = a.y + pad;
-  draw->AddText(ImVec2(a.x + pad, y), kMapCaption, title);
+  draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, title);
   y += line;
   if (unit) {
     // The bar from 1 to kHoleLegendMax, ticks under it.
@@ -332,13 +326,13 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
       std::snprintf(text, sizeof text, t == kHoleLegendMax ? "%g+" : "%g", t);
       const float x = a.x + pad + bar_w * (t - 1.0f) / (kHoleLegendMax - 1.0f);
       const float tw = ImGui::CalcTextSize(text).x;
-      draw->AddText(ImVec2(std::min(x - tw * 0.5f, a.x + pad + bar_w - tw), y), kMapCaption, text);
+      draw->AddText(ImVec2(std::min(x - tw * 0.5f, a.x + pad + bar_w - tw), y), app.theme->caption, text);
     }
     y += line;
-    draw->AddText(ImVec2(a.x + pad, y), kMapCaption, unit);
+    draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, unit);
     y += line;
   }
-  if (plane_text[0]) draw->AddText(ImVec2(a.x + pad, y), kMapCaption, plane_text);
+  if (plane_text[0]) draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, plane_text);
 
   // The value under the mouse, when no point is (a point's own tooltip wins).
   if (pane.hover_point < 0 && app.drag_pane < 0 && ImGui::IsMouseHoveringRect(f.min, f.max) && ImGui::IsWindowHovered()) {

@@ -155,7 +155,7 @@ static void manifold_draw_map(AppState& app, int p, ImDrawList* draw, const MapF
   const ImVec2 at(f.min.x + pad * 2 + 60 * app.ui_scale, f.max.y - 2 * ts.y - 3 * pad);  // above the x ticks
   if (at.x + ts.x > f.max.x - pad) return;  // a narrow map: the toolbar's tooltip says it
   draw->AddRectFilled(ImVec2(at.x - pad, at.y), ImVec2(at.x + ts.x + pad, at.y + ts.y), IM_COL32(0, 0, 0, 170));
-  draw->AddText(at, kMapCaption, text);
+  draw->AddText(at, app.theme->caption, text);
 }
 
 static void manifold_free_gl(ModelPane& pane) { gpu_image_free(&pane.manifold.image); }

@@ -108,7 +108,7 @@ static void strip_caption(AppState& app, ImDrawList* draw, ImVec2 pos, float wid
                           const char* short_text, const char* name) {
   const char* text = ImGui::CalcTextSize(long_text).x <= width ? long_text : short_text;
   if (ImGui::CalcTextSize(text).x > width) return;  // tiles this small speak for themselves (the toolbar names them)
-  draw->AddText(pos, kMapCaption, text);
+  draw->AddText(pos, app.theme->caption, text);
   const ImVec2 size = ImGui::CalcTextSize(text);
   layout_rect(&app.layout, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
 }
