@@ -136,6 +136,8 @@ struct ModelPane {
   float target_key[9] = {};        // view, size, scale, style it was drawn with
   uint64_t target_positions = 0;
   uint64_t target_layers[kMaxMapLayers] = {};  // serials of the views' map layers it was drawn with
+  double target_time = -1;         // when it last redrew for new content
+  bool target_stale = false;       // new content is waiting for the map's turn to redraw
   int hover_point = -1;            // index into the points under the mouse, -1 = none
   // Selected samples: their codes and (VAE) log-variances, for rings and sigma ellipses.
   uint64_t selection_version = 0;  // snapshot version of the selection's codes
@@ -149,6 +151,7 @@ struct ModelPane {
   ManifoldView manifold;
   StripsView strips;
   InterpView interp;
+  PointColorsView point_colors;
 };
 
 //-----------------------------------------------------------------------------
@@ -237,7 +240,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, LayoutCheck, LayoutPlant, UiScale, Theme,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
@@ -330,6 +333,7 @@ struct PresenterState {
 struct ViewOptions {
   bool show_manifold = false;
   bool show_holes = true;      // the hole map under the points
+  int color_by = 0;            // the points' colour: 0 label, 1..F the data's factor F-1, F+1 reconstruction error
   bool show_prior = true;      // VAE: prior 1 and 2 sigma circles, sigma ellipses of selected points
   bool link_probes = true;
   bool show_gallery = true;

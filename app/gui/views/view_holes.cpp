@@ -233,12 +233,18 @@ static void holes_update(AppState& app) {
     const bool new_weights = h.version != app.snap->version && app.now - h.time >= kHoleRefreshSeconds;
     if (moved || new_weights) hole_pass_start(app, p);
   }
-  // Then work within the frame's share, the panes taking turns chunk by chunk.
-  bool any = true;
-  while (any && seconds_now() - start < kHoleFrameSeconds) {
-    any = false;
-    for (int p = 0; p < app.pane_count; ++p)
-      if (app.panes[p].holes.pass_snapshot) any |= hole_pass_step(app, p);
+  // Then work within the frame's share, the panes taking turns chunk by chunk (one chunk at least,
+  // so that a slow machine still gets there, and never a chunk per pane regardless of the time).
+  int turn = static_cast<int>(app.frame % kMaxPanes);
+  for (int idle = 0; idle < app.pane_count;) {
+    HoleMapView& h = app.panes[turn % app.pane_count].holes;
+    if (h.pass_snapshot && hole_pass_step(app, turn % app.pane_count)) {
+      idle = 0;
+      if (seconds_now() - start >= kHoleFrameSeconds) break;
+    } else {
+      ++idle;
+    }
+    ++turn;
   }
 }
 
