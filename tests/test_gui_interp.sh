@@ -3,8 +3,8 @@
 # drawn (the dumped strips are real pictures, and the screen differs from the plain view where
 # they sit); new endpoints change the strips; the metrics in the state dump are finite and
 # positive; steps and the VAE's slerp reach the strips; picking on the map sets the endpoints;
-# and the path is drawn on the maps: the maps keep their place and size when the view is switched
-# on, and the pixels around the path differ from the same map without it.
+# and the path is drawn on the maps: the maps keep their x and width when the view is switched
+# on, and the pixels around the path change when only the endpoints do.
 #   test_gui_interp.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 png_check=$2 png_diff=$3 dir=$4
@@ -23,6 +23,7 @@ dump-interp 0 $dir/ae_1.png
 dump-interp 1 $dir/vae_1.png
 interp-random different
 sync
+screenshot $dir/random.png
 dump-interp 0 $dir/ae_2.png
 dump-interp 1 $dir/vae_2.png
 state $dir/random.txt
@@ -50,9 +51,10 @@ for m in ae vae; do
 done
 for pane in 0 1; do
   "$png_diff" "$dir/off.png" "$dir/on.png" --min 5 --region $(value "$dir/on.txt" pane$pane.interp_strip_rect)
-  # The maps do not move; around the path they differ by the path alone.
-  test "$(value "$dir/off.txt" pane$pane.map_rect)" = "$(value "$dir/on.txt" pane$pane.map_rect)"
-  "$png_diff" "$dir/off.png" "$dir/on.png" --min 4 --region $(value "$dir/on.txt" pane$pane.interp_path_rect)
+  # The maps keep their x and width (the summary's lines above them push them down); the path is
+  # drawn where the state says: around it the map changes when only the endpoints change.
+  test "$(value "$dir/off.txt" pane$pane.map_rect | cut -d' ' -f1,3)" = "$(value "$dir/on.txt" pane$pane.map_rect | cut -d' ' -f1,3)"
+  "$png_diff" "$dir/on.png" "$dir/random.png" --min 4 --region $(value "$dir/on.txt" pane$pane.interp_path_rect)
   # Every metric is a finite positive number; 9 distances.
   for key in interp_mean interp_max interp_midpoint interp_smoothness interp_endpoints interp_frame; do
     v=$(value "$dir/on.txt" pane$pane.$key)

@@ -6,7 +6,8 @@
 # N = 50 by default and set by interp-pairs, the pairs held-out and a seeded stream (12 pairs are
 # the first 12 of 50, with the same numbers on the same weights); the sweep shows its progress
 # while training. The headline names the statistic it compares ("mean"), prints both models'
-# figures as the strips print them, and names as closer the one whose figure is lower.
+# figures as the strips print them, and names as closer the one whose figure is lower. And
+# wait-readable reports when both maps first separate their labels.
 #   test_gui_verdict.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 dir=$4
@@ -109,4 +110,17 @@ case "$(value "$dir/training.txt" interp.verdict_progress)" in
   *"pairs measured"*|*"so far"*) ;;
   *) fail "no progress shown while training: '$(value "$dir/training.txt" interp.verdict_progress)'" ;;
 esac
+
+# wait-readable: from launch, training, until both maps separate their labels (here 0.5, to be
+# quick); the line gives each model's seconds since launch, step and accuracy (at least the target).
+printf 'wait-readable 0.5\nquit\n' > "$dir/readable.txt"
+timeout 170 xvfb-run -a -s "-screen 0 1024x640x24" "$exe" --points 2000 --script "$dir/readable.txt" > "$dir/readable.out"
+grep -q "^latentlab: maps readable" "$dir/readable.out" || fail "no readable line: $(cat "$dir/readable.out")"
+awk '/^latentlab: maps readable/ {
+  for (i = 1; i <= NF; ++i) if ($i == "ae" || $i == "vae") {
+    seen++; acc = substr($(i + 5), 2) + 0
+    if (!($(i + 1) > 0 && $(i + 4) > 0 && acc >= 0.5 && acc <= 1)) { print "bad figures for " $i ": " $0; exit 1 }
+  }
+  if (seen != 2) { print "not both models: " $0; exit 1 }
+}' "$dir/readable.out" || fail "wait-readable's line"
 echo "test_gui_verdict: ok"

@@ -368,8 +368,9 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
     lo = ImVec2(std::min(lo.x, curve[i].x), std::min(lo.y, curve[i].y));
     hi = ImVec2(std::max(hi.x, curve[i].x), std::max(hi.y, curve[i].y));
   }
-  pane.interp.path_min = ImVec2(std::max(lo.x, f.min.x), std::max(lo.y, f.min.y));
-  pane.interp.path_max = ImVec2(std::min(hi.x, f.max.x), std::min(hi.y, f.max.y));
+  const float half_line = 3.0f * s;  // the outline's half width: a level path still covers pixels
+  pane.interp.path_min = ImVec2(std::max(lo.x - half_line, f.min.x), std::max(lo.y - half_line, f.min.y));
+  pane.interp.path_max = ImVec2(std::min(hi.x + half_line, f.max.x), std::min(hi.y + half_line, f.max.y));
   draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(0, 0, 0, 190), 0, 6.0f * s);
   draw->AddPolyline(curve, kInterpCurvePoints, IM_COL32(255, 255, 255, 235), 0, 2.5f * s);
 

@@ -596,7 +596,10 @@ static bool maps_readable(AppState& app) {
       for (int i = 0; i < held_out; ++i) labels[i] = app.data->labels[app.point_indices[i]];
       s.readable_checked[p] = pane.codes_version;
       s.readable_accuracy[p] = knn_label_accuracy(pane.plane_xy.data(), labels.data(), held_out, 5);
-      if (s.readable_accuracy[p] >= s.readable_target) s.readable_seconds[p] = seconds_since_launch();
+      if (s.readable_accuracy[p] >= s.readable_target) {
+        s.readable_seconds[p] = seconds_since_launch();
+        s.readable_step[p] = app.snap->step;  // the codes lag the newest weights by at most a pass
+      }
     }
     all &= s.readable_seconds[p] > 0;
   }
@@ -664,7 +667,8 @@ void script_step(AppState& app) {
     }
     std::printf("latentlab: maps readable (held-out 5-NN accuracy >= %.2f):", s.readable_target);
     for (int p = 0; p < app.pane_count; ++p)
-      std::printf(" %s %.2f s (%.3f)", model_kind_name(app.panes[p].kind), s.readable_seconds[p], s.readable_accuracy[p]);
+      std::printf(" %s %.2f s step %lld (%.3f)", model_kind_name(app.panes[p].kind), s.readable_seconds[p],
+                  static_cast<long long>(s.readable_step[p]), s.readable_accuracy[p]);
     std::printf("\n");
     std::fflush(stdout);
     s.readable_target = 0;

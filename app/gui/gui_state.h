@@ -69,7 +69,7 @@ struct LaunchOptions {
   int latent = 2;
   std::string activation = "relu";
   float beta = 1.0f;
-  float lr = 1e-3f;
+  float lr = 3e-3f;
   int batch = 128;
   uint64_t seed = 1;
   bool paused = false;              // open without training
@@ -280,6 +280,7 @@ struct Script {
   uint64_t readable_checked[kMaxPanes] = {};  // the codes_version last scored
   double readable_accuracy[kMaxPanes] = {};   // its score
   double readable_seconds[kMaxPanes] = {};    // seconds since launch when it first held; 0 = not yet
+  int64_t readable_step[kMaxPanes] = {};      // the training step of the weights it was scored on
   std::vector<ScriptInput> input;  // ui-type / ui-click: one entry per frame, played before anything else
   size_t input_next = 0;
   bool hovering = false;           // ui-hover: `hover` is played every frame until the next ui- command
@@ -414,8 +415,8 @@ struct AppState {
   ModelPane panes[kMaxPanes];
   int pane_count = 0;
   ModelEdit edit;
-  float lr = 1e-3f;                  // the learning rate sent to the trainer
-  float lr_field = 1e-3f;            // the Rate field's value: lr, or what is being typed into it
+  float lr = 3e-3f;                  // the learning rate sent to the trainer
+  float lr_field = 3e-3f;            // the Rate field's value: lr, or what is being typed into it
   int batch = 128;
   int step_count = 100;              // the Training panel's "Step" button
   Mat gallery_eps;                   // (latent, cols*rows) the same z ~ N(0, I) for every model

@@ -746,10 +746,10 @@ static bool summary_lines(const AppState& app, SummaryLines* out) {
   if (vae_second && v.result.favoured != 1)
     // Where it holds, from the README's table (`latentlab interpolate`, 3 seeds, digits and MNIST).
     out->advice = app.panes[1].latent < 20
-                      ? "So here the VAE's interpolants do not stay closer to the data. At latent 20 they do (digits "
-                        "and MNIST, every seed measured); at any latent the Samples gallery shows the AE's holes."
-                      : "So here the VAE's interpolants do not stay closer to the data. The Samples gallery shows "
-                        "the AE's holes directly: its decodes of random codes lie farther from the data.";
+                      ? "So here the VAE's interpolants are not the closer; at latent 20 they are (README). At any "
+                        "latent, the Samples gallery shows the AE's holes."
+                      : "So here the VAE's interpolants are not the closer. The Samples gallery shows the AE's "
+                        "holes: its decodes of random codes lie farther from the data.";
   return true;
 }
 
