@@ -1,6 +1,7 @@
 // The toolbar above the maps: map options, view switches, presenter mode, the label legend and the
 // point count (or the interpolation's verdict). It flows like text: each entry of kToolbarEntries
-// is drawn as one group, and when the next entry would not fit on the line it starts a new one.
+// is drawn as one group, and when the next entry would not fit on the line it starts a new one;
+// when they would take more than kToolbarMaxRows lines they go into a menu instead.
 // An entry's width is the width its group took last frame (measured, never guessed), so adding a
 // control is one function and one row in kToolbarEntries. Every entry reports its rectangle to the
 // layout recorder under its name.
@@ -214,6 +215,8 @@ static void entry_presenter(AppState& app) {
 // [SECTION] The entry list
 //-----------------------------------------------------------------------------
 
+constexpr int kToolbarMaxRows = 3;  // more, and the entries overflow into the "View options" menu
+
 struct ToolbarEntry {
   const char* name;                      // for the layout check
   bool (*shown)(const AppState& app);    // null: always
@@ -251,21 +254,53 @@ static void flow_next(bool first, float width, float gap) {
   if (ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
 }
 
+// Rows the shown entries take at `width`, from the widths they took when last drawn.
+static int toolbar_rows(const AppState& app, float width, float gap) {
+  int rows = 1;
+  float x = -gap;
+  for (int i = 0; i < kToolbarEntryCount; ++i) {
+    const ToolbarEntry& e = kToolbarEntries[i];
+    if (e.shown && !e.shown(app)) continue;
+    const float w = app.toolbar.widths[i];
+    if (x > 0 && x + gap + w > width) ++rows, x = w;
+    else x += gap + w;
+  }
+  return rows;
+}
+
+static void toolbar_entry(AppState& app, int i) {
+  ImGui::BeginGroup();
+  kToolbarEntries[i].draw(app);
+  ImGui::EndGroup();
+  app.toolbar.widths[i] = ImGui::GetItemRectSize().x;
+}
+
 void ui_toolbar(AppState& app) {
   const float gap = 18 * app.ui_scale;
   ImGui::AlignTextToFramePadding();
   bool first = true;
   const ImVec2 start = ImGui::GetCursorScreenPos();
-  for (int i = 0; i < kToolbarEntryCount; ++i) {
-    const ToolbarEntry& e = kToolbarEntries[i];
-    if (e.shown && !e.shown(app)) continue;
-    flow_next(first, app.toolbar.widths[i], gap);
+  if (toolbar_rows(app, ImGui::GetContentRegionAvail().x, gap) > kToolbarMaxRows) {
+    // Too many rows for the maps to keep their size (a large UI scale on a small screen): the
+    // entries go into a menu, one per line.
+    if (ImGui::Button("View options...")) ImGui::OpenPopup("##toolbar_menu");
+    layout_item(&app.layout, "toolbar: view options");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The map and view switches: too many for one or two lines at this size.");
+    if (ImGui::BeginPopup("##toolbar_menu")) {
+      for (int i = 0; i < kToolbarEntryCount; ++i)
+        if (!kToolbarEntries[i].shown || kToolbarEntries[i].shown(app)) toolbar_entry(app, i);
+      ImGui::EndPopup();
+    }
     first = false;
-    ImGui::BeginGroup();
-    e.draw(app);
-    ImGui::EndGroup();
-    app.toolbar.widths[i] = ImGui::GetItemRectSize().x;
-    layout_item(&app.layout, e.name);
+  } else {
+    for (int i = 0; i < kToolbarEntryCount; ++i) {
+      const ToolbarEntry& e = kToolbarEntries[i];
+      if (e.shown && !e.shown(app)) continue;
+      flow_next(first, app.toolbar.widths[i], gap);
+      first = false;
+      toolbar_entry(app, i);
+      layout_item(&app.layout, e.name);
+    }
   }
   if (app.toolbar.plant_overlap) {  // a test's deliberate overlap, drawn and reported like any label
     const ImVec2 back = ImGui::GetCursorScreenPos();
