@@ -30,6 +30,7 @@
 
 namespace {
 constexpr double kInterpSeconds = 0.3;  // recompute a path on new weights at most this often
+constexpr float kSummaryRoomBelow = 520;         // px (at 100%) the panes and controls keep under the summary
 constexpr double kVerdictFrameSeconds = 0.002;  // the verdict's share of a frame (at least one path a frame)
 constexpr float kPlaySeconds = 3.0f;    // the animation's time from A to B
 constexpr double kBarFull = 2.0;        // distance at which a bar under a tile is full height (empty at 1)
@@ -777,6 +778,16 @@ void ui_interp_summary(AppState& app) {
                       static_cast<int>(app.interp.verdict.pairs.size()),
                       static_cast<unsigned long long>(app.interp.verdict.seed), kVerdictSignificance, data_noun(app));
   wrapped_line(lines.progress, caption_color());
+  // A short window or a large UI scale: the advice and this pair's headline would leave the maps
+  // no room, so they wait behind one line and its tooltip.
+  const float width = ImGui::GetContentRegionAvail().x, spacing = ImGui::GetStyle().ItemSpacing.y;
+  auto height = [&](const char* text) { return text[0] ? ImGui::CalcTextSize(text, nullptr, false, width).y + spacing : 0.0f; };
+  if (ImGui::GetContentRegionAvail().y - height(lines.advice) - height(lines.pair) < kSummaryRoomBelow * app.ui_scale) {
+    ImGui::TextDisabled("%s", lines.advice[0] ? "Not the VAE here: where it holds, and this pair (hover)" : "This pair (hover)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", lines.advice, lines.pair);
+    ImGui::PopTextWrapPos();
+    return;
+  }
   wrapped_line(lines.advice, text_color());
   wrapped_line(lines.pair, text_color());
   if (ImGui::IsItemHovered())
