@@ -392,7 +392,7 @@ static void index_field(AppState& app, const char* id, int* value, bool is_a) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sample index, 0 .. %d", app.data->count - 1);
 }
 
-// The controls are three groups (endpoints, path, slider) that wrap onto more rows in a narrow
+// The controls are four groups (endpoints, ways to pick them, path, slider) that wrap onto more rows in a narrow
 // window, like the toolbar; the rows follow from the widths the groups took last frame.
 int interp_controls_rows(const AppState& app, float width) {
   const float gap = 16 * app.ui_scale;
@@ -451,8 +451,10 @@ void ui_interp_controls(AppState& app) {
   ImGui::TextUnformatted("B");
   ImGui::SameLine(0, 4 * s);
   index_field(app, "##interp_b", &it.edit_b, false);
+  controls_end_group(app, 0);
 
-  ImGui::SameLine(0, 12 * s);
+  controls_next_group(app, 1);
+
   const bool picking = it.pick != 0;
   if (picking) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
   if (ImGui::Button(it.pick == 2 ? "Click B..." : picking ? "Click A..." : "Pick on map")) {
@@ -474,9 +476,9 @@ void ui_interp_controls(AppState& app) {
   if (app.selected_count < 2) ImGui::EndDisabled();
   tooltip("The last two selected samples (shift-click points on a map to select two).");
   if (it.pick && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) it.pick = 0, it.pick_point = -1;
-  controls_end_group(app, 0);
+  controls_end_group(app, 1);
 
-  controls_next_group(app, 1);
+  controls_next_group(app, 2);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Steps");
   ImGui::SameLine(0, 6 * s);
@@ -493,12 +495,12 @@ void ui_interp_controls(AppState& app) {
   if (ImGui::Checkbox("Slerp (VAE)", &slerp)) interp_set_slerp(app, slerp);
   if (!any_vae) ImGui::EndDisabled();
   tooltip("The VAE's path along the sphere (direction by slerp, norm linear)\ninstead of the straight line. The AE's path stays straight.");
-  controls_end_group(app, 1);
+  controls_end_group(app, 2);
 
   // The slider group takes the rest of its row; it wraps when less than 80 pixels would be left for it.
   const float button = ImGui::GetFrameHeight();
-  app.interp.control_widths[2] = button * 1.3f + 18 * s + ImGui::CalcTextSize("t = 0.00").x + 80 * s;
-  controls_next_group(app, 2);
+  app.interp.control_widths[3] = button * 1.3f + 18 * s + ImGui::CalcTextSize("t = 0.00").x + 80 * s;
+  controls_next_group(app, 3);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   if (ImGui::Button("##play", ImVec2(button * 1.3f, button))) {
     it.playing = !it.playing;
@@ -522,7 +524,7 @@ void ui_interp_controls(AppState& app) {
   ImGui::SetNextItemWidth(std::max(80 * s, ImGui::GetContentRegionAvail().x));
   if (ImGui::SliderFloat("##t", &it.t, 0.0f, 1.0f, "")) it.playing = false;
   tooltip("Where along the path: 0 = A, 1 = B. The marker on the maps and the\nhighlighted tile follow it.");
-  controls_end_group(app, 2);
+  controls_end_group(app, 3);
 }
 
 //-----------------------------------------------------------------------------
