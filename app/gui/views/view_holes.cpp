@@ -24,7 +24,7 @@
 
 namespace {
 constexpr int kHoleCells = 48;              // cells along the map's longer side
-constexpr int kHoleChunk = 48;              // cells decoded and measured at once
+constexpr int kHoleChunk = 16;              // cells decoded and measured at once (the least a frame does)
 constexpr double kHoleFrameSeconds = 0.003; // the hole maps' share of a frame (at least one chunk a frame)
 constexpr double kHoleRefreshSeconds = 0.5; // a new pass on new weights at most this often
 constexpr int kHoleComponents = 32;         // principal components the candidates are found on
@@ -293,8 +293,10 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
   const ModelPane& pane = app.panes[p];
   const float s = app.ui_scale, line = ImGui::GetTextLineHeight();
   char text[160];
-  const char* title = "Hole map: distance to the data";
-  const char* unit = "1 = a real held-out image";
+  // A small map (a projector's window) gets the short form: the bar, its ticks and a short title.
+  const bool compact = f.max.x - f.min.x < 420 * s;
+  const char* title = compact ? "distance to data" : "Hole map: distance to the data";
+  const char* unit = compact ? "" : "1 = a real held-out image";
   if (!app.holes.error.empty() && app.holes.distance_data.lock() == app.data) {
     std::snprintf(text, sizeof text, "No hole map: %s", app.holes.error.c_str());
     title = text;
@@ -303,14 +305,14 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
     title = "Hole map: measuring the data...";
     unit = nullptr;
   }
-  const float bar_w = 150 * s, bar_h = 8 * s, pad = 6 * s;
+  const float bar_w = (compact ? 110 : 150) * s, bar_h = 8 * s, pad = (compact ? 4 : 6) * s;
   const float box_w = std::max({bar_w, ImGui::CalcTextSize(title).x, unit ? ImGui::CalcTextSize(unit).x : 0.0f});
   char plane_text[96] = "";
   if (pane.latent > 2) {
     if (pane.plane.mode == PlaneMode::Pca) std::snprintf(plane_text, sizeof plane_text, "PCA plane through the codes' mean");
     else std::snprintf(plane_text, sizeof plane_text, "other %d coordinates at the codes' mean", pane.latent - 2);
   }
-  const float box_h = line * (unit ? 3 : 1) + (unit ? bar_h + 4 * s : 0) + (plane_text[0] ? line : 0);
+  const float box_h = line * (unit ? (unit[0] ? 3 : 2) : 1) + (unit ? bar_h + 4 * s : 0) + (plane_text[0] ? line : 0);
   const float w = std::max(box_w, plane_text[0] ? ImGui::CalcTextSize(plane_text).x : 0.0f);
   const ImVec2 a(f.max.x - w - 2 * pad - 4 * s, f.min.y + 4 * s);
   if (a.x < f.min.x + 60 * s) return;  // a map too narrow for a legend: the toolbar's tooltip explains
@@ -329,14 +331,17 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
     y += bar_h + 4 * s;
     const float ticks[] = {1.0f, 1.5f, 2.0f, 2.5f, 3.0f};
     for (float t : ticks) {
+      if (compact && (t == 1.5f || t == 2.5f)) continue;
       std::snprintf(text, sizeof text, t == kHoleLegendMax ? "%g+" : "%g", t);
       const float x = a.x + pad + bar_w * (t - 1.0f) / (kHoleLegendMax - 1.0f);
       const float tw = ImGui::CalcTextSize(text).x;
-      draw->AddText(ImVec2(std::min(x - tw * 0.5f, a.x + pad + bar_w - tw), y), app.theme->caption, text);
+      draw->AddText(ImVec2(std::max(a.x + pad, std::min(x - tw * 0.5f, a.x + pad + bar_w - tw)), y), app.theme->caption, text);
     }
     y += line;
-    draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, unit);
-    y += line;
+    if (unit[0]) {
+      draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, unit);
+      y += line;
+    }
   }
   if (plane_text[0]) draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, plane_text);
 
