@@ -229,7 +229,8 @@ uint64_t jpeg_scan_mcus(const std::vector<JpegComponent>& frame, const std::vect
 // Debian's stb (2.27) reads a table of more than 256 codes into its 256-entry arrays (a heap
 // overflow; stb 2.28 added the check), so each table must fit, and the tables must fill the
 // segment exactly. Found by the image fuzz target.
-std::string jpeg_dht_problem(const uint8_t* seg, size_t len) {
+// defined[class][id] is set for every table the segment defines.
+std::string jpeg_dht_problem(const uint8_t* seg, size_t len, bool (*defined)[4]) {
   size_t at = 0;
   while (at < len) {
     if (len - at < 17) return "corrupt: a Huffman table (DHT) is cut off";
@@ -240,6 +241,7 @@ std::string jpeg_dht_problem(const uint8_t* seg, size_t len) {
     for (int i = 1; i <= 16; ++i) codes += seg[at + i];
     if (codes > 256) return "corrupt: a Huffman table (DHT) with " + std::to_string(codes) + " codes (at most 256)";
     if (codes > len - at - 17) return "corrupt: a Huffman table (DHT) is cut off";
+    defined[table_class][id] = true;
     at += 17 + codes;
   }
   return "";
@@ -248,6 +250,7 @@ std::string jpeg_dht_problem(const uint8_t* seg, size_t len) {
 std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, std::vector<size_t>* scan_ends) {
   size_t pos = 2;
   bool seen_frame = false;
+  bool huffman_defined[2][4] = {};  // [DC, AC][table id]
   int scans = 0;
   std::vector<JpegComponent> frame;
   uint32_t restart_interval = 0;  // MCUs between restart markers (DRI); 0 = none
@@ -269,7 +272,7 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, st
     if (len > n - pos) return "truncated: the segment of " + marker_name(m) + " is cut off";
     const uint8_t* seg = b + pos + 2;
     if (m == 0xC4) {
-      const std::string why = jpeg_dht_problem(seg, len - 2);
+      const std::string why = jpeg_dht_problem(seg, len - 2, huffman_defined);
       if (!why.empty()) return why;
     }
     const bool is_frame = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
@@ -319,6 +322,16 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, st
         const auto it = std::find_if(frame.begin(), frame.end(), [id](const JpegComponent& c) { return c.id == id; });
         if (it == frame.end()) return "corrupt: a scan names a colour component the frame does not have";
         in_scan.push_back(static_cast<int>(it - frame.begin()));
+      }
+      // stb 2.27 does not clear its decoder's state, so a table no DHT defined is uninitialised heap
+      // memory that stb decodes with (found by the image fuzz target: a JPEG without any DHT).
+      const int spectral_start = seg[1 + 2 * in_scan_count], high_bit = seg[3 + 2 * in_scan_count] >> 4;
+      const bool needs_dc = !header->progressive_jpeg || (spectral_start == 0 && high_bit == 0);
+      const bool needs_ac = !header->progressive_jpeg || spectral_start > 0;
+      for (size_t k = 0; k < in_scan_count; ++k) {
+        const int dc = seg[2 + 2 * k] >> 4, ac = seg[2 + 2 * k] & 15;
+        if ((needs_dc && (dc > 3 || !huffman_defined[0][dc])) || (needs_ac && (ac > 3 || !huffman_defined[1][ac])))
+          return "corrupt: a scan uses a Huffman table that no DHT segment defines";
       }
       const size_t data_start = pos;
       uint64_t restarts = 0;

@@ -201,6 +201,7 @@ TEST_CASE("image_decode: only real, complete PNG and JPEG are decoded") {
 
   SUBCASE("a progressive JPEG with more scans than kJpegMaxScans is refused") {
     Bytes jpg = {0xFF, 0xD8, 0xFF, 0xC2, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0};
+    jpg.insert(jpg.end(), {0xFF, 0xC4, 0, 20, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});  // DC table 0
     for (int s = 0; s <= kJpegMaxScans; ++s) jpg.insert(jpg.end(), {0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0, 0, 0x55});
     jpg.insert(jpg.end(), {0xFF, 0xD9});
     CHECK(contains(decode_error(jpg), "more than " + std::to_string(kJpegMaxScans) + " scans"));
@@ -603,4 +604,22 @@ TEST_CASE("a JPEG Huffman table (DHT) of more than 256 codes, or cut off, is ref
   const Bytes whole = with_dht(fits);
   const DecodedImage decoded = image_decode(whole.data(), whole.size(), 1);
   CHECK_MESSAGE(decoded.ok(), decoded.error);
+}
+
+TEST_CASE("a JPEG scan whose Huffman table no DHT defines is refused before stb reads it") {
+  // stb 2.27 does not clear its decoder's state: such a table is uninitialised heap memory, which
+  // the image fuzz target caught stb indexing with (UBSan: index -35 in stbi__jpeg_huff_decode).
+  const Bytes jpg = jpeg_of(16, 16, 3, test_pixels(16, 16, 3, 10));
+  REQUIRE(image_decode(jpg.data(), jpg.size(), 3).ok());
+  Bytes no_dht(jpg.begin(), jpg.begin() + 2);
+  size_t pos = 2;
+  while (pos + 4 <= jpg.size() && jpg[pos] == 0xFF && jpg[pos + 1] != 0xDA) {  // segments up to the scan
+    const size_t len = (size_t(jpg[pos + 2]) << 8) | jpg[pos + 3];
+    if (jpg[pos + 1] != 0xC4) no_dht.insert(no_dht.end(), jpg.begin() + pos, jpg.begin() + pos + 2 + len);
+    pos += 2 + len;
+  }
+  REQUIRE(pos + 4 <= jpg.size());
+  REQUIRE(no_dht.size() < pos);  // some DHT was dropped
+  no_dht.insert(no_dht.end(), jpg.begin() + pos, jpg.end());
+  CHECK(contains(decode_error(no_dht, 3), "a scan uses a Huffman table that no DHT segment defines"));
 }
