@@ -158,8 +158,10 @@ void measure_pair(const Network& net, const Dataset& data, std::pair<int, int> p
   if (ws.ends_code.rows() != net.config.latent) ws.ends_code.resize(net.config.latent, 2);
   const int ends[2] = {pair.first, pair.second};
   data.gather(ends, 2, ws.ends_x);
-  network_encode(net, ws.ends_x, ws.ends_code, ws.path.inference);
-  measure_path(net, ws.ends_code.col(0), ws.ends_code.col(1), steps, kind, data_distance, ws.path, out);
+  network_encode(net, ws.ends_x, ws.ends_code, ws.encode);
+  ws.a = ws.ends_code.col(0);  // allocates only when the latent size changes
+  ws.b = ws.ends_code.col(1);
+  measure_path(net, ws.a, ws.b, steps, kind, data_distance, ws.path, out);
 }
 
 double sign_test_p(int k, int n) {

@@ -95,6 +95,8 @@ std::vector<std::pair<int, int>> verdict_pairs(const Dataset& data, uint64_t see
 // Reuses ws: once sized, measuring another pair allocates nothing.
 struct PairWorkspace {
   Mat ends_x, ends_code;  // (features, 2), (latent, 2)
+  Vec a, b;               // (latent) the codes as measure_path takes them (a column would be a temporary)
+  InferenceWorkspace encode;  // apart from the path's decode: each keeps its own sizes
   PathWorkspace path;
 };
 void measure_pair(const Network& net, const Dataset& data, std::pair<int, int> pair, int steps, PathKind kind,

@@ -4,8 +4,8 @@
 # model's interpolants have the lower mean distance), the two means over the pairs, the sign test's
 # side (p < 0.05, else a tie within noise) and the advice shown where the VAE is not the closer;
 # N = 50 by default and set by interp-pairs, the pairs held-out and a seeded stream (12 pairs are
-# the first 12 of 50, with the same numbers on the same weights); the sweep shows its progress
-# while training. The headline names the statistic it compares ("mean"), prints both models'
+# the first 12 of 50, with the same numbers on the same weights); after more training the verdict
+# is measured again. The headline names the statistic it compares ("mean"), prints both models'
 # figures as the strips print them, and names as closer the one whose figure is lower. And
 # wait-readable reports when both maps first separate their labels.
 #   test_gui_verdict.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
@@ -28,9 +28,10 @@ interp-random different
 sync
 state $dir/pair2.txt
 start
-wait 20
-state $dir/training.txt
+wait 200
 pause
+interp-verdict
+state $dir/trained.txt
 quit
 EOS
 timeout 170 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
@@ -105,11 +106,9 @@ check_headline() {  # state
 }
 check_headline "$dir/s50.txt"
 check_headline "$dir/pair2.txt"
-# While training, a new sweep runs and says how far it is.
-case "$(value "$dir/training.txt" interp.verdict_progress)" in
-  *"pairs measured"*|*"so far"*) ;;
-  *) fail "no progress shown while training: '$(value "$dir/training.txt" interp.verdict_progress)'" ;;
-esac
+# After more training the verdict is measured again, on the newer weights.
+test "$(value "$dir/trained.txt" interp.verdict_version)" -gt "$(value "$dir/s12.txt" interp.verdict_version)" ||
+  fail "the verdict was not measured again on new weights"
 
 # wait-readable: from launch, training, until both maps separate their labels (here 0.5, to be
 # quick); the line gives each model's seconds since launch, step and accuracy (at least the target).

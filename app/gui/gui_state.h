@@ -173,11 +173,12 @@ struct InterpVerdict {
   bool slerp = false;
   int next = 0;                    // (pair, model) steps done: pair next / 2, model next % 2
   std::vector<double> mean[2], midpoint[2];  // (pairs) each model's mean and midpoint distance
-  PairWorkspace ws;
+  PairWorkspace ws[2];              // one per model: their shapes differ (a VAE's encoder is wider)
   PathMeasure measure;
   // The last finished sweep: what the summary shows.
   bool done = false;
   uint64_t done_version = 0;       // the snapshot it measured
+  double done_time = -1;           // when it finished
   PairVerdict result;
   std::string text;                // pair_verdict_text(result), made once per sweep
   std::vector<double> done_mean[2], done_midpoint[2];

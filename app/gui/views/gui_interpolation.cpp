@@ -31,6 +31,7 @@
 namespace {
 constexpr double kInterpSeconds = 0.3;  // recompute a path on new weights at most this often
 constexpr float kSummaryRoomBelow = 520;         // px (at 100%) the panes and controls keep under the summary
+constexpr double kVerdictRefreshSeconds = 2.0;  // on new weights, a new sweep at most this long after the last
 constexpr double kVerdictFrameSeconds = 0.002;  // the verdict's share of a frame (at least one path a frame)
 constexpr float kPlaySeconds = 3.0f;    // the animation's time from A to B
 constexpr double kBarFull = 2.0;        // distance at which a bar under a tile is full height (empty at 1)
@@ -272,7 +273,7 @@ static void interp_verdict_update(AppState& app) {
   if ((v.snap && !verdict_models_fit(app, *v.snap)) || ((v.snap || v.done) && (v.steps != it.steps || v.slerp != it.slerp)))
     verdict_forget(v);
   if (!v.snap) {
-    if (v.done && v.done_version == app.snap->version) return;
+    if (v.done && (v.done_version == app.snap->version || app.now - v.done_time < kVerdictRefreshSeconds)) return;
     verdict_start(app);
   }
   const int total = 2 * static_cast<int>(v.pairs.size());
@@ -281,7 +282,7 @@ static void interp_verdict_update(AppState& app) {
     const int pair = v.next / 2, m = v.next % 2;
     const Network& net = v.snap->networks[m];
     const PathKind kind = net.config.kind == ModelKind::VAE && v.slerp ? PathKind::Slerp : PathKind::Linear;
-    measure_pair(net, *app.data, v.pairs[pair], v.steps, kind, *it.distance, v.ws, v.measure);
+    measure_pair(net, *app.data, v.pairs[pair], v.steps, kind, *it.distance, v.ws[m], v.measure);
     v.mean[m][pair] = v.measure.mean_distance;
     v.midpoint[m][pair] = v.measure.midpoint_distance;
     ++v.next;
@@ -296,6 +297,7 @@ static void interp_verdict_update(AppState& app) {
   v.text = pair_verdict_text(v.result, model_kind_short_name(app.panes[0].kind), model_kind_short_name(app.panes[1].kind));
   v.done = true;
   v.done_version = v.snap->version;
+  v.done_time = app.now;
   v.snap.reset();
 }
 
@@ -831,7 +833,8 @@ void interp_write_state(const AppState& app, FILE* f) {
                  lines.progress, lines.advice);
   }
   const InterpVerdict& v = it.verdict;
-  std::fprintf(f, "interp.verdict_done=%d\ninterp.verdict_ready=%d\n", v.done ? 1 : 0, interp_verdict_ready(app) ? 1 : 0);
+  std::fprintf(f, "interp.verdict_done=%d\ninterp.verdict_ready=%d\ninterp.verdict_version=%llu\n", v.done ? 1 : 0,
+               interp_verdict_ready(app) ? 1 : 0, static_cast<unsigned long long>(v.done_version));
   if (v.done)
     std::fprintf(f,
                  "interp.verdict_pairs=%d\ninterp.verdict_second_closer=%d\ninterp.verdict_first_closer=%d\n"
