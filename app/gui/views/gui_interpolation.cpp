@@ -854,7 +854,7 @@ void interp_write_state(const AppState& app, FILE* f) {
     rect("interp_strip_rect", pane.interp.strip_min, pane.interp.strip_max);
     rect("interp_path_rect", pane.interp.path_min, pane.interp.path_max);
     const PathMeasure& m = pane.interp.measure;
-    std::fprintf(f, "pane%d.interp_path=%s\npane%d.interp.steps=%d\n", p,
+    std::fprintf(f, "pane%d.interp_path=%s\npane%d.interp_steps=%d\n", p,
                  pane.interp.kind == PathKind::Slerp ? "slerp" : "linear", p, pane.interp.steps);
     std::fprintf(f, "pane%d.interp_mean=%g\npane%d.interp_max=%g\npane%d.interp_midpoint=%g\n", p, m.mean_distance, p,
                  m.max_distance, p, m.midpoint_distance);
