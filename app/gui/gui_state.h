@@ -53,7 +53,6 @@ constexpr int kMaxVerdictPairs = 1000;              // the interpolation verdict
 constexpr int kMaxLegendLabels = 20;                // the toolbar's legend names this many labels, then "... and K more"
 constexpr int kMaxShownWarnings = 4;                // a load's warnings shown in the Data panel (the rest on hover)
 constexpr int kEventsShown = 3;                     // the trainer's newest events in the Training panel
-constexpr ImU32 kMapCaption = IM_COL32(150, 158, 172, 255);     // captions on and under the maps
 constexpr int kMaxMapLayers = 2;                                // views' images under a map's points
 
 struct LaunchOptions {
