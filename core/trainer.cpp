@@ -40,6 +40,7 @@
 #include <utility>
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 //-----------------------------------------------------------------------------
 // [SECTION] Divergence policy
@@ -389,7 +390,12 @@ struct Trainer::Impl {
 // [SECTION] Training thread: loop and commands
 //-----------------------------------------------------------------------------
 
+// Lowers the calling thread's priority only: on Linux, setpriority(PRIO_PROCESS, 0) applies to the
+// calling thread, not the whole process. Failing to lower it is harmless, so the result is ignored.
+static void lower_this_thread_priority() { (void)setpriority(PRIO_PROCESS, 0, 19); }
+
 void Trainer::Impl::run() {
+  if (options.yield_to_ui) lower_this_thread_priority();
   pool = std::make_unique<ModelPool>(std::max(1, options.threads));
   for (;;) {
     std::vector<Command> commands;

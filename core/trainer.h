@@ -27,6 +27,10 @@ struct TrainerOptions {
   // rate is halved (see trainer.cpp for the policy); the event is reported in the snapshot.
   int checkpoint_every = 50;           // steps between known-good copies of every network
   int max_consecutive_rollbacks = 5;   // then the trainer pauses instead of halving again
+  // The GUI sets this: the training threads run at the lowest CPU priority (nice 19, per thread on
+  // Linux), so that on a machine with few cores the window's frames, the X server and the GL
+  // driver are served first and training takes what they leave. Results do not depend on it.
+  bool yield_to_ui = false;
 };
 
 struct LossPoint {

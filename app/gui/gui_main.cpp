@@ -442,6 +442,7 @@ int gui_main(int argc, char** argv) {
   TrainerOptions trainer_options;
   trainer_options.batch = app.batch;
   trainer_options.threads = 1;  // the other core renders
+  trainer_options.yield_to_ui = true;  // frames first; training takes the CPU they leave
   app.trainer = std::make_unique<Trainer>(data, configs, optimizer, trainer_options);
   app_set_data(app, data);
   if (!app.launch.paused) app.trainer->start();
