@@ -1,11 +1,14 @@
 // What the tests that feed hostile files to the loaders and the CLI all need, written once: a
 // fresh temporary folder per case, bytes and text written and read back, big-endian integers for
-// IDX and PNG headers, and the real executable run with its exit status, stdout and stderr.
+// IDX and PNG headers, deflate streams (gzip or raw), and the real executable run with its exit
+// status, stdout and stderr.
 #pragma once
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -52,6 +55,41 @@ inline Bytes read_bytes(const fs::path& path) {
 inline void put_u32(Bytes& b, uint32_t v) {
   for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<uint8_t>(v >> s));
 }
+
+// deflate's window_bits for the two framings the tests build: a gzip member, and raw deflate
+// (no header or checksum, what PNG's CgBI variant feeds stb).
+constexpr int kGzipWindowBits = 16 + MAX_WBITS;
+constexpr int kRawDeflateWindowBits = -MAX_WBITS;
+
+// Deflate of `n` bytes: `raw` followed by zeros up to n, streamed so that n may be far larger than
+// memory (a bomb of zeros costs its compressed size only). Framed by window_bits (above).
+inline Bytes deflate_stream(const Bytes& raw, uint64_t n, int window_bits) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  Bytes out, zeros(1 << 20, 0), chunk(1 << 16);
+  uint64_t fed = 0;
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    if (z.avail_in == 0 && fed < n) {
+      const Bytes& src = fed < raw.size() ? raw : zeros;
+      const uint64_t off = fed < raw.size() ? fed : 0;
+      const uint64_t limit = fed < raw.size() ? raw.size() : n;
+      const uint64_t take = std::min<uint64_t>(std::min<uint64_t>(src.size() - off, limit - fed), n - fed);
+      z.next_in = const_cast<Bytef*>(src.data() + off);
+      z.avail_in = static_cast<uInt>(take);
+      fed += take;
+    }
+    z.next_out = chunk.data();
+    z.avail_out = static_cast<uInt>(chunk.size());
+    rc = deflate(&z, fed == n ? Z_FINISH : Z_NO_FLUSH);
+    REQUIRE(rc != Z_STREAM_ERROR);
+    out.insert(out.end(), chunk.data(), chunk.data() + (chunk.size() - z.avail_out));
+  }
+  deflateEnd(&z);
+  return out;
+}
+
+inline Bytes gzip(const Bytes& raw) { return deflate_stream(raw, raw.size(), kGzipWindowBits); }
 
 struct Run {
   int status = -1;  // the exit status; -1 if the process did not exit normally

@@ -33,34 +33,8 @@ Bytes idx_header(uint32_t count, uint32_t rows, uint32_t cols) {
   return b;
 }
 
-// gzip of `n` bytes: `raw` followed by zeros up to n, streamed so that n may be large.
-Bytes gzip_stream(const Bytes& raw, uint64_t n) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  Bytes out, zeros(1 << 20, 0), chunk(1 << 16);
-  uint64_t fed = 0;
-  int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    if (z.avail_in == 0 && fed < n) {
-      const Bytes& src = fed < raw.size() ? raw : zeros;
-      const uint64_t off = fed < raw.size() ? fed : 0;
-      const uint64_t limit = fed < raw.size() ? raw.size() : n;
-      const uint64_t take = std::min<uint64_t>(std::min<uint64_t>(src.size() - off, limit - fed), n - fed);
-      z.next_in = const_cast<Bytef*>(src.data() + off);
-      z.avail_in = static_cast<uInt>(take);
-      fed += take;
-    }
-    z.next_out = chunk.data();
-    z.avail_out = static_cast<uInt>(chunk.size());
-    rc = deflate(&z, fed == n ? Z_FINISH : Z_NO_FLUSH);
-    REQUIRE(rc != Z_STREAM_ERROR);
-    out.insert(out.end(), chunk.data(), chunk.data() + (chunk.size() - z.avail_out));
-  }
-  deflateEnd(&z);
-  return out;
-}
-
-Bytes gzip(const Bytes& raw) { return gzip_stream(raw, raw.size()); }
+// gzip of `n` bytes: `raw` followed by zeros up to n (test_files.h streams it).
+Bytes gzip_stream(const Bytes& raw, uint64_t n) { return deflate_stream(raw, n, kGzipWindowBits); }
 
 struct ChildResult {
   bool finished = false;  // exited by itself (not killed by the alarm)

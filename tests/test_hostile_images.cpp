@@ -504,20 +504,7 @@ TEST_CASE("an image folder with hostile files: each skipped and named with its r
 namespace {
 
 // Raw deflate (no zlib header) of `n` zero bytes, finished: ends with a final block.
-Bytes raw_deflate_zeros(size_t n) {
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) == Z_OK);
-  const Bytes zeros(n, 0);
-  Bytes out(deflateBound(&z, static_cast<uLong>(n)));
-  z.next_in = const_cast<Bytef*>(zeros.data());
-  z.avail_in = static_cast<uInt>(n);
-  z.next_out = out.data();
-  z.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+Bytes raw_deflate_zeros(size_t n) { return deflate_stream({}, n, kRawDeflateWindowBits); }
 
 // How many bytes `data` inflates to, read as a zlib stream (window_bits 15) or as raw deflate (-15).
 uint64_t inflated_size(const Bytes& data, int window_bits) {
