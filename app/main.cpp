@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 
 #include "cli.h"
-#include "errors.h"
+#include "io/errors.h"
 #ifdef LATENTLAB_WITH_GUI
 #include "gui.h"
 #endif

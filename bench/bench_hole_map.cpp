@@ -1,7 +1,7 @@
 // The hole map's measure, timed and checked against the exact one: trains a plain AE (784-256-2,
 // the explorer's default) on the built-in digits, decodes a 48x48 grid over its codes' extent and
-// the held-out images, and compares core/projected_distance.h's approximate distance to the data
-// with core/interpolate.h's exact DataDistance (5000 training images, all 784 pixels), for several
+// the held-out images, and compares core/measure/projected_distance.h's approximate distance to the data
+// with core/measure/interpolate.h's exact DataDistance (5000 training images, all 784 pixels), for several
 // numbers of principal components. Prints the time per grid for each part (decode, approximate
 // distance, exact distance) and the approximation's error: relative error percentiles, and how
 // often a pair of cells is ordered differently.
@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "interpolate.h"
-#include "model.h"
-#include "projected_distance.h"
-#include "rng.h"
+#include "data/dataset.h"
+#include "measure/interpolate.h"
+#include "models/model.h"
+#include "measure/projected_distance.h"
+#include "nn/rng.h"
 
 namespace {
 using Clock = std::chrono::steady_clock;

@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "data_csv.h"
-#include "data_idx.h"
-#include "data_images.h"
-#include "dataset.h"
-#include "errors.h"
-#include "image_decode.h"
-#include "model.h"
+#include "data/data_csv.h"
+#include "data/data_idx.h"
+#include "data/data_images.h"
+#include "data/dataset.h"
+#include "io/errors.h"
+#include "data/image_decode.h"
+#include "models/model.h"
 
 namespace fuzz_inputs {
 

@@ -14,8 +14,8 @@
 #include <iterator>
 #include <string>
 
-#include "errors.h"
-#include "model.h"
+#include "io/errors.h"
+#include "models/model.h"
 
 namespace {
 
@@ -90,7 +90,7 @@ TEST_CASE("train: lr = 1e3 with SGD gives up after 5 rollbacks in a row: exit 1,
   CHECK_FALSE(file_exists(path));
 }
 
-TEST_CASE("train: lr 0.1 collapses the app's AE: one warning on stderr (core/collapse.h), and the run goes on") {
+TEST_CASE("train: lr 0.1 collapses the app's AE: one warning on stderr (core/train/collapse.h), and the run goes on") {
   // The app's default shape and seed: at 0.1 every code is the same point within the first epoch.
   const std::string shape = "train --data digits --model ae --hidden 256 --latent 2 --epochs 2 --seed 1 ";
   const std::string err_path = "test_cli_train_collapse.stderr";

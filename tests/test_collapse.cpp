@@ -1,4 +1,4 @@
-// The collapse watch (core/collapse.h): its rules on hand-made sequences, code_spread against a value
+// The collapse watch (core/train/collapse.h): its rules on hand-made sequences, code_spread against a value
 // worked out by hand, and real runs: learning rate 0.1 collapses a small AE and VAE on digits and the
 // watch says so (alone, and inside the trainer, as an event); 1e-3 trains them and it stays quiet.
 #include <doctest/doctest.h>
@@ -10,10 +10,10 @@
 #include <thread>
 #include <vector>
 
-#include "collapse.h"
-#include "dataset.h"
-#include "model.h"
-#include "trainer.h"
+#include "train/collapse.h"
+#include "data/dataset.h"
+#include "models/model.h"
+#include "train/trainer.h"
 
 namespace {
 std::shared_ptr<const Dataset> digits() {

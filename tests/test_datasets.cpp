@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "cli.h"
-#include "data_images.h"
-#include "dataset.h"
-#include "errors.h"
+#include "data/data_images.h"
+#include "data/dataset.h"
+#include "io/errors.h"
 
 
 //---- sha256 (FIPS 180-4), small and slow, enough to check a download ------------------------

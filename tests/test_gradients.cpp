@@ -1,7 +1,7 @@
 // Tier 2 of the tests: every gradient of core/ against central finite differences in double
 // precision (as torch.autograd.gradcheck): eps 1e-6, pass when
 // |analytic - numeric| <= 1e-5 + 1e-3 |numeric|. The double path is the same templated code as
-// float training (core/model.cpp: model_loss<T>), so passing here proves the training gradients.
+// float training (core/models/model.cpp: model_loss<T>), so passing here proves the training gradients.
 // Inputs are random but away from kinks: data in (0.05, 0.95), random biases, fixed seeds.
 #include <doctest/doctest.h>
 
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "activations.h"
-#include "losses.h"
-#include "model.h"
+#include "nn/activations.h"
+#include "nn/losses.h"
+#include "models/model.h"
 
 namespace {
 

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "data_csv.h"
-#include "dataset.h"
-#include "errors.h"
+#include "data/data_csv.h"
+#include "data/dataset.h"
+#include "io/errors.h"
 
 
 namespace {

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "data_idx.h"
-#include "dataset.h"
-#include "errors.h"
+#include "data/data_idx.h"
+#include "data/dataset.h"
+#include "io/errors.h"
 
 
 namespace {

@@ -21,11 +21,11 @@
 #include <utility>
 #include <vector>
 
-#include "data_images.h"
-#include "dataset.h"
-#include "errors.h"
-#include "image_decode.h"
-#include "rng.h"
+#include "data/data_images.h"
+#include "data/dataset.h"
+#include "io/errors.h"
+#include "data/image_decode.h"
+#include "nn/rng.h"
 
 
 namespace {
@@ -336,7 +336,7 @@ std::vector<std::pair<size_t, size_t>> scan_data_ranges(const Bytes& b) {
 // A JPEG cut inside a scan and then ended with EOI has every marker; before this check stb filled
 // the rest with what it decoded from zeros (and, cut at a restart marker, left the rest of the
 // image unwritten). image_decode counts restart markers against the MCUs and decodes a second
-// time with probe bytes after each scan (core/image_decode.cpp).
+// time with probe bytes after each scan (core/data/image_decode.cpp).
 TEST_CASE("image_decode: a JPEG cut inside its image data and then given an EOI (FFD9) is refused") {
   alarm(300);
   const std::vector<std::pair<std::string, Bytes>> files = {

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "errors.h"
-#include "model.h"
+#include "io/errors.h"
+#include "models/model.h"
 
 
 namespace {

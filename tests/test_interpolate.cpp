@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "interpolate.h"
+#include "measure/interpolate.h"
 
 TEST_CASE("linear interpolation hits both endpoints and the exact midpoint") {
   Vec a(3), b(3);

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "label_separation.h"
-#include "rng.h"
+#include "measure/label_separation.h"
+#include "nn/rng.h"
 
 TEST_CASE("kNN accuracy: clean clusters score 1, one stray point costs exactly itself") {
   // Three tight clusters of 10 points, far apart.

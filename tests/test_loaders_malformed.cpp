@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "dataset.h"
-#include "errors.h"
+#include "data/dataset.h"
+#include "io/errors.h"
 
 
 namespace {

@@ -22,9 +22,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "dataset.h"
-#include "model.h"
-#include "trainer.h"
+#include "data/dataset.h"
+#include "models/model.h"
+#include "train/trainer.h"
 
 namespace {
 

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "divergence.h"
-#include "errors.h"
-#include "model.h"
+#include "train/divergence.h"
+#include "io/errors.h"
+#include "models/model.h"
 
 // Counts calls to malloc, so that a test can prove a training step allocates nothing. Eigen's
 // aligned allocations and operator new both end in malloc on glibc.

@@ -1,5 +1,5 @@
 // Saving a model when things go wrong: a write that fails after k bytes (the fault-injection hook
-// of core/file_write.h, standing in for a full disk) for many k, a read-only folder, a target that
+// of core/io/file_write.h, standing in for a full disk) for many k, a read-only folder, a target that
 // is not a regular file, and a process SIGKILLed at random moments while it saves, 100 times.
 // After each, the file on disk is the old one byte for byte or the new one, and it loads; a failed
 // save says so, leaves no temporary file, and the next save works.
@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "errors.h"
-#include "file_write.h"
-#include "model.h"
+#include "io/errors.h"
+#include "io/file_write.h"
+#include "models/model.h"
 
 
 namespace {

@@ -18,11 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dataset.h"
-#include "divergence.h"
-#include "model.h"
-#include "rng.h"
-#include "trainer.h"
+#include "data/dataset.h"
+#include "train/divergence.h"
+#include "models/model.h"
+#include "nn/rng.h"
+#include "train/trainer.h"
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -446,7 +446,7 @@ TEST_CASE("commands: pause, resume, step, lr, batch, rebuild, reset, set_data be
   CHECK(s->step == 6);
 }
 
-// Every live setter goes through training_config_problem (core/model.cpp): a bad value is an event
+// Every live setter goes through training_config_problem (core/models/model.cpp): a bad value is an event
 // naming the problem, and the trainer keeps training with the old value. Before, set_batch_size(0)
 // trained with batch 1 and a batch over the training set was clamped without a word.
 TEST_CASE("live setters: a bad value is refused by the core's validation, reported, and not applied") {

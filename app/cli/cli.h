@@ -1,6 +1,6 @@
 // The headless subcommands of `latentlab` and the small flag parser they share.
 // Every subcommand links core/ alone and never opens a display, so it works over ssh and in CI.
-// A bad flag or value throws UsageError; bad input data throws InputError (core/errors.h).
+// A bad flag or value throws UsageError; bad input data throws InputError (core/io/errors.h).
 // main() turns either into a one-line message and exit status 2.
 #pragma once
 #include <cstdint>

@@ -3,8 +3,8 @@
 
 #include <climits>
 
-#include "dataset.h"
-#include "file_input.h"
+#include "data/dataset.h"
+#include "io/file_input.h"
 
 #include <cerrno>
 #include <cmath>

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "cli.h"
-#include "dataset.h"
-#include "model.h"
-#include "trainer.h"
+#include "data/dataset.h"
+#include "models/model.h"
+#include "train/trainer.h"
 
 namespace {
 

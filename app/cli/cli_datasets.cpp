@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "cli.h"
-#include "dataset.h"
-#include "errors.h"
-#include "file_input.h"
+#include "data/dataset.h"
+#include "io/errors.h"
+#include "io/file_input.h"
 
 namespace {
 

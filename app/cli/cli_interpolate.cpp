@@ -10,10 +10,10 @@
 #include <filesystem>
 
 #include "cli.h"
-#include "errors.h"
-#include "file_input.h"
-#include "interpolate.h"
-#include "trainer.h"
+#include "io/errors.h"
+#include "io/file_input.h"
+#include "measure/interpolate.h"
+#include "train/trainer.h"
 
 namespace {
 
@@ -217,7 +217,7 @@ int cli_interpolate(int argc, char** argv) {
     std::filesystem::create_directories(dir, ec);
     for (size_t m = 0; m < models.size(); ++m) {
       std::string error;
-      // Atomic (core/file_write.h): on failure the previous file is untouched and the message says so.
+      // Atomic (core/io/file_write.h): on failure the previous file is untouched and the message says so.
       if (!network_save(models[m].network(), dir + "/model" + std::to_string(m) + ".llnet", &error))
         throw InputError("latentlab interpolate: " + error);
     }

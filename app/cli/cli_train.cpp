@@ -5,11 +5,11 @@
 // Every batch of an epoch is used, the last one possibly smaller (as a PyTorch DataLoader does).
 // One model trains on one thread: --threads is accepted, and values above 1 change nothing here
 // (Eigen runs single-threaded by design; see CMakeLists.txt).
-// Divergence is handled as in the app's trainer (core/divergence.h): a step that leaves a NaN or
+// Divergence is handled as in the app's trainer (core/train/divergence.h): a step that leaves a NaN or
 // Inf is rolled back to the last known-good copy and the learning rate halved, each time with a
 // line on stderr; after too many rollbacks in a row the run stops with exit status 1 and saves
 // nothing. The epoch's train loss averages the steps that were kept.
-// Collapse is watched as in the app's trainer (core/collapse.h): after every epoch, the codes' spread
+// Collapse is watched as in the app's trainer (core/train/collapse.h): after every epoch, the codes' spread
 // of up to 512 held-out samples and the held-out loss; a collapse is one warning line on stderr
 // ("train: warning: ..."), and training goes on.
 #include <algorithm>
@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "cli.h"
-#include "collapse.h"
-#include "divergence.h"
-#include "errors.h"
-#include "file_input.h"
-#include "model.h"
-#include "trainer.h"
+#include "train/collapse.h"
+#include "train/divergence.h"
+#include "io/errors.h"
+#include "io/file_input.h"
+#include "models/model.h"
+#include "train/trainer.h"
 
 namespace {
 
@@ -142,7 +142,7 @@ int cli_train(int argc, char** argv) {
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)
     throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
-  // The one validation of the hyperparameters (core/model.h), before the model is allocated.
+  // The one validation of the hyperparameters (core/models/model.h), before the model is allocated.
   const std::string problem = training_config_problem(config, opt, batch, data.train_count);
   if (!problem.empty()) throw InputError("train: " + problem);
 
@@ -226,7 +226,7 @@ int cli_train(int argc, char** argv) {
       return 1;
     }
     std::string error;
-    // Atomic (core/file_write.h): on failure the previous file is untouched and the message says so.
+    // Atomic (core/io/file_write.h): on failure the previous file is untouched and the message says so.
     if (!network_save(model.network(), args.str("save"), &error)) throw InputError("train: " + error);
     std::fprintf(log, "saved %s\n", args.str("save").c_str());
   }

@@ -13,8 +13,8 @@
 #include <exception>
 #include <new>
 
-#include "errors.h"
-#include "file_input.h"
+#include "io/errors.h"
+#include "io/file_input.h"
 #include "gui_state.h"
 
 //-----------------------------------------------------------------------------
@@ -52,7 +52,7 @@ const char* label_name(const AppState& app, int label, char* buf, int size) {
 //-----------------------------------------------------------------------------
 
 // Writes one sample's values (features) as a tile_w x tile_h tile at (x0, y0) of an RGBA image
-// `stride` pixels wide. Images are row-major with interleaved channels (core/data_images.h);
+// `stride` pixels wide. Images are row-major with interleaved channels (core/data/data_images.h);
 // other data is laid out row by row in a square, its values mapped from [display_lo, display_hi].
 void sample_to_rgba(const AppState& app, const float* values, uint8_t* rgba, int stride, int x0, int y0) {
   const Dataset& d = *app.data;

@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "file_input.h"
+#include "io/file_input.h"
 #include "gui_state.h"
 
 namespace fs = std::filesystem;

@@ -25,7 +25,7 @@
 #include <stb_image_write.h>
 
 #include "cli.h"
-#include "errors.h"
+#include "io/errors.h"
 #include "gui.h"
 #include "gui_state.h"
 

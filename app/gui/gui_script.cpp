@@ -83,7 +83,7 @@
 
 #include "cli.h"
 #include "gui_state.h"
-#include "label_separation.h"
+#include "measure/label_separation.h"
 
 namespace {
 constexpr double kScriptTimeout = 300.0;

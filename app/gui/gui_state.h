@@ -20,10 +20,10 @@
 
 #include <imgui.h>
 
-#include "dataset.h"
-#include "interpolate.h"
-#include "model.h"
-#include "trainer.h"
+#include "data/dataset.h"
+#include "measure/interpolate.h"
+#include "models/model.h"
+#include "train/trainer.h"
 #include "gui_help.h"
 #include "gui_layout.h"
 #include "gui_theme.h"
@@ -158,7 +158,7 @@ struct ModelPane {
 //-----------------------------------------------------------------------------
 
 // The verdict over many pairs (gui_interpolation.cpp): the pairs, measure and rule of `latentlab
-// interpolate` (verdict_pairs, measure_pair, pair_verdict in core/interpolate.h), measured against
+// interpolate` (verdict_pairs, measure_pair, pair_verdict in core/measure/interpolate.h), measured against
 // one snapshot a few (pair, model) steps per frame, and started again on newer weights.
 struct InterpVerdict {
   int pairs_wanted = kVerdictPairs;

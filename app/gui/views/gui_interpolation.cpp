@@ -2,7 +2,7 @@
 // into one strip per model (original A, the interpolants, original B) with each interpolant's
 // distance to the data under it, and a line comparing the models. The lesson it shows: a plain
 // AE's path can cross holes of its latent space and decode to something no real image looks like;
-// a VAE's is pressed to stay where its codes live. The measure is core/interpolate.h's (distance
+// a VAE's is pressed to stay where its codes live. The measure is core/measure/interpolate.h's (distance
 // to the nearest training image / typical nearest-neighbour distance between real images, so 1.0
 // is as close to the data as a real held-out image), computed here in preallocated buffers: a
 // path is recomputed when its endpoints, steps or kind change and a few times a second while the
@@ -25,7 +25,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "errors.h"
+#include "io/errors.h"
 #include "gui_state.h"
 
 namespace {

@@ -1,6 +1,6 @@
 // The hole map: a layer under each latent map's points that shades every point of the visible
 // plane by how far its decoding is from the data, in units of the typical nearest-neighbour
-// distance between real images (core/projected_distance.h; 1.0 = as close as a real held-out
+// distance between real images (core/measure/projected_distance.h; 1.0 = as close as a real held-out
 // image). Where a plain autoencoder's codes leave gaps, its decoder makes images no real one looks
 // like, and the map lights up there; a VAE's prior presses its codes together and the map stays dark.
 //
@@ -19,7 +19,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "errors.h"
+#include "io/errors.h"
 #include "gui_state.h"
 
 namespace {

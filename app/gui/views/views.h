@@ -30,10 +30,10 @@
 #include <memory>
 #include <string>
 
-#include "interpolate.h"
-#include "model.h"
-#include "projected_distance.h"
-#include "trainer.h"
+#include "measure/interpolate.h"
+#include "models/model.h"
+#include "measure/projected_distance.h"
+#include "train/trainer.h"
 #include "gui_render.h"
 
 struct AppState;

@@ -1,0 +1,190 @@
+// The autoencoders the app teaches: plain (under- or overcomplete), sparse (L1 or KL to rho),
+// denoising (Gaussian, masking, salt-and-pepper), contractive (whole-encoder Jacobian penalty)
+// and the VAE / beta-VAE. A Network is weights + architecture (cheap to copy, encodes and
+// decodes); a Model wraps one Network with its optimizer state, RNG and training workspaces.
+//
+//   ModelConfig cfg;  cfg.kind = ModelKind::VAE;  cfg.hidden = {400};  cfg.latent = 2;
+//   Model model(cfg, OptimizerConfig{});
+//   LossParts l = model.train_step(batch);            // batch: (784, B), one sample per column
+//   LossParts held_out = model.evaluate(test_data);   // same estimator as training
+//   network_decode(model.network(), z, xhat, ws);      // z (latent, n) -> xhat (784, n)
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nn/rng.h"
+#include "nn/tensor.h"
+
+enum class ModelKind { Plain, Sparse, Denoising, Contractive, VAE };
+enum class Activation { Relu, LeakyRelu, Elu, Tanh, Sigmoid, Identity };
+enum class OutputLoss { BCE, MSE };   // BCE on logits (data in [0,1]); MSE on a linear output
+enum class SparsityKind { L1, KL };
+enum class NoiseKind { Gaussian, Mask, SaltPepper };
+enum class OptimizerKind { Adam, SGD };
+enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default (see model.cpp)
+
+// Names as used on the command line ("ae", "vae", "sparse", ...). parse_* return false on an unknown name.
+const char* model_kind_name(ModelKind k);
+// Names as a sentence shows them to a person: "AE", "VAE", "sparse AE", ...
+const char* model_kind_short_name(ModelKind k);
+bool parse_model_kind(const std::string& s, ModelKind* out);
+const char* activation_name(Activation a);
+bool parse_activation(const std::string& s, Activation* out);
+
+struct ModelConfig {
+  ModelKind kind = ModelKind::VAE;
+  int input_size = 784;
+  std::vector<int> hidden = {400};  // encoder widths, input side first; the decoder mirrors them
+  int latent = 2;                   // >= 1; the code layer is linear
+  Activation activation = Activation::Relu;
+  OutputLoss loss = OutputLoss::BCE;
+  InitKind init = InitKind::He;
+  uint64_t seed = 1;
+  // VAE: loss = recon + beta * KL; beta ramps linearly from 0 over kl_warmup_steps (0 = off).
+  float beta = 1.0f;
+  int kl_warmup_steps = 0;
+  // Sparse: L1 = weight * sum|h| on the code; KL = weight * sum_j KL(rho || rho_hat_j) on a sigmoid code.
+  SparsityKind sparsity = SparsityKind::L1;
+  float sparsity_weight = 1e-3f;
+  float rho = 0.05f;
+  // Denoising: Gaussian sigma, masking probability, or salt-and-pepper probability.
+  NoiseKind noise = NoiseKind::Gaussian;
+  float noise_level = 0.3f;
+  // Contractive: weight * ||J_f(x)||_F^2 for the whole encoder f.
+  float contractive_weight = 1e-3f;
+};
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::Adam;
+  float lr = 1e-3f;
+  float momentum = 0.9f;       // SGD
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;  // Adam
+  float clip_norm = 0.0f;      // clip the global gradient norm to this; 0 = off
+};
+
+// Loss parts, each averaged over samples (BCE/MSE summed over features: nats per image for BCE).
+// `penalty` is the KL for a VAE (unweighted), the sparsity / contractive penalty (weighted) otherwise.
+struct LossParts {
+  double total = 0, recon = 0, penalty = 0;
+};
+
+// One dense layer's place inside Network::params.
+struct DenseShape {
+  int in = 0, out = 0;
+  size_t weight_offset = 0;  // (out, in) column-major
+  size_t bias_offset = 0;    // (out)
+};
+
+// Weights and architecture: everything needed to encode and decode. All parameters live in
+// one allocation, so copying a Network for a UI snapshot is one memcpy.
+struct Network {
+  ModelConfig config;
+  std::vector<float> params;
+  std::vector<DenseShape> encoder;  // input -> hidden... -> code (the VAE's last encoder layer
+                                    // outputs 2*latent rows: mu then log-variance)
+  std::vector<DenseShape> decoder;  // latent -> hidden... -> input
+
+  static Network create(const ModelConfig& config);  // initialised from config.seed
+  size_t parameter_count() const { return params.size(); }
+  bool all_finite() const;
+};
+
+// Scratch space for encode/decode, so a steady-state UI frame allocates nothing once it has
+// seen its largest batch.
+struct InferenceWorkspace {
+  std::vector<Mat> activations;
+};
+
+// x (input, n) -> code (latent, n). For a VAE the code is mu; logvar (latent, n) is filled if non-null.
+void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWorkspace& ws,
+                    Mat* logvar = nullptr);
+// z (latent, n) -> reconstruction (input, n) in data space (sigmoid applied for BCE).
+void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWorkspace& ws);
+
+// Budgets, checked before anything is allocated (Network::create, network_load, the CLI and the
+// trainer all go through model_config_problem), so an absurd size is an InputError, never a
+// std::bad_alloc. Parameters are floats: the budget is 256 MiB of weights, and training keeps four
+// such arrays (weights, gradient, Adam's two moments), 1 GiB in all.
+constexpr uint64_t kMaxNetworkParameters = uint64_t(1) << 26;
+constexpr int kMaxLayerWidth = 1 << 20;  // features, every hidden width, the latent size
+constexpr int kMaxHiddenLayers = 64;
+// A training step holds about six (width, batch) float buffers per layer: batch x (sum of all
+// layer widths) may not exceed this (256 MiB per buffer set).
+constexpr uint64_t kMaxBatchActivations = uint64_t(1) << 26;
+
+// The parameters `c` implies (weights and biases of every layer), without allocating anything;
+// saturates rather than overflows for absurd sizes.
+uint64_t network_parameter_count(const ModelConfig& c);
+
+// The one validation of an architecture, with c.input_size the data's feature count: "" if it can be
+// built, else a message naming the setting as the command line does (--latent, --hidden, ...).
+// Checks sizes >= 1, the width and depth limits, the parameter budget, rho for a KL-sparse model, and
+// that beta and the penalty weights are finite and >= 0 and a noise level is one (a probability
+// for masking and salt-and-pepper noise). The trainer's live setters go through it too.
+std::string model_config_problem(const ModelConfig& c);
+// The same plus what training adds: a learning rate that is a positive finite number, a batch of
+// at least 1 and no larger than the training set, and batch x widths within kMaxBatchActivations.
+std::string training_config_problem(const ModelConfig& c, const OptimizerConfig& opt, int batch, int train_count);
+
+// The .llnet file (docs/model_format.md): config + params, version 2 ends with a CRC-32 of
+// everything before it. network_save writes atomically (core/io/file_write.h): on failure it returns
+// false and sets *error (naming the file), and the previous file is untouched. Never called with a
+// non-finite network.
+std::vector<uint8_t> network_serialize(const Network& net);
+bool network_save(const Network& net, const std::string& path, std::string* error);
+// Throws InputError naming the file and the problem: a file too short, too long, damaged (checksum),
+// of another format or version, or declaring sizes over the budgets. Reads versions 1 and 2.
+Network network_load(const std::string& path);
+// network_load's parser on bytes in memory (what the fuzz target calls); `name` is used in messages.
+Network network_parse(const uint8_t* bytes, size_t n, const std::string& name);
+
+// Owns a Model's preallocated training and evaluation buffers (defined in model.cpp). A copied
+// Model gets fresh, empty buffers, sized on its first step.
+struct ModelWorkspace;
+struct ModelWorkspaceHandle {
+  ModelWorkspaceHandle();
+  ~ModelWorkspaceHandle();
+  ModelWorkspaceHandle(const ModelWorkspaceHandle&);
+  ModelWorkspaceHandle& operator=(const ModelWorkspaceHandle&);
+  ModelWorkspaceHandle(ModelWorkspaceHandle&& other) noexcept;
+  ModelWorkspaceHandle& operator=(ModelWorkspaceHandle&& other) noexcept;
+  ModelWorkspace* ptr = nullptr;
+};
+
+class Model {
+ public:
+  Model(const ModelConfig& config, const OptimizerConfig& optimizer);
+
+  // One optimizer step on `batch` (input, B). Denoising corrupts afresh; VAE draws fresh eps.
+  // Returns this batch's loss parts (before the update).
+  LossParts train_step(ConstMatRef batch);
+  // Held-out loss, the same single-sample estimator as training for a VAE (one z per input), clean
+  // input for a denoising model. Processes `data` (input, n) in chunks; does not change weights.
+  LossParts evaluate(ConstMatRef data);
+
+  const Network& network() const { return net_; }
+  ModelConfig& config() { return net_.config; }  // beta, weights, noise level may change between steps
+  OptimizerConfig& optimizer() { return opt_; }
+  int64_t step() const { return step_; }
+  // Restore weights (and reset optimizer moments) from a known-good copy, e.g. after divergence.
+  void restore(const Network& good);
+
+  // For gradient checks: the loss (total, as trained) and its exact gradient w.r.t. every parameter,
+  // in double precision, on `batch` with fixed noise: `eps` (latent, B) for a VAE, the corrupted input
+  // for a denoising model (both may be empty otherwise). Does not touch the weights.
+  double loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen::MatrixXd& eps,
+                                  const Eigen::MatrixXd& corrupted, const std::vector<double>& params,
+                                  std::vector<double>* grad) const;
+
+ private:
+  Network net_;
+  OptimizerConfig opt_;
+  Rng rng_;       // training noise: VAE eps, denoising corruption
+  Rng eval_rng_;  // held-out VAE eps, a stream of its own so that evaluating never changes training
+  int64_t step_ = 0;
+  int64_t adam_t_ = 0;  // Adam's bias-correction step; restarts with the moments in restore()
+  // optimizer moments and training workspaces are preallocated here (see model.cpp)
+  std::vector<float> grad_, m_, v_;
+  ModelWorkspaceHandle work_;
+};

@@ -1,0 +1,831 @@
+// The trainer: one background thread owns every Model; the UI (or the CLI) fills a command queue
+// and reads immutable snapshots. Nothing the training thread mutates is ever visible elsewhere.
+//
+// Index (grep for the banners):
+//   [SECTION] Divergence policy
+//   [SECTION] Free functions: twin configs, batch order, held-out loss
+//   [SECTION] Commands and per-model state
+//   [SECTION] ComputeThread: a thread with a stack sized for Eigen's products
+//   [SECTION] ModelPool: options.threads > 1 trains the models side by side
+//   [SECTION] Impl: shared slots, and the state the training thread owns
+//   [SECTION] Training thread: loop and commands
+//   [SECTION] Training thread: steps, epochs, checkpoints, rollback
+//   [SECTION] Publishing snapshots
+//   [SECTION] Trainer: the public API (enqueue and return)
+//
+// Threads and locks. Two mutexes, never held together:
+//   queue_mutex    guards `queue` (commands) and is what the idle thread sleeps on (queue_cv);
+//   snapshot_mutex guards `published`, a shared_ptr<const Snapshot>: snapshot() copies it, the
+//                  training thread swaps in a new one. Both critical sections are a few instructions.
+// `stop_requested` is atomic so a long held-out evaluation can notice it between chunks.
+// Everything else in Impl belongs to the training thread once it has started; with threads > 1 the
+// ModelPool's helpers touch only their own models, between a start and a done under the pool's mutex.
+#include "train/trainer.h"
+
+#include "train/collapse.h"
+#include "train/divergence.h"
+#include "io/errors.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <numeric>
+#include <system_error>
+#include <utility>
+
+#include <pthread.h>
+#include <sys/resource.h>
+
+//-----------------------------------------------------------------------------
+// [SECTION] Divergence policy
+//-----------------------------------------------------------------------------
+// The policy is core/train/divergence.h's, shared with `latentlab train`: each model has a
+// DivergenceGuard, and after every step (on the worker that took it) divergence_after_step checks
+// the loss parts and every weight. A model found non-finite
+//   1. is restored from its last known-good copy, taken every options.checkpoint_every steps of a
+//      network that had just passed the check;
+//   2. has its learning rate HALVED;
+//   3. is reported in Snapshot::events: step, model, the step it went back to, the new learning
+//      rate, and the offending sample when the batch itself holds a NaN or Inf.
+// The shared step counter is not rewound: every model keeps taking the same steps on the same
+// batches (twin mode stays fair); the rolled-back model just lost its progress since the copy.
+// When one model rolls back options.max_consecutive_rollbacks times without a clean stretch of
+// checkpoint_every steps in between, halving is not helping (bad data, a hopeless architecture):
+// the guard rolls back once more and gives up, and the trainer PAUSES and says so.
+// set_learning_rate, reset and rebuild clear the streak.
+// A non-finite network is never published: networks are copied into a snapshot only after they
+// passed the check, and publish() checks again, falling back to the known-good copy.
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+constexpr int kHeldOutChunk = 256;  // columns per Model::evaluate call; stop is checked between chunks
+constexpr size_t kMaxEvents = 256;  // oldest events are dropped beyond this
+
+void add_parts(LossParts& sum, const LossParts& l, double weight) {
+  sum.total += weight * l.total;
+  sum.recon += weight * l.recon;
+  sum.penalty += weight * l.penalty;
+}
+
+std::string format_lr(float lr) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(lr));
+  return buf;
+}
+
+constexpr int kSpreadSamples = 512;  // codes measured for the collapse watch (core/train/collapse.h)
+
+// The codes' spread of the first kSpreadSamples held-out samples (training samples when nothing is
+// held out): what the collapse watch compares epoch after epoch. Allocates; called once per epoch.
+double model_code_spread(const Model& model, const Dataset& data) {
+  const bool held_out = data.test_count() > 0;
+  const int n = std::min(kSpreadSamples, held_out ? data.test_count() : data.train_count);
+  if (n < 2) return 0;
+  Mat x(data.features(), n), codes;  // (features, n)
+  data.copy_range(held_out ? data.train_count : 0, n, x);
+  InferenceWorkspace ws;
+  return code_spread(model.network(), x, ws, codes);
+}
+
+// Held-out loss in chunks; returns false if `cancel` was raised before it finished.
+bool held_out_loss_chunked(Model& model, const Dataset& data, const std::atomic<bool>* cancel,
+                           LossParts* out) {
+  *out = LossParts{};
+  const int n = data.test_count();
+  if (n <= 0) return true;
+  Mat chunk(data.features(), std::min(n, kHeldOutChunk));  // (features, chunk)
+  LossParts sum;
+  for (int first = 0; first < n; first += kHeldOutChunk) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return false;
+    const int c = std::min(kHeldOutChunk, n - first);
+    if (chunk.cols() != c) chunk.resize(data.features(), c);
+    data.copy_range(data.train_count + first, c, chunk);
+    add_parts(sum, model.evaluate(chunk), c);
+  }
+  add_parts(*out, sum, 1.0 / n);
+  return true;
+}
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Free functions: twin configs, batch order, held-out loss
+//-----------------------------------------------------------------------------
+
+std::vector<ModelConfig> twin_configs(const ModelConfig& base) {
+  ModelConfig plain = base;
+  plain.kind = ModelKind::Plain;
+  ModelConfig vae = base;
+  vae.kind = ModelKind::VAE;
+  return {plain, vae};
+}
+
+uint64_t shuffle_seed(uint64_t model_seed) {
+  return model_seed ^ 0xD1B54A32D192ED03ull;  // a stream apart from the one that initialised the weights
+}
+
+void epoch_order(Rng& rng, int n, std::vector<int>& order) {
+  order.resize(static_cast<size_t>(std::max(n, 0)));
+  std::iota(order.begin(), order.end(), 0);
+  for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+}
+
+LossParts held_out_loss(Model& model, const Dataset& data) {
+  LossParts out;
+  held_out_loss_chunked(model, data, nullptr, &out);
+  return out;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Commands and per-model state
+//-----------------------------------------------------------------------------
+
+namespace {
+enum class CommandKind {
+  Start, Pause, Resume, Step, Reset, LearningRate, BatchSize, Beta, NoiseLevel, SparsityWeight,
+  ContractiveWeight, Rebuild, SetData
+};
+
+struct Command {
+  CommandKind kind = CommandKind::Pause;
+  float value = 0;  // the new hyperparameter
+  int count = 0;    // Step: how many, BatchSize: the size
+  std::vector<ModelConfig> models;     // Rebuild
+  std::shared_ptr<const Dataset> data;  // SetData
+};
+
+struct ModelSlot {
+  std::unique_ptr<Model> model;
+  DivergenceGuard guard;        // its last known-good copy and rollback streak
+  CollapseWatch collapse;       // the codes' spread and the held-out loss, epoch after epoch
+  LossParts loss_sum;           // training losses since the last history point
+  int loss_count = 0;
+  int record_every = 1;         // steps per train history point; doubles every time history is thinned
+  ModelHistory history;
+};
+
+// The dataset fixes the input size; BCE needs data in [0,1]. Returns a note when it changed the loss.
+ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* note) {
+  config.input_size = data.features();
+  if (config.loss == OutputLoss::BCE && !data.in_unit_range) {
+    config.loss = OutputLoss::MSE;
+    if (note) *note = std::string(model_kind_name(config.kind)) + ": data not in [0,1], so MSE instead of BCE";
+  }
+  return config;
+}
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] ComputeThread: a thread with a stack sized for Eigen's products
+//-----------------------------------------------------------------------------
+// A matrix product keeps its two GEMM packing buffers on the stack, each up to
+// EIGEN_STACK_ALLOCATION_LIMIT bytes (raised in CMakeLists.txt so that a training step allocates
+// nothing). std::thread cannot choose its stack, and the platform default is not a promise: glibc
+// takes RLIMIT_STACK (8 MiB usually, but 2 MiB under `ulimit -s unlimited`), musl gives 128 KiB.
+// So every thread that trains gets at least two such buffers plus 4 MiB for everything else.
+
+namespace {
+constexpr size_t kComputeStackBytes = 2 * size_t(EIGEN_STACK_ALLOCATION_LIMIT) + (size_t(4) << 20);
+
+class ComputeThread {
+ public:
+  // Starts body() on a new thread; throws std::system_error if the thread cannot be created.
+  explicit ComputeThread(std::function<void()> body) : body_(std::move(body)) {
+    pthread_attr_t attr;
+    int rc = pthread_attr_init(&attr);
+    if (rc == 0) {
+      size_t stack = 0;  // the default, when not set
+      rc = pthread_attr_getstacksize(&attr, &stack);
+      if (rc == 0 && stack < kComputeStackBytes) rc = pthread_attr_setstacksize(&attr, kComputeStackBytes);
+      if (rc == 0) rc = pthread_create(&id_, &attr, &ComputeThread::enter, this);
+      pthread_attr_destroy(&attr);
+    }
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), "trainer: cannot start a thread");
+  }
+  ~ComputeThread() { pthread_join(id_, nullptr); }  // joins: body() must be about to return
+  ComputeThread(const ComputeThread&) = delete;
+  ComputeThread& operator=(const ComputeThread&) = delete;
+
+ private:
+  static void* enter(void* self) noexcept {  // an escaping exception ends the program, as with std::thread
+    static_cast<ComputeThread*>(self)->body_();
+    return nullptr;
+  }
+  std::function<void()> body_;
+  pthread_t id_{};
+};
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] ModelPool: options.threads > 1 trains the models side by side
+//-----------------------------------------------------------------------------
+// Eigen is built with EIGEN_DONT_PARALLELIZE, so the only split is by model: with W workers,
+// model i is always handled by worker i % W, and the training thread itself is worker 0. Each
+// model's arithmetic is the same whatever W is, so results are bit-identical to threads = 1. One
+// model uses one core however many threads are asked for. A worker steps its models and runs their
+// divergence guards (each touches its own model only); the bookkeeping shared between models
+// (history, events, pausing) stays on the training thread, after every worker is done.
+
+namespace {
+class ModelPool {
+ public:
+  explicit ModelPool(int workers) {
+    for (int k = 1; k < workers; ++k) helpers_.push_back(std::make_unique<ComputeThread>([this, k] { helper(k); }));
+  }
+  ~ModelPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      quit_ = true;
+    }
+    start_cv_.notify_all();
+    helpers_.clear();  // joins them
+  }
+  int workers() const { return static_cast<int>(helpers_.size()) + 1; }
+
+  // Calls job(i) for every i in [0, n), model i on worker i % workers(); returns when all are done.
+  // An exception from any job is rethrown here.
+  void for_each_model(int n, const std::function<void(int)>& job) {
+    if (helpers_.empty() || n <= 1) {
+      for (int i = 0; i < n; ++i) job(i);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = &job;
+      n_ = n;
+      outstanding_ = static_cast<int>(helpers_.size());
+      error_ = nullptr;
+      ++generation_;
+    }
+    start_cv_.notify_all();
+    std::exception_ptr mine = run_share(0, job, n);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_cv_.wait(lock, [&] { return outstanding_ == 0; });
+    job_ = nullptr;
+    if (mine) std::rethrow_exception(mine);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::exception_ptr run_share(int k, const std::function<void(int)>& job, int n) {
+    try {
+      for (int i = k; i < n; i += workers()) job(i);
+    } catch (...) {
+      return std::current_exception();
+    }
+    return nullptr;
+  }
+
+  void helper(int k) {
+    uint64_t seen = 0;
+    for (;;) {
+      const std::function<void(int)>* job;
+      int n;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        start_cv_.wait(lock, [&] { return quit_ || generation_ != seen; });
+        if (quit_) return;
+        seen = generation_;
+        job = job_;
+        n = n_;
+      }
+      std::exception_ptr e = run_share(k, *job, n);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (e && !error_) error_ = e;
+        if (--outstanding_ == 0) done_cv_.notify_one();
+      }
+    }
+  }
+
+  std::vector<std::unique_ptr<ComputeThread>> helpers_;
+  std::mutex mutex_;
+  std::condition_variable start_cv_, done_cv_;
+  const std::function<void(int)>* job_ = nullptr;  // guarded by mutex_
+  int n_ = 0;
+  int outstanding_ = 0;
+  uint64_t generation_ = 0;
+  bool quit_ = false;
+  std::exception_ptr error_;
+};
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Impl: shared slots, and the state the training thread owns
+//-----------------------------------------------------------------------------
+
+struct Trainer::Impl {
+  // ---- shared with the calling threads -------------------------------------
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::vector<Command> queue;                   // guarded by queue_mutex
+  std::atomic<bool> stop_requested{false};
+
+  mutable std::mutex snapshot_mutex;
+  std::shared_ptr<const Snapshot> published;    // guarded by snapshot_mutex; never null
+
+  // ---- owned by the training thread (set up by the constructor before it starts) ----
+  std::shared_ptr<const Dataset> data;
+  std::vector<ModelConfig> configs;  // as trained: fitted to the data, hyperparameters applied
+  OptimizerConfig optimizer;         // optimizer.lr is the user's learning rate (before any halving)
+  TrainerOptions options;
+  std::vector<ModelSlot> slots;
+  std::vector<TrainerEvent> events;
+
+  Rng order_rng;
+  std::vector<int> order;  // (train_count) this epoch's sample order
+  int cursor = 0;          // next position in `order`
+  int64_t step = 0;
+  int epoch = 0;
+  bool running = false;
+  int pending_steps = 0;   // step(n) while paused
+  Mat batch;               // (features, batch)
+
+  uint64_t version = 0;
+  Clock::time_point last_publish;
+  int64_t samples_since_publish = 0;  // per model
+  double train_seconds_since_publish = 0;
+  double samples_per_sec = 0;
+
+  std::unique_ptr<ModelPool> pool;     // created on the training thread; helpers when threads > 1
+  std::vector<LossParts> step_losses;  // (models) this step's losses, filled by the pool
+  std::vector<DivergenceAction> step_actions;  // (models) the guard's verdict on this step
+
+  std::unique_ptr<ComputeThread> thread;  // runs run(); joined by ~Trainer
+
+  // Any thread
+  void enqueue(Command c);
+
+  // Training thread
+  void run();
+  bool apply(Command& c);  // true when the visible state changed
+  bool wants_to_train() const { return (running || pending_steps > 0) && can_train(); }
+  bool can_train() const { return !slots.empty() && data && data->train_count > 0; }
+  int batch_size() const { return std::max(1, std::min(options.batch, data->train_count)); }
+  // The core's one validation (training_config_problem) of what a live setter would make of the
+  // models, the optimizer and the batch: "" when every model could train with them. Nothing is
+  // applied until this passes; a refusal is reported as an event and the old values stay.
+  std::string live_problem(const std::vector<ModelConfig>& models, const OptimizerConfig& opt, int batch) const;
+  DivergencePolicy divergence_policy() const {
+    return DivergencePolicy{options.checkpoint_every, options.max_consecutive_rollbacks};
+  }
+  std::vector<ModelSlot> build_slots(const std::vector<ModelConfig>& models, const Dataset& d,
+                                     std::vector<ModelConfig>* fitted);
+  void restart(std::vector<ModelSlot> new_slots, std::vector<ModelConfig> fitted);
+  void train_one_step();
+  void end_epoch_if_done();
+  void report_divergence(size_t i, DivergenceAction action);
+  void record(ModelSlot& s, const LossParts& l);
+  void report(int model, std::string message);
+  void publish();
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Training thread: loop and commands
+//-----------------------------------------------------------------------------
+
+// Lowers the calling thread's priority only: on Linux, setpriority(PRIO_PROCESS, 0) applies to the
+// calling thread, not the whole process. Failing to lower it is harmless, so the result is ignored.
+static void lower_this_thread_priority() { (void)setpriority(PRIO_PROCESS, 0, 19); }
+
+void Trainer::Impl::run() {
+  if (options.yield_to_ui) lower_this_thread_priority();
+  pool = std::make_unique<ModelPool>(std::max(1, options.threads));
+  for (;;) {
+    std::vector<Command> commands;
+    {
+      std::unique_lock<std::mutex> lock(queue_mutex);
+      // Idle: sleep until a command or stop arrives (no polling). Training: just drain the queue.
+      if (!wants_to_train())
+        queue_cv.wait(lock, [&] { return !queue.empty() || stop_requested.load(); });
+      commands.swap(queue);
+    }
+    if (stop_requested.load()) break;
+
+    bool changed = false;
+    for (Command& c : commands) {
+      try {
+        changed |= apply(c);
+      } catch (const std::exception& e) {  // e.g. out of memory building models; keep the thread alive
+        report(-1, std::string("command failed: ") + e.what());
+        changed = true;
+      }
+    }
+
+    const bool was_training = wants_to_train();
+    if (was_training) {
+      Clock::time_point t0 = Clock::now();
+      try {
+        train_one_step();
+      } catch (const std::exception& e) {
+        report(-1, std::string("training paused: ") + e.what());
+        running = false;
+        pending_steps = 0;
+        changed = true;
+      }
+      train_seconds_since_publish += std::chrono::duration<double>(Clock::now() - t0).count();
+      if (pending_steps > 0) --pending_steps;
+      if (!wants_to_train()) changed = true;  // step(n) done, or the divergence guard paused
+    }
+    if (stop_requested.load()) break;
+
+    const bool due = Clock::now() - last_publish >= std::chrono::milliseconds(options.publish_interval_ms);
+    if (changed || (wants_to_train() && due)) publish();
+  }
+  pool.reset();  // joins the helpers
+  running = false;
+  pending_steps = 0;
+  publish();  // the last snapshot stays readable, with running = false
+}
+
+bool Trainer::Impl::apply(Command& c) {
+  switch (c.kind) {
+    case CommandKind::Start:
+    case CommandKind::Resume:
+      running = true;
+      pending_steps = 0;
+      if (!can_train()) report(-1, "nothing to train on: the dataset has no training samples");
+      return true;
+    case CommandKind::Pause:
+      running = false;
+      pending_steps = 0;
+      return true;
+    case CommandKind::Step:
+      running = false;
+      pending_steps += std::max(0, c.count);
+      return c.count <= 0;  // otherwise published when the steps are done
+    case CommandKind::Reset: {
+      std::vector<ModelConfig> fitted;
+      std::vector<ModelSlot> new_slots = build_slots(configs, *data, &fitted);  // fills `fitted` first
+      restart(std::move(new_slots), std::move(fitted));
+      return true;
+    }
+    case CommandKind::LearningRate: {
+      OptimizerConfig candidate = optimizer;
+      candidate.lr = c.value;
+      const std::string problem = live_problem(configs, candidate, batch_size());
+      if (!problem.empty()) {
+        report(-1, "learning rate refused, kept " + format_lr(optimizer.lr) + ": " + problem);
+        return true;
+      }
+      optimizer.lr = c.value;
+      for (ModelSlot& s : slots) {
+        s.model->optimizer().lr = c.value;
+        divergence_clear_streak(s.guard);
+      }
+      return true;
+    }
+    case CommandKind::BatchSize: {
+      const std::string problem = live_problem(configs, optimizer, c.count);
+      if (!problem.empty()) {
+        report(-1, "batch size refused, kept " + std::to_string(options.batch) + ": " + problem);
+        return true;
+      }
+      options.batch = c.count;
+      return true;
+    }
+    case CommandKind::Beta:
+    case CommandKind::NoiseLevel:
+    case CommandKind::SparsityWeight:
+    case CommandKind::ContractiveWeight: {
+      // Every model gets the value; only the kinds that use it read it.
+      auto set = [&c](ModelConfig& cfg) {
+        if (c.kind == CommandKind::Beta) cfg.beta = c.value;
+        if (c.kind == CommandKind::NoiseLevel) cfg.noise_level = c.value;
+        if (c.kind == CommandKind::SparsityWeight) cfg.sparsity_weight = c.value;
+        if (c.kind == CommandKind::ContractiveWeight) cfg.contractive_weight = c.value;
+      };
+      std::vector<ModelConfig> candidate = configs;
+      for (ModelConfig& cfg : candidate) set(cfg);
+      const std::string problem = live_problem(candidate, optimizer, batch_size());
+      if (!problem.empty()) {
+        report(-1, "hyperparameter refused, kept the current value: " + problem);
+        return true;
+      }
+      for (size_t i = 0; i < slots.size(); ++i) {
+        configs[i] = candidate[i];
+        set(slots[i].model->config());
+      }
+      return true;
+    }
+    case CommandKind::Rebuild:
+    case CommandKind::SetData: {
+      const Dataset& d = c.kind == CommandKind::SetData ? *c.data : *data;
+      const std::vector<ModelConfig>& models = c.kind == CommandKind::Rebuild ? c.models : configs;
+      if (models.empty()) {
+        report(-1, "rebuild ignored: no models given");
+        return true;
+      }
+      std::vector<ModelConfig> fitted;
+      std::vector<ModelSlot> new_slots;
+      try {
+        new_slots = build_slots(models, d, &fitted);
+      } catch (const std::exception& e) {
+        report(-1, std::string(c.kind == CommandKind::Rebuild ? "rebuild" : "new dataset") +
+                       " failed, kept the current models: " + e.what());
+        return true;
+      }
+      if (c.kind == CommandKind::SetData) data = std::move(c.data);
+      restart(std::move(new_slots), std::move(fitted));
+      if (!can_train()) report(-1, "nothing to train on: the dataset has no training samples");
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Trainer::Impl::live_problem(const std::vector<ModelConfig>& models, const OptimizerConfig& opt,
+                                        int batch) const {
+  // With no training samples nothing trains, so there is no batch to compare with the data;
+  // the remaining checks still apply.
+  const int train_count = data->train_count > 0 ? data->train_count : std::max(1, batch);
+  for (const ModelConfig& m : models) {
+    const std::string problem = training_config_problem(m, opt, batch, train_count);
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
+// New models from `models` fitted to `d`, each with its learning rate and a first known-good copy.
+std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>& models, const Dataset& d,
+                                                  std::vector<ModelConfig>* fitted) {
+  std::vector<ModelSlot> out(models.size());
+  fitted->clear();
+  for (size_t i = 0; i < models.size(); ++i) {
+    std::string note;
+    fitted->push_back(fit_to_data(models[i], d, &note));
+    if (!note.empty()) report(static_cast<int>(i), note);
+    out[i].model = std::make_unique<Model>(fitted->back(), optimizer);
+    divergence_init(out[i].guard, out[i].model->network(), 0, divergence_policy());
+    collapse_start(out[i].collapse, model_code_spread(*out[i].model, d));
+  }
+  return out;
+}
+
+// Step 0 with the given models: history and events cleared, batch order from the first model's
+// seed. Running, paused and pending step(n) carry over: reset while running keeps running.
+void Trainer::Impl::restart(std::vector<ModelSlot> new_slots, std::vector<ModelConfig> fitted) {
+  slots = std::move(new_slots);
+  configs = std::move(fitted);
+  step = 0;
+  epoch = 0;
+  cursor = 0;
+  events.clear();
+  order_rng = Rng(shuffle_seed(configs.empty() ? 1 : configs[0].seed));
+  epoch_order(order_rng, data ? data->train_count : 0, order);
+  samples_since_publish = 0;
+  train_seconds_since_publish = 0;
+  samples_per_sec = 0;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Training thread: steps, epochs, checkpoints, rollback
+//-----------------------------------------------------------------------------
+
+// One step for every model on the same batch, then the finiteness check, history, checkpoints.
+void Trainer::Impl::train_one_step() {
+  end_epoch_if_done();  // the batch size may have grown past what is left of the epoch
+  const int b = batch_size();
+  if (batch.rows() != data->features() || batch.cols() != b) batch.resize(data->features(), b);
+  data->gather(order.data() + cursor, b, batch);
+
+  ++step;
+  const int n_models = static_cast<int>(slots.size());
+  step_losses.assign(n_models, LossParts{});
+  step_actions.assign(n_models, DivergenceAction::None);
+  pool->for_each_model(n_models, [&](int i) {  // touches model i, its guard and entry i only
+    step_losses[i] = slots[i].model->train_step(batch);
+    step_actions[i] = divergence_after_step(slots[i].guard, *slots[i].model, step_losses[i], step, batch);
+  });
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (step_actions[i] == DivergenceAction::None)
+      record(slots[i], step_losses[i]);
+    else
+      report_divergence(i, step_actions[i]);
+  }
+  cursor += b;
+  samples_since_publish += b;
+  end_epoch_if_done();
+}
+
+// At the end of an epoch: the held-out loss for every model, then a fresh order.
+void Trainer::Impl::end_epoch_if_done() {
+  const int n = data->train_count;
+  if (cursor + batch_size() <= n) return;
+  ++epoch;
+  const int n_models = static_cast<int>(slots.size());
+  std::vector<LossParts> held_out(n_models);
+  std::vector<char> completed(n_models, 0);
+  std::vector<double> spread(n_models, 0);
+  pool->for_each_model(n_models, [&](int i) {  // touches model i and entries i only
+    completed[i] = held_out_loss_chunked(*slots[i].model, *data, &stop_requested, &held_out[i]);
+    if (completed[i]) spread[i] = model_code_spread(*slots[i].model, *data);
+  });
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (!completed[i]) return;  // stopping
+    // The collapse watch, on the held-out loss (the running training loss when nothing is held out).
+    const std::vector<LossPoint>& train = slots[i].history.train;
+    const double watched = data->test_count() > 0 ? held_out[i].total
+                           : train.empty()        ? std::nan("")
+                                                  : train.back().parts.total;
+    if (collapse_check(slots[i].collapse, watched, spread[i]) == CollapseSignal::Collapsed) {
+      Model& m = *slots[i].model;
+      report(static_cast<int>(i), collapse_message(slots[i].collapse.last, model_kind_name(m.config().kind),
+                                                   m.optimizer().lr));
+    }
+    if (data->test_count() <= 0) continue;
+    if (divergence_loss_finite(held_out[i])) {
+      std::vector<LossPoint>& test = slots[i].history.test;
+      test.push_back(LossPoint{step, static_cast<double>(epoch), held_out[i]});
+      // A tiny dataset ends an epoch every few steps: past max_history_points, keep every other
+      // epoch's point (and always the newest), so the history and each snapshot stay bounded.
+      if (options.max_history_points > 1 && static_cast<int>(test.size()) > options.max_history_points) {
+        size_t kept = 0;
+        for (size_t r = 0; r + 1 < test.size(); r += 2) test[kept++] = test[r];
+        test[kept++] = test.back();
+        test.resize(kept);
+      }
+    } else {
+      report(static_cast<int>(i), std::string(model_kind_name(slots[i].model->config().kind)) +
+                                      ": held-out loss is not finite (check the held-out data)");
+    }
+  }
+  epoch_order(order_rng, n, order);
+  cursor = 0;
+}
+
+// The guard has rolled model i back (and halved its learning rate, or given up: then pause).
+void Trainer::Impl::report_divergence(size_t i, DivergenceAction action) {
+  const DivergenceEvent& e = slots[i].guard.last;
+  if (action == DivergenceAction::GaveUp) {
+    running = false;
+    pending_steps = 0;
+  }
+  const int bad_sample = e.bad_column >= 0 ? order[cursor + e.bad_column] : -1;
+  report(static_cast<int>(i),
+         divergence_message(e, model_kind_name(slots[i].model->config().kind), "paused", bad_sample));
+}
+
+// The running training loss: one point per record_every steps; thinned 2:1 past max_history_points.
+void Trainer::Impl::record(ModelSlot& s, const LossParts& l) {
+  add_parts(s.loss_sum, l, 1.0);
+  ++s.loss_count;
+  if (step % s.record_every != 0) return;
+  LossPoint p;
+  p.step = step;
+  p.epoch = epoch + static_cast<double>(cursor + batch_size()) / data->train_count;
+  add_parts(p.parts, s.loss_sum, 1.0 / s.loss_count);
+  s.history.train.push_back(p);
+  s.loss_sum = LossParts{};
+  s.loss_count = 0;
+
+  std::vector<LossPoint>& h = s.history.train;
+  if (options.max_history_points > 1 && static_cast<int>(h.size()) > options.max_history_points) {
+    size_t kept = 0;
+    for (size_t k = 0; k + 1 < h.size(); k += 2) {  // each pair becomes its mean, at the later step
+      LossPoint merged = h[k + 1];
+      merged.parts = LossParts{};
+      add_parts(merged.parts, h[k].parts, 0.5);
+      add_parts(merged.parts, h[k + 1].parts, 0.5);
+      h[kept++] = merged;
+    }
+    if (h.size() % 2 == 1) h[kept++] = h.back();
+    h.resize(kept);
+    s.record_every *= 2;
+  }
+}
+
+void Trainer::Impl::report(int model, std::string message) {
+  events.push_back(TrainerEvent{step, model, std::move(message)});
+  if (events.size() > kMaxEvents) events.erase(events.begin(), events.begin() + (events.size() - kMaxEvents));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Publishing snapshots
+//-----------------------------------------------------------------------------
+
+void Trainer::Impl::publish() {
+  const Clock::time_point now = Clock::now();
+  if (samples_since_publish > 0 && train_seconds_since_publish > 0)
+    samples_per_sec = samples_since_publish / train_seconds_since_publish;
+  samples_since_publish = 0;
+  train_seconds_since_publish = 0;
+  last_publish = now;
+
+  auto s = std::make_shared<Snapshot>();
+  s->version = ++version;
+  s->step = step;
+  s->epoch = epoch;
+  s->samples_per_sec = samples_per_sec;
+  s->running = running || pending_steps > 0;
+  s->networks.reserve(slots.size());
+  s->history.reserve(slots.size());
+  s->learning_rates.reserve(slots.size());
+  s->learning_rate = optimizer.lr;
+  for (const ModelSlot& slot : slots) {
+    const Network& live = slot.model->network();
+    s->networks.push_back(live.all_finite() ? live : slot.guard.good);  // checked every step; belt and braces
+    s->history.push_back(slot.history);
+    s->learning_rates.push_back(slot.model->optimizer().lr);
+  }
+  s->events = events;
+
+  std::shared_ptr<const Snapshot> old(std::move(s));
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mutex);
+    published.swap(old);
+  }
+  // `old` (the previous snapshot) is released here, outside the lock, unless a reader still holds it.
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Trainer: the public API (enqueue and return)
+//-----------------------------------------------------------------------------
+
+Trainer::Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
+                 TrainerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  if (!data) throw InputError("trainer: no dataset");
+  if (models.empty()) throw InputError("trainer: no models to train");
+  Impl& m = *impl_;
+  m.data = std::move(data);
+  m.optimizer = optimizer;
+  m.options = options;
+  m.options.batch = std::max(1, m.options.batch);
+  m.options.publish_interval_ms = std::max(1, m.options.publish_interval_ms);
+  // Built here, on the caller's thread, so a bad configuration throws to the caller.
+  std::vector<ModelConfig> fitted;
+  std::vector<ModelSlot> slots = m.build_slots(models, *m.data, &fitted);
+  std::vector<TrainerEvent> notes = std::move(m.events);  // restart() clears events; keep the notes
+  m.restart(std::move(slots), std::move(fitted));
+  m.events = std::move(notes);
+  m.publish();
+  m.thread = std::make_unique<ComputeThread>([&m] { m.run(); });
+}
+
+Trainer::~Trainer() {
+  stop();
+  impl_->thread.reset();  // joins
+}
+
+void Trainer::Impl::enqueue(Command c) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex);
+    queue.push_back(std::move(c));
+  }
+  queue_cv.notify_one();
+}
+
+namespace {
+Command make(CommandKind kind, float value = 0, int count = 0) {
+  Command c;
+  c.kind = kind;
+  c.value = value;
+  c.count = count;
+  return c;
+}
+}  // namespace
+
+void Trainer::start() { impl_->enqueue(make(CommandKind::Start)); }
+void Trainer::pause() { impl_->enqueue(make(CommandKind::Pause)); }
+void Trainer::resume() { impl_->enqueue(make(CommandKind::Resume)); }
+void Trainer::step(int n) { impl_->enqueue(make(CommandKind::Step, 0, n)); }
+void Trainer::reset() { impl_->enqueue(make(CommandKind::Reset)); }
+void Trainer::set_learning_rate(float lr) { impl_->enqueue(make(CommandKind::LearningRate, lr)); }
+void Trainer::set_batch_size(int batch) { impl_->enqueue(make(CommandKind::BatchSize, 0, batch)); }
+void Trainer::set_beta(float beta) { impl_->enqueue(make(CommandKind::Beta, beta)); }
+void Trainer::set_noise_level(float level) { impl_->enqueue(make(CommandKind::NoiseLevel, level)); }
+void Trainer::set_sparsity_weight(float w) { impl_->enqueue(make(CommandKind::SparsityWeight, w)); }
+void Trainer::set_contractive_weight(float w) { impl_->enqueue(make(CommandKind::ContractiveWeight, w)); }
+
+void Trainer::rebuild(std::vector<ModelConfig> models) {
+  Command c = make(CommandKind::Rebuild);
+  c.models = std::move(models);
+  impl_->enqueue(std::move(c));
+}
+
+void Trainer::set_data(std::shared_ptr<const Dataset> data) {
+  if (!data) return;
+  Command c = make(CommandKind::SetData);
+  c.data = std::move(data);
+  impl_->enqueue(std::move(c));
+}
+
+void Trainer::stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->queue_mutex);  // so the sleeping thread cannot miss it
+    impl_->stop_requested.store(true);
+  }
+  impl_->queue_cv.notify_one();
+}
+
+std::shared_ptr<const Snapshot> Trainer::snapshot() const {
+  std::lock_guard<std::mutex> lock(impl_->snapshot_mutex);
+  return impl_->published;
+}

@@ -1,0 +1,114 @@
+// The trainer owns a background thread that trains N models side by side (twin mode: a plain
+// AE and a VAE of the same shape, same data, same seed, same steps) and publishes immutable
+// snapshots at a steady rate. The UI sends commands and reads snapshots; it never touches live
+// parameters and never waits for a training step.
+//
+//   Trainer t(data, twin_configs(base), OptimizerConfig{}, TrainerOptions{});
+//   t.start();
+//   std::shared_ptr<const Snapshot> s = t.snapshot();   // cheap: a shared_ptr copy under a lock
+//   network_decode(s->networks[1], z, image, ws);
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "models/model.h"
+
+struct TrainerOptions {
+  int batch = 128;
+  int threads = 1;                // compute threads for training (the GUI keeps a core free). The split
+                                  // is by model (twin mode: 2 threads, one per model), never inside one:
+                                  // Eigen is built with EIGEN_DONT_PARALLELIZE. Results do not depend on it.
+  int publish_interval_ms = 100;  // snapshot rate while running
+  int max_history_points = 2000;  // per model; train and held-out histories are thinned 2:1 past this
+  // On a non-finite loss or weight the model rolls back to its last good state and the learning
+  // rate is halved (see trainer.cpp for the policy); the event is reported in the snapshot.
+  int checkpoint_every = 50;           // steps between known-good copies of every network
+  int max_consecutive_rollbacks = 5;   // then the trainer pauses instead of halving again
+  // The GUI sets this: the training threads run at the lowest CPU priority (nice 19, per thread on
+  // Linux), so that on a machine with few cores the window's frames, the X server and the GL
+  // driver are served first and training takes what they leave. Results do not depend on it.
+  bool yield_to_ui = false;
+};
+
+struct LossPoint {
+  int64_t step = 0;
+  double epoch = 0;  // fractional epochs completed
+  LossParts parts;
+};
+
+struct ModelHistory {
+  std::vector<LossPoint> train;  // running training loss, a point every few steps
+  std::vector<LossPoint> test;   // held-out loss after every epoch
+};
+
+struct TrainerEvent {
+  int64_t step = 0;
+  int model = -1;  // index into the model list; -1 = all
+  std::string message;
+};
+
+struct Snapshot {
+  uint64_t version = 0;  // increases with every publish
+  int64_t step = 0;      // optimizer steps taken (the same for every model)
+  int epoch = 0;         // completed epochs
+  double samples_per_sec = 0;  // per model, over the last publish interval
+  bool running = false;
+  std::vector<Network> networks;      // one per model: a copy of its weights, finite by construction
+  std::vector<ModelHistory> history;  // one per model
+  std::vector<TrainerEvent> events;   // divergence and other reports, oldest first
+  std::vector<float> learning_rates;  // one per model (the divergence guard may have lowered them)
+  float learning_rate = 0;            // the rate last set (set_learning_rate or the constructor's), before
+                                      // any halving: what learning_rates are compared with, from one snapshot
+};
+
+class Trainer {
+ public:
+  Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
+          TrainerOptions options);
+  ~Trainer();  // stops and joins the thread (within 1 s even mid-epoch)
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // Commands: all return at once; the training thread carries them out between steps.
+  void start();       // begin or continue training
+  void pause();
+  void resume();
+  void step(int n);   // take exactly n more steps, then pause (pauses first if running)
+  void reset();       // re-initialise every model from its seed, clear history and events; a running
+                      // trainer keeps running
+  void stop();        // end the thread; the last snapshot stays readable; later commands are ignored
+  // Hyperparameters, applied between steps once the core's one check (training_config_problem)
+  // passes for every model; a bad value is reported in Snapshot::events and the old one kept.
+  void set_learning_rate(float lr);
+  void set_batch_size(int batch);
+  void set_beta(float beta);
+  void set_noise_level(float level);
+  void set_sparsity_weight(float weight);
+  void set_contractive_weight(float weight);
+  // New architectures, history cleared. input_size is taken from the data, and BCE becomes MSE
+  // for data outside [0,1] (reported as an event). A config that fails keeps the old models.
+  void rebuild(std::vector<ModelConfig> models);
+  void set_data(std::shared_ptr<const Dataset> data);      // new dataset; models rebuilt
+
+  std::shared_ptr<const Snapshot> snapshot() const;  // newest published snapshot; never null
+
+ private:
+  struct Impl;  // thread, command queue, models, snapshot slot (trainer.cpp)
+  std::unique_ptr<Impl> impl_;
+};
+
+// Twin mode: a plain AE and a VAE with base's shape, activation, loss and seed.
+std::vector<ModelConfig> twin_configs(const ModelConfig& base);
+
+// The batch order, public so a test or a tool can reproduce a run step for step. One Rng, seeded
+// with shuffle_seed(models[0].seed), deals the training samples [0, n): epoch_order() shuffles
+// them at the start of every epoch, each step takes the next `batch` of them, and the epoch ends
+// when fewer than `batch` are left (the remainder is dropped; batch is clamped to n).
+uint64_t shuffle_seed(uint64_t model_seed);
+void epoch_order(Rng& rng, int n, std::vector<int>& order);  // order = a Fisher-Yates shuffle of [0, n)
+// Held-out loss over samples [train_count, count), in chunks, averaged per sample: what the
+// trainer records after every epoch. Zero parts when nothing is held out.
+LossParts held_out_loss(Model& model, const Dataset& data);
