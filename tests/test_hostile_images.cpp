@@ -385,6 +385,50 @@ TEST_CASE("image_decode: a JPEG cut inside its image data and then given an EOI 
   alarm(0);
 }
 
+// A progressive JPEG cut exactly between two scans and given an EOI is made of whole scans only,
+// so neither the structure walk nor the probe decode sees a cut; before the coverage check it
+// loaded as a coarser picture. Whole only when every component's scans send the DC coefficient
+// and AC 1..63 down to bit 0 (core/data/image_decode.cpp, jpeg_progressive_gap).
+TEST_CASE("image_decode: a progressive JPEG cut exactly between two scans is refused, naming the file in a folder") {
+  alarm(300);
+  const Bytes jpg(kProgressiveRestartJpeg, kProgressiveRestartJpeg + sizeof kProgressiveRestartJpeg);
+  const auto ranges = scan_data_ranges(jpg);
+  REQUIRE(ranges.size() == 10);  // jpeg_simple_progression: 10 scans
+  REQUIRE(image_decode(jpg.data(), jpg.size(), 3).ok());
+  Bytes first_cut;
+  for (size_t s = 0; s + 1 < ranges.size(); ++s) {
+    CAPTURE(s);
+    Bytes cut(jpg.begin(), jpg.begin() + ranges[s].second);  // up to the marker after scan s
+    cut.insert(cut.end(), {0xFF, 0xD9});
+    if (s == 0) first_cut = cut;
+    for (int channels : {1, 3}) {
+      CAPTURE(channels);
+      const std::string why = decode_error(cut, channels);
+      CHECK(contains(why, "truncated: a progressive JPEG whose scans end before the image is whole"));
+      CHECK(contains(why, "cut between two scans"));
+    }
+  }
+  // The first scan sends only the DC coefficients, from bit 1 (libjpeg's simple progression).
+  CHECK(contains(decode_error(first_cut), "colour component 1 of 3: its DC coefficient is sent only down to bit 1"));
+
+  // In an image folder: skipped, named, and the rest loads.
+  const fs::path dir = temp_dir("progressive_cut");
+  fs::create_directories(dir / "a");
+  for (int i = 0; i < 4; ++i)
+    write_file(dir / "a" / ("whole" + std::to_string(i) + ".jpg"), jpg);
+  write_file(dir / "a" / "cut.jpg", first_cut);
+  DataSpec spec;
+  spec.source = dir.string();
+  spec.image_size = 8;
+  const Dataset d = load_dataset(spec);
+  std::string all;
+  for (const std::string& w : d.warnings) all += w + "\n";
+  CAPTURE(all);
+  CHECK(d.count == 4);
+  CHECK(contains(all, "skipped a/cut.jpg: truncated: a progressive JPEG whose scans end before the image is whole"));
+  alarm(0);
+}
+
 TEST_CASE("an image folder with hostile files: each skipped and named with its reason, the rest loads, split stratified") {
   alarm(300);
   const fs::path dir = temp_dir("folder");

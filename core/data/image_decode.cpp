@@ -12,7 +12,9 @@
 // data and the marker after it (stb skips non-marker bytes there). image_decode decodes a JPEG a
 // second time with such bytes inserted after every scan's data (jpeg_with_probe_bytes); if the
 // pixels differ, or the second decode fails, stb read past the end of some scan: "truncated".
-// The cost is a second decode of every JPEG. A PNG must have every
+// The cost is a second decode of every JPEG. A progressive JPEG cut exactly between two scans and
+// given an EOI has whole scans only; it is refused when its scans do not send every coefficient of
+// every component down to bit 0 (jpeg_progressive_gap). A PNG must have every
 // chunk whole and end in IEND, and its IDAT data must inflate to exactly the bytes its IHDR
 // needs: fewer is truncated, more is a zlib bomb (stb would grow its buffer up to 4 GB).
 // Sections: reading big-endian numbers, PNG, JPEG, the budget, decoding.
@@ -22,6 +24,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 
@@ -247,6 +250,25 @@ std::string jpeg_dht_problem(const uint8_t* seg, size_t len, bool (*defined)[4])
   return "";
 }
 
+constexpr uint8_t kJpegBitNone = 0xFF;  // no scan has sent any bit of this coefficient
+
+// A progressive JPEG is whole only when, for every component, its scans have sent the DC
+// coefficient and the AC coefficients 1..63 down to bit 0. "" when they have, else what is missing.
+std::string jpeg_progressive_gap(const std::vector<std::array<uint8_t, 64>>& lowest_bit) {
+  for (size_t c = 0; c < lowest_bit.size(); ++c) {
+    for (int k = 0; k < 64; ++k) {
+      if (lowest_bit[c][k] == 0) continue;
+      const std::string what = k == 0 ? "its DC coefficient" : "AC coefficient " + std::to_string(k);
+      const std::string where = "colour component " + std::to_string(c + 1) + " of " + std::to_string(lowest_bit.size());
+      return "truncated: a progressive JPEG whose scans end before the image is whole (" + where + ": " + what +
+             (lowest_bit[c][k] == kJpegBitNone ? " is in no scan"
+                                               : " is sent only down to bit " + std::to_string(lowest_bit[c][k])) +
+             "); the file was cut between two scans";
+    }
+  }
+  return "";
+}
+
 std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, std::vector<size_t>* scan_ends) {
   size_t pos = 2;
   bool seen_frame = false;
@@ -254,6 +276,10 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, st
   int scans = 0;
   std::vector<JpegComponent> frame;
   uint32_t restart_interval = 0;  // MCUs between restart markers (DRI); 0 = none
+  // Progressive: for each component and each of the 64 coefficients, the lowest bit (successive
+  // approximation Al) any scan has sent so far; kJpegBitNone until a scan covers it. A file cut
+  // exactly between two scans and given an EOI is well formed; only this tells that it is not whole.
+  std::vector<std::array<uint8_t, 64>> lowest_bit;
   for (;;) {
     // Bytes between segments that are not a marker are skipped, as stb and libjpeg do.
     while (pos < n && b[pos] != 0xFF) ++pos;
@@ -262,7 +288,7 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, st
     const int m = b[pos++];
     if (m == 0xD9) {
       if (!seen_frame || scans == 0) return "truncated: the end-of-image marker comes before any image data";
-      return "";
+      return header->progressive_jpeg ? jpeg_progressive_gap(lowest_bit) : "";
     }
     if (m == 0xD8) return "corrupt: a second start-of-image marker";
     if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;  // no length follows
@@ -302,6 +328,9 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, st
       header->jpeg_components = components;
       // stb keeps a plane per component, and for a progressive JPEG 16-bit coefficients as well.
       header->source_bytes_per_pixel = components * (header->progressive_jpeg ? 3 : 1);
+      std::array<uint8_t, 64> none;
+      none.fill(kJpegBitNone);
+      lowest_bit.assign(frame.size(), none);
       seen_frame = true;
     }
     if (m == 0xDD) {
@@ -325,7 +354,17 @@ std::string jpeg_read_header(const uint8_t* b, size_t n, ImageHeader* header, st
       }
       // stb 2.27 does not clear its decoder's state, so a table no DHT defined is uninitialised heap
       // memory that stb decodes with (found by the image fuzz target: a JPEG without any DHT).
-      const int spectral_start = seg[1 + 2 * in_scan_count], high_bit = seg[3 + 2 * in_scan_count] >> 4;
+      const int spectral_start = seg[1 + 2 * in_scan_count], spectral_end = seg[2 + 2 * in_scan_count];
+      const int high_bit = seg[3 + 2 * in_scan_count] >> 4, low_bit = seg[3 + 2 * in_scan_count] & 15;
+      if (header->progressive_jpeg) {
+        // The band must lie in 0..63, and a DC scan carries the DC coefficient only (as stb checks).
+        if (spectral_start > spectral_end || spectral_end > 63 || (spectral_start == 0 && spectral_end != 0))
+          return "corrupt: a progressive scan of coefficients " + std::to_string(spectral_start) + " to " +
+                 std::to_string(spectral_end);
+        for (int c : in_scan)
+          for (int k = spectral_start; k <= spectral_end; ++k)
+            lowest_bit[c][k] = std::min<uint8_t>(lowest_bit[c][k], static_cast<uint8_t>(low_bit));
+      }
       const bool needs_dc = !header->progressive_jpeg || (spectral_start == 0 && high_bit == 0);
       const bool needs_ac = !header->progressive_jpeg || spectral_start > 0;
       for (size_t k = 0; k < in_scan_count; ++k) {
