@@ -12,13 +12,17 @@ asan_dir=${ASAN_DIR:-build-asan}
 tsan_dir=${TSAN_DIR:-build-tsan}
 jobs=${JOBS:-2}
 
-timed() {  # timed <label> <command...>
-  local label=$1 start
+timed() {  # timed <label> <command...>: runs it, prints its time, returns its status
+  local label=$1 start rc=0
   shift
   start=$(date +%s)
-  "$@"
-  echo "ci-sanitizers: $label took $(( $(date +%s) - start )) s"
+  "$@" || rc=$?
+  echo "ci-sanitizers: $label took $(( $(date +%s) - start )) s$([ $rc = 0 ] || echo ", FAILED (status $rc)")"
+  return $rc
 }
+# A failing suite does not stop the other one, so that one CI run shows every report; the script
+# fails at the end. A failing build stops it.
+failed=()
 
 # -- ASan + UBSan -------------------------------------------------------------------------------
 timed "asan configure" cmake -S . -B "$asan_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -31,7 +35,8 @@ timed "asan build" cmake --build "$asan_dir" -j"$jobs" --target latentlab "${asa
 # A report is an error (exit code), with the stack; leaks are reported too.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-timed "asan suite" env LATENTLAB_QUICK=1 ctest --test-dir "$asan_dir" --output-on-failure -j1
+timed "asan suite" env LATENTLAB_QUICK=1 ctest --test-dir "$asan_dir" --output-on-failure -j1 ||
+  failed+=("ASan+UBSan suite")
 
 # -- TSan: the trainer's threads and the GUI's snapshots of them ----------------------------------
 timed "tsan configure+build" bash -c "cmake -S . -B '$tsan_dir' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -40,4 +45,11 @@ timed "tsan configure+build" bash -c "cmake -S . -B '$tsan_dir' -DCMAKE_BUILD_TY
 # A data race fails the process (exit code 66) and so the test. tests/tsan.supp says what is
 # suppressed (Mesa's and X's own threads, nothing of ours) and why.
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:exitcode=66:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp}
-timed "tsan suite" ctest --test-dir "$tsan_dir" --output-on-failure -j1 -R '^(test_trainer|gui_.*)$'
+timed "tsan suite" ctest --test-dir "$tsan_dir" --output-on-failure -j1 -R '^(test_trainer|gui_.*)$' ||
+  failed+=("TSan suite")
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "ci-sanitizers: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "ci-sanitizers: both suites passed"

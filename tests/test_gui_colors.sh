@@ -27,7 +27,7 @@ screenshot $dir/error.png
 state $dir/error.txt
 quit
 EOS
-timeout 170 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 value() { sed -n "s/^$2=//p" "$1"; }
 
 grep -qx "color_by=label" "$dir/label.txt"

@@ -22,7 +22,7 @@ screenshot $dir/sprites.png
 state $dir/sprites.txt
 quit
 EOS
-timeout 150 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((150 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 grep -qx "dataset=digits" "$dir/bad.txt"
 grep -q "^data_error=.*bad.idx" "$dir/bad.txt"
 grep -qx "dataset=digits" "$dir/missing.txt"

@@ -65,7 +65,7 @@ rebuild kind=contractive
 state $dir/contractive.txt
 quit
 EOS
-timeout 240 xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$exe" --paused --points 2000 \
+timeout $((240 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$exe" --paused --points 2000 \
   --width "$width" --height "$height" --script "$dir/script.txt"
 "$png_check" "$dir/arrow.png" "$width" "$height"
 

@@ -11,6 +11,8 @@
 #   test_gui_fire.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR [SECONDS] [SEED]
 # The same SEED replays the same input sequence (LATENTLAB_FIRE_SEED overrides the default).
 set -eu
+# LATENTLAB_TIME_SCALE (the sanitizer builds, tests/CMakeLists.txt) stretches every wait for the app.
+scale=${LATENTLAB_TIME_SCALE:-1}
 exe=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") dir=$4 seconds=${5:-60} seed=${6:-${LATENTLAB_FIRE_SEED:-11}}
 
 # Outside the display: make the work folder and run this script again inside xvfb-run.
@@ -112,7 +114,7 @@ openbox > "$dir/openbox.log" 2>&1 &
 wm=$!
 i=0
 until wmctrl -m > /dev/null 2>&1; do
-  i=$((i + 1)); [ $i -lt 100 ] || fail "openbox did not start"; sleep 0.1
+  i=$((i + 1)); [ $i -lt $((100 * scale)) ] || fail "openbox did not start"; sleep 0.1
 done
 # The browser starts in the working folder: the hostile one.
 (cd "$h" && exec "$exe" --points 2000 --script "$dir/fire.txt") > "$dir/stdout.log" 2> "$dir/stderr.log" &
@@ -121,7 +123,7 @@ wid=
 i=0
 while [ -z "$wid" ]; do
   [ -r "/proc/$app/stat" ] && ! grep -q ') Z ' "/proc/$app/stat" || fail "the app exited before its window opened"
-  i=$((i + 1)); [ $i -lt 300 ] || fail "no window after 30 s"
+  i=$((i + 1)); [ $i -lt $((300 * scale)) ] || fail "no window after $((30 * scale)) s"
   sleep 0.1
   wid=$(xdotool search --onlyvisible --name '^latentlab$' 2>/dev/null | head -n 1) || wid=
 done
@@ -227,12 +229,12 @@ press Escape; press Escape  # leave whatever field the random keys were in
 browse "$h/bad.csv"
 touch "$dir/go-bad"
 i=0
-until [ -s "$dir/browse-bad.png" ]; do i=$((i + 1)); [ $i -lt 200 ] || fail "no state after the FIFO"; sleep 0.1; done
+until [ -s "$dir/browse-bad.png" ]; do i=$((i + 1)); [ $i -lt $((200 * scale)) ] || fail "no state after the FIFO"; sleep 0.1; done
 grep -q "^data_error=.*bad\.csv" "$dir/browse-bad.txt" || fail "the FIFO typed into the browser showed no error"
 browse "$h/points.csv"
 touch "$dir/go-good"
 i=0
-until [ -s "$dir/last.png" ]; do i=$((i + 1)); [ $i -lt 200 ] || fail "no screenshot after the CSV"; sleep 0.1; done
+until [ -s "$dir/last.png" ]; do i=$((i + 1)); [ $i -lt $((200 * scale)) ] || fail "no screenshot after the CSV"; sleep 0.1; done
 grep -qx "dataset=$h/points.csv" "$dir/browse-good.txt" || fail "the CSV typed into the browser did not load"
 grep -qx "features=8" "$dir/browse-good.txt" || fail "the CSV typed into the browser has the wrong shape"
 alive "after the browser checks"
@@ -241,7 +243,7 @@ alive "after the browser checks"
 wmctrl -ic "$(printf '0x%08x' "$wid")"
 i=0
 while running; do
-  i=$((i + 1)); [ $i -lt 100 ] || fail "still running 10 s after its window was closed"
+  i=$((i + 1)); [ $i -lt $((100 * scale)) ] || fail "still running $((10 * scale)) s after its window was closed"
   sleep 0.1
 done
 status=0

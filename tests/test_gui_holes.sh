@@ -30,7 +30,7 @@ screenshot $dir/points_off.png
 state $dir/points_off.txt
 quit
 EOS
-timeout 170 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 value() { sed -n "s/^$2=//p" "$1"; }
 
 grep -qx "holes=1" "$dir/holes.txt"

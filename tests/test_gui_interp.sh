@@ -39,7 +39,7 @@ sync
 state $dir/picked.txt
 quit
 EOS
-timeout 120 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 
 value() { sed -n "s/^$2=//p" "$1"; }
 

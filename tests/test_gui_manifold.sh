@@ -20,7 +20,7 @@ screenshot $dir/zoomed.png
 state $dir/zoomed.txt
 quit
 EOS
-timeout 120 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 "$png_check" "$dir/on.png" 1600 900
 for pane in 0 1; do
   region=$(sed -n "s/^pane$pane.map_rect=//p" "$dir/on.txt")

@@ -22,7 +22,7 @@ sync
 state $dir/dims.txt
 quit
 EOS
-timeout 120 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --latent 4 --points 2000 --script "$dir/script.txt"
+timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --latent 4 --points 2000 --script "$dir/script.txt"
 "$png_check" "$dir/pca.png" 1600 900
 "$png_diff" "$dir/a.png" "$dir/b.png" --min 3
 grep -qx "pane1.latent=4" "$dir/pca.txt"

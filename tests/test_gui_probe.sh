@@ -24,7 +24,7 @@ probe 0 0 0
 state $dir/unlinked.txt
 quit
 EOS
-timeout 120 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 "$png_check" "$dir/shot_b.png" 1600 900
 "$png_diff" "$dir/ae_a.png" "$dir/ae_b.png" --min 3
 "$png_diff" "$dir/vae_a.png" "$dir/vae_b.png" --min 3
