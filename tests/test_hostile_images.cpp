@@ -373,8 +373,7 @@ TEST_CASE("image_decode: a JPEG cut inside its image data and then given an EOI 
         } else if (img.ok() && ranges.size() == 1) {
           CHECK(img.pixels == whole.pixels);  // one scan: accepted only when nothing was cut from it
         }
-        // Progressive: a cut between two scans leaves a whole JPEG with fewer scans (a coarser
-        // picture, nothing made up); nothing in the file says how many scans were meant to be.
+        // Progressive: a cut between two scans leaves whole scans only; the next test case.
       }
       CHECK(inside > 200);
     }
