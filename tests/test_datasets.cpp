@@ -359,6 +359,24 @@ double hue_distance(double a, double b) {  // around the circle
 }
 }  // namespace
 
+TEST_CASE("a built-in set names the image-folder options it ignores") {
+  DataSpec spec;
+  spec.source = "sprites";
+  spec.count = 50;
+  spec.rgb = true;
+  spec.image_size = 64;
+  Dataset d = load_dataset(spec);
+  CHECK(d.channels == 1);
+  CHECK(d.width == 28);
+  REQUIRE(d.warnings.size() == 2u);
+  CHECK(d.warnings[0].find("rgb is ignored") == 0);
+  CHECK(d.warnings[0].find("sprites-rgb, faces-rgb") != std::string::npos);
+  CHECK(d.warnings[1].find("image size 64 is ignored") == 0);
+  spec.source = "sprites-rgb";
+  spec.image_size = 28;
+  CHECK(load_dataset(spec).warnings.empty());  // colour asked of a colour set: nothing to say
+}
+
 TEST_CASE("colour generators: deterministic per seed, the grey set's samples in colour, hue spans [0, 1)") {
   for (const char* grey_name : {"sprites", "faces"}) {
     const std::string name = std::string(grey_name) + "-rgb";

@@ -38,6 +38,16 @@ Dataset load_generated(const DataSpec& spec) {
   const int train = dataset_resolve_train_count(spec.train_count, count, std::max(1, count - count / 6), spec.source);
   Dataset d = builtin_dataset_find(spec.source)->generate(count, train, spec.seed);
   d.split_rule = "first " + std::to_string(d.train_count) + " train, rest held out (generation order)";
+  // The image-folder options do not apply: say so rather than ignore them silently.
+  if (spec.rgb && d.channels != 3) {
+    std::string colour_sets;
+    for (const BuiltinDataset& b : builtin_datasets())
+      if (b.channels == 3) colour_sets += (colour_sets.empty() ? "" : ", ") + std::string(b.name);
+    d.warnings.push_back("rgb is ignored: it applies to image folders; the built-in colour sets are " + colour_sets);
+  }
+  if (spec.image_size != d.width)
+    d.warnings.push_back("image size " + std::to_string(spec.image_size) + " is ignored: it applies to image folders; " +
+                         spec.source + " is " + std::to_string(d.width) + "x" + std::to_string(d.height));
   return d;
 }
 
