@@ -1,9 +1,10 @@
-// Datasets that load correctly: real MNIST (its sha256 checked first), the three generators
-// (deterministic, labelled, not degenerate), batches as floats, the area resampler, image folders
+// Datasets that load correctly: real MNIST (its sha256 checked first), the built-in generators,
+// grey and colour (deterministic, labelled, not degenerate, the colour factor), batches as floats, the area resampler, image folders
 // and CSV, the 60,000-sample memory budget, and the `datasets` subcommand.
 #include <doctest/doctest.h>
 
 #include "test_files.h"
+#include <stb_image.h>
 #include <stb_image_write.h>
 #include <unistd.h>
 
@@ -210,10 +211,12 @@ TEST_CASE("generators: default sizes and geometry") {
     CHECK(d.train_count == 10000);
     CHECK(d.width == 28);
     CHECK(d.height == 28);
-    CHECK(d.channels == 1);
+    CHECK(d.channels == builtin_dataset_find(name)->channels);
+    CHECK((d.channels == 1 || d.channels == 3));
+    CHECK(d.features() == 784 * d.channels);
     CHECK(d.is_image);
     CHECK(d.in_unit_range);
-    CHECK(d.pixels.size() == 12000u * 784u);
+    CHECK(d.pixels.size() == 12000u * d.features());
     CHECK(d.labels.size() == 12000u);
     CHECK(d.warnings.empty());
   }
@@ -225,15 +228,18 @@ TEST_CASE("generators make labelled, non-degenerate data") {
     Dataset d = generate(name, 3000, 1);
     const int classes = static_cast<int>(d.label_names.size());
     REQUIRE(classes >= 3);
-    // Every sample has ink, the full byte range is used, and every label occurs often.
+    // Every sample has ink, the full byte range is used, and every label occurs often. A pixel's
+    // ink is its brightest channel (a colour sprite is bright in one or two channels only).
+    const int ch = d.channels, f = d.features();
     std::vector<int> per_class(classes, 0);
     int lowest = 255, highest = 0;
     for (int i = 0; i < d.count; ++i) {
-      const uint8_t* img = &d.pixels[static_cast<size_t>(i) * 784];
+      const uint8_t* img = &d.pixels[static_cast<size_t>(i) * f];
       int ink = 0;
       for (int p = 0; p < 784; ++p) {
-        ink += img[p] > 128;
-        lowest = std::min<int>(lowest, img[p]), highest = std::max<int>(highest, img[p]);
+        const int v = *std::max_element(img + p * ch, img + (p + 1) * ch);
+        ink += v > 128;
+        lowest = std::min(lowest, v), highest = std::max(highest, v);
       }
       REQUIRE(d.labels[i] >= 0);
       REQUIRE(d.labels[i] < classes);
@@ -247,11 +253,11 @@ TEST_CASE("generators make labelled, non-degenerate data") {
     // The labels carry information about the pixels: the mean images of two classes lie further
     // apart than the mean images of the two halves of one class (sampling noise alone).
     auto class_mean = [&](int label, int parity) {  // parity -1: all samples of the label
-      std::vector<double> m(784, 0.0);
+      std::vector<double> m(f, 0.0);
       int n = 0;
       for (int i = 0; i < d.count; ++i)
         if (d.labels[i] == label && (parity < 0 || i % 2 == parity)) {
-          for (int p = 0; p < 784; ++p) m[p] += d.pixels[static_cast<size_t>(i) * 784 + p] / 255.0;
+          for (int p = 0; p < f; ++p) m[p] += d.pixels[static_cast<size_t>(i) * f + p] / 255.0;
           ++n;
         }
       for (double& v : m) v /= n;
@@ -268,8 +274,10 @@ TEST_CASE("generators make labelled, non-degenerate data") {
       for (int b = a + 1; b < classes; ++b) closest = std::min(closest, distance(class_mean(a, -1), class_mean(b, -1)));
     MESSAGE(name << ": closest class means " << closest << " apart; halves of one class " << noise);
     // Sprites sit anywhere at any angle, so their mean images blur into the same blob; their
-    // shapes are checked through their areas below instead.
-    if (name != "sprites") CHECK_MESSAGE(closest > 2 * noise, "two classes have nearly the same mean image");
+    // shapes are checked through their areas below instead. A colour set's random hue adds as much
+    // noise to a class's halves as the label separates; its drawings and labels are the grey set's
+    // (checked in the colour generators' test), so the grey set's check covers it.
+    if (name.rfind("sprites", 0) != 0 && d.channels == 1) CHECK_MESSAGE(closest > 2 * noise, "two classes have nearly the same mean image");
   }
 }
 
@@ -333,6 +341,95 @@ TEST_CASE("sprites and faces keep their factors, in their documented ranges") {
     if (f.factors(2, i) > 0.8f) wide += sum;
   }
   CHECK(wide > narrow);
+}
+
+// The colour sets: sample i is the grey set's sample i painted in a colour whose hue is the last
+// factor. The hue spans [0, 1) evenly, the pixels' own hue matches it, and grey sets stay grey.
+namespace {
+// The hue in [0, 1) of an RGB colour (0 red, 1/3 green, 2/3 blue); -1 for grey.
+double rgb_hue(double r, double g, double b) {
+  const double hi = std::max({r, g, b}), lo = std::min({r, g, b}), c = hi - lo;
+  if (c <= 0) return -1;
+  double h = hi == r ? std::fmod((g - b) / c + 6, 6.0) : hi == g ? (b - r) / c + 2 : (r - g) / c + 4;
+  return h / 6;
+}
+double hue_distance(double a, double b) {  // around the circle
+  const double d = std::fabs(a - b);
+  return std::min(d, 1 - d);
+}
+}  // namespace
+
+TEST_CASE("a built-in set names the image-folder options it ignores") {
+  DataSpec spec;
+  spec.source = "sprites";
+  spec.count = 50;
+  spec.rgb = true;
+  spec.image_size = 64;
+  Dataset d = load_dataset(spec);
+  CHECK(d.channels == 1);
+  CHECK(d.width == 28);
+  REQUIRE(d.warnings.size() == 2u);
+  CHECK(d.warnings[0].find("rgb is ignored") == 0);
+  CHECK(d.warnings[0].find("sprites-rgb, faces-rgb") != std::string::npos);
+  CHECK(d.warnings[1].find("image size 64 is ignored") == 0);
+  spec.source = "sprites-rgb";
+  spec.image_size = 28;
+  CHECK(load_dataset(spec).warnings.empty());  // colour asked of a colour set: nothing to say
+}
+
+TEST_CASE("colour generators: deterministic per seed, the grey set's samples in colour, hue spans [0, 1)") {
+  for (const char* grey_name : {"sprites", "faces"}) {
+    const std::string name = std::string(grey_name) + "-rgb";
+    CAPTURE(name);
+    Dataset a = generate(name, 2000, 7), b = generate(name, 2000, 7), other_seed = generate(name, 2000, 8);
+    Dataset grey = generate(grey_name, 2000, 7);
+    REQUIRE(a.channels == 3);
+    REQUIRE(a.features() == 3 * 784);
+    CHECK(a.name == name);
+    CHECK(a.pixels == b.pixels);
+    CHECK(a.factors == b.factors);
+    CHECK(a.pixels != other_seed.pixels);
+    // One more factor than the grey set, named hue, last; the others and the labels as in grey.
+    REQUIRE(a.factor_names.size() == grey.factor_names.size() + 1);
+    CHECK(a.factor_names.back() == "hue");
+    const int hue_row = static_cast<int>(a.factor_names.size()) - 1;
+    CHECK(a.factors.topRows(hue_row) == grey.factors);
+    CHECK(a.labels == grey.labels);
+    // The hue spans its range: in [0, 1), and every tenth of the circle holds about a tenth of the
+    // samples (200 expected per bin; a uniform draw stays well inside 120..280).
+    CHECK(a.factors.row(hue_row).minCoeff() >= 0.0f);
+    CHECK(a.factors.row(hue_row).maxCoeff() < 1.0f);
+    int bins[10] = {};
+    for (int i = 0; i < a.count; ++i) ++bins[std::min(9, static_cast<int>(a.factors(hue_row, i) * 10))];
+    for (int k = 0; k < 10; ++k) {
+      CAPTURE(k);
+      CHECK(bins[k] > 120);
+      CHECK(bins[k] < 280);
+    }
+    // The pixels carry the hue: the brightest pixel of each sample has the hue of its factor, and
+    // its channels differ (it is coloured, not grey).
+    int matched = 0;
+    for (int i = 0; i < a.count; ++i) {
+      const uint8_t* img = &a.pixels[static_cast<size_t>(i) * a.features()];
+      int best = 0, best_sum = -1;
+      for (int p = 0; p < 784; ++p) {
+        const int sum = img[3 * p] + img[3 * p + 1] + img[3 * p + 2];
+        if (sum > best_sum) best_sum = sum, best = p;
+      }
+      const double h = rgb_hue(img[3 * best], img[3 * best + 1], img[3 * best + 2]);
+      matched += h >= 0 && hue_distance(h, a.factors(hue_row, i)) < 0.02;
+    }
+    CHECK(matched == a.count);
+    // Where the grey image is black, the colour image is black too: the colour is a tint of the
+    // same drawing, not a coloured background.
+    int stray = 0;
+    for (int i = 0; i < a.count; ++i)
+      for (int p = 0; p < 784; ++p)
+        if (grey.pixels[static_cast<size_t>(i) * 784 + p] == 0)
+          stray += a.pixels[(static_cast<size_t>(i) * 784 + p) * 3] + a.pixels[(static_cast<size_t>(i) * 784 + p) * 3 + 1] +
+                   a.pixels[(static_cast<size_t>(i) * 784 + p) * 3 + 2] > 3;
+    CHECK(stray == 0);
+  }
 }
 
 TEST_CASE("memory: 60,000 generated digits stay within 200 MB of process memory") {
@@ -472,6 +569,57 @@ TEST_CASE("latentlab datasets: summary, PNG grid and usage errors") {
   CHECK(cli_datasets(static_cast<int>(argv.size()), argv.data()) == 0);
   CHECK(fs::exists(png));
   CHECK(fs::file_size(png) > 100u);
+
+  // An RGB dataset makes a colour PNG (3 channels, channels differing); a grey one a grey PNG.
+  for (const char* name : {"sprites-rgb", "sprites"}) {
+    CAPTURE(name);
+    const std::string out = (dir / (std::string(name) + ".png")).string();
+    std::vector<std::string> rgb_args = {"--data", name, "--count", "100", "--png", out, "--grid", "5"};
+    std::vector<char*> rgb_argv;
+    for (std::string& a : rgb_args) rgb_argv.push_back(&a[0]);
+    REQUIRE(cli_datasets(static_cast<int>(rgb_argv.size()), rgb_argv.data()) == 0);
+    int w = 0, h = 0, channels = 0;
+    unsigned char* px = stbi_load(out.c_str(), &w, &h, &channels, 3);
+    REQUIRE(px != nullptr);
+    CHECK(w == 5 * 28 + 6);
+    CHECK(h == 5 * 28 + 6);
+    int coloured = 0;
+    for (int p = 0; p < w * h; ++p) coloured += std::max({px[3 * p], px[3 * p + 1], px[3 * p + 2]}) -
+                                                    std::min({px[3 * p], px[3 * p + 1], px[3 * p + 2]}) > 40;
+    stbi_image_free(px);
+    if (std::string(name) == "sprites") {
+      CHECK(channels == 1);
+      CHECK(coloured == 0);
+    } else {
+      CHECK(channels == 3);
+      CHECK(coloured > w * h / 40);  // a sprite covers about a fourteenth of its tile on average
+    }
+  }
+
+  // interpolate --png: the originals and the decoded strips of an RGB dataset in colour. Even one
+  // short epoch decodes colour (the channels of an untrained decoder already differ); a grey set's
+  // strips stay exactly grey, so the colour comes from the data's channels, not from noise.
+  for (const char* name : {"sprites-rgb", "sprites"}) {
+    CAPTURE(name);
+    const std::string out = (dir / (std::string("interp_") + name + ".png")).string();
+    std::vector<std::string> iargs = {"--data", name, "--count", "400", "--epochs", "1", "--hidden", "32",
+                                      "--pairs", "2", "--png-pairs", "2", "--reference", "100", "--quiet",
+                                      "--png", out};
+    std::vector<char*> iargv;
+    for (std::string& a : iargs) iargv.push_back(&a[0]);
+    REQUIRE(cli_interpolate(static_cast<int>(iargv.size()), iargv.data()) == 0);
+    int w = 0, h = 0, channels = 0;
+    unsigned char* px = stbi_load(out.c_str(), &w, &h, &channels, 3);
+    REQUIRE(px != nullptr);
+    double chroma = 0;
+    for (int p = 0; p < w * h; ++p)
+      chroma += std::max({px[3 * p], px[3 * p + 1], px[3 * p + 2]}) - std::min({px[3 * p], px[3 * p + 1], px[3 * p + 2]});
+    stbi_image_free(px);
+    chroma /= w * h;
+    MESSAGE(std::string(name) << ": interpolate --png mean chroma " << chroma);
+    if (std::string(name) == "sprites") CHECK(chroma == 0);
+    else CHECK(chroma > 4);
+  }
 
   std::vector<std::string> bad = {"--data", "digits", "--bogus"};
   std::vector<char*> bad_argv;

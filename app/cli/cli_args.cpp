@@ -154,7 +154,9 @@ const std::string& CliArgs::choice(const std::string& name, const std::vector<st
 }
 
 void add_data_flags(CliArgs& args) {
-  args.add("data", "SPEC", "digits", "built-in name (digits, sprites, faces), IDX file (raw or .gz), image folder or .csv");
+  std::string builtins;
+  for (const std::string& name : builtin_dataset_names()) builtins += (builtins.empty() ? "" : ", ") + name;
+  args.add("data", "SPEC", "digits", "built-in name (" + builtins + "), IDX file (raw or .gz), image folder or .csv");
   args.add("labels", "FILE", "", "IDX labels file (found next to MNIST-named image files by itself)");
   args.add("train", "N", "", "the first N samples train, the rest are held out (default: the source's split)");
   args.add("count", "N", "", "built-in generators: total samples (default 12000)");

@@ -51,51 +51,57 @@ const char* label_name(const AppState& app, int label, char* buf, int size) {
 // [SECTION] Samples as pixels
 //-----------------------------------------------------------------------------
 
-// Writes one sample's values (features) as a tile_w x tile_h tile at (x0, y0) of an RGBA image
-// `stride` pixels wide. Images are row-major with interleaved channels (core/data/data_images.h);
-// other data is laid out row by row in a square, its values mapped from [display_lo, display_hi].
-void sample_to_rgba(const AppState& app, const float* values, uint8_t* rgba, int stride, int x0, int y0) {
+// The one place a sample becomes pixels: every view (data grid, probe, manifold, gallery,
+// reconstructions, interpolation strips, hover preview) draws through the two functions below.
+// Images are row-major with interleaved channels, (y, x, c) (core/data/dataset.h): a grey pixel
+// repeats its one channel in R, G and B; an RGB pixel uses its three. Other data is laid out row
+// by row in a square of tile_w x tile_h, one value per pixel, grey. `to_byte(i)` gives feature i
+// as 0..255; the tile goes to (x0, y0) of an RGBA image `stride` pixels wide.
+template <class ToByte>
+static void tile_to_rgba(const AppState& app, ToByte to_byte, uint8_t* rgba, int stride, int x0, int y0) {
   const Dataset& d = *app.data;
   const int f = d.features();
-  const float lo = app.display_lo, inv = 1.0f / std::max(1e-12f, app.display_hi - app.display_lo);
   const int channels = d.is_image ? d.channels : 1;
+  const int colour_step = channels >= 3 ? 1 : 0;  // which channel feeds G and B: the next, or the same
   for (int y = 0; y < app.tile_h; ++y) {
     uint8_t* row = rgba + (static_cast<size_t>(y0 + y) * stride + x0) * 4;
     for (int x = 0; x < app.tile_w; ++x) {
       const int i = (y * app.tile_w + x) * channels;
-      uint8_t c[3] = {24, 26, 30};  // beyond the last feature of non-image data
       if (i < f) {
-        for (int k = 0; k < 3; ++k) {
-          float v = (values[i + (channels == 3 ? k : 0)] - lo) * inv;
-          v = v < 0 ? 0 : (v > 1 ? 1 : v);
-          c[k] = static_cast<uint8_t>(v * 255.0f + 0.5f);
-        }
+        row[4 * x + 0] = to_byte(i);
+        row[4 * x + 1] = to_byte(i + colour_step);
+        row[4 * x + 2] = to_byte(i + 2 * colour_step);
+      } else {  // beyond the last feature of non-image data
+        row[4 * x + 0] = 24;
+        row[4 * x + 1] = 26;
+        row[4 * x + 2] = 30;
       }
-      row[4 * x + 0] = c[0];
-      row[4 * x + 1] = c[1];
-      row[4 * x + 2] = c[2];
       row[4 * x + 3] = 255;
     }
   }
 }
 
-// The same for a dataset sample, straight from its bytes or floats (no allocation).
+// A sample as floats (a decoding, or a non-image dataset's values), mapped from [display_lo, display_hi].
+void sample_to_rgba(const AppState& app, const float* values, uint8_t* rgba, int stride, int x0, int y0) {
+  const float lo = app.display_lo, inv = 1.0f / std::max(1e-12f, app.display_hi - app.display_lo);
+  tile_to_rgba(
+      app,
+      [&](int i) {
+        const float v = (values[i] - lo) * inv;
+        return static_cast<uint8_t>((v < 0 ? 0 : (v > 1 ? 1 : v)) * 255.0f + 0.5f);
+      },
+      rgba, stride, x0, y0);
+}
+
+// A dataset sample, straight from its bytes or floats (no allocation).
 void dataset_sample_rgba(const AppState& app, int sample, uint8_t* rgba, int stride, int x0, int y0) {
   const Dataset& d = *app.data;
-  if (!d.pixels.empty()) {
-    const uint8_t* src = d.pixels.data() + static_cast<size_t>(sample) * d.features();
-    const int channels = d.is_image ? d.channels : 1;
-    for (int y = 0; y < app.tile_h; ++y) {
-      uint8_t* row = rgba + (static_cast<size_t>(y0 + y) * stride + x0) * 4;
-      for (int x = 0; x < app.tile_w; ++x) {
-        const int i = (y * app.tile_w + x) * channels;
-        for (int k = 0; k < 3; ++k) row[4 * x + k] = i < d.features() ? src[i + (channels == 3 ? k : 0)] : 24;
-        row[4 * x + 3] = 255;
-      }
-    }
-  } else {
+  if (d.pixels.empty()) {
     sample_to_rgba(app, d.values.col(sample).data(), rgba, stride, x0, y0);
+    return;
   }
+  const uint8_t* src = d.pixels.data() + static_cast<size_t>(sample) * d.features();
+  tile_to_rgba(app, [src](int i) { return src[i]; }, rgba, stride, x0, y0);
 }
 
 //-----------------------------------------------------------------------------

@@ -122,6 +122,7 @@ void ui_data_panel(AppState& app) {
         spec.source = name;
         app_load_data(app, spec);
       }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", builtin_dataset_find(name)->description);
     }
     ImGui::EndCombo();
   }

@@ -764,6 +764,14 @@ bool app_write_state(const AppState& app, const std::string& path) {
   std::fprintf(f, "\n");
   for (int i = 0; i < seen.count; ++i)
     std::fprintf(f, "control=%s\n", seen.items[i].key);
+  // Where each control was drawn, "x y w h" in pixels, for tests that look at it in a screenshot
+  // (the data panel's sample grid: data_grid).
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  for (int i = 0; i < seen.count; ++i) {
+    const ControlSeen& c = seen.items[i];
+    std::fprintf(f, "control_rect.%s=%d %d %d %d\n", c.key, static_cast<int>(c.min.x * fb.x), static_cast<int>(c.min.y * fb.y),
+                 static_cast<int>((c.max.x - c.min.x) * fb.x), static_cast<int>((c.max.y - c.min.y) * fb.y));
+  }
   interp_write_state(app, f);
   hole_map_write_state(app, f);
   manifold_write_state(app, f);

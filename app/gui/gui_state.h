@@ -470,8 +470,10 @@ void presenter_set_theme(AppState& app, bool light);
 bool app_load_data(AppState& app, const DataSpec& spec);  // false: data_error says why; data kept
 void app_set_data(AppState& app, std::shared_ptr<const Dataset> data);  // new points, previews, panes reset
 ImU32 label_color(int label);                              // the legend's colour for a label
-void sample_to_rgba(const AppState& app, const float* values, uint8_t* rgba, int stride, int x0, int y0);
-void dataset_sample_rgba(const AppState& app, int sample, uint8_t* rgba, int stride, int x0, int y0);
+// A sample as a tile_w x tile_h RGBA tile at (x0, y0) of an image `stride` pixels wide, in colour
+// when the data has 3 channels: every view that shows a sample or a decoding draws through these.
+void sample_to_rgba(const AppState& app, const float* values, uint8_t* rgba, int stride, int x0, int y0);  // features floats
+void dataset_sample_rgba(const AppState& app, int sample, uint8_t* rgba, int stride, int x0, int y0);     // no allocation
 const char* label_name(const AppState& app, int label, char* buf, int size);  // "7", or the label's name
 
 // gui_compute.cpp: what the UI computes from snapshots (encode, project, decode)

@@ -190,15 +190,15 @@ uint64_t generated_sample_seed(uint64_t seed, int index) {
   return mix.next_u64();
 }
 
-Dataset generated_dataset_init(const char* name, int count, int train_count, std::vector<std::string> label_names,
-                               std::vector<std::string> factor_names) {
+Dataset generated_dataset_init(const char* name, int channels, int count, int train_count,
+                               std::vector<std::string> label_names, std::vector<std::string> factor_names) {
   Dataset d;
   d.name = name;
   d.width = d.height = kSide;
-  d.channels = 1;
+  d.channels = channels;
   d.count = count;
   d.train_count = train_count;
-  d.pixels.resize(static_cast<size_t>(count) * kSide * kSide);
+  d.pixels.resize(static_cast<size_t>(count) * d.features());
   d.labels.resize(count);
   d.label_names = std::move(label_names);
   d.factor_names = std::move(factor_names);
@@ -209,7 +209,7 @@ Dataset generated_dataset_init(const char* name, int count, int train_count, std
 Dataset generate_digits(int count, int train_count, uint64_t seed) {
   std::vector<std::string> digit_names;
   for (int k = 0; k < 10; ++k) digit_names.push_back(std::to_string(k));
-  Dataset d = generated_dataset_init("digits", count, train_count, std::move(digit_names), {});
+  Dataset d = generated_dataset_init("digits", 1, count, train_count, std::move(digit_names), {});
   Canvas canvas(kSide, kSide);
   for (int i = 0; i < count; ++i) {
     Rng rng(generated_sample_seed(seed, i));

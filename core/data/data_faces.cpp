@@ -1,6 +1,7 @@
-// The built-in "faces" dataset: cartoon faces with continuous factors, the basis for latent
-// arithmetic ("smiling - neutral = a smile vector"). See data_generated.h.
+// The built-in "faces" and "faces-rgb" datasets: cartoon faces with continuous factors, the basis
+// for latent arithmetic ("smiling - neutral = a smile vector"), grey or in colour. See data_generated.h.
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "data/data_generated.h"
@@ -13,6 +14,9 @@ constexpr int kSide = 28;
 constexpr float kPi = 3.14159265f;
 constexpr float kSkin = 0.85f, kInk = 0.08f;  // a light head, dark features: both edges show
 constexpr float kMaxTiltRadians = 20.0f * kPi / 180.0f;
+// Colour faces: the head is tinted, half saturated and light, so every hue keeps the contrast of
+// the grey face's skin against the dark eyes and mouth.
+constexpr float kHeadSaturation = 0.55f, kHeadValue = 0.95f;
 
 struct FaceFactors {
   float smile, eye_openness, face_width, head_tilt;
@@ -68,9 +72,12 @@ void draw_face(Canvas& canvas, Canvas& mask, const FaceFactors& f) {
 
 }  // namespace
 
-Dataset generate_faces(int count, int train_count, uint64_t seed) {
-  Dataset d = generated_dataset_init("faces", count, train_count, {"frowning", "neutral", "smiling"},
-                                     {"smile", "eye_openness", "face_width", "head_tilt"});  // factors (4, count)
+Dataset generate_faces(int count, int train_count, uint64_t seed, int channels) {
+  std::vector<std::string> factor_names = {"smile", "eye_openness", "face_width", "head_tilt"};
+  if (channels == 3) factor_names.push_back("hue");
+  Dataset d = generated_dataset_init(channels == 3 ? "faces-rgb" : "faces", channels, count, train_count,
+                                     {"frowning", "neutral", "smiling"}, std::move(factor_names));  // factors (4 or 5, count)
+  const size_t features = static_cast<size_t>(d.features());
   Canvas canvas(kSide, kSide), mask(kSide, kSide);
   for (int i = 0; i < count; ++i) {
     Rng rng(generated_sample_seed(seed, i));
@@ -81,12 +88,22 @@ Dataset generate_faces(int count, int train_count, uint64_t seed) {
     f.head_tilt = 2 * rng.uniform() - 1;
     canvas.clear();
     draw_face(canvas, mask, f);
-    canvas_to_bytes(canvas, &d.pixels[static_cast<size_t>(i) * kSide * kSide]);
+    uint8_t* out = &d.pixels[static_cast<size_t>(i) * features];
     d.labels[i] = f.smile < -1.0f / 3 ? 0 : (f.smile > 1.0f / 3 ? 2 : 1);
     d.factors(0, i) = f.smile;
     d.factors(1, i) = f.eye_openness;
     d.factors(2, i) = f.face_width;
     d.factors(3, i) = f.head_tilt;
+    if (channels == 3) {
+      // Drawn after the other factors, so sample i is the same face as in the grey set. The tint
+      // maps the grey skin value to the head colour, so skin becomes that colour and ink stays dark.
+      const float hue = rng.uniform();
+      const Rgb head = hsv_to_rgb(hue, kHeadSaturation, kHeadValue);
+      canvas_to_bytes_tinted(canvas, {head.r / kSkin, head.g / kSkin, head.b / kSkin}, out);
+      d.factors(4, i) = hue;
+    } else {
+      canvas_to_bytes(canvas, out);
+    }
   }
   return d;
 }

@@ -1,7 +1,8 @@
 // The built-in datasets, drawn procedurally so the app has good data on a machine with no
-// downloads: handwriting-like digits, dSprites-like shapes and cartoon faces, all 28x28 grayscale
-// bytes, labelled. Sample i depends only on (seed, i), never on `count`: the first 12,000 of a
-// 60,000-sample set are the default set, and generation could be split across threads.
+// downloads: handwriting-like digits, dSprites-like shapes and cartoon faces, 28x28 bytes,
+// labelled; sprites and faces also in colour. Sample i depends only on (seed, i), never on
+// `count`: the first 12,000 of a 60,000-sample set are the default set, and generation could be
+// split across threads. The table of built-in names is builtin_datasets() (dataset.h).
 #pragma once
 #include <cstdint>
 
@@ -13,22 +14,31 @@
 // elastic wobble. label = digit.
 Dataset generate_digits(int count, int train_count, uint64_t seed);
 
-// dSprites-like shapes, white on black: label = shape (0 square, 1 ellipse, 2 heart).
+// Colour: channels = 1 draws grey; channels = 3 ("sprites-rgb", "faces-rgb") draws the same
+// samples (for a seed, sample i has the same shape or face and label as in the grey set) painted in
+// a colour whose hue is one more true factor, the last row of `factors`: hue in [0, 1) around the
+// colour circle (0 red, 1/3 green, 2/3 blue; near 1 is red again, like rotation near 2pi).
+// Pixels are (y, x, c) interleaved, as Dataset documents.
+
+// dSprites-like shapes on black: label = shape (0 square, 1 ellipse, 2 heart).
 // factors (5, count), rows: shape (0-2), scale [0.5, 1], rotation [0, 2pi), x [0, 1], y [0, 1]
-// (x, y: where the shape's centre sits within the range that keeps it inside the image).
-Dataset generate_sprites(int count, int train_count, uint64_t seed);
+// (x, y: where the shape's centre sits within the range that keeps it inside the image);
+// channels = 3 adds hue (6, count): the sprite is that hue, strongly saturated, at full value.
+Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels = 1);
 
 // Cartoon faces: a light head on black with dark eyes and mouth.
 // factors (4, count), rows: smile [-1 frown, +1 smile], eye_openness [0 shut, 1 wide],
-// face_width [0 narrow, 1 wide], head_tilt [-1, 1] (x 20 degrees, positive = clockwise).
+// face_width [0 narrow, 1 wide], head_tilt [-1, 1] (x 20 degrees, positive = clockwise);
+// channels = 3 adds hue (5, count): the head is that hue, half saturated and light, so the
+// dark eyes and mouth still stand out.
 // label = smile binned in thirds: 0 frowning (< -1/3), 1 neutral, 2 smiling (> 1/3).
-Dataset generate_faces(int count, int train_count, uint64_t seed);
+Dataset generate_faces(int count, int train_count, uint64_t seed, int channels = 1);
 
 // The per-sample random stream: a hash of (seed, sample index), so sample i is the same
 // whatever the count.
 uint64_t generated_sample_seed(uint64_t seed, int index);
 
-// The shape every generator fills: `count` 28x28 grayscale byte images with a label each, and
-// (when factor_names is not empty) a (factor, count) matrix of their true factors.
-Dataset generated_dataset_init(const char* name, int count, int train_count, std::vector<std::string> label_names,
-                               std::vector<std::string> factor_names);
+// The shape every generator fills: `count` 28x28 byte images of `channels` (1 or 3) with a label
+// each, and (when factor_names is not empty) a (factor, count) matrix of their true factors.
+Dataset generated_dataset_init(const char* name, int channels, int count, int train_count,
+                               std::vector<std::string> label_names, std::vector<std::string> factor_names);

@@ -104,9 +104,35 @@ std::vector<Pt> catmull_rom(const std::vector<Pt>& control, int steps, bool clos
   return out;
 }
 
+static uint8_t unit_to_byte(float value) {
+  const float v = value * 255.0f + 0.5f;
+  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
+
 void canvas_to_bytes(const Canvas& c, uint8_t* out) {
+  for (size_t i = 0; i < c.v.size(); ++i) out[i] = unit_to_byte(c.v[i]);
+}
+
+Rgb hsv_to_rgb(float hue, float saturation, float value) {
+  // Six sectors of the hue circle; in each, one channel is at `value`, one at the floor, one ramps.
+  const float h6 = (hue - std::floor(hue)) * 6.0f;
+  const int sector = std::min(5, static_cast<int>(h6));
+  const float f = h6 - sector;
+  const float p = value * (1 - saturation), q = value * (1 - saturation * f), t = value * (1 - saturation * (1 - f));
+  switch (sector) {
+    case 0: return {value, t, p};
+    case 1: return {q, value, p};
+    case 2: return {p, value, t};
+    case 3: return {p, q, value};
+    case 4: return {t, p, value};
+    default: return {value, p, q};
+  }
+}
+
+void canvas_to_bytes_tinted(const Canvas& c, Rgb tint, uint8_t* out) {
   for (size_t i = 0; i < c.v.size(); ++i) {
-    float v = c.v[i] * 255.0f + 0.5f;
-    out[i] = static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
+    out[3 * i + 0] = unit_to_byte(c.v[i] * tint.r);
+    out[3 * i + 1] = unit_to_byte(c.v[i] * tint.g);
+    out[3 * i + 2] = unit_to_byte(c.v[i] * tint.b);
   }
 }

@@ -43,3 +43,13 @@ std::vector<Pt> catmull_rom(const std::vector<Pt>& control, int steps, bool clos
 
 // Writes the canvas into bytes (value * 255, rounded, clamped).
 void canvas_to_bytes(const Canvas& c, uint8_t* out);
+
+// A colour, each channel in [0, 1].
+struct Rgb {
+  float r = 0, g = 0, b = 0;
+};
+// The colour of `hue` in [0, 1) (0 red, 1/3 green, 2/3 blue) at `saturation` and `value` in [0, 1].
+Rgb hsv_to_rgb(float hue, float saturation, float value);
+// Writes the canvas tinted by `tint` as interleaved RGB bytes (y, x, c): each channel is
+// value * tint, so black stays black and the canvas's shading and anti-aliasing carry over.
+void canvas_to_bytes_tinted(const Canvas& c, Rgb tint, uint8_t* out);

@@ -1,5 +1,7 @@
-// The built-in "sprites" dataset: dSprites-like square, ellipse and heart. See data_generated.h.
+// The built-in "sprites" and "sprites-rgb" datasets: dSprites-like square, ellipse and heart,
+// grey or in colour. See data_generated.h.
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "data/data_generated.h"
@@ -13,6 +15,10 @@ constexpr float kPi = 3.14159265f;
 // At scale 1 a shape reaches at most kReach pixels from its centre whatever its rotation, so a
 // centre in [kReach, kSide - kReach] keeps every sprite whole.
 constexpr float kReach = 7.5f;
+// Colour sprites: strongly saturated at full value, so every hue is bright on black and the
+// channels differ clearly; not fully saturated, so a blue sprite is not nearly black in its
+// red and green channels alone.
+constexpr float kSaturation = 0.8f;
 
 // The outline of `shape` around the origin, at scale 1, unrotated (y down).
 std::vector<Pt> shape_outline(int shape) {
@@ -37,10 +43,13 @@ std::vector<Pt> shape_outline(int shape) {
 
 }  // namespace
 
-Dataset generate_sprites(int count, int train_count, uint64_t seed) {
-  Dataset d = generated_dataset_init("sprites", count, train_count, {"square", "ellipse", "heart"},
-                                     {"shape", "scale", "rotation", "x", "y"});  // factors (5, count)
+Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels) {
+  std::vector<std::string> factor_names = {"shape", "scale", "rotation", "x", "y"};
+  if (channels == 3) factor_names.push_back("hue");
+  Dataset d = generated_dataset_init(channels == 3 ? "sprites-rgb" : "sprites", channels, count, train_count,
+                                     {"square", "ellipse", "heart"}, std::move(factor_names));  // factors (5 or 6, count)
   const std::vector<Pt> outlines[3] = {shape_outline(0), shape_outline(1), shape_outline(2)};
+  const size_t features = static_cast<size_t>(d.features());
   Canvas canvas(kSide, kSide);
   std::vector<Pt> polygon;
   for (int i = 0; i < count; ++i) {
@@ -55,13 +64,21 @@ Dataset generate_sprites(int count, int train_count, uint64_t seed) {
     for (const Pt& p : outlines[shape]) polygon.push_back({cx + scale * (c * p.x - s * p.y), cy + scale * (s * p.x + c * p.y)});
     canvas.clear();
     raster_polygon_max(canvas, polygon);
-    canvas_to_bytes(canvas, &d.pixels[static_cast<size_t>(i) * kSide * kSide]);
+    uint8_t* out = &d.pixels[static_cast<size_t>(i) * features];
     d.labels[i] = shape;
     d.factors(0, i) = static_cast<float>(shape);
     d.factors(1, i) = scale;
     d.factors(2, i) = rotation;
     d.factors(3, i) = x;
     d.factors(4, i) = y;
+    if (channels == 3) {
+      // Drawn after the other factors, so sample i is the same sprite as in the grey set.
+      const float hue = rng.uniform();
+      canvas_to_bytes_tinted(canvas, hsv_to_rgb(hue, kSaturation, 1.0f), out);
+      d.factors(5, i) = hue;
+    } else {
+      canvas_to_bytes(canvas, out);
+    }
   }
   return d;
 }

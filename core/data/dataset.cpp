@@ -36,16 +36,49 @@ Dataset load_generated(const DataSpec& spec) {
                      std::to_string(kGeneratedMaxCount));
   // 5/6 train keeps the documented default of 10,000 + 2,000 and scales with count.
   const int train = dataset_resolve_train_count(spec.train_count, count, std::max(1, count - count / 6), spec.source);
-  Dataset d = spec.source == "digits"    ? generate_digits(count, train, spec.seed)
-              : spec.source == "sprites" ? generate_sprites(count, train, spec.seed)
-                                         : generate_faces(count, train, spec.seed);
+  Dataset d = builtin_dataset_find(spec.source)->generate(count, train, spec.seed);
   d.split_rule = "first " + std::to_string(d.train_count) + " train, rest held out (generation order)";
+  // The image-folder options do not apply: say so rather than ignore them silently.
+  if (spec.rgb && d.channels != 3) {
+    std::string colour_sets;
+    for (const BuiltinDataset& b : builtin_datasets())
+      if (b.channels == 3) colour_sets += (colour_sets.empty() ? "" : ", ") + std::string(b.name);
+    d.warnings.push_back("rgb is ignored: it applies to image folders; the built-in colour sets are " + colour_sets);
+  }
+  if (spec.image_size != d.width)
+    d.warnings.push_back("image size " + std::to_string(spec.image_size) + " is ignored: it applies to image folders; " +
+                         spec.source + " is " + std::to_string(d.width) + "x" + std::to_string(d.height));
   return d;
 }
 
 }  // namespace
 
-std::vector<std::string> builtin_dataset_names() { return {"digits", "sprites", "faces"}; }
+const std::vector<BuiltinDataset>& builtin_datasets() {
+  static const std::vector<BuiltinDataset> table = {
+      {"digits", "handwriting-like 0-9 from stroke templates, grey; label = digit", 1, generate_digits},
+      {"sprites", "dSprites-like square, ellipse and heart, grey; label = shape; factors shape, scale, rotation, x, y", 1,
+       [](int count, int train, uint64_t seed) { return generate_sprites(count, train, seed, 1); }},
+      {"sprites-rgb", "the sprites in colour (RGB, 3 channels); factors as sprites plus hue, 0-1 around the colour circle", 3,
+       [](int count, int train, uint64_t seed) { return generate_sprites(count, train, seed, 3); }},
+      {"faces", "cartoon faces, grey; label = frowning/neutral/smiling; factors smile, eye_openness, face_width, head_tilt",
+       1, [](int count, int train, uint64_t seed) { return generate_faces(count, train, seed, 1); }},
+      {"faces-rgb", "the faces with a coloured head (RGB, 3 channels); factors as faces plus hue, 0-1 around the colour circle", 3,
+       [](int count, int train, uint64_t seed) { return generate_faces(count, train, seed, 3); }},
+  };
+  return table;
+}
+
+const BuiltinDataset* builtin_dataset_find(const std::string& name) {
+  for (const BuiltinDataset& b : builtin_datasets())
+    if (name == b.name) return &b;
+  return nullptr;
+}
+
+std::vector<std::string> builtin_dataset_names() {
+  std::vector<std::string> names;
+  for (const BuiltinDataset& b : builtin_datasets()) names.push_back(b.name);
+  return names;
+}
 
 int dataset_resolve_train_count(int requested, int count, int default_train, const std::string& source) {
   if (requested == -1) return std::min(count, std::max(1, default_train));
@@ -134,8 +167,7 @@ void dataset_apply_order(Dataset& d, const std::vector<int>& order) {
 }
 
 bool data_source_takes_labels(const std::string& source) {
-  const std::vector<std::string> builtins = builtin_dataset_names();
-  if (std::find(builtins.begin(), builtins.end(), source) != builtins.end()) return false;
+  if (builtin_dataset_find(source)) return false;
   struct stat st;
   if (stat(source.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return false;
   return !ends_with_lower(source, ".csv");
@@ -144,8 +176,7 @@ bool data_source_takes_labels(const std::string& source) {
 Dataset load_dataset(const DataSpec& spec) {
   if (spec.train_count < -1) throw InputError("train count " + std::to_string(spec.train_count) + " is negative");
   if (spec.count < -1) throw InputError("count " + std::to_string(spec.count) + " is negative");
-  const std::vector<std::string> builtins = builtin_dataset_names();
-  if (std::find(builtins.begin(), builtins.end(), spec.source) != builtins.end()) {
+  if (builtin_dataset_find(spec.source)) {
     if (!spec.labels_path.empty())
       throw InputError("'" + printable_path(spec.labels_path) + "': a labels file applies to IDX images, not to the built-in " +
                        spec.source);
@@ -156,7 +187,7 @@ Dataset load_dataset(const DataSpec& spec) {
   struct stat st;
   if (path.empty() || stat(path.c_str(), &st) != 0) {
     std::string names;
-    for (const std::string& n : builtins) names += (names.empty() ? "" : ", ") + n;
+    for (const BuiltinDataset& b : builtin_datasets()) names += (names.empty() ? "" : ", ") + std::string(b.name);
     throw InputError("'" + printable_path(path) + "': no such file or folder, and not a built-in dataset (" + names + ")");
   }
   // A FIFO would block the first read forever and a device such as /dev/zero never ends: only

@@ -1,4 +1,4 @@
-// A dataset in memory, whatever its source: the built-in generators (digits, sprites, faces),
+// A dataset in memory, whatever its source: the built-in generators (builtin_datasets()),
 // IDX files (MNIST family), image folders and CSV. Samples [0, train_count) are for training,
 // the rest are held out. 8-bit images stay 8-bit in memory (60k MNIST images = 47 MB) and are
 // turned into floats in [0,1] one batch at a time; CSV data is stored as scaled floats.
@@ -27,7 +27,10 @@ struct DataSpec {
 
 struct Dataset {
   std::string name;         // "digits", or the path it came from
-  int width = 0, height = 0, channels = 1;  // image geometry; a CSV is width = features, height = 1
+  // Image geometry: a sample is height x width pixels of `channels` (1 grey, 3 RGB), stored
+  // (y, x, c) with the channels interleaved; features() = width * height * channels. A model or
+  // a view that needs the image's shape reads these three. A CSV is width = features, height = 1.
+  int width = 0, height = 0, channels = 1;
   bool is_image = true;
   bool in_unit_range = true;  // all values in [0,1], so BCE is allowed
   int count = 0;            // total samples
@@ -37,7 +40,7 @@ struct Dataset {
   Mat values;                   // (features, count) when stored as floats (CSV)
   std::vector<int> labels;      // (count), -1 = unlabelled
   std::vector<std::string> label_names;   // label index -> display name
-  std::vector<std::string> factor_names;  // sprites/faces: the true generative factors
+  std::vector<std::string> factor_names;  // sprites/faces (+ hue in colour): the true generative factors
   Mat factors;                            // (factor_names.size(), count)
   std::vector<std::string> warnings;      // e.g. files skipped in an image folder, by name
   std::string split_rule;  // how train/held-out was made, for `datasets`: "first 8000 train, rest held out
@@ -54,7 +57,18 @@ struct Dataset {
 // Loads a built-in dataset or a file/folder. Throws InputError naming the file and what is wrong;
 // never returns a partial dataset as whole (skipped images are listed in `warnings`).
 Dataset load_dataset(const DataSpec& spec);
-// The names load_dataset accepts without a path.
+// The built-in datasets, drawn by data_generated.h: one row each. load_dataset, `latentlab
+// datasets` and its --help, the data flags' help and the GUI's Data panel all read this table;
+// adding a built-in set is a row here plus its generator.
+struct BuiltinDataset {
+  const char* name;         // what --data takes
+  const char* description;  // one line: what the samples are, their labels and true factors
+  int channels;             // 1 grey, 3 RGB; every built-in set is 28x28
+  Dataset (*generate)(int count, int train_count, uint64_t seed);
+};
+const std::vector<BuiltinDataset>& builtin_datasets();
+const BuiltinDataset* builtin_dataset_find(const std::string& name);  // nullptr if not built in
+// The names load_dataset accepts without a path, in the table's order.
 std::vector<std::string> builtin_dataset_names();
 // Whether a labels file (DataSpec::labels_path) applies to `source`: only IDX images take one; a
 // built-in set, a CSV and an image folder carry their labels themselves (load_dataset refuses a labels
