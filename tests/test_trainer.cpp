@@ -515,6 +515,29 @@ TEST_CASE("live setters: a bad value is refused by the core's validation, report
   CHECK(s->history[0].train.back().epoch == doctest::Approx(2.0));
 }
 
+TEST_CASE("set_hyperparameter: any row of the table, a choice by its row; a row the table lacks is refused") {
+  TrainerOptions opts;
+  opts.batch = 25;
+  opts.publish_interval_ms = 10;
+  ModelConfig denoising = small_config();
+  denoising.kind = ModelKind::Denoising;
+  Trainer t(small_digits(), {denoising}, OptimizerConfig{}, opts);
+  t.set_hyperparameter(Hyperparam::Noise, static_cast<int>(NoiseKind::SaltPepper));
+  t.set_hyperparameter(Hyperparam::NoiseLevel, 0.25);
+  t.set_hyperparameter(Hyperparam::Noise, choice_list<NoiseKind>().count());  // no such noise
+  t.set_hyperparameter(Hyperparam::KlWarmup, -5);                            // below its range
+  t.step(1);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 1); });
+  REQUIRE(steps_done(*s, 1));
+  const ModelConfig& c = s->networks[0].config;
+  CHECK(c.noise == NoiseKind::SaltPepper);
+  CHECK(c.noise_level == 0.25f);
+  CHECK(c.kl_warmup_steps == 0);
+  REQUIRE(s->events.size() == 2);
+  CHECK(s->events[0].message.find("noise refused, kept saltpepper: --noise must be one of gaussian|mask|saltpepper") == 0);
+  CHECK(s->events[1].message.find("warmup refused, kept 0: --kl-warmup must be a finite number >= 0") == 0);
+}
+
 TEST_CASE("hammer: commands from another thread while snapshots are read") {
   TrainerOptions opts;
   opts.batch = 64;

@@ -293,10 +293,23 @@ static void edit_changed(AppState& app) {
   }
 }
 
+// A row's tooltip in the kind picker: what the kind is for and its loss, from the kinds table.
+static void kind_row_tooltip(int row) {
+  const ModelKindInfo& k = model_kind_info(static_cast<ModelKind>(row));
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26);
+  ImGui::TextUnformatted(k.about);
+  ImGui::Spacing();
+  ImGui::Text("loss = %s", k.loss_symbols);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
 // A combo over one of the core's choice lists (core/models/kinds.h): titles shown, each row's
-// description on hover, the tooltip of `help_key` on the closed combo. Returns true when the
-// choice changed.
-static bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list) {
+// description (or `row_tooltip`) on hover, the tooltip of `help_key` on the closed combo. Returns
+// true when the choice changed.
+static bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
+                         void (*row_tooltip)(int) = nullptr) {
   bool changed = false;
   const int current = std::clamp(*value, 0, list.count() - 1);
   if (ImGui::BeginCombo(id, list.rows[static_cast<size_t>(current)].title)) {
@@ -306,7 +319,10 @@ static bool choice_combo(AppState& app, const char* id, const char* help_key, in
         *value = i;
         changed = true;
       }
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", row.description);
+      if (ImGui::IsItemHovered()) {
+        if (row_tooltip) row_tooltip(i);
+        else ImGui::SetTooltip("%s", row.description);
+      }
     }
     ImGui::EndCombo();
   }
@@ -374,7 +390,7 @@ void ui_model_panel(AppState& app) {
   if (!e.twin) {
     field("Type", label_w, 0);
     int kind = static_cast<int>(e.config.kind);
-    if (choice_combo(app, "##kind", "kind", &kind, choice_list<ModelKind>())) {
+    if (choice_combo(app, "##kind", "kind", &kind, choice_list<ModelKind>(), kind_row_tooltip)) {
       e.config.kind = static_cast<ModelKind>(kind);
       edited = true;
     }
