@@ -270,7 +270,7 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "Jacobian of the encoder). Small changes of an input then barely change its code. The penalty is "
      "costly: every step computes the whole Jacobian.",
      "recon(x, g(f(x))) + lambda * ||J_f(x)||_F^2",
-     "recon(x, g(f(x))) + \xce\xbb \xe2\x80\x96J_f(x)\xe2\x80\x96\xc2\xb2",
+     "recon(x, g(f(x))) + \xce\xbb \xe2\x80\x96J_f(x)\xe2\x80\x96_F\xc2\xb2",
      "contractive", "contractive", false, {Hyperparam::ContractiveWeight}},
     {ModelKind::VAE,
      {"vae", "Variational autoencoder", "variational autoencoder (beta-VAE for beta != 1): codes drawn near N(0, I)"},

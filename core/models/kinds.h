@@ -4,7 +4,7 @@
 // output loss, optimizer, initialisation). The command line, the GUI, the trainer and the .llnet
 // loader all read these tables; no other file spells out a kind's name or a list of choices.
 //
-//   const ModelKindInfo& k = model_kind_info(ModelKind::VAE);  // k.name "vae", k.title, k.loss_text ...
+//   const ModelKindInfo& k = model_kind_info(ModelKind::VAE);  // k.choice.name "vae", k.about, k.loss_text ...
 //   ModelKind kind;
 //   if (!parse_choice("sparse", &kind)) ...                     // false for a name not in the table
 //   for (Hyperparam h : k.hyperparams) hyperparam_info(h).flag; // "beta", "kl-warmup"
