@@ -467,11 +467,11 @@ TEST_CASE("live setters: a bad value is refused by the core's validation, report
   t.set_learning_rate(nan);
   t.set_learning_rate(-1e-3f);
   t.set_learning_rate(0);
-  t.set_beta(-1);
-  t.set_noise_level(1.5f);  // a probability for masking noise
-  t.set_noise_level(nan);
-  t.set_sparsity_weight(INFINITY);
-  t.set_contractive_weight(-2);
+  t.set_hyperparameter(Hyperparam::Beta, -1);
+  t.set_hyperparameter(Hyperparam::NoiseLevel, 1.5);  // a probability for masking noise
+  t.set_hyperparameter(Hyperparam::NoiseLevel, nan);
+  t.set_hyperparameter(Hyperparam::SparsityWeight, INFINITY);
+  t.set_hyperparameter(Hyperparam::ContractiveWeight, -2);
   t.step(2);
   std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 2); });
   REQUIRE(steps_done(*s, 2));
@@ -505,7 +505,7 @@ TEST_CASE("live setters: a bad value is refused by the core's validation, report
 
   // Good values still apply: the whole training set as one batch, a masking probability of 1.
   t.set_batch_size(500);
-  t.set_noise_level(1.0f);
+  t.set_hyperparameter(Hyperparam::NoiseLevel, 1.0);
   t.step(1);
   s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 3); });
   REQUIRE(steps_done(*s, 3));
@@ -513,6 +513,29 @@ TEST_CASE("live setters: a bad value is refused by the core's validation, report
   CHECK(s->networks[2].config.noise_level == 1.0f);
   // The rest of the epoch is too short for batch 500: it ends, and the next step fills a whole epoch.
   CHECK(s->history[0].train.back().epoch == doctest::Approx(2.0));
+}
+
+TEST_CASE("set_hyperparameter: any row of the table, a choice by its row; a row the table lacks is refused") {
+  TrainerOptions opts;
+  opts.batch = 25;
+  opts.publish_interval_ms = 10;
+  ModelConfig denoising = small_config();
+  denoising.kind = ModelKind::Denoising;
+  Trainer t(small_digits(), {denoising}, OptimizerConfig{}, opts);
+  t.set_hyperparameter(Hyperparam::Noise, static_cast<int>(NoiseKind::SaltPepper));
+  t.set_hyperparameter(Hyperparam::NoiseLevel, 0.25);
+  t.set_hyperparameter(Hyperparam::Noise, choice_list<NoiseKind>().count());  // no such noise
+  t.set_hyperparameter(Hyperparam::KlWarmup, -5);                            // below its range
+  t.step(1);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 1); });
+  REQUIRE(steps_done(*s, 1));
+  const ModelConfig& c = s->networks[0].config;
+  CHECK(c.noise == NoiseKind::SaltPepper);
+  CHECK(c.noise_level == 0.25f);
+  CHECK(c.kl_warmup_steps == 0);
+  REQUIRE(s->events.size() == 2);
+  CHECK(s->events[0].message.find("noise refused, kept saltpepper: --noise must be one of gaussian|mask|saltpepper") == 0);
+  CHECK(s->events[1].message.find("warmup refused, kept 0: --kl-warmup must be a finite number >= 0") == 0);
 }
 
 TEST_CASE("hammer: commands from another thread while snapshots are read") {
@@ -537,10 +560,10 @@ TEST_CASE("hammer: commands from another thread while snapshots are read") {
         case 3: t.step(1 + rng.below(5)); break;
         case 4: t.set_learning_rate(1e-4f + 1e-2f * rng.uniform()); break;
         case 5: t.set_batch_size(1 + rng.below(200)); break;
-        case 6: t.set_beta(rng.uniform() * 4); break;
-        case 7: t.set_noise_level(rng.uniform()); break;
-        case 8: t.set_sparsity_weight(rng.uniform() * 1e-2f); break;
-        case 9: t.set_contractive_weight(rng.uniform() * 1e-2f); break;
+        case 6: t.set_hyperparameter(Hyperparam::Beta, rng.uniform() * 4); break;
+        case 7: t.set_hyperparameter(Hyperparam::NoiseLevel, rng.uniform()); break;
+        case 8: t.set_hyperparameter(Hyperparam::SparsityWeight, rng.uniform() * 1e-2f); break;
+        case 9: t.set_hyperparameter(Hyperparam::ContractiveWeight, rng.uniform() * 1e-2f); break;
         case 10: t.rebuild(rng.below(2) ? twin_configs(narrow) : twin_configs(small_config())); break;
         case 11: t.reset(); break;
         case 12: if (rng.below(8) == 0) t.set_data(rng.below(2) ? tiny : small_digits()); break;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "models/model.h"
+
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -34,6 +36,7 @@ class CliArgs {
   bool parse(int argc, char** argv);
   void print_help() const;
 
+  const std::string& command() const { return command_; }  // "latentlab train", for messages
   bool given(const std::string& name) const;       // the user passed it
   const std::string& str(const std::string& name) const;  // value or default
   int integer(const std::string& name, long long min_value, long long max_value) const;
@@ -42,6 +45,10 @@ class CliArgs {
   std::vector<int> int_list(const std::string& name, int min_value, int max_value) const;  // "400,200"
   // The value must be one of `choices`.
   const std::string& choice(const std::string& name, const std::vector<std::string>& choices) const;
+  // The value must be a name in `list` (core/models/kinds.h); returns its row.
+  int choice(const std::string& name, const ChoiceList& list) const;
+  template <typename E>
+  E choice_of(const std::string& name) const { return static_cast<E>(choice(name, choice_list<E>())); }
 
  private:
   const CliFlag& find(const std::string& name) const;
@@ -59,6 +66,39 @@ DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed);
 // "latentlab: warning: ...", so that every command that loads data tells the user what it left out.
 struct Dataset;
 void print_data_warnings(const Dataset& d);
+
+// The model and training flags, the same in every command that builds a model: --model (when
+// the user picks the kind), --hidden, --latent, --activation, --seed, the hyperparameters of every
+// kind the command can train (names, ranges, defaults and help from core/models/kinds.h), and the
+// training flags. A command states only what differs: its defaults and which groups it takes.
+struct ModelFlagSpec {
+  bool pick_kind = true;          // --model; without it the command trains `kinds`
+  ModelKind default_kind = ModelKind::VAE;  // --model's default
+  bool twin = false;              // --model also takes "twin", the default: a plain AE and a VAE side by side
+  std::vector<ModelKind> kinds;   // without --model: the kinds trained, whose hyperparameters are declared
+  const char* hidden = "400";
+  const char* latent = "20";
+  const char* latent_help = "code size";
+  int max_latent = 1 << 16;
+  const char* seed_help = "seeds the weights, the noise and the shuffling";
+  bool output = true;             // --loss and --init
+  bool training = true;           // --epochs, --batch and --lr
+  bool optimizer = true;          // --optimizer and --clip (with `training`)
+  bool epochs = true;             // --epochs (with `training`)
+  int min_epochs = 1;
+  const char* lr = "1e-3";
+  const char* lr_help = "learning rate; on a NaN or Inf the model rolls back and it is halved";
+};
+void add_model_flags(CliArgs& args, const ModelFlagSpec& spec);
+// The architecture and hyperparameters the flags give. A hyperparameter given for a kind that does
+// not have it is a UsageError ("--beta applies to --model vae only"). *twin (if not null) says
+// whether --model twin was chosen; the config's kind is then the VAE's, and twin_configs() makes both.
+ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& spec, bool* twin = nullptr);
+OptimizerConfig optimizer_from_flags(const CliArgs& args, const ModelFlagSpec& spec);  // --optimizer, --lr, --clip
+int epochs_from_flags(const CliArgs& args, const ModelFlagSpec& spec);
+int batch_from_flags(const CliArgs& args);
+// Every kind's name, one-line description and loss, for a command's --help summary.
+std::string model_kinds_help();
 
 // A JSON string literal (quotes included) of s: quotes and backslashes escaped, control characters
 // as \u00XX, and bytes that are not UTF-8 (a file name can hold any) as the text \xHH as

@@ -1,15 +1,18 @@
 // The flag parser shared by all subcommands. See cli.h.
 #include "cli.h"
 
+#include <algorithm>
 #include <climits>
 
 #include "data/dataset.h"
 #include "io/file_input.h"
+#include "train/trainer.h"
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 CliArgs::CliArgs(std::string command, std::string summary)
     : command_(std::move(command)), summary_(std::move(summary)) {
@@ -153,6 +156,13 @@ const std::string& CliArgs::choice(const std::string& name, const std::vector<st
   throw UsageError(command_ + ": --" + name + " must be one of " + list + ", got '" + s + "'");
 }
 
+int CliArgs::choice(const std::string& name, const ChoiceList& list) const {
+  const std::string& s = str(name);
+  const int i = list.find(s);
+  if (i < 0) throw UsageError(command_ + ": --" + name + " must be one of " + list.names() + ", got '" + s + "'");
+  return i;
+}
+
 void add_data_flags(CliArgs& args) {
   std::string builtins;
   for (const std::string& name : builtin_dataset_names()) builtins += (builtins.empty() ? "" : ", ") + name;
@@ -211,3 +221,143 @@ std::string json_string(const std::string& s) {
   }
   return out + "\"";
 }
+
+//---- model flags ------------------------------------------------------------------------------
+
+namespace {
+
+// "bce (data in [0,1], sigmoid output) | mse (linear output)"
+std::string described(const ChoiceList& list) {
+  std::string out;
+  for (const Choice& c : list.rows)
+    out += (out.empty() ? "" : " | ") + std::string(c.name) + " (" + c.description + ")";
+  return out;
+}
+
+// The hyperparameters a command declares: every kind's with --model, else those of spec.kinds;
+// each once, in the table's order.
+std::vector<Hyperparam> declared_hyperparams(const ModelFlagSpec& spec) {
+  std::vector<Hyperparam> out;
+  for (int i = 0; i < kHyperparamCount; ++i) {
+    const Hyperparam h = static_cast<Hyperparam>(i);
+    bool used = false;
+    for (const ModelKindInfo& k : model_kinds())
+      if (spec.pick_kind || std::find(spec.kinds.begin(), spec.kinds.end(), k.kind) != spec.kinds.end())
+        used |= model_kind_has(k.kind, h);
+    if (used) out.push_back(h);
+  }
+  return out;
+}
+
+// "sparse, with --sparsity kl: target mean activation"
+std::string hyperparam_help(const HyperparamInfo& h) {
+  std::string where = model_kinds_with(h.id);
+  if (h.when != h.id) {
+    const HyperparamInfo& w = hyperparam_info(h.when);
+    where += " with --" + std::string(w.flag) + " " + w.choices->rows[static_cast<size_t>(h.when_value)].name;
+  }
+  const std::string text = h.type == HyperparamType::Choice ? described(*h.choices) : h.help;
+  return where + ": " + text;
+}
+
+}  // namespace
+
+void add_model_flags(CliArgs& args, const ModelFlagSpec& spec) {
+  if (spec.pick_kind) {
+    const std::string kinds = choice_list<ModelKind>().names();
+    args.add("model", "KIND", spec.twin ? "twin" : choice_name(spec.default_kind),
+             spec.twin ? "twin (AE and VAE side by side)|" + kinds : kinds);
+  }
+  args.add("hidden", "W[,W...]", spec.hidden, "encoder hidden widths, input side first; the decoder mirrors them");
+  args.add("latent", "N", spec.latent, spec.latent_help);
+  args.add("activation", "NAME", choice_name(ModelConfig{}.activation),
+           choice_list<Activation>().names() + " (hidden layers)");
+  if (spec.output) {
+    args.add("loss", "NAME", choice_name(ModelConfig{}.loss), described(choice_list<OutputLoss>()));
+    args.add("init", "NAME", choice_name(ModelConfig{}.init), described(choice_list<InitKind>()) + " weights");
+  }
+  args.add("seed", "N", "1", spec.seed_help);
+  for (Hyperparam id : declared_hyperparams(spec)) {
+    const HyperparamInfo& h = hyperparam_info(id);
+    args.add(h.flag, h.value_hint, hyperparam_format(id, h.default_value), hyperparam_help(h));
+  }
+  if (spec.training) {
+    if (spec.epochs) args.add("epochs", "N", "10", "passes over the training samples, shuffled every epoch");
+    args.add("batch", "N", "128", "samples per step");
+    args.add("lr", "RATE", spec.lr, spec.lr_help);
+    if (spec.optimizer) {
+      args.add("optimizer", "NAME", choice_name(OptimizerConfig{}.kind), described(choice_list<OptimizerKind>()));
+      args.add("clip", "NORM", "0", "clip the global gradient norm to NORM (0 = off)");
+    }
+  }
+}
+
+std::string model_kinds_help() {
+  std::string out = "model kinds (--model):";
+  char line[512];
+  for (const ModelKindInfo& k : model_kinds()) {
+    std::snprintf(line, sizeof line, "\n  %-12s %s\n  %-12s loss = %s", k.choice.name, k.choice.description, "",
+                  k.loss_text);
+    out += line;
+  }
+  return out;
+}
+
+ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& spec, bool* twin) {
+  ModelConfig c;
+  std::vector<ModelKind> trained = spec.kinds;
+  bool is_twin = false;
+  if (spec.pick_kind) {
+    is_twin = spec.twin && args.str("model") == "twin";
+    if (is_twin) {
+      trained.clear();
+      for (const ModelConfig& t : twin_configs(c)) trained.push_back(t.kind);
+    } else {
+      c.kind = args.choice_of<ModelKind>("model");
+      trained = {c.kind};
+    }
+  } else if (!spec.kinds.empty()) {
+    c.kind = spec.kinds.back();
+  }
+  if (twin) *twin = is_twin;
+  c.hidden = args.int_list("hidden", 1, 1 << 16);
+  c.latent = args.integer("latent", 1, spec.max_latent);
+  c.activation = args.choice_of<Activation>("activation");
+  if (spec.output) {
+    c.loss = args.choice_of<OutputLoss>("loss");
+    c.init = args.choice_of<InitKind>("init");
+  }
+  c.seed = static_cast<uint64_t>(args.integer("seed", 0, 2147483647));
+  for (Hyperparam id : declared_hyperparams(spec)) {
+    const HyperparamInfo& h = hyperparam_info(id);
+    bool applies = false;
+    for (ModelKind k : trained) applies |= model_kind_has(k, id);
+    if (args.given(h.flag) && !applies)
+      throw UsageError(args.command() + ": --" + h.flag + " applies to --model " + model_kinds_with(id) + " only");
+    double v = 0;
+    switch (h.type) {
+      case HyperparamType::Real: v = args.real(h.flag, h.min, h.max); break;
+      case HyperparamType::Integer: v = args.integer(h.flag, static_cast<long long>(h.min), static_cast<long long>(h.max)); break;
+      case HyperparamType::Choice: v = args.choice(h.flag, *h.choices); break;
+    }
+    hyperparam_set(c, id, v);
+  }
+  return c;
+}
+
+OptimizerConfig optimizer_from_flags(const CliArgs& args, const ModelFlagSpec& spec) {
+  OptimizerConfig opt;
+  if (!spec.training) return opt;
+  opt.lr = args.real("lr", 1e-9, 1e6);
+  if (spec.optimizer) {
+    opt.kind = args.choice_of<OptimizerKind>("optimizer");
+    opt.clip_norm = args.real("clip", 0, 1e9);
+  }
+  return opt;
+}
+
+int epochs_from_flags(const CliArgs& args, const ModelFlagSpec& spec) {
+  return args.integer("epochs", spec.min_epochs, 100000);
+}
+
+int batch_from_flags(const CliArgs& args) { return args.integer("batch", 1, 1 << 16); }

@@ -74,9 +74,14 @@ int cli_bench(int argc, char** argv) {
   CliArgs args("latentlab bench",
                "Speed and memory of the engine on one thread: VAE training throughput at several batch sizes,\n"
                "probe decode latency, 32x32 manifold grid, encoding 10k samples, peak RSS.");
+  ModelFlagSpec spec;  // the VAE of the PyTorch reference; batch sizes are a list of their own below
+  spec.pick_kind = false;
+  spec.kinds = {ModelKind::VAE};
+  spec.max_latent = 64;
+  spec.output = false;
+  spec.training = false;
+  add_model_flags(args, spec);
   args.add("batch", "LIST", "16,128,256", "batch sizes for the training throughput");
-  args.add("hidden", "N", "400", "hidden width of the 784-hidden-latent VAE");
-  args.add("latent", "N", "20", "latent size");
   args.add("seconds", "S", "3", "seconds of training per batch size");
   args.add("threads", "N", "1", "compute threads (the engine runs single-threaded; only 1 is accepted)");
   args.add("resident", "N", "60000", "built-in digits kept in memory during the run (0 = none)");
@@ -98,10 +103,7 @@ int cli_bench(int argc, char** argv) {
     data = load_dataset(spec);
   }
 
-  ModelConfig cfg;
-  cfg.kind = ModelKind::VAE;
-  cfg.hidden = {args.integer("hidden", 1, 8192)};
-  cfg.latent = args.integer("latent", 1, 64);
+  ModelConfig cfg = model_config_from_flags(args, spec);
   cfg.input_size = 784;
   Rng rng(1);
 
@@ -166,9 +168,14 @@ int cli_bench(int argc, char** argv) {
     snapshot_p999_us = us[us.size() * 999 / 1000];
   }
   const double ghz = cpu_ghz();
+  std::string widths, shape;  // "400,200" and "400-200"
+  for (int h : cfg.hidden) {
+    widths += (widths.empty() ? "" : ",") + std::to_string(h);
+    shape += (shape.empty() ? "" : "-") + std::to_string(h);
+  }
 
   if (json) {
-    std::printf("{\"hidden\":%d,\"latent\":%d,\"train_samples_per_sec\":{", cfg.hidden[0], cfg.latent);
+    std::printf("{\"hidden\":[%s],\"latent\":%d,\"train_samples_per_sec\":{", widths.c_str(), cfg.latent);
     for (size_t i = 0; i < batches.size(); ++i)
       std::printf("%s\"%d\":%.0f", i ? "," : "", batches[i], samples_per_sec[i]);
     std::printf("},\"train_gflops\":{");
@@ -180,7 +187,7 @@ int cli_bench(int argc, char** argv) {
                 probe_ms, grid_ms, encode_ms, rss, data.count, ghz, flops, snapshot_median_us, snapshot_p999_us);
     return 0;
   }
-  std::printf("784-%d-%d VAE, one thread, %.1f MFLOP per training sample\n", cfg.hidden[0], cfg.latent, flops / 1e6);
+  std::printf("784-%s-%d VAE, one thread, %.1f MFLOP per training sample\n", shape.c_str(), cfg.latent, flops / 1e6);
   for (size_t i = 0; i < batches.size(); ++i)
     std::printf("  train batch %-4d %10.0f samples/s  %6.1f GFLOP/s\n", batches[i], samples_per_sec[i],
                 samples_per_sec[i] * flops / 1e9);

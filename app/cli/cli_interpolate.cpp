@@ -102,7 +102,8 @@ std::string join_widths(const std::vector<int>& widths) {
 // the wrong one). A flag the user gave explicitly that disagrees with the file is an error naming
 // the file and both values: dropping it silently would be the same surprise the other way round.
 void check_loaded_network(const CliArgs& args, const std::string& file, const ModelConfig& saved,
-                          ModelKind expected_kind, const Dataset& data) {
+                          const ModelConfig& given, const Dataset& data) {
+  const ModelKind expected_kind = given.kind;
   const std::string name = "'" + printable_path(file) + "'";
   if (saved.kind != expected_kind)
     throw InputError(name + ": holds the " + std::string(model_kind_name(saved.kind)) + " model, expected the " +
@@ -115,15 +116,12 @@ void check_loaded_network(const CliArgs& args, const std::string& file, const Mo
       throw InputError(name + ": was saved with --" + flag + " " + in_file + " but --" + flag + " " + given +
                        " was given; drop the flag to use the file's");
   };
-  agree("hidden", join_widths(saved.hidden), join_widths(args.int_list("hidden", 1, 8192)));
-  agree("latent", std::to_string(saved.latent), std::to_string(args.integer("latent", 1, 64)));
-  agree("activation", activation_name(saved.activation), args.str("activation"));
-  if (saved.kind == ModelKind::VAE) {
-    char in_file[32], given[32];
-    std::snprintf(in_file, sizeof in_file, "%g", double(saved.beta));
-    std::snprintf(given, sizeof given, "%g", double(args.real("beta", 0.0, 1000.0)));
-    agree("beta", in_file, given);
-  }
+  agree("hidden", join_widths(saved.hidden), join_widths(given.hidden));
+  agree("latent", std::to_string(saved.latent), std::to_string(given.latent));
+  agree("activation", activation_name(saved.activation), activation_name(given.activation));
+  for (Hyperparam h : model_kind_info(saved.kind).hyperparams)
+    agree(hyperparam_info(h).flag, hyperparam_format(h, hyperparam_get(saved, h)),
+          hyperparam_format(h, hyperparam_get(given, h)));
 }
 
 }  // namespace
@@ -135,14 +133,17 @@ int cli_interpolate(int argc, char** argv) {
                "to its nearest training image, divided by the typical nearest-neighbour distance between real\n"
                "images (1.0 = as close to the data as a real held-out image).");
   add_data_flags(args);
-  args.add("hidden", "LIST", "400", "encoder hidden sizes, e.g. 400 or 512,256 (the decoder mirrors them)");
-  args.add("latent", "N", "20", "latent size (the claim about midpoints holds at 20, not at 2: see README)");
-  args.add("activation", "NAME", "relu", "relu|leaky_relu|elu|tanh|sigmoid|identity");
-  args.add("epochs", "N", "10", "training epochs");
-  args.add("batch", "N", "128", "batch size");
-  args.add("lr", "RATE", "1e-3", "Adam learning rate");
-  args.add("beta", "B", "1", "the VAE's KL weight");
-  args.add("seed", "S", "1", "seed for the models, the batches and the pairs");
+  ModelFlagSpec spec;  // the twin: a plain AE and a VAE of one shape
+  spec.pick_kind = false;
+  spec.kinds = {ModelKind::Plain, ModelKind::VAE};
+  spec.latent_help = "latent size (the claim about midpoints holds at 20, not at 2: see README)";
+  spec.max_latent = 64;
+  spec.seed_help = "seed for the models, the batches and the pairs";
+  spec.output = false;
+  spec.optimizer = false;
+  spec.min_epochs = 0;
+  spec.lr_help = "Adam learning rate";
+  add_model_flags(args, spec);
   args.add("load", "SESSION", "", "skip training: load the two networks saved by --save");
   args.add("save", "SESSION", "", "save the two trained networks into this folder");
   args.add("pairs", "N", "100", "number of endpoint pairs (held-out samples)");
@@ -157,7 +158,11 @@ int cli_interpolate(int argc, char** argv) {
   args.add_switch("quiet", "no per-epoch lines");
   if (!args.parse(argc, argv)) return 0;
 
-  DataSpec spec = data_spec_from_flags(args, static_cast<uint64_t>(args.integer("seed", 0, 2147483647)));
+  ModelConfig base = model_config_from_flags(args, spec);
+  const OptimizerConfig opt = optimizer_from_flags(args, spec);
+  const int epochs = epochs_from_flags(args, spec);
+  const int batch = batch_from_flags(args);
+  const DataSpec data_spec = data_spec_from_flags(args, base.seed);
   const int pairs_wanted = args.integer("pairs", 1, 100000);
   const int steps = args.integer("steps", 1, 99);
   const bool json = args.flag("json");
@@ -166,19 +171,8 @@ int cli_interpolate(int argc, char** argv) {
   const PathKind vae_path =
       args.choice("path", {"linear", "slerp"}) == "slerp" ? PathKind::Slerp : PathKind::Linear;
 
-  ModelConfig base;
-  base.hidden = args.int_list("hidden", 1, 8192);
-  base.latent = args.integer("latent", 1, 64);
-  if (!parse_activation(args.str("activation"), &base.activation))
-    throw UsageError("latentlab interpolate: unknown --activation '" + args.str("activation") + "'");
-  base.beta = args.real("beta", 0.0, 1000.0);
-  base.seed = spec.seed;
-  OptimizerConfig opt;
-  opt.lr = args.real("lr", 1e-7, 10.0);
-  const int epochs = args.integer("epochs", 0, 100000);
-  const int batch = args.integer("batch", 1, 65536);
 
-  Dataset data = load_dataset(spec);
+  Dataset data = load_dataset(data_spec);
   print_data_warnings(data);
   const std::string shown_name = printable_path(data.name);
   if (!data.in_unit_range)
@@ -199,7 +193,7 @@ int cli_interpolate(int argc, char** argv) {
     for (size_t m = 0; m < expected.size(); ++m) {
       const std::string file = dir + "/model" + std::to_string(m) + ".llnet";
       const Network net = network_load(file);
-      check_loaded_network(args, file, net.config, expected[m].kind, data);
+      check_loaded_network(args, file, net.config, expected[m], data);
       models.emplace_back(net.config, opt);  // the file's architecture, then its weights
       models.back().restore(net);
     }
@@ -227,7 +221,7 @@ int cli_interpolate(int argc, char** argv) {
                    : args.flag("different-labels") ? kPairsDifferentLabels
                                                    : kPairsAny;
   std::vector<std::pair<int, int>> pairs =
-      verdict_pairs(data, spec.seed, pairs_wanted, rule);  // the GUI's verdict picks the same
+      verdict_pairs(data, data_spec.seed, pairs_wanted, rule);  // the GUI's verdict picks the same
   if (pairs.empty()) {
     // With 2 or more held-out samples only a label rule can leave no pair.
     const std::string rule_text = rule == kPairsSameLabel ? "share a label (--same-label)"
@@ -246,7 +240,7 @@ int cli_interpolate(int argc, char** argv) {
   PathMeasure pm;
   for (size_t m = 0; m < models.size(); ++m) {
     const Network& net = models[m].network();
-    const PathKind kind = net.config.kind == ModelKind::VAE ? vae_path : PathKind::Linear;
+    const PathKind kind = model_kind_info(net.config.kind).variational ? vae_path : PathKind::Linear;
     ModelSummary s;
     s.name = model_kind_name(net.config.kind);
     for (size_t p = 0; p < pairs.size(); ++p) {
@@ -259,7 +253,7 @@ int cli_interpolate(int argc, char** argv) {
       s.max_distance = std::max(s.max_distance, pm.max_distance);
       if (static_cast<int>(p) < png_pairs) strips[m].push_back(ws.path.decoded.leftCols(steps + 2));
     }
-    Rng prior_rng(spec.seed * 104729 + 3);
+    Rng prior_rng(data_spec.seed * 104729 + 3);
     s.prior_distance = prior_sample_distance(net, 500, prior_rng, distance, ws.path.inference);
     summaries.push_back(s);
   }
@@ -282,7 +276,8 @@ int cli_interpolate(int argc, char** argv) {
                 "\"seconds\":%.1f}\n",
                 ratio, summaries[0].prior_distance / std::max(1e-12, summaries[1].prior_distance),
                 verdict.second_closer, verdict.first_closer, verdict.sign_test_p,
-                verdict.favoured == 1 ? "vae" : verdict.favoured == 0 ? "ae" : "tie", seconds);
+                verdict.favoured == 1 ? summaries[1].name.c_str() : verdict.favoured == 0 ? summaries[0].name.c_str() : "tie",
+                seconds);
     return 0;
   }
   std::printf("\n%zu pairs, %d interpolants each; distance to the data in units of the typical nearest-neighbour\n"

@@ -35,57 +35,6 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-const char* penalty_name(const ModelConfig& c) {
-  switch (c.kind) {
-    case ModelKind::VAE: return "kl";
-    case ModelKind::Sparse: return "sparsity";
-    case ModelKind::Contractive: return "contractive";
-    default: return nullptr;
-  }
-}
-
-// Flags that only make sense for one kind of model are refused for the others.
-void require_kind(const CliArgs& args, const char* flag, bool ok, const char* kind) {
-  if (args.given(flag) && !ok)
-    throw UsageError(std::string("train: --") + flag + " applies to --model " + kind + " only");
-}
-
-ModelConfig config_from_args(const CliArgs& args) {
-  ModelConfig c;
-  if (!parse_model_kind(args.choice("model", {"ae", "vae", "sparse", "denoising", "contractive"}), &c.kind))
-    throw UsageError("train: bad --model");
-  c.hidden = args.int_list("hidden", 1, 1 << 16);
-  c.latent = args.integer("latent", 1, 1 << 16);
-  if (!parse_activation(
-          args.choice("activation", {"relu", "leaky_relu", "elu", "tanh", "sigmoid", "identity"}), &c.activation))
-    throw UsageError("train: bad --activation");
-  c.loss = args.choice("loss", {"bce", "mse"}) == "bce" ? OutputLoss::BCE : OutputLoss::MSE;
-  const std::string& init = args.choice("init", {"he", "xavier", "torch"});
-  c.init = init == "he" ? InitKind::He : init == "xavier" ? InitKind::Xavier : InitKind::Torch;
-  c.seed = static_cast<uint64_t>(args.integer("seed", 0, 2147483647));
-
-  const bool vae = c.kind == ModelKind::VAE, sparse = c.kind == ModelKind::Sparse;
-  const bool denoising = c.kind == ModelKind::Denoising, contractive = c.kind == ModelKind::Contractive;
-  require_kind(args, "beta", vae, "vae");
-  require_kind(args, "kl-warmup", vae, "vae");
-  require_kind(args, "sparsity", sparse, "sparse");
-  require_kind(args, "sparsity-weight", sparse, "sparse");
-  require_kind(args, "rho", sparse, "sparse");
-  require_kind(args, "noise", denoising, "denoising");
-  require_kind(args, "noise-level", denoising, "denoising");
-  require_kind(args, "contractive-weight", contractive, "contractive");
-  c.beta = args.real("beta", 0, 1e4);
-  c.kl_warmup_steps = args.integer("kl-warmup", 0, 1000000000);
-  c.sparsity = args.choice("sparsity", {"l1", "kl"}) == "l1" ? SparsityKind::L1 : SparsityKind::KL;
-  c.sparsity_weight = args.real("sparsity-weight", 0, 1e6);
-  c.rho = args.real("rho", 1e-6, 1 - 1e-6);
-  const std::string& noise = args.choice("noise", {"gaussian", "mask", "saltpepper"});
-  c.noise = noise == "gaussian" ? NoiseKind::Gaussian : noise == "mask" ? NoiseKind::Mask : NoiseKind::SaltPepper;
-  c.noise_level = args.real("noise-level", 0, noise == "gaussian" ? 1e3 : 1);
-  c.contractive_weight = args.real("contractive-weight", 0, 1e6);
-  return c;
-}
-
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[64];
@@ -96,40 +45,20 @@ std::string json_number(double v) {
 }  // namespace
 
 int cli_train(int argc, char** argv) {
-  CliArgs args("latentlab train", "Train one model headless; print per-epoch losses (nats per sample for BCE).");
+  CliArgs args("latentlab train", "Train one model headless; print per-epoch losses (nats per sample for BCE).\n\n" +
+                                      model_kinds_help());
   add_data_flags(args);
-  args.add("model", "KIND", "vae", "ae|vae|sparse|denoising|contractive");
-  args.add("hidden", "W[,W...]", "400", "encoder hidden widths, input side first; the decoder mirrors them");
-  args.add("latent", "N", "20", "code size");
-  args.add("activation", "NAME", "relu", "relu|leaky_relu|elu|tanh|sigmoid|identity (hidden layers)");
-  args.add("loss", "NAME", "bce", "bce (data in [0,1], sigmoid output) | mse (linear output)");
-  args.add("init", "NAME", "he", "he|xavier|torch weights (torch: torch.nn.Linear's default)");
-  args.add("epochs", "N", "10", "passes over the training samples, shuffled every epoch");
-  args.add("batch", "N", "128", "samples per step");
-  args.add("lr", "RATE", "1e-3", "learning rate; on a NaN or Inf the model rolls back and it is halved");
-  args.add("optimizer", "NAME", "adam", "adam|sgd (SGD with momentum 0.9)");
-  args.add("clip", "NORM", "0", "clip the global gradient norm to NORM (0 = off)");
-  args.add("seed", "N", "1", "seeds the weights, the noise and the shuffling");
+  const ModelFlagSpec model_spec;  // every kind, the pytorch/examples recipe's shape and training
+  add_model_flags(args, model_spec);
   args.add("threads", "N", "1", "compute threads; one model trains on one thread, so 1 is what is used");
-  args.add("beta", "B", "1", "vae: loss = recon + B * KL (B != 1: beta-VAE)");
-  args.add("kl-warmup", "STEPS", "0", "vae: ramp beta linearly from 0 over STEPS steps");
-  args.add("sparsity", "KIND", "l1", "sparse: l1 (on the code) | kl (to rho, on a sigmoid code)");
-  args.add("sparsity-weight", "W", "1e-3", "sparse: penalty weight");
-  args.add("rho", "R", "0.05", "sparse kl: target mean activation");
-  args.add("noise", "KIND", "gaussian", "denoising: gaussian|mask|saltpepper");
-  args.add("noise-level", "L", "0.3", "denoising: Gaussian sigma, or the masking / salt-and-pepper probability");
-  args.add("contractive-weight", "W", "1e-3", "contractive: weight of ||J_f(x)||_F^2");
   args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
   if (!args.parse(argc, argv)) return 0;
 
-  ModelConfig config = config_from_args(args);
-  OptimizerConfig opt;
-  opt.kind = args.choice("optimizer", {"adam", "sgd"}) == "adam" ? OptimizerKind::Adam : OptimizerKind::SGD;
-  opt.lr = args.real("lr", 1e-9, 1e6);
-  opt.clip_norm = args.real("clip", 0, 1e9);
-  const int epochs = args.integer("epochs", 1, 100000);
-  const int batch = args.integer("batch", 1, 1 << 16);
+  ModelConfig config = model_config_from_flags(args, model_spec);
+  const OptimizerConfig opt = optimizer_from_flags(args, model_spec);
+  const int epochs = epochs_from_flags(args, model_spec);
+  const int batch = batch_from_flags(args);
   args.integer("threads", 1, 256);
   const bool json = args.flag("json");
 
@@ -160,7 +89,7 @@ int cli_train(int argc, char** argv) {
   Mat test(data.features(), test_n);  // (features, held out)
   if (test_n > 0) data.copy_range(data.train_count, int(test_n), test);
 
-  const char* pname = penalty_name(config);
+  const char* pname = model_kind_info(config.kind).penalty_key;
   DivergenceGuard guard;
   divergence_init(guard, model.network(), 0, DivergencePolicy{});
   // The collapse watch's sample: the first held-out samples (training samples when none are held out).
@@ -231,7 +160,7 @@ int cli_train(int argc, char** argv) {
     std::fprintf(log, "saved %s\n", args.str("save").c_str());
   }
   if (json) {
-    const bool vae = config.kind == ModelKind::VAE;
+    const bool vae = model_kind_info(config.kind).variational;  // test_kl: the unweighted KL
     std::string hidden;
     for (int h : config.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
     std::printf(

@@ -29,16 +29,7 @@ constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the
 // [SECTION] Names and colours
 //-----------------------------------------------------------------------------
 
-const char* pane_title(const ModelPane& pane) {
-  switch (pane.kind) {
-    case ModelKind::Plain: return "Autoencoder";
-    case ModelKind::Sparse: return "Sparse autoencoder";
-    case ModelKind::Denoising: return "Denoising autoencoder";
-    case ModelKind::Contractive: return "Contractive autoencoder";
-    case ModelKind::VAE: return "Variational autoencoder";
-  }
-  return "Model";
-}
+const char* pane_title(const ModelPane& pane) { return model_kind_info(pane.kind).choice.title; }
 
 ImU32 pane_accent(int pane) { return pane == 0 ? IM_COL32(246, 174, 45, 255) : IM_COL32(72, 202, 255, 255); }
 
@@ -211,7 +202,7 @@ static void view_set_target(AppState& app, ModelPane& pane, bool force) {
     lo[axis] = pane.fit_scratch[k_lo];
     std::nth_element(pane.fit_scratch.begin(), pane.fit_scratch.begin() + k_hi, pane.fit_scratch.end());
     hi[axis] = pane.fit_scratch[k_hi];
-    if (pane.kind == ModelKind::VAE && app.view.show_prior) {
+    if (model_kind_info(pane.kind).variational && app.view.show_prior) {
       lo[axis] = std::min(lo[axis], -2.1f);
       hi[axis] = std::max(hi[axis], 2.1f);
     }
@@ -323,7 +314,7 @@ static void selection_update(AppState& app, int p) {
   for (int i = 0; i < kMaxSelected; ++i) indices[i] = app.selected[std::min(i, app.selected_count - 1)];
   app.data->gather(indices, kMaxSelected, pane.selection_x);
   network_encode(net, pane.selection_x, pane.selection_mu, pane.selection_ws,
-                 pane.kind == ModelKind::VAE ? &pane.selection_logvar : nullptr);
+                 model_kind_info(pane.kind).variational ? &pane.selection_logvar : nullptr);
   pane.selection_serial = app.selection_serial;
   pane.selection_version = app.snap->version;
 }

@@ -47,34 +47,7 @@ const HelpEntry kHelp[] = {
     {"seed",
      "Where the random weights and the batch order start. The same seed replays the same run; change it to see "
      "how much of what you see is chance. Applies on Rebuild."},
-    {"beta",
-     "The weight of the KL term in the VAE's loss, applied at once. 0 turns the VAE into a noisy plain "
-     "autoencoder, and holes open in its map; large values pull every code onto the prior, and the "
-     "reconstructions blur."},
-    {"warmup",
-     "Steps over which beta ramps up from 0 (applies on Rebuild). The decoder learns to use the codes before "
-     "the prior pulls them together, which keeps the VAE from ignoring its input."},
-    {"sparsity",
-     "How the code is pushed towards few active units: L1 shrinks every code value towards 0; KL holds each "
-     "unit's average activation near rho (the code then passes a sigmoid). Applies on Rebuild."},
-    {"sparsity_weight",
-     "How hard the sparsity penalty pushes, applied at once. Watch the penalty curve fall and the map's points "
-     "crowd the axes; too high and every code is 0 and every reconstruction becomes the average image."},
-    {"rho",
-     "The average activation each code unit should have under the KL penalty. A small rho lets each unit fire "
-     "for few images, so the units specialise."},
-    {"noise",
-     "How inputs are corrupted before they are encoded; the model must still reconstruct the clean image. "
-     "Gaussian adds static, masking deletes pixels, salt and pepper turns them black or white. Applies on "
-     "Rebuild."},
-    {"noise_level",
-     "How much corruption, applied at once: the Gaussian noise's sigma, or the share of pixels masked or "
-     "flipped. A little makes the codes robust; too much and the model can only guess the average digit, so "
-     "reconstructions blur and the clusters merge."},
-    {"contractive_weight",
-     "How strongly the encoder is made insensitive to small changes of its input, applied at once. Higher "
-     "weights pack each digit into a tighter cluster; too high and different digits fuse together. The penalty "
-     "is costly, so steps are slower."},
+    // The hyperparameters' tooltips are in their table (core/models/kinds.h), under the same keys.
     {"rebuild",
      "New weights for the settings above, and the loss history starts over. Settings marked 'applied at once' "
      "do not need it."},
@@ -109,7 +82,8 @@ const HelpEntry kHelp[] = {
 const char* help_text(const char* key) {
   for (const HelpEntry& e : kHelp)
     if (std::strcmp(e.key, key) == 0) return e.text;
-  return nullptr;
+  const HyperparamInfo* h = hyperparam_by_key(key);
+  return h ? h->tooltip : nullptr;
 }
 
 void help_tooltip(const char* key) {

@@ -116,14 +116,13 @@ bool pane_loss_header(const AppState& app, int p, char* buf, int size) {
   // total = recon + beta * KL, with beta ramped by the warm-up. The beta shown is the one that point
   // was trained with, (total - recon) / KL, so the line adds up; with no KL to divide by, the setting.
   const LossParts& l = h.train.back().parts;
-  const ModelKind kind = app.panes[p].kind;
-  if (kind == ModelKind::VAE) {
+  const ModelKindInfo& kind = model_kind_info(app.panes[p].kind);
+  if (kind.variational) {
     const double beta = l.penalty > 1e-9 ? (l.total - l.recon) / l.penalty : app.snap->networks[p].config.beta;
     std::snprintf(buf, size, "loss %.1f = recon %.1f + \xce\xb2 %.2f \xc3\x97 KL %.2f", l.total, l.recon, beta,
                   l.penalty);  // "β 1.00 × KL 5.47"
-  } else if (kind == ModelKind::Sparse || kind == ModelKind::Contractive) {
-    std::snprintf(buf, size, "loss %.1f = recon %.1f + %s penalty %.2f", l.total, l.recon,
-                  kind == ModelKind::Sparse ? "sparsity" : "contractive", l.penalty);
+  } else if (kind.penalty) {
+    std::snprintf(buf, size, "loss %.1f = recon %.1f + %s penalty %.2f", l.total, l.recon, kind.penalty, l.penalty);
   } else {
     std::snprintf(buf, size, "loss %.1f", l.total);
   }
@@ -618,7 +617,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   layout_pop(&app.layout);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
-  const bool vae = pane.kind == ModelKind::VAE;
+  const bool vae = model_kind_info(pane.kind).variational;
   if (vae && app.view.show_prior) {
     const ImVec2 c = f.to_screen(0, 0);
     for (int k = 1; k <= 2; ++k) {

@@ -85,15 +85,20 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
                "The explorer: an AE and a VAE train side by side while you watch their latent spaces.\n"
                "Drag the probe across a map to decode any point; `latentlab` alone opens it on the digits.");
   add_data_flags(args);
-  args.add("model", "KIND", "twin", "twin (AE + VAE side by side) | ae | vae | sparse | denoising | contractive");
-  args.add("hidden", "LIST", "256", "encoder widths, input side first, e.g. 400,200; the decoder mirrors them");
-  args.add("latent", "N", "2", "latent dimensions (the map shows two of them, or their PCA plane)");
-  args.add("activation", "NAME", "relu", "relu | leaky_relu | elu | tanh | sigmoid | identity");
-  args.add("beta", "B", "1", "VAE: weight of the KL term");
+  ModelFlagSpec spec;  // the twin by default, a small 2-D code, and the training settings the panel has
+  spec.twin = true;
+  spec.hidden = "256";
+  spec.latent = "2";
+  spec.latent_help = "latent dimensions (the map shows two of them, or their PCA plane)";
+  spec.max_latent = 64;
+  spec.seed_help = "model initialisation seed";
+  spec.output = false;
+  spec.optimizer = false;
+  spec.epochs = false;
   // 3e-3, not the command line's 1e-3: both maps separate their labels about twice as soon (README).
-  args.add("lr", "RATE", "0.003", "learning rate (Adam)");
-  args.add("batch", "N", "128", "batch size");
-  args.add("seed", "N", "1", "model initialisation seed");
+  spec.lr = "0.003";
+  spec.lr_help = "learning rate (Adam)";
+  add_model_flags(args, spec);
   args.add("points", "N", "10000", "points per latent map; above this a fixed subsample is shown");
   args.add_switch("paused", "open without starting to train");
   args.add("width", "PX", "1600", "window width");
@@ -106,14 +111,9 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   if (!args.parse(argc, argv)) return false;
 
   out->data = data_spec_from_flags(args, 1);
-  out->model = args.choice("model", {"twin", "ae", "vae", "sparse", "denoising", "contractive"});
-  out->hidden = args.int_list("hidden", 1, 8192);
-  out->latent = args.integer("latent", 1, 64);
-  out->activation = args.choice("activation", {"relu", "leaky_relu", "elu", "tanh", "sigmoid", "identity"});
-  out->beta = args.real("beta", 0, 1000);
-  out->lr = args.real("lr", 1e-7, 10);
-  out->batch = args.integer("batch", 1, 65536);
-  out->seed = static_cast<uint64_t>(args.integer("seed", 0, 2147483647));
+  out->model = model_config_from_flags(args, spec, &out->twin);
+  out->lr = optimizer_from_flags(args, spec).lr;
+  out->batch = batch_from_flags(args);
   out->max_points = args.integer("points", 100, 200000);
   out->paused = args.flag("paused");
   out->width = args.integer("width", 320, 16384);
@@ -128,25 +128,11 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
 
 // The Model panel starts from the launch flags.
 static void edit_from_launch(const LaunchOptions& launch, ModelEdit* edit) {
-  edit->twin = launch.model == "twin";
-  ModelKind kind = ModelKind::VAE;
-  if (!edit->twin) {
-    if (launch.model == "ae") kind = ModelKind::Plain;
-    else if (launch.model == "vae") kind = ModelKind::VAE;
-    else if (launch.model == "sparse") kind = ModelKind::Sparse;
-    else if (launch.model == "denoising") kind = ModelKind::Denoising;
-    else if (launch.model == "contractive") kind = ModelKind::Contractive;
-  }
-  edit->kind = static_cast<int>(kind);
+  edit->twin = launch.twin;
+  edit->config = launch.model;
   std::string hidden;
-  for (size_t i = 0; i < launch.hidden.size(); ++i) hidden += (i ? "," : "") + std::to_string(launch.hidden[i]);
+  for (size_t i = 0; i < launch.model.hidden.size(); ++i) hidden += (i ? "," : "") + std::to_string(launch.model.hidden[i]);
   std::snprintf(edit->hidden, sizeof edit->hidden, "%s", hidden.c_str());
-  edit->latent = launch.latent;
-  Activation activation = Activation::Relu;
-  parse_activation(launch.activation, &activation);
-  edit->activation = static_cast<int>(activation);
-  edit->beta = launch.beta;
-  edit->seed = static_cast<int>(launch.seed);
 }
 
 //-----------------------------------------------------------------------------

@@ -21,9 +21,6 @@
 
 namespace {
 constexpr double kLossPlotSeconds = 0.2;  // a plot is redrawn on new history at most this often
-const char* const kKindNames[] = {"Plain autoencoder", "Sparse autoencoder", "Denoising autoencoder",
-                                  "Contractive autoencoder", "Variational autoencoder"};
-const char* const kActivationNames[] = {"ReLU", "Leaky ReLU", "ELU", "tanh", "sigmoid", "identity"};
 const int kBatchSizes[] = {16, 32, 64, 128, 256, 512};
 }  // namespace
 
@@ -214,7 +211,7 @@ void ui_data_panel(AppState& app) {
 //-----------------------------------------------------------------------------
 
 std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* error) {
-  ModelConfig base;
+  ModelConfig base = edit.config;
   base.hidden.clear();
   const char* s = edit.hidden;
   while (*s) {
@@ -229,24 +226,12 @@ std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* err
     base.hidden.push_back(static_cast<int>(v));
     s = end;
   }
-  if (edit.latent < 1 || edit.latent > 64) {
+  if (base.latent < 1 || base.latent > 64) {
     *error = "latent dimensions must be in [1, 64]";
     return {};
   }
-  base.latent = edit.latent;
-  base.activation = static_cast<Activation>(edit.activation);
-  base.seed = static_cast<uint64_t>(std::max(0, edit.seed));
-  base.beta = edit.beta;
-  base.kl_warmup_steps = std::max(0, edit.kl_warmup);
-  base.sparsity = static_cast<SparsityKind>(edit.sparsity);
-  base.sparsity_weight = edit.sparsity_weight;
-  base.rho = edit.rho;
-  base.noise = static_cast<NoiseKind>(edit.noise);
-  base.noise_level = edit.noise_level;
-  base.contractive_weight = edit.contractive_weight;
   error->clear();
   if (edit.twin) return twin_configs(base);
-  base.kind = static_cast<ModelKind>(edit.kind);
   return {base};
 }
 
@@ -265,7 +250,8 @@ void app_rebuild_models(AppState& app) {
 }
 
 // The running models differ from the panel's architecture settings (checked every frame the
-// panel is open, so it parses into a fixed array instead of allocating).
+// panel is open, so it parses into a fixed array instead of allocating). Hyperparameters that
+// apply on rebuild count; the live ones are already the running models'.
 static bool edit_differs(const AppState& app) {
   if (!app.snap || app.snap->networks.empty()) return false;
   const ModelEdit& e = app.edit;
@@ -282,14 +268,15 @@ static bool edit_differs(const AppState& app) {
   if (app.snap->networks.size() != models) return true;
   for (size_t i = 0; i < models; ++i) {
     const ModelConfig& have = app.snap->networks[i].config;
-    const ModelKind want_kind = e.twin ? (i == 0 ? ModelKind::Plain : ModelKind::VAE) : static_cast<ModelKind>(e.kind);
-    if (have.kind != want_kind || static_cast<int>(have.hidden.size()) != count || have.latent != e.latent ||
-        have.activation != static_cast<Activation>(e.activation) || have.seed != static_cast<uint64_t>(e.seed))
+    const ModelKind want_kind = e.twin ? (i == 0 ? ModelKind::Plain : ModelKind::VAE) : e.config.kind;
+    if (have.kind != want_kind || static_cast<int>(have.hidden.size()) != count || have.latent != e.config.latent ||
+        have.activation != e.config.activation || have.seed != e.config.seed)
       return true;
     for (int k = 0; k < count; ++k)
       if (have.hidden[k] != hidden[k]) return true;
-    if (have.kind == ModelKind::Sparse && have.sparsity != static_cast<SparsityKind>(e.sparsity)) return true;
-    if (have.kind == ModelKind::Denoising && have.noise != static_cast<NoiseKind>(e.noise)) return true;
+    for (Hyperparam h : model_kind_info(have.kind).hyperparams)
+      if (!hyperparam_info(h).live && hyperparam_applies(have, h) && hyperparam_get(have, h) != hyperparam_get(e.config, h))
+        return true;
   }
   return false;
 }
@@ -307,13 +294,91 @@ static void edit_changed(AppState& app) {
   }
 }
 
+// A row's tooltip in the kind picker: what the kind is for and its loss, from the kinds table.
+static void kind_row_tooltip(int row) {
+  const ModelKindInfo& k = model_kind_info(static_cast<ModelKind>(row));
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26);
+  ImGui::TextUnformatted(k.about);
+  ImGui::Spacing();
+  ImGui::Text("loss = %s", k.loss_symbols);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+// A combo over one of the core's choice lists (core/models/kinds.h): titles shown, each row's
+// description (or `row_tooltip`) on hover, the tooltip of `help_key` on the closed combo. Returns
+// true when the choice changed.
+static bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
+                         void (*row_tooltip)(int) = nullptr) {
+  bool changed = false;
+  const int current = std::clamp(*value, 0, list.count() - 1);
+  if (ImGui::BeginCombo(id, list.rows[static_cast<size_t>(current)].title)) {
+    for (int i = 0; i < list.count(); ++i) {
+      const Choice& row = list.rows[static_cast<size_t>(i)];
+      if (ImGui::Selectable(row.title, i == current) && i != current) {
+        *value = i;
+        changed = true;
+      }
+      if (ImGui::IsItemHovered()) {
+        if (row_tooltip) row_tooltip(i);
+        else ImGui::SetTooltip("%s", row.description);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  control_help(app, help_key);
+  return changed;
+}
+
+// One hyperparameter's control, drawn from its row of the table: a combo for a choice, a number
+// field for an integer, a slider (logarithmic where the row says) otherwise. A live one goes to
+// the trainer at once; the others mark the panel as edited, for Rebuild. Returns that mark.
+static bool hyperparam_control(AppState& app, Hyperparam id, float label_w, float width) {
+  const HyperparamInfo& h = hyperparam_info(id);
+  ModelConfig& c = app.edit.config;
+  char widget[48];
+  std::snprintf(widget, sizeof widget, "##%s", h.key);
+  field(h.label, label_w, width);
+  bool changed = false;
+  double value = hyperparam_get(c, id);
+  switch (h.type) {
+    case HyperparamType::Choice: {
+      int v = static_cast<int>(value);
+      changed = choice_combo(app, widget, h.key, &v, *h.choices);
+      value = v;
+      break;
+    }
+    case HyperparamType::Integer: {
+      int v = static_cast<int>(value);
+      changed = ImGui::InputInt(widget, &v, 0);
+      control_help(app, h.key);
+      value = std::clamp(static_cast<double>(v), h.min, h.max);
+      break;
+    }
+    case HyperparamType::Real: {
+      // Sliders clamp what is typed into them (Ctrl+click) to their span, so a value the trainer
+      // would refuse never leaves the panel.
+      float v = static_cast<float>(value);
+      const ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp | (h.log_slider ? ImGuiSliderFlags_Logarithmic : 0);
+      changed = ImGui::SliderFloat(widget, &v, static_cast<float>(h.slider_min), static_cast<float>(h.slider_max),
+                                   h.format, flags);
+      control_help(app, h.key);
+      value = v;
+      break;
+    }
+  }
+  if (!changed) return false;
+  hyperparam_set(c, id, value);
+  if (!h.live) return true;
+  app.trainer->set_hyperparameter(id, value);
+  return false;
+}
+
 void ui_model_panel(AppState& app) {
   ModelEdit& e = app.edit;
-  Trainer& t = *app.trainer;
   const float s = app.ui_scale;
   const float label_w = 78 * s, half = 0.5f * (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x);
-  // Sliders clamp what is typed into them (Ctrl+click) to their range, so a value the trainer would
-  // refuse never leaves the panel.
   const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
   bool edited = false;  // an architecture setting changed this frame
   int mode = e.twin ? 0 : 1;
@@ -325,66 +390,45 @@ void ui_model_panel(AppState& app) {
   e.twin = mode == 0;
   if (!e.twin) {
     field("Type", label_w, 0);
-    edited |= ImGui::Combo("##kind", &e.kind, kKindNames, IM_ARRAYSIZE(kKindNames));
-    control_help(app, "kind");
+    int kind = static_cast<int>(e.config.kind);
+    if (choice_combo(app, "##kind", "kind", &kind, choice_list<ModelKind>(), kind_row_tooltip)) {
+      e.config.kind = static_cast<ModelKind>(kind);
+      edited = true;
+    }
   }
   field("Hidden", label_w, half - label_w);
   edited |= ImGui::InputTextWithHint("##hidden", "e.g. 400,200", e.hidden, sizeof e.hidden, ImGuiInputTextFlags_CharsNoBlank);
   control_help(app, "hidden");
   ImGui::SameLine();
   field("Latent", 62 * s, 0);
-  edited |= ImGui::SliderInt("##latent", &e.latent, 1, 16, "%d dims", clamp);
+  edited |= ImGui::SliderInt("##latent", &e.config.latent, 1, 16, "%d dims", clamp);
   control_help(app, "latent");
   field("Activation", label_w, half - label_w);
-  edited |= ImGui::Combo("##activation", &e.activation, kActivationNames, IM_ARRAYSIZE(kActivationNames));
-  control_help(app, "activation");
+  int activation = static_cast<int>(e.config.activation);
+  if (choice_combo(app, "##activation", "activation", &activation, choice_list<Activation>())) {
+    e.config.activation = static_cast<Activation>(activation);
+    edited = true;
+  }
   ImGui::SameLine();
   field("Seed", 62 * s, 0);
-  edited |= ImGui::InputInt("##seed", &e.seed, 0);
+  int seed = static_cast<int>(e.config.seed);
+  if (ImGui::InputInt("##seed", &seed, 0)) {
+    e.config.seed = static_cast<uint64_t>(std::max(0, seed));
+    edited = true;
+  }
   control_help(app, "seed");
 
-  // Settings a running model takes at once.
-  const ModelKind kind = static_cast<ModelKind>(e.kind);
-  if (e.twin || kind == ModelKind::VAE) {
-    field("VAE beta", label_w, half - label_w);
-    if (ImGui::SliderFloat("##beta", &e.beta, 0.0f, 10.0f, "%.2f", clamp)) t.set_beta(e.beta);
-    control_help(app, "beta");
-    ImGui::SameLine();
-    field("Warm-up", 62 * s, 0);
-    edited |= ImGui::InputInt("##warmup", &e.kl_warmup, 0);
-    control_help(app, "warmup");
-  }
-  if (!e.twin && kind == ModelKind::Sparse) {
-    field("Sparsity", label_w, half - label_w);
-    edited |= ImGui::Combo("##sparsity", &e.sparsity, "L1\0KL to rho\0");
-    control_help(app, "sparsity");
-    ImGui::SameLine();
-    field("Weight", 62 * s, 0);
-    if (ImGui::SliderFloat("##sparsity_weight", &e.sparsity_weight, 1e-5f, 1.0f, "%.0e",
-                           ImGuiSliderFlags_Logarithmic | clamp))
-      t.set_sparsity_weight(e.sparsity_weight);
-    control_help(app, "sparsity_weight");
-    if (e.sparsity == static_cast<int>(SparsityKind::KL)) {
-      field("rho", label_w, 0);
-      edited |= ImGui::SliderFloat("##rho", &e.rho, 0.01f, 0.5f, "%.2f", clamp);
-      control_help(app, "rho");
-    }
-  }
-  if (!e.twin && kind == ModelKind::Denoising) {
-    field("Noise", label_w, half - label_w);
-    edited |= ImGui::Combo("##noise", &e.noise, "Gaussian\0Masking\0Salt and pepper\0");
-    control_help(app, "noise");
-    ImGui::SameLine();
-    field("Level", 62 * s, 0);
-    if (ImGui::SliderFloat("##noise_level", &e.noise_level, 0.0f, 1.0f, "%.2f", clamp)) t.set_noise_level(e.noise_level);
-    control_help(app, "noise_level");
-  }
-  if (!e.twin && kind == ModelKind::Contractive) {
-    field("Penalty", label_w, 0);
-    if (ImGui::SliderFloat("##contractive", &e.contractive_weight, 1e-5f, 1.0f, "%.0e",
-                           ImGuiSliderFlags_Logarithmic | clamp))
-      t.set_contractive_weight(e.contractive_weight);
-    control_help(app, "contractive_weight");
+  // The kind's own settings, from its row of the table, two to a line (the first of a pair gets
+  // the wide label column, the second a narrow one). In twin mode, the VAE's.
+  const ModelKindInfo& kind = model_kind_info(e.twin ? ModelKind::VAE : e.config.kind);
+  Hyperparam shown[kHyperparamCount];
+  int count = 0;
+  for (Hyperparam id : kind.hyperparams)
+    if (hyperparam_applies(e.config, id)) shown[count++] = id;
+  for (int i = 0; i < count; ++i) {
+    const bool second = i % 2 == 1, alone = !second && i + 1 == count;
+    if (second) ImGui::SameLine();
+    edited |= hyperparam_control(app, shown[i], second ? 62 * s : label_w, second || alone ? 0 : half - label_w);
   }
   if (edited) edit_changed(app);
 
@@ -579,8 +623,7 @@ static bool plot_frame(const ModelHistory& h, int series_count, bool log, ImVec2
 static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2 size, bool has_frame,
                        const PlotFrame& f) {
   const ModelHistory& h = app.snap->history[p];
-  const ModelKind kind = app.panes[p].kind;
-  const bool has_penalty = kind == ModelKind::VAE || kind == ModelKind::Sparse || kind == ModelKind::Contractive;
+  const bool has_penalty = model_kind_info(app.panes[p].kind).penalty != nullptr;
   const float s = app.ui_scale;
   const Theme& theme = *app.theme;
   const ImU32 plate = (theme.map_background & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 220);  // under text over the curves
@@ -637,7 +680,8 @@ static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2
 static void plot_losses(AppState& app, int p, ImVec2 size) {
   const ModelHistory& h = app.snap->history[p];
   const ModelKind kind = app.panes[p].kind;
-  const bool has_penalty = kind == ModelKind::VAE || kind == ModelKind::Sparse || kind == ModelKind::Contractive;
+  const char* penalty = model_kind_info(kind).penalty;  // nullptr: the kind's loss has no second term
+  const bool has_penalty = penalty != nullptr;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float s = app.ui_scale;
   const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
@@ -693,7 +737,7 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
     ImGui::BeginTooltip();
     ImGui::Text("step %lld (epoch %.2f)", static_cast<long long>(it->step), it->epoch);
     ImGui::Text("total %.2f   recon %.2f", it->parts.total, it->parts.recon);
-    if (has_penalty) ImGui::Text("%s %.3f", kind == ModelKind::VAE ? "KL" : "penalty", it->parts.penalty);
+    if (has_penalty) ImGui::Text("%s %.3f", penalty, it->parts.penalty);
     ImGui::EndTooltip();
   }
 }
@@ -717,7 +761,7 @@ void ui_loss_panel(AppState& app) {
   if (!app.snap) return;
   const float s = app.ui_scale;
   bool any_vae = false;
-  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
+  for (int p = 0; p < app.pane_count; ++p) any_vae |= model_kind_info(app.panes[p].kind).variational;
   legend_item(app.theme->series_total, "total", false, s);
   ImGui::SameLine(0, 10 * s);
   legend_item(app.theme->series_recon, "recon", false, s);

@@ -229,7 +229,7 @@ void script_load(Script* script, const std::string& path) {
           ModelKind kind;
           if (a.compare(0, 5, "kind=") == 0 && (a == "kind=twin" || parse_model_kind(a.substr(5), &kind))) continue;
           if (a.compare(0, 7, "hidden=") != 0 && a.compare(0, 7, "latent=") != 0)
-            fail("rebuild expects hidden=LIST, latent=N and/or kind=twin|ae|vae|sparse|denoising|contractive");
+            fail("rebuild expects hidden=LIST, latent=N and/or kind=twin|" + choice_list<ModelKind>().names());
         }
         break;
       case ScriptOp::Plane:
@@ -394,11 +394,11 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
         ModelKind kind;
         if (a.compare(0, 5, "kind=") == 0) {  // the Model panel's mode and type
           app.edit.twin = value == "twin";
-          if (!app.edit.twin && parse_model_kind(value, &kind)) app.edit.kind = static_cast<int>(kind);
+          if (!app.edit.twin && parse_model_kind(value, &kind)) app.edit.config.kind = kind;
         } else if (a.compare(0, 7, "hidden=") == 0) {
           std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", value.c_str());
         } else {
-          app.edit.latent = std::atoi(value.c_str());  // as typed: 0 or 1000000000 reach the check
+          app.edit.config.latent = std::atoi(value.c_str());  // as typed: 0 or 1000000000 reach the check
         }
       }
       app_rebuild_models(app);

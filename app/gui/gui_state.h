@@ -63,14 +63,11 @@ struct LaunchOptions {
   std::string script;               // actions to replay
   std::string frame_stats;          // where to write frame times (and the median) on exit
   int max_points = 10000;           // points per map; above this a fixed subsample is shown
-  std::string model = "twin";       // twin | ae | vae | sparse | denoising | contractive
-  std::vector<int> hidden = {256};
-  int latent = 2;
-  std::string activation = "relu";
-  float beta = 1.0f;
+  bool twin = true;                 // --model twin: a plain AE and a VAE side by side
+  ModelConfig model;                // --model (single mode), --hidden, --latent, --activation, --seed and
+                                    // the hyperparameters (app/cli add_model_flags)
   float lr = 3e-3f;
   int batch = 128;
-  uint64_t seed = 1;
   bool paused = false;              // open without training
   bool no_vsync = false;
 };
@@ -296,20 +293,10 @@ struct Script {
 // The Model panel's editable settings; architecture changes apply with "Rebuild".
 struct ModelEdit {
   bool twin = true;
-  int kind = static_cast<int>(ModelKind::VAE);  // single-model mode
+  ModelConfig config;       // the kind (single-model mode), latent, activation, seed and every
+                            // hyperparameter; `hidden` below is the text being typed
   char hidden[64] = "256";
-  int latent = 2;
-  int activation = static_cast<int>(Activation::Relu);
-  float beta = 1.0f;
-  int kl_warmup = 0;
-  int sparsity = static_cast<int>(SparsityKind::L1);
-  float sparsity_weight = 1e-3f;
-  float rho = 0.05f;
-  int noise = static_cast<int>(NoiseKind::Gaussian);
-  float noise_level = 0.3f;
-  float contractive_weight = 1e-3f;
-  int seed = 1;
-  std::string error;  // why the last rebuild was refused
+  std::string error;        // why the last rebuild was refused
 };
 
 // The toolbar's entries (gui_toolbar.cpp) flow like text; each one's width is measured as it is drawn.

@@ -121,7 +121,7 @@ static void entry_points(AppState& app) {
 
 static void entry_prior(AppState& app) {
   bool any_vae = false;
-  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
+  for (int p = 0; p < app.pane_count; ++p) any_vae |= model_kind_info(app.panes[p].kind).variational;
   if (!any_vae) ImGui::BeginDisabled();
   if (ImGui::Checkbox("Prior and sigma", &app.view.show_prior))
     for (int p = 0; p < app.pane_count; ++p) view_fit(app, p);

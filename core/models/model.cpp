@@ -2,7 +2,6 @@
 // float by Model::train_step / Model::evaluate and in double by the gradient checks.
 //
 // Sections (grep for "//----"):
-//   names            enum <-> command-line names
 //   network          shapes, initialisation, encode / decode for the UI
 //   workspace        the preallocated buffers of one forward/backward pass
 //   penalties        sparsity (L1, KL) and the contractive penalty with its double backprop
@@ -30,62 +29,6 @@
 #include "io/file_write.h"
 #include "nn/losses.h"
 #include "nn/optimizer.h"
-
-//---- names ------------------------------------------------------------------------------------
-
-const char* model_kind_name(ModelKind k) {
-  switch (k) {
-    case ModelKind::Plain: return "ae";
-    case ModelKind::Sparse: return "sparse";
-    case ModelKind::Denoising: return "denoising";
-    case ModelKind::Contractive: return "contractive";
-    case ModelKind::VAE: return "vae";
-  }
-  return "?";
-}
-
-const char* model_kind_short_name(ModelKind k) {
-  switch (k) {
-    case ModelKind::Plain: return "AE";
-    case ModelKind::Sparse: return "sparse AE";
-    case ModelKind::Denoising: return "denoising AE";
-    case ModelKind::Contractive: return "contractive AE";
-    case ModelKind::VAE: return "VAE";
-  }
-  return "model";
-}
-
-bool parse_model_kind(const std::string& s, ModelKind* out) {
-  for (ModelKind k : {ModelKind::Plain, ModelKind::Sparse, ModelKind::Denoising, ModelKind::Contractive,
-                      ModelKind::VAE})
-    if (s == model_kind_name(k)) {
-      *out = k;
-      return true;
-    }
-  return false;
-}
-
-const char* activation_name(Activation a) {
-  switch (a) {
-    case Activation::Relu: return "relu";
-    case Activation::LeakyRelu: return "leaky_relu";
-    case Activation::Elu: return "elu";
-    case Activation::Tanh: return "tanh";
-    case Activation::Sigmoid: return "sigmoid";
-    case Activation::Identity: return "identity";
-  }
-  return "?";
-}
-
-bool parse_activation(const std::string& s, Activation* out) {
-  for (Activation a : {Activation::Relu, Activation::LeakyRelu, Activation::Elu, Activation::Tanh,
-                       Activation::Sigmoid, Activation::Identity})
-    if (s == activation_name(a)) {
-      *out = a;
-      return true;
-    }
-  return false;
-}
 
 //---- network ----------------------------------------------------------------------------------
 
@@ -148,17 +91,7 @@ std::string model_config_problem(const ModelConfig& c) {
     return "--model contractive keeps two " + std::to_string(n1) + " x " + std::to_string(n1) +
            " matrices for its penalty, over the budget of " + std::to_string(kMaxNetworkParameters) +
            " values; use a narrower first --hidden layer";
-  if (c.kind == ModelKind::Sparse && c.sparsity == SparsityKind::KL && !(c.rho > 0 && c.rho < 1))
-    return "--rho (the sparsity target) must be in (0, 1)";
-  if (!std::isfinite(c.beta) || c.beta < 0) return "--beta must be a finite number >= 0";
-  if (!std::isfinite(c.sparsity_weight) || c.sparsity_weight < 0)
-    return "--sparsity-weight must be a finite number >= 0";
-  if (!std::isfinite(c.contractive_weight) || c.contractive_weight < 0)
-    return "--contractive-weight must be a finite number >= 0";
-  if (!std::isfinite(c.noise_level) || c.noise_level < 0) return "--noise-level must be a finite number >= 0";
-  if (c.noise != NoiseKind::Gaussian && c.noise_level > 1)
-    return "--noise-level is a probability for masking and salt-and-pepper noise: it must be in [0, 1]";
-  return "";
+  return hyperparam_problem(c);  // the choices and every hyperparameter against its table (models/kinds.h)
 }
 
 std::string training_config_problem(const ModelConfig& c, const OptimizerConfig& opt, int batch, int train_count) {
@@ -798,10 +731,16 @@ struct Reader {
     p += sizeof v;
     return v;
   }
-  int get_enum(const char* what, int count) {
-    const int v = get<int32_t>(what);
-    if (v < 0 || v >= count) throw InputError(name + ": bad " + what + " value " + std::to_string(v));
-    return v;
+  // A choice (kind, activation, ...) is checked against its table in models/kinds.h.
+  template <typename E>
+  E get_choice() {
+    const ChoiceList& list = choice_list<E>();
+    const int32_t v = get<int32_t>(list.what);
+    if (!choice_valid<E>(v))
+      throw InputError(name + ": unknown " + list.what + " " + std::to_string(v) + " (this build knows " +
+                       std::to_string(list.count()) + ": " + list.names(", ") +
+                       "); the file is damaged or from a newer latentlab");
+    return static_cast<E>(v);
   }
   int get_size(const char* what) {
     const int v = get<int32_t>(what);
@@ -873,7 +812,7 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
   }
   Reader r{bytes + 12, end, name};
   ModelConfig c;
-  c.kind = ModelKind(r.get_enum("model kind", 5));
+  c.kind = r.get_choice<ModelKind>();
   c.input_size = r.get_size("input size");
   const int32_t H = r.get<int32_t>("hidden layer count");
   if (H < 0 || H > kMaxHiddenLayers)
@@ -882,16 +821,16 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
   c.hidden.resize(size_t(H));
   for (int& h : c.hidden) h = r.get_size("hidden width");
   c.latent = r.get_size("latent size");
-  c.activation = Activation(r.get_enum("activation", 6));
-  c.loss = OutputLoss(r.get_enum("loss", 2));
-  c.init = InitKind(r.get_enum("init", 3));
+  c.activation = r.get_choice<Activation>();
+  c.loss = r.get_choice<OutputLoss>();
+  c.init = r.get_choice<InitKind>();
   c.seed = r.get<uint64_t>("seed");
   c.beta = r.get<float>("beta");
   c.kl_warmup_steps = r.get<int32_t>("KL warm-up");
-  c.sparsity = SparsityKind(r.get_enum("sparsity", 2));
+  c.sparsity = r.get_choice<SparsityKind>();
   c.sparsity_weight = r.get<float>("sparsity weight");
   c.rho = r.get<float>("rho");
-  c.noise = NoiseKind(r.get_enum("noise", 3));
+  c.noise = r.get_choice<NoiseKind>();
   c.noise_level = r.get<float>("noise level");
   c.contractive_weight = r.get<float>("contractive weight");
   // Every size is checked against the budgets and the bytes actually present before the

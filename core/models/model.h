@@ -13,25 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "models/kinds.h"
 #include "nn/rng.h"
 #include "nn/tensor.h"
 
-enum class ModelKind { Plain, Sparse, Denoising, Contractive, VAE };
-enum class Activation { Relu, LeakyRelu, Elu, Tanh, Sigmoid, Identity };
-enum class OutputLoss { BCE, MSE };   // BCE on logits (data in [0,1]); MSE on a linear output
-enum class SparsityKind { L1, KL };
-enum class NoiseKind { Gaussian, Mask, SaltPepper };
-enum class OptimizerKind { Adam, SGD };
-enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default (see model.cpp)
-
-// Names as used on the command line ("ae", "vae", "sparse", ...). parse_* return false on an unknown name.
-const char* model_kind_name(ModelKind k);
-// Names as a sentence shows them to a person: "AE", "VAE", "sparse AE", ...
-const char* model_kind_short_name(ModelKind k);
-bool parse_model_kind(const std::string& s, ModelKind* out);
-const char* activation_name(Activation a);
-bool parse_activation(const std::string& s, Activation* out);
-
+// The kinds and every other choice (activation, loss, sparsity, noise, optimizer, init), with their
+// names, titles and hyperparameters, are tables in models/kinds.h.
 struct ModelConfig {
   ModelKind kind = ModelKind::VAE;
   int input_size = 784;
@@ -41,6 +28,7 @@ struct ModelConfig {
   OutputLoss loss = OutputLoss::BCE;
   InitKind init = InitKind::He;
   uint64_t seed = 1;
+  // The hyperparameters; their defaults are the table's (kinds.cpp; test_kinds checks that they agree).
   // VAE: loss = recon + beta * KL; beta ramps linearly from 0 over kl_warmup_steps (0 = off).
   float beta = 1.0f;
   int kl_warmup_steps = 0;
@@ -119,9 +107,9 @@ uint64_t network_parameter_count(const ModelConfig& c);
 
 // The one validation of an architecture, with c.input_size the data's feature count: "" if it can be
 // built, else a message naming the setting as the command line does (--latent, --hidden, ...).
-// Checks sizes >= 1, the width and depth limits, the parameter budget, rho for a KL-sparse model, and
-// that beta and the penalty weights are finite and >= 0 and a noise level is one (a probability
-// for masking and salt-and-pepper noise). The trainer's live setters go through it too.
+// Checks sizes >= 1, the width and depth limits and the parameter budget, then every choice and
+// hyperparameter against its table (hyperparam_problem, models/kinds.h). The trainer's live
+// setter goes through it too.
 std::string model_config_problem(const ModelConfig& c);
 // The same plus what training adds: a learning rate that is a positive finite number, a batch of
 // at least 1 and no larger than the training set, and batch x widths within kMaxBatchActivations.

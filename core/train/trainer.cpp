@@ -147,15 +147,13 @@ LossParts held_out_loss(Model& model, const Dataset& data) {
 //-----------------------------------------------------------------------------
 
 namespace {
-enum class CommandKind {
-  Start, Pause, Resume, Step, Reset, LearningRate, BatchSize, Beta, NoiseLevel, SparsityWeight,
-  ContractiveWeight, Rebuild, SetData
-};
+enum class CommandKind { Start, Pause, Resume, Step, Reset, LearningRate, BatchSize, Hyperparameter, Rebuild, SetData };
 
 struct Command {
   CommandKind kind = CommandKind::Pause;
-  float value = 0;  // the new hyperparameter
-  int count = 0;    // Step: how many, BatchSize: the size
+  double value = 0;  // the new learning rate or hyperparameter
+  Hyperparam hyperparam = Hyperparam::Beta;  // Hyperparameter: which
+  int count = 0;     // Step: how many, BatchSize: the size
   std::vector<ModelConfig> models;     // Rebuild
   std::shared_ptr<const Dataset> data;  // SetData
 };
@@ -468,15 +466,15 @@ bool Trainer::Impl::apply(Command& c) {
     }
     case CommandKind::LearningRate: {
       OptimizerConfig candidate = optimizer;
-      candidate.lr = c.value;
+      candidate.lr = static_cast<float>(c.value);
       const std::string problem = live_problem(configs, candidate, batch_size());
       if (!problem.empty()) {
         report(-1, "learning rate refused, kept " + format_lr(optimizer.lr) + ": " + problem);
         return true;
       }
-      optimizer.lr = c.value;
+      optimizer.lr = candidate.lr;
       for (ModelSlot& s : slots) {
-        s.model->optimizer().lr = c.value;
+        s.model->optimizer().lr = candidate.lr;
         divergence_clear_streak(s.guard);
       }
       return true;
@@ -490,27 +488,19 @@ bool Trainer::Impl::apply(Command& c) {
       options.batch = c.count;
       return true;
     }
-    case CommandKind::Beta:
-    case CommandKind::NoiseLevel:
-    case CommandKind::SparsityWeight:
-    case CommandKind::ContractiveWeight: {
-      // Every model gets the value; only the kinds that use it read it.
-      auto set = [&c](ModelConfig& cfg) {
-        if (c.kind == CommandKind::Beta) cfg.beta = c.value;
-        if (c.kind == CommandKind::NoiseLevel) cfg.noise_level = c.value;
-        if (c.kind == CommandKind::SparsityWeight) cfg.sparsity_weight = c.value;
-        if (c.kind == CommandKind::ContractiveWeight) cfg.contractive_weight = c.value;
-      };
+    case CommandKind::Hyperparameter: {
+      // Every model gets the value; only the kinds that have it read it.
       std::vector<ModelConfig> candidate = configs;
-      for (ModelConfig& cfg : candidate) set(cfg);
+      for (ModelConfig& cfg : candidate) hyperparam_set(cfg, c.hyperparam, c.value);
       const std::string problem = live_problem(candidate, optimizer, batch_size());
       if (!problem.empty()) {
-        report(-1, "hyperparameter refused, kept the current value: " + problem);
+        report(-1, std::string(hyperparam_info(c.hyperparam).key) + " refused, kept " +
+                       hyperparam_format(c.hyperparam, hyperparam_get(configs.empty() ? ModelConfig{} : configs[0], c.hyperparam)) + ": " + problem);
         return true;
       }
       for (size_t i = 0; i < slots.size(); ++i) {
         configs[i] = candidate[i];
-        set(slots[i].model->config());
+        hyperparam_set(slots[i].model->config(), c.hyperparam, c.value);
       }
       return true;
     }
@@ -783,7 +773,7 @@ void Trainer::Impl::enqueue(Command c) {
 }
 
 namespace {
-Command make(CommandKind kind, float value = 0, int count = 0) {
+Command make(CommandKind kind, double value = 0, int count = 0) {
   Command c;
   c.kind = kind;
   c.value = value;
@@ -799,10 +789,11 @@ void Trainer::step(int n) { impl_->enqueue(make(CommandKind::Step, 0, n)); }
 void Trainer::reset() { impl_->enqueue(make(CommandKind::Reset)); }
 void Trainer::set_learning_rate(float lr) { impl_->enqueue(make(CommandKind::LearningRate, lr)); }
 void Trainer::set_batch_size(int batch) { impl_->enqueue(make(CommandKind::BatchSize, 0, batch)); }
-void Trainer::set_beta(float beta) { impl_->enqueue(make(CommandKind::Beta, beta)); }
-void Trainer::set_noise_level(float level) { impl_->enqueue(make(CommandKind::NoiseLevel, level)); }
-void Trainer::set_sparsity_weight(float w) { impl_->enqueue(make(CommandKind::SparsityWeight, w)); }
-void Trainer::set_contractive_weight(float w) { impl_->enqueue(make(CommandKind::ContractiveWeight, w)); }
+void Trainer::set_hyperparameter(Hyperparam h, double value) {
+  Command c = make(CommandKind::Hyperparameter, value);
+  c.hyperparam = h;
+  impl_->enqueue(std::move(c));
+}
 
 void Trainer::rebuild(std::vector<ModelConfig> models) {
   Command c = make(CommandKind::Rebuild);

@@ -80,14 +80,13 @@ class Trainer {
   void reset();       // re-initialise every model from its seed, clear history and events; a running
                       // trainer keeps running
   void stop();        // end the thread; the last snapshot stays readable; later commands are ignored
-  // Hyperparameters, applied between steps once the core's one check (training_config_problem)
-  // passes for every model; a bad value is reported in Snapshot::events and the old one kept.
+  // Settings, applied between steps once the core's one check (training_config_problem) passes
+  // for every model; a bad value is reported in Snapshot::events and the old one kept.
   void set_learning_rate(float lr);
   void set_batch_size(int batch);
-  void set_beta(float beta);
-  void set_noise_level(float level);
-  void set_sparsity_weight(float weight);
-  void set_contractive_weight(float weight);
+  // Any hyperparameter of the table (models/kinds.h), a choice as its row index. Every model gets
+  // the value; only the kinds that have it read it.
+  void set_hyperparameter(Hyperparam h, double value);
   // New architectures, history cleared. input_size is taken from the data, and BCE becomes MSE
   // for data outside [0,1] (reported as an event). A config that fails keeps the old models.
   void rebuild(std::vector<ModelConfig> models);
