@@ -541,11 +541,40 @@ static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const 
   const ImVec2 ts = ImGui::CalcTextSize(text);
   const float gap = 6 * s;
   ImVec2 at(back.x - dir.x * gap - 0.5f * ts.x * (1 + dir.x), back.y - dir.y * gap - 0.5f * ts.y * (1 + dir.y));
-  at.x = std::clamp(at.x, f.min.x + gap, std::max(f.min.x + gap, f.max.x - gap - ts.x));
-  at.y = std::clamp(at.y, f.min.y + gap, std::max(f.min.y + gap, f.max.y - gap - ts.y));
-  draw->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s), ImVec2(at.x + ts.x + 4 * s, at.y + ts.y + 2 * s),
+  auto clamp_in = [&](ImVec2 q) {
+    return ImVec2(std::clamp(q.x, f.min.x + gap, std::max(f.min.x + gap, f.max.x - gap - ts.x)),
+                  std::clamp(q.y, f.min.y + gap, std::max(f.min.y + gap, f.max.y - gap - ts.y)));
+  };
+  at = clamp_in(at);
+  // Off whatever the map already shows there (a legend, an axis name): beside the first thing in
+  // the way, the nearest free place of the four.
+  const ImVec2 plate(4 * s, 2 * s);
+  auto plate_free = [&](ImVec2 q) {
+    return layout_is_free(app.layout, ImVec2(q.x - plate.x, q.y - plate.y), ImVec2(q.x + ts.x + plate.x, q.y + ts.y + plate.y));
+  };
+  for (int round = 0; round < 3 && !plate_free(at); ++round) {
+    const LayoutItem* hit = nullptr;
+    for (int i = 0; i < app.layout.item_count && !hit; ++i) {
+      const LayoutItem& it = app.layout.items[i];
+      if (it.container == app.layout.stack[app.layout.depth - 1] && std::min(at.x + ts.x + plate.x, it.max.x) > std::max(at.x - plate.x, it.min.x) &&
+          std::min(at.y + ts.y + plate.y, it.max.y) > std::max(at.y - plate.y, it.min.y))
+        hit = &it;
+    }
+    if (!hit) break;
+    const ImVec2 options[4] = {clamp_in(ImVec2(at.x, hit->max.y + plate.y + 1)), clamp_in(ImVec2(hit->min.x - ts.x - plate.x - 1, at.y)),
+                               clamp_in(ImVec2(at.x, hit->min.y - ts.y - plate.y - 1)), clamp_in(ImVec2(hit->max.x + plate.x + 1, at.y))};
+    float best = 1e30f;
+    ImVec2 next = options[0];
+    for (const ImVec2& o : options) {
+      const float d = std::fabs(o.x - at.x) + std::fabs(o.y - at.y);
+      if (plate_free(o) && d < best) best = d, next = o;
+    }
+    at = next;
+  }
+  draw->AddRectFilled(ImVec2(at.x - plate.x, at.y - plate.y), ImVec2(at.x + ts.x + plate.x, at.y + ts.y + plate.y),
                       app.theme->overlay_shadow, 3 * s);
   draw->AddText(at, accent, text);
+  layout_rect(&app.layout, "probe arrow label", ImVec2(at.x - plate.x, at.y - plate.y), ImVec2(at.x + ts.x + plate.x, at.y + ts.y + plate.y));
 }
 
 static void map_tooltip(AppState& app, int p) {
@@ -613,9 +642,9 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   } else {
     draw->AddRectFilled(f.min, f.max, app.theme->map_background);
   }
-  layout_push(&app.layout, id, f.min, f.max);  // the grid's labels must stay inside the map and apart
+  // The grid's labels, the views' legends and the probe arrow's label must stay inside the map and apart.
+  layout_push(&app.layout, id, f.min, f.max);
   draw_grid(app, draw, f, pane.plane);
-  layout_pop(&app.layout);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
   const bool vae = pane.kind == ModelKind::VAE;
@@ -655,6 +684,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   for (int v = 0; v < kPaneViewCount; ++v)
     if (kPaneViews[v]->draw_map) kPaneViews[v]->draw_map(app, p, draw, f);
   if (!app.interp.show) draw_probe_edge_arrow(app, p, draw, f);  // the probe's marker is hidden there too
+  layout_pop(&app.layout);
   if (pane.codes_version == 0) {
     const char* text = "Encoding the points...";
     const ImVec2 ts = ImGui::CalcTextSize(text);
