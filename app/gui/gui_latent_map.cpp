@@ -524,15 +524,35 @@ bool probe_edge_arrow(const AppState& app, int p, ImVec2* tip, ImVec2* dir, ImVe
   return app.panes[p].latent > 0 && edge_arrow(app, p, map_frame(app.panes[p].view), tip, dir, probe_at);
 }
 
+// The arrow's triangle (tip, two base corners) and its direction; false when the probe is on the map.
+static bool edge_arrow_triangle(const AppState& app, int p, const MapFrame& f, ImVec2 t[3], ImVec2* dir) {
+  ImVec2 tip, probe_at;
+  if (!edge_arrow(app, p, f, &tip, dir, &probe_at)) return false;
+  const float s = app.ui_scale, length = 18 * s, half_base = 8 * s;
+  const ImVec2 back(tip.x - dir->x * length, tip.y - dir->y * length);
+  const ImVec2 side(-dir->y * half_base, dir->x * half_base);
+  t[0] = tip;
+  t[1] = ImVec2(back.x + side.x, back.y + side.y);
+  t[2] = ImVec2(back.x - side.x, back.y - side.y);
+  return true;
+}
+
+// The arrow is recorded before the views' overlays are drawn, so that their legends keep off it.
+static void record_probe_edge_arrow(AppState& app, int p, const MapFrame& f) {
+  ImVec2 t[3], dir;
+  if (!edge_arrow_triangle(app, p, f, t, &dir)) return;
+  layout_rect(&app.layout, "probe arrow", ImVec2(std::min({t[0].x, t[1].x, t[2].x}), std::min({t[0].y, t[1].y, t[2].y})),
+              ImVec2(std::max({t[0].x, t[1].x, t[2].x}), std::max({t[0].y, t[1].y, t[2].y})));
+}
+
 static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
-  ImVec2 tip, dir, probe_at;
-  if (!edge_arrow(app, p, f, &tip, &dir, &probe_at)) return;
+  ImVec2 t[3], dir;
+  if (!edge_arrow_triangle(app, p, f, t, &dir)) return;
   const float s = app.ui_scale;
   const ImU32 accent = pane_accent(p);
-  const float length = 18 * s, half_base = 8 * s;
+  const float length = 18 * s;
+  const ImVec2 tip = t[0], b1 = t[1], b2 = t[2];
   const ImVec2 back(tip.x - dir.x * length, tip.y - dir.y * length);
-  const ImVec2 side(-dir.y * half_base, dir.x * half_base);
-  const ImVec2 b1(back.x + side.x, back.y + side.y), b2(back.x - side.x, back.y - side.y);
   draw->AddTriangleFilled(tip, b1, b2, accent);
   draw->AddTriangle(tip, b1, b2, app.theme->overlay_shadow, 1.5f * s);
   // The coordinates behind the arrow, inside the map, on a dark plate.
@@ -681,6 +701,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
     const ImVec2 c = f.to_screen(pane.plane_xy[2 * pane.hover_point], pane.plane_xy[2 * pane.hover_point + 1]);
     draw->AddCircle(c, 7 * app.ui_scale, app.theme->overlay_line, 20, 1.5f * app.ui_scale);
   }
+  if (!app.interp.show) record_probe_edge_arrow(app, p, f);
   for (int v = 0; v < kPaneViewCount; ++v)
     if (kPaneViews[v]->draw_map) kPaneViews[v]->draw_map(app, p, draw, f);
   if (!app.interp.show) draw_probe_edge_arrow(app, p, draw, f);  // the probe's marker is hidden there too

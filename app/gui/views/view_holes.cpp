@@ -362,8 +362,20 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
     }
     if (plane_text[0] && full) w = std::max(w, ImGui::CalcTextSize(plane_text).x), ++lines;
     const float box_h = line * lines + (ready ? bar_h + 4 * s : 0) + 2 * pad;
-    const ImVec2 a(std::round(f.max.x - w - 2 * pad - 4 * s), std::round(f.min.y + 4 * s));
-    const ImVec2 b(a.x + w + 2 * pad, a.y + box_h);
+    // Top right; moved down past whatever is recorded there (the probe's edge arrow), at most twice.
+    ImVec2 a(std::round(f.max.x - w - 2 * pad - 4 * s), std::round(f.min.y + 4 * s));
+    ImVec2 b(a.x + w + 2 * pad, a.y + box_h);
+    for (int tries = 0; tries < 2 && !layout_is_free(app.layout, a, b); ++tries) {
+      float below = a.y;
+      for (int i = 0; i < app.layout.item_count; ++i) {
+        const LayoutItem& it = app.layout.items[i];
+        if (it.container == app.layout.stack[app.layout.depth - 1] && it.min.x < b.x && it.max.x > a.x && it.min.y < b.y &&
+            it.max.y > a.y)
+          below = std::max(below, it.max.y + 2 * s);
+      }
+      b.y += below - a.y;
+      a.y = below;
+    }
     if (!layout_is_free(app.layout, a, b)) continue;
     draw->AddRectFilled(a, b, IM_COL32(0, 0, 0, 185), 4 * s);
     layout_rect(&app.layout, "hole legend", a, b);
