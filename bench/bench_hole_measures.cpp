@@ -3,7 +3,7 @@
 // default fitted view (the central 98% of the codes with the explorer's margin; the VAE's view
 // also holds the prior's 2-sigma circle) and compares candidate hole measures by how well they
 // tell the held-out samples' codes ("on the data") from uniformly random points of that view:
-//   pixel      distance of the decoding to the nearest training image (ProjectedDistance, today's map)
+//   pixel      distance of the decoding to the nearest training image (ProjectedDistance, the map's measure before)
 //   roundtrip  ||encode(decode(z)) - z||, in units of its median at the held-out codes
 //   density    distance from z to its k-th nearest of 4000 training codes, in units of its median at the
 //              held-out codes (core/measure/code_density.h)
@@ -194,7 +194,8 @@ int main(int argc, char** argv) {
     CodeDensity density;
     density.set_codes(train_code, k);
     density.calibrate(held_code);
-    density.normalized_distance(z, dn.grid.data());
+    for (int first = 0; first < cells; first += 32)  // 32 cells at a time, as the app measures them
+      density.normalized_distance(z.middleCols(first, std::min(32, cells - first)), dn.grid.data() + first);
     dn.ms = (cpu_ms() - t0);
     density.normalized_distance(held_code, dn.held.data());
 
