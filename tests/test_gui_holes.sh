@@ -29,7 +29,7 @@ wait 2
 screenshot $dir/off.png
 quit
 EOS
-timeout 170 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 4000 --script "$dir/script.txt"
+timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 4000 --script "$dir/script.txt"
 value() { sed -n "s/^$2=//p" "$1"; }
 
 grep -qx "holes=1" "$dir/holes.txt"

@@ -44,7 +44,7 @@ screenshot $dir/points_off.png
 state $dir/points_off.txt
 quit
 EOS
-timeout 170 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 value() { sed -n "s/^$2=//p" "$1"; }
 "$png_check" "$dir/on.png" 1600 900
 for pane in 0 1; do
