@@ -327,7 +327,7 @@ struct HoleLegendText {
 };
 static const HoleLegendText kHoleLegendLong = {
     "Hole map: where no data was ever encoded",
-    {"1 = as crowded with codes as around a real sample", "past the white mark: emptier than around 95% of them"}};
+    {"1 = as crowded with codes as around a real sample", "past the mark: emptier than around 95% of them"}};
 static const HoleLegendText kHoleLegendShort = {"Hole map: no data encoded here", {"mark: 95% of real samples", nullptr}};
 
 // Top right of the map, where it overlaps nothing the map already shows (its axis names and
@@ -377,7 +377,7 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
       a.y = below;
     }
     if (!layout_is_free(app.layout, a, b)) continue;
-    draw->AddRectFilled(a, b, IM_COL32(0, 0, 0, 185), 4 * s);
+    draw->AddRectFilled(a, b, app.theme->overlay_shadow, 4 * s);  // a plate of the theme: the caption reads on it
     layout_rect(&app.layout, "hole legend", a, b);
     float y = a.y + pad;
     draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, title);
@@ -392,7 +392,7 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
                             hole_map_color(1.0f + (top - 1.0f) * (i + 0.5f) / steps, h.p95));
       }
       const float mark = a.x + pad + bar_w * 0.5f;
-      draw->AddLine(ImVec2(mark, y), ImVec2(mark, y + 4 * s + bar_h), IM_COL32(255, 255, 255, 255), 2 * s);
+      draw->AddLine(ImVec2(mark, y), ImVec2(mark, y + 4 * s + bar_h), app.theme->overlay_line, 2 * s);
       y += bar_h + 4 * s;
       const float ticks[3] = {1.0f, h.p95, top};
       for (int i = 0; i < 3; ++i) {
