@@ -5,6 +5,9 @@
 # and none overlapping another; also at 250% (presenter mode) at 1920x1080, in the light theme,
 # with the interpolation off (on, its controls and strips do not fit yet at 250% in 1920x1080: the
 # interp.txt of that run is written and shown, not asserted).
+# The maps' own labels are checked too: the grid's ticks and axis names, the hole map's legend and
+# a linked probe's edge-arrow label. Each run puts the probe far off to the top right, where the
+# arrow's label and the legend would meet, and the check must have recorded both.
 # The check must be able to fail: a planted label over the toolbar, and a window below the
 # supported size, are both reported.
 #   test_gui_layout.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
@@ -26,6 +29,7 @@ panel model on
 panel training on
 panel loss on
 train 20
+probe 0 1000 1000
 wait 5
 layout-check $dir/$name.l2.txt
 screenshot $dir/$name.l2.png
@@ -37,6 +41,7 @@ panel interp off
 rebuild latent=8
 plane dims 2 5
 train 20
+probe 0 1000 1000
 wait 5
 layout-check $dir/$name.l8.txt
 screenshot $dir/$name.l8.png
@@ -59,6 +64,11 @@ for size in 1024x640 1280x720 1366x768 1600x900 1920x1080 2560x1440; do
   for model in twin vae; do
     run "$size" "$model" "$size-$model" < /dev/null
     for f in "$dir/$size-$model".l2.txt "$dir/$size-$model".l2.interp.txt "$dir/$size-$model".l8.txt; do check "$f"; done
+    for f in "$dir/$size-$model".l2.txt "$dir/$size-$model".l8.txt; do
+      for label in "hole legend" "probe arrow label" "axis name v"; do
+        grep -q "^recorded=.*$label" "$f" || { echo "test_gui_layout: $f: no $label recorded"; fail=1; }
+      done
+    done
   done
 done
 printf 'ui-scale 2.5\ntheme light\n' | run 1920x1080 twin 1920x1080-250

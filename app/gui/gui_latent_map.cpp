@@ -523,15 +523,35 @@ bool probe_edge_arrow(const AppState& app, int p, ImVec2* tip, ImVec2* dir, ImVe
   return app.panes[p].latent > 0 && edge_arrow(app, p, map_frame(app.panes[p].view), tip, dir, probe_at);
 }
 
+// The arrow's triangle (tip, two base corners) and its direction; false when the probe is on the map.
+static bool edge_arrow_triangle(const AppState& app, int p, const MapFrame& f, ImVec2 t[3], ImVec2* dir) {
+  ImVec2 tip, probe_at;
+  if (!edge_arrow(app, p, f, &tip, dir, &probe_at)) return false;
+  const float s = app.ui_scale, length = 18 * s, half_base = 8 * s;
+  const ImVec2 back(tip.x - dir->x * length, tip.y - dir->y * length);
+  const ImVec2 side(-dir->y * half_base, dir->x * half_base);
+  t[0] = tip;
+  t[1] = ImVec2(back.x + side.x, back.y + side.y);
+  t[2] = ImVec2(back.x - side.x, back.y - side.y);
+  return true;
+}
+
+// The arrow is recorded before the views' overlays are drawn, so that their legends keep off it.
+static void record_probe_edge_arrow(AppState& app, int p, const MapFrame& f) {
+  ImVec2 t[3], dir;
+  if (!edge_arrow_triangle(app, p, f, t, &dir)) return;
+  layout_rect(&app.layout, "probe arrow", ImVec2(std::min({t[0].x, t[1].x, t[2].x}), std::min({t[0].y, t[1].y, t[2].y})),
+              ImVec2(std::max({t[0].x, t[1].x, t[2].x}), std::max({t[0].y, t[1].y, t[2].y})));
+}
+
 static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
-  ImVec2 tip, dir, probe_at;
-  if (!edge_arrow(app, p, f, &tip, &dir, &probe_at)) return;
+  ImVec2 t[3], dir;
+  if (!edge_arrow_triangle(app, p, f, t, &dir)) return;
   const float s = app.ui_scale;
   const ImU32 accent = pane_accent(p);
-  const float length = 18 * s, half_base = 8 * s;
+  const float length = 18 * s;
+  const ImVec2 tip = t[0], b1 = t[1], b2 = t[2];
   const ImVec2 back(tip.x - dir.x * length, tip.y - dir.y * length);
-  const ImVec2 side(-dir.y * half_base, dir.x * half_base);
-  const ImVec2 b1(back.x + side.x, back.y + side.y), b2(back.x - side.x, back.y - side.y);
   draw->AddTriangleFilled(tip, b1, b2, accent);
   draw->AddTriangle(tip, b1, b2, app.theme->overlay_shadow, 1.5f * s);
   // The coordinates behind the arrow, inside the map, on a dark plate.
@@ -540,11 +560,40 @@ static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const 
   const ImVec2 ts = ImGui::CalcTextSize(text);
   const float gap = 6 * s;
   ImVec2 at(back.x - dir.x * gap - 0.5f * ts.x * (1 + dir.x), back.y - dir.y * gap - 0.5f * ts.y * (1 + dir.y));
-  at.x = std::clamp(at.x, f.min.x + gap, std::max(f.min.x + gap, f.max.x - gap - ts.x));
-  at.y = std::clamp(at.y, f.min.y + gap, std::max(f.min.y + gap, f.max.y - gap - ts.y));
-  draw->AddRectFilled(ImVec2(at.x - 4 * s, at.y - 2 * s), ImVec2(at.x + ts.x + 4 * s, at.y + ts.y + 2 * s),
+  auto clamp_in = [&](ImVec2 q) {
+    return ImVec2(std::clamp(q.x, f.min.x + gap, std::max(f.min.x + gap, f.max.x - gap - ts.x)),
+                  std::clamp(q.y, f.min.y + gap, std::max(f.min.y + gap, f.max.y - gap - ts.y)));
+  };
+  at = clamp_in(at);
+  // Off whatever the map already shows there (a legend, an axis name): beside the first thing in
+  // the way, the nearest free place of the four.
+  const ImVec2 plate(4 * s, 2 * s);
+  auto plate_free = [&](ImVec2 q) {
+    return layout_is_free(app.layout, ImVec2(q.x - plate.x, q.y - plate.y), ImVec2(q.x + ts.x + plate.x, q.y + ts.y + plate.y));
+  };
+  for (int round = 0; round < 3 && !plate_free(at); ++round) {
+    const LayoutItem* hit = nullptr;
+    for (int i = 0; i < app.layout.item_count && !hit; ++i) {
+      const LayoutItem& it = app.layout.items[i];
+      if (it.container == app.layout.stack[app.layout.depth - 1] && std::min(at.x + ts.x + plate.x, it.max.x) > std::max(at.x - plate.x, it.min.x) &&
+          std::min(at.y + ts.y + plate.y, it.max.y) > std::max(at.y - plate.y, it.min.y))
+        hit = &it;
+    }
+    if (!hit) break;
+    const ImVec2 options[4] = {clamp_in(ImVec2(at.x, hit->max.y + plate.y + 1)), clamp_in(ImVec2(hit->min.x - ts.x - plate.x - 1, at.y)),
+                               clamp_in(ImVec2(at.x, hit->min.y - ts.y - plate.y - 1)), clamp_in(ImVec2(hit->max.x + plate.x + 1, at.y))};
+    float best = 1e30f;
+    ImVec2 next = options[0];
+    for (const ImVec2& o : options) {
+      const float d = std::fabs(o.x - at.x) + std::fabs(o.y - at.y);
+      if (plate_free(o) && d < best) best = d, next = o;
+    }
+    at = next;
+  }
+  draw->AddRectFilled(ImVec2(at.x - plate.x, at.y - plate.y), ImVec2(at.x + ts.x + plate.x, at.y + ts.y + plate.y),
                       app.theme->overlay_shadow, 3 * s);
   draw->AddText(at, accent, text);
+  layout_rect(&app.layout, "probe arrow label", ImVec2(at.x - plate.x, at.y - plate.y), ImVec2(at.x + ts.x + plate.x, at.y + ts.y + plate.y));
 }
 
 static void map_tooltip(AppState& app, int p) {
@@ -612,9 +661,9 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   } else {
     draw->AddRectFilled(f.min, f.max, app.theme->map_background);
   }
-  layout_push(&app.layout, id, f.min, f.max);  // the grid's labels must stay inside the map and apart
+  // The grid's labels, the views' legends and the probe arrow's label must stay inside the map and apart.
+  layout_push(&app.layout, id, f.min, f.max);
   draw_grid(app, draw, f, pane.plane);
-  layout_pop(&app.layout);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
   const bool vae = model_kind_info(pane.kind).variational;
@@ -651,9 +700,11 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
     const ImVec2 c = f.to_screen(pane.plane_xy[2 * pane.hover_point], pane.plane_xy[2 * pane.hover_point + 1]);
     draw->AddCircle(c, 7 * app.ui_scale, app.theme->overlay_line, 20, 1.5f * app.ui_scale);
   }
+  if (!app.interp.show) record_probe_edge_arrow(app, p, f);
   for (int v = 0; v < kPaneViewCount; ++v)
     if (kPaneViews[v]->draw_map) kPaneViews[v]->draw_map(app, p, draw, f);
   if (!app.interp.show) draw_probe_edge_arrow(app, p, draw, f);  // the probe's marker is hidden there too
+  layout_pop(&app.layout);
   if (pane.codes_version == 0) {
     const char* text = "Encoding the points...";
     const ImVec2 ts = ImGui::CalcTextSize(text);

@@ -60,6 +60,21 @@ void layout_item(LayoutRecorder* rec, const char* name) {
   layout_rect(rec, name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
 
+bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float slack) {
+  if (rec.depth == 0 || rec.stack[rec.depth - 1] < 0) return true;  // not recorded: nothing to compare with
+  const int container = rec.stack[rec.depth - 1];
+  const LayoutContainer& c = rec.containers[container];
+  if (min.x < c.min.x - slack || max.x > c.max.x + slack || min.y < c.min.y - slack || max.y > c.max.y + slack) return false;
+  for (int i = 0; i < rec.item_count; ++i) {
+    const LayoutItem& it = rec.items[i];
+    if (it.container != container) continue;
+    if (std::min(max.x, it.max.x) - std::max(min.x, it.min.x) > slack &&
+        std::min(max.y, it.max.y) - std::max(min.y, it.min.y) > slack)
+      return false;
+  }
+  return true;
+}
+
 int layout_check(const LayoutRecorder& rec, FILE* out, float slack) {
   int problems = 0;
   auto rect = [](ImVec2 a, ImVec2 b, char* buf, int size) {
@@ -96,6 +111,13 @@ int layout_check(const LayoutRecorder& rec, FILE* out, float slack) {
     std::fprintf(out, "dropped: %d items past the recorder's %d\n", rec.dropped, kLayoutMaxItems);
     ++problems;
   }
-  std::fprintf(out, "items=%d\ncontainers=%d\nproblems=%d\n", rec.item_count, rec.container_count, problems);
+  // Which kinds of item were recorded (each name once), so a test can tell a label was checked at all.
+  std::fprintf(out, "recorded=");
+  for (int i = 0, shown = 0; i < rec.item_count; ++i) {
+    bool seen = false;
+    for (int j = 0; j < i && !seen; ++j) seen = std::strcmp(rec.items[j].name, rec.items[i].name) == 0;
+    if (!seen) std::fprintf(out, "%s%s", shown++ ? "," : "", rec.items[i].name);
+  }
+  std::fprintf(out, "\nitems=%d\ncontainers=%d\nproblems=%d\n", rec.item_count, rec.container_count, problems);
   return problems;
 }

@@ -44,6 +44,9 @@ void layout_push_window(LayoutRecorder* rec, const char* name, bool scrolls_y = 
 void layout_pop(LayoutRecorder* rec);
 void layout_rect(LayoutRecorder* rec, const char* name, ImVec2 min, ImVec2 max);
 void layout_item(LayoutRecorder* rec, const char* name);  // Dear ImGui's last item (a widget or a group)
+// Whether a rectangle lies inside the innermost open container and overlaps none of its items so
+// far (by more than `slack` pixels each way): for placing a label where nothing is yet.
+bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float slack = 1.0f);
 // Writes one line per problem ("outside: ..." / "overlap: ...") and a last line "problems=N";
 // returns N. Rectangles overlap when they share more than `slack` pixels each way.
 int layout_check(const LayoutRecorder& rec, FILE* out, float slack = 1.0f);

@@ -413,7 +413,6 @@ struct AppState {
   ViewOptions view;
   ToolbarState toolbar;
   Interpolation interp;
-  HoleMapShared holes;
   int selected[kMaxSelected] = {};
   int selected_count = 0;
   uint64_t selection_serial = 1;     // bumped on every selection change

@@ -82,17 +82,18 @@ static void entry_manifold_grid(AppState& app) {
     if (ImGui::Combo("##grid", &grid, "Linear grid\0Prior quantiles\0")) v.manifold_quantiles = grid == 1;
     tooltip("Linear grid: a tile at the centre of every cell of the visible map, where its code is.\n"
             "Prior quantiles (Kingma & Welling's figure): tile (i, j) decodes (\xce\xa6^-1(p_i), \xce\xa6^-1(p_j)),\n"
-            "p = 1/2n ... 1 - 1/2n: every tile stands for an equal share of N(0, I). The tiles fill a square\n"
-            "over the map and are not at their map coordinates; turn the points off to see it whole.");
+            "p = 1/2n ... 1 - 1/2n: every tile stands for an equal share of N(0, I). Each tile sits at its code,\n"
+            "so they are narrow near 0 and wide in the tails; turn the points off to see it whole.");
   }
 }
 
 static void entry_holes(AppState& app) {
   ImGui::Checkbox("Hole map", &app.view.show_holes);
-  tooltip("Under the points: how far the decoding of every point of the plane is from the data,\n"
-          "in units of the typical distance between a real image and its nearest neighbour\n"
-          "(1 = as close as a real held-out image; bright = nothing real looks like it).\n"
-          "Latent > 2: the plane shown, other coordinates at the codes' mean.");
+  tooltip("Under the points: how empty the latent space is at every point of the plane, i.e. how far\n"
+          "its nearest training codes are, in units of the same distance around real held-out samples\n"
+          "(1 = as crowded as the data; bright = emptier than around 95% of them: no data was ever\n"
+          "encoded there, so the decoder never learned it). Latent > 2: the plane shown, other\n"
+          "coordinates at the codes' mean.");
 }
 
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.

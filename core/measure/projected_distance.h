@@ -1,5 +1,6 @@
-// A fast DataDistance (interpolate.h) for thousands of decodes a second: the GUI's hole map
-// measures every cell of a 48x48 grid about once a second. Two stages:
+// A fast DataDistance (interpolate.h) for thousands of decodes a second: the hole map's measure
+// until it became the density of the training codes (code_density.h); bench/bench_hole_measures
+// still compares the two with it. Two stages:
 //   1. candidates: every reference image is compared on the training images' top principal
 //      components plus one coordinate for the length of its residual off them,
 //        ||x - r||² ≈ ||P(x - r)||² + (||x_res|| - ||r_res||)²   (a lower bound; one matrix product),

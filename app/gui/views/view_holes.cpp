@@ -1,13 +1,20 @@
 // The hole map: a layer under each latent map's points that shades every point of the visible
-// plane by how far its decoding is from the data, in units of the typical nearest-neighbour
-// distance between real images (core/measure/projected_distance.h; 1.0 = as close as a real held-out
-// image). Where a plain autoencoder's codes leave gaps, its decoder makes images no real one looks
-// like, and the map lights up there; a VAE's prior presses its codes together and the map stays dark.
+// plane by how empty the latent space is there: the distance to the k-th nearest training code, in
+// units of the same distance at the map's held-out codes (core/measure/code_density.h). 1.0 is as
+// crowded as around a real held-out sample; the colour ramp is anchored on the held-out codes' own
+// spread, dark at their median and turning from red to amber past their 95th percentile, so what
+// lights up is space emptier than around 95% of real samples: no data was ever encoded there, and
+// the decoder was never trained there. A plain autoencoder leaves such gaps between and around its
+// clusters; a VAE's KL term packs its codes into the prior, and its map stays dark inside it.
+// Why not the decoding's distance to the nearest training image: at latent 2 an AE decodes
+// blurry but digit-like images everywhere, about as near the data between the clusters as on
+// them (bench/bench_hole_measures and the README give the numbers).
 //
-// A grid of kHoleCells cells along the map's longer side is decoded and measured a few rows per
-// frame (kHoleFrameSeconds of each frame for both maps together) against one pinned snapshot and
-// plane; the finished pass replaces the shown map, which stays put on the plane while the next one
-// runs. Latent > 2: the chosen plane, other coordinates at the codes' mean (plane_lift), said on the map.
+// A grid of kHoleCells cells along the map's longer side is measured a chunk at a time (kHoleFrameSeconds
+// of each frame for both maps together), held-out codes first, against the codes and plane pinned
+// when the pass started; the finished pass replaces the shown map, which stays put on the plane
+// while the next one runs. Latent > 2: the chosen plane, other coordinates at the codes' mean
+// (plane_lift), said on the map; distances are in the full latent space.
 //
 // Index:
 //   [SECTION] Colours and lookup
@@ -19,42 +26,46 @@
 #include <chrono>
 #include <cmath>
 
-#include "io/errors.h"
 #include "gui_state.h"
 
 namespace {
 constexpr int kHoleCells = 48;              // cells along the map's longer side
-constexpr int kHoleChunk = 16;              // cells decoded and measured at once (the least a frame does)
+constexpr int kHoleChunk = 32;              // queries measured at once (the least a frame does)
 constexpr double kHoleFrameSeconds = 0.003; // the hole maps' share of a frame (at least one chunk a frame)
-constexpr double kHoleRefreshSeconds = 0.5; // a new pass on new weights at most this often
-constexpr int kHoleComponents = 32;         // principal components the candidates are found on
-constexpr int kHoleCandidates = 8;          // ... and how many get the exact pixel distance
-constexpr uint64_t kHoleSeed = 12;
-constexpr float kHoleLegendMax = 3.0f;      // the colour scale's top: 3x the typical NN distance
+constexpr double kHoleRefreshSeconds = 0.5; // a new pass on new codes at most this often
+constexpr int kHoleNeighbour = 8;           // the k-th nearest training code: a gap wider than a few stray codes
+constexpr int kHoleReference = 4000;        // training codes at most (evenly spread over the map's points)
+constexpr int kHoleCalibration = 500;       // held-out codes at most, for the unit and the ramp
+constexpr int kHoleMinTraining = 500;       // training codes among the points needed to measure against them alone
 constexpr float kHoleAlpha = 0.9f;
 
 double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+
+// The ramp's top: as far past the 95th percentile as that is past the median.
+float ramp_top(float p95) { return 1.0f + 2.0f * std::max(0.05f, p95 - 1.0f); }
 }  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Colours and lookup
 //-----------------------------------------------------------------------------
 
-// Dark at the data (1.0 and below), through violet and red to a light amber at kHoleLegendMax:
-// brighter = farther from anything real.
-ImU32 hole_map_color(float d) {
+// Dark at the held-out median (1.0) and below, through violet to red at the held-out codes' 95th
+// percentile, then to a light amber at ramp_top: the bright half is what is unlike the data.
+ImU32 hole_map_color(float d, float p95) {
   struct Stop { float at, r, g, b; };
-  static constexpr Stop kStops[] = {{1.0f, 16, 22, 34},   {1.5f, 70, 38, 104}, {2.0f, 160, 52, 92},
-                                    {2.5f, 226, 110, 60}, {3.0f, 250, 206, 112}};
+  static constexpr Stop kStops[] = {{0.0f, 16, 22, 34},   {0.25f, 70, 38, 104}, {0.5f, 160, 52, 92},
+                                    {0.75f, 226, 110, 60}, {1.0f, 250, 206, 112}};
   constexpr int n = sizeof kStops / sizeof kStops[0];
-  if (!(d > kStops[0].at)) return IM_COL32(kStops[0].r, kStops[0].g, kStops[0].b, 255);
+  const float top = ramp_top(p95), mid = 1.0f + 0.5f * (top - 1.0f);
+  const float t = d <= mid ? 0.5f * (d - 1.0f) / (mid - 1.0f) : 0.5f + 0.5f * (d - mid) / (top - mid);
+  if (!(t > kStops[0].at)) return IM_COL32(kStops[0].r, kStops[0].g, kStops[0].b, 255);
   for (int i = 1; i < n; ++i)
-    if (d < kStops[i].at) {
+    if (t < kStops[i].at) {
       const Stop& a = kStops[i - 1];
       const Stop& b = kStops[i];
-      const float k = (d - a.at) / (b.at - a.at);
+      const float k = (t - a.at) / (b.at - a.at);
       return IM_COL32(a.r + (b.r - a.r) * k, a.g + (b.g - a.g) * k, a.b + (b.b - a.b) * k, 255);
     }
   return IM_COL32(kStops[n - 1].r, kStops[n - 1].g, kStops[n - 1].b, 255);
@@ -84,6 +95,12 @@ static void hole_view_key(const ModelPane& pane, float key[6]) {
   key[5] = kHoleCells;
 }
 
+// Pins the map's codes, the plane and the grid. The codes measured against are the training
+// samples among the map's points and the unit comes from its held-out ones; when the points hold
+// too few training samples (they are held-out samples first: a small --points, or a dataset with
+// a large test split) every point is measured against, and the unit comes from the points
+// themselves, each one's own zero distance skipped. False, with the reason in h.error, when the
+// map has too few points.
 static bool hole_pass_start(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   HoleMapView& h = pane.holes;
@@ -91,6 +108,29 @@ static bool hole_pass_start(AppState& app, int p) {
   hole_view_key(pane, key);
   const float w = key[3], hgt = key[4];
   if (w < 8 || hgt < 8 || pane.codes_version == 0) return false;
+  const int n = static_cast<int>(app.point_indices.size());
+  int held = 0;
+  while (held < n && app.point_indices[held] >= app.data->train_count) ++held;
+  const int train = n - held;
+  h.error.clear();
+  if (n < 2 * kHoleNeighbour) {
+    h.error = "too few points on the map";
+    return false;
+  }
+  const bool own = train >= kHoleMinTraining;  // measured against the training codes; else every point
+  const int first = own ? held : 0, count = own ? train : n;
+  const int refs = std::min(count, kHoleReference);
+  Mat codes(pane.latent, refs);
+  for (int i = 0; i < refs; ++i) codes.col(i) = pane.codes.col(first + static_cast<int>(static_cast<long long>(i) * count / refs));
+  h.pass_density.set_codes(codes, kHoleNeighbour);
+  h.pass_held_among = !own || held == 0;
+  const int cal_first = h.pass_held_among ? first : 0, cal_count = h.pass_held_among ? count : held;
+  const int cal = std::min(cal_count, kHoleCalibration);
+  h.pass_held.resize(pane.latent, cal);
+  for (int i = 0; i < cal; ++i)
+    h.pass_held.col(i) = pane.codes.col(cal_first + static_cast<int>(static_cast<long long>(i) * cal_count / cal));
+  h.pass_held_values.resize(cal);
+
   const float cell = std::max(w, hgt) / kHoleCells;
   h.pass_cols = std::max(1, static_cast<int>(std::ceil(w / cell - 1e-3f)));
   h.pass_rows = std::max(1, static_cast<int>(std::ceil(hgt / cell - 1e-3f)));
@@ -107,9 +147,10 @@ static bool hole_pass_start(AppState& app, int p) {
   h.pass_mean = pane.plane.mean;
   h.pass_axis_u = pane.plane.axis_u;
   h.pass_axis_v = pane.plane.axis_v;
-  h.pass_snapshot = app.snap;
-  h.pass_version = app.snap->version;
+  h.pass_version = pane.codes_version;
   h.pass_next = 0;
+  h.pass_running = true;
+  h.pass_cpu_seconds = 0;
   h.time = app.now;
   return true;
 }
@@ -136,9 +177,18 @@ static void hole_cell_code(const ModelPane& pane, int i, float* z) {
   }
 }
 
-// The finished pass becomes the shown map: values, colours, texture.
+// The finished pass becomes the shown map: the unit and the ramp from the held-out codes, values,
+// colours, texture.
 static void hole_pass_finish(AppState& app, ModelPane& pane) {
   HoleMapView& h = pane.holes;
+  std::vector<float>& held = h.pass_held_values;
+  const size_t m = held.size();
+  std::nth_element(held.begin(), held.begin() + m / 2, held.end());
+  const float unit = std::max(held[m / 2], 1e-30f);
+  std::nth_element(held.begin(), held.begin() + (m * 95) / 100, held.end());
+  h.p95 = held[(m * 95) / 100] / unit;
+  h.reference = static_cast<int>(h.pass_density.codes.cols());
+  h.held = h.pass_held_among ? 0 : static_cast<int>(m);
   h.cols = h.pass_cols;
   h.rows = h.pass_rows;
   std::copy(h.pass_rect, h.pass_rect + 4, h.rect);
@@ -147,7 +197,8 @@ static void hole_pass_finish(AppState& app, ModelPane& pane) {
   const size_t cells = static_cast<size_t>(h.cols) * h.rows;
   h.rgba.resize(cells * 4);
   for (size_t i = 0; i < cells; ++i) {
-    const ImU32 c = hole_map_color(h.values[i]);
+    h.values[i] /= unit;
+    const ImU32 c = hole_map_color(h.values[i], h.p95);
     h.rgba[4 * i + 0] = (c >> IM_COL32_R_SHIFT) & 0xFF;
     h.rgba[4 * i + 1] = (c >> IM_COL32_G_SHIFT) & 0xFF;
     h.rgba[4 * i + 2] = (c >> IM_COL32_B_SHIFT) & 0xFF;
@@ -157,51 +208,34 @@ static void hole_pass_finish(AppState& app, ModelPane& pane) {
   gpu_image_upload(&h.image, h.rgba.data());
   h.version = h.pass_version;
   h.pass_seconds = app.now - h.time;
-  h.pass_snapshot.reset();
+  h.pass_running = false;
   ++h.serial;
 }
 
-// One chunk of cells: lift, decode, measure. Returns false when the pass cannot go on.
+// One chunk: held-out codes first, then the grid's cells.
 static bool hole_pass_step(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   HoleMapView& h = pane.holes;
-  const Network& net = h.pass_snapshot->networks[p];
-  if (!pane_matches(app, pane, net) || h.pass_mean.size() != pane.latent) {
-    h.pass_snapshot.reset();
+  if (h.pass_mean.size() != pane.latent) {  // the model changed under the pass
+    h.pass_running = false;
     return false;
   }
-  const int cells = h.pass_cols * h.pass_rows;
-  const int take = std::min(kHoleChunk, cells - h.pass_next);
-  for (int j = 0; j < kHoleChunk; ++j) hole_cell_code(pane, h.pass_next + std::min(j, take - 1), h.z.col(j).data());
-  network_decode(net, h.z, h.x, h.ws);
-  app.holes.distance->normalized_distance(h.x.leftCols(take), h.pass_values.data() + h.pass_next);
-  h.pass_next += take;
-  if (h.pass_next >= cells) hole_pass_finish(app, pane);
-  return true;
-}
-
-// The measure for the current dataset, built the frame after "measuring" has been shown.
-static bool hole_measure_ready(AppState& app) {
-  HoleMapShared& s = app.holes;
-  if (s.distance_data.lock() == app.data) return s.distance != nullptr;
-  s.distance.reset();
-  if (s.measure_frame == 0 || app.frame <= s.measure_frame) {
-    if (s.measure_frame == 0) s.measure_frame = app.frame;
-    return false;
-  }
-  s.measure_frame = 0;
-  s.error.clear();
-  s.distance_data = app.data;
   const double start = seconds_now();
-  try {
-    s.distance = std::make_unique<ProjectedDistance>(
-        ProjectedDistance::build(*app.data, kHoleComponents, kInterpReference, kHoleCandidates,
-                                 kInterpCalibration, kHoleSeed));
-  } catch (const InputError& e) {
-    s.error = e.what();
+  const int held = static_cast<int>(h.pass_held_values.size()), cells = h.pass_cols * h.pass_rows;
+  if (h.pass_next < held) {
+    const int take = std::min(kHoleChunk, held - h.pass_next);
+    h.pass_density.kth_distance(h.pass_held.middleCols(h.pass_next, take), h.pass_held_values.data() + h.pass_next,
+                                h.pass_held_among);
+    h.pass_next += take;
+  } else {
+    const int first = h.pass_next - held, take = std::min(kHoleChunk, cells - first);
+    for (int j = 0; j < take; ++j) hole_cell_code(pane, first + j, h.z.col(j).data());
+    h.pass_density.kth_distance(h.z.leftCols(take), h.pass_values.data() + first);
+    h.pass_next += take;
   }
-  s.build_seconds = seconds_now() - start;
-  return s.distance != nullptr;
+  h.pass_cpu_seconds += seconds_now() - start;
+  if (h.pass_next >= held + cells) hole_pass_finish(app, pane);
+  return true;
 }
 
 //-----------------------------------------------------------------------------
@@ -211,34 +245,34 @@ static bool hole_measure_ready(AppState& app) {
 static void holes_configure(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   HoleMapView& h = pane.holes;
-  h.pass_snapshot.reset();
+  h.pass_running = false;
   h.z.setZero(pane.latent, kHoleChunk);
-  h.x.setZero(pane.features, kHoleChunk);
   h.version = 0;
   h.cols = h.rows = 0;
+  h.error.clear();
 }
 
 static void holes_update(AppState& app) {
-  if (!app.view.show_holes || !app.data || !hole_measure_ready(app)) return;
+  if (!app.view.show_holes || !app.data) return;
   const double start = seconds_now();
-  // Start what is due: a new view at once, new weights every kHoleRefreshSeconds.
+  // Start what is due: a new view at once, new codes every kHoleRefreshSeconds.
   for (int p = 0; p < app.pane_count; ++p) {
     ModelPane& pane = app.panes[p];
     HoleMapView& h = pane.holes;
-    if (pane.latent == 0 || h.pass_snapshot) continue;
+    if (pane.latent == 0 || h.pass_running) continue;
     float key[6];
     hole_view_key(pane, key);
     bool moved = h.version == 0;
     for (int i = 0; i < 6; ++i) moved |= std::fabs(key[i] - h.key[i]) > 1e-6f * (1 + std::fabs(key[i]));
-    const bool new_weights = h.version != app.snap->version && app.now - h.time >= kHoleRefreshSeconds;
-    if (moved || new_weights) hole_pass_start(app, p);
+    const bool new_codes = h.version != pane.codes_version && app.now - h.time >= kHoleRefreshSeconds;
+    if ((moved && h.error.empty()) || new_codes) hole_pass_start(app, p);
   }
   // Then work within the frame's share, the panes taking turns chunk by chunk (one chunk at least,
   // so that a slow machine still gets there, and never a chunk per pane regardless of the time).
   int turn = static_cast<int>(app.frame % kMaxPanes);
   for (int idle = 0; idle < app.pane_count;) {
     HoleMapView& h = app.panes[turn % app.pane_count].holes;
-    if (h.pass_snapshot && hole_pass_step(app, turn % app.pane_count)) {
+    if (h.pass_running && hole_pass_step(app, turn % app.pane_count)) {
       idle = 0;
       if (seconds_now() - start >= kHoleFrameSeconds) break;
     } else {
@@ -250,11 +284,11 @@ static void holes_update(AppState& app) {
 
 static bool holes_in_sync(const AppState& app) {
   if (!app.view.show_holes) return true;
-  if (!app.holes.error.empty() && app.holes.distance_data.lock() == app.data) return true;  // nothing to measure
   for (int p = 0; p < app.pane_count; ++p) {
     const ModelPane& pane = app.panes[p];
     const HoleMapView& h = pane.holes;
-    if (h.pass_snapshot || h.version != app.snap->version) return false;
+    if (!h.error.empty() && h.version == 0) continue;  // nothing to measure with
+    if (h.pass_running || h.version != app.snap->version) return false;
     float key[6];
     hole_view_key(pane, key);
     for (int i = 0; i < 6; ++i)
@@ -286,72 +320,106 @@ static void holes_free_gl(ModelPane& pane) { gpu_image_free(&pane.holes.image); 
 // [SECTION] Legend and hover
 //-----------------------------------------------------------------------------
 
-// Top right of the map: the colour scale with its unit, what the plane is for latent > 2, and
-// the value under the mouse.
+// The legend's text: the long form on a wide map, the short one on a projector's window.
+struct HoleLegendText {
+  const char* title;
+  const char* lines[2];  // under the bar's ticks; null = none
+};
+static const HoleLegendText kHoleLegendLong = {
+    "Hole map: where no data was ever encoded",
+    {"1 = as crowded with codes as around a real sample", "past the mark: emptier than around 95% of them"}};
+static const HoleLegendText kHoleLegendShort = {"Hole map: no data encoded here", {"mark: 95% of real samples", nullptr}};
+
+// Top right of the map, where it overlaps nothing the map already shows (its axis names and
+// ticks): the long form, else the short one, else none (the toolbar's tooltip explains). Then
+// what the plane is for latent > 2, and the value under the mouse.
 static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
   if (!app.view.show_holes) return;
   const ModelPane& pane = app.panes[p];
-  const float s = app.ui_scale, line = ImGui::GetTextLineHeight();
-  char text[160];
-  // A small map (a projector's window) gets the short form: the bar, its ticks and a short title.
-  const bool compact = f.max.x - f.min.x < 420 * s;
-  const char* title = compact ? "distance to data" : "Hole map: distance to the data";
-  const char* unit = compact ? "" : "1 = a real held-out image";
-  if (!app.holes.error.empty() && app.holes.distance_data.lock() == app.data) {
-    std::snprintf(text, sizeof text, "No hole map: %s", app.holes.error.c_str());
-    title = text;
-    unit = nullptr;
-  } else if (!app.holes.distance) {
-    title = "Hole map: measuring the data...";
-    unit = nullptr;
-  }
-  const float bar_w = (compact ? 110 : 150) * s, bar_h = 8 * s, pad = (compact ? 4 : 6) * s;
-  const float box_w = std::max({bar_w, ImGui::CalcTextSize(title).x, unit ? ImGui::CalcTextSize(unit).x : 0.0f});
-  char plane_text[96] = "";
-  if (pane.latent > 2) {
-    if (pane.plane.mode == PlaneMode::Pca) std::snprintf(plane_text, sizeof plane_text, "PCA plane through the codes' mean");
-    else std::snprintf(plane_text, sizeof plane_text, "other %d coordinates at the codes' mean", pane.latent - 2);
-  }
-  const float box_h = line * (unit ? (unit[0] ? 3 : 2) : 1) + (unit ? bar_h + 4 * s : 0) + (plane_text[0] ? line : 0);
-  const float w = std::max(box_w, plane_text[0] ? ImGui::CalcTextSize(plane_text).x : 0.0f);
-  const ImVec2 a(f.max.x - w - 2 * pad - 4 * s, f.min.y + 4 * s);
-  if (a.x < f.min.x + 60 * s) return;  // a map too narrow for a legend: the toolbar's tooltip explains
-  draw->AddRectFilled(a, ImVec2(a.x + w + 2 * pad, a.y + box_h + 2 * pad), IM_COL32(0, 0, 0, 185), 4 * s);
-  float y = a.y + pad;
-  draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, title);
-  y += line;
-  if (unit) {
-    // The bar from 1 to kHoleLegendMax, ticks under it.
-    const int steps = 32;
-    for (int i = 0; i < steps; ++i) {
-      const float x0 = a.x + pad + bar_w * i / steps, x1 = a.x + pad + bar_w * (i + 1) / steps;
-      draw->AddRectFilled(ImVec2(x0, y + 2 * s), ImVec2(x1 + 0.5f, y + 2 * s + bar_h),
-                          hole_map_color(1.0f + (kHoleLegendMax - 1.0f) * (i + 0.5f) / steps));
+  const HoleMapView& h = pane.holes;
+  const float s = app.ui_scale, line = ImGui::GetTextLineHeight(), pad = 5 * s, bar_h = 8 * s;
+  char text[160], plane_text[96] = "";
+  if (pane.latent > 2)
+    std::snprintf(plane_text, sizeof plane_text, pane.plane.mode == PlaneMode::Pca ? "PCA plane through the codes' mean"
+                                                                                   : "other coordinates at the codes' mean");
+  const bool ready = h.version != 0;
+  const HoleLegendText* forms[2] = {&kHoleLegendLong, &kHoleLegendShort};
+  for (const HoleLegendText* form : forms) {
+    const char* title = form->title;
+    if (!ready) {
+      if (!h.error.empty()) std::snprintf(text, sizeof text, "No hole map: %s", h.error.c_str());
+      else std::snprintf(text, sizeof text, "Hole map: measuring...");
+      title = text;
     }
-    y += bar_h + 4 * s;
-    const float ticks[] = {1.0f, 1.5f, 2.0f, 2.5f, 3.0f};
-    for (float t : ticks) {
-      if (compact && (t == 1.5f || t == 2.5f)) continue;
-      std::snprintf(text, sizeof text, t == kHoleLegendMax ? "%g+" : "%g", t);
-      const float x = a.x + pad + bar_w * (t - 1.0f) / (kHoleLegendMax - 1.0f);
-      const float tw = ImGui::CalcTextSize(text).x;
-      draw->AddText(ImVec2(std::max(a.x + pad, std::min(x - tw * 0.5f, a.x + pad + bar_w - tw)), y), app.theme->caption, text);
+    const bool full = form == &kHoleLegendLong;
+    const float bar_w = (full ? 170 : 120) * s;
+    float w = std::max(ready ? bar_w : 0.0f, ImGui::CalcTextSize(title).x);
+    int lines = 1;
+    if (ready) {
+      lines += 1;  // the ticks
+      for (const char* l : form->lines)
+        if (l) w = std::max(w, ImGui::CalcTextSize(l).x), ++lines;
     }
+    if (plane_text[0] && full) w = std::max(w, ImGui::CalcTextSize(plane_text).x), ++lines;
+    const float box_h = line * lines + (ready ? bar_h + 4 * s : 0) + 2 * pad;
+    // Top right; moved down past whatever is recorded there (the probe's edge arrow), at most twice.
+    ImVec2 a(std::round(f.max.x - w - 2 * pad - 4 * s), std::round(f.min.y + 4 * s));
+    ImVec2 b(a.x + w + 2 * pad, a.y + box_h);
+    for (int tries = 0; tries < 2 && !layout_is_free(app.layout, a, b); ++tries) {
+      float below = a.y;
+      for (int i = 0; i < app.layout.item_count; ++i) {
+        const LayoutItem& it = app.layout.items[i];
+        if (it.container == app.layout.stack[app.layout.depth - 1] && it.min.x < b.x && it.max.x > a.x && it.min.y < b.y &&
+            it.max.y > a.y)
+          below = std::max(below, it.max.y + 2 * s);
+      }
+      b.y += below - a.y;
+      a.y = below;
+    }
+    if (!layout_is_free(app.layout, a, b)) continue;
+    draw->AddRectFilled(a, b, app.theme->overlay_shadow, 4 * s);  // a plate of the theme: the caption reads on it
+    layout_rect(&app.layout, "hole legend", a, b);
+    float y = a.y + pad;
+    draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, title);
     y += line;
-    if (unit[0]) {
-      draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, unit);
+    if (ready) {
+      // The bar from 1 (the held-out median) to the ramp's top; the 95th percentile marked.
+      const float top = 1.0f + 2.0f * std::max(0.05f, h.p95 - 1.0f);
+      const int steps = 32;
+      for (int i = 0; i < steps; ++i) {
+        const float x0 = a.x + pad + bar_w * i / steps, x1 = a.x + pad + bar_w * (i + 1) / steps;
+        draw->AddRectFilled(ImVec2(x0, y + 2 * s), ImVec2(x1 + 0.5f, y + 2 * s + bar_h),
+                            hole_map_color(1.0f + (top - 1.0f) * (i + 0.5f) / steps, h.p95));
+      }
+      const float mark = a.x + pad + bar_w * 0.5f;
+      draw->AddLine(ImVec2(mark, y), ImVec2(mark, y + 4 * s + bar_h), app.theme->overlay_line, 2 * s);
+      y += bar_h + 4 * s;
+      const float ticks[3] = {1.0f, h.p95, top};
+      for (int i = 0; i < 3; ++i) {
+        std::snprintf(text, sizeof text, i == 2 ? "%.1f+" : "%.1f", ticks[i]);
+        const float x = a.x + pad + bar_w * 0.5f * i, tw = ImGui::CalcTextSize(text).x;
+        draw->AddText(ImVec2(std::max(a.x + pad, std::min(x - tw * 0.5f, a.x + pad + bar_w - tw)), y), app.theme->caption, text);
+      }
       y += line;
+      for (const char* l : form->lines)
+        if (l) {
+          draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, l);
+          y += line;
+        }
     }
+    if (plane_text[0] && full) draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, plane_text);
+    break;
   }
-  if (plane_text[0]) draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, plane_text);
 
   // The value under the mouse, when no point is (a point's own tooltip wins).
   if (pane.hover_point < 0 && app.drag_pane < 0 && ImGui::IsMouseHoveringRect(f.min, f.max) && ImGui::IsWindowHovered()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     const float d = hole_map_value(pane, f.to_u(m.x), f.to_v(m.y));
     if (d >= 0)
-      ImGui::SetTooltip("Distance to the data here: %.2f\n(1.0 = as close as a real held-out image;\n"
-                        "the decoding of (%.2f, %.2f) by this model)", d, f.to_u(m.x), f.to_v(m.y));
+      ImGui::SetTooltip("Hole map here: %.2f (%s)\nThe %d nearest training codes are %.2fx as far as around\n"
+                        "a typical held-out sample; 95%% of held-out samples read below %.2f.\n(%.2f, %.2f) on the map%s",
+                        d, d > h.p95 ? "a hole: emptier than 95% of the data" : "like the data", kHoleNeighbour, d, h.p95,
+                        f.to_u(m.x), f.to_v(m.y), pane.latent > 2 ? ", other coordinates at the codes' mean" : "");
   }
 }
 
@@ -383,14 +451,12 @@ bool hole_map_write(const AppState& app, int p, const char* path) {
 }
 
 void hole_map_write_state(const AppState& app, FILE* f) {
-  std::fprintf(f, "holes=%d\nholes.error=%s\n", app.view.show_holes ? 1 : 0, app.holes.error.c_str());
-  if (app.holes.distance)
-    std::fprintf(f, "holes.components=%d\nholes.reference=%d\nholes.typical_nn_distance=%g\nholes.build_seconds=%g\n",
-                 static_cast<int>(app.holes.distance->basis.cols()), static_cast<int>(app.holes.distance->reference.cols()),
-                 app.holes.distance->typical_nn_distance, app.holes.build_seconds);
+  std::fprintf(f, "holes=%d\nholes.neighbour=%d\n", app.view.show_holes ? 1 : 0, kHoleNeighbour);
   for (int p = 0; p < app.pane_count; ++p) {
     const HoleMapView& h = app.panes[p].holes;
     std::fprintf(f, "pane%d.holes_grid=%dx%d\npane%d.holes_version=%llu\npane%d.holes_pass_seconds=%g\n", p, h.cols, h.rows, p,
                  static_cast<unsigned long long>(h.version), p, h.pass_seconds);
+    std::fprintf(f, "pane%d.holes_pass_cpu_seconds=%g\npane%d.holes_p95=%g\npane%d.holes_reference=%d\npane%d.holes_held=%d\n"
+                 "pane%d.holes_error=%s\n", p, h.pass_cpu_seconds, p, h.p95, p, h.reference, p, h.held, p, h.error.c_str());
   }
 }

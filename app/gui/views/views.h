@@ -32,7 +32,7 @@
 
 #include "measure/interpolate.h"
 #include "models/model.h"
-#include "measure/projected_distance.h"
+#include "measure/code_density.h"
 #include "train/trainer.h"
 #include "gui_render.h"
 
@@ -88,9 +88,13 @@ struct ManifoldView {
   double time = -1;
   Mat z, x;                        // (latent, tiles), (features, tiles)
   InferenceWorkspace ws;
-  std::vector<uint8_t> rgba;
+  std::vector<uint8_t> rgba;        // the tiles, cols x rows, each tile_w x tile_h
+  // Prior quantiles: each tile spans its code's neighbours' midpoints on the plane, so the tiles
+  // differ in size; `picture` is the atlas resampled onto the plane rectangle they cover.
+  std::vector<float> col_edges, row_edges;  // (cols + 1), (rows + 1) plane units: u left to right, v top to bottom
+  std::vector<uint8_t> picture;
   GpuImage image;
-  ImVec2 min = {0, 0}, max = {0, 0};  // where the tiles sit on screen
+  ImVec2 min = {0, 0}, max = {0, 0};  // where the tiles sit on screen (linear grid)
   uint64_t serial = 0;             // bumped on every upload
 };
 
@@ -136,41 +140,41 @@ struct InterpView {
   ImVec2 path_min = {0, 0}, path_max = {0, 0};    // the path on the map, clipped to it
 };
 
-// Hole map (view_holes.cpp): how far the decoding of every cell of a grid over the visible plane is
-// from the data (ProjectedDistance, 1.0 = a real held-out image), under the points. A pass measures
-// the grid a few rows per frame against one pinned snapshot and plane, then replaces the shown map.
+// Hole map (view_holes.cpp): how empty the latent space is at every cell of a grid over the visible
+// plane: the distance to the k-th nearest training code, in units of the same distance at the map's
+// held-out codes (CodeDensity; 1.0 = as crowded as around a real held-out sample), under the points.
+// A pass measures the held-out codes, then the grid, a chunk per frame, against the codes and plane
+// pinned when it started, then replaces the shown map.
 struct HoleMapView {
   // The pass in progress.
-  std::shared_ptr<const Snapshot> pass_snapshot;  // null: no pass running
-  int pass_next = 0;               // next cell
+  bool pass_running = false;
+  int pass_next = 0;               // next query: the held-out codes first, then the grid's cells
   int pass_cols = 0, pass_rows = 0;
   float pass_rect[4] = {};         // plane rectangle of the grid: u0, v0 (bottom-left), u1, v1 (top-right)
   float pass_key[6] = {};          // view centre, half extent, map size and grid cells it was started for
-  uint64_t pass_version = 0;
+  uint64_t pass_version = 0;       // the codes' snapshot version
   Vec pass_mean, pass_axis_u, pass_axis_v;  // (latent) the plane it lifts cells with, pinned
-  std::vector<float> pass_values;  // (cols * rows) top row first
-  Mat z, x;                        // (latent, chunk), (features, chunk)
-  InferenceWorkspace ws;
+  CodeDensity pass_density;        // the training codes, pinned
+  Mat pass_held;                   // (latent, m) held-out codes: they set the unit
+  bool pass_held_among = false;    // ... or, without enough training codes, some of the codes measured against
+  std::vector<float> pass_held_values;  // (m) raw
+  std::vector<float> pass_values;  // (cols * rows) top row first, raw until the pass ends
+  Mat z;                           // (latent, chunk)
   // The map shown.
   int cols = 0, rows = 0;
   float rect[4] = {};              // as pass_rect
   float key[6] = {};
-  std::vector<float> values;       // (cols * rows) top row first
-  uint64_t version = 0;            // snapshot measured; 0 = none yet
+  std::vector<float> values;       // (cols * rows) top row first, in units of the held-out median
+  float p95 = 2;                   // the held-out codes' 95th percentile, same units: the ramp's middle
+  int reference = 0, held = 0;     // codes measured against, held-out codes that set the unit (0: the codes themselves)
+  uint64_t version = 0;            // snapshot the codes came from; 0 = none yet
   double time = -1;                // when its pass started
-  double pass_seconds = 0;         // how long its pass took, first cell to last
+  double pass_seconds = 0;         // how long its pass took, first query to last
+  double pass_cpu_seconds = 0;     // the main thread's time in its steps
   std::vector<uint8_t> rgba;       // (cols * rows * 4)
   GpuImage image;
   uint64_t serial = 0;             // bumped on every upload
-};
-
-// The hole map's half shared by every pane: the measure, built once per dataset.
-struct HoleMapShared {
-  std::unique_ptr<ProjectedDistance> distance;
-  std::weak_ptr<const Dataset> distance_data;  // the dataset it was built from
-  std::string error;               // why there is no measure (e.g. no held-out samples)
-  uint64_t measure_frame = 0;      // the frame that showed "measuring"; the measure is built after it
-  double build_seconds = 0;
+  std::string error;               // why there is no map (too few points)
 };
 
 // Point colours (view_point_colors.cpp): the map's points by label, a true factor of the data, or
@@ -221,7 +225,7 @@ void probe_draw_tile(AppState& app, int pane, ImDrawList* draw, ImVec2 min, floa
 
 // view_holes.cpp
 float hole_map_value(const ModelPane& pane, float u, float v);  // the shown map at a plane point; -1 outside or none
-ImU32 hole_map_color(float distance);                          // the map's colour for a distance to the data
+ImU32 hole_map_color(float value, float p95);                 // the map's colour, its ramp anchored on the held-out codes
 bool hole_map_write(const AppState& app, int pane, const char* path);  // dump-holes: grid, values, held-out codes
 void hole_map_write_state(const AppState& app, FILE* f);
 
