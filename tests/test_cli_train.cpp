@@ -104,3 +104,25 @@ TEST_CASE("train: lr 0.1 collapses the app's AE: one warning on stderr (core/tra
   CHECK(count(healthy.err, "collapsed") == 0);
   std::remove(err_path.c_str());
 }
+
+TEST_CASE("train: a VAE at lr 0.1 that only trains badly is one warning: no better than the average image") {
+  // Seed 2: the codes' spread never falls 100-fold and the loss creeps down, but after 200 steps it is
+  // still above the loss of decoding every digit to the average one (core/train/collapse.h, rule 3).
+  const std::string shape = "train --data digits --model vae --hidden 256 --latent 2 --epochs 3 --seed 2 ";
+  const std::string err_path = "test_cli_train_vae_collapse.stderr";
+  const Run bad = run_latentlab(shape + "--lr 0.1", err_path);
+  MESSAGE("stderr:\n" << bad.err);
+  CHECK(bad.status == 0);
+  CHECK(count(bad.err, "train: warning: vae: training has collapsed: after ") == 1);
+  CHECK(count(bad.err, "is no better than the ") == 1);
+  CHECK(count(bad.err, "spread fell") == 0);
+  CHECK(count(bad.out + bad.err, "epoch 3/3") == 1);
+  // The same VAE at the command line's and the app's default rates: silent.
+  for (const char* lr : {"1e-3", "3e-3"}) {
+    CAPTURE(lr);
+    const Run healthy = run_latentlab(shape + "--lr " + lr, err_path);
+    CHECK(healthy.status == 0);
+    CHECK(count(healthy.err, "collapsed") == 0);
+  }
+  std::remove(err_path.c_str());
+}

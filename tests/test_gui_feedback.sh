@@ -10,9 +10,10 @@
 #   4. errors that go with the fix: hidden "0,abc" refused, gone once "256" is typed; a labels file
 #      left in the file browser does not refuse a CSV (the field empties), while `data` with the same
 #      explicit pair is still refused;
-#   5. every control of the left column has a tooltip text, in twin mode and for the sparse, denoising
-#      and contractive models (whose weights have their own controls), and the panels' source calls
-#      control_help after every control.
+#   5. every control of the left column and of the toolbar has a tooltip text, in twin mode and for the
+#      sparse, denoising and contractive models (whose weights have their own controls); the panels'
+#      and the toolbar's source call control_help after every control, and every key the toolbar
+#      names (those of presenter mode and the overflow menu too) has a text in gui_help.cpp's table.
 #   test_gui_feedback.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR [WIDTH HEIGHT]
 set -eu
 exe=$1 png_check=$2 png_diff=$3 dir=$4 width=${5:-1600} height=${6:-900}
@@ -135,4 +136,20 @@ awk '/ImGui::(Button|SmallButton|Checkbox|RadioButton|Slider[A-Za-z]*|Input[A-Za
      /control_help\(/ { pending = 0 }
      END { if (pending) { print FILENAME ":" pending_line ": no control_help"; bad = 1 } exit bad }' \
   "$here/../app/gui/gui_panels.cpp" || fail "a control without control_help in gui_panels.cpp"
+# The toolbar: its switches are among the controls drawn, each control is followed by control_help,
+# and each key it names has a text in the table.
+for key in holes manifold points color_by prior link_probes interpolation samples reconstructions presenter; do
+  grep -qx "control=$key" "$dir/header.txt" || fail "the toolbar's $key control was not recorded"
+done
+awk '/ImGui::(Button|SmallButton|Checkbox|RadioButton|Slider[A-Za-z]*|Input[A-Za-z]*|Combo|BeginCombo)\(/ {
+       if (pending) { print FILENAME ":" pending_line ": no control_help before the next control"; bad = 1 }
+       pending = 1; pending_line = FNR }
+     /control_help\(/ { pending = 0 }
+     END { if (pending) { print FILENAME ":" pending_line ": no control_help"; bad = 1 } exit bad }' \
+  "$here/../app/gui/gui_toolbar.cpp" || fail "a control without control_help in gui_toolbar.cpp"
+keys=$(sed -n 's/.*control_help(app, "\([a-z_]*\)").*/\1/p' "$here/../app/gui/gui_toolbar.cpp")
+[ "$(echo "$keys" | wc -w)" -ge 15 ] || fail "too few control_help keys found in gui_toolbar.cpp: $keys"
+for key in $keys; do
+  grep -q "^    {\"$key\"," "$here/../app/gui/gui_help.cpp" || fail "the toolbar's key $key has no text in gui_help.cpp"
+done
 echo "test_gui_feedback: ok"

@@ -3,9 +3,11 @@
 # independent recomputation from the dumped per-pair numbers: k of N (pairs where the second
 # model's interpolants have the lower mean distance), the two means over the pairs, the sign test's
 # side (p < 0.05, else a tie within noise) and the advice shown where the VAE is not the closer;
-# N = 50 by default and set by interp-pairs, the pairs held-out and a seeded stream (12 pairs are
-# the first 12 of 50, with the same numbers on the same weights); after more training the verdict
-# is measured again. The headline names the statistic it compares ("mean"), prints both models'
+# N = 50 by default and set in the interpolation row's Pairs field as a user types it (0 is refused
+# and the field shows the N in use; interp-pairs sets it too), the pairs held-out and a seeded stream
+# (12 pairs are the first 12 of 50, with the same numbers on the same weights); after more training
+# the verdict is measured again. The GUI's weights, saved, give the same verdict in `latentlab
+# interpolate --load` (the same sentence, counts, means and reference images). The headline names the statistic it compares ("mean"), prints both models'
 # figures as the strips print them, and names as closer the one whose figure is lower. And
 # wait-readable reports when both maps first separate their labels.
 #   test_gui_verdict.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
@@ -20,10 +22,18 @@ sync
 interp-verdict
 state $dir/s50.txt
 dump-interp-pairs $dir/pairs50.txt
-interp-pairs 12
+save-models $dir/models
+ui-type verdict_pairs 12
 interp-verdict
 state $dir/s12.txt
 dump-interp-pairs $dir/pairs12.txt
+ui-type verdict_pairs 0
+wait 3
+state $dir/refused.txt
+interp-pairs 7
+wait 3
+state $dir/scripted.txt
+interp-pairs 12
 interp-random different
 sync
 state $dir/pair2.txt
@@ -34,7 +44,7 @@ interp-verdict
 state $dir/trained.txt
 quit
 EOS
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+timeout $((300 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
 
 value() { sed -n "s/^$2=//p" "$1"; }
 fail() { echo "test_gui_verdict: $*"; exit 1; }
@@ -88,6 +98,38 @@ test "$(value "$dir/s50.txt" interp.verdict_seed)" = 1 || fail "pairs not from t
 # A seeded stream of pairs: 12 pairs are the first 12 of the 50, and on the same weights the same numbers.
 grep -v '^#' "$dir/pairs50.txt" | head -n 12 > "$dir/first12.txt"
 grep -v '^#' "$dir/pairs12.txt" | cmp -s - "$dir/first12.txt" || fail "the 12 pairs are not the first 12 of the 50"
+
+# The Pairs field: 0 is refused and the field shows the N in use; a scripted N shows in the field.
+test "$(value "$dir/refused.txt" interp.verdict_pairs_wanted)" = 12 || fail "typing 0 pairs changed N to $(value "$dir/refused.txt" interp.verdict_pairs_wanted)"
+test "$(value "$dir/refused.txt" interp.verdict_pairs_field)" = 12 || fail "the Pairs field shows $(value "$dir/refused.txt" interp.verdict_pairs_field) after 0 was refused"
+test "$(value "$dir/scripted.txt" interp.verdict_pairs_field)" = 7 || fail "the Pairs field shows $(value "$dir/scripted.txt" interp.verdict_pairs_field), not the scripted 7"
+grep -qx "control=verdict_pairs" "$dir/s50.txt" || fail "no Pairs control recorded"
+grep -qx "controls_without_help=" "$dir/s50.txt" || fail "controls without a tooltip: $(value "$dir/s50.txt" controls_without_help)"
+
+# The GUI and the command line agree: the GUI's weights, loaded by `latentlab interpolate` with the
+# same data, seed, N, steps and path, give the same sentence, counts and means over the same number
+# of reference images (one rule and one constant, core/measure/interpolate.h).
+"$exe" interpolate --data digits --seed 1 --pairs 50 --load "$dir/models" > "$dir/cli50.txt" 2>&1 ||
+  fail "interpolate --load: $(cat "$dir/cli50.txt")"
+grep -qxF "$(value "$dir/s50.txt" interp.verdict)" "$dir/cli50.txt" ||
+  fail "the GUI's verdict \"$(value "$dir/s50.txt" interp.verdict)\" is not the CLI's: $(grep pairs "$dir/cli50.txt")"
+"$exe" interpolate --data digits --seed 1 --pairs 50 --load "$dir/models" --json > "$dir/cli50.json" 2>&1 ||
+  fail "interpolate --load --json: $(cat "$dir/cli50.json")"
+python3 - "$dir/cli50.json" "$dir/s50.txt" <<'EOF' || fail "the GUI's and the CLI's numbers differ"
+import json, sys
+cli = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+gui = dict(l.rstrip("\n").split("=", 1) for l in open(sys.argv[2]) if "=" in l)
+checks = [("reference", cli["reference"], int(gui["interp.reference"])),
+          ("pairs", cli["pairs"], int(gui["interp.verdict_pairs"])),
+          ("VAE closer", cli["vae_closer_pairs"], int(gui["interp.verdict_second_closer"])),
+          ("AE closer", cli["ae_closer_pairs"], int(gui["interp.verdict_first_closer"])),
+          ("verdict", cli["verdict"], {"1": "vae", "0": "ae", "-1": "tie"}[gui["interp.verdict_favoured"]]),
+          ("AE mean", round(cli["models"][0]["mean_distance"], 4), round(float(gui["interp.verdict_mean0"]), 4)),
+          ("VAE mean", round(cli["models"][1]["mean_distance"], 4), round(float(gui["interp.verdict_mean1"]), 4))]
+bad = [c for c in checks if c[1] != c[2]]
+for name, a, b in bad: print("%s: CLI %s, GUI %s" % (name, a, b))
+sys.exit(1 if bad else 0)
+EOF
 
 # The headline for one pair: names the mean, shows both strips' figures, and its direction agrees.
 check_headline() {  # state

@@ -151,7 +151,8 @@ int cli_interpolate(int argc, char** argv) {
   args.add_switch("same-label", "pairs share a label");
   args.add_switch("different-labels", "pairs have different labels");
   args.add("path", "KIND", "linear", "linear|slerp (slerp applies to the VAE; the AE stays linear)");
-  args.add("reference", "N", "10000", "training images used as 'the data' for nearest neighbours");
+  args.add("reference", "N", std::to_string(kDistanceReference),
+           "training images used as 'the data' for nearest neighbours (the GUI's are the default)");
   args.add("png", "FILE", "", "write the strips of the first few pairs as one PNG");
   args.add("png-pairs", "N", "6", "pairs shown in the PNG");
   args.add_switch("json", "print one JSON line at the end");
@@ -231,7 +232,7 @@ int cli_interpolate(int argc, char** argv) {
                      " held-out samples " + rule_text + (data.labels.empty() ? "; the data has no labels" : ""));
   }
 
-  DataDistance distance = DataDistance::build(data, args.integer("reference", 1, 1000000), 500);
+  DataDistance distance = DataDistance::build(data, args.integer("reference", 1, 1000000), kDistanceCalibration);
   PairWorkspace ws;
   std::vector<ModelSummary> summaries;
   const int png_pairs = std::min<int>(args.integer("png-pairs", 1, 100), static_cast<int>(pairs.size()));
@@ -263,8 +264,10 @@ int cli_interpolate(int argc, char** argv) {
 
   if (args.given("png")) write_strips_png(args.str("png"), data, pairs, strips);
   if (json) {
-    std::printf("{\"data\":%s,\"pairs\":%zu,\"steps\":%d,\"latent\":%d,\"typical_nn_distance\":%.4f,\"models\":[",
-                json_string(data.name).c_str(), pairs.size(), steps, models[0].network().config.latent, distance.typical_nn_distance);
+    std::printf("{\"data\":%s,\"pairs\":%zu,\"steps\":%d,\"latent\":%d,\"reference\":%d,\"typical_nn_distance\":%.4f,"
+                "\"models\":[",
+                json_string(data.name).c_str(), pairs.size(), steps, models[0].network().config.latent,
+                static_cast<int>(distance.reference.cols()), distance.typical_nn_distance);
     for (size_t m = 0; m < summaries.size(); ++m)
       std::printf("%s{\"model\":\"%s\",\"mean_distance\":%.4f,\"midpoint_distance\":%.4f,\"max_distance\":%.4f,"
                   "\"smoothness\":%.4f,\"endpoint_distance\":%.4f,\"prior_sample_distance\":%.4f}",

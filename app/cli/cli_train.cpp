@@ -98,7 +98,8 @@ int cli_train(int argc, char** argv) {
   data.copy_range(test_n > 0 ? data.train_count : 0, spread_n, spread_x);
   InferenceWorkspace spread_ws;
   CollapseWatch collapse;
-  collapse_start(collapse, code_spread(model.network(), spread_x, spread_ws, spread_codes));
+  collapse_start(collapse, code_spread(model.network(), spread_x, spread_ws, spread_codes),
+                 average_image_loss(config.loss, spread_x));
   int64_t step = 0;
   double train_seconds = 0, train_loss = 0;
   LossParts held_out;
@@ -142,7 +143,7 @@ int cli_train(int argc, char** argv) {
     std::fprintf(log, "  %.0f samples/s  %.1f s\n", data.train_count / epoch_seconds, epoch_seconds);
     std::fflush(log);
     const double spread = code_spread(model.network(), spread_x, spread_ws, spread_codes);
-    if (collapse_check(collapse, test_n > 0 ? held_out.total : train_loss, spread) == CollapseSignal::Collapsed)
+    if (collapse_check(collapse, test_n > 0 ? held_out.total : train_loss, spread, step) == CollapseSignal::Collapsed)
       std::fprintf(stderr, "train: warning: %s\n",
                    collapse_message(collapse.last, model_kind_name(config.kind), model.optimizer().lr).c_str());
   }

@@ -71,6 +71,69 @@ const HelpEntry kHelp[] = {
     {"log_scale",
      "A logarithmic loss axis, so the slow improvements late in training stay visible after the big early "
      "drop."},
+    // Toolbar (gui_toolbar.cpp)
+    {"view_options",
+     "The map and view switches, in a menu: at this size and UI scale they would take more than three lines "
+     "above the maps."},
+    {"holes",
+     "Under the points: how empty the latent space is at every point of the plane, i.e. how far its nearest "
+     "training codes are, in units of the same distance around real held-out samples (1 = as crowded as the "
+     "data; bright = emptier than around 95% of them: no data was ever encoded there, so the decoder never "
+     "learned it). Latent > 2: the plane shown, other coordinates at the codes' mean."},
+    {"manifold",
+     "Behind the points: the decoding of every tile's centre, on the same axes. Watch how digits blend into "
+     "each other across the map, and where the AE's decodings stop looking like any digit."},
+    {"manifold_tiles",
+     "Tiles across the map: more show finer detail, and take longer to decode (the map refreshes less often "
+     "while training)."},
+    {"manifold_grid",
+     "Linear grid: a tile at the centre of every cell of the visible map, where its code is. Prior quantiles "
+     "(Kingma & Welling's figure): tile (i, j) decodes (\xce\xa6^-1(p_i), \xce\xa6^-1(p_j)), p = 1/2n ... "
+     "1 - 1/2n, so every tile stands for an equal share of N(0, I). Each tile sits at its code, so they are "
+     "narrow near 0 and wide in the tails; turn the points off to see it whole."},
+    {"points",
+     "The samples' codes. Off: the hole map and the manifold are seen whole."},
+    {"color_by",
+     "What the points' colour shows: the label; a true factor the data was generated from (sprites: scale, "
+     "rotation, x, y; faces: smile, eye openness, width, tilt), dark blue low to yellow high, to see whether the "
+     "model lays it out along a direction; or each sample's reconstruction error by this model, to see where "
+     "on the map it reconstructs badly."},
+    {"prior",
+     "VAE: the prior N(0, I) as its 1 and 2 sigma circles, and the 1 sigma ellipse of every selected sample's "
+     "posterior. Watch the VAE's codes fill the circles while the AE's wander off wherever they like."},
+    {"link_probes",
+     "Dragging the probe on one map moves it on both: see what each decoder makes of the same coordinates. An "
+     "arrow at the edge of a map points to a probe off its view."},
+    {"interpolation",
+     "Decode the path from sample A's code to sample B's, in every model: one strip each, the path on the maps, "
+     "how far each decoded image is from any real one, and a verdict over many random pairs. Samples and "
+     "reconstructions make way for the strips."},
+    {"samples",
+     "Under each map: decodes of the same 20 random codes z ~ N(0, I). Where a model's codes do not fill the "
+     "prior, its samples are smudges and hybrids: the clearest view of an AE's holes."},
+    {"reconstructions",
+     "Under each map: held-out samples beside what the model makes of them. A blurry reconstruction is the "
+     "floor every decoding of that model starts from."},
+    {"plane",
+     "Which plane of the latent space the maps show: two of its dimensions (the others at the codes' mean), or "
+     "the plane of the codes' two principal components, which shows the most of their spread."},
+    {"plane_x", "The latent dimension along the maps' x axis."},
+    {"plane_y",
+     "The latent dimension along the maps' y axis. Two dimensions that hardly vary show one blob: try others, "
+     "or the PCA plane."},
+    {"presenter",
+     "For a projector: the UI at a larger size (Ctrl + and Ctrl - change it, Ctrl 0 resets it) and a light "
+     "theme with high contrast for a lit room. Watch that the maps keep their size: strips and controls wrap or "
+     "fold first."},
+    {"presenter_smaller", "The UI a step smaller, down to its normal size (Ctrl -)."},
+    {"presenter_larger", "The UI a step larger, up to the largest presenter size (Ctrl +)."},
+    {"presenter_light", "Dark text on white, for a projector in a lit room."},
+    // Interpolation controls (gui_interpolation.cpp)
+    {"verdict_pairs",
+     "How many random pairs of held-out samples the verdict counts over: the same pairs as "
+     "`latentlab interpolate --pairs N` with the models' seed. More pairs tell a real difference from chance "
+     "more surely, and take longer to measure after every change of the weights. Applied when you press Enter "
+     "or leave the field."},
     // Not controls, but texts of the same kind
     {"pane_loss",
      "The training loss of the latest steps, the numbers the Loss panel plots. recon: how far the "

@@ -1,8 +1,8 @@
-// Tooltips: what every control of the left column is and what to watch for when you move it, in a
-// teacher's words, all in one table (gui_help.cpp) instead of string literals scattered over the
-// panels. A panel draws a control, then calls control_help(app, "key"): the tooltip shows while the
-// control is hovered, and the control is recorded for this frame, so the state dump can list every
-// control the panels drew and the ones whose key has no text (a test fails on any).
+// Tooltips: what every control of the left column and the toolbar is and what to watch for when you
+// move it, in a teacher's words, all in one table (gui_help.cpp) instead of string literals scattered
+// over the panels. A panel draws a control, then calls control_help(app, "key"): the tooltip shows
+// while the control is hovered, and the control is recorded for this frame, so the state dump can list
+// every control the panels drew and the ones whose key has no text (a test fails on any).
 #pragma once
 #include <imgui.h>
 

@@ -237,12 +237,14 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
 
   // The strips' row is 200 pixels high; the interpolation's is shorter by its controls' row, which
-  // runs under the panes, so that the map keeps its size either way.
-  const float strips_h = std::round(std::min(200 * app.ui_scale, 0.4f * ImGui::GetContentRegionAvail().y));
-  const float interp_h = strips_h - interp_controls_height(app);
+  // runs under the panes, so that the map keeps its size either way; but never shorter than the
+  // least the strip draws in (a large UI scale), whose tiles and rows then shrink to fit.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float strips_h = std::round(std::min(200 * app.ui_scale, 0.4f * avail.y));
+  const float interp_h = std::max(interp_strip_min_height(app, avail.x), strips_h - interp_controls_height(app));
   const float row_h = app.interp.show ? interp_h : strips_h;
-  ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - ImGui::GetStyle().ItemSpacing.y)));
+  ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - spacing)));
   const ImVec2 row = ImGui::GetCursorScreenPos();  // its captions and tiles must stay inside it, and apart
   layout_push(&app.layout, app.interp.show ? "interpolation strip" : "strips", row,
               ImVec2(row.x + ImGui::GetContentRegionAvail().x, row.y + row_h));

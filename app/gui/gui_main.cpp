@@ -210,13 +210,18 @@ void presenter_set_theme(AppState& app, bool light) {
   app.presenter.on = app.presenter.scale > 1.0f || light;
 }
 
-// Ctrl + / Ctrl - (main row or keypad) change the UI scale, Ctrl 0 resets it.
+// Ctrl + / Ctrl - (main row or keypad) change the UI scale, Ctrl 0 resets it. One step a press, never
+// Dear ImGui's key repeat: every step rebuilds the fonts, and on a slow frame a short press would
+// already count as held.
 static void presenter_keys(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
   if (!io.KeyCtrl) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) presenter_zoom(app, +1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) presenter_zoom(app, -1);
-  if (ImGui::IsKeyPressed(GLFW_KEY_0) || ImGui::IsKeyPressed(GLFW_KEY_KP_0)) presenter_set_scale(app, 1.0f);
+  auto pressed = [](int key, int keypad_key) {
+    return ImGui::IsKeyPressed(key, false) || ImGui::IsKeyPressed(keypad_key, false);
+  };
+  if (pressed(GLFW_KEY_EQUAL, GLFW_KEY_KP_ADD)) presenter_zoom(app, +1);
+  if (pressed(GLFW_KEY_MINUS, GLFW_KEY_KP_SUBTRACT)) presenter_zoom(app, -1);
+  if (pressed(GLFW_KEY_0, GLFW_KEY_KP_0)) presenter_set_scale(app, 1.0f);
 }
 
 //-----------------------------------------------------------------------------

@@ -43,13 +43,15 @@
 //   interp-verdict       wait until that verdict has measured the newest weights (pause first: while
 //                        training, the weights never hold still long enough)
 //   dump-interp-pairs FILE   the verdict's pairs, one a line: a b mean0 mean1 midpoint0 midpoint1
+//   save-models DIR      the newest weights as DIR/model0.llnet, model1.llnet, ..., as `latentlab interpolate
+//                        --save` writes them: `interpolate --load DIR` measures the same models
 //   wait-readable [ACC]  wait until every map separates its labels: the leave-one-out 5-NN accuracy of
 //                        its held-out points' positions (up to 1000) reaches ACC (default 0.8); prints
 //                        the seconds since launch at which each model's map first did
-//   ui-type KEY TEXT     type TEXT into the left column's control KEY (a key of gui_help.cpp's table) as a
-//                        user does: Ctrl+click it (a slider becomes a text field), Ctrl+A, TEXT one
-//                        character per frame, Enter
-//   ui-click KEY         click the left column's control KEY
+//   ui-type KEY TEXT     type TEXT into control KEY (left column, toolbar or interpolation row; a key of
+//                        gui_help.cpp's table) as a user does: Ctrl+click it (a slider becomes a text
+//                        field), Ctrl+A, TEXT one character per frame, Enter
+//   ui-click KEY         click control KEY
 //   ui-hover KEY         rest the mouse on control KEY (its tooltip shows) until the next ui- command
 //   browser-labels PATH  the file browser's labels field, as typed ("-" empties it)
 //   browser-open PATH    open PATH from the file browser with its options, as Enter in its path field does
@@ -73,6 +75,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -116,6 +119,7 @@ constexpr OpSpec kOps[] = {
     {"ui-type", ScriptOp::UiType, 2, 2},    {"ui-click", ScriptOp::UiClick, 1, 1},
     {"ui-hover", ScriptOp::UiHover, 1, 1},
     {"browser-labels", ScriptOp::BrowserLabels, 1, 1}, {"browser-open", ScriptOp::BrowserOpen, 1, 1},
+    {"save-models", ScriptOp::SaveModels, 1, 1},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
                                "data", "model", "training", "loss", "log", "holes", "points", "quantiles"};
@@ -517,12 +521,24 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::DumpInterpPairs:
       if (!interp_write_pairs(app, cmd.args[0].c_str())) script_fail(app, cmd, "cannot write " + cmd.args[0]);
       return false;
+    case ScriptOp::SaveModels: {
+      std::error_code ec;
+      std::filesystem::create_directories(cmd.args[0], ec);
+      for (size_t p = 0; p < app.snap->networks.size(); ++p) {
+        std::string error;
+        if (!network_save(app.snap->networks[p], cmd.args[0] + "/model" + std::to_string(p) + ".llnet", &error)) {
+          script_fail(app, cmd, error);
+          return true;
+        }
+      }
+      return false;
+    }
     case ScriptOp::UiType:
     case ScriptOp::UiClick:
     case ScriptOp::UiHover: {
       ImVec2 at;
       if (!control_centre(app, cmd.args[0], &at)) {
-        script_fail(app, cmd, "no control '" + cmd.args[0] + "' in the left column (is its panel open?)");
+        script_fail(app, cmd, "no control '" + cmd.args[0] + "' drawn last frame (is its panel open?)");
         return true;
       }
       s.hovering = cmd.op == ScriptOp::UiHover;
@@ -707,6 +723,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   std::fprintf(f, "step=%lld\nrunning=%d\nversion=%llu\n", static_cast<long long>(app.snap->step), app.snap->running ? 1 : 0,
                static_cast<unsigned long long>(app.snap->version));
   std::fprintf(f, "models=%d\nin_sync=%d\n", app.pane_count, views_in_sync(app) ? 1 : 0);
+  std::fprintf(f, "ui_scale=%.2f\npresenter=%d\n", app.ui_scale, app.presenter.on ? 1 : 0);
   std::fprintf(f, "manifold=%d\nprior=%d\nlink=%d\n", app.view.show_manifold, app.view.show_prior, app.view.link_probes);
   std::fprintf(f, "points_shown=%d\nmanifold_grid=%s\n", app.view.show_points, app.view.manifold_quantiles ? "quantiles" : "linear");
   std::fprintf(f, "selected=");

@@ -45,9 +45,9 @@ constexpr int kReconRows = 5;       // ... shown as kReconRows rows of original|
 constexpr int kGridCols = 12, kGridRows = 3;        // the Data panel's sample grid
 constexpr int kMaxFrameRecords = 1 << 16;           // frame times kept for --frame-stats
 constexpr int kMaxInterpSteps = 24;                 // interpolants between endpoints A and B
-constexpr int kInterpReference = 5000;              // training images "the data" is, for distances
-constexpr int kInterpCalibration = 500;             // held-out images that fix the distance's unit
-constexpr int kInterpControlGroups = 4;             // endpoints, picking them, path, slider: the controls under the panes
+constexpr int kInterpReference = kDistanceReference;      // "the data" for distances: the CLI's rule
+constexpr int kInterpCalibration = kDistanceCalibration;  // (core/measure/interpolate.h)
+constexpr int kInterpControlGroups = 9;             // the controls under the panes (gui_interpolation.cpp)
 constexpr int kInterpCurvePoints = 48;              // the path on a map, as a polyline
 constexpr int kMaxVerdictPairs = 1000;              // the interpolation verdict's pairs (kVerdictPairs by default)
 constexpr int kMaxLegendLabels = 20;                // the toolbar's legend names this many labels, then "... and K more"
@@ -159,6 +159,7 @@ struct ModelPane {
 // one snapshot a few (pair, model) steps per frame, and started again on newer weights.
 struct InterpVerdict {
   int pairs_wanted = kVerdictPairs;
+  int pairs_edit = kVerdictPairs;  // the Pairs field as typed, applied when the field is left
   uint64_t seed = 1;               // the Model panel's seed they were picked with (`interpolate --seed`)
   std::vector<std::pair<int, int>> pairs;  // held-out pairs, verdict_pairs(data, seed, pairs_wanted)
   int pairs_for = 0;               // the pairs_wanted they were picked for
@@ -240,7 +241,7 @@ enum class ScriptOp {
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
-  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen
+  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -514,6 +515,7 @@ bool interp_verdict_ready(const AppState& app);  // the verdict over many pairs 
 void interp_set_verdict_pairs(AppState& app, int pairs);  // N, clamped to 1..kMaxVerdictPairs
 bool interp_write_pairs(const AppState& app, const char* path);  // the verdict's per-pair numbers, one pair a line
 void ui_interp_strip(AppState& app, int pane, float height);  // replaces the pane's bottom row
+float interp_strip_min_height(const AppState& app, float width);  // the least it draws in: captions, small tiles
 ImU32 interp_distance_color(double distance);   // green near the data (1.0) to red far from it
 bool interp_write_strip(const AppState& app, int pane, const char* path, std::string* error);
 void interp_write_state(const AppState& app, FILE* f);

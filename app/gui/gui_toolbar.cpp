@@ -4,7 +4,7 @@
 // when they would take more than kToolbarMaxRows lines they go into a menu instead.
 // An entry's width is the width its group took last frame (measured, never guessed), so adding a
 // control is one function and one row in kToolbarEntries. Every entry reports its rectangle to the
-// layout recorder under its name.
+// layout recorder under its name, and every control its tooltip from gui_help.cpp's table (control_help).
 //
 // Index:
 //   [SECTION] Helpers
@@ -42,10 +42,6 @@ static void set_width_for(const char* widest, bool arrow = false) {
                           (arrow ? ImGui::GetFrameHeight() : 0.0f));
 }
 
-static void tooltip(const char* text, bool when_disabled = false) {
-  if (ImGui::IsItemHovered(when_disabled ? ImGuiHoveredFlags_AllowWhenDisabled : 0)) ImGui::SetTooltip("%s", text);
-}
-
 static int widest_latent(const AppState& app) {
   int latent = 0;
   for (int p = 0; p < app.pane_count; ++p) latent = std::max(latent, app.panes[p].latent);
@@ -59,7 +55,7 @@ static int widest_latent(const AppState& app) {
 static void entry_manifold(AppState& app) {
   ViewOptions& v = app.view;
   ImGui::Checkbox("Decoded manifold", &v.show_manifold);
-  tooltip("Behind the points: the decoding of every tile's centre, on the same axes.");
+  control_help(app, "manifold");
 }
 
 // The manifold's options: entries of their own, so that they wrap apart on a narrow toolbar.
@@ -70,7 +66,7 @@ static void entry_manifold_options(AppState& app) {
   {
     set_width_for("32 tiles");
     ImGui::SliderInt("##tiles", &v.manifold_tiles, 8, 32, "%d tiles");
-    tooltip("Tiles across the map: more show finer detail, and take longer to decode.");
+    control_help(app, "manifold_tiles");
   }
 }
 
@@ -80,20 +76,13 @@ static void entry_manifold_grid(AppState& app) {
     int grid = v.manifold_quantiles ? 1 : 0;
     set_width_for("Prior quantiles", true);
     if (ImGui::Combo("##grid", &grid, "Linear grid\0Prior quantiles\0")) v.manifold_quantiles = grid == 1;
-    tooltip("Linear grid: a tile at the centre of every cell of the visible map, where its code is.\n"
-            "Prior quantiles (Kingma & Welling's figure): tile (i, j) decodes (\xce\xa6^-1(p_i), \xce\xa6^-1(p_j)),\n"
-            "p = 1/2n ... 1 - 1/2n: every tile stands for an equal share of N(0, I). Each tile sits at its code,\n"
-            "so they are narrow near 0 and wide in the tails; turn the points off to see it whole.");
+    control_help(app, "manifold_grid");
   }
 }
 
 static void entry_holes(AppState& app) {
   ImGui::Checkbox("Hole map", &app.view.show_holes);
-  tooltip("Under the points: how empty the latent space is at every point of the plane, i.e. how far\n"
-          "its nearest training codes are, in units of the same distance around real held-out samples\n"
-          "(1 = as crowded as the data; bright = emptier than around 95% of them: no data was ever\n"
-          "encoded there, so the decoder never learned it). Latent > 2: the plane shown, other\n"
-          "coordinates at the codes' mean.");
+  control_help(app, "holes");
 }
 
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
@@ -109,15 +98,12 @@ static void entry_color(AppState& app) {
       if (ImGui::Selectable(point_color_name(app, mode), mode == app.view.color_by)) app.view.color_by = mode;
     ImGui::EndCombo();
   }
-  tooltip("What the points' colour shows: the label; a true factor the data was generated from\n"
-          "(sprites: scale, rotation, x, y; faces: smile, eye openness, width, tilt), dark blue low to\n"
-          "yellow high: does the model lay it out along a direction?; or each sample's reconstruction\n"
-          "error by this model: where on the map it reconstructs badly.");
+  control_help(app, "color_by");
 }
 
 static void entry_points(AppState& app) {
   ImGui::Checkbox("Points", &app.view.show_points);
-  tooltip("The samples' codes. Off: the hole map and the manifold are seen whole.");
+  control_help(app, "points");
 }
 
 static void entry_prior(AppState& app) {
@@ -126,15 +112,14 @@ static void entry_prior(AppState& app) {
   if (!any_vae) ImGui::BeginDisabled();
   if (ImGui::Checkbox("Prior and sigma", &app.view.show_prior))
     for (int p = 0; p < app.pane_count; ++p) view_fit(app, p);
-  tooltip("VAE: the prior N(0, I) as its 1 and 2 sigma circles,\nand the 1 sigma ellipse of every selected sample's posterior.",
-          true);
+  control_help(app, "prior");
   if (!any_vae) ImGui::EndDisabled();
 }
 
 static void entry_link(AppState& app) {
   if (app.pane_count < 2) ImGui::BeginDisabled();
   ImGui::Checkbox("Link probes", &app.view.link_probes);
-  tooltip("Dragging the probe on one map moves it on both:\nsee what each decoder makes of the same coordinates.", true);
+  control_help(app, "link_probes");
   if (app.pane_count < 2) ImGui::EndDisabled();
 }
 
@@ -143,23 +128,21 @@ static void entry_interpolation(AppState& app) {
     app.interp.playing = false;
     app.interp.pick = 0;
   }
-  tooltip("Decode the path from sample A's code to sample B's, in every model: one strip each,\n"
-          "the path on the maps, and how far each decoded image is from any real one.");
+  control_help(app, "interpolation");
 }
 
 // Samples and reconstructions make way for the interpolation's strips.
 static void entry_samples(AppState& app) {
   if (app.interp.show) ImGui::BeginDisabled();
   ImGui::Checkbox("Samples", &app.view.show_gallery);
-  tooltip("Under each map: decodes of the same 20 random codes z ~ N(0, I). Where a model's codes\n"
-          "do not fill the prior, its samples are smudges and hybrids.", true);
+  control_help(app, "samples");
   if (app.interp.show) ImGui::EndDisabled();
 }
 
 static void entry_recon(AppState& app) {
   if (app.interp.show) ImGui::BeginDisabled();
   ImGui::Checkbox("Reconstructions", &app.view.show_recon);
-  tooltip("Under each map: held-out samples beside what the model makes of them.", true);
+  control_help(app, "reconstructions");
   if (app.interp.show) ImGui::EndDisabled();
 }
 
@@ -173,8 +156,7 @@ static void entry_plane(AppState& app) {
   int mode = v.plane_mode == PlaneMode::Pca ? 1 : 0;
   set_width_for("Two dimensions", true);
   changed |= ImGui::Combo("##plane", &mode, "Two dimensions\0PCA plane\0");
-  tooltip("Which plane of the latent space the maps show: two of its dimensions (the others at\n"
-          "the codes' mean), or the plane of the codes' two principal components.");
+  control_help(app, "plane");
   v.plane_mode = mode == 1 ? PlaneMode::Pca : PlaneMode::Dims;
   if (v.plane_mode == PlaneMode::Dims) {
     char widest[16];
@@ -183,9 +165,11 @@ static void entry_plane(AppState& app) {
     ImGui::SameLine();
     set_width_for(widest);
     changed |= ImGui::SliderInt("##dx", &dx, 1, latent, "x: z%d");
+    control_help(app, "plane_x");
     ImGui::SameLine();
     set_width_for(widest);
     changed |= ImGui::SliderInt("##dy", &dy, 1, latent, "y: z%d");
+    control_help(app, "plane_y");
     v.dim_x = dx - 1;
     v.dim_y = dy - 1;
   }
@@ -196,20 +180,21 @@ static void entry_plane(AppState& app) {
 static void entry_presenter(AppState& app) {
   bool on = app.presenter.on;
   if (ImGui::Checkbox("Presenter", &on)) presenter_set(app, on);
-  tooltip("For a projector: the UI at a larger size (Ctrl + and Ctrl - change it, Ctrl 0 resets it)\n"
-          "and, if you like, a light theme with high contrast for a lit room.");
+  control_help(app, "presenter");
   if (!app.presenter.on) return;
   ImGui::SameLine();
   if (ImGui::SmallButton("-")) presenter_zoom(app, -1);
+  control_help(app, "presenter_smaller");
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   ImGui::Text("%d%%", static_cast<int>(std::lround(app.presenter.scale * 100)));
   ImGui::SameLine();
   if (ImGui::SmallButton("+")) presenter_zoom(app, +1);
+  control_help(app, "presenter_larger");
   ImGui::SameLine();
   bool light = app.presenter.light;
   if (ImGui::Checkbox("Light", &light)) presenter_set_theme(app, light);
-  tooltip("Dark text on white, for a projector in a lit room.");
+  control_help(app, "presenter_light");
 }
 
 //-----------------------------------------------------------------------------
@@ -285,8 +270,8 @@ void ui_toolbar(AppState& app) {
     // Too many rows for the maps to keep their size (a large UI scale on a small screen): the
     // entries go into a menu, one per line.
     if (ImGui::Button("View options...")) ImGui::OpenPopup("##toolbar_menu");
+    control_help(app, "view_options");
     layout_item(&app.layout, "toolbar: view options");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The map and view switches: too many for one or two lines at this size.");
     if (ImGui::BeginPopup("##toolbar_menu")) {
       for (int i = 0; i < kToolbarEntryCount; ++i)
         if (!kToolbarEntries[i].shown || kToolbarEntries[i].shown(app)) toolbar_entry(app, i);

@@ -29,6 +29,14 @@ void interpolate_codes(const Vec& a, const Vec& b, int steps, PathKind kind, Mat
 // can follow a slider along the path every frame.
 void interpolate_code_at(const Vec& a, const Vec& b, double t, PathKind kind, float* out);
 
+// What "the data" is for a distance, one rule for `latentlab interpolate` and the GUI (its
+// interpolation view and hole map), so that both give the same verdict on the same models: up to
+// kDistanceReference training images, evenly spread, and kDistanceCalibration held-out images to fix
+// the unit. The reference is the GUI's size: every measured path costs a product with all of it, and
+// a frame pays for one; the README compares the verdicts with those at twice as many.
+constexpr int kDistanceReference = 5000;
+constexpr int kDistanceCalibration = 500;
+
 // Nearest-neighbour distances to a reference set of real images.
 struct DataDistance {
   Mat reference;                 // (features, n) real training images

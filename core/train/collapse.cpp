@@ -5,14 +5,15 @@
 #include <cmath>
 #include <cstdio>
 
-void collapse_start(CollapseWatch& w, double initial_spread) {
+void collapse_start(CollapseWatch& w, double initial_spread, double average_loss) {
   const CollapsePolicy policy = w.policy;
   w = CollapseWatch{};
   w.policy = policy;
   w.peak_spread = std::isfinite(initial_spread) ? initial_spread : 0;
+  w.average_loss = average_loss;
 }
 
-CollapseSignal collapse_check(CollapseWatch& w, double loss, double spread) {
+CollapseSignal collapse_check(CollapseWatch& w, double loss, double spread, long long steps) {
   if (!std::isfinite(loss) || !std::isfinite(spread)) return CollapseSignal::None;
   if (w.checks == 0) w.best_loss = loss;
   ++w.checks;
@@ -24,14 +25,36 @@ CollapseSignal collapse_check(CollapseWatch& w, double loss, double spread) {
   w.stalled_checks = loss > stall_line ? w.stalled_checks + 1 : 0;
   const bool spread_fell = w.peak_spread > 0 && spread < w.peak_spread / w.policy.spread_drop;
   const bool loss_stalled = w.stalled_checks >= w.policy.plateau_checks;
-  if (!spread_fell && !loss_stalled) {
+  // NaN compares false: no baseline, no rule 3.
+  const bool not_learning = steps >= w.policy.learn_steps && loss >= w.average_loss;
+  if (!spread_fell && !loss_stalled && !not_learning) {
     w.warned = false;  // healthy again: a later collapse warns again
     return CollapseSignal::None;
   }
   if (w.warned) return CollapseSignal::None;
   w.warned = true;
-  w.last = CollapseEvent{spread_fell, loss_stalled, spread, w.peak_spread, loss, w.best_loss};
+  w.last = CollapseEvent{spread_fell, loss_stalled, not_learning, spread, w.peak_spread,
+                         loss,        w.best_loss,  w.average_loss, steps};
   return CollapseSignal::Collapsed;
+}
+
+double average_image_loss(OutputLoss loss, ConstMatRef x) {
+  const Eigen::Index n = x.cols();
+  if (n < 1) return NAN;
+  const Eigen::VectorXd mean = x.cast<double>().rowwise().mean();
+  double sum = 0;
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index f = 0; f < x.rows(); ++f) {
+      const double t = x(f, j), m = mean[f];
+      if (loss == OutputLoss::MSE) {
+        sum += (t - m) * (t - m);
+        continue;
+      }
+      // m is above 0 wherever some t is, and below 1 wherever some t is: no log(0) with a weight.
+      if (t > 0) sum -= t * std::log(m);
+      if (t < 1) sum -= (1 - t) * std::log1p(-m);
+    }
+  return sum / static_cast<double>(n);
 }
 
 double code_spread(const Network& net, ConstMatRef x, InferenceWorkspace& ws, Mat& codes) {
@@ -56,6 +79,13 @@ std::string collapse_message(const CollapseEvent& e, const std::string& who, flo
   if (e.loss_stalled) {
     std::snprintf(buf, sizeof buf, "%sthe loss is stuck at %.4g, far above its best %.4g", e.spread_fell ? "; " : "",
                   e.loss, e.best_loss);
+    msg += buf;
+  }
+  if (e.not_learning) {
+    std::snprintf(buf, sizeof buf,
+                  "%safter %lld steps the loss %.4g is no better than the %.4g of decoding every input to the "
+                  "average image (it has learnt nothing about its inputs)",
+                  e.spread_fell || e.loss_stalled ? "; " : "", e.steps, e.loss, e.average_loss);
     msg += buf;
   }
   std::snprintf(buf, sizeof buf, " at learning rate %.3g; try a lower one",

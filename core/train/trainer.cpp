@@ -82,14 +82,21 @@ std::string format_lr(float lr) {
 
 constexpr int kSpreadSamples = 512;  // codes measured for the collapse watch (core/train/collapse.h)
 
-// The codes' spread of the first kSpreadSamples held-out samples (training samples when nothing is
-// held out): what the collapse watch compares epoch after epoch. Allocates; called once per epoch.
-double model_code_spread(const Model& model, const Dataset& data) {
+// The first kSpreadSamples held-out samples (training samples when nothing is held out): the ones
+// the collapse watch measures epoch after epoch. Allocates.
+static Mat watched_samples(const Dataset& data) {
   const bool held_out = data.test_count() > 0;
   const int n = std::min(kSpreadSamples, held_out ? data.test_count() : data.train_count);
-  if (n < 2) return 0;
-  Mat x(data.features(), n), codes;  // (features, n)
+  Mat x(data.features(), n);  // (features, n)
   data.copy_range(held_out ? data.train_count : 0, n, x);
+  return x;
+}
+
+// Their codes' spread: what the collapse watch compares epoch after epoch. Called once per epoch.
+double model_code_spread(const Model& model, const Dataset& data) {
+  const Mat x = watched_samples(data);
+  if (x.cols() < 2) return 0;
+  Mat codes;
   InferenceWorkspace ws;
   return code_spread(model.network(), x, ws, codes);
 }
@@ -553,7 +560,8 @@ std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>
     if (!note.empty()) report(static_cast<int>(i), note);
     out[i].model = std::make_unique<Model>(fitted->back(), optimizer);
     divergence_init(out[i].guard, out[i].model->network(), 0, divergence_policy());
-    collapse_start(out[i].collapse, model_code_spread(*out[i].model, d));
+    collapse_start(out[i].collapse, model_code_spread(*out[i].model, d),
+                   average_image_loss(fitted->back().loss, watched_samples(d)));
   }
   return out;
 }
@@ -624,7 +632,7 @@ void Trainer::Impl::end_epoch_if_done() {
     const double watched = data->test_count() > 0 ? held_out[i].total
                            : train.empty()        ? std::nan("")
                                                   : train.back().parts.total;
-    if (collapse_check(slots[i].collapse, watched, spread[i]) == CollapseSignal::Collapsed) {
+    if (collapse_check(slots[i].collapse, watched, spread[i], step) == CollapseSignal::Collapsed) {
       Model& m = *slots[i].model;
       report(static_cast<int>(i), collapse_message(slots[i].collapse.last, model_kind_name(m.config().kind),
                                                    m.optimizer().lr));

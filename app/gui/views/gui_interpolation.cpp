@@ -394,37 +394,157 @@ static void index_field(AppState& app, const char* id, int* value, bool is_a) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Sample index, 0 .. %d", app.data->count - 1);
 }
 
-// The controls are four groups (endpoints, ways to pick them, path, slider) that wrap onto more rows in a narrow
-// window, like the toolbar; the rows follow from the widths the groups took last frame.
-int interp_controls_rows(const AppState& app, float width) {
+// The verdict's N: typed, applied when the field is left (or Enter); a number out of range is refused
+// and the field shows the N in use again. Only a twin has a verdict.
+static void pairs_field(AppState& app) {
+  InterpVerdict& v = app.interp.verdict;
+  if (v.pairs_edit != v.pairs_wanted && !ImGui::IsAnyItemActive()) v.pairs_edit = v.pairs_wanted;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Verdict pairs");
+  ImGui::SameLine(0, 6 * app.ui_scale);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("00000").x + 2 * style.FramePadding.x);
+  if (app.pane_count < 2) ImGui::BeginDisabled();
+  ImGui::InputInt("##verdict_pairs", &v.pairs_edit, 0, 0);
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    if (v.pairs_edit >= 1 && v.pairs_edit <= kMaxVerdictPairs) interp_set_verdict_pairs(app, v.pairs_edit);
+    v.pairs_edit = v.pairs_wanted;
+  }
+  if (app.pane_count < 2) ImGui::EndDisabled();
+  control_help(app, "verdict_pairs");
+}
+
+// The controls are groups (the endpoints, each way to pick them, the path, the verdict's N, the slider)
+// that wrap onto more rows in a narrow window, like the toolbar; the rows follow from the widths the
+// groups took last frame (kept at 100%, so that a new UI scale does not have to draw them to know).
+// When they would take more than kInterpControlMaxRows rows (a large UI scale on a small screen), the
+// groups between the endpoints and the slider fold into an "Options..." menu, as the toolbar's do.
+constexpr int kSliderGroup = kInterpControlGroups - 1;  // the last: it takes the rest of its row
+constexpr int kInterpControlMaxRows = 2;
+const char* const kOptionsLabel = "Options...";
+
+static float options_button_width() {
+  return ImGui::CalcTextSize(kOptionsLabel).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+// Rows the groups take at `width`, all of them, or (folded) the endpoints, the menu and the slider.
+static int controls_flow_rows(const AppState& app, float width, bool folded) {
   const float gap = 16 * app.ui_scale;
   int rows = 1;
   float x = 0;
   for (int g = 0; g < kInterpControlGroups; ++g) {
-    const float w = app.interp.control_widths[g];
+    if (folded && g > 1 && g < kSliderGroup) continue;
+    const float w = folded && g == 1 ? options_button_width() : app.interp.control_widths[g] * app.ui_scale;
     if (g > 0 && x + gap + w > width) ++rows, x = w;
     else x += (g > 0 ? gap : 0) + w;
   }
   return rows;
 }
 
+static bool controls_folded(const AppState& app, float width) {
+  return controls_flow_rows(app, width, false) > kInterpControlMaxRows;
+}
+
+int interp_controls_rows(const AppState& app, float width) {
+  return controls_flow_rows(app, width, controls_folded(app, width));
+}
+
 float interp_controls_height(const AppState& app) {
   return app.interp.control_rows * (ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y);
 }
 
-// Before control group g: on this row, or the next when it would not fit.
-static void controls_next_group(AppState& app, int g) {
+// Before control group g: on this row, or the next when it would not fit (`width` at this scale).
+static void controls_next_group(AppState& app, int g, float width) {
   if (g > 0) {
     ImGui::SameLine(0, 16 * app.ui_scale);
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetCursorScreenPos().x + app.interp.control_widths[g] > right) ImGui::NewLine();
+    if (ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
   }
   ImGui::BeginGroup();
 }
 
+static void controls_next_group(AppState& app, int g) {
+  controls_next_group(app, g, app.interp.control_widths[g] * app.ui_scale);
+}
+
 static void controls_end_group(AppState& app, int g) {
   ImGui::EndGroup();
-  if (g < kInterpControlGroups - 1) app.interp.control_widths[g] = ImGui::GetItemRectSize().x;
+  if (g < kInterpControlGroups - 1) app.interp.control_widths[g] = ImGui::GetItemRectSize().x / app.ui_scale;
+}
+
+// Groups 1 .. kSliderGroup - 1: the ways to pick A and B (a pick or a random pair closes the menu, so
+// that the map can be clicked), the path's steps and kind, and the verdict's N.
+static void options_next_group(AppState& app, int g, bool in_menu) {
+  if (in_menu) ImGui::BeginGroup();
+  else controls_next_group(app, g);
+}
+
+static void controls_options(AppState& app, bool in_menu) {
+  Interpolation& it = app.interp;
+  const float s = app.ui_scale;
+  bool chosen = false;
+  options_next_group(app, 1, in_menu);
+  const bool picking = it.pick != 0;
+  if (picking) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+  if (ImGui::Button(it.pick == 2 ? "Click B..." : picking ? "Click A..." : "Pick on map")) {
+    it.pick = picking ? 0 : 1;
+    it.pick_point = -1;
+    chosen = true;
+  }
+  if (picking) ImGui::PopStyleColor();
+  tooltip("Click a point on either map for A, then one for B.\nEsc or this button again cancels.");
+  controls_end_group(app, 1);
+
+  options_next_group(app, 2, in_menu);
+  if (ImGui::Button("Same label")) {
+    interp_random_pair(app, kPairsSameLabel);
+    chosen = true;
+  }
+  tooltip("A random pair of held-out samples with the same label.");
+  controls_end_group(app, 2);
+
+  options_next_group(app, 3, in_menu);
+  if (ImGui::Button("Different labels")) {
+    interp_random_pair(app, kPairsDifferentLabels);
+    chosen = true;
+  }
+  tooltip("A random pair of held-out samples with different labels.");
+  controls_end_group(app, 3);
+
+  options_next_group(app, 4, in_menu);
+  if (app.selected_count < 2) ImGui::BeginDisabled();
+  if (ImGui::Button("Selected")) {
+    interp_set_ends(app, app.selected[app.selected_count - 2], app.selected[app.selected_count - 1]);
+    chosen = true;
+  }
+  if (app.selected_count < 2) ImGui::EndDisabled();
+  tooltip("The last two selected samples (shift-click points on a map to select two).");
+  controls_end_group(app, 4);
+
+  options_next_group(app, 5, in_menu);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Steps");
+  ImGui::SameLine(0, 6 * s);
+  int steps = it.steps;
+  ImGui::SetNextItemWidth(92 * s);
+  if (ImGui::InputInt("##steps", &steps, 1, 1)) interp_set_steps(app, steps);
+  tooltip("Interpolants between A and B (1 .. 24).");
+  controls_end_group(app, 5);
+
+  options_next_group(app, 6, in_menu);
+  bool any_vae = false;
+  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
+  if (!any_vae) ImGui::BeginDisabled();
+  bool slerp = it.slerp;
+  if (ImGui::Checkbox("Slerp (VAE)", &slerp)) interp_set_slerp(app, slerp);
+  if (!any_vae) ImGui::EndDisabled();
+  tooltip("The VAE's path along the sphere (direction by slerp, norm linear)\ninstead of the straight line. The AE's path stays straight.");
+  controls_end_group(app, 6);
+
+  options_next_group(app, 7, in_menu);
+  pairs_field(app);
+  controls_end_group(app, 7);
+  if (in_menu && chosen) ImGui::CloseCurrentPopup();
 }
 
 void ui_interp_controls(AppState& app) {
@@ -455,54 +575,27 @@ void ui_interp_controls(AppState& app) {
   index_field(app, "##interp_b", &it.edit_b, false);
   controls_end_group(app, 0);
 
-  controls_next_group(app, 1);
-
-  const bool picking = it.pick != 0;
-  if (picking) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-  if (ImGui::Button(it.pick == 2 ? "Click B..." : picking ? "Click A..." : "Pick on map")) {
-    it.pick = picking ? 0 : 1;
-    it.pick_point = -1;
-  }
-  if (picking) ImGui::PopStyleColor();
-  tooltip("Click a point on either map for A, then one for B.\nEsc or this button again cancels.");
-  ImGui::SameLine();
-  if (ImGui::Button("Same label")) interp_random_pair(app, kPairsSameLabel);
-  tooltip("A random pair of held-out samples with the same label.");
-  ImGui::SameLine();
-  if (ImGui::Button("Different labels")) interp_random_pair(app, kPairsDifferentLabels);
-  tooltip("A random pair of held-out samples with different labels.");
-  ImGui::SameLine();
-  if (app.selected_count < 2) ImGui::BeginDisabled();
-  if (ImGui::Button("Selected"))
-    interp_set_ends(app, app.selected[app.selected_count - 2], app.selected[app.selected_count - 1]);
-  if (app.selected_count < 2) ImGui::EndDisabled();
-  tooltip("The last two selected samples (shift-click points on a map to select two).");
   if (it.pick && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) it.pick = 0, it.pick_point = -1;
-  controls_end_group(app, 1);
-
-  controls_next_group(app, 2);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Steps");
-  ImGui::SameLine(0, 6 * s);
-  int steps = it.steps;
-  ImGui::SetNextItemWidth(92 * s);
-  if (ImGui::InputInt("##steps", &steps, 1, 1)) interp_set_steps(app, steps);
-  tooltip("Interpolants between A and B (1 .. 24).");
-
-  bool any_vae = false;
-  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
-  ImGui::SameLine(0, 12 * s);
-  if (!any_vae) ImGui::BeginDisabled();
-  bool slerp = it.slerp;
-  if (ImGui::Checkbox("Slerp (VAE)", &slerp)) interp_set_slerp(app, slerp);
-  if (!any_vae) ImGui::EndDisabled();
-  tooltip("The VAE's path along the sphere (direction by slerp, norm linear)\ninstead of the straight line. The AE's path stays straight.");
-  controls_end_group(app, 2);
+  // The ways to pick A and B, the path and the verdict's N: inline, or in the menu.
+  const float centre_w = ImGui::GetContentRegionAvail().x;
+  if (controls_folded(app, centre_w)) {
+    controls_next_group(app, 1, options_button_width());
+    if (ImGui::Button(kOptionsLabel)) ImGui::OpenPopup("##interp_options");
+    tooltip("How to pick A and B, the path's steps and kind, and the verdict's number of pairs:\n"
+            "too many for two rows under the maps at this size.");
+    ImGui::EndGroup();
+    if (ImGui::BeginPopup("##interp_options")) {
+      controls_options(app, true);
+      ImGui::EndPopup();
+    }
+  } else {
+    controls_options(app, false);
+  }
 
   // The slider group takes the rest of its row; it wraps when less than 80 pixels would be left for it.
   const float button = ImGui::GetFrameHeight();
-  app.interp.control_widths[3] = button * 1.3f + 18 * s + ImGui::CalcTextSize("t = 0.00").x + 80 * s;
-  controls_next_group(app, 3);
+  app.interp.control_widths[kSliderGroup] = button * 1.3f + 18 * s + ImGui::CalcTextSize("t = 0.00").x + 80 * s;
+  controls_next_group(app, kSliderGroup);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   if (ImGui::Button("##play", ImVec2(button * 1.3f, button))) {
     it.playing = !it.playing;
@@ -526,7 +619,7 @@ void ui_interp_controls(AppState& app) {
   ImGui::SetNextItemWidth(std::max(80 * s, ImGui::GetContentRegionAvail().x));
   if (ImGui::SliderFloat("##t", &it.t, 0.0f, 1.0f, "")) it.playing = false;
   tooltip("Where along the path: 0 = A, 1 = B. The marker on the maps and the\nhighlighted tile follow it.");
-  controls_end_group(app, 3);
+  controls_end_group(app, kSliderGroup);
 }
 
 //-----------------------------------------------------------------------------
@@ -550,6 +643,32 @@ static float metric(const AppState& app, ImDrawList* draw, float x, float y, con
   x += ImGui::CalcTextSize(name).x + 5 * app.ui_scale;
   draw->AddText(large, large->FontSize, ImVec2(x, y), value_color, value);
   return x + large->CalcTextSizeA(large->FontSize, 1e9f, 0, value).x + 14 * app.ui_scale;
+}
+
+// The strip's rows apart from the tiles: the caption, the caret above the tiles, the bars and the
+// numbers under them, and the metrics. When the row is too short for tiles of the width's size, the
+// metrics and then the bars make way (the metrics move into the strip's tooltip).
+struct StripRows {
+  float caption, caret, bars, numbers, metrics, gaps;
+  float fixed() const { return caption + caret + bars + numbers + metrics + gaps; }
+};
+
+// `width` the strip's; tiles too narrow for a number ("0.0") and a gap between two have no row of
+// numbers under them (they would run together): the numbers move into the strip's tooltip.
+static StripRows strip_rows(const AppState& app, float width) {
+  const float s = app.ui_scale, line = ImGui::GetTextLineHeight();
+  const float large_line = app.font_large ? app.font_large->FontSize : line;
+  const int tiles = app.interp.steps + 2;
+  const bool numbers = (width - 16 * s) / tiles >= ImGui::CalcTextSize("0.0").x + 6 * s;
+  return StripRows{line + 4 * s, 7 * s, 18 * s, numbers ? line + 2 * s : 0.0f, large_line + 6 * s, 6 * s};
+}
+
+constexpr float kStripMinCell = 12;  // px at 100%: the smallest tile the strip draws
+
+float interp_strip_min_height(const AppState& app, float width) {
+  StripRows rows = strip_rows(app, width);
+  rows.bars = rows.metrics = 0;
+  return rows.fixed() + kStripMinCell * app.ui_scale;
 }
 
 void ui_interp_strip(AppState& app, int p, float height) {
@@ -588,9 +707,10 @@ void ui_interp_strip(AppState& app, int p, float height) {
   label_name(app, label_b, name_b, sizeof name_b);
   draw->AddText(ImVec2(x, origin.y), label_color(label_b), name_b);
   // Right: the path's kind, and the model's reconstructions of A and B (the floor its path starts from).
+  x += ImGui::CalcTextSize(name_b).x;
   std::snprintf(text, sizeof text, "%s", pane.interp.kind == PathKind::Slerp ? "slerp" : "linear");
   float right = origin.x + width - ImGui::CalcTextSize(text).x;
-  draw->AddText(ImVec2(right, origin.y), caption_color(), text);
+  if (right > x + 10 * s) draw->AddText(ImVec2(right, origin.y), caption_color(), text);  // not over B's label
   std::snprintf(text, sizeof text, "%.2f", m.endpoint_distance);
   right -= ImGui::CalcTextSize(text).x + 14 * s;
   if (right > x + 150 * s) {
@@ -602,13 +722,15 @@ void ui_interp_strip(AppState& app, int p, float height) {
 
   // Tiles: original A, a gap, the interpolants, a gap, original B. The originals are framed in
   // their labels' colours, the tile nearest the slider in the model's accent.
-  const float caret_h = 7 * s;
   const float ends_gap = 8 * s;
   const float large_line = app.font_large ? app.font_large->FontSize : line;
-  const float numbers_h = line + 2 * s, bars_h = 18 * s, metrics_h = large_line + 6 * s;
-  const float top = origin.y + line + 4 * s + caret_h;
-  const float room_h = height - (top - origin.y) - bars_h - numbers_h - metrics_h - 6 * s;
-  const float cell = std::floor(std::min((width - 2 * ends_gap) / tiles, std::max(8.0f, room_h)));
+  StripRows rows = strip_rows(app, width);
+  const float width_cell = std::floor((width - 2 * ends_gap) / tiles);
+  if (height - rows.fixed() < width_cell) rows.metrics = 0;
+  if (height - rows.fixed() < width_cell) rows.bars = 0;
+  const float caret_h = rows.caret, numbers_h = rows.numbers, bars_h = rows.bars;
+  const float top = origin.y + rows.caption + caret_h;
+  const float cell = std::floor(std::min(width_cell, std::max(kStripMinCell * s, height - rows.fixed())));
   const float gutter = cell >= 30 * s ? 3 * s : 1;
   auto tile_x = [&](int i) {
     return origin.x + i * cell + (i > 0 ? ends_gap : 0) + (i == tiles - 1 ? ends_gap : 0);
@@ -636,39 +758,56 @@ void ui_interp_strip(AppState& app, int p, float height) {
   // Under every interpolant: a bar and the number, coloured by distance. The bar shows how much
   // farther from the data than a real held-out image (1.0) it is: empty at 1, full at kBarFull.
   const float bars_top = top + cell + 4 * s, bars_bottom = bars_top + bars_h;
-  draw->AddLine(ImVec2(tile_x(1), bars_bottom), ImVec2(tile_x(steps) + cell, bars_bottom), IM_COL32(255, 255, 255, 60), 1.0f);
+  if (bars_h > 0)
+    draw->AddLine(ImVec2(tile_x(1), bars_bottom), ImVec2(tile_x(steps) + cell, bars_bottom), IM_COL32(255, 255, 255, 60), 1.0f);
   for (int i = 1; i <= steps; ++i) {
     const double d = m.distance[i - 1];
     const ImU32 color = interp_distance_color(d);
     const float k = static_cast<float>(std::clamp((d - 1.0) / (kBarFull - 1.0), 0.0, 1.0));
     const float h = std::max(2 * s, bars_h * k);
     const float inset = std::max(gutter, cell * 0.2f);
-    draw->AddRectFilled(ImVec2(tile_x(i) + inset, bars_bottom - h), ImVec2(tile_x(i) + cell - inset, bars_bottom), color);
+    if (bars_h > 0)
+      draw->AddRectFilled(ImVec2(tile_x(i) + inset, bars_bottom - h), ImVec2(tile_x(i) + cell - inset, bars_bottom), color);
+    if (numbers_h == 0) continue;
     std::snprintf(text, sizeof text, "%.2f", d);
     if (ImGui::CalcTextSize(text).x > cell) std::snprintf(text, sizeof text, "%.1f", d);
     text_centred(draw, tile_x(i), tile_x(i) + cell, bars_bottom + 1 * s, color, text);
   }
-  text_centred(draw, tile_x(0), tile_x(0) + cell, bars_bottom + 1 * s, caption_color(), "real");
-  text_centred(draw, tile_x(tiles - 1), tile_x(tiles - 1) + cell, bars_bottom + 1 * s, caption_color(), "real");
+  if (numbers_h > 0) {
+    text_centred(draw, tile_x(0), tile_x(0) + cell, bars_bottom + 1 * s, caption_color(), "real");
+    text_centred(draw, tile_x(tiles - 1), tile_x(tiles - 1) + cell, bars_bottom + 1 * s, caption_color(), "real");
+  }
 
-  // The strip's numbers, large enough for the back of the room.
+  // The strip's numbers, large enough for the back of the room (in the tooltip when they made way).
   const float my = bars_bottom + numbers_h + 6 * s;
   char value[32];
   x = origin.x;
-  draw->AddText(ImVec2(x, my + large_line - line), caption_color(), "distance to data:");
-  x += ImGui::CalcTextSize("distance to data:").x + 10 * s;
-  std::snprintf(value, sizeof value, "%.2f", m.mean_distance);
-  x = metric(app, draw, x, my, "mean", value, interp_distance_color(m.mean_distance));
-  std::snprintf(value, sizeof value, "%.2f", m.max_distance);
-  x = metric(app, draw, x, my, "max", value, interp_distance_color(m.max_distance));
-  std::snprintf(value, sizeof value, "%.2f", m.midpoint_distance);
-  x = metric(app, draw, x, my, "midpoint", value, interp_distance_color(m.midpoint_distance));
-  std::snprintf(value, sizeof value, "%.2f", m.smoothness);
-  metric(app, draw, x + 6 * s, my, "smoothness", value, text_color());
+  if (rows.metrics > 0) {
+    draw->AddText(ImVec2(x, my + large_line - line), caption_color(), "distance to data:");
+    x += ImGui::CalcTextSize("distance to data:").x + 10 * s;
+    std::snprintf(value, sizeof value, "%.2f", m.mean_distance);
+    x = metric(app, draw, x, my, "mean", value, interp_distance_color(m.mean_distance));
+    std::snprintf(value, sizeof value, "%.2f", m.max_distance);
+    x = metric(app, draw, x, my, "max", value, interp_distance_color(m.max_distance));
+    std::snprintf(value, sizeof value, "%.2f", m.midpoint_distance);
+    x = metric(app, draw, x, my, "midpoint", value, interp_distance_color(m.midpoint_distance));
+    std::snprintf(value, sizeof value, "%.2f", m.smoothness);
+    metric(app, draw, x + 6 * s, my, "smoothness", value, text_color());
+  }
 
   ImGui::Dummy(ImVec2(width, height));
   if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
+    if (rows.numbers == 0) {
+      ImGui::Text("Distance to data of each interpolant:");
+      for (int i = 0; i < steps; ++i) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(interp_distance_color(m.distance[i])), "%.2f", m.distance[i]);
+      }
+    }
+    if (rows.metrics == 0)
+      ImGui::Text("Distance to data: mean %.2f, max %.2f, midpoint %.2f; smoothness %.2f.", m.mean_distance,
+                  m.max_distance, m.midpoint_distance, m.smoothness);
     ImGui::Text("Distance to the data: each decoded image's pixel distance to the nearest of %d training\n"
                 "images, divided by the typical nearest-neighbour distance between real images (%.2f).\n"
                 "1.0 = as close to the data as a real held-out %s; far above it = nothing real looks like it.",
@@ -772,20 +911,34 @@ void ui_interp_summary(AppState& app) {
     return;
   }
   ImGui::PushTextWrapPos(0.0f);  // at the window's right edge
-  wrapped_line(lines.verdict, lines.verdict_color);
+  // A short window or a large UI scale: the verdict's sentence would take more than two lines that the
+  // maps need, so it shows its numbers in a short form, the sentence on hover.
+  const float width = ImGui::GetContentRegionAvail().x, spacing = ImGui::GetStyle().ItemSpacing.y;
+  auto height = [&](const char* text) { return text[0] ? ImGui::CalcTextSize(text, nullptr, false, width).y + spacing : 0.0f; };
+  const InterpVerdict& v = app.interp.verdict;
+  char short_verdict[160];
+  const bool fold = lines.verdict[0] && height(lines.verdict) > 2 * ImGui::GetTextLineHeightWithSpacing() &&
+                    ImGui::GetContentRegionAvail().y - height(lines.verdict) < kSummaryRoomBelow * app.ui_scale;
+  if (fold) {
+    std::snprintf(short_verdict, sizeof short_verdict, "%d of %d pairs for the %s%s; mean %s %.2f, %s %.2f (hover)",
+                  v.result.second_closer, v.result.pairs, model_kind_short_name(app.panes[1].kind),
+                  v.result.favoured < 0 ? ", a tie" : "", model_kind_short_name(app.panes[0].kind),
+                  v.result.mean_distance[0], model_kind_short_name(app.panes[1].kind), v.result.mean_distance[1]);
+    wrapped_line(short_verdict, lines.verdict_color);
+  } else {
+    wrapped_line(lines.verdict, lines.verdict_color);
+  }
   if (lines.verdict[0] && ImGui::IsItemHovered())
-    ImGui::SetTooltip("Over %d random pairs of held-out %ss (the same pairs as `latentlab interpolate --pairs %d\n"
+    ImGui::SetTooltip("%s%sOver %d random pairs of held-out %ss (the same pairs as `latentlab interpolate --pairs %d\n"
                       "--seed %llu`): in each pair, the model whose interpolants are closer to the data on\n"
                       "average. It is more than chance when a sign test gives p < %.2f; else a tie within noise.\n"
                       "Distances in units of the typical nearest-neighbour distance between real %ss (1.0).",
-                      static_cast<int>(app.interp.verdict.pairs.size()), data_noun(app),
-                      static_cast<int>(app.interp.verdict.pairs.size()),
+                      fold ? lines.verdict : "", fold ? "\n\n" : "", static_cast<int>(app.interp.verdict.pairs.size()),
+                      data_noun(app), static_cast<int>(app.interp.verdict.pairs.size()),
                       static_cast<unsigned long long>(app.interp.verdict.seed), kVerdictSignificance, data_noun(app));
   wrapped_line(lines.progress, caption_color());
   // A short window or a large UI scale: the advice and this pair's headline would leave the maps
   // no room, so they wait behind one line and its tooltip.
-  const float width = ImGui::GetContentRegionAvail().x, spacing = ImGui::GetStyle().ItemSpacing.y;
-  auto height = [&](const char* text) { return text[0] ? ImGui::CalcTextSize(text, nullptr, false, width).y + spacing : 0.0f; };
   if (ImGui::GetContentRegionAvail().y - height(lines.advice) - height(lines.pair) < kSummaryRoomBelow * app.ui_scale) {
     ImGui::TextDisabled("%s", lines.advice[0] ? "Not the VAE here: where it holds, and this pair (hover)" : "This pair (hover)");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", lines.advice, lines.pair);
@@ -835,6 +988,7 @@ void interp_write_state(const AppState& app, FILE* f) {
   const InterpVerdict& v = it.verdict;
   std::fprintf(f, "interp.verdict_done=%d\ninterp.verdict_ready=%d\ninterp.verdict_version=%llu\n", v.done ? 1 : 0,
                interp_verdict_ready(app) ? 1 : 0, static_cast<unsigned long long>(v.done_version));
+  std::fprintf(f, "interp.verdict_pairs_wanted=%d\ninterp.verdict_pairs_field=%d\n", v.pairs_wanted, v.pairs_edit);
   if (v.done)
     std::fprintf(f,
                  "interp.verdict_pairs=%d\ninterp.verdict_second_closer=%d\ninterp.verdict_first_closer=%d\n"
