@@ -5,7 +5,7 @@
 // tell the held-out samples' codes ("on the data") from uniformly random points of that view:
 //   pixel      distance of the decoding to the nearest training image (ProjectedDistance, the map's measure before)
 //   roundtrip  ||encode(decode(z)) - z||, in units of its median at the held-out codes
-//   density    distance from z to its k-th nearest of 4000 training codes, in units of its median at the
+//   density    distance from z to its k-th nearest of 2000 training codes (as the app, at most), in units of its median at the
 //              held-out codes (core/measure/code_density.h)
 // For each: mean at the held-out codes and over the grid, the AUC (chance that a random grid cell
 // reads higher than a random held-out code: 0.5 = no separation, 1 = perfect), and the share of the
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     InferenceWorkspace ws;
 
     // Codes: up to 5000 training samples (the density's reference) and 2000 held-out ones.
-    const int n_train = std::min(4000, data.train_count), n_held = std::min(2000, data.test_count());
+    const int n_train = std::min(2000, data.train_count), n_held = std::min(2000, data.test_count());
     std::vector<int> ti(n_train), hi(n_held);
     for (int i = 0; i < n_train; ++i) ti[i] = static_cast<int>(static_cast<long long>(i) * data.train_count / n_train);
     for (int i = 0; i < n_held; ++i) hi[i] = data.train_count + i;

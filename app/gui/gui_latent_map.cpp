@@ -558,9 +558,12 @@ static void draw_probe_edge_arrow(AppState& app, int p, ImDrawList* draw, const 
   draw->AddTriangle(tip, b1, b2, app.theme->overlay_shadow, 1.5f * s);
   // The coordinates behind the arrow, inside the map, on a dark plate.
   char text[48];
+  const float gap = 6 * s, room = f.max.x - f.min.x - 2 * gap - 8 * s;  // the label stays inside the map
   std::snprintf(text, sizeof text, "probe (%.2f, %.2f)", app.panes[p].probe.uv[0], app.panes[p].probe.uv[1]);
+  if (ImGui::CalcTextSize(text).x > room)  // a narrow map (presenter mode): the short form
+    std::snprintf(text, sizeof text, "(%.3g, %.3g)", app.panes[p].probe.uv[0], app.panes[p].probe.uv[1]);
   const ImVec2 ts = ImGui::CalcTextSize(text);
-  const float gap = 6 * s;
+  if (ts.x > room) return;  // no room for coordinates: the arrow alone
   ImVec2 at(back.x - dir.x * gap - 0.5f * ts.x * (1 + dir.x), back.y - dir.y * gap - 0.5f * ts.y * (1 + dir.y));
   auto clamp_in = [&](ImVec2 q) {
     return ImVec2(std::clamp(q.x, f.min.x + gap, std::max(f.min.x + gap, f.max.x - gap - ts.x)),

@@ -34,7 +34,7 @@ constexpr int kHoleChunk = 32;              // queries measured at once (the lea
 constexpr double kHoleFrameSeconds = 0.003; // the hole maps' share of a frame (at least one chunk a frame)
 constexpr double kHoleRefreshSeconds = 0.5; // a new pass on new codes at most this often
 constexpr int kHoleNeighbour = 8;           // the k-th nearest training code: a gap wider than a few stray codes
-constexpr int kHoleReference = 4000;        // training codes at most (evenly spread over the map's points)
+constexpr int kHoleReference = 2000;        // training codes at most (evenly spread over the map's points)
 constexpr int kHoleCalibration = 500;       // held-out codes at most, for the unit and the ramp
 constexpr int kHoleMinTraining = 500;       // training codes among the points needed to measure against them alone
 constexpr float kHoleAlpha = 0.9f;
@@ -150,7 +150,7 @@ static bool hole_pass_start(AppState& app, int p) {
   h.pass_version = pane.codes_version;
   h.pass_next = 0;
   h.pass_running = true;
-  h.pass_cpu_seconds = 0;
+  h.pass_step_seconds = 0;
   h.time = app.now;
   return true;
 }
@@ -233,7 +233,7 @@ static bool hole_pass_step(AppState& app, int p) {
     h.pass_density.kth_distance(h.z.leftCols(take), h.pass_values.data() + first);
     h.pass_next += take;
   }
-  h.pass_cpu_seconds += seconds_now() - start;
+  h.pass_step_seconds += seconds_now() - start;
   if (h.pass_next >= held + cells) hole_pass_finish(app, pane);
   return true;
 }
@@ -456,7 +456,7 @@ void hole_map_write_state(const AppState& app, FILE* f) {
     const HoleMapView& h = app.panes[p].holes;
     std::fprintf(f, "pane%d.holes_grid=%dx%d\npane%d.holes_version=%llu\npane%d.holes_pass_seconds=%g\n", p, h.cols, h.rows, p,
                  static_cast<unsigned long long>(h.version), p, h.pass_seconds);
-    std::fprintf(f, "pane%d.holes_pass_cpu_seconds=%g\npane%d.holes_p95=%g\npane%d.holes_reference=%d\npane%d.holes_held=%d\n"
-                 "pane%d.holes_error=%s\n", p, h.pass_cpu_seconds, p, h.p95, p, h.reference, p, h.held, p, h.error.c_str());
+    std::fprintf(f, "pane%d.holes_pass_step_seconds=%g\npane%d.holes_p95=%g\npane%d.holes_reference=%d\npane%d.holes_held=%d\n"
+                 "pane%d.holes_error=%s\n", p, h.pass_step_seconds, p, h.p95, p, h.reference, p, h.held, p, h.error.c_str());
   }
 }

@@ -170,7 +170,7 @@ struct HoleMapView {
   uint64_t version = 0;            // snapshot the codes came from; 0 = none yet
   double time = -1;                // when its pass started
   double pass_seconds = 0;         // how long its pass took, first query to last
-  double pass_cpu_seconds = 0;     // the main thread's time in its steps
+  double pass_step_seconds = 0;    // the main thread's time in its steps (steady clock: preemption counts)
   std::vector<uint8_t> rgba;       // (cols * rows * 4)
   GpuImage image;
   uint64_t serial = 0;             // bumped on every upload
