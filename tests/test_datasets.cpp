@@ -214,6 +214,8 @@ TEST_CASE("generators: default sizes and geometry") {
     CHECK(d.channels == builtin_dataset_find(name)->channels);
     CHECK((d.channels == 1 || d.channels == 3));
     CHECK(d.features() == 784 * d.channels);
+    CHECK(d.feature_index(27, 27, d.channels - 1) == d.features() - 1);  // (y, x, c) interleaved
+    CHECK(d.feature_index(1, 0, 0) == d.channels);
     CHECK(d.is_image);
     CHECK(d.in_unit_range);
     CHECK(d.pixels.size() == 12000u * d.features());

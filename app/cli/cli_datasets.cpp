@@ -169,8 +169,7 @@ void write_png_grid(const Dataset& d, const std::string& file, int grid, bool by
       for (int y = 0; y < tile_h; ++y)
         for (int x = 0; x < tile_w; ++x)
           for (int k = 0; k < ch; ++k)
-            img[(static_cast<size_t>(y0 + y) * out_w + x0 + x) * ch + k] =
-                src[(static_cast<size_t>(y / zoom) * d.width + x / zoom) * ch + k];
+            img[(static_cast<size_t>(y0 + y) * out_w + x0 + x) * ch + k] = src[d.feature_index(x / zoom, y / zoom, k)];
     }
   if (!stbi_write_png(file.c_str(), out_w, out_h, ch, img.data(), out_w * ch))
     throw InputError("'" + printable_path(file) + "': cannot write the PNG");

@@ -47,6 +47,9 @@ struct Dataset {
                            // (file order)" or "stratified by label, seed 1"; "" = not recorded
 
   int features() const { return width * height * channels; }
+  // Where pixel (x, y)'s channel c sits within a sample: (y, x, c) interleaved, as image files
+  // store it. A layer that wants planes (c, y, x) reorders with this.
+  int feature_index(int x, int y, int c) const { return (y * width + x) * channels + c; }
   int test_count() const { return count - train_count; }
   // Copies samples idx[0..n) into the columns of out (features, n) as floats.
   void gather(const int* idx, int n, MatRef out) const;
