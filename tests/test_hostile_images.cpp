@@ -326,7 +326,7 @@ std::vector<std::pair<size_t, size_t>> scan_data_ranges(const Bytes& b) {
     while (end + 1 < b.size() && !(b[end] == 0xFF && b[end + 1] != 0x00 && (b[end + 1] < 0xD0 || b[end + 1] > 0xD7)))
       end += b[end] == 0xFF ? 2 : 1;
     ranges.emplace_back(start, end);
-    i = end;
+    i = end - 1;  // the loop's ++i lands on the marker after the data: it may be the next scan's
   }
   return ranges;
 }

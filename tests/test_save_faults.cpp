@@ -153,22 +153,34 @@ TEST_CASE("save faults: SIGKILL at a random moment of a save, 100 times: the old
   for (int i = 0; i < 3; ++i) REQUIRE(network_save(i % 2 ? a : b, path, &error));
   const double save_us =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / 3;
-  const int window_us = std::max(200, std::min(60000, int(4 * save_us)));
+  const int window_us = std::max(200, std::min(2000000, int(4 * save_us)));  // 4 saves: a save is slower under load or a sanitizer
   MESSAGE("one save takes " << save_us << " us; kills land in the first " << window_us << " us");
 
   std::mt19937 rng(20261202);
   int killed_mid_save = 0;  // a temporary file was left behind: the kill hit between open and rename
   int saw_a = 0, saw_b = 0;
   for (int round = 0; round < 100; ++round) {
+    // The kill's delay counts from when the child runs, not from fork(): under load or a
+    // sanitizer the child can take longer to start than the whole window.
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
     const pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
-      // The child saves a and b in turn until it is killed; it never returns into doctest.
-      for (uint64_t i = 0;; ++i) {
+      close(ready[0]);
+      if (write(ready[1], "r", 1) != 1) _exit(4);
+      // The child saves a and b in turn until it is killed; it never returns into doctest. Odd
+      // rounds start with a, even ones with b, so that on a slow (loaded or sanitized) machine,
+      // where a child completes at most one save before its kill, both outcomes are still seen.
+      for (uint64_t i = static_cast<uint64_t>(round);; ++i) {
         std::string e;
         if (!network_save(i % 2 ? a : b, path, &e)) _exit(3);
       }
     }
+    close(ready[1]);
+    char byte = 0;
+    REQUIRE(read(ready[0], &byte, 1) == 1);
+    close(ready[0]);
     const int delay_us = std::uniform_int_distribution<int>(0, window_us)(rng);
     timespec ts{0, long(delay_us) * 1000};
     nanosleep(&ts, nullptr);
