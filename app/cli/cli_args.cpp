@@ -4,6 +4,8 @@
 #include <climits>
 
 #include "data/dataset.h"
+#include "io/errors.h"
+#include "models/model.h"
 #include "io/file_input.h"
 
 #include <cerrno>
@@ -208,4 +210,22 @@ std::string json_string(const std::string& s) {
     ++i;
   }
   return out + "\"";
+}
+
+std::vector<int> hidden_from_flags(const CliArgs& args, int max_width) {
+  if (args.str("hidden") == "none") return {};
+  return args.int_list("hidden", 1, max_width);
+}
+
+void arch_from_flags(const CliArgs& args, const Dataset& data, ModelConfig& c) {
+  std::vector<std::string> names;
+  for (Architecture a : kArchitectures) names.push_back(architecture_name(a));
+  parse_architecture(args.choice("arch", names), &c.arch);
+  if (c.arch != Architecture::Conv) return;
+  if (!data.is_image)
+    throw InputError(printable_path(data.name) + ": --arch conv needs images, and this data set is not one");
+  c.channels = data.channels;
+  c.height = data.height;
+  c.width = data.width;
+  if (!args.given("hidden")) c.hidden = {16};
 }

@@ -40,17 +40,20 @@ double cpu_ghz() {  // the nominal clock from /proc/cpuinfo; 0 if unknown
   return 0;
 }
 
-// Multiply-adds of one training sample (forward + backward) of a dense MLP, for the FLOP rate:
-// forward W x for every layer; backward dW for every layer and dx for all but the first.
+// Multiply-adds of one training sample (forward + backward) of the network's dense and convolution
+// layers, for the FLOP rate: forward for every layer; backward the weight gradient for every layer
+// and the input gradient for all but the first.
 double train_flops_per_sample(const Network& net) {
-  double macs = 0, first_layer = 0;
-  bool first = true;
-  for (const DenseShape& d : net.encoder) {
-    macs += 3.0 * d.in * d.out;
-    if (first) first_layer = 1.0 * d.in * d.out;
-    first = false;
-  }
-  for (const DenseShape& d : net.decoder) macs += 3.0 * d.in * d.out;
+  double macs = 0, first_layer = -1;
+  for (const std::vector<Layer>* list : {&net.encoder, &net.decoder})
+    for (const Layer& l : *list) {
+      double m = 0;
+      if (l.kind == LayerKind::Dense) m = 1.0 * l.in * l.out;
+      if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d)
+        m = 1.0 * l.conv.patch() * l.conv.small_c * l.conv.small_h * l.conv.small_w;
+      macs += 3.0 * m;
+      if (first_layer < 0 && m > 0) first_layer = m;
+    }
   return 2.0 * (macs - first_layer);
 }
 
@@ -75,7 +78,8 @@ int cli_bench(int argc, char** argv) {
                "Speed and memory of the engine on one thread: VAE training throughput at several batch sizes,\n"
                "probe decode latency, 32x32 manifold grid, encoding 10k samples, peak RSS.");
   args.add("batch", "LIST", "16,128,256", "batch sizes for the training throughput");
-  args.add("hidden", "N", "400", "hidden width of the 784-hidden-latent VAE");
+  args.add("arch", "NAME", "mlp", "mlp | conv (the conv VAE of `latentlab train --arch conv` at 28x28x1)");
+  args.add("hidden", "N", "400", "hidden width of the 784-hidden-latent VAE (conv: the dense layer, default 16)");
   args.add("latent", "N", "20", "latent size");
   args.add("seconds", "S", "3", "seconds of training per batch size");
   args.add("threads", "N", "1", "compute threads (the engine runs single-threaded; only 1 is accepted)");
@@ -103,6 +107,14 @@ int cli_bench(int argc, char** argv) {
   cfg.hidden = {args.integer("hidden", 1, 8192)};
   cfg.latent = args.integer("latent", 1, 64);
   cfg.input_size = 784;
+  std::vector<std::string> arch_names;
+  for (Architecture a : kArchitectures) arch_names.push_back(architecture_name(a));
+  parse_architecture(args.choice("arch", arch_names), &cfg.arch);
+  if (cfg.arch == Architecture::Conv) {
+    cfg.channels = 1;
+    cfg.height = cfg.width = 28;
+    if (!args.given("hidden")) cfg.hidden = {16};
+  }
   Rng rng(1);
 
   // ---- training throughput, random inputs in [0,1] like the PyTorch script ----
@@ -168,7 +180,8 @@ int cli_bench(int argc, char** argv) {
   const double ghz = cpu_ghz();
 
   if (json) {
-    std::printf("{\"hidden\":%d,\"latent\":%d,\"train_samples_per_sec\":{", cfg.hidden[0], cfg.latent);
+    std::printf("{\"arch\":\"%s\",\"hidden\":%d,\"latent\":%d,\"train_samples_per_sec\":{",
+                architecture_name(cfg.arch), cfg.hidden[0], cfg.latent);
     for (size_t i = 0; i < batches.size(); ++i)
       std::printf("%s\"%d\":%.0f", i ? "," : "", batches[i], samples_per_sec[i]);
     std::printf("},\"train_gflops\":{");
@@ -180,7 +193,11 @@ int cli_bench(int argc, char** argv) {
                 probe_ms, grid_ms, encode_ms, rss, data.count, ghz, flops, snapshot_median_us, snapshot_p999_us);
     return 0;
   }
-  std::printf("784-%d-%d VAE, one thread, %.1f MFLOP per training sample\n", cfg.hidden[0], cfg.latent, flops / 1e6);
+  if (cfg.arch == Architecture::Conv)
+    std::printf("conv VAE 28x28x1 (conv 32, conv 64, dense %d, latent %d), one thread, %.1f MFLOP per training sample\n",
+                cfg.hidden[0], cfg.latent, flops / 1e6);
+  else
+    std::printf("784-%d-%d VAE, one thread, %.1f MFLOP per training sample\n", cfg.hidden[0], cfg.latent, flops / 1e6);
   for (size_t i = 0; i < batches.size(); ++i)
     std::printf("  train batch %-4d %10.0f samples/s  %6.1f GFLOP/s\n", batches[i], samples_per_sec[i],
                 samples_per_sec[i] * flops / 1e9);

@@ -115,7 +115,7 @@ void check_loaded_network(const CliArgs& args, const std::string& file, const Mo
       throw InputError(name + ": was saved with --" + flag + " " + in_file + " but --" + flag + " " + given +
                        " was given; drop the flag to use the file's");
   };
-  agree("hidden", join_widths(saved.hidden), join_widths(args.int_list("hidden", 1, 8192)));
+  agree("hidden", join_widths(saved.hidden), join_widths(hidden_from_flags(args, 8192)));
   agree("latent", std::to_string(saved.latent), std::to_string(args.integer("latent", 1, 64)));
   agree("activation", activation_name(saved.activation), args.str("activation"));
   if (saved.kind == ModelKind::VAE) {
@@ -167,7 +167,7 @@ int cli_interpolate(int argc, char** argv) {
       args.choice("path", {"linear", "slerp"}) == "slerp" ? PathKind::Slerp : PathKind::Linear;
 
   ModelConfig base;
-  base.hidden = args.int_list("hidden", 1, 8192);
+  base.hidden = hidden_from_flags(args, 8192);
   base.latent = args.integer("latent", 1, 64);
   if (!parse_activation(args.str("activation"), &base.activation))
     throw UsageError("latentlab interpolate: unknown --activation '" + args.str("activation") + "'");

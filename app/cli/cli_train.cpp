@@ -54,7 +54,7 @@ ModelConfig config_from_args(const CliArgs& args) {
   ModelConfig c;
   if (!parse_model_kind(args.choice("model", {"ae", "vae", "sparse", "denoising", "contractive"}), &c.kind))
     throw UsageError("train: bad --model");
-  c.hidden = args.int_list("hidden", 1, 1 << 16);
+  c.hidden = hidden_from_flags(args, 1 << 16);
   c.latent = args.integer("latent", 1, 1 << 16);
   if (!parse_activation(
           args.choice("activation", {"relu", "leaky_relu", "elu", "tanh", "sigmoid", "identity"}), &c.activation))
@@ -99,7 +99,14 @@ int cli_train(int argc, char** argv) {
   CliArgs args("latentlab train", "Train one model headless; print per-epoch losses (nats per sample for BCE).");
   add_data_flags(args);
   args.add("model", "KIND", "vae", "ae|vae|sparse|denoising|contractive");
-  args.add("hidden", "W[,W...]", "400", "encoder hidden widths, input side first; the decoder mirrors them");
+  args.add("arch", "NAME", "mlp",
+           "mlp | conv. conv (images, 1 or 3 channels): Conv 32, Conv 64 (3x3, stride 2, padding 1),\n"
+           "                             one more Conv 64 above 32 px, then --hidden (default 16) and the code;\n"
+           "                             the decoder mirrors it with transposed convs. At 28x28x1: 28x28x1 ->\n"
+           "                             14x14x32 -> 7x7x64 -> 3136 -> 16 -> code -> 16 -> 3136 -> 7x7x64 ->\n"
+           "                             14x14x32 -> 28x28x1; 32x32: 16x16, 8x8; 64x64: 32x32, 16x16, 8x8");
+  args.add("hidden", "W[,W...]", "400", "encoder hidden widths, input side first; the decoder mirrors them;\n"
+           "                             none: no hidden layer (the vanilla AE, one layer each way)");
   args.add("latent", "N", "20", "code size");
   args.add("activation", "NAME", "relu", "relu|leaky_relu|elu|tanh|sigmoid|identity (hidden layers)");
   args.add("loss", "NAME", "bce", "bce (data in [0,1], sigmoid output) | mse (linear output)");
@@ -142,6 +149,7 @@ int cli_train(int argc, char** argv) {
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)
     throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
+  arch_from_flags(args, data, config);
   // The one validation of the hyperparameters (core/models/model.h), before the model is allocated.
   const std::string problem = training_config_problem(config, opt, batch, data.train_count);
   if (!problem.empty()) throw InputError("train: " + problem);
