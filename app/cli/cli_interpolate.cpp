@@ -115,6 +115,7 @@ void check_loaded_network(const CliArgs& args, const std::string& file, const Mo
       throw InputError(name + ": was saved with --" + flag + " " + in_file + " but --" + flag + " " + given +
                        " was given; drop the flag to use the file's");
   };
+  agree("arch", architecture_name(saved.arch), args.str("arch"));
   agree("hidden", join_widths(saved.hidden), join_widths(hidden_from_flags(args, 8192)));
   agree("latent", std::to_string(saved.latent), std::to_string(args.integer("latent", 1, 64)));
   agree("activation", activation_name(saved.activation), args.str("activation"));
@@ -135,7 +136,8 @@ int cli_interpolate(int argc, char** argv) {
                "to its nearest training image, divided by the typical nearest-neighbour distance between real\n"
                "images (1.0 = as close to the data as a real held-out image).");
   add_data_flags(args);
-  args.add("hidden", "LIST", "400", "encoder hidden sizes, e.g. 400 or 512,256 (the decoder mirrors them)");
+  args.add("arch", "NAME", "mlp", "mlp | conv (see latentlab train --help)");
+  args.add("hidden", "LIST", "400", "encoder hidden sizes, e.g. 400 or 512,256 (the decoder mirrors them); none: no hidden layer");
   args.add("latent", "N", "20", "latent size (the claim about midpoints holds at 20, not at 2: see README)");
   args.add("activation", "NAME", "relu", "relu|leaky_relu|elu|tanh|sigmoid|identity");
   args.add("epochs", "N", "10", "training epochs");
@@ -190,6 +192,7 @@ int cli_interpolate(int argc, char** argv) {
                      std::to_string(pairs_wanted) + " endpoint pair" + (pairs_wanted == 1 ? "" : "s") +
                      " asked for (see --train)");
   base.input_size = data.features();
+  arch_from_flags(args, data, base);
   auto t0 = std::chrono::steady_clock::now();
 
   std::vector<Model> models;

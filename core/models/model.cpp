@@ -417,7 +417,7 @@ void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWor
     throw std::invalid_argument("network_encode: x or code has the wrong shape for this network");
   layers_reserve(ws.encoder, net.encoder, n, false);
   layers_forward<float>(ws.encoder, net.encoder, x, net.params.data(), nullptr);
-  const Eigen::Ref<const Mat> top = ws.encoder.out.back().leftCols(n);  // (code_rows, n): mu then logvar for a VAE
+  const Eigen::Ref<const Mat> top = layers_output(ws.encoder).leftCols(n);  // (code_rows, n): mu then logvar for a VAE
   code = top.topRows(c.latent);
   if (logvar && c.kind == ModelKind::VAE) *logvar = top.bottomRows(c.latent);
 }
@@ -429,7 +429,7 @@ void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWork
     throw std::invalid_argument("network_decode: z or out has the wrong shape for this network");
   layers_reserve(ws.decoder, net.decoder, n, false);
   layers_forward<float>(ws.decoder, net.decoder, z, net.params.data(), nullptr);
-  out = ws.decoder.out.back().leftCols(n);  // the logits
+  out = layers_output(ws.decoder).leftCols(n);  // the logits
   if (c.loss == OutputLoss::BCE) activation_forward<float>(out, out, Activation::Sigmoid);
 }
 

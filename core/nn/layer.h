@@ -50,12 +50,15 @@ struct Layer {
 
 // Every buffer of one pass through a list of layers (nn/layer_pass.h) at up to `capacity` samples;
 // a pass on B <= capacity samples uses the first B columns. Buffers only grow, so a caller that
-// alternates batch sizes stops allocating once it has seen the largest.
+// alternates batch sizes stops allocating once it has seen the largest. Without gradients
+// (inference) nothing is kept for backward, so activations work in place on the layer below and
+// reshape and dropout pass through: those layers have no buffer (see layers_output).
 template <typename T>
 struct LayersWorkspace {
   int capacity = 0;
   bool grads = false;
   std::vector<MatX<T>> out;   // per layer: (layers[l].out, capacity) its output, kept for backward
+                              // (empty for an in-place layer of an inference workspace)
   std::vector<MatX<T>> dout;  // per layer: (layers[l].out, capacity) dLoss/d(output), accumulated
   std::vector<MatX<T>> mask;  // per Dropout layer: (out, capacity) the mask forward drew; empty otherwise
   VecX<T> scratch;            // im2col columns shared by the list's conv layers (see layer_pass.h)

@@ -32,18 +32,30 @@ inline Eigen::Index layers_scratch_size(const std::vector<Layer>& layers, int ba
   return need;
 }
 
+// Whether layer l has an output buffer of its own: always when gradients are kept; at inference
+// only a layer that computes something new (an activation, reshape or dropout at l > 0 reuses the
+// buffer below it).
+inline bool layer_has_buffer(const std::vector<Layer>& layers, size_t l, bool grads) {
+  const LayerKind k = layers[l].kind;
+  return grads || l == 0 || !(k == LayerKind::Activation || k == LayerKind::Reshape || k == LayerKind::Dropout);
+}
+
 // Sizes ws for `batch` samples (gradient buffers too if `grads`); allocates only when it must grow.
 template <typename T>
 void layers_reserve(LayersWorkspace<T>& ws, const std::vector<Layer>& layers, int batch, bool grads) {
   bool fits = ws.out.size() == layers.size() && ws.capacity >= batch && (ws.grads || !grads);
-  for (size_t l = 0; fits && l < layers.size(); ++l) fits = ws.out[l].rows() == layers[l].out;
+  for (size_t l = 0; fits && l < layers.size(); ++l)
+    fits = ws.out[l].rows() == (layer_has_buffer(layers, l, ws.grads) ? layers[l].out : 0);
   if (fits && ws.scratch.size() >= layers_scratch_size(layers, ws.capacity)) return;
   const int cap = std::max(batch, ws.out.size() == layers.size() ? ws.capacity : 0);
   ws.out.resize(layers.size());
   ws.dout.resize(layers.size());
   ws.mask.resize(layers.size());
   for (size_t l = 0; l < layers.size(); ++l) {
-    ws.out[l].resize(layers[l].out, cap);
+    if (layer_has_buffer(layers, l, grads))
+      ws.out[l].resize(layers[l].out, cap);
+    else
+      ws.out[l].resize(0, 0);
     if (grads) ws.dout[l].resize(layers[l].out, cap);
     if (layers[l].kind == LayerKind::Dropout) ws.mask[l].resize(layers[l].out, cap);
   }
@@ -58,10 +70,19 @@ template <typename T>
 void layers_forward(LayersWorkspace<T>& ws, const std::vector<Layer>& layers, CRefX<T> in, const T* params,
                     Rng* dropout_rng) {
   const Eigen::Index B = in.cols();
+  MatX<T>* below = nullptr;  // the buffer holding the previous layer's output; null: `in`
   for (size_t l = 0; l < layers.size(); ++l) {
     const Layer& layer = layers[l];
+    if (!layer_has_buffer(layers, l, ws.grads)) {  // inference, in place on the buffer below
+      if (layer.kind == LayerKind::Activation) {
+        RefX<T> h = below->leftCols(B);
+        activation_forward<T>(h, h, layer.activation);
+      }
+      continue;
+    }
     const Eigen::Ref<const MatX<T>> x =
-        l == 0 ? Eigen::Ref<const MatX<T>>(in) : Eigen::Ref<const MatX<T>>(ws.out[l - 1].leftCols(B));
+        l == 0 ? Eigen::Ref<const MatX<T>>(in) : Eigen::Ref<const MatX<T>>(below->leftCols(B));
+    below = &ws.out[l];
     RefX<T> y = ws.out[l].leftCols(B);
     switch (layer.kind) {
       case LayerKind::Dense: dense_forward<T>(y, x, params, layer.dense); break;
@@ -83,6 +104,15 @@ void layers_forward(LayersWorkspace<T>& ws, const std::vector<Layer>& layers, CR
       case LayerKind::Activation: activation_forward<T>(y, x, layer.activation); break;
     }
   }
+}
+
+// The list's output after layers_forward: (layers.back().out, B), the first B columns of the last
+// layer that has a buffer.
+template <typename T>
+MatX<T>& layers_output(LayersWorkspace<T>& ws) {
+  size_t l = ws.out.size() - 1;
+  while (l > 0 && ws.out[l].size() == 0 && ws.out[l].rows() == 0) --l;
+  return ws.out[l];
 }
 
 // Zeroes every gradient buffer of the first B columns: the explicit step before a backward pass
