@@ -26,9 +26,11 @@ struct CheckResult {
 // Central differences of f over every coordinate of p, against `analytic`. Prints the largest
 // difference and the first mismatches.
 template <typename F>
-CheckResult compare_numeric(const char* what, std::vector<double> p, const std::vector<double>& analytic, F f) {
+CheckResult compare_numeric(const char* what, std::vector<double> p, const std::vector<double>& analytic, F f,
+                            const std::vector<size_t>& only = {}) {
   CheckResult r;
-  for (size_t i = 0; i < p.size(); ++i) {
+  for (size_t k = 0; k < (only.empty() ? p.size() : only.size()); ++k) {
+    const size_t i = only.empty() ? k : only[k];
     const double saved = p[i];
     p[i] = saved + kEps;
     const double up = f(p);
@@ -68,9 +70,14 @@ Problem make_problem(const Model& model, int B, uint64_t seed) {
   p.corrupted = p.batch;
   for (Eigen::Index i = 0; i < p.corrupted.size(); ++i) p.corrupted(i) += 0.3 * rng.normal();
   p.params.assign(model.network().params.begin(), model.network().params.end());
-  for (const std::vector<DenseShape>* layers : {&model.network().encoder, &model.network().decoder})
-    for (const DenseShape& s : *layers)
-      for (int j = 0; j < s.out; ++j) p.params[s.bias_offset + j] = 0.2 * (rng.uniform_double() - 0.5);
+  for (const std::vector<Layer>* layers : {&model.network().encoder, &model.network().decoder})
+    for (const Layer& l : *layers) {
+      const bool conv = l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d;
+      if (l.kind != LayerKind::Dense && !conv) continue;
+      const size_t offset = conv ? l.conv.bias_offset : l.dense.bias_offset;
+      const int n = conv ? (l.kind == LayerKind::Conv2d ? l.conv.small_c : l.conv.big_c) : l.out;
+      for (int j = 0; j < n; ++j) p.params[offset + j] = 0.2 * (rng.uniform_double() - 0.5);
+    }
   return p;
 }
 
@@ -87,15 +94,57 @@ ModelConfig small_config(ModelKind kind, Activation act, OutputLoss loss, std::v
   return c;
 }
 
-void check_model(const std::string& name, const ModelConfig& c, int B = 4) {
+// `only` (if not empty) lists the parameter indices to check; the others are skipped.
+void check_model(const std::string& name, const ModelConfig& c, int B = 4, const std::vector<size_t>& only = {}) {
   Model model(c, OptimizerConfig{});
   const Problem p = make_problem(model, B, 11);
   std::vector<double> analytic;
   model.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, &analytic);
   const CheckResult r = compare_numeric(name.c_str(), p.params, analytic, [&](const std::vector<double>& q) {
     return model.loss_and_gradient_double(p.batch, p.eps, p.corrupted, q, nullptr);
-  });
+  }, only);
   CHECK_MESSAGE(r.failures == 0, name);
+}
+
+// A conv model's parameters are too many to perturb one by one; check, in every layer that has
+// parameters, up to 40 weights spread evenly over it and up to 16 biases.
+std::vector<size_t> conv_model_sample(const Network& net) {
+  std::vector<size_t> only;
+  auto spread = [&](size_t first, size_t n, size_t most) {
+    const size_t step = std::max<size_t>(1, n / most);
+    for (size_t i = 0; i < n; i += step) only.push_back(first + i);
+  };
+  for (const std::vector<Layer>* list : {&net.encoder, &net.decoder})
+    for (const Layer& l : *list) {
+      if (l.kind == LayerKind::Dense) {
+        spread(l.dense.weight_offset, size_t(l.in) * l.out, 40);
+        spread(l.dense.bias_offset, size_t(l.out), 16);
+      } else if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) {
+        spread(l.conv.weight_offset, size_t(l.conv.patch()) * l.conv.small_c, 40);
+        spread(l.conv.bias_offset, size_t(l.kind == LayerKind::Conv2d ? l.conv.small_c : l.conv.big_c), 16);
+      }
+    }
+  return only;
+}
+
+ModelConfig conv_config(ModelKind kind, Activation act, int channels = 1, int size = 8) {
+  ModelConfig c;
+  c.kind = kind;
+  c.arch = Architecture::Conv;
+  c.channels = channels;
+  c.height = c.width = size;
+  c.input_size = channels * size * size;
+  c.hidden = {5};
+  c.latent = 3;
+  c.activation = act;
+  c.loss = OutputLoss::BCE;
+  c.seed = 7;
+  c.init = InitKind::Xavier;
+  return c;
+}
+
+void check_conv_model(const std::string& name, const ModelConfig& c, int B = 3) {
+  check_model(name, c, B, conv_model_sample(Network::create(c)));
 }
 
 const Activation kActivations[] = {Activation::Relu, Activation::LeakyRelu, Activation::Elu,
@@ -228,12 +277,14 @@ TEST_CASE("contractive penalty alone: the value is lambda * mean ||J||_F^2") {
   const Network& net = with.network();
   auto encode = [&](const Eigen::VectorXd& x) {
     Eigen::VectorXd h = x;
-    for (size_t l = 0; l < net.encoder.size(); ++l) {
-      const DenseShape& s = net.encoder[l];
-      Eigen::Map<const Eigen::MatrixXd> W(p.params.data() + s.weight_offset, s.out, s.in);
-      Eigen::Map<const Eigen::VectorXd> b(p.params.data() + s.bias_offset, s.out);
-      Eigen::VectorXd a = W * h + b;
-      h = l + 1 < net.encoder.size() ? Eigen::VectorXd(a.array().tanh()) : a;
+    for (const Layer& l : net.encoder) {
+      if (l.kind == LayerKind::Activation) {
+        h = h.array().tanh();
+        continue;
+      }
+      Eigen::Map<const Eigen::MatrixXd> W(p.params.data() + l.dense.weight_offset, l.out, l.in);
+      Eigen::Map<const Eigen::VectorXd> b(p.params.data() + l.dense.bias_offset, l.out);
+      h = W * h + b;
     }
     return h;
   };
@@ -276,4 +327,66 @@ TEST_CASE("the float training path computes the same loss as the double path") {
     else
       CHECK(f.total == doctest::Approx(d).epsilon(1e-5));
   }
+}
+
+TEST_CASE("conv models: every kind, whole-model gradient (a sample of every layer's parameters)") {
+  check_conv_model("conv ae relu 8x8x1", conv_config(ModelKind::Plain, Activation::Relu));
+  check_conv_model("conv ae tanh 8x8x3 (rgb)", conv_config(ModelKind::Plain, Activation::Tanh, 3));
+  ModelConfig mse = conv_config(ModelKind::Plain, Activation::Elu);
+  mse.loss = OutputLoss::MSE;
+  check_conv_model("conv ae elu mse, 7x9 (odd sizes)", [&] {
+    ModelConfig c = mse;
+    c.height = 7;
+    c.width = 9;
+    c.input_size = 63;
+    return c;
+  }());
+  ModelConfig sparse = conv_config(ModelKind::Sparse, Activation::Relu);
+  sparse.sparsity_weight = 0.3f;
+  check_conv_model("conv sparse L1", sparse);
+  sparse.sparsity = SparsityKind::KL;
+  check_conv_model("conv sparse KL", sparse);
+  check_conv_model("conv denoising", conv_config(ModelKind::Denoising, Activation::Relu));
+  for (Activation act : {Activation::Relu, Activation::Tanh}) {
+    ModelConfig contractive = conv_config(ModelKind::Contractive, act);
+    contractive.contractive_weight = 0.5f;
+    check_conv_model(std::string("conv contractive (estimate) ") + activation_name(act), contractive);
+  }
+  ModelConfig vae = conv_config(ModelKind::VAE, Activation::Relu);
+  vae.beta = 2.0f;
+  check_conv_model("conv beta-vae", vae);
+  check_conv_model("conv vae 33x33 (three stages)", [&] {
+    ModelConfig c = conv_config(ModelKind::VAE, Activation::Tanh, 1, 33);
+    return c;
+  }(), 2);
+  ModelConfig dropout = conv_config(ModelKind::Plain, Activation::Relu);
+  dropout.dropout = 0.3f;
+  check_conv_model("conv ae with dropout (fixed masks)", dropout);
+}
+
+TEST_CASE("mlp with dropout: gradient with fixed masks") {
+  ModelConfig c = small_config(ModelKind::VAE, Activation::Tanh, OutputLoss::BCE);
+  c.dropout = 0.25f;
+  check_model("vae tanh dropout 0.25", c);
+}
+
+TEST_CASE("the conv contractive estimate: its penalty alone, and near the exact value for a linear encoder") {
+  // With the reconstruction removed (two weights), the penalty's gradient alone.
+  ModelConfig c = conv_config(ModelKind::Contractive, Activation::Tanh);
+  c.contractive_weight = 1.0f;
+  Model with(c, OptimizerConfig{});
+  c.contractive_weight = 0.0f;
+  Model without(c, OptimizerConfig{});
+  const Problem p = make_problem(with, 3, 13);
+  std::vector<double> g_with, g_without;
+  with.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, &g_with);
+  without.loss_and_gradient_double(p.batch, p.eps, p.corrupted, p.params, &g_without);
+  for (size_t i = 0; i < g_with.size(); ++i) g_with[i] -= g_without[i];
+  const CheckResult r = compare_numeric("conv contractive estimate alone", p.params, g_with,
+                                        [&](const std::vector<double>& q) {
+                                          return with.loss_and_gradient_double(p.batch, p.eps, p.corrupted, q, nullptr) -
+                                                 without.loss_and_gradient_double(p.batch, p.eps, p.corrupted, q, nullptr);
+                                        },
+                                        conv_model_sample(with.network()));
+  CHECK(r.failures == 0);
 }

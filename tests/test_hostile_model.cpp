@@ -89,6 +89,19 @@ Network small_network(Activation act = Activation::Tanh) {
   return Network::create(c);
 }
 
+// A version-3 file as version 2 or 1 would have stored it: without the architecture fields and
+// the layer records (between the contractive weight and the parameter count), with the checksum
+// (version 2) or without it (version 1).
+Bytes older_version(const Bytes& v3, uint32_t version, const Network& net) {
+  const size_t v2_fields_end = 12 + 4 * (7 + net.config.hidden.size()) + 8 + 32;
+  const size_t count_at = v3.size() - 4 - 4 * net.params.size() - 8;
+  Bytes b(v3.begin(), v3.begin() + long(v2_fields_end));
+  b.insert(b.end(), v3.begin() + long(count_at), v3.end() - 4);
+  std::memcpy(b.data() + 8, &version, 4);
+  if (version >= 2) append_crc(b);
+  return b;
+}
+
 // The message network_load throws for `bytes` written to `path`; "" if it loaded.
 std::string load_error(const fs::path& path, const Bytes& bytes) {
   write_file(path, bytes);
@@ -188,7 +201,7 @@ TEST_CASE("hostile .llnet: truncated, bit-flipped, wrong magic or version, overl
   Bytes bad = good;
   bad[0] = 'X';
   CHECK(contains(load_error(path, bad), "bad magic"));
-  for (uint32_t version : {0u, 3u, 0xFFFFFFFFu}) {
+  for (uint32_t version : {0u, 4u, 0xFFFFFFFFu}) {
     bad = good;
     std::memcpy(bad.data() + 8, &version, 4);
     CHECK(contains(load_error(path, bad), "unsupported network file version " + std::to_string(version)));
@@ -198,10 +211,12 @@ TEST_CASE("hostile .llnet: truncated, bit-flipped, wrong magic or version, overl
   bad.push_back(0);
   CHECK(contains(load_error(path, bad), "checksum mismatch"));
 
-  // Version 1: the same bytes with no checksum.
-  Bytes v1(good.begin(), good.end() - 4);
-  const uint32_t one = 1;
-  std::memcpy(v1.data() + 8, &one, 4);
+  // Versions 1 and 2 still load: version 2 is version 3 without the architecture and the layer
+  // records (an MLP), version 1 that without the checksum.
+  const Bytes v2 = older_version(good, 2, net);
+  REQUIRE(load_error(path, v2).empty());
+  CHECK(network_load(path.string()).params == net.params);
+  Bytes v1 = older_version(good, 1, net);
   REQUIRE(load_error(path, v1).empty());
   const Network old = network_load(path.string());
   CHECK(old.params == net.params);

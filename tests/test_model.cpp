@@ -4,6 +4,10 @@
 // step (divergence guard included) at MNIST sizes; and that every model kind trains.
 #include <doctest/doctest.h>
 
+#include <Eigen/Dense>
+#include <zlib.h>
+#include <cstring>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -49,10 +53,11 @@ Model constant_model(ModelKind kind, OutputLoss loss) {
   c.loss = loss;
   Model model(c, OptimizerConfig{});
   Network net = model.network();
-  for (const std::vector<DenseShape>* layers : {&net.encoder, &net.decoder})
-    for (const DenseShape& s : *layers) {
-      std::fill_n(net.params.begin() + s.weight_offset, s.in * s.out, 0.5f);
-      std::fill_n(net.params.begin() + s.bias_offset, s.out, 0.1f);
+  for (const std::vector<Layer>* layers : {&net.encoder, &net.decoder})
+    for (const Layer& l : *layers) {
+      if (l.kind != LayerKind::Dense) continue;
+      std::fill_n(net.params.begin() + l.dense.weight_offset, l.in * l.out, 0.5f);
+      std::fill_n(net.params.begin() + l.dense.bias_offset, l.out, 0.1f);
     }
   model.restore(net);
   return model;
@@ -143,8 +148,9 @@ TEST_CASE("shapes: the VAE's last encoder layer has 2*latent rows; overcomplete 
   c.hidden = {400};
   c.latent = 20;
   Network net = Network::create(c);
-  REQUIRE(net.encoder.size() == 2);
-  CHECK(net.encoder[1].out == 40);
+  REQUIRE(net.encoder.size() == 3);  // Dense, ReLU, Dense
+  CHECK(net.encoder[2].kind == LayerKind::Dense);
+  CHECK(net.encoder[2].out == 40);
   CHECK(net.decoder[0].in == 20);
   CHECK(net.parameter_count() == size_t(784 * 400 + 400 + 400 * 40 + 40 + 20 * 400 + 400 + 400 * 784 + 784));
   c.kind = ModelKind::Plain;
@@ -152,6 +158,7 @@ TEST_CASE("shapes: the VAE's last encoder layer has 2*latent rows; overcomplete 
   CHECK(Network::create(c).encoder.back().out == 1024);
   c.hidden = {};  // a linear autoencoder (PCA-like): one layer each way
   CHECK(Network::create(c).encoder.size() == 1);
+  CHECK(Network::create(c).decoder.size() == 1);
   c.latent = 0;
   CHECK_THROWS_AS(Network::create(c), InputError);
 }
@@ -467,4 +474,172 @@ TEST_CASE("encode and decode reuse their workspace when the batch size alternate
   Mat again(784, 10);
   network_decode(net, z.leftCols(10), again, ws);
   CHECK((again - reference_small).cwiseAbs().maxCoeff() == 0.0f);
+}
+
+TEST_CASE("the vanilla autoencoder (no hidden layer, identity, MSE) learns the PCA subspace") {
+  // 400 samples in 12 dimensions: a 3-D subspace with scales 3, 2 and 1, plus isotropic noise
+  // 0.1 and an offset. A linear AE with a 3-D code minimises the same error as PCA, so its
+  // decoder's columns must span the top-3 principal directions of the centred data: every
+  // principal angle between the two subspaces near zero (cosines near 1).
+  const int D = 12, K = 3, N = 400;
+  Rng rng(21);
+  Eigen::MatrixXd basis(D, K);
+  for (Eigen::Index i = 0; i < basis.size(); ++i) basis(i) = rng.normal();
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(basis);
+  const Eigen::MatrixXd Q = qr.householderQ() * Eigen::MatrixXd::Identity(D, K);  // (D, K) orthonormal
+  Eigen::MatrixXd X(D, N);
+  for (int n = 0; n < N; ++n) {
+    Eigen::VectorXd s(K);
+    s << 3 * rng.normal(), 2 * rng.normal(), rng.normal();
+    X.col(n) = Q * s;
+    for (int i = 0; i < D; ++i) X(i, n) += 0.1 * rng.normal() + 0.5;
+  }
+  const Eigen::MatrixXd centred = X.colwise() - X.rowwise().mean();
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(centred * centred.transpose() / N);
+  const Eigen::MatrixXd pca = eig.eigenvectors().rightCols(K);  // (D, K) the top-K directions
+
+  ModelConfig c;
+  c.kind = ModelKind::Plain;
+  c.input_size = D;
+  c.hidden = {};
+  c.latent = K;
+  c.activation = Activation::Identity;
+  c.loss = OutputLoss::MSE;
+  c.seed = 4;
+  OptimizerConfig opt;
+  opt.lr = 1e-2f;
+  Model model(c, opt);
+  REQUIRE(model.network().encoder.size() == 1);
+  REQUIRE(model.network().decoder.size() == 1);
+  const Mat x = X.cast<float>();
+  for (int i = 0; i < 4000; ++i) model.train_step(x);
+  const Layer& dec = model.network().decoder[0];
+  const Eigen::MatrixXd W =
+      Eigen::Map<const Mat>(model.network().params.data() + dec.dense.weight_offset, D, K).cast<double>();
+  const Eigen::HouseholderQR<Eigen::MatrixXd> wqr(W);
+  const Eigen::MatrixXd span = wqr.householderQ() * Eigen::MatrixXd::Identity(D, K);
+  const Eigen::VectorXd cosines = Eigen::JacobiSVD<Eigen::MatrixXd>(span.transpose() * pca).singularValues();
+  const double largest_angle_deg = std::acos(std::min(1.0, cosines.minCoeff())) * 180 / M_PI;
+  MESSAGE("principal angles' cosines " << cosines.transpose() << ", largest angle " << largest_angle_deg << " deg");
+  CHECK(largest_angle_deg < 2.0);
+  // and a random 3-D subspace is far from it, so the check can fail
+  Eigen::MatrixXd random(D, K);
+  for (Eigen::Index i = 0; i < random.size(); ++i) random(i) = rng.normal();
+  const Eigen::HouseholderQR<Eigen::MatrixXd> rqr(random);
+  const Eigen::MatrixXd rspan = rqr.householderQ() * Eigen::MatrixXd::Identity(D, K);
+  CHECK(Eigen::JacobiSVD<Eigen::MatrixXd>(rspan.transpose() * pca).singularValues().minCoeff() < 0.9);
+}
+
+namespace {
+ModelConfig conv_model_config(ModelKind kind, int channels, int size) {
+  ModelConfig c;
+  c.kind = kind;
+  c.arch = Architecture::Conv;
+  c.channels = channels;
+  c.height = c.width = size;
+  c.input_size = channels * size * size;
+  c.hidden = {16};
+  c.latent = 2;
+  c.sparsity = SparsityKind::KL;
+  c.seed = 9;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("conv architecture: the Keras VAE example's shapes at 28x28, one more stage at 64x64") {
+  const Network net = Network::create(conv_model_config(ModelKind::VAE, 1, 28));
+  // encoder: Conv 32 (14x14), ReLU, Conv 64 (7x7), ReLU, Flatten, Dense 16, ReLU, Dense 2 x latent
+  REQUIRE(net.encoder.size() == 8);
+  CHECK(net.encoder[0].kind == LayerKind::Conv2d);
+  CHECK(net.encoder[0].out == 14 * 14 * 32);
+  CHECK(net.encoder[2].out == 7 * 7 * 64);
+  CHECK(net.encoder[4].kind == LayerKind::Reshape);
+  CHECK(net.encoder[5].out == 16);
+  CHECK(net.encoder[7].out == 4);
+  // decoder: Dense 16, ReLU, Dense 7x7x64, ReLU, Unflatten, ConvT 32 (14x14), ReLU, ConvT 1 (28x28)
+  REQUIRE(net.decoder.size() == 8);
+  CHECK(net.decoder[2].out == 7 * 7 * 64);
+  CHECK(net.decoder[5].kind == LayerKind::ConvTranspose2d);
+  CHECK(net.decoder[5].out == 14 * 14 * 32);
+  CHECK(net.decoder[7].out == 784);
+  const Network big = Network::create(conv_model_config(ModelKind::Plain, 3, 64));
+  CHECK(big.encoder[4].out == 8 * 8 * 64);  // 64 -> 32 -> 16 -> 8
+  CHECK(big.decoder.back().out == 64 * 64 * 3);
+  // The data must be an image of the declared geometry.
+  ModelConfig wrong = conv_model_config(ModelKind::Plain, 1, 28);
+  wrong.input_size = 700;
+  CHECK(model_config_problem(wrong).find("--arch conv") != std::string::npos);
+}
+
+TEST_CASE("conv models: every kind trains, bit for bit reproducibly; a save/load round trip keeps the layer list") {
+  Mat x(3 * 12 * 12, 8);
+  Rng rng(2);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = rng.uniform();
+  for (ModelKind kind : {ModelKind::Plain, ModelKind::Sparse, ModelKind::Denoising, ModelKind::Contractive,
+                         ModelKind::VAE}) {
+    ModelConfig c = conv_model_config(kind, 3, 12);
+    c.contractive_weight = 0.01f;
+    c.sparsity_weight = 0.01f;
+    OptimizerConfig opt;
+    opt.lr = 3e-3f;
+    Model a(c, opt), b(c, opt);
+    const double before = a.evaluate(x).total;
+    for (int i = 0; i < 40; ++i) {
+      a.train_step(x);
+      if (i % 9 == 0) a.evaluate(x);
+      b.train_step(x);
+    }
+    INFO(model_kind_name(kind));
+    CHECK(a.network().params == b.network().params);
+    CHECK(a.network().all_finite());
+    CHECK(a.evaluate(x).total < before);
+    const std::string path = temp_path("conv.llnet");
+    std::string error;
+    REQUIRE(network_save(a.network(), path, &error));
+    const Network loaded = network_load(path);
+    CHECK(loaded.params == a.network().params);
+    CHECK(loaded.config.arch == Architecture::Conv);
+    CHECK(loaded.encoder.size() == a.network().encoder.size());
+    InferenceWorkspace ws;
+    Mat za(2, 8), zb(2, 8), ya(x.rows(), 8), yb(x.rows(), 8);
+    network_encode(a.network(), x, za, ws);
+    network_encode(loaded, x, zb, ws);
+    CHECK(za == zb);
+    network_decode(a.network(), za, ya, ws);
+    network_decode(loaded, zb, yb, ws);
+    CHECK(ya == yb);
+    std::remove(path.c_str());
+  }
+}
+
+TEST_CASE("a version-3 file whose layer list disagrees with its settings is refused") {
+  const Network net = Network::create(conv_model_config(ModelKind::Plain, 1, 8));
+  std::vector<uint8_t> bytes = network_serialize(net);
+  // The first layer record (kind, in, out, big_c, big_h, big_w, small_c, ...) sits right after the
+  // two layer counts: make its convolution give 31 channels instead of 32.
+  const size_t v2_fields_end = 12 + 4 * (7 + net.config.hidden.size()) + 8 + 32;
+  const size_t first_record = v2_fields_end + 4 * 5 + 8;
+  int32_t kind, channels;
+  std::memcpy(&kind, bytes.data() + first_record, 4);
+  std::memcpy(&channels, bytes.data() + first_record + 4 * 6, 4);
+  REQUIRE(kind == int32_t(LayerKind::Conv2d));
+  REQUIRE(channels == 32);
+  channels = 31;
+  std::memcpy(bytes.data() + first_record + 4 * 6, &channels, 4);
+  bytes.resize(bytes.size() - 4);  // a valid checksum, so that the layer list is what is refused
+  uint32_t crc = uint32_t(crc32(crc32(0L, Z_NULL, 0), bytes.data(), uInt(bytes.size())));
+  bytes.insert(bytes.end(), reinterpret_cast<uint8_t*>(&crc), reinterpret_cast<uint8_t*>(&crc) + 4);
+  CHECK_THROWS_WITH_AS(network_parse(bytes.data(), bytes.size(), "x.llnet"), doctest::Contains("layer list"),
+                       InputError);
+}
+
+TEST_CASE("a steady-state conv training step allocates nothing at 28x28, batch 64") {
+  REQUIRE_MALLOC_COUNTER();
+  for (ModelKind kind : {ModelKind::Plain, ModelKind::Sparse, ModelKind::Denoising, ModelKind::Contractive,
+                         ModelKind::VAE}) {
+    const long mallocs = steady_state_mallocs(conv_model_config(kind, 1, 28), OptimizerConfig{}, 64, 2);
+    CHECK_MESSAGE(mallocs == 0, std::string(model_kind_name(kind)));
+  }
+  CHECK_MESSAGE(steady_state_mallocs(conv_model_config(ModelKind::VAE, 3, 32), OptimizerConfig{}, 64, 2) == 0,
+                "vae 32x32x3");
 }

@@ -62,6 +62,15 @@ class CliArgs {
 void add_data_flags(CliArgs& args);
 struct DataSpec;
 DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed);
+// --hidden: comma-separated widths in [1, max_width], or "none" (no hidden layer: the vanilla
+// autoencoder, one layer each way).
+std::vector<int> hidden_from_flags(const CliArgs& args, int max_width);
+// --arch mlp|conv into c, after the data is loaded: conv takes the image geometry from the data and,
+// without an explicit --hidden, the Keras example's one dense layer of 16.
+struct ModelConfig;
+struct Dataset;
+void arch_from_flags(const CliArgs& args, const Dataset& data, ModelConfig& c);
+
 // The loader's warnings (skipped files, ignored flags), each once on stderr as
 // "latentlab: warning: ...", so that every command that loads data tells the user what it left out.
 struct Dataset;

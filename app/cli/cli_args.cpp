@@ -5,6 +5,8 @@
 #include <climits>
 
 #include "data/dataset.h"
+#include "io/errors.h"
+#include "models/model.h"
 #include "io/file_input.h"
 #include "train/trainer.h"
 
@@ -268,7 +270,14 @@ void add_model_flags(CliArgs& args, const ModelFlagSpec& spec) {
     args.add("model", "KIND", spec.twin ? "twin" : choice_name(spec.default_kind),
              spec.twin ? "twin (AE and VAE side by side)|" + kinds : kinds);
   }
-  args.add("hidden", "W[,W...]", spec.hidden, "encoder hidden widths, input side first; the decoder mirrors them");
+  args.add("arch", "NAME", choice_name(ModelConfig{}.arch),
+           "mlp | conv. conv (images, 1 or 3 channels): Conv 32, Conv 64 (3x3, stride 2, padding 1),\n"
+           "                             one more Conv 64 above 32 px, then --hidden (default 16) and the code;\n"
+           "                             the decoder mirrors it with transposed convs. At 28x28x1: 28x28x1 ->\n"
+           "                             14x14x32 -> 7x7x64 -> 3136 -> 16 -> code -> 16 -> 3136 -> 7x7x64 ->\n"
+           "                             14x14x32 -> 28x28x1; 32x32: 16x16, 8x8; 64x64: 32x32, 16x16, 8x8");
+  args.add("hidden", "W[,W...]", spec.hidden, "encoder hidden widths, input side first; the decoder mirrors them;\n"
+           "                             none: no hidden layer (the vanilla AE, one layer each way)");
   args.add("latent", "N", spec.latent, spec.latent_help);
   args.add("activation", "NAME", choice_name(ModelConfig{}.activation),
            choice_list<Activation>().names() + " (hidden layers)");
@@ -320,7 +329,7 @@ ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& sp
     c.kind = spec.kinds.back();
   }
   if (twin) *twin = is_twin;
-  c.hidden = args.int_list("hidden", 1, 1 << 16);
+  c.hidden = hidden_from_flags(args, 1 << 16);
   c.latent = args.integer("latent", 1, spec.max_latent);
   c.activation = args.choice_of<Activation>("activation");
   if (spec.output) {
@@ -361,3 +370,18 @@ int epochs_from_flags(const CliArgs& args, const ModelFlagSpec& spec) {
 }
 
 int batch_from_flags(const CliArgs& args) { return args.integer("batch", 1, 1 << 16); }
+std::vector<int> hidden_from_flags(const CliArgs& args, int max_width) {
+  if (args.str("hidden") == "none") return {};
+  return args.int_list("hidden", 1, max_width);
+}
+
+void arch_from_flags(const CliArgs& args, const Dataset& data, ModelConfig& c) {
+  c.arch = args.choice_of<Architecture>("arch");
+  if (c.arch != Architecture::Conv) return;
+  if (!data.is_image)
+    throw InputError(printable_path(data.name) + ": --arch conv needs images, and this data set is not one");
+  c.channels = data.channels;
+  c.height = data.height;
+  c.width = data.width;
+  if (!args.given("hidden")) c.hidden = {16};
+}

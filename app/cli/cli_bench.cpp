@@ -40,17 +40,20 @@ double cpu_ghz() {  // the nominal clock from /proc/cpuinfo; 0 if unknown
   return 0;
 }
 
-// Multiply-adds of one training sample (forward + backward) of a dense MLP, for the FLOP rate:
-// forward W x for every layer; backward dW for every layer and dx for all but the first.
+// Multiply-adds of one training sample (forward + backward) of the network's dense and convolution
+// layers, for the FLOP rate: forward for every layer; backward the weight gradient for every layer
+// and the input gradient for all but the first.
 double train_flops_per_sample(const Network& net) {
-  double macs = 0, first_layer = 0;
-  bool first = true;
-  for (const DenseShape& d : net.encoder) {
-    macs += 3.0 * d.in * d.out;
-    if (first) first_layer = 1.0 * d.in * d.out;
-    first = false;
-  }
-  for (const DenseShape& d : net.decoder) macs += 3.0 * d.in * d.out;
+  double macs = 0, first_layer = -1;
+  for (const std::vector<Layer>* list : {&net.encoder, &net.decoder})
+    for (const Layer& l : *list) {
+      double m = 0;
+      if (l.kind == LayerKind::Dense) m = 1.0 * l.in * l.out;
+      if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d)
+        m = 1.0 * l.conv.patch() * l.conv.small_c * l.conv.small_h * l.conv.small_w;
+      macs += 3.0 * m;
+      if (first_layer < 0 && m > 0) first_layer = m;
+    }
   return 2.0 * (macs - first_layer);
 }
 
@@ -105,6 +108,12 @@ int cli_bench(int argc, char** argv) {
 
   ModelConfig cfg = model_config_from_flags(args, spec);
   cfg.input_size = 784;
+  cfg.arch = args.choice_of<Architecture>("arch");
+  if (cfg.arch == Architecture::Conv) {
+    cfg.channels = 1;
+    cfg.height = cfg.width = 28;
+    if (!args.given("hidden")) cfg.hidden = {16};
+  }
   Rng rng(1);
 
   // ---- training throughput, random inputs in [0,1] like the PyTorch script ----
@@ -175,7 +184,8 @@ int cli_bench(int argc, char** argv) {
   }
 
   if (json) {
-    std::printf("{\"hidden\":[%s],\"latent\":%d,\"train_samples_per_sec\":{", widths.c_str(), cfg.latent);
+    std::printf("{\"arch\":\"%s\",\"hidden\":[%s],\"latent\":%d,\"train_samples_per_sec\":{", choice_name(cfg.arch),
+                widths.c_str(), cfg.latent);
     for (size_t i = 0; i < batches.size(); ++i)
       std::printf("%s\"%d\":%.0f", i ? "," : "", batches[i], samples_per_sec[i]);
     std::printf("},\"train_gflops\":{");
@@ -187,7 +197,11 @@ int cli_bench(int argc, char** argv) {
                 probe_ms, grid_ms, encode_ms, rss, data.count, ghz, flops, snapshot_median_us, snapshot_p999_us);
     return 0;
   }
-  std::printf("784-%s-%d VAE, one thread, %.1f MFLOP per training sample\n", shape.c_str(), cfg.latent, flops / 1e6);
+  if (cfg.arch == Architecture::Conv)
+    std::printf("conv VAE 28x28x1 (conv 32, conv 64, dense %s, latent %d), one thread, %.1f MFLOP per training sample\n",
+                shape.c_str(), cfg.latent, flops / 1e6);
+  else
+    std::printf("784-%s-%d VAE, one thread, %.1f MFLOP per training sample\n", shape.c_str(), cfg.latent, flops / 1e6);
   for (size_t i = 0; i < batches.size(); ++i)
     std::printf("  train batch %-4d %10.0f samples/s  %6.1f GFLOP/s\n", batches[i], samples_per_sec[i],
                 samples_per_sec[i] * flops / 1e9);

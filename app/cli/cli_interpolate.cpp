@@ -116,6 +116,7 @@ void check_loaded_network(const CliArgs& args, const std::string& file, const Mo
       throw InputError(name + ": was saved with --" + flag + " " + in_file + " but --" + flag + " " + given +
                        " was given; drop the flag to use the file's");
   };
+  agree("arch", choice_name(saved.arch), args.str("arch"));
   agree("hidden", join_widths(saved.hidden), join_widths(given.hidden));
   agree("latent", std::to_string(saved.latent), std::to_string(given.latent));
   agree("activation", activation_name(saved.activation), activation_name(given.activation));
@@ -185,6 +186,7 @@ int cli_interpolate(int argc, char** argv) {
                      std::to_string(pairs_wanted) + " endpoint pair" + (pairs_wanted == 1 ? "" : "s") +
                      " asked for (see --train)");
   base.input_size = data.features();
+  arch_from_flags(args, data, base);
   auto t0 = std::chrono::steady_clock::now();
 
   std::vector<Model> models;

@@ -71,14 +71,16 @@ int cli_train(int argc, char** argv) {
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)
     throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
+  arch_from_flags(args, data, config);
   // The one validation of the hyperparameters (core/models/model.h), before the model is allocated.
   const std::string problem = training_config_problem(config, opt, batch, data.train_count);
   if (!problem.empty()) throw InputError("train: " + problem);
 
   Model model(config, opt);
   std::FILE* log = json ? stderr : stdout;
-  std::fprintf(log, "%s: %d train, %d held out, %d features; %s %d-", shown_name.c_str(), data.train_count,
-               data.test_count(), data.features(), model_kind_name(config.kind), config.input_size);
+  std::fprintf(log, "%s: %d train, %d held out, %d features; %s %s %d-", shown_name.c_str(), data.train_count,
+               data.test_count(), data.features(), choice_name(config.arch), model_kind_name(config.kind),
+               config.input_size);
   for (int h : config.hidden) std::fprintf(log, "%d-", h);
   std::fprintf(log, "%d, %zu parameters\n", config.latent, model.network().parameter_count());
 
@@ -165,11 +167,12 @@ int cli_train(int argc, char** argv) {
     std::string hidden;
     for (int h : config.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
     std::printf(
-        "{\"model\":\"%s\",\"data\":%s,\"hidden\":[%s],\"latent\":%d,\"activation\":\"%s\",\"epochs\":%d,"
+        "{\"model\":\"%s\",\"arch\":\"%s\",\"data\":%s,\"hidden\":[%s],\"latent\":%d,\"activation\":\"%s\",\"epochs\":%d,"
         "\"batch\":%d,\"seed\":%llu,\"train_count\":%d,\"test_count\":%d,\"train_loss\":%s,\"test_loss\":%s,"
         "\"test_recon\":%s,\"test_kl\":%s,\"test_penalty\":%s,\"samples_per_sec\":%s,\"seconds\":%s,"
         "\"divergence_events\":%lld,\"learning_rate\":%s}\n",
-        model_kind_name(config.kind), json_string(data.name).c_str(), hidden.c_str(), config.latent,
+        model_kind_name(config.kind), choice_name(config.arch), json_string(data.name).c_str(), hidden.c_str(),
+        config.latent,
         activation_name(config.activation), epochs, batch, static_cast<unsigned long long>(config.seed),
         data.train_count, data.test_count(), json_number(train_loss).c_str(), json_number(held_out.total).c_str(),
         json_number(held_out.recon).c_str(), json_number(vae ? held_out.penalty : 0).c_str(),

@@ -77,6 +77,14 @@ const ChoiceList kInits = {
         {"torch", "Torch", "torch.nn.Linear's default"},
     }};
 
+const ChoiceList kArchitectures = {
+    "architecture",
+    {
+        {"mlp", "Dense (MLP)", "dense layers of the --hidden widths, mirrored in the decoder"},
+        {"conv", "Convolutional", "Conv 32, Conv 64 (3x3, stride 2), Dense --hidden, the code; the decoder "
+                                  "mirrors it with transposed convolutions"},
+    }};
+
 }  // namespace
 
 template <> const ChoiceList& choice_list<Activation>() { return kActivations; }
@@ -85,6 +93,7 @@ template <> const ChoiceList& choice_list<SparsityKind>() { return kSparsityKind
 template <> const ChoiceList& choice_list<NoiseKind>() { return kNoiseKinds; }
 template <> const ChoiceList& choice_list<OptimizerKind>() { return kOptimizers; }
 template <> const ChoiceList& choice_list<InitKind>() { return kInits; }
+template <> const ChoiceList& choice_list<Architecture>() { return kArchitectures; }
 
 //---- hyperparameters --------------------------------------------------------------------------
 

@@ -25,6 +25,9 @@ enum class SparsityKind { L1, KL };
 enum class NoiseKind { Gaussian, Mask, SaltPepper };
 enum class OptimizerKind { Adam, SGD };
 enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default (see model.cpp)
+// The shape around the latent head (models/model.cpp, "network"): dense layers, or convolutions
+// for images (the Keras VAE example's pattern; `latentlab train --help` gives the shapes).
+enum class Architecture { Mlp, Conv };
 
 //---- choices ----------------------------------------------------------------------------------
 
@@ -55,6 +58,7 @@ template <> const ChoiceList& choice_list<SparsityKind>();
 template <> const ChoiceList& choice_list<NoiseKind>();
 template <> const ChoiceList& choice_list<OptimizerKind>();
 template <> const ChoiceList& choice_list<InitKind>();
+template <> const ChoiceList& choice_list<Architecture>();
 
 template <typename E>
 const Choice& choice_of(E value) { return choice_list<E>().rows[static_cast<size_t>(value)]; }

@@ -2,15 +2,16 @@
 // float by Model::train_step / Model::evaluate and in double by the gradient checks.
 //
 // Sections (grep for "//----"):
-//   network          shapes, initialisation, encode / decode for the UI
+//   network          the layer lists (Mlp, Conv), validation, initialisation, encode / decode for the UI
 //   workspace        the preallocated buffers of one forward/backward pass
-//   penalties        sparsity (L1, KL) and the contractive penalty with its double backprop
-//   model_loss       forward, loss, backward for every kind
+//   penalties        sparsity (L1, KL); the contractive penalty, exact (Mlp) or estimated (Conv)
+//   model_loss       encoder forward -> latent head -> decoder forward -> loss -> backward
 //   model            optimizer step, evaluation, restore, the double-precision entry point
 //   save / load      the .llnet file format
 //
-// Layout (see tensor.h): one sample per column, W (out, in) column-major, all parameters in
-// Network::params: for each encoder layer then each decoder layer, W then b.
+// Layout (see tensor.h): one sample per column, all parameters in Network::params: for each
+// encoder layer then each decoder layer that has parameters, W then b (nn/layer.h gives each
+// kind's W layout).
 #include "models/model.h"
 
 #include <algorithm>
@@ -18,12 +19,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 #include <zlib.h>
 
-#include "nn/dense.h"
+#include "nn/layer_pass.h"
 #include "io/errors.h"
 #include "io/file_input.h"
 #include "io/file_write.h"
@@ -43,29 +46,154 @@ Activation code_activation(const ModelConfig& c) {
 
 int code_rows(const ModelConfig& c) { return c.kind == ModelKind::VAE ? 2 * c.latent : c.latent; }
 
-}  // namespace
+// The conv architecture's stages: output channels of each stride-2 convolution, input side first.
+// Two (the Keras VAE example at 28x28, also 32x32); one more for anything larger than 32 px.
+std::vector<int> conv_stage_channels(const ModelConfig& c) {
+  if (std::max(c.height, c.width) > 32) return {32, 64, 64};
+  return {32, 64};
+}
+constexpr int kConvKernel = 3, kConvStride = 2, kConvPad = 1;
 
-uint64_t network_parameter_count(const ModelConfig& c) {
-  constexpr uint64_t kSaturated = ~uint64_t(0);
-  uint64_t total = 0;
-  auto layer = [&](int64_t in, int64_t out) {
-    if (in < 0 || out < 0) return;
-    const uint64_t n = uint64_t(in + 1) * uint64_t(out);  // each factor < 2^32: no overflow
-    total = total > kSaturated - n ? kSaturated : total + n;
-  };
-  int64_t width = c.input_size;
+// Appends layers to a list and hands out parameter offsets; the count saturates rather than
+// overflows for absurd sizes (then nothing may be built: model_config_problem refuses it).
+struct ListBuilder {
+  std::vector<Layer>* list;
+  uint64_t* count;
+  size_t take(uint64_t n) {
+    const size_t at = size_t(*count);
+    *count = *count > ~uint64_t(0) - n ? ~uint64_t(0) : *count + n;
+    return at;
+  }
+  void dense(int in, int out) {
+    Layer l;
+    l.kind = LayerKind::Dense;
+    l.in = l.dense.in = in;
+    l.out = l.dense.out = out;
+    l.dense.weight_offset = take(uint64_t(std::max(in, 0)) * uint64_t(std::max(out, 0)));
+    l.dense.bias_offset = take(uint64_t(std::max(out, 0)));
+    list->push_back(l);
+  }
+  void conv(const ConvShape& shape, bool transposed) {
+    Layer l;
+    l.kind = transposed ? LayerKind::ConvTranspose2d : LayerKind::Conv2d;
+    l.conv = shape;
+    l.in = transposed ? shape.small_size() : shape.big_size();
+    l.out = transposed ? shape.big_size() : shape.small_size();
+    l.conv.weight_offset = take(uint64_t(shape.patch()) * uint64_t(shape.small_c));
+    l.conv.bias_offset = take(uint64_t(transposed ? shape.big_c : shape.small_c));
+    list->push_back(l);
+  }
+  void activation(Activation a) {  // identity is no layer at all
+    if (a == Activation::Identity) return;
+    Layer l;
+    l.kind = LayerKind::Activation;
+    l.in = l.out = list->back().out;
+    l.activation = a;
+    list->push_back(l);
+  }
+  void dropout(float p) {
+    if (!(p > 0)) return;
+    Layer l;
+    l.kind = LayerKind::Dropout;
+    l.in = l.out = list->back().out;
+    l.drop = p;
+    list->push_back(l);
+  }
+  void reshape() {
+    Layer l;
+    l.kind = LayerKind::Reshape;
+    l.in = l.out = list->back().out;
+    list->push_back(l);
+  }
+};
+
+// The two lists c implies (see Architecture in model.h), with parameter offsets: every encoder
+// layer, then every decoder layer, W then b. Returns the parameter count.
+uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::vector<Layer>* decoder) {
+  uint64_t count = 0;
+  ListBuilder enc{encoder, &count}, dec{decoder, &count};
+  std::vector<ConvShape> stages;  // encoder's convolutions, input side first
+  int width = c.input_size;
+  if (c.arch == Architecture::Conv) {
+    ConvShape s;
+    s.small_c = c.channels, s.small_h = c.height, s.small_w = c.width;
+    for (int channels : conv_stage_channels(c)) {
+      s.big_c = s.small_c, s.big_h = s.small_h, s.big_w = s.small_w;
+      s.small_c = channels;
+      s.small_h = conv_output_size(s.big_h, kConvKernel, kConvStride, kConvPad);
+      s.small_w = conv_output_size(s.big_w, kConvKernel, kConvStride, kConvPad);
+      s.k = kConvKernel, s.stride = kConvStride, s.pad = kConvPad;
+      stages.push_back(s);
+    }
+    for (const ConvShape& st : stages) {
+      enc.conv(st, false);
+      enc.activation(c.activation);
+    }
+    enc.reshape();  // Flatten
+    width = stages.back().small_size();
+  }
   for (int h : c.hidden) {
-    layer(width, h);
+    enc.dense(width, h);
+    enc.activation(c.activation);
+    enc.dropout(c.dropout);
     width = h;
   }
-  layer(width, c.kind == ModelKind::VAE ? 2 * int64_t(c.latent) : int64_t(c.latent));
+  enc.dense(width, code_rows(c));
+  enc.activation(code_activation(c));
+
   width = c.latent;
   for (auto it = c.hidden.rbegin(); it != c.hidden.rend(); ++it) {
-    layer(width, *it);
+    dec.dense(width, *it);
+    dec.activation(c.activation);
+    dec.dropout(c.dropout);
     width = *it;
   }
-  layer(width, c.input_size);
-  return total;
+  if (c.arch == Architecture::Conv) {
+    dec.dense(width, stages.back().small_size());
+    dec.activation(c.activation);
+    dec.reshape();  // Unflatten
+    for (size_t i = stages.size(); i-- > 0;) {
+      dec.conv(stages[i], true);
+      if (i > 0) dec.activation(c.activation);  // the last one gives the logits
+    }
+  } else {
+    dec.dense(width, c.input_size);
+  }
+  return count;
+}
+
+}  // namespace
+
+std::string architecture_summary(const ModelConfig& c) {
+  std::vector<Layer> lists[2];
+  build_layers(c, &lists[0], &lists[1]);
+  std::string out;
+  for (int list = 0; list < 2; ++list) {
+    out += list == 0 ? "encoder:\n" : "decoder:\n";
+    for (const Layer& l : lists[list]) {
+      const ConvShape& s = l.conv;
+      const std::string big = std::to_string(s.big_h) + "x" + std::to_string(s.big_w) + "x" + std::to_string(s.big_c);
+      const std::string small =
+          std::to_string(s.small_h) + "x" + std::to_string(s.small_w) + "x" + std::to_string(s.small_c);
+      const std::string conv = std::to_string(s.k) + "x" + std::to_string(s.k) + " stride " +
+                               std::to_string(s.stride) + " padding " + std::to_string(s.pad) + ": ";
+      switch (l.kind) {
+        case LayerKind::Dense: out += "  dense " + std::to_string(l.in) + " -> " + std::to_string(l.out); break;
+        case LayerKind::Conv2d: out += "  conv " + conv + big + " -> " + small; break;
+        case LayerKind::ConvTranspose2d: out += "  transposed conv " + conv + small + " -> " + big; break;
+        case LayerKind::Reshape: out += "  reshape " + std::to_string(l.in); break;
+        case LayerKind::Dropout: out += "  dropout"; break;
+        case LayerKind::Activation: out += std::string("  ") + choice_name(l.activation); break;
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+uint64_t network_parameter_count(const ModelConfig& c) {
+  std::vector<Layer> encoder, decoder;
+  return build_layers(c, &encoder, &decoder);
 }
 
 std::string model_config_problem(const ModelConfig& c) {
@@ -80,17 +208,27 @@ std::string model_config_problem(const ModelConfig& c) {
   for (int h : c.hidden)
     if (h < 1 || h > kMaxLayerWidth)
       return "--hidden: every width must be in [1, " + max_width + "], got " + std::to_string(h);
+  if (c.arch == Architecture::Conv &&
+      (c.channels < 1 || c.height < 1 || c.width < 1 || c.channels > 4 ||
+       int64_t(c.channels) * c.height * c.width != c.input_size))
+    return "--arch conv needs images: the data's " + std::to_string(c.input_size) +
+           " features are not channels x height x width (" + std::to_string(c.channels) + " x " +
+           std::to_string(c.height) + " x " + std::to_string(c.width) + ")";
   const uint64_t params = network_parameter_count(c);
   if (params > kMaxNetworkParameters)
     return "a network of " + std::to_string(c.input_size) + " features, --hidden and --latent " +
            std::to_string(c.latent) + " would have " + std::to_string(params) + " parameters, over the budget of " +
            std::to_string(kMaxNetworkParameters) + "; use smaller layers";
-  // The contractive penalty keeps a (first width)^2 Gram matrix and its gradient.
+  // The exact contractive penalty (Mlp) keeps a (first width)^2 Gram matrix and its gradient.
   const uint64_t n1 = c.hidden.empty() ? uint64_t(c.latent) : uint64_t(c.hidden[0]);
-  if (c.kind == ModelKind::Contractive && 2 * n1 * n1 > kMaxNetworkParameters)
+  if (c.kind == ModelKind::Contractive && c.arch == Architecture::Mlp && 2 * n1 * n1 > kMaxNetworkParameters)
     return "--model contractive keeps two " + std::to_string(n1) + " x " + std::to_string(n1) +
            " matrices for its penalty, over the budget of " + std::to_string(kMaxNetworkParameters) +
            " values; use a narrower first --hidden layer";
+  if (!(c.dropout >= 0 && c.dropout < 1)) return "--dropout must be in [0, 1)";
+  if (c.dropout > 0 && c.kind == ModelKind::Contractive)
+    return "--dropout does not go with --model contractive (the penalty is the Jacobian of the encoder "
+           "without a mask)";
   return hyperparam_problem(c);  // the choices and every hyperparameter against its table (models/kinds.h)
 }
 
@@ -105,6 +243,13 @@ std::string training_config_problem(const ModelConfig& c, const OptimizerConfig&
            " training samples";
   uint64_t widths = uint64_t(c.input_size) * 2 + uint64_t(c.latent) * 3;
   for (int h : c.hidden) widths += 2 * uint64_t(h);
+  if (c.arch == Architecture::Conv) {  // the image layers' outputs, twice each way
+    std::vector<Layer> encoder, decoder;
+    build_layers(c, &encoder, &decoder);
+    for (const std::vector<Layer>* list : {&encoder, &decoder})
+      for (const Layer& l : *list)
+        if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) widths += 2 * uint64_t(l.out);
+  }
   if (uint64_t(batch) * widths > kMaxBatchActivations)
     return "--batch " + std::to_string(batch) + " with these layer widths needs " +
            std::to_string(uint64_t(batch) * widths) + " values per buffer, over the budget of " +
@@ -128,19 +273,41 @@ bool is_relu_family(Activation a) {
 // (torch.nn.Linear's default). Biases: U(-1 / sqrt(fan_in), 1 / sqrt(fan_in)) for all three, as
 // torch.nn.Linear: with zero biases every ReLU kink of the decoder's first layer would pass through
 // the origin of the code, which measurably hurts 2-D codes (about 3 nats on MNIST with latent 2).
-void init_layer(float* params, const DenseShape& s, InitKind init, Activation next, Rng& rng) {
-  float* W = params + s.weight_offset;
-  const size_t n = size_t(s.out) * size_t(s.in);
-  const float r_fan_in = 1.0f / std::sqrt(float(s.in));
+// fan_in of a convolution: the values one output sees (k^2 in channels; for a transposed one with
+// stride s, k^2 / s^2 of them on average).
+void init_parameters(float* W, size_t n_weights, float* b, int n_bias, int fan_in, int fan_out, InitKind init,
+                     Activation next, Rng& rng) {
+  const float r_fan_in = 1.0f / std::sqrt(float(fan_in));
   if (init == InitKind::He) {
-    const float std_dev = std::sqrt((is_relu_family(next) ? 2.0f : 1.0f) / float(s.in));
-    for (size_t i = 0; i < n; ++i) W[i] = std_dev * rng.normal();
+    const float std_dev = std::sqrt((is_relu_family(next) ? 2.0f : 1.0f) / float(fan_in));
+    for (size_t i = 0; i < n_weights; ++i) W[i] = std_dev * rng.normal();
   } else {
-    const float r = init == InitKind::Xavier ? std::sqrt(6.0f / float(s.in + s.out)) : r_fan_in;
-    for (size_t i = 0; i < n; ++i) W[i] = r * (2.0f * rng.uniform() - 1.0f);
+    const float r = init == InitKind::Xavier ? std::sqrt(6.0f / float(fan_in + fan_out)) : r_fan_in;
+    for (size_t i = 0; i < n_weights; ++i) W[i] = r * (2.0f * rng.uniform() - 1.0f);
   }
-  float* b = params + s.bias_offset;
-  for (int i = 0; i < s.out; ++i) b[i] = r_fan_in * (2.0f * rng.uniform() - 1.0f);
+  for (int i = 0; i < n_bias; ++i) b[i] = r_fan_in * (2.0f * rng.uniform() - 1.0f);
+}
+
+// Initialises every layer with parameters in list order; `next` is the activation that follows.
+void init_list(float* params, const std::vector<Layer>& list, InitKind init, Rng& rng) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Layer& l = list[i];
+    const Activation next = i + 1 < list.size() && list[i + 1].kind == LayerKind::Activation
+                                ? list[i + 1].activation
+                                : Activation::Identity;
+    if (l.kind == LayerKind::Dense) {
+      init_parameters(params + l.dense.weight_offset, size_t(l.out) * size_t(l.in), params + l.dense.bias_offset,
+                      l.out, l.in, l.out, init, next, rng);
+    } else if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) {
+      const ConvShape& s = l.conv;
+      const bool t = l.kind == LayerKind::ConvTranspose2d;
+      const int k2 = s.k * s.k;
+      const int fan_in = t ? std::max(1, s.small_c * k2 / (s.stride * s.stride)) : s.patch();
+      const int fan_out = t ? s.patch() : s.small_c * k2;
+      init_parameters(params + s.weight_offset, size_t(s.patch()) * size_t(s.small_c), params + s.bias_offset,
+                      t ? s.big_c : s.small_c, fan_in, fan_out, init, next, rng);
+    }
+  }
 }
 
 }  // namespace
@@ -149,38 +316,10 @@ Network Network::create(const ModelConfig& config) {
   validate_config(config);
   Network net;
   net.config = config;
-  size_t offset = 0;
-  auto add = [&offset](std::vector<DenseShape>& layers, int in, int out) {
-    DenseShape s;
-    s.in = in;
-    s.out = out;
-    s.weight_offset = offset;
-    offset += size_t(in) * size_t(out);
-    s.bias_offset = offset;
-    offset += size_t(out);
-    layers.push_back(s);
-  };
-  int width = config.input_size;
-  for (int h : config.hidden) {
-    add(net.encoder, width, h);
-    width = h;
-  }
-  add(net.encoder, width, code_rows(config));
-  width = config.latent;
-  for (auto it = config.hidden.rbegin(); it != config.hidden.rend(); ++it) {
-    add(net.decoder, width, *it);
-    width = *it;
-  }
-  add(net.decoder, width, config.input_size);
-  net.params.assign(offset, 0.0f);
-
+  net.params.assign(size_t(build_layers(config, &net.encoder, &net.decoder)), 0.0f);
   Rng rng(config.seed);
-  for (size_t l = 0; l < net.encoder.size(); ++l)
-    init_layer(net.params.data(), net.encoder[l], config.init,
-               l + 1 < net.encoder.size() ? config.activation : code_activation(config), rng);
-  for (size_t l = 0; l < net.decoder.size(); ++l)
-    init_layer(net.params.data(), net.decoder[l], config.init,
-               l + 1 < net.decoder.size() ? config.activation : Activation::Identity, rng);
+  init_list(net.params.data(), net.encoder, config.init, rng);
+  init_list(net.params.data(), net.decoder, config.init, rng);
   return net;
 }
 
@@ -192,53 +331,28 @@ bool Network::all_finite() const {
   return std::isfinite((p * 0.0f).sum());
 }
 
-// The first n columns of an inference buffer with `rows` rows. The buffer only grows, so a caller
-// that alternates batch sizes (the GUI decodes 20 samples, then 10) stops allocating once it has
-// seen the largest.
-static MatRef workspace_columns(Mat& buffer, int rows, int n) {
-  if (buffer.rows() != rows || buffer.cols() < n) buffer.resize(rows, std::max<Eigen::Index>(n, buffer.cols()));
-  return buffer.leftCols(n);
-}
-
 void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWorkspace& ws, Mat* logvar) {
   const ModelConfig& c = net.config;
-  const int n = int(x.cols()), L = int(net.encoder.size());
+  const int n = int(x.cols());
   // Eigen's own size asserts are compiled out in a Release build: check, as Dataset::gather does,
   // so a caller holding buffers of another architecture gets an error, not a heap overrun.
   if (x.rows() != c.input_size || code.rows() != c.latent || code.cols() != n)
     throw std::invalid_argument("network_encode: x or code has the wrong shape for this network");
-  if (int(ws.activations.size()) < L) ws.activations.resize(L);
-  for (int l = 0; l < L; ++l) {
-    MatRef h = workspace_columns(ws.activations[l], net.encoder[l].out, n);  // (encoder[l].out, n)
-    if (l == 0)
-      dense_forward<float>(h, x, net.params.data(), net.encoder[l]);
-    else
-      dense_forward<float>(h, ws.activations[l - 1].leftCols(n), net.params.data(), net.encoder[l]);
-    activation_forward<float>(h, h, l + 1 < L ? c.activation : code_activation(c));
-  }
-  const auto top = ws.activations[L - 1].leftCols(n);  // (code_rows, n): mu then logvar for a VAE
+  layers_reserve(ws.encoder, net.encoder, n, false);
+  layers_forward<float>(ws.encoder, net.encoder, x, net.params.data(), nullptr);
+  const Eigen::Ref<const Mat> top = layers_output(ws.encoder).leftCols(n);  // (code_rows, n): mu then logvar for a VAE
   code = top.topRows(c.latent);
   if (logvar && c.kind == ModelKind::VAE) *logvar = top.bottomRows(c.latent);
 }
 
 void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWorkspace& ws) {
   const ModelConfig& c = net.config;
-  const int n = int(z.cols()), L = int(net.decoder.size());
+  const int n = int(z.cols());
   if (z.rows() != c.latent || out.rows() != c.input_size || out.cols() != n)
     throw std::invalid_argument("network_decode: z or out has the wrong shape for this network");
-  if (int(ws.activations.size()) < L) ws.activations.resize(L);
-  for (int l = 0; l + 1 < L; ++l) {
-    MatRef h = workspace_columns(ws.activations[l], net.decoder[l].out, n);  // (decoder[l].out, n)
-    if (l == 0)
-      dense_forward<float>(h, z, net.params.data(), net.decoder[l]);
-    else
-      dense_forward<float>(h, ws.activations[l - 1].leftCols(n), net.params.data(), net.decoder[l]);
-    activation_forward<float>(h, h, c.activation);
-  }
-  if (L == 1)
-    dense_forward<float>(out, z, net.params.data(), net.decoder[0]);
-  else
-    dense_forward<float>(out, ws.activations[L - 2].leftCols(n), net.params.data(), net.decoder[L - 1]);
+  layers_reserve(ws.decoder, net.decoder, n, false);
+  layers_forward<float>(ws.decoder, net.decoder, z, net.params.data(), nullptr);
+  out = layers_output(ws.decoder).leftCols(n);  // the logits
   if (c.loss == OutputLoss::BCE) activation_forward<float>(out, out, Activation::Sigmoid);
 }
 
@@ -246,56 +360,63 @@ void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWork
 
 namespace {
 
+// The step of the finite-difference contractive estimate (conv encoders), in input units (the
+// data is in [0, 1] or standardised).
+constexpr double kContractiveProbeStep = 1e-2;
+
+bool contractive_exact(const ModelConfig& c) {
+  return c.kind == ModelKind::Contractive && c.arch == Architecture::Mlp;
+}
+bool contractive_estimated(const ModelConfig& c) {
+  return c.kind == ModelKind::Contractive && c.arch != Architecture::Mlp;
+}
+
 // Every buffer of one forward/backward pass at batch size B. Sized once per batch size (and
 // architecture); a step at the same size allocates nothing.
 template <typename T>
 struct Workspace {
   int batch = -1;
-  std::vector<MatX<T>> enc_pre, enc_act, enc_dpre;  // per encoder layer: (encoder[l].out, B)
-  std::vector<MatX<T>> dec_pre, dec_act, dec_dpre;  // per decoder layer: (decoder[l].out, B);
-                                                    // dec_dpre of the last layer = dLoss/dlogits
+  const Network* sized_for = nullptr;  // the architecture the buffers were sized for (by shape, below)
+  LayersWorkspace<T> enc, dec;  // every layer's output and its gradient, encoder and decoder
   MatX<T> x_in;       // (input, B)  the encoder's input when it differs from the batch (denoising)
   MatX<T> eps;        // (latent, B) VAE noise
   MatX<T> z;          // (latent, B) VAE sample mu + sigma * eps
   MatX<T> sigma;      // (latent, B) VAE exp(0.5 logvar), kept for backward
-  MatX<T> dz;         // (latent, B) dLoss/dz from the decoder
+  MatX<T> dz;         // (latent, B) VAE dLoss/dz from the decoder
   VecX<T> rho_hat;    // (latent)    KL sparsity: mean code activation over the batch
   VecX<T> rho_grad;   // (latent)    KL sparsity: dPenalty/dcode, the same for every sample
-  // contractive penalty
-  std::vector<MatX<T>> d1, d2, cpre;  // per encoder layer (out, B): act', act'', extra dLoss/dpre
-  std::vector<MatX<T>> am, bm, dam, dbm;  // per encoder layer: per-sample Jacobian factors (see below)
+  // exact contractive penalty (Mlp): the encoder as stages Dense -> activation
+  std::vector<int> stage_dense, stage_act;  // layer indices of each stage's Dense and activation (-1: identity)
+  std::vector<MatX<T>> d1, d2, cpre;  // per stage (out, B): act', act'', extra dLoss/dpre
+  std::vector<MatX<T>> am, bm, dam, dbm;  // per stage: per-sample Jacobian factors (see below)
   MatX<T> gram, dgram;  // (n1, n1) W0 W0^T and its gradient
   MatX<T> ag;           // (latent, n1) am[0] gram
+  // estimated contractive penalty (Conv)
+  MatX<T> probe;        // (input, B) the probe directions v, N(0, I), drawn by the caller
+  MatX<T> x_probe;      // (input, B) x_in + step v
+  LayersWorkspace<T> enc_probe;  // the encoder's pass on x_probe
 };
 
 template <typename T>
 bool workspace_fits(const Workspace<T>& ws, const Network& net, int B) {
-  if (ws.batch != B || ws.enc_pre.size() != net.encoder.size() || ws.dec_pre.size() != net.decoder.size())
+  if (ws.batch != B || ws.enc.out.size() != net.encoder.size() || ws.dec.out.size() != net.decoder.size())
     return false;
   for (size_t l = 0; l < net.encoder.size(); ++l)
-    if (ws.enc_pre[l].rows() != net.encoder[l].out) return false;
+    if (ws.enc.out[l].rows() != net.encoder[l].out) return false;
   for (size_t l = 0; l < net.decoder.size(); ++l)
-    if (ws.dec_pre[l].rows() != net.decoder[l].out) return false;
+    if (ws.dec.out[l].rows() != net.decoder[l].out) return false;
   if (ws.x_in.rows() != net.config.input_size || ws.z.rows() != net.config.latent) return false;
-  const bool contractive = net.config.kind == ModelKind::Contractive;
-  return contractive == !ws.d1.empty();
+  if (contractive_exact(net.config) == ws.d1.empty()) return false;
+  return contractive_estimated(net.config) == (ws.probe.size() > 0);
 }
 
 template <typename T>
 void workspace_prepare(Workspace<T>& ws, const Network& net, int B) {
   if (workspace_fits(ws, net, B)) return;
   const ModelConfig& c = net.config;
-  const size_t Le = net.encoder.size();
-  auto per_layer = [B](std::vector<MatX<T>>& v, const std::vector<DenseShape>& layers) {
-    v.resize(layers.size());
-    for (size_t l = 0; l < layers.size(); ++l) v[l].resize(layers[l].out, B);
-  };
-  per_layer(ws.enc_pre, net.encoder);
-  per_layer(ws.enc_act, net.encoder);
-  per_layer(ws.enc_dpre, net.encoder);
-  per_layer(ws.dec_pre, net.decoder);
-  per_layer(ws.dec_act, net.decoder);
-  per_layer(ws.dec_dpre, net.decoder);
+  ws = Workspace<T>();
+  layers_reserve(ws.enc, net.encoder, B, true);
+  layers_reserve(ws.dec, net.decoder, B, true);
   ws.x_in.resize(c.input_size, B);
   ws.eps.resize(c.latent, B);
   ws.z.resize(c.latent, B);
@@ -303,26 +424,41 @@ void workspace_prepare(Workspace<T>& ws, const Network& net, int B) {
   ws.dz.resize(c.latent, B);
   ws.rho_hat.resize(c.latent);
   ws.rho_grad.resize(c.latent);
-  if (c.kind == ModelKind::Contractive) {
-    per_layer(ws.d1, net.encoder);
-    per_layer(ws.d2, net.encoder);
-    per_layer(ws.cpre, net.encoder);
-    const int k = c.latent, n1 = net.encoder[0].out;
+  if (contractive_exact(c)) {
+    for (int l = 0; l < int(net.encoder.size()); ++l)
+      if (net.encoder[l].kind == LayerKind::Dense) {
+        ws.stage_dense.push_back(l);
+        const bool act = l + 1 < int(net.encoder.size()) && net.encoder[l + 1].kind == LayerKind::Activation;
+        ws.stage_act.push_back(act ? l + 1 : -1);
+      }
+    const size_t Le = ws.stage_dense.size();
+    auto per_stage = [&](std::vector<MatX<T>>& v) {
+      v.resize(Le);
+      for (size_t s = 0; s < Le; ++s) v[s].resize(net.encoder[ws.stage_dense[s]].out, B);
+    };
+    per_stage(ws.d1);
+    per_stage(ws.d2);
+    per_stage(ws.cpre);
+    const int k = c.latent, n1 = net.encoder[ws.stage_dense[0]].out;
     ws.am.resize(Le);
     ws.bm.resize(Le);
     ws.dam.resize(Le);
     ws.dbm.resize(Le);
-    for (size_t l = 0; l < Le; ++l) {
-      ws.am[l].resize(k, net.encoder[l].out);  // am[l]: (latent, n_{l+1})
-      ws.dam[l].resize(k, net.encoder[l].out);
-      ws.bm[l].resize(k, net.encoder[l].in);   // bm[l]: (latent, n_l)
-      ws.dbm[l].resize(k, net.encoder[l].in);
+    for (size_t s = 0; s < Le; ++s) {
+      const DenseShape& d = net.encoder[ws.stage_dense[s]].dense;
+      ws.am[s].resize(k, d.out);  // am[s]: (latent, n_{s+1})
+      ws.dam[s].resize(k, d.out);
+      ws.bm[s].resize(k, d.in);   // bm[s]: (latent, n_s)
+      ws.dbm[s].resize(k, d.in);
     }
     ws.gram.resize(n1, n1);
     ws.dgram.resize(n1, n1);
     ws.ag.resize(k, n1);
-  } else {
-    ws.d1.clear(), ws.d2.clear(), ws.cpre.clear(), ws.am.clear(), ws.bm.clear(), ws.dam.clear(), ws.dbm.clear();
+  }
+  if (contractive_estimated(c)) {
+    ws.probe.resize(c.input_size, B);
+    ws.x_probe.resize(c.input_size, B);
+    layers_reserve(ws.enc_probe, net.encoder, B, true);
   }
   ws.batch = B;
 }
@@ -331,7 +467,7 @@ void workspace_prepare(Workspace<T>& ws, const Network& net, int B) {
 
 // L1 sparsity: weight * (1/B) sum_{j,n} |code_jn|. Adds its gradient to dcode if given.
 template <typename T>
-double penalty_l1(MatX<T>* dcode, CRefX<T> code, double weight) {
+double penalty_l1(RefX<T>* dcode, CRefX<T> code, double weight) {
   const double B = double(code.cols());
   if (dcode) dcode->array() += T(weight / B) * code.array().sign();
   return weight * code.array().abs().sum() / B;
@@ -341,7 +477,7 @@ double penalty_l1(MatX<T>* dcode, CRefX<T> code, double weight) {
 // rho_hat is a batch statistic, so the penalty is not averaged again. d/dcode_jn =
 // weight / B * (-rho / rho_hat_j + (1 - rho) / (1 - rho_hat_j)).
 template <typename T>
-double penalty_kl_sparsity(MatX<T>* dcode, VecX<T>& rho_hat, VecX<T>& rho_grad, CRefX<T> code, double weight,
+double penalty_kl_sparsity(RefX<T>* dcode, VecX<T>& rho_hat, VecX<T>& rho_grad, CRefX<T> code, double weight,
                            double rho) {
   const double B = double(code.cols());
   rho_hat = code.rowwise().mean();
@@ -358,27 +494,30 @@ double penalty_kl_sparsity(MatX<T>* dcode, VecX<T>& rho_hat, VecX<T>& rho_grad, 
   return weight * kl;
 }
 
-// Contractive penalty: weight * (1/B) sum_n ||J_n||_F^2, J_n the Jacobian d code / d x of the
-// whole encoder at sample n. With layers l = 0..L-1, W_l (n_{l+1}, n_l), s_l = act_l'(pre_l):
+// Contractive penalty, exact, for an encoder of stages Dense -> activation (Mlp):
+// weight * (1/B) sum_n ||J_n||_F^2, J_n the Jacobian d code / d x of the whole encoder at sample n.
+// With stages l = 0..L-1, W_l (n_{l+1}, n_l), s_l = act_l'(pre_l):
 //   J = diag(s_{L-1}) W_{L-1} diag(s_{L-2}) W_{L-2} ... diag(s_0) W_0.
 // Per sample, going down from the code:
 //   bm[L-1] = diag(s_{L-1}) W_{L-1};  am[l] = bm[l+1] diag(s_l);  bm[l] = am[l] W_l  (l >= 1)
 // so J = am[0] W_0 and ||J||^2 = tr(am[0] G am[0]^T) with G = W_0 W_0^T computed once per batch
 // (which never forms the (latent, input) Jacobian). The exact gradient is reverse mode through
 // these products (double backprop): weights get dW directly; each s_l depends on pre_l, which
-// gives an extra dLoss/dpre_l = act_l''(pre_l) * dLoss/ds_l, stored in cpre[l] and added by the
-// encoder's ordinary backward pass. Needs enc_pre / enc_act of the forward pass.
+// gives an extra dLoss/dpre_l = act_l''(pre_l) * dLoss/ds_l, added to the Dense layer's output
+// gradient for the encoder's ordinary backward pass. Needs the forward pass's outputs.
 template <typename T>
 double penalty_contractive(T* grads, Workspace<T>& ws, const Network& net, const T* params, double weight) {
-  const ModelConfig& c = net.config;
-  const int L = int(net.encoder.size()), B = ws.batch;
+  const int L = int(ws.stage_dense.size()), B = ws.batch;
   const T scale = T(weight / B);
-  auto Wmap = [&](int l) {
-    return Eigen::Map<const MatX<T>>(params + net.encoder[l].weight_offset, net.encoder[l].out, net.encoder[l].in);
-  };
-  for (int l = 0; l < L; ++l)
-    activation_derivatives<T>(ws.d1[l], ws.d2[l], ws.enc_pre[l], ws.enc_act[l],
-                              l + 1 < L ? c.activation : code_activation(c));
+  auto dense = [&](int l) -> const DenseShape& { return net.encoder[ws.stage_dense[l]].dense; };
+  auto Wmap = [&](int l) { return Eigen::Map<const MatX<T>>(params + dense(l).weight_offset, dense(l).out, dense(l).in); };
+  for (int l = 0; l < L; ++l) {
+    const int a = ws.stage_act[l];
+    const MatX<T>& pre = ws.enc.out[ws.stage_dense[l]];
+    const MatX<T>& h = a < 0 ? pre : ws.enc.out[a];  // the stage's output; its pre-activation if linear
+    activation_derivatives<T>(ws.d1[l], ws.d2[l], pre.leftCols(B), h.leftCols(B),
+                              a < 0 ? Activation::Identity : net.encoder[a].activation);
+  }
   Eigen::Map<const MatX<T>> W0 = Wmap(0);
   ws.gram.noalias() = W0 * W0.transpose();  // (n1, n1)
   if (grads) {
@@ -412,8 +551,7 @@ double penalty_contractive(T* grads, Workspace<T>& ws, const Network& net, const
         ws.cpre[l].col(n).array() +=
             ws.d2[l].col(n).array() * ws.dam[l].cwiseProduct(ws.bm[l + 1]).colwise().sum().transpose().array();
         ws.dbm[l + 1].noalias() = ws.dam[l] * ws.d1[l].col(n).asDiagonal();
-        Eigen::Map<MatX<T>> dW(grads + net.encoder[l + 1].weight_offset, net.encoder[l + 1].out,
-                               net.encoder[l + 1].in);
+        Eigen::Map<MatX<T>> dW(grads + dense(l + 1).weight_offset, dense(l + 1).out, dense(l + 1).in);
         if (l + 1 < L - 1) {  // bm[l+1] = am[l+1] W_{l+1}
           dW.noalias() += ws.am[l + 1].transpose() * ws.dbm[l + 1];
           ws.dam[l + 1].noalias() = ws.dbm[l + 1] * Wmap(l + 1).transpose();
@@ -426,116 +564,141 @@ double penalty_contractive(T* grads, Workspace<T>& ws, const Network& net, const
     }
   }
   if (grads) {  // G = W0 W0^T  =>  dW0 += (dG + dG^T) W0 = 2 dG W0 (dG is symmetric)
-    Eigen::Map<MatX<T>> dW0(grads + net.encoder[0].weight_offset, net.encoder[0].out, net.encoder[0].in);
+    Eigen::Map<MatX<T>> dW0(grads + dense(0).weight_offset, dense(0).out, dense(0).in);
     dW0.noalias() += T(2) * ws.dgram * W0;
+    for (int l = 0; l < L; ++l) ws.enc.dout[ws.stage_dense[l]].leftCols(B) += ws.cpre[l];
   }
   return double(scale) * total;
 }
 
+// Contractive penalty, estimated, for any encoder f (Conv): the finite difference along a random
+// direction, weight * (1/B) sum_n ||f(x_n + h v_n) - f(x_n)||^2 / h^2 with v_n ~ N(0, I) (ws.probe,
+// drawn by the caller) and h = kContractiveProbeStep. E_v ||J v||^2 = ||J||_F^2, so this is an
+// unbiased estimate of the exact penalty for a piecewise-linear encoder whose pieces x + h v does not
+// leave, and off by O(h^2) curvature terms otherwise; its gradient (of the estimate, for the drawn v)
+// is exact and is what the gradient checks test. Cost: one more forward and backward pass of the
+// encoder per step, and one more set of encoder buffers. The code is the encoder's output.
+template <typename T>
+double penalty_contractive_estimate(T* grads, Workspace<T>& ws, const Network& net, const T* params, CRefX<T> x_in,
+                                    double weight) {
+  const int B = ws.batch;
+  const T h = T(kContractiveProbeStep);
+  ws.x_probe = x_in + h * ws.probe;
+  layers_forward<T>(ws.enc_probe, net.encoder, ws.x_probe, params, nullptr);
+  const Eigen::Ref<const MatX<T>> code = ws.enc.out.back().leftCols(B);
+  const Eigen::Ref<const MatX<T>> moved = ws.enc_probe.out.back().leftCols(B);
+  const double value = weight / B * double((moved - code).squaredNorm()) / (double(h) * double(h));
+  if (grads) {  // d/dmoved = 2 weight / (B h^2) (moved - code) = -d/dcode
+    layers_zero_grads(ws.enc_probe, B);
+    RefX<T> dmoved = ws.enc_probe.dout.back().leftCols(B);
+    dmoved = T(2 * weight / (B * double(h) * double(h))) * (moved - code);
+    ws.enc.dout.back().leftCols(B) -= dmoved;
+    layers_backward<T>(nullptr, grads, ws.enc_probe, net.encoder, ws.x_probe, params);
+  }
+  return value;
+}
+
+// The penalty of the kinds that have one on the code (the VAE's KL is its latent head's): its value,
+// and (if grads) its gradient added to the encoder's output gradients and to grads.
+template <typename T>
+double model_penalty(T* grads, Workspace<T>& ws, const Network& net, const T* params, CRefX<T> x_in) {
+  const ModelConfig& c = net.config;
+  const int B = ws.batch;
+  const Eigen::Ref<const MatX<T>> code = ws.enc.out.back().leftCols(B);  // (latent, B)
+  std::optional<RefX<T>> dcode;
+  if (grads) dcode.emplace(ws.enc.dout.back().leftCols(B));
+  RefX<T>* d = grads ? &*dcode : nullptr;
+  switch (c.kind) {
+    case ModelKind::Sparse:
+      return c.sparsity == SparsityKind::L1
+                 ? penalty_l1<T>(d, code, c.sparsity_weight)
+                 : penalty_kl_sparsity<T>(d, ws.rho_hat, ws.rho_grad, code, c.sparsity_weight, c.rho);
+    case ModelKind::Contractive:
+      return contractive_exact(c) ? penalty_contractive<T>(grads, ws, net, params, c.contractive_weight)
+                                  : penalty_contractive_estimate<T>(grads, ws, net, params, x_in, c.contractive_weight);
+    case ModelKind::Plain:
+    case ModelKind::Denoising:
+    case ModelKind::VAE: break;
+  }
+  return 0;
+}
+
 //---- model_loss -------------------------------------------------------------------------------
+
+// The VAE's latent head: z = mu + sigma eps with sigma = exp(logvar / 2), code = (mu; logvar)
+// (2 latent, B); returns KL(N(mu, sigma^2) || N(0, I)) in closed form, averaged over the batch.
+// Keeps sigma for backward.
+template <typename T>
+double vae_head_forward(Workspace<T>& ws, CRefX<T> code, int latent) {
+  const int B = ws.batch;
+  ws.sigma.array() = (T(0.5) * code.bottomRows(latent).array()).exp();
+  ws.z.array() = code.topRows(latent).array() + ws.sigma.array() * ws.eps.array();
+  return -0.5 *
+         double((T(1) + code.bottomRows(latent).array() - code.topRows(latent).array().square() -
+                 ws.sigma.array().square())
+                    .sum()) /
+         B;
+}
+
+// dcode += d(recon + beta KL)/d(mu; logvar) from dz = dLoss/dz:
+//   dmu += dz + beta mu / B;  dlogvar += dz eps sigma / 2 + beta (sigma^2 - 1) / (2 B)
+template <typename T>
+void vae_head_backward(RefX<T> dcode, CRefX<T> dz, CRefX<T> code, const Workspace<T>& ws, int latent, double beta) {
+  const int B = ws.batch;
+  dcode.topRows(latent).array() += dz.array() + T(beta / B) * code.topRows(latent).array();
+  dcode.bottomRows(latent).array() += T(0.5) * dz.array() * ws.eps.array() * ws.sigma.array() +
+                                      T(0.5 * beta / B) * (ws.sigma.array().square() - T(1));
+}
 
 // One forward pass of any model kind on a batch, its loss parts, and (if grads is non-null) the
 // backward pass, accumulating dLoss/dparams into grads (zeroing them is the caller's step).
 //   x_target: (input, B) the clean batch, the reconstruction target
 //   x_in:     (input, B) the encoder's input (the corrupted batch for a denoising model)
-//   eps:      (latent, B) VAE noise, in ws.eps
+//   eps:      (latent, B) VAE noise, in ws.eps; probe: (input, B) the conv contractive's, in ws.probe
 //   beta:     the VAE's KL weight for this step (warm-up applied)
+//   dropout:  the stream dropout masks come from while training; null = no dropout (evaluation)
 template <typename T>
 LossParts model_loss(T* grads, Workspace<T>& ws, const Network& net, const T* params, CRefX<T> x_target,
-                     CRefX<T> x_in, double beta) {
+                     CRefX<T> x_in, double beta, Rng* dropout) {
   const ModelConfig& c = net.config;
-  const int Le = int(net.encoder.size()), Ld = int(net.decoder.size()), B = ws.batch;
-  const T inv_b = T(1.0 / B);
+  const int B = ws.batch;
+  const bool vae = c.kind == ModelKind::VAE;
   LossParts parts;
 
-  // encoder: keeps pre and act of every layer for backward
-  for (int l = 0; l < Le; ++l) {
-    if (l == 0)
-      dense_forward<T>(ws.enc_pre[l], x_in, params, net.encoder[l]);
-    else
-      dense_forward<T>(ws.enc_pre[l], ws.enc_act[l - 1], params, net.encoder[l]);
-    activation_forward<T>(ws.enc_act[l], ws.enc_pre[l], l + 1 < Le ? c.activation : code_activation(c));
-  }
-  const MatX<T>& code = ws.enc_act[Le - 1];  // (code_rows, B)
+  // encoder forward: every layer keeps its output for backward
+  layers_forward<T>(ws.enc, net.encoder, x_in, params, dropout);
+  const Eigen::Ref<const MatX<T>> code = ws.enc.out.back().leftCols(B);  // (code_rows, B)
 
-  // latent: the VAE samples z = mu + sigma eps; KL(N(mu, sigma^2) || N(0, I)) in closed form
-  double kl = 0;
-  if (c.kind == ModelKind::VAE) {
-    ws.sigma.array() = (T(0.5) * code.bottomRows(c.latent).array()).exp();
-    ws.z.array() = code.topRows(c.latent).array() + ws.sigma.array() * ws.eps.array();
-    kl = -0.5 *
-         double((T(1) + code.bottomRows(c.latent).array() - code.topRows(c.latent).array().square() -
-                 ws.sigma.array().square())
-                    .sum()) /
-         B;
-  }
-  const MatX<T>& z = c.kind == ModelKind::VAE ? ws.z : code;  // (latent, B)
+  // latent head: the code itself, or the VAE's sample
+  const double kl = vae ? vae_head_forward<T>(ws, code, c.latent) : 0.0;
+  const Eigen::Ref<const MatX<T>> z = vae ? Eigen::Ref<const MatX<T>>(ws.z) : code;  // (latent, B)
 
-  // decoder: the last layer's pre-activation is the logits
-  for (int l = 0; l < Ld; ++l) {
-    if (l == 0)
-      dense_forward<T>(ws.dec_pre[l], z, params, net.decoder[l]);
-    else
-      dense_forward<T>(ws.dec_pre[l], ws.dec_act[l - 1], params, net.decoder[l]);
-    if (l + 1 < Ld) activation_forward<T>(ws.dec_act[l], ws.dec_pre[l], c.activation);
-  }
+  // decoder forward: its last output is the logits
+  layers_forward<T>(ws.dec, net.decoder, z, params, dropout);
+  const Eigen::Ref<const MatX<T>> logits = ws.dec.out.back().leftCols(B);  // (input, B)
 
-  // losses: recon into dec_dpre[Ld-1] (dLoss/dlogits); penalties into dz below
-  parts.recon = loss_recon<T>(ws.dec_dpre[Ld - 1], ws.dec_pre[Ld - 1], x_target, inv_b, c.loss) / B;
-
-  // decoder backward down to dz
+  // loss: the reconstruction writes dLoss/dlogits; the penalty adds to the code's gradient
   if (grads) {
-    for (int l = Ld - 1; l >= 0; --l) {
-      const MatX<T>& in = l == 0 ? z : ws.dec_act[l - 1];
-      dense_backward<T>(l == 0 ? &ws.dz : &ws.dec_dpre[l - 1], grads, ws.dec_dpre[l], in, params, net.decoder[l]);
-      if (l > 0) activation_backward<T>(ws.dec_dpre[l - 1], ws.dec_dpre[l - 1], ws.dec_pre[l - 1], ws.dec_act[l - 1],
-                                        c.activation);
-    }
+    layers_zero_grads(ws.enc, B);
+    layers_zero_grads(ws.dec, B);
   }
-
-  // penalties and dLoss/d(code pre-activation) into enc_dpre[Le-1]
-  MatX<T>& dtop = ws.enc_dpre[Le - 1];  // (code_rows, B)
-  MatX<T>* dz = grads ? &ws.dz : nullptr;
-  switch (c.kind) {
-    case ModelKind::VAE:
-      parts.penalty = kl;
-      parts.total = parts.recon + beta * kl;
-      if (grads) {  // dmu = dz + beta mu / B;  dlogvar = dz eps sigma / 2 + beta (sigma^2 - 1) / (2 B)
-        dtop.topRows(c.latent).array() = ws.dz.array() + T(beta / B) * code.topRows(c.latent).array();
-        dtop.bottomRows(c.latent).array() = T(0.5) * ws.dz.array() * ws.eps.array() * ws.sigma.array() +
-                                            T(0.5 * beta / B) * (ws.sigma.array().square() - T(1));
-      }
-      break;
-    case ModelKind::Sparse:
-      parts.penalty = c.sparsity == SparsityKind::L1
-                          ? penalty_l1<T>(dz, code, c.sparsity_weight)
-                          : penalty_kl_sparsity<T>(dz, ws.rho_hat, ws.rho_grad, code, c.sparsity_weight, c.rho);
-      break;
-    case ModelKind::Contractive:
-      parts.penalty = penalty_contractive<T>(grads, ws, net, params, c.contractive_weight);
-      break;
-    case ModelKind::Plain:
-    case ModelKind::Denoising: break;
-  }
-  if (c.kind != ModelKind::VAE) {
-    parts.total = parts.recon + parts.penalty;
-    if (grads) activation_backward<T>(dtop, ws.dz, ws.enc_pre[Le - 1], code, code_activation(c));
-  }
+  RefX<T> dlogits = ws.dec.dout.back().leftCols(B);  // scratch when there are no gradients
+  parts.recon = loss_recon<T>(dlogits, logits, x_target, T(1.0 / B), c.loss) / B;
+  parts.penalty = vae ? kl : model_penalty<T>(grads, ws, net, params, x_in);
+  parts.total = parts.recon + (vae ? beta : 1.0) * parts.penalty;
   if (!grads) return parts;
 
-  // encoder backward (the contractive penalty adds its dLoss/dpre at every layer)
-  const bool contractive = c.kind == ModelKind::Contractive;
-  if (contractive) dtop += ws.cpre[Le - 1];
-  for (int l = Le - 1; l >= 0; --l) {
-    if (l == 0) {
-      dense_backward<T>(nullptr, grads, ws.enc_dpre[0], x_in, params, net.encoder[0]);
-    } else {
-      dense_backward<T>(&ws.enc_dpre[l - 1], grads, ws.enc_dpre[l], ws.enc_act[l - 1], params, net.encoder[l]);
-      activation_backward<T>(ws.enc_dpre[l - 1], ws.enc_dpre[l - 1], ws.enc_pre[l - 1], ws.enc_act[l - 1],
-                             c.activation);
-      if (contractive) ws.enc_dpre[l - 1] += ws.cpre[l - 1];
-    }
+  // backward: decoder, latent head, encoder
+  RefX<T> dcode = ws.enc.dout.back().leftCols(B);
+  if (vae) {
+    ws.dz.setZero();
+    RefX<T> dz = ws.dz;
+    layers_backward<T>(&dz, grads, ws.dec, net.decoder, z, params);
+    vae_head_backward<T>(dcode, ws.dz, code, ws, c.latent, beta);
+  } else {
+    layers_backward<T>(&dcode, grads, ws.dec, net.decoder, z, params);
   }
+  layers_backward<T>(nullptr, grads, ws.enc, net.encoder, x_in, params);
   return parts;
 }
 
@@ -579,7 +742,8 @@ void corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng)
     }
 }
 
-void fill_normal(MatRef m, Rng& rng) {
+template <typename T>
+void fill_normal(RefX<T> m, Rng& rng) {
   for (Eigen::Index j = 0; j < m.cols(); ++j)
     for (Eigen::Index i = 0; i < m.rows(); ++i) m(i, j) = rng.normal();
 }
@@ -590,7 +754,8 @@ Model::Model(const ModelConfig& config, const OptimizerConfig& optimizer)
     : net_(Network::create(config)),
       opt_(optimizer),
       rng_(config.seed ^ 0x7261696E696E6721ull),
-      eval_rng_(config.seed ^ 0x68656C646F757421ull) {
+      eval_rng_(config.seed ^ 0x68656C646F757421ull),
+      dropout_rng_(config.seed ^ 0x64726F706F757421ull) {
   grad_.assign(net_.params.size(), 0.0f);
   m_.assign(net_.params.size(), 0.0f);
   v_.assign(net_.params.size(), 0.0f);
@@ -604,15 +769,17 @@ LossParts Model::train_step(ConstMatRef batch) {
   workspace_prepare(ws, net_, B);
 
   if (c.kind == ModelKind::Denoising) corrupt(ws.x_in, batch, c.noise, c.noise_level, rng_);
-  if (c.kind == ModelKind::VAE) fill_normal(ws.eps, rng_);
+  if (c.kind == ModelKind::VAE) fill_normal<float>(ws.eps, rng_);
+  if (contractive_estimated(c)) fill_normal<float>(ws.probe, rng_);
+  Rng* dropout = c.dropout > 0 ? &dropout_rng_ : nullptr;
   double beta = c.beta;
   if (c.kl_warmup_steps > 0) beta *= std::min(1.0, double(step_) / c.kl_warmup_steps);
 
   std::fill(grad_.begin(), grad_.end(), 0.0f);
   const LossParts parts =
       c.kind == ModelKind::Denoising
-          ? model_loss<float>(grad_.data(), ws, net_, net_.params.data(), batch, ws.x_in, beta)
-          : model_loss<float>(grad_.data(), ws, net_, net_.params.data(), batch, batch, beta);
+          ? model_loss<float>(grad_.data(), ws, net_, net_.params.data(), batch, ws.x_in, beta, dropout)
+          : model_loss<float>(grad_.data(), ws, net_, net_.params.data(), batch, batch, beta, dropout);
 
   const size_t n = grad_.size();
   if (opt_.clip_norm > 0) grad_clip_norm(grad_.data(), n, opt_.clip_norm);
@@ -636,9 +803,10 @@ LossParts Model::evaluate(ConstMatRef data) {
   for (int first = 0; first < N; first += kChunk) {
     const int n = std::min(kChunk, N - first);
     workspace_prepare(ws, net_, n);
-    if (c.kind == ModelKind::VAE) fill_normal(ws.eps, eval_rng_);
+    if (c.kind == ModelKind::VAE) fill_normal<float>(ws.eps, eval_rng_);
+    if (contractive_estimated(c)) fill_normal<float>(ws.probe, eval_rng_);
     const LossParts p = model_loss<float>(nullptr, ws, net_, net_.params.data(), data.middleCols(first, n),
-                                          data.middleCols(first, n), c.beta);
+                                          data.middleCols(first, n), c.beta, nullptr);
     sum.total += p.total * n;
     sum.recon += p.recon * n;
     sum.penalty += p.penalty * n;
@@ -667,6 +835,10 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
   Workspace<double> ws;
   workspace_prepare(ws, net_, int(batch.cols()));
   if (c.kind == ModelKind::VAE) ws.eps = eps;
+  // The conv contractive's probe and the dropout masks: fixed streams, so that the loss is a
+  // function of the parameters alone (what a finite-difference check needs).
+  Rng fixed_probe(c.seed ^ 0x70726F6265ull), fixed_dropout(c.seed ^ 0x64726F70ull);
+  if (contractive_estimated(c)) fill_normal<double>(ws.probe, fixed_probe);
   double beta = c.beta;
   if (c.kl_warmup_steps > 0) beta *= std::min(1.0, double(step_) / c.kl_warmup_steps);
   double* g = nullptr;
@@ -675,28 +847,38 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
     g = grad->data();
   }
   const bool noisy = c.kind == ModelKind::Denoising && corrupted.size() > 0;
-  return model_loss<double>(g, ws, net_, params.data(), batch, noisy ? corrupted : batch, beta).total;
+  return model_loss<double>(g, ws, net_, params.data(), batch, noisy ? corrupted : batch, beta,
+                            c.dropout > 0 ? &fixed_dropout : nullptr)
+      .total;
 }
 
 //---- save / load ------------------------------------------------------------------------------
 // The .llnet format (docs/model_format.md), little-endian, no padding:
 //   char[8]  magic "LLNET\0\0\0"
-//   u32      version (2; version 1 is the same without the trailing checksum)
+//   u32      version (3; version 2 lacks the v3 fields below, version 1 also the trailing checksum)
 //   i32      kind, input_size, hidden count H, hidden[H], latent, activation, loss, init
 //   u64      seed
 //   f32      beta;  i32 kl_warmup_steps
 //   i32      sparsity;  f32 sparsity_weight, rho
 //   i32      noise;  f32 noise_level
 //   f32      contractive_weight
+//   v3:      i32 arch, channels, height, width;  f32 dropout
+//   v3:      i32 encoder layer count E, decoder layer count D, then E + D layer records:
+//            i32 kind, in, out, then for Conv2d / ConvTranspose2d i32 big_c, big_h, big_w, small_c,
+//            small_h, small_w, k, stride, pad; for Activation i32 activation; for Dropout f32 p
+//            (the list must be the one the settings build: it describes, the settings decide)
 //   u64      parameter count P (must equal what the config implies)
 //   f32[P]   Network::params in its layout (per layer W (out, in) column-major, then b)
-//   u32      version 2: CRC-32 (zlib's) of every byte before it
+//   u32      versions 2 and 3: CRC-32 (zlib's) of every byte before it
 
 namespace {
 
 constexpr char kMagic[8] = {'L', 'L', 'N', 'E', 'T', 0, 0, 0};
-constexpr uint32_t kVersion = 2;
-constexpr size_t kMaxHeaderBytes = 12 + 4 * (3 + kMaxHiddenLayers + 4) + 8 + 4 * 8 + 8;
+constexpr uint32_t kVersion = 3;
+constexpr int kMaxLayersPerList = 3 * kMaxHiddenLayers + 16;  // Dense, activation, dropout per hidden width
+constexpr size_t kMaxLayerRecordBytes = 4 * 12;
+constexpr size_t kMaxHeaderBytes = 12 + 4 * (3 + kMaxHiddenLayers + 4) + 8 + 4 * 8 + 4 * 5 + 8 +
+                                   2 * kMaxLayersPerList * kMaxLayerRecordBytes + 8;
 constexpr uint64_t kMaxNetworkFileBytes = kMaxHeaderBytes + 4 * kMaxNetworkParameters + 4;
 
 template <typename V>
@@ -776,6 +958,25 @@ std::vector<uint8_t> network_serialize(const Network& net) {
   put(out, int32_t(c.noise));
   put(out, c.noise_level);
   put(out, c.contractive_weight);
+  put(out, int32_t(c.arch));
+  put(out, int32_t(c.channels));
+  put(out, int32_t(c.height));
+  put(out, int32_t(c.width));
+  put(out, c.dropout);
+  put(out, int32_t(net.encoder.size()));
+  put(out, int32_t(net.decoder.size()));
+  for (const std::vector<Layer>* list : {&net.encoder, &net.decoder})
+    for (const Layer& l : *list) {
+      put(out, int32_t(l.kind));
+      put(out, int32_t(l.in));
+      put(out, int32_t(l.out));
+      if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d)
+        for (int v : {l.conv.big_c, l.conv.big_h, l.conv.big_w, l.conv.small_c, l.conv.small_h, l.conv.small_w,
+                      l.conv.k, l.conv.stride, l.conv.pad})
+          put(out, int32_t(v));
+      if (l.kind == LayerKind::Activation) put(out, int32_t(l.activation));
+      if (l.kind == LayerKind::Dropout) put(out, l.drop);
+    }
   put(out, uint64_t(net.params.size()));
   const size_t at = out.size();
   out.resize(at + net.params.size() * sizeof(float));
@@ -797,9 +998,9 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
   }
   uint32_t version;
   std::memcpy(&version, bytes + 8, 4);
-  if (version != 1 && version != 2)
+  if (version < 1 || version > kVersion)
     throw InputError(name + ": unsupported network file version " + std::to_string(version) +
-                     " (this build reads versions 1 and 2)");
+                     " (this build reads versions 1 to " + std::to_string(kVersion) + ")");
   const uint8_t* end = bytes + n;
   if (version >= 2) {
     if (n < 16) throw InputError(name + ": truncated network file (no checksum)");
@@ -833,6 +1034,37 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
   c.noise = r.get_choice<NoiseKind>();
   c.noise_level = r.get<float>("noise level");
   c.contractive_weight = r.get<float>("contractive weight");
+  std::vector<Layer> stored[2];  // version 3: the encoder's and the decoder's layer records
+  if (version >= 3) {
+    c.arch = r.get_choice<Architecture>();
+    c.channels = r.get<int32_t>("channels");
+    c.height = r.get<int32_t>("height");
+    c.width = r.get<int32_t>("width");
+    for (int32_t v : {c.channels, c.height, c.width})
+      if (v < 0 || v > kMaxLayerWidth) throw InputError(name + ": bad image geometry value " + std::to_string(v));
+    c.dropout = r.get<float>("dropout");
+    const int32_t counts[2] = {r.get<int32_t>("encoder layer count"), r.get<int32_t>("decoder layer count")};
+    for (int list = 0; list < 2; ++list) {
+      if (counts[list] < 1 || counts[list] > kMaxLayersPerList)
+        throw InputError(name + ": bad layer count " + std::to_string(counts[list]));
+      stored[list].resize(size_t(counts[list]));
+      for (Layer& l : stored[list]) {
+        const int32_t kind = r.get<int32_t>("layer kind");
+        if (kind < 0 || size_t(kind) >= std::size(kLayerKinds))
+          throw InputError(name + ": unknown layer kind " + std::to_string(kind) + " (this build knows " +
+                           std::to_string(std::size(kLayerKinds)) + "); the file is damaged or from a newer latentlab");
+        l.kind = kLayerKinds[kind];
+        l.in = r.get<int32_t>("layer size");
+        l.out = r.get<int32_t>("layer size");
+        if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d)
+          for (int* v : {&l.conv.big_c, &l.conv.big_h, &l.conv.big_w, &l.conv.small_c, &l.conv.small_h,
+                         &l.conv.small_w, &l.conv.k, &l.conv.stride, &l.conv.pad})
+            *v = r.get<int32_t>("convolution shape");
+        if (l.kind == LayerKind::Activation) l.activation = r.get_choice<Activation>();
+        if (l.kind == LayerKind::Dropout) l.drop = r.get<float>("dropout");
+      }
+    }
+  }
   // Every size is checked against the budgets and the bytes actually present before the
   // parameters are allocated.
   const uint64_t expected = network_parameter_count(c);
@@ -852,6 +1084,25 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
   const std::string problem = model_config_problem(c);
   if (!problem.empty()) throw InputError(name + ": the saved architecture cannot be built: " + problem);
   Network net = Network::create(c);
+  if (version >= 3)
+    for (int list = 0; list < 2; ++list) {
+      const std::vector<Layer>& built = list == 0 ? net.encoder : net.decoder;
+      bool same = stored[list].size() == built.size();
+      for (size_t i = 0; same && i < built.size(); ++i) {
+        const Layer &a = stored[list][i], &b = built[i];
+        const ConvShape &p = a.conv, &q = b.conv;
+        same = a.kind == b.kind && a.in == b.in && a.out == b.out;
+        if (a.kind == LayerKind::Conv2d || a.kind == LayerKind::ConvTranspose2d)
+          same = same && p.big_c == q.big_c && p.big_h == q.big_h && p.big_w == q.big_w && p.small_c == q.small_c &&
+                 p.small_h == q.small_h && p.small_w == q.small_w && p.k == q.k && p.stride == q.stride &&
+                 p.pad == q.pad;
+        if (a.kind == LayerKind::Activation) same = same && a.activation == b.activation;
+        if (a.kind == LayerKind::Dropout) same = same && a.drop == b.drop;
+      }
+      if (!same)
+        throw InputError(name + ": the stored " + (list == 0 ? "encoder" : "decoder") +
+                         " layer list is not the one its settings build; the file is inconsistent");
+    }
   std::memcpy(net.params.data(), r.p, size_t(expected) * sizeof(float));
   if (!net.all_finite()) throw InputError(name + ": network has non-finite parameters");
   return net;

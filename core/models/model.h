@@ -1,7 +1,9 @@
 // The autoencoders the app teaches: plain (under- or overcomplete), sparse (L1 or KL to rho),
 // denoising (Gaussian, masking, salt-and-pepper), contractive (whole-encoder Jacobian penalty)
-// and the VAE / beta-VAE. A Network is weights + architecture (cheap to copy, encodes and
-// decodes); a Model wraps one Network with its optimizer state, RNG and training workspaces.
+// and the VAE / beta-VAE, each as a multilayer perceptron or a convolutional network. A Network
+// is weights + two lists of layers, encoder and decoder (cheap to copy, encodes and decodes); a
+// Model wraps one Network with its optimizer state, RNG and training workspaces. A model kind is
+// an objective over those lists: its latent head, its penalty and their gradients (model.cpp).
 //
 //   ModelConfig cfg;  cfg.kind = ModelKind::VAE;  cfg.hidden = {400};  cfg.latent = 2;
 //   Model model(cfg, OptimizerConfig{});
@@ -14,11 +16,18 @@
 #include <vector>
 
 #include "models/kinds.h"
+#include "nn/layer.h"
 #include "nn/rng.h"
 #include "nn/tensor.h"
 
-// The kinds and every other choice (activation, loss, sparsity, noise, optimizer, init), with their
-// names, titles and hyperparameters, are tables in models/kinds.h.
+// The kinds and every other choice (activation, loss, sparsity, noise, optimizer, init,
+// architecture), with their names, titles and hyperparameters, are tables in models/kinds.h.
+// The network's shape for each architecture is built in model.cpp ("network"):
+//   Mlp:  input -> Dense(hidden[0]) ... -> Dense(code); the decoder mirrors it.
+//   Conv: channels-last image -> Conv 32, Conv 64 (3x3, stride 2, padding 1, each followed by the
+//         activation; one more Conv 64 for images larger than 32 px) -> Flatten -> Dense(hidden...)
+//         -> Dense(code); the decoder mirrors it with transposed convolutions (the Keras VAE example).
+
 struct ModelConfig {
   ModelKind kind = ModelKind::VAE;
   int input_size = 784;
@@ -39,9 +48,19 @@ struct ModelConfig {
   // Denoising: Gaussian sigma, masking probability, or salt-and-pepper probability.
   NoiseKind noise = NoiseKind::Gaussian;
   float noise_level = 0.3f;
-  // Contractive: weight * ||J_f(x)||_F^2 for the whole encoder f.
+  // Contractive: weight * ||J_f(x)||_F^2 for the whole encoder f (exact for Mlp; for Conv a
+  // finite-difference estimate, see model.cpp "penalties").
   float contractive_weight = 1e-3f;
+  // The architecture; Conv needs the image geometry (input_size = channels * height * width).
+  Architecture arch = Architecture::Mlp;
+  int channels = 1, height = 0, width = 0;
+  // Dropout after every hidden activation while training (0 = none); identity at inference.
+  float dropout = 0.0f;
 };
+
+// The layers this config builds, one line each ("conv 3x3 stride 2: 28x28x1 -> 14x14x32"), for
+// --help and the logs.
+std::string architecture_summary(const ModelConfig& c);
 
 struct OptimizerConfig {
   OptimizerKind kind = OptimizerKind::Adam;
@@ -57,21 +76,14 @@ struct LossParts {
   double total = 0, recon = 0, penalty = 0;
 };
 
-// One dense layer's place inside Network::params.
-struct DenseShape {
-  int in = 0, out = 0;
-  size_t weight_offset = 0;  // (out, in) column-major
-  size_t bias_offset = 0;    // (out)
-};
-
 // Weights and architecture: everything needed to encode and decode. All parameters live in
 // one allocation, so copying a Network for a UI snapshot is one memcpy.
 struct Network {
   ModelConfig config;
   std::vector<float> params;
-  std::vector<DenseShape> encoder;  // input -> hidden... -> code (the VAE's last encoder layer
-                                    // outputs 2*latent rows: mu then log-variance)
-  std::vector<DenseShape> decoder;  // latent -> hidden... -> input
+  std::vector<Layer> encoder;  // input -> ... -> code (the VAE's code has 2*latent rows: mu then
+                               // log-variance); ends with the code's activation, if it has one
+  std::vector<Layer> decoder;  // latent -> ... -> logits (the output's sigmoid is the loss's)
 
   static Network create(const ModelConfig& config);  // initialised from config.seed
   size_t parameter_count() const { return params.size(); }
@@ -81,7 +93,7 @@ struct Network {
 // Scratch space for encode/decode, so a steady-state UI frame allocates nothing once it has
 // seen its largest batch.
 struct InferenceWorkspace {
-  std::vector<Mat> activations;
+  LayersWorkspace<float> encoder, decoder;
 };
 
 // x (input, n) -> code (latent, n). For a VAE the code is mu; logvar (latent, n) is filled if non-null.
@@ -170,6 +182,7 @@ class Model {
   OptimizerConfig opt_;
   Rng rng_;       // training noise: VAE eps, denoising corruption
   Rng eval_rng_;  // held-out VAE eps, a stream of its own so that evaluating never changes training
+  Rng dropout_rng_;  // dropout masks, a stream of their own so that a model without dropout is unchanged
   int64_t step_ = 0;
   int64_t adam_t_ = 0;  // Adam's bias-correction step; restarts with the moments in restore()
   // optimizer moments and training workspaces are preallocated here (see model.cpp)

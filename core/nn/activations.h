@@ -6,17 +6,7 @@
 #include <Eigen/Core>
 
 #include "models/model.h"
-
-// Templated twins of tensor.h's Mat / MatRef / ConstMatRef (same layout: column-major, one sample
-// per column).
-template <typename T>
-using MatX = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
-template <typename T>
-using VecX = Eigen::Matrix<T, Eigen::Dynamic, 1>;
-template <typename T>
-using RefX = Eigen::Ref<MatX<T>>;
-template <typename T>
-using CRefX = const Eigen::Ref<const MatX<T>>&;
+#include "nn/tensor.h"
 
 constexpr double kLeakyReluSlope = 0.01;  // leaky_relu(a) = a for a > 0, 0.01 a otherwise
 constexpr double kEluAlpha = 1.0;         // elu(a) = a for a > 0, alpha (e^a - 1) otherwise
@@ -55,6 +45,26 @@ void activation_backward(RefX<T> dpre, CRefX<T> dh, CRefX<T> pre, CRefX<T> h, Ac
     case Activation::Identity:
       if (dpre.data() != dh.data()) dpre = dh;
       break;
+  }
+}
+
+// The activation as a layer of its own: dpre += dh * act'(pre), accumulated like every other
+// gradient (the caller zeroes dpre once per step). Forward kept pre (its input) and h (its output).
+// Shapes: (n, batch); dpre must not alias dh.
+template <typename T>
+void activation_backward_add(RefX<T> dpre, CRefX<T> dh, CRefX<T> pre, CRefX<T> h, Activation act) {
+  const T slope = T(kLeakyReluSlope), alpha = T(kEluAlpha);
+  switch (act) {
+    case Activation::Relu: dpre.array() += (pre.array() > T(0)).select(dh.array(), T(0)); break;
+    case Activation::LeakyRelu:
+      dpre.array() += (pre.array() > T(0)).select(dh.array(), dh.array() * slope);
+      break;
+    case Activation::Elu:
+      dpre.array() += (pre.array() > T(0)).select(dh.array(), dh.array() * (h.array() + alpha));
+      break;
+    case Activation::Tanh: dpre.array() += dh.array() * (T(1) - h.array().square()); break;
+    case Activation::Sigmoid: dpre.array() += dh.array() * h.array() * (T(1) - h.array()); break;
+    case Activation::Identity: dpre += dh; break;
   }
 }
 

@@ -1,9 +1,9 @@
-// The one layer type of every model here: a fully connected layer y = W x + b over a batch,
-// and its backward pass. Parameters are read from (and gradients accumulated into) one flat
-// array at the offsets in a DenseShape, so the same kernels serve float training and the
-// double-precision gradient checks.
+// The fully connected layer y = W x + b over a batch, and its backward pass. Parameters are read
+// from (and gradients accumulated into) one flat array at the offsets in a DenseShape, so the same
+// kernels serve float training and the double-precision gradient checks.
 #pragma once
 #include "nn/activations.h"
+#include "nn/layer.h"
 
 // out = W in + b.  in: (shape.in, batch), out: (shape.out, batch), W: (out, in), b: (out).
 template <typename T>
@@ -14,13 +14,13 @@ void dense_forward(RefX<T> out, CRefX<T> in, const T* params, const DenseShape& 
   out.colwise() += b;
 }
 
-// dW += dout in^T, db += sum over the batch of dout, and (if din is given) din = W^T dout.
+// dW += dout in^T, db += sum over the batch of dout, and (if din is given) din += W^T dout.
 // Forward kept `in` for this. dout: (out, batch), in: (in, batch), din: (in, batch).
 template <typename T>
-void dense_backward(MatX<T>* din, T* grads, CRefX<T> dout, CRefX<T> in, const T* params,
+void dense_backward(RefX<T>* din, T* dparams, CRefX<T> dout, CRefX<T> in, const T* params,
                     const DenseShape& shape) {
-  Eigen::Map<MatX<T>> dW(grads + shape.weight_offset, shape.out, shape.in);
-  Eigen::Map<VecX<T>> db(grads + shape.bias_offset, shape.out);
+  Eigen::Map<MatX<T>> dW(dparams + shape.weight_offset, shape.out, shape.in);
+  Eigen::Map<VecX<T>> db(dparams + shape.bias_offset, shape.out);
   dW.noalias() += dout * in.transpose();
   // Column by column rather than dout.rowwise().sum(): Eigen would split that reduction between
   // its scalar and SIMD paths by db's address, so two models with the same seed would round
@@ -28,6 +28,6 @@ void dense_backward(MatX<T>* din, T* grads, CRefX<T> dout, CRefX<T> in, const T*
   for (Eigen::Index j = 0; j < dout.cols(); ++j) db += dout.col(j);
   if (din) {
     Eigen::Map<const MatX<T>> W(params + shape.weight_offset, shape.out, shape.in);
-    din->noalias() = W.transpose() * dout;
+    din->noalias() += W.transpose() * dout;
   }
 }
