@@ -5,7 +5,7 @@
 #pragma once
 #include <Eigen/Core>
 
-#include "models/model.h"
+#include "models/kinds.h"  // Activation
 #include "nn/tensor.h"
 
 constexpr double kLeakyReluSlope = 0.01;  // leaky_relu(a) = a for a > 0, 0.01 a otherwise

@@ -176,7 +176,7 @@ static void interp_compute(AppState& app, int p, const Network& net) {
   ModelPane& pane = app.panes[p];
   const int steps = it.steps;
   interp_pane_size(app, pane, steps);
-  const PathKind kind = pane.kind == ModelKind::VAE && it.slerp ? PathKind::Slerp : PathKind::Linear;
+  const PathKind kind = model_kind_info(pane.kind).variational && it.slerp ? PathKind::Slerp : PathKind::Linear;
   const int ends[2] = {it.a, it.b};
   app.data->gather(ends, 2, pane.interp.ends_x);
   network_encode(net, pane.interp.ends_x, pane.interp.ends_code, pane.interp.encode_ws);  // mu for a VAE
@@ -281,7 +281,7 @@ static void interp_verdict_update(AppState& app) {
   do {
     const int pair = v.next / 2, m = v.next % 2;
     const Network& net = v.snap->networks[m];
-    const PathKind kind = net.config.kind == ModelKind::VAE && v.slerp ? PathKind::Slerp : PathKind::Linear;
+    const PathKind kind = model_kind_info(net.config.kind).variational && v.slerp ? PathKind::Slerp : PathKind::Linear;
     measure_pair(net, *app.data, v.pairs[pair], v.steps, kind, *it.distance, v.ws[m], v.measure);
     v.mean[m][pair] = v.measure.mean_distance;
     v.midpoint[m][pair] = v.measure.midpoint_distance;
@@ -533,7 +533,7 @@ static void controls_options(AppState& app, bool in_menu) {
 
   options_next_group(app, 6, in_menu);
   bool any_vae = false;
-  for (int p = 0; p < app.pane_count; ++p) any_vae |= app.panes[p].kind == ModelKind::VAE;
+  for (int p = 0; p < app.pane_count; ++p) any_vae |= model_kind_info(app.panes[p].kind).variational;
   if (!any_vae) ImGui::BeginDisabled();
   bool slerp = it.slerp;
   if (ImGui::Checkbox("Slerp (VAE)", &slerp)) interp_set_slerp(app, slerp);
