@@ -114,6 +114,26 @@ std::string model_kinds_help();
 // printable_path writes them, since a JSON string holds Unicode text only. Every JSON writer of
 // the CLI goes through here.
 std::string json_string(const std::string& s);
+// A JSON number ("null" for NaN or Inf, which JSON cannot hold) and a list of them.
+std::string json_number(double v);
+std::string json_number_list(const std::vector<double>& v);
+
+// A one-line JSON object built field by field, in the order added: the summary every command
+// prints with --json. Each figure a command reports is one add(); values are JSON text (a number
+// from json_number, a string from json_string, a list, or a nested object's text()).
+class JsonObject {
+ public:
+  JsonObject& add(const std::string& key, const std::string& json_value);
+  JsonObject& add(const std::string& key, double number) { return add(key, json_number(number)); }
+  JsonObject& add(const std::string& key, int number) { return add(key, std::to_string(number)); }
+  JsonObject& add(const std::string& key, long long number) { return add(key, std::to_string(number)); }
+  JsonObject& add(const std::string& key, bool value) { return add(key, std::string(value ? "true" : "false")); }
+  JsonObject& add_string(const std::string& key, const std::string& text) { return add(key, json_string(text)); }
+  std::string text() const { return "{" + body_ + "}"; }
+
+ private:
+  std::string body_;
+};
 
 // Largest PNG a subcommand writes (datasets --png, interpolate --png), in bytes of pixels; checked
 // before the image is allocated. 64 MB holds 4096 x 4096 RGB, far beyond any grid of the

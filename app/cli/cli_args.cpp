@@ -196,6 +196,24 @@ void print_data_warnings(const Dataset& d) {
   for (const std::string& w : d.warnings) std::fprintf(stderr, "latentlab: warning: %s\n", printable_path(w).c_str());
 }
 
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string json_number_list(const std::vector<double>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + json_number(v[i]);
+  return s + "]";
+}
+
+JsonObject& JsonObject::add(const std::string& key, const std::string& json_value) {
+  body_ += (body_.empty() ? "" : ",") + json_string(key) + ":" + json_value;
+  return *this;
+}
+
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size();) {

@@ -35,13 +35,6 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 }  // namespace
 
 int cli_train(int argc, char** argv) {
@@ -164,20 +157,30 @@ int cli_train(int argc, char** argv) {
   }
   if (json) {
     const bool vae = model_kind_info(config.kind).variational;  // test_kl: the unweighted KL
-    std::string hidden;
-    for (int h : config.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
-    std::printf(
-        "{\"model\":\"%s\",\"arch\":\"%s\",\"data\":%s,\"hidden\":[%s],\"latent\":%d,\"activation\":\"%s\",\"epochs\":%d,"
-        "\"batch\":%d,\"seed\":%llu,\"train_count\":%d,\"test_count\":%d,\"train_loss\":%s,\"test_loss\":%s,"
-        "\"test_recon\":%s,\"test_kl\":%s,\"test_penalty\":%s,\"samples_per_sec\":%s,\"seconds\":%s,"
-        "\"divergence_events\":%lld,\"learning_rate\":%s}\n",
-        model_kind_name(config.kind), choice_name(config.arch), json_string(data.name).c_str(), hidden.c_str(),
-        config.latent,
-        activation_name(config.activation), epochs, batch, static_cast<unsigned long long>(config.seed),
-        data.train_count, data.test_count(), json_number(train_loss).c_str(), json_number(held_out.total).c_str(),
-        json_number(held_out.recon).c_str(), json_number(vae ? held_out.penalty : 0).c_str(),
-        json_number(held_out.penalty).c_str(), json_number(samples_per_sec).c_str(), json_number(seconds).c_str(),
-        static_cast<long long>(guard.rollbacks), json_number(model.optimizer().lr).c_str());
+    std::vector<double> hidden(config.hidden.begin(), config.hidden.end());
+    JsonObject out;
+    out.add_string("model", model_kind_name(config.kind))
+        .add_string("arch", choice_name(config.arch))
+        .add_string("data", data.name)
+        .add("hidden", json_number_list(hidden))
+        .add("latent", config.latent)
+        .add_string("activation", activation_name(config.activation))
+        .add("epochs", epochs)
+        .add("batch", batch)
+        .add("seed", std::to_string(config.seed))
+        .add("train_count", data.train_count)
+        .add("test_count", data.test_count())
+        .add("train_loss", train_loss)
+        .add("test_loss", held_out.total)
+        .add("test_recon", held_out.recon)
+        .add("test_kl", vae ? held_out.penalty : 0.0)
+        .add("test_penalty", held_out.penalty)
+        .add("samples_per_sec", samples_per_sec)
+        .add("seconds", seconds)
+        .add("divergence_events", static_cast<long long>(guard.rollbacks))
+        .add("learning_rate", double(model.optimizer().lr));
+    // The figures of the trained model on held-out data go here, one add() each.
+    std::printf("%s\n", out.text().c_str());
   }
   return 0;
 }
