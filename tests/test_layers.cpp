@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "models/model.h"
+#include "nn/gemm_tally.h"
 #include "nn/layer_pass.h"
+#include "perf/flops.h"
 
 namespace {
 
@@ -296,4 +298,52 @@ TEST_CASE("dropout: zeroes about p of the values, keeps the mean, and is the ide
   CHECK(ws.out[0].mean() == doctest::Approx(2.0).epsilon(0.03));
   layers_forward<float>(ws, list, x, nullptr, nullptr);
   CHECK(ws.out[0] == x);
+}
+
+// The bench's FLOP figures divide by perf/flops.h's count from the layer shapes; here that count
+// is checked against the matrix products one training step actually calls, for every layer kind
+// with a product. A backward pass that computed the data's gradient, or skipped a weight gradient,
+// would make them differ.
+TEST_CASE("the FLOPs counted from the layer shapes are the products one training step calls") {
+  struct Case {
+    const char* name;
+    Architecture arch;
+    std::vector<int> hidden;
+    ModelKind kind;
+  };
+  const Case cases[] = {{"mlp vae 400", Architecture::Mlp, {400}, ModelKind::VAE},
+                        {"mlp ae 64,32", Architecture::Mlp, {64, 32}, ModelKind::Plain},
+                        {"vanilla (hidden none)", Architecture::Mlp, {}, ModelKind::Plain},
+                        {"conv vae", Architecture::Conv, {16}, ModelKind::VAE}};
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    ModelConfig cfg;
+    cfg.kind = c.kind;
+    cfg.hidden = c.hidden;
+    cfg.latent = 3;
+    cfg.arch = c.arch;
+    if (c.arch == Architecture::Conv) cfg.channels = 1, cfg.height = cfg.width = 28;
+    Model model(cfg, OptimizerConfig{});
+    const int batch = 8;
+    Rng rng(3);
+    Mat x(784, batch);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = rng.uniform();
+    GemmTally tally;
+    {
+      GemmTallyScope on(tally);
+      model.train_step(x);
+    }
+    CHECK(tally.shapes.size() > 0);
+    CHECK(2 * tally.macs / batch == doctest::Approx(train_flops_per_sample(model.network())).epsilon(1e-9));
+    // Inference: encoding is the encoder's forward products and nothing else.
+    GemmTally encode_tally;
+    InferenceWorkspace ws;
+    Mat code(cfg.latent, batch);
+    {
+      GemmTallyScope on(encode_tally);
+      network_encode(model.network(), x, code, ws);
+    }
+    CHECK(2 * encode_tally.macs / batch == doctest::Approx(forward_flops_per_sample(model.network().encoder)));
+  }
+  CHECK(t_gemm_tally == nullptr);  // every scope restored what it found
 }

@@ -2,9 +2,15 @@
 // performance states them: training throughput of the 784-400-20 VAE at batch 16/128/256 on
 // random inputs (the same workload as ../shared/reference/torch_vae_bench.py), the latency of
 // decoding one probe, a 32x32 manifold grid, encoding 10,000 samples, and peak RSS with a
-// 60,000-image dataset resident. bench/compare_torch.sh puts these beside PyTorch's.
+// 60,000-image dataset resident. bench/compare_torch.sh puts these beside PyTorch's, and
+// bench/compare_builds.sh beside the previous commit's.
+// Every figure stands beside the CPU it was measured on and that core's FMA peak, measured here
+// (core/perf/cpu.h); FLOP rates are quoted as a fraction of it. The FLOP count comes from the layer
+// shapes and is checked against the matrix products one training step actually calls
+// (core/nn/gemm_tally.h).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -16,6 +22,9 @@
 #include "cli.h"
 #include "data/dataset.h"
 #include "models/model.h"
+#include "nn/gemm_tally.h"
+#include "perf/cpu.h"
+#include "perf/flops.h"
 #include "train/trainer.h"
 
 namespace {
@@ -30,31 +39,6 @@ double peak_rss_mb() {  // VmHWM: the high-water mark of resident memory
   while (std::getline(status, line))
     if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   return 0;
-}
-
-double cpu_ghz() {  // the nominal clock from /proc/cpuinfo; 0 if unknown
-  std::ifstream info("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(info, line))
-    if (line.rfind("cpu MHz", 0) == 0) return std::stod(line.substr(line.find(':') + 1)) / 1000.0;
-  return 0;
-}
-
-// Multiply-adds of one training sample (forward + backward) of the network's dense and convolution
-// layers, for the FLOP rate: forward for every layer; backward the weight gradient for every layer
-// and the input gradient for all but the first.
-double train_flops_per_sample(const Network& net) {
-  double macs = 0, first_layer = -1;
-  for (const std::vector<Layer>* list : {&net.encoder, &net.decoder})
-    for (const Layer& l : *list) {
-      double m = 0;
-      if (l.kind == LayerKind::Dense) m = 1.0 * l.in * l.out;
-      if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d)
-        m = 1.0 * l.conv.patch() * l.conv.small_c * l.conv.small_h * l.conv.small_w;
-      macs += 3.0 * m;
-      if (first_layer < 0 && m > 0) first_layer = m;
-    }
-  return 2.0 * (macs - first_layer);
 }
 
 // Median of `repeats` timings of fn(), in milliseconds, after one warm-up call.
@@ -108,23 +92,34 @@ int cli_bench(int argc, char** argv) {
 
   ModelConfig cfg = model_config_from_flags(args, spec);
   cfg.input_size = 784;
-  cfg.arch = args.choice_of<Architecture>("arch");
-  if (cfg.arch == Architecture::Conv) {
-    cfg.channels = 1;
-    cfg.height = cfg.width = 28;
-    if (!args.given("hidden")) cfg.hidden = {16};
+  {  // the image geometry for --arch conv, as every command takes it: from a 28x28 data set
+    DataSpec shapes;
+    shapes.source = "digits";
+    shapes.count = shapes.train_count = 16;
+    arch_from_flags(args, resident > 0 ? data : load_dataset(shapes), cfg);
   }
   Rng rng(1);
+  const CpuIdentity cpu = cpu_identity();
+  const FmaPeak peak = measure_fma_peak();
 
   // ---- training throughput, random inputs in [0,1] like the PyTorch script ----
   std::vector<double> samples_per_sec;
   const double flops = train_flops_per_sample(Network::create(cfg));
+  double counted_flops = 0;  // per sample, from the products of one step at the first batch size
+  size_t counted_products = 0;
   for (int batch : batches) {
     Model model(cfg, OptimizerConfig{});
     const int slots = 64;  // cycle over a few distinct batches, as the reference does
     Mat inputs(784, static_cast<Eigen::Index>(batch) * slots);
     for (Eigen::Index i = 0; i < inputs.size(); ++i) inputs.data()[i] = rng.uniform();
     for (int i = 0; i < 5; ++i) model.train_step(inputs.middleCols(static_cast<Eigen::Index>(i % slots) * batch, batch));
+    if (batch == batches.front()) {  // the products one step calls, counted, against the shapes' count
+      GemmTally tally;
+      GemmTallyScope on(tally);
+      model.train_step(inputs.middleCols(0, batch));
+      counted_flops = 2.0 * tally.macs / batch;
+      counted_products = tally.shapes.size();
+    }
     long steps = 0;
     auto t0 = Clock::now();
     while (seconds_since(t0) < seconds) {
@@ -176,40 +171,73 @@ int cli_bench(int argc, char** argv) {
     snapshot_median_us = us[us.size() / 2];
     snapshot_p999_us = us[us.size() * 999 / 1000];
   }
-  const double ghz = cpu_ghz();
-  std::string widths, shape;  // "400,200" and "400-200"
-  for (int h : cfg.hidden) {
-    widths += (widths.empty() ? "" : ",") + std::to_string(h);
-    shape += (shape.empty() ? "" : "-") + std::to_string(h);
-  }
+  const double peak_gflops = peak.of_build();
+  const double decode_flops = forward_flops_per_sample(net.decoder), encode_flops = forward_flops_per_sample(net.encoder);
+  const double grid_gflops = 1024 * decode_flops / (grid_ms * 1e6), encode_gflops = 10000 * encode_flops / (encode_ms * 1e6);
+  const double flop_check = counted_flops / flops - 1;  // 0 when the shapes' count is what ran
+  std::string shape;  // "400-200"
+  for (int h : cfg.hidden) shape += (shape.empty() ? "" : "-") + std::to_string(h);
 
   if (json) {
-    std::printf("{\"arch\":\"%s\",\"hidden\":[%s],\"latent\":%d,\"train_samples_per_sec\":{", choice_name(cfg.arch),
-                widths.c_str(), cfg.latent);
-    for (size_t i = 0; i < batches.size(); ++i)
-      std::printf("%s\"%d\":%.0f", i ? "," : "", batches[i], samples_per_sec[i]);
-    std::printf("},\"train_gflops\":{");
-    for (size_t i = 0; i < batches.size(); ++i)
-      std::printf("%s\"%d\":%.1f", i ? "," : "", batches[i], samples_per_sec[i] * flops / 1e9);
-    std::printf("},\"probe_decode_ms\":%.4f,\"grid32_decode_ms\":%.3f,\"encode10k_ms\":%.2f,\"peak_rss_mb\":%.1f,"
-                "\"resident_samples\":%d,\"cpu_ghz\":%.3f,\"flops_per_sample\":%.0f,\"snapshot_median_us\":%.3f,"
-                "\"snapshot_p999_us\":%.1f}\n",
-                probe_ms, grid_ms, encode_ms, rss, data.count, ghz, flops, snapshot_median_us, snapshot_p999_us);
+    JsonObject per_batch, gflops, fraction;
+    for (size_t i = 0; i < batches.size(); ++i) {
+      const std::string b = std::to_string(batches[i]);
+      const double g = samples_per_sec[i] * flops / 1e9;
+      per_batch.add(b, std::round(samples_per_sec[i]));
+      gflops.add(b, g);
+      fraction.add(b, g / peak_gflops);
+    }
+    std::vector<double> hidden(cfg.hidden.begin(), cfg.hidden.end());
+    JsonObject out;
+    out.add_string("cpu", cpu.summary())
+        .add_string("cpu_vendor", cpu.vendor)
+        .add("cpu_family", cpu.family)
+        .add("cpu_model", cpu.model)
+        .add_string("build_simd", build_simd_flags())
+        .add("peak_gflops_avx2", peak.avx2)
+        .add("peak_gflops_avx512", peak.avx512)
+        .add("peak_gflops", peak_gflops)
+        .add_string("arch", choice_name(cfg.arch))
+        .add("hidden", json_number_list(hidden))
+        .add("latent", cfg.latent)
+        .add("train_samples_per_sec", per_batch.text())
+        .add("train_gflops", gflops.text())
+        .add("train_fraction_of_peak", fraction.text())
+        .add("flops_per_sample", flops)
+        .add("gemm_flops_per_sample", counted_flops)
+        .add("gemm_products_per_step", static_cast<long long>(counted_products))
+        .add("probe_decode_ms", probe_ms)
+        .add("grid32_decode_ms", grid_ms)
+        .add("grid32_fraction_of_peak", grid_gflops / peak_gflops)
+        .add("encode10k_ms", encode_ms)
+        .add("encode10k_fraction_of_peak", encode_gflops / peak_gflops)
+        .add("peak_rss_mb", rss)
+        .add("resident_samples", data.count)
+        .add("snapshot_median_us", snapshot_median_us)
+        .add("snapshot_p999_us", snapshot_p999_us);
+    std::printf("%s\n", out.text().c_str());
     return 0;
   }
+  std::printf("cpu: %s; this build uses %s\n", cpu.summary().c_str(), build_simd_flags().c_str());
+  std::printf("one core's FMA peak, measured: AVX2 %.1f GFLOP/s, AVX-512 %.1f GFLOP/s; this build's products: %.1f\n",
+              peak.avx2, peak.avx512, peak_gflops);
   if (cfg.arch == Architecture::Conv)
-    std::printf("conv VAE 28x28x1 (conv 32, conv 64, dense %s, latent %d), one thread, %.1f MFLOP per training sample\n",
-                shape.c_str(), cfg.latent, flops / 1e6);
+    std::printf("conv VAE %dx%dx%d (conv 32, conv 64, dense %s, latent %d), one thread, %.2f MFLOP per training sample\n",
+                cfg.height, cfg.width, cfg.channels, shape.c_str(), cfg.latent, flops / 1e6);
   else
-    std::printf("784-%s-%d VAE, one thread, %.1f MFLOP per training sample\n", shape.c_str(), cfg.latent, flops / 1e6);
-  for (size_t i = 0; i < batches.size(); ++i)
-    std::printf("  train batch %-4d %10.0f samples/s  %6.1f GFLOP/s\n", batches[i], samples_per_sec[i],
-                samples_per_sec[i] * flops / 1e9);
-  if (ghz > 0)
-    std::printf("  (peak at %.2f GHz: %.0f GFLOP/s with AVX2+FMA, 32 FLOP/cycle)\n", ghz, ghz * 32);
+    std::printf("784-%s-%d VAE, one thread, %.2f MFLOP per training sample\n", shape.c_str(), cfg.latent, flops / 1e6);
+  std::printf("  (the %zu matrix products of one step at batch %d: %.2f MFLOP per sample, %+.2f%% from the shapes' count)\n",
+              counted_products, batches.front(), counted_flops / 1e6, 100 * flop_check);
+  for (size_t i = 0; i < batches.size(); ++i) {
+    const double g = samples_per_sec[i] * flops / 1e9;
+    std::printf("  train batch %-4d %10.0f samples/s  %6.1f GFLOP/s  %5.1f%% of peak\n", batches[i], samples_per_sec[i],
+                g, 100 * g / peak_gflops);
+  }
   std::printf("  decode one probe   %10.4f ms\n", probe_ms);
-  std::printf("  decode 32x32 grid  %10.3f ms\n", grid_ms);
-  std::printf("  encode 10k samples %10.2f ms\n", encode_ms);
+  std::printf("  decode 32x32 grid  %10.3f ms  %6.1f GFLOP/s  %5.1f%% of peak\n", grid_ms, grid_gflops,
+              100 * grid_gflops / peak_gflops);
+  std::printf("  encode 10k samples %10.2f ms  %6.1f GFLOP/s  %5.1f%% of peak\n", encode_ms, encode_gflops,
+              100 * encode_gflops / peak_gflops);
   std::printf("  take a snapshot    %10.3f us median, %.1f us at the 99.9th percentile (twins training)\n",
               snapshot_median_us, snapshot_p999_us);
   std::printf("  peak RSS           %10.1f MB (with %d 28x28 samples resident)\n", rss, data.count);

@@ -3,6 +3,7 @@
 // conv2d_forward_direct computes the same without the im2col buffer; bench/bench_conv.cpp measures
 // which is faster at the shapes the models use.
 #pragma once
+#include "nn/gemm_tally.h"
 #include "nn/im2col.h"
 
 // out = conv(in) + b.  in: (big_size, B), out: (small_size, B), W: (small_c, patch), b: (small_c).
@@ -16,6 +17,7 @@ void conv2d_forward(RefX<T> out, VecX<T>& scratch, CRefX<T> in, const T* params,
     const int n = std::min(chunk, B - first);
     im2col<T>(scratch.data(), in.data(), in.outerStride(), first, n, s);
     Eigen::Map<const MatX<T>> cols(scratch.data(), s.patch(), Eigen::Index(P) * n);  // (patch, P n)
+    gemm_tally(W, cols);
     O.middleCols(Eigen::Index(P) * first, Eigen::Index(P) * n).noalias() = W * cols;
   }
   add_channel_bias<T>(out, params + s.bias_offset, s.small_c);
@@ -36,8 +38,10 @@ void conv2d_backward(RefX<T>* din, T* dparams, VecX<T>& scratch, CRefX<T> dout, 
     const auto Dn = D.middleCols(Eigen::Index(P) * first, Eigen::Index(P) * n);  // a block, not an expression
     Eigen::Map<MatX<T>> cols(scratch.data(), s.patch(), Eigen::Index(P) * n);   // (patch, P n)
     im2col<T>(scratch.data(), in.data(), in.outerStride(), first, n, s);
+    gemm_tally(Dn, cols.transpose());
     dW.noalias() += Dn * cols.transpose();
     if (din) {
+      gemm_tally(W.transpose(), Dn);
       cols.noalias() = W.transpose() * Dn;
       col2im_add<T>(din->data(), din->outerStride(), scratch.data(), first, n, s);
     }

@@ -2,6 +2,7 @@
 // padding) from a small image to a big one: the adjoint of Conv2d, which is how a decoder upsamples.
 // One matrix product per chunk of samples, then col2im scatters the columns onto the big image.
 #pragma once
+#include "nn/gemm_tally.h"
 #include "nn/im2col.h"
 
 // out = col2im(Wt in) + b.  in: (small_size, B), out: (big_size, B), Wt: (patch, small_c), b: (big_c).
@@ -15,6 +16,7 @@ void conv_transpose2d_forward(RefX<T> out, VecX<T>& scratch, CRefX<T> in, const 
   for (int first = 0; first < B; first += chunk) {
     const int n = std::min(chunk, B - first);
     Eigen::Map<MatX<T>> cols(scratch.data(), s.patch(), Eigen::Index(P) * n);  // (patch, P n)
+    gemm_tally(Wt.rows(), Eigen::Index(P) * n, Wt.cols());
     cols.noalias() = Wt * X.middleCols(Eigen::Index(P) * first, Eigen::Index(P) * n);
     col2im_add<T>(out.data(), out.outerStride(), scratch.data(), first, n, s);
   }
@@ -34,9 +36,11 @@ void conv_transpose2d_backward(RefX<T>* din, T* dparams, VecX<T>& scratch, CRefX
     const int n = std::min(chunk, B - first);
     Eigen::Map<const MatX<T>> dcols(scratch.data(), s.patch(), Eigen::Index(P) * n);  // (patch, P n)
     im2col<T>(scratch.data(), dout.data(), dout.outerStride(), first, n, s);
+    gemm_tally(dcols.rows(), X.rows(), dcols.cols());
     dWt.noalias() += dcols * X.middleCols(Eigen::Index(P) * first, Eigen::Index(P) * n).transpose();
     if (din) {
       Eigen::Map<MatX<T>> dX(din->data(), s.small_c, Eigen::Index(P) * B);
+      gemm_tally(Wt.cols(), dcols.cols(), Wt.rows());
       dX.middleCols(Eigen::Index(P) * first, Eigen::Index(P) * n).noalias() += Wt.transpose() * dcols;
     }
   }

@@ -3,6 +3,7 @@
 // kernels serve float training and the double-precision gradient checks.
 #pragma once
 #include "nn/activations.h"
+#include "nn/gemm_tally.h"
 #include "nn/layer.h"
 
 // out = W in + b.  in: (shape.in, batch), out: (shape.out, batch), W: (out, in), b: (out).
@@ -10,6 +11,7 @@ template <typename T>
 void dense_forward(RefX<T> out, CRefX<T> in, const T* params, const DenseShape& shape) {
   Eigen::Map<const MatX<T>> W(params + shape.weight_offset, shape.out, shape.in);
   Eigen::Map<const VecX<T>> b(params + shape.bias_offset, shape.out);
+  gemm_tally(W, in);
   out.noalias() = W * in;
   out.colwise() += b;
 }
@@ -21,6 +23,7 @@ void dense_backward(RefX<T>* din, T* dparams, CRefX<T> dout, CRefX<T> in, const 
                     const DenseShape& shape) {
   Eigen::Map<MatX<T>> dW(dparams + shape.weight_offset, shape.out, shape.in);
   Eigen::Map<VecX<T>> db(dparams + shape.bias_offset, shape.out);
+  gemm_tally(dout, in.transpose());
   dW.noalias() += dout * in.transpose();
   // Column by column rather than dout.rowwise().sum(): Eigen would split that reduction between
   // its scalar and SIMD paths by db's address, so two models with the same seed would round
@@ -28,6 +31,7 @@ void dense_backward(RefX<T>* din, T* dparams, CRefX<T> dout, CRefX<T> in, const 
   for (Eigen::Index j = 0; j < dout.cols(); ++j) db += dout.col(j);
   if (din) {
     Eigen::Map<const MatX<T>> W(params + shape.weight_offset, shape.out, shape.in);
+    gemm_tally(W.transpose(), dout);
     din->noalias() += W.transpose() * dout;
   }
 }
