@@ -19,13 +19,17 @@ if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1;
 fi
 [ -f "$reference" ] || { echo "compare_torch: skipped: $reference not found"; exit 0; }
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
-echo "date: $(date -u +%Y-%m-%d)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf "%-8s %14s %14s %8s\n" batch latentlab/s torch/s ratio
+# The CPU as CPUID names it, and one core's measured FMA peak, from the bench itself.
+"$build/latentlab" bench --batch 16 --seconds 0.05 --resident 0 --json | /usr/bin/python3 -c "
+import json, sys; j = json.load(sys.stdin)
+print(f\"date: $(date -u +%Y-%m-%d)  cpu: {j['cpu']}  build: {j['build_simd']}\")
+print(f\"one core's FMA peak: AVX2 {j['peak_gflops_avx2']:.1f}, AVX-512 {j['peak_gflops_avx512']:.1f} GFLOP/s\")"
+printf "%-8s %14s %14s %8s %12s\n" batch latentlab/s torch/s ratio "% of peak"
 for batch in 16 128 256; do
-  ours=$("$build/latentlab" bench --batch "$batch" --seconds "$seconds" --resident 0 --json |
-         /usr/bin/python3 -c "import json,sys; print(round(list(json.load(sys.stdin)['train_samples_per_sec'].values())[0]))")
+  read -r ours fraction < <("$build/latentlab" bench --batch "$batch" --seconds "$seconds" --resident 0 --json |
+         /usr/bin/python3 -c "import json,sys; j = json.load(sys.stdin); print(round(list(j['train_samples_per_sec'].values())[0]), round(100 * list(j['train_fraction_of_peak'].values())[0], 1))")
   theirs=$(/usr/bin/python3 "$reference" --batch "$batch" --seconds "$seconds" --threads 1 | sed 's/.*samples\/s=//')
-  printf "%-8s %14s %14s %8s\n" "$batch" "$ours" "$theirs" "$(/usr/bin/python3 -c "print(f'{$ours/$theirs:.2f}x')")"
+  printf "%-8s %14s %14s %8s %12s\n" "$batch" "$ours" "$theirs" "$(/usr/bin/python3 -c "print(f'{$ours/$theirs:.2f}x')")" "$fraction"
 done
 echo
 "$build/latentlab" bench --seconds "$seconds"

@@ -151,7 +151,7 @@ int cli_interpolate(int argc, char** argv) {
   args.add("steps", "K", "9", "interpolants between the two endpoints");
   args.add_switch("same-label", "pairs share a label");
   args.add_switch("different-labels", "pairs have different labels");
-  args.add("path", "KIND", "linear", "linear|slerp (slerp applies to the VAE; the AE stays linear)");
+  args.add("path", "KIND", "linear", choice_list<PathKind>().names() + " (slerp applies to variational kinds; the AE stays linear)");
   args.add("reference", "N", std::to_string(kDistanceReference),
            "training images used as 'the data' for nearest neighbours (the GUI's are the default)");
   args.add("png", "FILE", "", "write the strips of the first few pairs as one PNG");
@@ -170,8 +170,7 @@ int cli_interpolate(int argc, char** argv) {
   const bool json = args.flag("json");
   if (args.flag("same-label") && args.flag("different-labels"))
     throw UsageError("latentlab interpolate: --same-label and --different-labels exclude each other");
-  const PathKind vae_path =
-      args.choice("path", {"linear", "slerp"}) == "slerp" ? PathKind::Slerp : PathKind::Linear;
+  const PathKind vae_path = args.choice_of<PathKind>("path");
 
 
   Dataset data = load_dataset(data_spec);

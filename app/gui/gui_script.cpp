@@ -196,7 +196,7 @@ void script_load(Script* script, const std::string& path) {
           fail("interp-steps expects a whole number from 1 to " + std::to_string(kMaxInterpSteps));
         break;
       case ScriptOp::InterpPath:
-        if (cmd.args[0] != "linear" && cmd.args[0] != "slerp") fail("interp-path expects linear or slerp");
+        if (choice_list<PathKind>().find(cmd.args[0]) < 0) fail("interp-path expects " + choice_list<PathKind>().names(" or "));
         break;
       case ScriptOp::UiScale:
         if (!parse_number(cmd.args[0], &v) || v < 1 || v > kPresenterMaxScale) fail("ui-scale expects a number from 1 to 2.5");
@@ -478,7 +478,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
         script_fail(app, cmd, "no pair of samples satisfies the label rule");
       return false;
     case ScriptOp::InterpSteps: interp_set_steps(app, std::atoi(cmd.args[0].c_str())); return false;
-    case ScriptOp::InterpPath: interp_set_slerp(app, cmd.args[0] == "slerp"); return false;
+    case ScriptOp::InterpPath: interp_set_slerp(app, choice_list<PathKind>().find(cmd.args[0]) == int(PathKind::Slerp)); return false;
     case ScriptOp::InterpT:
       app.interp.t = std::strtof(cmd.args[0].c_str(), nullptr);
       app.interp.playing = false;

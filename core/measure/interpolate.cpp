@@ -7,6 +7,12 @@
 
 #include "io/errors.h"
 
+static const ChoiceList kPathKinds = {
+    "path",
+    {{"linear", "Linear", "the straight line between the two codes"},
+     {"slerp", "Slerp", "a VAE's path along the sphere: direction by slerp, norm linear (the AE stays linear)"}}};
+template <> const ChoiceList& choice_list<PathKind>() { return kPathKinds; }
+
 void interpolate_code_at(const Vec& a, const Vec& b, double t, PathKind kind, float* out) {
   const Eigen::Index latent = a.size();
   const double norm_a = a.norm(), norm_b = b.norm();

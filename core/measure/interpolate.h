@@ -20,6 +20,7 @@
 #include "nn/rng.h"
 
 enum class PathKind { Linear, Slerp };
+template <> const ChoiceList& choice_list<PathKind>();  // "linear", "slerp" (interpolate.cpp)
 
 // Codes at t = 0, 1/(steps+1), ..., 1: out is (latent, steps + 2), endpoints included.
 // Slerp interpolates the direction on the sphere and the norm linearly (a VAE's codes live on a

@@ -708,7 +708,7 @@ void ui_interp_strip(AppState& app, int p, float height) {
   draw->AddText(ImVec2(x, origin.y), label_color(label_b), name_b);
   // Right: the path's kind, and the model's reconstructions of A and B (the floor its path starts from).
   x += ImGui::CalcTextSize(name_b).x;
-  std::snprintf(text, sizeof text, "%s", pane.interp.kind == PathKind::Slerp ? "slerp" : "linear");
+  std::snprintf(text, sizeof text, "%s", choice_name(pane.interp.kind));
   float right = origin.x + width - ImGui::CalcTextSize(text).x;
   if (right > x + 10 * s) draw->AddText(ImVec2(right, origin.y), caption_color(), text);  // not over B's label
   std::snprintf(text, sizeof text, "%.2f", m.endpoint_distance);
@@ -1009,7 +1009,7 @@ void interp_write_state(const AppState& app, FILE* f) {
     rect("interp_path_rect", pane.interp.path_min, pane.interp.path_max);
     const PathMeasure& m = pane.interp.measure;
     std::fprintf(f, "pane%d.interp_path=%s\npane%d.interp_steps=%d\n", p,
-                 pane.interp.kind == PathKind::Slerp ? "slerp" : "linear", p, pane.interp.steps);
+                 choice_name(pane.interp.kind), p, pane.interp.steps);
     std::fprintf(f, "pane%d.interp_mean=%g\npane%d.interp_max=%g\npane%d.interp_midpoint=%g\n", p, m.mean_distance, p,
                  m.max_distance, p, m.midpoint_distance);
     std::fprintf(f, "pane%d.interp_smoothness=%g\npane%d.interp_endpoints=%g\npane%d.interp_frame=%g\n", p, m.smoothness,
