@@ -191,10 +191,11 @@ uint64_t generated_sample_seed(uint64_t seed, int index) {
 }
 
 Dataset generated_dataset_init(const char* name, int channels, int count, int train_count,
-                               std::vector<std::string> label_names, std::vector<std::string> factor_names) {
+                               std::vector<std::string> label_names, std::vector<std::string> factor_names,
+                               int side) {
   Dataset d;
   d.name = name;
-  d.width = d.height = kSide;
+  d.width = d.height = side;
   d.channels = channels;
   d.count = count;
   d.train_count = train_count;

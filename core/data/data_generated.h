@@ -38,7 +38,19 @@ Dataset generate_faces(int count, int train_count, uint64_t seed, int channels =
 // whatever the count.
 uint64_t generated_sample_seed(uint64_t seed, int index);
 
-// The shape every generator fills: `count` 28x28 byte images of `channels` (1 or 3) with a label
-// each, and (when factor_names is not empty) a (factor, count) matrix of their true factors.
+// The lines of Berthelot et al. (2018), the interpolation benchmark whose data manifold is known
+// exactly: 32x32 grey, a line from the centre (16, 16) outwards 15 px at an angle drawn uniformly
+// from [0, 2pi), 2 px wide and anti-aliased, values in [0, 1] (the paper's are in [-1, 1]).
+// factors (1, count): angle, counter-clockwise from the +x axis (y up, as on a screen the image's
+// rows go down); label = the angle in 10 equal bins (0: [0, 36 degrees), ...).
+Dataset generate_lines(int count, int train_count, uint64_t seed);
+constexpr int kLineSide = 32;
+// One line image at `angle` into `out` (kLineSide * kLineSide floats in [0, 1], row-major): the
+// generator's drawing, unquantised, which the exact metrics (measure/lines.h) match against.
+void draw_line_image(float angle, float* out);
+
+// The shape every generator fills: `count` side x side byte images of `channels` (1 or 3) with a
+// label each, and (when factor_names is not empty) a (factor, count) matrix of their true factors.
 Dataset generated_dataset_init(const char* name, int channels, int count, int train_count,
-                               std::vector<std::string> label_names, std::vector<std::string> factor_names);
+                               std::vector<std::string> label_names, std::vector<std::string> factor_names,
+                               int side = 28);

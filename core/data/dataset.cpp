@@ -19,7 +19,6 @@
 
 namespace {
 
-constexpr int kGeneratedDefaultCount = 12000;  // 10,000 train + 2,000 held out
 constexpr int kGeneratedMaxCount = 1000000;    // 784 MB of bytes: beyond that, use a file
 
 bool ends_with_lower(const std::string& s, const std::string& suffix) {
@@ -30,13 +29,16 @@ bool ends_with_lower(const std::string& s, const std::string& suffix) {
 }
 
 Dataset load_generated(const DataSpec& spec) {
-  const int count = spec.count < 0 ? kGeneratedDefaultCount : spec.count;
+  const BuiltinDataset& set = *builtin_dataset_find(spec.source);
+  const int count = spec.count < 0 ? set.default_count : spec.count;
   if (count < 1 || count > kGeneratedMaxCount)
     throw InputError(spec.source + ": count " + std::to_string(count) + " must be 1 to " +
                      std::to_string(kGeneratedMaxCount));
-  // 5/6 train keeps the documented default of 10,000 + 2,000 and scales with count.
-  const int train = dataset_resolve_train_count(spec.train_count, count, std::max(1, count - count / 6), spec.source);
-  Dataset d = builtin_dataset_find(spec.source)->generate(count, train, spec.seed);
+  // The set's default split at its default count (10,000 + 2,000; lines 60,000 + 5,000); another
+  // count keeps the same share held out.
+  const int test = static_cast<int>(int64_t(count) * set.default_test / set.default_count);
+  const int train = dataset_resolve_train_count(spec.train_count, count, std::max(1, count - test), spec.source);
+  Dataset d = set.generate(count, train, spec.seed);
   d.split_rule = "first " + std::to_string(d.train_count) + " train, rest held out (generation order)";
   // The image-folder options do not apply: say so rather than ignore them silently.
   if (spec.rgb && d.channels != 3) {
@@ -45,7 +47,8 @@ Dataset load_generated(const DataSpec& spec) {
       if (b.channels == 3) colour_sets += (colour_sets.empty() ? "" : ", ") + std::string(b.name);
     d.warnings.push_back("rgb is ignored: it applies to image folders; the built-in colour sets are " + colour_sets);
   }
-  if (spec.image_size != d.width)
+  // (An image size left at its default says nothing, whatever the set's own size: lines are 32x32.)
+  if (spec.image_size != DataSpec{}.image_size && spec.image_size != d.width)
     d.warnings.push_back("image size " + std::to_string(spec.image_size) + " is ignored: it applies to image folders; " +
                          spec.source + " is " + std::to_string(d.width) + "x" + std::to_string(d.height));
   return d;
@@ -64,6 +67,9 @@ const std::vector<BuiltinDataset>& builtin_datasets() {
        1, [](int count, int train, uint64_t seed) { return generate_faces(count, train, seed, 1); }},
       {"faces-rgb", "the faces with a coloured head (RGB, 3 channels); factors as faces plus hue, 0-1 around the colour circle", 3,
        [](int count, int train, uint64_t seed) { return generate_faces(count, train, seed, 3); }},
+      // The lines benchmark's protocol: a large training set and 5,000 held-out lines.
+      {"lines", "Berthelot et al.'s lines benchmark, 32x32 grey: a line from the centre at a random angle; "
+                "label = angle in 10 bins; factor angle", 1, generate_lines, 65000, 5000},
   };
   return table;
 }

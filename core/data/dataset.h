@@ -66,8 +66,10 @@ Dataset load_dataset(const DataSpec& spec);
 struct BuiltinDataset {
   const char* name;         // what --data takes
   const char* description;  // one line: what the samples are, their labels and true factors
-  int channels;             // 1 grey, 3 RGB; every built-in set is 28x28
+  int channels;             // 1 grey, 3 RGB; 28x28 but for lines (32x32)
   Dataset (*generate)(int count, int train_count, uint64_t seed);
+  int default_count = 12000;  // 10,000 train + 2,000 held out unless the set's protocol says otherwise
+  int default_test = 2000;
 };
 const std::vector<BuiltinDataset>& builtin_datasets();
 const BuiltinDataset* builtin_dataset_find(const std::string& name);  // nullptr if not built in

@@ -1,0 +1,55 @@
+// The exact interpolation metrics of the lines benchmark (Berthelot, Raffel, Roy and Goodfellow,
+// 2018, arXiv 1807.07543), where the data manifold is known: every real image is a line at some
+// angle (data/data_generated.h). An interpolant is matched to the closest of 10,000 reference lines
+// at evenly spaced angles by cosine distance. Mean Distance is the mean of that distance over all
+// interpolants (0 = every interpolant is a real line); Smoothness is, per interpolation, the
+// largest step of the matched angle over the whole change, minus 1/(S-1) (0 = the angle moves in
+// equal steps; more = it jumps).
+//
+//   const LineReference& ref = LineReference::shared();
+//   LinesScore s = lines_score(net, data, 256, 16, seed);   // s.mean_distance, s.smoothness
+#pragma once
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "data/dataset.h"
+#include "models/model.h"
+
+constexpr int kLineReferences = 10000;  // the paper's count
+constexpr int kLinesPairs = 256, kLinesSteps = 16;  // the paper's protocol
+
+// The reference lines, each scaled to unit length for the cosine: (1024, kLineReferences), column
+// k at angle 2 pi k / kLineReferences. Built once (40 MB) on first use.
+struct LineReference {
+  Mat unit;
+  double angle(int k) const;
+  static const LineReference& shared();
+};
+
+// For each column of `images` (1024, n): the angle of the closest reference line and the cosine
+// distance 1 - cos to it. A blank image is as far from every line as an orthogonal one: distance 1.
+void closest_lines(const LineReference& ref, ConstMatRef images, std::vector<double>& angle,
+                   std::vector<double>& distance);
+
+// Smoothness of one interpolation from its matched angles (S >= 3): unwrapped, then
+// max |a[i+1] - a[i]| / |a[S-1] - a[0]| - 1/(S-1). Returns false (the pair is skipped, as the
+// paper does) when the ends are closer than 1e-4 rad.
+bool line_smoothness(const std::vector<double>& angles, double* out);
+
+// The ideal interpolation: the angles of `steps` true lines from a to b along the shorter arc.
+std::vector<double> ideal_line_angles(double a, double b, int steps);
+
+struct LinesScore {
+  double mean_distance = 0;  // over every interpolant
+  double smoothness = 0;     // over the pairs not skipped
+  int pairs = 0, skipped = 0;
+};
+// Linear interpolation of the codes (a VAE's means) between `pairs` random held-out pairs, `steps`
+// points each with the ends, decoded and matched. `data` must be the lines set (32x32, one channel).
+LinesScore lines_score(const Network& net, const Dataset& data, int pairs, int steps, uint64_t seed);
+// The same metrics of images already decoded: one interpolation per block of `steps` columns.
+LinesScore lines_score_images(ConstMatRef images, int steps);
+
+// Is `data` the lines set (the metrics apply)?
+bool is_lines_dataset(const Dataset& data);

@@ -1,0 +1,140 @@
+// The lines benchmark (data/data_generated.h, measure/lines.h): the data set is what the paper
+// defines, and the exact metrics give the values worked out by hand on known inputs: a true line
+// is at distance 0, the ideal interpolation has smoothness 0, a blank image is at distance 1, a
+// random image at the distance a brute-force search in double finds, and smoothness of a few
+// angle sequences as computed on paper.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "data/data_generated.h"
+#include "data/dataset.h"
+#include "measure/lines.h"
+#include "nn/rng.h"
+
+namespace {
+constexpr double kTwoPi = 6.283185307179586;
+
+Mat line_images(const std::vector<double>& angles) {
+  Mat m(kLineSide * kLineSide, Eigen::Index(angles.size()));
+  for (size_t i = 0; i < angles.size(); ++i) draw_line_image(float(angles[i]), m.col(Eigen::Index(i)).data());
+  return m;
+}
+}  // namespace
+
+TEST_CASE("lines: 32x32 grey, 60,000 + 5,000 by default, the angle as factor and its bin as label") {
+  DataSpec spec;
+  spec.source = "lines";
+  spec.count = 3000;  // the default is 65,000; the split keeps its share
+  const Dataset d = load_dataset(spec);
+  CHECK(d.width == 32);
+  CHECK(d.height == 32);
+  CHECK(d.channels == 1);
+  CHECK(d.test_count() == 3000 * 5000 / 65000);
+  CHECK(d.warnings.empty());
+  REQUIRE(d.factor_names == std::vector<std::string>{"angle"});
+  Mat x(d.features(), 1), drawn = Mat::Zero(d.features(), 1);
+  for (int i = 0; i < 200; ++i) {
+    const double a = d.factors(0, i);
+    REQUIRE(a >= 0);
+    REQUIRE(a < kTwoPi);
+    CHECK(d.labels[size_t(i)] == int(a / kTwoPi * 10));
+    // The stored image is the drawing at its factor, quantised to bytes.
+    const int idx[1] = {i};
+    d.gather(idx, 1, x);
+    draw_line_image(float(a), drawn.data());
+    CHECK((x - drawn).cwiseAbs().maxCoeff() <= 0.5 / 255 + 1e-6);
+  }
+  // The line starts at the centre and ends 15 px out: the far end's pixel is lit, the opposite side dark.
+  const double a = 0.3;
+  draw_line_image(float(a), drawn.data());
+  const int ex = int(16 + 14 * std::cos(a)), ey = int(16 - 14 * std::sin(a));
+  const int ox = int(16 - 10 * std::cos(a)), oy = int(16 + 10 * std::sin(a));
+  CHECK(drawn(ey * 32 + ex, 0) > 0.5f);
+  CHECK(drawn(oy * 32 + ox, 0) == 0.0f);
+  // Ink of about 15 px x 2 px.
+  CHECK(drawn.sum() == doctest::Approx(30).epsilon(0.2));
+}
+
+TEST_CASE("closest line: a true line is at distance 0, a blank image at 1, noise where brute force says") {
+  const LineReference& ref = LineReference::shared();
+  std::vector<double> angle, distance;
+  const std::vector<double> truth = {ref.angle(0), ref.angle(1234), ref.angle(7777), ref.angle(9999)};
+  closest_lines(ref, line_images(truth), angle, distance);
+  for (size_t i = 0; i < truth.size(); ++i) {
+    CHECK(angle[i] == doctest::Approx(truth[i]));
+    CHECK(distance[i] < 1e-6);
+  }
+  // Between two reference angles: almost 0, matched to a neighbour.
+  closest_lines(ref, line_images({ref.angle(500) + 0.5 * kTwoPi / kLineReferences}), angle, distance);
+  CHECK(distance[0] < 1e-3);
+  CHECK(std::fabs(angle[0] - ref.angle(500)) <= kTwoPi / kLineReferences + 1e-12);
+
+  Mat blank = Mat::Zero(1024, 1);
+  closest_lines(ref, blank, angle, distance);
+  CHECK(distance[0] == 1.0);
+
+  Rng rng(9);
+  Mat noise(1024, 2);
+  for (Eigen::Index i = 0; i < noise.size(); ++i) noise.data()[i] = rng.uniform();
+  closest_lines(ref, noise, angle, distance);
+  for (int j = 0; j < 2; ++j) {  // brute force in double, every reference drawn again
+    double best = -1, best_angle = 0;
+    std::vector<float> line(1024);
+    for (int k = 0; k < kLineReferences; k += 1) {
+      draw_line_image(float(ref.angle(k)), line.data());
+      double dot = 0, ll = 0, xx = 0;
+      for (int p = 0; p < 1024; ++p) {
+        dot += double(line[size_t(p)]) * noise(p, j);
+        ll += double(line[size_t(p)]) * line[size_t(p)];
+        xx += double(noise(p, j)) * noise(p, j);
+      }
+      const double cosine = dot / std::sqrt(ll * xx);
+      if (cosine > best) best = cosine, best_angle = ref.angle(k);
+    }
+    CHECK(distance[size_t(j)] == doctest::Approx(1 - best).epsilon(1e-4));
+    CHECK(distance[size_t(j)] > 0.3);  // noise is far from every line
+    (void)best_angle;  // ties between near-equal cosines may pick a neighbour; the distance is what is defined
+  }
+}
+
+TEST_CASE("smoothness, worked out by hand") {
+  double s = -1;
+  REQUIRE(line_smoothness({0.0, 0.1, 0.5, 1.0}, &s));  // steps .1 .4 .5 of 1.0: 0.5 - 1/3
+  CHECK(s == doctest::Approx(0.5 - 1.0 / 3));
+  REQUIRE(line_smoothness({0.0, 0.25, 0.5, 0.75, 1.0}, &s));  // equal steps
+  CHECK(s == doctest::Approx(0.0).epsilon(1e-12));
+  REQUIRE(line_smoothness({6.2, 6.25, 0.016814692820414}, &s));  // across 2 pi: steps 0.05 and 0.05
+  CHECK(s == doctest::Approx(0.0).scale(1).epsilon(1e-9));
+  REQUIRE(line_smoothness({1.0, 1.0, 1.0, 2.0}, &s));  // the whole change in one step: 1 - 1/3
+  CHECK(s == doctest::Approx(2.0 / 3));
+  CHECK_FALSE(line_smoothness({1.0, 2.0, 1.00001}, &s));  // ends closer than 1e-4: skipped
+}
+
+TEST_CASE("the ideal interpolation scores 0 mean distance and 0 smoothness; a blank strip does not") {
+  const LineReference& ref = LineReference::shared();
+  // Ends on reference angles 15 x 400 references apart: every ideal angle is a reference angle.
+  const std::vector<double> ideal = ideal_line_angles(ref.angle(9000), ref.angle(9000 + 15 * 400 - kLineReferences), 16);
+  REQUIRE(ideal.size() == 16);
+  const std::vector<double> shorter = ideal_line_angles(0.1, kTwoPi - 0.1, 3);  // the short way: through 0
+  CHECK(shorter[1] == doctest::Approx(0.0).scale(1));
+  const LinesScore perfect = lines_score_images(line_images(ideal), 16);
+  CHECK(perfect.mean_distance < 1e-5);  // float drawing at a double angle
+  // 0 up to the reference grid: a match one reference off (a near tie in float) moves the largest
+  // step by 1 of the 6,000 references the path spans.
+  CHECK(std::fabs(perfect.smoothness) <= 1.0 / 6000 + 1e-9);
+  CHECK(perfect.pairs == 1);
+  // A cross-fade of the two end images (what pixel-space interpolation gives) is not a line in the middle.
+  Mat fade = line_images(ideal);
+  for (int i = 0; i < 16; ++i) {
+    const float t = i / 15.0f;
+    fade.col(i) = (1 - t) * fade.col(0) + t * fade.col(15);
+  }
+  const LinesScore faded = lines_score_images(fade, 16);
+  CHECK(faded.mean_distance > 0.05);
+  CHECK(faded.smoothness > 0.3);  // the matched angle jumps from one end to the other
+  const LinesScore blank = lines_score_images(Mat::Zero(1024, 16), 16);
+  CHECK(blank.mean_distance == 1.0);
+  CHECK(blank.skipped == 1);
+}
