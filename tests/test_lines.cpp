@@ -12,6 +12,7 @@
 #include "data/dataset.h"
 #include "measure/lines.h"
 #include "nn/rng.h"
+#include "test_files.h"
 
 namespace {
 constexpr double kTwoPi = 6.283185307179586;
@@ -137,4 +138,41 @@ TEST_CASE("the ideal interpolation scores 0 mean distance and 0 smoothness; a bl
   const LinesScore blank = lines_score_images(Mat::Zero(1024, 16), 16);
   CHECK(blank.mean_distance == 1.0);
   CHECK(blank.skipped == 1);
+}
+
+// `latentlab interpolate --data lines` as a user runs it: the exact metrics replace the proxy's
+// keys, --models trains the kinds asked for, and training moves the interpolants towards real
+// lines (an untrained decoder's mean distance is worse).
+TEST_CASE("interpolate --data lines --models reports the exact metrics per model") {
+  auto run = [](const std::string& epochs, const std::string& models) {
+    return run_latentlab("interpolate --data lines --count 3000 --hidden 128 --latent 2 --pairs 20 --json --epochs " +
+                             epochs + " --models " + models,
+                         "test_lines.stderr");
+  };
+  auto number = [](const std::string& json, const std::string& key, size_t from) {
+    const size_t at = json.find("\"" + key + "\":", from);
+    REQUIRE(at != std::string::npos);
+    return std::stod(json.substr(at + key.size() + 3));
+  };
+  const Run trained = run("4", "ae,denoising,vae");
+  REQUIRE(trained.status == 0);
+  CHECK(trained.out.find("\"metric\":\"lines\"") != std::string::npos);
+  const size_t ae = trained.out.find("\"model\":\"ae\""), dae = trained.out.find("\"model\":\"denoising\""),
+               vae = trained.out.find("\"model\":\"vae\"");
+  REQUIRE(ae != std::string::npos);
+  REQUIRE(dae != std::string::npos);
+  REQUIRE(vae != std::string::npos);
+  for (size_t at : {ae, dae, vae}) {
+    const double d = number(trained.out, "mean_distance", at), s = number(trained.out, "smoothness", at);
+    CHECK(d > 0);
+    CHECK(d < 1);
+    CHECK(s >= -1e-9);
+    CHECK(number(trained.out, "nn_mean_distance", at) > 0);  // the proxy, under its own key
+  }
+  const Run untrained = run("0", "ae");
+  REQUIRE(untrained.status == 0);
+  CHECK(number(trained.out, "mean_distance", ae) < number(untrained.out, "mean_distance", 0) - 0.05);
+  const Run bad = run("0", "ae,nonsense");
+  CHECK(bad.status == 2);
+  std::remove("test_lines.stderr");
 }

@@ -49,6 +49,14 @@ class CliArgs {
   int choice(const std::string& name, const ChoiceList& list) const;
   template <typename E>
   E choice_of(const std::string& name) const { return static_cast<E>(choice(name, choice_list<E>())); }
+  // A comma-separated list of names in `list` ("ae,vae"), each at most once; returns their rows.
+  std::vector<int> choices(const std::string& name, const ChoiceList& list) const;
+  template <typename E>
+  std::vector<E> choices_of(const std::string& name) const {
+    std::vector<E> out;
+    for (int i : choices(name, choice_list<E>())) out.push_back(static_cast<E>(i));
+    return out;
+  }
 
  private:
   const CliFlag& find(const std::string& name) const;

@@ -165,6 +165,25 @@ int CliArgs::choice(const std::string& name, const ChoiceList& list) const {
   return i;
 }
 
+std::vector<int> CliArgs::choices(const std::string& name, const ChoiceList& list) const {
+  const std::string& s = str(name);
+  std::vector<int> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = s.find(',', start);
+    const std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const int i = list.find(item);
+    if (i < 0)
+      throw UsageError(command_ + ": --" + name + " takes a comma-separated list of " + list.names() + ", got '" +
+                       item + "' in '" + s + "'");
+    if (std::find(out.begin(), out.end(), i) != out.end())
+      throw UsageError(command_ + ": --" + name + " names '" + item + "' twice");
+    out.push_back(i);
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
 void add_data_flags(CliArgs& args) {
   std::string builtins;
   for (const std::string& name : builtin_dataset_names()) builtins += (builtins.empty() ? "" : ", ") + name;
