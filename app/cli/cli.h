@@ -109,6 +109,13 @@ int batch_from_flags(const CliArgs& args);
 // Every kind's name, one-line description and loss, for a command's --help summary.
 std::string model_kinds_help();
 
+// --load of a saved model: the file's architecture wins, since its weights were trained for it. A
+// flag the user gave explicitly that disagrees with the file (--arch, --hidden, --latent,
+// --activation, the saved kind's hyperparameters) is an InputError naming the file and both
+// values; so is a model whose input size is not the data's.
+void check_loaded_flags(const CliArgs& args, const std::string& file, const ModelConfig& saved,
+                        const ModelConfig& given, const Dataset& data);
+
 // A JSON string literal (quotes included) of s: quotes and backslashes escaped, control characters
 // as \u00XX, and bytes that are not UTF-8 (a file name can hold any) as the text \xHH as
 // printable_path writes them, since a JSON string holds Unicode text only. Every JSON writer of

@@ -25,6 +25,7 @@
 #include "io/errors.h"
 #include "io/file_input.h"
 #include "models/model.h"
+#include "models/network_safetensors.h"
 #include "train/trainer.h"
 
 namespace {
@@ -41,10 +42,14 @@ int cli_train(int argc, char** argv) {
   CliArgs args("latentlab train", "Train one model headless; print per-epoch losses (nats per sample for BCE).\n\n" +
                                       model_kinds_help());
   add_data_flags(args);
-  const ModelFlagSpec model_spec;  // every kind, the pytorch/examples recipe's shape and training
+  ModelFlagSpec model_spec;  // every kind, the pytorch/examples recipe's shape and training
+  model_spec.min_epochs = 0;  // --epochs 0: evaluate only (a loaded model)
   add_model_flags(args, model_spec);
   args.add("threads", "N", "1", "compute threads; one model trains on one thread, so 1 is what is used");
-  args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
+  // Saved and loaded models, by the file's extension (see README, "Files").
+  args.add("save", "FILE", "", "write the trained network to FILE: .safetensors (PyTorch's names and order), else .llnet");
+  args.add("load", "FILE", "", "start from the network in FILE (.llnet, or .safetensors: a latentlab export or\n"
+           "                             the pytorch/examples VAE); its architecture wins over the flags");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
   if (!args.parse(argc, argv)) return 0;
 
@@ -69,7 +74,22 @@ int cli_train(int argc, char** argv) {
   const std::string problem = training_config_problem(config, opt, batch, data.train_count);
   if (!problem.empty()) throw InputError("train: " + problem);
 
+  // --load: the file's network, a fresh optimizer; the flags' seed drives the noise and the batches.
+  Network loaded;
+  if (args.given("load")) {
+    loaded = network_load_file(args.str("load"));
+    check_loaded_flags(args, args.str("load"), loaded.config, config, data);
+    if (args.given("model") && loaded.config.kind != config.kind)
+      throw InputError("'" + printable_path(args.str("load")) + "': holds a " + model_kind_name(loaded.config.kind) +
+                       " model but --model " + model_kind_name(config.kind) + " was given");
+    const uint64_t seed = config.seed;
+    config = loaded.config;
+    config.seed = seed;
+    const std::string loaded_problem = training_config_problem(config, opt, batch, data.train_count);
+    if (!loaded_problem.empty()) throw InputError("train: " + loaded_problem);
+  }
   Model model(config, opt);
+  if (args.given("load")) model.restore(loaded);
   std::FILE* log = json ? stderr : stdout;
   std::fprintf(log, "%s: %d train, %d held out, %d features; %s %s %d-", shown_name.c_str(), data.train_count,
                data.test_count(), data.features(), choice_name(config.arch), model_kind_name(config.kind),
@@ -142,6 +162,7 @@ int cli_train(int argc, char** argv) {
       std::fprintf(stderr, "train: warning: %s\n",
                    collapse_message(collapse.last, model_kind_name(config.kind), model.optimizer().lr).c_str());
   }
+  if (epochs == 0 && test_n > 0) held_out = model.evaluate(test);  // --epochs 0 only evaluates
   const double seconds = seconds_since(start);
   const double samples_per_sec = double(data.train_count) * epochs / train_seconds;
 
@@ -152,7 +173,7 @@ int cli_train(int argc, char** argv) {
     }
     std::string error;
     // Atomic (core/io/file_write.h): on failure the previous file is untouched and the message says so.
-    if (!network_save(model.network(), args.str("save"), &error)) throw InputError("train: " + error);
+    if (!network_save_file(model.network(), args.str("save"), &error)) throw InputError("train: " + error);
     std::fprintf(log, "saved %s\n", args.str("save").c_str());
   }
   if (json) {
