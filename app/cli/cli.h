@@ -62,6 +62,7 @@ class CliArgs {
 void add_data_flags(CliArgs& args);
 struct DataSpec;
 DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed);
+bool data_flags_given(const CliArgs& args);  // any of the --data family (a resumed session brings its own)
 // --hidden: comma-separated widths in [1, max_width], or "none" (no hidden layer: the vanilla
 // autoencoder, one layer each way).
 std::vector<int> hidden_from_flags(const CliArgs& args, int max_width);

@@ -178,6 +178,12 @@ void add_data_flags(CliArgs& args) {
   args.add("csv-scaling", "MODE", "minmax", "CSV: minmax (fits BCE) | zscore");
 }
 
+bool data_flags_given(const CliArgs& args) {
+  for (const char* f : {"data", "labels", "train", "count", "image-size", "rgb", "csv-label", "csv-scaling"})
+    if (args.given(f)) return true;
+  return false;
+}
+
 DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed) {
   DataSpec spec;
   spec.source = args.str("data");
