@@ -70,6 +70,7 @@ class CliArgs {
 void add_data_flags(CliArgs& args);
 struct DataSpec;
 DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed);
+bool data_flags_given(const CliArgs& args);  // any of the --data family (a resumed session brings its own)
 // --hidden: comma-separated widths in [1, max_width], or "none" (no hidden layer: the vanilla
 // autoencoder, one layer each way).
 std::vector<int> hidden_from_flags(const CliArgs& args, int max_width);
@@ -116,6 +117,13 @@ int epochs_from_flags(const CliArgs& args, const ModelFlagSpec& spec);
 int batch_from_flags(const CliArgs& args);
 // Every kind's name, one-line description and loss, for a command's --help summary.
 std::string model_kinds_help();
+
+// --load of a saved model: the file's architecture wins, since its weights were trained for it. A
+// flag the user gave explicitly that disagrees with the file (--arch, --hidden, --latent,
+// --activation, the saved kind's hyperparameters) is an InputError naming the file and both
+// values; so is a model whose input size is not the data's.
+void check_loaded_flags(const CliArgs& args, const std::string& file, const ModelConfig& saved,
+                        const ModelConfig& given, const Dataset& data);
 
 // A JSON string literal (quotes included) of s: quotes and backslashes escaped, control characters
 // as \u00XX, and bytes that are not UTF-8 (a file name can hold any) as the text \xHH as

@@ -197,6 +197,12 @@ void add_data_flags(CliArgs& args) {
   args.add("csv-scaling", "MODE", "minmax", "CSV: minmax (fits BCE) | zscore");
 }
 
+bool data_flags_given(const CliArgs& args) {
+  for (const char* f : {"data", "labels", "train", "count", "image-size", "rgb", "csv-label", "csv-scaling"})
+    if (args.given(f)) return true;
+  return false;
+}
+
 DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed) {
   DataSpec spec;
   spec.source = args.str("data");
@@ -421,4 +427,36 @@ void arch_from_flags(const CliArgs& args, const Dataset& data, ModelConfig& c) {
   c.height = data.height;
   c.width = data.width;
   if (!args.given("hidden")) c.hidden = {16};
+}
+
+//---- loaded models ----------------------------------------------------------------------------
+
+namespace {
+
+std::string join_widths(const std::vector<int>& widths) {
+  std::string s;
+  for (int w : widths) s += (s.empty() ? "" : ",") + std::to_string(w);
+  return s;
+}
+
+}  // namespace
+
+void check_loaded_flags(const CliArgs& args, const std::string& file, const ModelConfig& saved,
+                        const ModelConfig& given, const Dataset& data) {
+  const std::string name = "'" + printable_path(file) + "'";
+  if (saved.input_size != data.features())
+    throw InputError(name + ": the saved model takes " + std::to_string(saved.input_size) + " features but " +
+                     printable_path(data.name) + " has " + std::to_string(data.features()));
+  auto agree = [&](const char* flag, const std::string& in_file, const std::string& wanted) {
+    if (args.given(flag) && in_file != wanted)
+      throw InputError(name + ": was saved with --" + flag + " " + in_file + " but --" + flag + " " + wanted +
+                       " was given; drop the flag to use the file's");
+  };
+  agree("arch", choice_name(saved.arch), args.str("arch"));
+  agree("hidden", join_widths(saved.hidden), join_widths(given.hidden));
+  agree("latent", std::to_string(saved.latent), std::to_string(given.latent));
+  agree("activation", activation_name(saved.activation), activation_name(given.activation));
+  for (Hyperparam h : model_kind_info(saved.kind).hyperparams)
+    agree(hyperparam_info(h).flag, hyperparam_format(h, hyperparam_get(saved, h)),
+          hyperparam_format(h, hyperparam_get(given, h)));
 }

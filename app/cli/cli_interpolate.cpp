@@ -95,38 +95,15 @@ void write_strips_png(const std::string& path, const Dataset& data, const std::v
     throw InputError("'" + printable_path(path) + "': cannot write the PNG");
 }
 
-std::string join_widths(const std::vector<int>& widths) {
-  std::string s;
-  for (int w : widths) s += (s.empty() ? "" : ",") + std::to_string(w);
-  return s;
-}
-
-// --load: the saved file's architecture wins, since its weights were trained for it and mean
-// nothing in another (the old code kept the command line's activation and silently decoded with
-// the wrong one). A flag the user gave explicitly that disagrees with the file is an error naming
-// the file and both values: dropping it silently would be the same surprise the other way round.
+// --load: the saved file's architecture wins (check_loaded_flags, cli.h); here each file must also
+// hold the model of its place in the twin.
 void check_loaded_network(const CliArgs& args, const std::string& file, const ModelConfig& saved,
                           const ModelConfig& given, const Dataset& data) {
-  const ModelKind expected_kind = given.kind;
   const std::string name = "'" + printable_path(file) + "'";
-  if (saved.kind != expected_kind)
+  if (saved.kind != given.kind)
     throw InputError(name + ": holds the " + std::string(model_kind_name(saved.kind)) + " model, expected the " +
-                     model_kind_name(expected_kind) + " model (a session saved by interpolate --save)");
-  if (saved.input_size != data.features())
-    throw InputError(name + ": the saved model takes " + std::to_string(saved.input_size) + " features but " +
-                     data.name + " has " + std::to_string(data.features()));
-  auto agree = [&](const char* flag, const std::string& in_file, const std::string& given) {
-    if (args.given(flag) && in_file != given)
-      throw InputError(name + ": was saved with --" + flag + " " + in_file + " but --" + flag + " " + given +
-                       " was given; drop the flag to use the file's");
-  };
-  agree("arch", choice_name(saved.arch), args.str("arch"));
-  agree("hidden", join_widths(saved.hidden), join_widths(given.hidden));
-  agree("latent", std::to_string(saved.latent), std::to_string(given.latent));
-  agree("activation", activation_name(saved.activation), activation_name(given.activation));
-  for (Hyperparam h : model_kind_info(saved.kind).hyperparams)
-    agree(hyperparam_info(h).flag, hyperparam_format(h, hyperparam_get(saved, h)),
-          hyperparam_format(h, hyperparam_get(given, h)));
+                     model_kind_name(given.kind) + " model (a session saved by interpolate --save)");
+  check_loaded_flags(args, file, saved, given, data);
 }
 
 }  // namespace

@@ -25,7 +25,10 @@
 #include "io/errors.h"
 #include "io/file_input.h"
 #include "models/model.h"
+#include "models/network_safetensors.h"
+#include "train/session.h"
 #include "train/trainer.h"
+#include "io/file_write.h"
 
 namespace {
 
@@ -41,35 +44,89 @@ int cli_train(int argc, char** argv) {
   CliArgs args("latentlab train", "Train one model headless; print per-epoch losses (nats per sample for BCE).\n\n" +
                                       model_kinds_help());
   add_data_flags(args);
-  const ModelFlagSpec model_spec;  // every kind, the pytorch/examples recipe's shape and training
+  ModelFlagSpec model_spec;  // every kind, the pytorch/examples recipe's shape and training
+  model_spec.min_epochs = 0;  // --epochs 0: evaluate only (a loaded model)
   add_model_flags(args, model_spec);
   args.add("threads", "N", "1", "compute threads; one model trains on one thread, so 1 is what is used");
-  args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
+  // Saved and loaded files, by the extension (README, "Saved models and sessions").
+  args.add("save", "FILE", "", "write FILE at the end: .llsession (the whole run, to resume exactly), .safetensors\n"
+           "                             (the weights in PyTorch's names and order), else .llnet (the weights)");
+  args.add("load", "FILE", "", "a .llsession resumes that run exactly (its data, model and settings; --epochs N more);\n"
+           "                             a .llnet or .safetensors (a latentlab export or the pytorch/examples VAE) starts\n"
+           "                             from that network with a fresh optimizer. The file's architecture wins over the flags");
+  args.add("steps", "N", "", "stop after optimizer step N (counting a resumed session's steps), even mid-epoch");
+  args.add_switch("other-data", "resume a session on data whose hash differs from the session's");
+  args.add("loss-csv", "FILE", "", "write the loss history (every step, every epoch's held-out loss) as CSV");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
   if (!args.parse(argc, argv)) return 0;
 
   ModelConfig config = model_config_from_flags(args, model_spec);
-  const OptimizerConfig opt = optimizer_from_flags(args, model_spec);
+  OptimizerConfig opt = optimizer_from_flags(args, model_spec);
   const int epochs = epochs_from_flags(args, model_spec);
-  const int batch = batch_from_flags(args);
+  int batch = batch_from_flags(args);
   args.integer("threads", 1, 256);
+  const long long max_steps = args.given("steps") ? args.integer("steps", 1, 2000000000) : -1;
   const bool json = args.flag("json");
+  const std::string load_path = args.str("load");
+  const std::string load_name = "'" + printable_path(load_path) + "'";
+  const bool resuming = args.given("load") && is_session_path(load_path);
+  Session session;
+  if (resuming) {
+    session = session_load(load_path);
+    if (session.models.size() != 1)
+      throw InputError(load_name + ": holds " + std::to_string(session.models.size()) +
+                       " models (a twin session of the GUI); train resumes one: open it with latentlab gui --load");
+  }
 
-  // The data's seed stays fixed, so runs with different --seed train on the same samples.
-  const DataSpec spec = data_spec_from_flags(args, 1);
+  // The data's seed stays fixed, so runs with different --seed train on the same samples. A session
+  // brings its own data unless a data flag is given.
+  const DataSpec spec = resuming && !data_flags_given(args) ? session.data : data_spec_from_flags(args, 1);
   const Dataset data = load_dataset(spec);
   print_data_warnings(data);
   const std::string shown_name = printable_path(data.name);
   if (data.train_count < 1) throw InputError(shown_name + ": no training samples (see --train)");
-  if (config.loss == OutputLoss::BCE && !data.in_unit_range)
-    throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
   arch_from_flags(args, data, config);
+
+  // --load: a session resumes with everything it saved; a network starts with a fresh optimizer and
+  // the flags' seed for the noise and the batches.
+  Network loaded;
+  if (args.given("load")) {
+    loaded = resuming ? session.models[0].network : network_load_file(load_path);
+    check_loaded_flags(args, load_path, loaded.config, config, data);
+    if (args.given("model") && loaded.config.kind != config.kind)
+      throw InputError(load_name + ": holds a " + model_kind_name(loaded.config.kind) + " model but --model " +
+                       model_kind_name(config.kind) + " was given");
+    const uint64_t seed = config.seed;
+    config = loaded.config;
+    if (!resuming) config.seed = seed;
+  }
+  if (resuming) {
+    const uint64_t hash = session_data_hash(data);
+    if (hash != session.data_hash && !args.flag("other-data")) {
+      char text[160];
+      std::snprintf(text, sizeof text, "was trained on data of hash %016llx but %s hashes to %016llx",
+                    static_cast<unsigned long long>(session.data_hash), shown_name.c_str(),
+                    static_cast<unsigned long long>(hash));
+      throw InputError(load_name + ": " + text + "; give the session's data (--data " + printable_path(session.data.source) +
+                       ") or --other-data to go on with this one");
+    }
+    const OptimizerConfig saved = session.models[0].optimizer;
+    if (!args.given("lr")) opt.lr = saved.lr;
+    if (!args.given("optimizer")) opt.kind = saved.kind;
+    if (!args.given("clip")) opt.clip_norm = saved.clip_norm;
+    opt.momentum = saved.momentum, opt.beta1 = saved.beta1, opt.beta2 = saved.beta2, opt.eps = saved.eps;
+    if (!args.given("batch")) batch = session.batch;
+  }
+  if (config.loss == OutputLoss::BCE && !data.in_unit_range)
+    throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   // The one validation of the hyperparameters (core/models/model.h), before the model is allocated.
   const std::string problem = training_config_problem(config, opt, batch, data.train_count);
   if (!problem.empty()) throw InputError("train: " + problem);
 
   Model model(config, opt);
+  if (resuming) model.resume(loaded, opt, session.models[0].state);
+  else if (args.given("load")) model.restore(loaded);
   std::FILE* log = json ? stderr : stdout;
   std::fprintf(log, "%s: %d train, %d held out, %d features; %s %s %d-", shown_name.c_str(), data.train_count,
                data.test_count(), data.features(), choice_name(config.arch), model_kind_name(config.kind),
@@ -77,8 +134,33 @@ int cli_train(int argc, char** argv) {
   for (int h : config.hidden) std::fprintf(log, "%d-", h);
   std::fprintf(log, "%d, %zu parameters\n", config.latent, model.network().parameter_count());
 
+  // The run's position: where the session left it, or the start.
   Rng order_rng(shuffle_seed(config.seed));
   std::vector<int> order;
+  int cursor = 0;       // samples of this epoch used; 0 = the next epoch's order is still to draw
+  int epochs_done = 0;
+  int64_t step = 0;
+  double sum = 0;       // this epoch's training loss over the samples of the steps the guard kept
+  int64_t kept = 0;
+  ModelHistory history;
+  std::vector<TrainerEvent> events;
+  if (resuming) {
+    order_rng.state = session.order_rng;
+    order = session.order;
+    epochs_done = session.epoch;
+    step = session.step;
+    history = session.models[0].history;
+    events = session.events;
+    cursor = session.cursor;
+    sum = session.epoch_loss_sum;
+    kept = session.epoch_kept;
+    if (cursor > 0 && order.size() != size_t(data.train_count)) {  // --other-data of another size: a fresh epoch
+      std::fprintf(stderr, "train: the data has %d training samples, the session's epoch %zu; starting a new epoch\n",
+                   data.train_count, order.size());
+      cursor = 0, sum = 0, kept = 0;
+    }
+  }
+  const int last_epoch = epochs_done + epochs;  // an epoch cut mid-way counts as the first of the N
   Mat x(data.features(), std::min(batch, data.train_count));  // (features, batch)
   const Eigen::Index test_n = data.test_count();
   Mat test(data.features(), test_n);  // (features, held out)
@@ -86,7 +168,7 @@ int cli_train(int argc, char** argv) {
 
   const char* pname = model_kind_info(config.kind).penalty_key;
   DivergenceGuard guard;
-  divergence_init(guard, model.network(), 0, DivergencePolicy{});
+  divergence_init(guard, model.network(), step, DivergencePolicy{});
   // The collapse watch's sample: the first held-out samples (training samples when none are held out).
   const int spread_n = std::min(512, test_n > 0 ? int(test_n) : data.train_count);
   Mat spread_x(data.features(), spread_n), spread_codes;  // (features, spread_n), (latent, spread_n)
@@ -95,41 +177,63 @@ int cli_train(int argc, char** argv) {
   CollapseWatch collapse;
   collapse_start(collapse, code_spread(model.network(), spread_x, spread_ws, spread_codes),
                  average_image_loss(config.loss, spread_x));
-  int64_t step = 0;
-  double train_seconds = 0, train_loss = 0;
+  if (resuming) {
+    const SessionModel& sm = session.models[0];
+    guard.good = sm.guard.good;
+    guard.good_step = sm.guard.good_step;
+    guard.last_rollback_step = sm.guard.last_rollback_step;
+    guard.rollback_streak = sm.guard.rollback_streak;
+    guard.rollbacks = sm.guard.rollbacks;
+    const CollapsePolicy policy = collapse.policy;
+    collapse = sm.collapse;
+    collapse.policy = policy;
+  }
+  double train_seconds = 0, train_loss = kept > 0 ? sum / kept : std::nan("");
+  int64_t samples_trained = 0;
   LossParts held_out;
   const Clock::time_point start = Clock::now();
-  for (int epoch = 1; epoch <= epochs; ++epoch) {
+  while (epochs_done < last_epoch && (max_steps < 0 || step < max_steps)) {
     const Clock::time_point t0 = Clock::now();
-    epoch_order(order_rng, data.train_count, order);
-    double sum = 0;
-    int kept = 0;  // samples in the steps the guard kept
-    for (int first = 0; first < data.train_count; first += batch) {
-      const int n = std::min(batch, data.train_count - first);
+    if (cursor == 0) {
+      epoch_order(order_rng, data.train_count, order);
+      sum = 0;
+      kept = 0;
+    }
+    for (; cursor < data.train_count && (max_steps < 0 || step < max_steps); cursor += batch) {
+      const int n = std::min(batch, data.train_count - cursor);
       if (x.cols() != n) x.resize(Eigen::NoChange, n);
-      data.gather(order.data() + first, n, x);
+      data.gather(order.data() + cursor, n, x);
       const LossParts loss = model.train_step(x);
+      samples_trained += n;
       const DivergenceAction action = divergence_after_step(guard, model, loss, ++step, x);
       if (action == DivergenceAction::None) {
         sum += loss.total * n;
         kept += n;
+        history.train.push_back(LossPoint{step, epochs_done + double(cursor + n) / data.train_count, loss});
         continue;
       }
       const DivergenceEvent& e = guard.last;
-      const int bad_sample = e.bad_column >= 0 ? order[first + e.bad_column] : -1;
-      std::fprintf(stderr, "train: divergence: %s\n",
-                   divergence_message(e, model_kind_name(config.kind), "stopped", bad_sample).c_str());
+      const int bad_sample = e.bad_column >= 0 ? order[cursor + e.bad_column] : -1;
+      const std::string message = divergence_message(e, model_kind_name(config.kind), "stopped", bad_sample);
+      std::fprintf(stderr, "train: divergence: %s\n", message.c_str());
+      events.push_back(TrainerEvent{step, 0, message});
       if (action == DivergenceAction::GaveUp) {
-        std::fprintf(stderr, "train: stopped in epoch %d after %lld rollbacks; try a lower --lr or --clip%s\n", epoch,
-                     static_cast<long long>(guard.rollbacks), args.given("save") ? "; nothing saved" : "");
+        std::fprintf(stderr, "train: stopped in epoch %d after %lld rollbacks; try a lower --lr or --clip%s\n",
+                     epochs_done + 1, static_cast<long long>(guard.rollbacks), args.given("save") ? "; nothing saved" : "");
         return 1;
       }
     }
+    train_seconds += seconds_since(t0);
+    if (cursor < data.train_count) break;  // --steps reached mid-epoch
     const double epoch_seconds = seconds_since(t0);
-    train_seconds += epoch_seconds;
+    cursor = 0;
+    ++epochs_done;
     train_loss = kept > 0 ? sum / kept : std::nan("");
-    if (test_n > 0) held_out = model.evaluate(test);
-    std::fprintf(log, "epoch %d/%d: train %.2f", epoch, epochs, train_loss);
+    if (test_n > 0) {
+      held_out = model.evaluate(test);
+      history.test.push_back(LossPoint{step, double(epochs_done), held_out});
+    }
+    std::fprintf(log, "epoch %d/%d: train %.2f", epochs_done, last_epoch, train_loss);
     if (test_n > 0) {
       std::fprintf(log, "  test %.2f (recon %.2f", held_out.total, held_out.recon);
       if (pname) std::fprintf(log, ", %s %.4g", pname, held_out.penalty);
@@ -138,22 +242,63 @@ int cli_train(int argc, char** argv) {
     std::fprintf(log, "  %.0f samples/s  %.1f s\n", data.train_count / epoch_seconds, epoch_seconds);
     std::fflush(log);
     const double spread = code_spread(model.network(), spread_x, spread_ws, spread_codes);
-    if (collapse_check(collapse, test_n > 0 ? held_out.total : train_loss, spread, step) == CollapseSignal::Collapsed)
-      std::fprintf(stderr, "train: warning: %s\n",
-                   collapse_message(collapse.last, model_kind_name(config.kind), model.optimizer().lr).c_str());
+    if (collapse_check(collapse, test_n > 0 ? held_out.total : train_loss, spread, step) == CollapseSignal::Collapsed) {
+      const std::string message = collapse_message(collapse.last, model_kind_name(config.kind), model.optimizer().lr);
+      std::fprintf(stderr, "train: warning: %s\n", message.c_str());
+      events.push_back(TrainerEvent{step, 0, message});
+    }
+  }
+  // --epochs 0 only evaluates (a copy of the model, so that a saved session's streams are untouched).
+  if (epochs == 0 && test_n > 0) {
+    held_out = Model(model).evaluate(test);
+    std::fprintf(log, "evaluated: test %.2f (recon %.2f", held_out.total, held_out.recon);
+    if (pname) std::fprintf(log, ", %s %.4g", pname, held_out.penalty);
+    std::fprintf(log, ")\n");
   }
   const double seconds = seconds_since(start);
-  const double samples_per_sec = double(data.train_count) * epochs / train_seconds;
+  const double samples_per_sec = double(samples_trained) / train_seconds;
 
+  if (args.given("loss-csv")) {
+    const std::string csv = loss_history_csv({history}, {model_kind_name(config.kind)});
+    std::string error;
+    if (!write_file_atomically(args.str("loss-csv"), csv.data(), csv.size(), &error)) throw InputError("train: " + error);
+  }
   if (args.given("save")) {
+    const std::string save_path = args.str("save");
     if (!model.network().all_finite()) {  // the guard restores a finite copy after every step; belt and braces
       std::fprintf(stderr, "train: the network is not finite; not saved\n");
       return 1;
     }
     std::string error;
     // Atomic (core/io/file_write.h): on failure the previous file is untouched and the message says so.
-    if (!network_save(model.network(), args.str("save"), &error)) throw InputError("train: " + error);
-    std::fprintf(log, "saved %s\n", args.str("save").c_str());
+    bool saved = false;
+    if (is_session_path(save_path)) {
+      Session out;
+      SessionModel sm;
+      sm.network = model.network();
+      sm.optimizer = model.optimizer();
+      sm.state = model.training_state();
+      sm.guard = guard;
+      sm.collapse = collapse;
+      sm.history = history;
+      out.models.push_back(std::move(sm));
+      out.order_rng = order_rng.state;
+      out.order = order;
+      out.cursor = cursor;
+      out.step = step;
+      out.epoch = epochs_done;
+      out.batch = batch;
+      out.epoch_loss_sum = cursor > 0 ? sum : 0;
+      out.epoch_kept = cursor > 0 ? kept : 0;
+      out.data = spec;
+      out.data_hash = session_data_hash(data);
+      out.events = events;
+      saved = session_save(out, save_path, &error);
+    } else {
+      saved = network_save_file(model.network(), save_path, &error);
+    }
+    if (!saved) throw InputError("train: " + error);
+    std::fprintf(log, "saved %s\n", save_path.c_str());
   }
   if (json) {
     const bool vae = model_kind_info(config.kind).variational;  // test_kl: the unweighted KL

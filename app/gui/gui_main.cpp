@@ -28,6 +28,8 @@
 #include "io/errors.h"
 #include "gui.h"
 #include "gui_state.h"
+#include "io/file_input.h"
+#include "models/network_safetensors.h"
 
 //-----------------------------------------------------------------------------
 // [SECTION] Allocation counting
@@ -108,6 +110,8 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   args.add("script", "FILE", "", "replay actions, one per line (see README: train, probe, screenshot, ...)");
   args.add("frame-stats", "FILE", "", "write every frame time and the median to FILE on exit");
   args.add_switch("no-vsync", "render as fast as possible (for measuring frame times)");
+  args.add("load", "FILE", "", "open a saved network in single-model mode: .llnet, or .safetensors (a latentlab\n"
+           "                             export or the pytorch/examples VAE); its architecture wins over the flags");
   if (!args.parse(argc, argv)) return false;
 
   out->data = data_spec_from_flags(args, 1);
@@ -123,6 +127,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   out->script = args.str("script");
   out->frame_stats = args.str("frame-stats");
   out->no_vsync = args.flag("no-vsync");
+  out->load = args.str("load");
   return true;
 }
 
@@ -369,15 +374,26 @@ int gui_main(int argc, char** argv) {
   AppState app;
   if (!launch_parse(argc, argv, &app.launch)) return 0;
   if (!app.launch.script.empty()) script_load(&app.script, app.launch.script);
+  std::vector<Network> loaded;  // --load: one network, explored in single-model mode
+  if (!app.launch.load.empty()) {
+    loaded.push_back(network_load_file(app.launch.load));
+    app.launch.model = loaded[0].config;
+    app.launch.twin = false;
+  }
   edit_from_launch(app.launch, &app.edit);
   app.lr = app.launch.lr;
   app.batch = app.launch.batch;
   app.data_spec = app.launch.data;
   app.builtin_names = builtin_dataset_names();
   std::shared_ptr<const Dataset> data = std::make_shared<const Dataset>(load_dataset(app.data_spec));
+  if (!loaded.empty() && loaded[0].config.input_size != data->features())
+    throw InputError("'" + printable_path(app.launch.load) + "': the saved model takes " +
+                     std::to_string(loaded[0].config.input_size) + " features but " + printable_path(data->name) +
+                     " has " + std::to_string(data->features()));
   std::string config_error;
   std::vector<ModelConfig> configs = edit_to_configs(app.edit, &config_error);
   if (!config_error.empty()) throw UsageError("latentlab gui: " + config_error);
+  if (!loaded.empty()) configs = {loaded[0].config};  // the file's own, whatever the panel's limits
 
   // Window and GL 3.3 core context.
   glfwSetErrorCallback(glfw_error_callback);
@@ -434,7 +450,7 @@ int gui_main(int argc, char** argv) {
   trainer_options.batch = app.batch;
   trainer_options.threads = 1;  // the other core renders
   trainer_options.yield_to_ui = true;  // frames first; training takes the CPU they leave
-  app.trainer = std::make_unique<Trainer>(data, configs, optimizer, trainer_options);
+  app.trainer = std::make_unique<Trainer>(data, configs, optimizer, trainer_options, loaded);
   app_set_data(app, data);
   if (!app.launch.paused) app.trainer->start();
 

@@ -70,6 +70,7 @@ struct LaunchOptions {
   int batch = 128;
   bool paused = false;              // open without training
   bool no_vsync = false;
+  std::string load;                 // --load: a saved network (.llnet or .safetensors), single-model mode
 };
 
 //-----------------------------------------------------------------------------

@@ -827,6 +827,35 @@ void Model::restore(const Network& good) {
   adam_t_ = 0;
 }
 
+ModelTrainingState Model::training_state() const {
+  ModelTrainingState s;
+  s.step = step_;
+  s.adam_t = adam_t_;
+  s.rng = rng_.state;
+  s.eval_rng = eval_rng_.state;
+  s.dropout_rng = dropout_rng_.state;
+  s.m = m_;
+  s.v = v_;
+  return s;
+}
+
+void Model::resume(const Network& net, const OptimizerConfig& opt, const ModelTrainingState& state) {
+  const size_t n = net_.params.size();
+  if (net.params.size() != n || state.m.size() != n || state.v.size() != n)
+    throw InputError("resume: the saved state has " + std::to_string(net.params.size()) +
+                     " parameters, the model has " + std::to_string(n));
+  net_.params = net.params;
+  net_.config = net.config;
+  opt_ = opt;
+  step_ = state.step;
+  adam_t_ = state.adam_t;
+  rng_.state = state.rng;
+  eval_rng_.state = state.eval_rng;
+  dropout_rng_.state = state.dropout_rng;
+  m_ = state.m;
+  v_ = state.v;
+}
+
 double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen::MatrixXd& eps,
                                        const Eigen::MatrixXd& corrupted, const std::vector<double>& params,
                                        std::vector<double>* grad) const {

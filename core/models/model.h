@@ -152,6 +152,15 @@ struct ModelWorkspaceHandle {
   ModelWorkspace* ptr = nullptr;
 };
 
+// Everything training changes in a Model besides its weights and optimizer settings: what a session
+// saves so that a resumed run goes on bit for bit (core/train/session.h).
+struct ModelTrainingState {
+  int64_t step = 0;
+  int64_t adam_t = 0;        // Adam's bias-correction step
+  uint64_t rng = 0, eval_rng = 0, dropout_rng = 0;  // the three streams' states
+  std::vector<float> m, v;   // the optimizer's moments (SGD: m is the momentum; v unused)
+};
+
 class Model {
  public:
   Model(const ModelConfig& config, const OptimizerConfig& optimizer);
@@ -169,6 +178,10 @@ class Model {
   int64_t step() const { return step_; }
   // Restore weights (and reset optimizer moments) from a known-good copy, e.g. after divergence.
   void restore(const Network& good);
+  ModelTrainingState training_state() const;
+  // Weights, optimizer settings and state exactly as saved: the next step is the one the saved run
+  // would have taken. Throws InputError when the sizes do not match this model's.
+  void resume(const Network& net, const OptimizerConfig& opt, const ModelTrainingState& state);
 
   // For gradient checks: the loss (total, as trained) and its exact gradient w.r.t. every parameter,
   // in double precision, on `batch` with fixed noise: `eps` (latent, B) for a VAE, the corrupted input

@@ -162,6 +162,7 @@ struct Command {
   Hyperparam hyperparam = Hyperparam::Beta;  // Hyperparameter: which
   int count = 0;     // Step: how many, BatchSize: the size
   std::vector<ModelConfig> models;     // Rebuild
+  std::vector<Network> weights;        // Rebuild: start from these (empty = from the seeds)
   std::shared_ptr<const Dataset> data;  // SetData
 };
 
@@ -381,7 +382,7 @@ struct Trainer::Impl {
     return DivergencePolicy{options.checkpoint_every, options.max_consecutive_rollbacks};
   }
   std::vector<ModelSlot> build_slots(const std::vector<ModelConfig>& models, const Dataset& d,
-                                     std::vector<ModelConfig>* fitted);
+                                     std::vector<ModelConfig>* fitted, const std::vector<Network>& weights = {});
   void restart(std::vector<ModelSlot> new_slots, std::vector<ModelConfig> fitted);
   void train_one_step();
   void end_epoch_if_done();
@@ -522,7 +523,7 @@ bool Trainer::Impl::apply(Command& c) {
       std::vector<ModelConfig> fitted;
       std::vector<ModelSlot> new_slots;
       try {
-        new_slots = build_slots(models, d, &fitted);
+        new_slots = build_slots(models, d, &fitted, c.weights);
       } catch (const std::exception& e) {
         report(-1, std::string(c.kind == CommandKind::Rebuild ? "rebuild" : "new dataset") +
                        " failed, kept the current models: " + e.what());
@@ -551,7 +552,10 @@ std::string Trainer::Impl::live_problem(const std::vector<ModelConfig>& models, 
 
 // New models from `models` fitted to `d`, each with its learning rate and a first known-good copy.
 std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>& models, const Dataset& d,
-                                                  std::vector<ModelConfig>* fitted) {
+                                                  std::vector<ModelConfig>* fitted, const std::vector<Network>& weights) {
+  if (!weights.empty() && weights.size() != models.size())
+    throw InputError("trainer: " + std::to_string(weights.size()) + " networks given for " +
+                     std::to_string(models.size()) + " models");
   std::vector<ModelSlot> out(models.size());
   fitted->clear();
   for (size_t i = 0; i < models.size(); ++i) {
@@ -559,6 +563,7 @@ std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>
     fitted->push_back(fit_to_data(models[i], d, &note));
     if (!note.empty()) report(static_cast<int>(i), note);
     out[i].model = std::make_unique<Model>(fitted->back(), optimizer);
+    if (!weights.empty()) out[i].model->restore(weights[i]);  // throws on another architecture
     divergence_init(out[i].guard, out[i].model->network(), 0, divergence_policy());
     collapse_start(out[i].collapse, model_code_spread(*out[i].model, d),
                    average_image_loss(fitted->back().loss, watched_samples(d)));
@@ -747,7 +752,7 @@ void Trainer::Impl::publish() {
 //-----------------------------------------------------------------------------
 
 Trainer::Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
-                 TrainerOptions options)
+                 TrainerOptions options, std::vector<Network> weights)
     : impl_(std::make_unique<Impl>()) {
   if (!data) throw InputError("trainer: no dataset");
   if (models.empty()) throw InputError("trainer: no models to train");
@@ -759,7 +764,7 @@ Trainer::Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> m
   m.options.publish_interval_ms = std::max(1, m.options.publish_interval_ms);
   // Built here, on the caller's thread, so a bad configuration throws to the caller.
   std::vector<ModelConfig> fitted;
-  std::vector<ModelSlot> slots = m.build_slots(models, *m.data, &fitted);
+  std::vector<ModelSlot> slots = m.build_slots(models, *m.data, &fitted, weights);
   std::vector<TrainerEvent> notes = std::move(m.events);  // restart() clears events; keep the notes
   m.restart(std::move(slots), std::move(fitted));
   m.events = std::move(notes);
@@ -803,9 +808,10 @@ void Trainer::set_hyperparameter(Hyperparam h, double value) {
   impl_->enqueue(std::move(c));
 }
 
-void Trainer::rebuild(std::vector<ModelConfig> models) {
+void Trainer::rebuild(std::vector<ModelConfig> models, std::vector<Network> weights) {
   Command c = make(CommandKind::Rebuild);
   c.models = std::move(models);
+  c.weights = std::move(weights);
   impl_->enqueue(std::move(c));
 }
 

@@ -66,8 +66,10 @@ struct Snapshot {
 
 class Trainer {
  public:
+  // `weights` (one per model, or none): start from these networks (a loaded file) instead of the seeds;
+  // each must have its model's architecture (InputError otherwise).
   Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
-          TrainerOptions options);
+          TrainerOptions options, std::vector<Network> weights = {});
   ~Trainer();  // stops and joins the thread (within 1 s even mid-epoch)
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -89,7 +91,8 @@ class Trainer {
   void set_hyperparameter(Hyperparam h, double value);
   // New architectures, history cleared. input_size is taken from the data, and BCE becomes MSE
   // for data outside [0,1] (reported as an event). A config that fails keeps the old models.
-  void rebuild(std::vector<ModelConfig> models);
+  // `weights` as in the constructor.
+  void rebuild(std::vector<ModelConfig> models, std::vector<Network> weights = {});
   void set_data(std::shared_ptr<const Dataset> data);      // new dataset; models rebuilt
 
   std::shared_ptr<const Snapshot> snapshot() const;  // newest published snapshot; never null

@@ -1,0 +1,186 @@
+// Sessions (core/train/session.h, `latentlab train --save/--load FILE.llsession`): a run saved
+// after N steps (mid-epoch, at an epoch's end, twice in a chain) and resumed ends with the same
+// weights and the same loss history, bit for bit, as a run never interrupted, for every model
+// kind and both architectures; truncated, bit-flipped and wrong-version files are refused naming
+// the file, with exit status 2 and nothing overwritten; a dataset-hash mismatch is reported.
+#include <doctest/doctest.h>
+
+#include <zlib.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "io/errors.h"
+#include "io/file_write.h"
+#include "models/network_safetensors.h"
+#include "test_files.h"
+#include "train/session.h"
+
+namespace {
+
+Run train(const std::string& args, const fs::path& dir) { return run_latentlab("train " + args, dir / "err.txt"); }
+
+// 256 training samples in batches of 48: five full steps and one of 16 per epoch (6 steps).
+const std::string kData = "--data digits --count 320 --train 256 --batch 48 --latent 2 --seed 3 ";
+const std::string kMlp = kData + "--hidden 16 ";
+
+void expect_same_files(const fs::path& a, const fs::path& b) {
+  const Bytes x = read_bytes(a), y = read_bytes(b);
+  REQUIRE(!x.empty());
+  const std::string what = a.string() + " and " + b.string() + " differ";
+  CHECK_MESSAGE(x == y, what);
+}
+
+}  // namespace
+
+TEST_CASE("session: resumed runs are bit for bit the uninterrupted one, every kind, both architectures") {
+  const fs::path dir = temp_dir("exact");
+  for (const ModelKindInfo& k : model_kinds())
+    for (const char* arch : {"mlp", "conv"}) {
+      const std::string tag = std::string(k.choice.name) + "_" + arch;
+      CAPTURE(tag);
+      const std::string flags = kData + "--model " + k.choice.name + " --arch " + arch +
+                                (std::string(arch) == "mlp" ? " --hidden 16 " : " --hidden 8 ");
+      const fs::path whole = dir / (tag + "_whole.llnet"), whole_csv = dir / (tag + "_whole.csv");
+      const Run a = train(flags + "--epochs 2 --save " + whole.string() + " --loss-csv " + whole_csv.string(), dir);
+      REQUIRE_MESSAGE(a.status == 0, a.err);
+
+      // Mid-epoch (step 4 of 6), then again mid-way through the second epoch (step 9), then to the end.
+      const fs::path s1 = dir / (tag + "_1.llsession"), s2 = dir / (tag + "_2.llsession");
+      const fs::path parts = dir / (tag + "_parts.llnet"), parts_csv = dir / (tag + "_parts.csv");
+      Run b = train(flags + "--epochs 2 --steps 4 --save " + s1.string(), dir);
+      REQUIRE_MESSAGE(b.status == 0, b.err);
+      b = train("--load " + s1.string() + " --epochs 2 --steps 9 --save " + s2.string(), dir);
+      REQUIRE_MESSAGE(b.status == 0, b.err);
+      b = train("--load " + s2.string() + " --epochs 1 --save " + parts.string() + " --loss-csv " + parts_csv.string(), dir);
+      REQUIRE_MESSAGE(b.status == 0, b.err);
+      expect_same_files(whole, parts);
+      expect_same_files(whole_csv, parts_csv);
+
+      // At an epoch's end exactly (step 6), where the next order is not drawn yet.
+      const fs::path s3 = dir / (tag + "_3.llsession"), ends = dir / (tag + "_ends.llnet");
+      b = train(flags + "--epochs 2 --steps 6 --save " + s3.string(), dir);
+      REQUIRE_MESSAGE(b.status == 0, b.err);
+      b = train("--load " + s3.string() + " --epochs 1 --save " + ends.string(), dir);
+      REQUIRE_MESSAGE(b.status == 0, b.err);
+      expect_same_files(whole, ends);
+    }
+}
+
+TEST_CASE("session: the test can fail: a run with another seed or one step fewer differs") {
+  const fs::path dir = temp_dir("differs");
+  const std::string flags = kMlp + "--model vae ";
+  REQUIRE(train(flags + "--epochs 1 --save " + (dir / "a.llnet").string(), dir).status == 0);
+  REQUIRE(train(flags + "--epochs 1 --steps 5 --save " + (dir / "s.llsession").string(), dir).status == 0);
+  // Resumed with a fresh optimizer instead of the session (the weights alone): not the same run.
+  const Session s = session_load((dir / "s.llsession").string());
+  std::string error;
+  REQUIRE(network_save(s.models[0].network, (dir / "w.llnet").string(), &error));
+  REQUIRE(train(kMlp + "--model vae --epochs 1 --steps 1 --load " + (dir / "w.llnet").string() + " --save " +
+                    (dir / "b.llnet").string(), dir).status == 0);
+  CHECK(read_bytes(dir / "a.llnet") != read_bytes(dir / "b.llnet"));
+}
+
+TEST_CASE("session: the file holds the run's state") {
+  const fs::path dir = temp_dir("content");
+  REQUIRE(train(kMlp + "--model denoising --epochs 3 --steps 8 --save " + (dir / "s.llsession").string(), dir).status == 0);
+  const Session s = session_load((dir / "s.llsession").string());
+  CHECK(s.step == 8);
+  CHECK(s.epoch == 1);
+  CHECK(s.cursor == 96);  // two steps of 48 into the second epoch
+  CHECK(s.batch == 48);
+  CHECK(s.order.size() == 256);
+  CHECK(s.data.source == "digits");
+  CHECK(s.data.count == 320);
+  REQUIRE(s.models.size() == 1);
+  CHECK(s.models[0].network.config.kind == ModelKind::Denoising);
+  CHECK(s.models[0].state.step == 8);
+  CHECK(s.models[0].state.adam_t == 8);
+  CHECK(s.models[0].history.train.size() == 8);
+  CHECK(s.models[0].history.test.size() == 1);
+  CHECK(s.epoch_kept == 96);
+}
+
+TEST_CASE("session: truncated, bit-flipped and wrong-version files are refused, exit 2, nothing overwritten") {
+  const fs::path dir = temp_dir("bad");
+  const fs::path good = dir / "good.llsession";
+  REQUIRE(train(kMlp + "--model vae --epochs 1 --steps 3 --save " + good.string(), dir).status == 0);
+  const Bytes bytes = read_bytes(good);
+  REQUIRE(bytes.size() > 100);
+
+  const fs::path target = dir / "target.llsession";  // an existing --save target must survive a refused load
+  write_text(target, "previous contents");
+  auto refused = [&](const Bytes& b, const std::string& expected) {
+    const fs::path bad = dir / "bad.llsession";
+    write_file(bad, b);
+    try {
+      session_load(bad.string());
+      FAIL("loaded a bad session");
+    } catch (const InputError& e) {
+      CHECK_MESSAGE(std::string(e.what()).find(expected) != std::string::npos, e.what());
+      CHECK(std::string(e.what()).find("bad.llsession") != std::string::npos);
+    }
+    const Run r = train("--load " + bad.string() + " --epochs 1 --save " + target.string(), dir);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(expected) != std::string::npos);
+    CHECK(read_text(target) == "previous contents");
+  };
+  Bytes truncated(bytes.begin(), bytes.begin() + long(bytes.size() / 2));
+  refused(truncated, "checksum mismatch");
+  for (size_t at : {size_t(20), bytes.size() / 3, bytes.size() - 10}) {
+    Bytes flipped = bytes;
+    flipped[at] ^= 0x10;
+    refused(flipped, "checksum mismatch");
+  }
+  Bytes future = bytes;
+  future[8] = 2;  // version 2, with a valid checksum
+  const uint32_t crc = uint32_t(crc32(0L, future.data(), uInt(future.size() - 4)));
+  std::memcpy(future.data() + future.size() - 4, &crc, 4);
+  refused(future, "unsupported session file version 2");
+  refused(Bytes{'L', 'L', 'N', 'E', 'T'}, "not a latentlab session file");
+}
+
+TEST_CASE("session: a dataset-hash mismatch is reported; --other-data goes on") {
+  const fs::path dir = temp_dir("hash");
+  const fs::path s = dir / "s.llsession";
+  REQUIRE(train(kMlp + "--model ae --epochs 1 --steps 2 --save " + s.string(), dir).status == 0);
+  // Without data flags the session's own data is loaded: it matches.
+  CHECK(train("--load " + s.string() + " --epochs 1", dir).status == 0);
+  const Run other = train("--load " + s.string() + " --data digits --count 400 --train 256 --epochs 1", dir);
+  CHECK(other.status == 2);
+  CHECK(other.err.find("was trained on data of hash") != std::string::npos);
+  CHECK(other.err.find("--other-data") != std::string::npos);
+  CHECK(train("--load " + s.string() + " --data digits --count 400 --train 256 --epochs 1 --other-data", dir).status == 0);
+}
+
+TEST_CASE("session: saving is atomic and a non-finite state is never saved") {
+  Session s;
+  SessionModel m;
+  ModelConfig c;
+  c.input_size = 4;
+  c.hidden = {};
+  c.latent = 2;
+  m.network = Network::create(c);
+  m.guard.good = m.network;
+  m.state.m.assign(m.network.params.size(), 0.0f);
+  m.state.v = m.state.m;
+  s.models.push_back(m);
+  const fs::path dir = temp_dir("atomic");
+  const fs::path path = dir / "s.llsession";
+  std::string error;
+  REQUIRE(session_save(s, path.string(), &error));
+  const Bytes before = read_bytes(path);
+  s.models[0].state.v[1] = NAN;
+  CHECK_FALSE(session_save(s, path.string(), &error));
+  CHECK(error.find("not finite") != std::string::npos);
+  CHECK(read_bytes(path) == before);
+  // A full disk mid-write leaves the old file.
+  s.models[0].state.v[1] = 0;
+  s.models[0].network.params[0] += 1;
+  file_write_fail_after(16);
+  CHECK_FALSE(session_save(s, path.string(), &error));
+  file_write_fail_after(-1);
+  CHECK(read_bytes(path) == before);
+  const Session back = session_load(path.string());
+  CHECK(back.models[0].network.params == m.network.params);
+}
