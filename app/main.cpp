@@ -24,6 +24,8 @@ static void print_usage() {
       "  latentlab interpolate [flags]  measure how far AE and VAE interpolants stray from the data\n"
       "  latentlab bench [flags]        speed and memory figures of the engine\n"
       "  latentlab datasets [flags]     load a dataset, print its summary, optionally save a sample grid\n"
+      "  latentlab reduce [flags]       PCA of the data, measured as train --json measures a model\n"
+      "  latentlab anomaly [flags]      hold out a label, train without it, ROC AUC of detecting it\n"
       "  latentlab <command> --help     every flag of a command\n");
 }
 
@@ -47,6 +49,8 @@ static int run(int argc, char** argv) {
   if (command == "interpolate") return cli_interpolate(sub_argc, sub_argv);
   if (command == "bench") return cli_bench(sub_argc, sub_argv);
   if (command == "datasets") return cli_datasets(sub_argc, sub_argv);
+  if (command == "reduce") return cli_reduce(sub_argc, sub_argv);
+  if (command == "anomaly") return cli_anomaly(sub_argc, sub_argv);
 #ifdef LATENTLAB_WITH_GUI
   if (command == "gui") return gui_main(sub_argc, sub_argv);
   // `latentlab --data x --frames 10` is the GUI with flags too.

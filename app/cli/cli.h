@@ -161,3 +161,9 @@ int cli_train(int argc, char** argv);
 int cli_interpolate(int argc, char** argv);
 int cli_bench(int argc, char** argv);
 int cli_datasets(int argc, char** argv);
+// The applications of an autoencoder, measured (issue 17): `reduce` is PCA alone, measured as
+// `train --json` measures a model; json_add_reduction writes those figures, the same keys in both.
+int cli_reduce(int argc, char** argv);
+int cli_anomaly(int argc, char** argv);  // hold out a label, train without it, ROC AUC of detecting it
+struct ReductionFigures;
+void json_add_reduction(JsonObject& out, const ReductionFigures& f);

@@ -24,6 +24,7 @@
 #include "train/divergence.h"
 #include "io/errors.h"
 #include "io/file_input.h"
+#include "measure/reduction.h"
 #include "models/model.h"
 #include "models/network_safetensors.h"
 #include "train/session.h"
@@ -325,6 +326,7 @@ int cli_train(int argc, char** argv) {
         .add("divergence_events", static_cast<long long>(guard.rollbacks))
         .add("learning_rate", double(model.optimizer().lr));
     // The figures of the trained model on held-out data go here, one add() each.
+    if (test_n > 0) json_add_reduction(out, reduction_figures_network(model.network(), data));  // issue 17
     std::printf("%s\n", out.text().c_str());
   }
   return 0;

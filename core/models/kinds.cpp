@@ -85,6 +85,16 @@ const ChoiceList kArchitectures = {
                                   "mirrors it with transposed convolutions"},
     }};
 
+const ChoiceList kAnomalyScores = {
+    "anomaly score",
+    {
+        {"recon", "Reconstruction error", "the reconstruction loss of the mean code (nats per image for BCE)"},
+        {"elbo", "-ELBO", "reconstruction loss + KL(q(z|x) || N(0, I)); a variational model only"},
+        {"nearest", "Distance to nearest training code",
+         "Euclidean distance from the code (mu) to the nearest training sample's code"},
+        {"kl", "KL term alone", "KL(q(z|x) || N(0, I)): how far the code sits from the prior; a variational model only"},
+    }};
+
 }  // namespace
 
 template <> const ChoiceList& choice_list<Activation>() { return kActivations; }
@@ -94,6 +104,7 @@ template <> const ChoiceList& choice_list<NoiseKind>() { return kNoiseKinds; }
 template <> const ChoiceList& choice_list<OptimizerKind>() { return kOptimizers; }
 template <> const ChoiceList& choice_list<InitKind>() { return kInits; }
 template <> const ChoiceList& choice_list<Architecture>() { return kArchitectures; }
+template <> const ChoiceList& choice_list<AnomalyScore>() { return kAnomalyScores; }
 
 //---- hyperparameters --------------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default 
 // The shape around the latent head (models/model.cpp, "network"): dense layers, or convolutions
 // for images (the Keras VAE example's pattern; `latentlab train --help` gives the shapes).
 enum class Architecture { Mlp, Conv };
+// How unusual a sample is to a trained model (core/measure/anomaly.h, `latentlab anomaly --score`).
+enum class AnomalyScore { Recon, Elbo, Nearest, Kl };
 
 //---- choices ----------------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ template <> const ChoiceList& choice_list<NoiseKind>();
 template <> const ChoiceList& choice_list<OptimizerKind>();
 template <> const ChoiceList& choice_list<InitKind>();
 template <> const ChoiceList& choice_list<Architecture>();
+template <> const ChoiceList& choice_list<AnomalyScore>();
 
 template <typename E>
 const Choice& choice_of(E value) { return choice_list<E>().rows[static_cast<size_t>(value)]; }

@@ -1,0 +1,163 @@
+// `latentlab anomaly`: anomaly detection by holding out a class, the protocol of issue 17:
+//   1. train one model on the training split with every sample of label K removed;
+//   2. score every held-out sample (core/measure/anomaly.h: --score recon|elbo|nearest|kl);
+//   3. the ROC AUC of the score at telling the K's from the rest.
+//   latentlab anomaly --data t10k-images-idx3-ubyte.gz --train 8000 --holdout-label 0 --json
+// The default model is the pytorch/examples VAE (784-400-20, 10 epochs, Adam 1e-3, batch 128),
+// as bench/anomaly_torch.py trains it. --json prints auc, the curve's points (thinned to steps of
+// about 0.01), and the AUC of every other score that applies to the same trained model.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "io/errors.h"
+#include "io/file_input.h"
+#include "measure/anomaly.h"
+#include "measure/reduction.h"
+#include "models/model.h"
+#include "train/divergence.h"
+#include "train/trainer.h"
+
+namespace {
+
+// The curve's points, each at least `step` along fpr or tpr past the last one kept, ends included.
+void thin_curve(const RocCurve& r, double step, std::vector<double>& fpr, std::vector<double>& tpr) {
+  for (size_t i = 0; i < r.fpr.size(); ++i) {
+    const bool last = i + 1 == r.fpr.size();
+    if (!fpr.empty() && !last && r.fpr[i] - fpr.back() < step && r.tpr[i] - tpr.back() < step) continue;
+    fpr.push_back(r.fpr[i]);
+    tpr.push_back(r.tpr[i]);
+  }
+}
+
+}  // namespace
+
+int cli_anomaly(int argc, char** argv) {
+  CliArgs args("latentlab anomaly",
+               "Hold out a class: train without label K, score every held-out sample, and print the ROC AUC of\n"
+               "the score at detecting K among them (1 = perfect, 0.5 = chance, below 0.5 = the K's look more\n"
+               "familiar than the rest: the score measures how hard an image is to reconstruct, not how new).\n\n" +
+                   model_kinds_help());
+  add_data_flags(args);
+  const ModelFlagSpec model_spec;  // the pytorch/examples recipe: VAE 400-20, 10 epochs
+  add_model_flags(args, model_spec);
+  args.add("holdout-label", "K", "", "the label left out of training and detected among the held-out samples");
+  args.add("score", "S", "", choice_list<AnomalyScore>().names() +
+                                 " (default: elbo for a variational model, recon otherwise)");
+  args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
+  if (!args.parse(argc, argv)) return 0;
+
+  ModelConfig config = model_config_from_flags(args, model_spec);
+  const OptimizerConfig opt = optimizer_from_flags(args, model_spec);
+  const int epochs = epochs_from_flags(args, model_spec);
+  const int batch = batch_from_flags(args);
+  const bool json = args.flag("json");
+  if (!args.given("holdout-label")) throw UsageError("latentlab anomaly: --holdout-label K is required");
+  const int holdout = args.integer("holdout-label", 0, 1 << 30);
+  const bool variational = model_kind_info(config.kind).variational;
+  const AnomalyScore score = args.given("score") ? args.choice_of<AnomalyScore>("score")
+                                                 : variational ? AnomalyScore::Elbo : AnomalyScore::Recon;
+
+  const Dataset data = load_dataset(data_spec_from_flags(args, 1));
+  print_data_warnings(data);
+  const std::string shown_name = printable_path(data.name);
+  if (data.labels.empty() || *std::max_element(data.labels.begin(), data.labels.end()) < 0)
+    throw InputError(shown_name + ": no labels; anomaly needs them to hold one out (see --labels)");
+  std::vector<int> keep;  // the training samples without label K
+  for (int i = 0; i < data.train_count; ++i)
+    if (data.labels[i] != holdout) keep.push_back(i);
+  int held_k = 0;
+  for (int i = data.train_count; i < data.count; ++i) held_k += data.labels[i] == holdout;
+  if (held_k == 0 || held_k == data.test_count())
+    throw InputError(shown_name + ": the held-out split has " + std::to_string(held_k) + " samples of label " +
+                     std::to_string(holdout) + " out of " + std::to_string(data.test_count()) +
+                     "; the AUC needs both some and not all");
+  if (config.loss == OutputLoss::BCE && !data.in_unit_range)
+    throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
+  config.input_size = data.features();
+  arch_from_flags(args, data, config);
+  const std::string problem = training_config_problem(config, opt, batch, int(keep.size()));
+  if (!problem.empty()) throw InputError("anomaly: " + problem);
+  Model model(config, opt);
+  const std::string score_problem = anomaly_score_problem(model.network(), score);
+  if (!score_problem.empty()) throw UsageError("latentlab anomaly: --score: " + score_problem);
+
+  // Training, as `latentlab train` does it (every batch of an epoch; the divergence guard), on `keep`.
+  std::FILE* log = json ? stderr : stdout;
+  std::fprintf(log, "%s: %zu train without label %d, %d held out (%d of them %d); %s, %d epochs\n", shown_name.c_str(),
+               keep.size(), holdout, data.test_count(), held_k, holdout, model_kind_name(config.kind), epochs);
+  Rng order_rng(shuffle_seed(config.seed));
+  std::vector<int> order, idx(batch);
+  Mat x(data.features(), batch);  // (features, batch)
+  DivergenceGuard guard;
+  divergence_init(guard, model.network(), 0, DivergencePolicy{});
+  int64_t step = 0;
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    epoch_order(order_rng, int(keep.size()), order);
+    double sum = 0;
+    int kept = 0;
+    for (int first = 0; first < int(keep.size()); first += batch) {
+      const int n = std::min(batch, int(keep.size()) - first);
+      for (int j = 0; j < n; ++j) idx[j] = keep[order[first + j]];
+      if (x.cols() != n) x.resize(Eigen::NoChange, n);
+      data.gather(idx.data(), n, x);
+      const LossParts loss = model.train_step(x);
+      const DivergenceAction action = divergence_after_step(guard, model, loss, ++step, x);
+      if (action == DivergenceAction::None) {
+        sum += loss.total * n;
+        kept += n;
+      } else if (action == DivergenceAction::GaveUp) {
+        std::fprintf(stderr, "anomaly: stopped in epoch %d after %lld rollbacks; try a lower --lr or --clip\n", epoch,
+                     static_cast<long long>(guard.rollbacks));
+        return 1;
+      }
+    }
+    std::fprintf(log, "epoch %d/%d: train %.2f\n", epoch, epochs, kept > 0 ? sum / kept : 0.0);
+    std::fflush(log);
+  }
+
+  // Score the held-out split with every score that applies; the chosen one is the headline.
+  Mat train_x(data.features(), int(keep.size()));
+  data.gather(keep.data(), int(keep.size()), train_x);
+  const Mat held = dataset_held_matrix(data);
+  std::vector<bool> positive(data.test_count());
+  for (int i = 0; i < data.test_count(); ++i) positive[i] = data.labels[data.train_count + i] == holdout;
+  JsonObject by_score;
+  RocCurve chosen;
+  std::vector<float> scores;
+  for (int s = 0; s < choice_list<AnomalyScore>().count(); ++s) {
+    const AnomalyScore which = static_cast<AnomalyScore>(s);
+    if (!anomaly_score_problem(model.network(), which).empty()) continue;
+    AnomalyScorer scorer;
+    anomaly_scorer_init(scorer, model.network(), which, train_x);
+    anomaly_scores(scorer, held, scores);
+    const RocCurve roc = roc_curve(scores, positive);
+    by_score.add(choice_name(which), roc.auc);
+    if (which == score) chosen = roc;
+    std::fprintf(log, "AUC of %-8s at detecting label %d: %.4f%s\n", choice_name(which), holdout, roc.auc,
+                 which == score ? "  (--score)" : "");
+  }
+  if (json) {
+    std::vector<double> fpr, tpr;
+    thin_curve(chosen, 0.01, fpr, tpr);
+    JsonObject out;
+    out.add_string("model", model_kind_name(config.kind))
+        .add_string("data", data.name)
+        .add("latent", config.latent)
+        .add("epochs", epochs)
+        .add("seed", std::to_string(config.seed))
+        .add("holdout_label", holdout)
+        .add("train_count", int(keep.size()))
+        .add("test_count", data.test_count())
+        .add("test_positives", held_k)
+        .add_string("score", choice_name(score))
+        .add("auc", chosen.auc)
+        .add("auc_by_score", by_score.text())
+        .add("roc_fpr", json_number_list(fpr))
+        .add("roc_tpr", json_number_list(tpr));
+    std::printf("%s\n", out.text().c_str());
+  }
+  return 0;
+}

@@ -1,0 +1,98 @@
+// Anomaly scores and the ROC curve: see anomaly.h.
+#include "measure/anomaly.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "io/errors.h"
+
+std::string anomaly_score_problem(const Network& net, AnomalyScore score) {
+  const bool needs_kl = score == AnomalyScore::Elbo || score == AnomalyScore::Kl;
+  if (needs_kl && !model_kind_info(net.config.kind).variational)
+    return std::string("the ") + choice_name(score) + " score needs a variational model (--model vae), not " +
+           model_kind_name(net.config.kind);
+  return "";
+}
+
+void anomaly_scorer_init(AnomalyScorer& s, const Network& net, AnomalyScore score, ConstMatRef train_x) {
+  const std::string problem = anomaly_score_problem(net, score);
+  if (!problem.empty()) throw InputError("anomaly: " + problem);
+  s.net = net;
+  s.score = score;
+  if (score != AnomalyScore::Nearest) return;
+  Mat codes(net.config.latent, train_x.cols());  // (latent, n)
+  InferenceWorkspace ws;
+  for (Eigen::Index start = 0; start < train_x.cols(); start += 512) {
+    const Eigen::Index take = std::min<Eigen::Index>(512, train_x.cols() - start);
+    network_encode(net, train_x.middleCols(start, take), codes.middleCols(start, take), ws);
+  }
+  s.nearest.set_codes(codes, 1);
+}
+
+void anomaly_scores(AnomalyScorer& s, ConstMatRef x, std::vector<float>& out) {
+  const Eigen::Index m = x.cols();
+  out.assign(m, 0.0f);
+  const bool variational = model_kind_info(s.net.config.kind).variational;
+  const bool bce = s.net.config.loss == OutputLoss::BCE;
+  InferenceWorkspace ws;
+  Mat code, logvar, recon;  // (latent, chunk), (latent, chunk), (features, chunk)
+  for (Eigen::Index start = 0; start < m; start += 512) {
+    const Eigen::Index take = std::min<Eigen::Index>(512, m - start);
+    const auto xs = x.middleCols(start, take);
+    code.resize(s.net.config.latent, take);
+    network_encode(s.net, xs, code, ws, variational ? &logvar : nullptr);
+    float* o = out.data() + start;
+    if (s.score == AnomalyScore::Nearest) {
+      s.nearest.kth_distance(code, o);
+      continue;
+    }
+    if (s.score == AnomalyScore::Recon || s.score == AnomalyScore::Elbo) {
+      recon.resize(xs.rows(), take);
+      network_decode(s.net, code, recon, ws);
+      for (Eigen::Index j = 0; j < take; ++j) {
+        if (bce) {  // the decoder's sigmoid output, clamped as torch's binary_cross_entropy clamps its log
+          const auto p = recon.col(j).array().max(1e-7f).min(1.0f - 1e-7f);
+          o[j] = -(xs.col(j).array() * p.log() + (1.0f - xs.col(j).array()) * (1.0f - p).log()).sum();
+        } else {
+          o[j] = (recon.col(j) - xs.col(j)).squaredNorm();
+        }
+      }
+    }
+    if (s.score == AnomalyScore::Elbo || s.score == AnomalyScore::Kl) {
+      // KL(N(mu, sigma^2) || N(0, I)) = -1/2 sum(1 + logvar - mu^2 - exp(logvar))
+      for (Eigen::Index j = 0; j < take; ++j)
+        o[j] += -0.5f * (1.0f + logvar.col(j).array() - code.col(j).array().square() - logvar.col(j).array().exp()).sum();
+    }
+  }
+}
+
+RocCurve roc_curve(const std::vector<float>& scores, const std::vector<bool>& positive) {
+  RocCurve r;
+  const size_t n = std::min(scores.size(), positive.size());
+  const double pos = double(std::count(positive.begin(), positive.begin() + n, true)), neg = double(n) - pos;
+  if (pos == 0 || neg == 0) {
+    r.auc = std::nan("");
+    return r;
+  }
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  r.fpr.push_back(0);
+  r.tpr.push_back(0);
+  double tp = 0, fp = 0, area = 0;
+  for (size_t i = 0; i < n;) {
+    // Every sample with this score crosses the threshold at once: one point, a trapezoid (the tie's half).
+    size_t j = i;
+    double dtp = 0, dfp = 0;
+    for (; j < n && scores[order[j]] == scores[order[i]]; ++j) (positive[order[j]] ? dtp : dfp) += 1;
+    area += dfp * (tp + dtp / 2);
+    tp += dtp;
+    fp += dfp;
+    r.fpr.push_back(fp / neg);
+    r.tpr.push_back(tp / pos);
+    i = j;
+  }
+  r.auc = area / (pos * neg);
+  return r;
+}

@@ -1,0 +1,38 @@
+// Anomaly detection with a trained autoencoder: a score per sample (how hard it is to reconstruct,
+// its -ELBO, how far its code is from every training code, or its KL to the prior; the choices are
+// AnomalyScore in models/kinds.h) and the ROC curve of a score at telling one class from the rest.
+// The protocol of `latentlab anomaly`: train without label K, score every held-out sample, and ask
+// how well the score ranks the K's above the others (AUC 1 = perfectly, 0.5 = chance, below 0.5 =
+// the K's look MORE familiar than the rest, as a held-out 1 does: it is simple to reconstruct).
+//
+//   AnomalyScorer s;  anomaly_scorer_init(s, net, AnomalyScore::Elbo, train_x);
+//   anomaly_scores(s, held_x, scores);                // (m) larger = more anomalous
+//   RocCurve roc = roc_curve(scores, is_anomaly);     // roc.auc, roc.fpr, roc.tpr
+#pragma once
+#include <string>
+#include <vector>
+
+#include "measure/code_density.h"
+#include "models/model.h"
+
+struct AnomalyScorer {
+  Network net;
+  AnomalyScore score = AnomalyScore::Recon;
+  CodeDensity nearest;  // Nearest: the training codes, k = 1
+};
+
+// "" if `score` applies to net, else why not (elbo and kl need a variational model).
+std::string anomaly_score_problem(const Network& net, AnomalyScore score);
+// Keeps a copy of net; for Nearest, encodes train_x (features, n) once. Throws InputError when
+// anomaly_score_problem says no.
+void anomaly_scorer_init(AnomalyScorer& s, const Network& net, AnomalyScore score, ConstMatRef train_x);
+// x (features, m) -> out (m), larger = more anomalous. The reconstruction is of the mean code
+// (deterministic), its loss the model's own (BCE summed over features, or squared error).
+void anomaly_scores(AnomalyScorer& s, ConstMatRef x, std::vector<float>& out);
+
+struct RocCurve {
+  std::vector<double> fpr, tpr;  // from (0, 0) to (1, 1), one point per distinct score, thresholds descending
+  double auc = 0;                // area under it; ties between a positive and a negative count one half
+};
+// NaN auc (and no points) when either class is empty.
+RocCurve roc_curve(const std::vector<float>& scores, const std::vector<bool>& positive);
