@@ -5,12 +5,23 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <utility>
+
+KlPerDim kl_per_dim_from_means(std::vector<double> kl) {
+  KlPerDim r;
+  r.kl = std::move(kl);
+  for (double k : r.kl) {
+    r.total += k;
+    if (k > kActiveUnitNats) ++r.active_units;
+  }
+  r.collapsed = !r.kl.empty() && r.active_units == 0;
+  return r;
+}
 
 KlPerDim kl_per_dim_from_codes(ConstMatRef mu, ConstMatRef logvar) {
-  KlPerDim r;
   const Eigen::Index latent = mu.rows(), n = mu.cols();
-  r.kl.assign(size_t(latent), 0.0);
-  if (n == 0) return r;
+  std::vector<double> kl(size_t(latent), 0.0);
+  if (n == 0) return KlPerDim{};  // nothing measured
   // KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2 per sample and dimension, in double
   // so that a thousand small terms do not lose the ones that matter near the threshold.
   for (Eigen::Index j = 0; j < latent; ++j) {
@@ -19,14 +30,9 @@ KlPerDim kl_per_dim_from_codes(ConstMatRef mu, ConstMatRef logvar) {
       const double m = mu(j, i), lv = logvar(j, i);
       sum += 0.5 * (m * m + std::exp(lv) - 1.0 - lv);
     }
-    r.kl[size_t(j)] = sum / double(n);
+    kl[size_t(j)] = sum / double(n);
   }
-  for (double k : r.kl) {
-    r.total += k;
-    if (k > kActiveUnitNats) ++r.active_units;
-  }
-  r.collapsed = latent > 0 && r.active_units == 0;
-  return r;
+  return kl_per_dim_from_means(std::move(kl));
 }
 
 KlPerDim kl_per_dim(const Network& net, ConstMatRef x, InferenceWorkspace& ws) {
@@ -56,11 +62,9 @@ std::vector<int> kl_order(const std::vector<double>& kl) {
 std::string posterior_collapse_advice(double beta) {
   char text[512];
   std::snprintf(text, sizeof text,
-                "Posterior collapse: every latent dimension carries less than %.2g nats, so the encoder "
-                "tells the decoder (almost) nothing and every reconstruction is close to the average "
-                "image. The KL term (beta = %.3g) costs more than the information is worth to the "
-                "reconstruction: try a lower beta, or KL warm-up so the code is learnt before the KL "
-                "weighs in fully.",
+                "Posterior collapse: no latent dimension carries %.2g nats, so the decoder learns (almost) "
+                "nothing from the input and draws about the average image. At beta %.3g the KL costs more than "
+                "the information is worth: try a lower beta, or KL warm-up.",
                 kActiveUnitNats, beta);
   return text;
 }

@@ -36,6 +36,9 @@ struct KlPerDim {
 KlPerDim kl_per_dim(const Network& net, ConstMatRef x, InferenceWorkspace& ws);
 // The same from codes already encoded: mu and logvar (latent, n).
 KlPerDim kl_per_dim_from_codes(ConstMatRef mu, ConstMatRef logvar);
+// The figures (total, active units, collapsed) of mean KLs already measured, e.g. by a pass that
+// encodes a chunk per frame (the GUI's): the rules above, applied once here.
+KlPerDim kl_per_dim_from_means(std::vector<double> kl);
 // Dimension indices, largest KL first (ties by index): the order of the bar chart and the traversal rows.
 std::vector<int> kl_order(const std::vector<double>& kl);
 // What a posterior collapse means and what to try, one or two sentences for the user.
