@@ -126,3 +126,44 @@ TEST_CASE("train: a VAE at lr 0.1 that only trains badly is one warning: no bett
   }
   std::remove(err_path.c_str());
 }
+
+TEST_CASE("train --json: KL per dimension for a variational kind, MIG on data with true factors") {
+  const std::string err_path = "test_cli_train.stderr";
+  const Run vae = run_latentlab("train --data sprites --count 1500 --train 1000 --hidden 64 --latent 3 --epochs 1 --json",
+                                err_path);
+  const Run ae = run_latentlab("train --data sprites --count 1500 --train 1000 --model ae --hidden 64 --latent 3 --epochs 1 --json",
+                               err_path);
+  const Run digits = run_latentlab("train --data digits --count 1500 --train 1000 --model ae --hidden 64 --latent 3 --epochs 1 --json",
+                                   err_path);
+  std::remove(err_path.c_str());
+  REQUIRE(vae.status == 0);
+  REQUIRE(ae.status == 0);
+  REQUIRE(digits.status == 0);
+  // The VAE: three KLs that add up to test_kl, the active units among them, and the MIG.
+  const size_t list = vae.out.find("\"kl_per_dim\":[");
+  REQUIRE(list != std::string::npos);
+  double sum = 0;
+  int n = 0, above = 0;
+  for (size_t at = list + 14; n < 4; ++n) {
+    const double k = std::stod(vae.out.substr(at));
+    sum += k;
+    above += k > 0.01;
+    at = vae.out.find_first_of(",]", at);
+    if (vae.out[at] == ']') {
+      ++n;
+      break;
+    }
+    ++at;
+  }
+  CHECK(n == 3);
+  CHECK(sum == doctest::Approx(json_number(vae.out, "test_kl")).epsilon(1e-3));
+  CHECK(json_number(vae.out, "active_units") == above);
+  CHECK(count(vae.out, "\"collapsed\":") == 1);
+  const double mig = json_number(vae.out, "mig");
+  CHECK(mig >= 0);
+  CHECK(mig <= 1);
+  // The plain AE has no KL but a MIG; digits carry no factors.
+  CHECK(count(ae.out, "kl_per_dim") == 0);
+  CHECK(json_number(ae.out, "mig") >= 0);
+  CHECK(count(digits.out, "\"mig\"") == 0);
+}

@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "cli.h"
+#include "measure/kl_per_dim.h"
+#include "measure/mig.h"
 #include "train/collapse.h"
 #include "train/divergence.h"
 #include "io/errors.h"
@@ -327,6 +329,20 @@ int cli_train(int argc, char** argv) {
         .add("learning_rate", double(model.optimizer().lr));
     // The figures of the trained model on held-out data go here, one add() each.
     if (test_n > 0) json_add_reduction(out, reduction_figures_network(model.network(), data));  // issue 17
+    // Inside the VAE (measure/kl_per_dim.h, measure/mig.h): KL per latent dimension for a variational
+    // kind; the MIG of the mean codes against the true factors for data that carry them.
+    if (test_n > 0) {
+      InferenceWorkspace ws;
+      if (vae) {
+        const KlPerDim k = kl_per_dim(model.network(), test, ws);
+        out.add("kl_per_dim", json_number_list(k.kl)).add("active_units", k.active_units).add("collapsed", k.collapsed);
+      }
+      if (data.factors.rows() > 0) {
+        Mat codes(config.latent, test_n);  // (latent, held out), mu for a VAE
+        network_encode(model.network(), test, codes, ws);
+        out.add("mig", mig_compute(codes, data.factors.middleCols(data.train_count, test_n)).mig);
+      }
+    }
     std::printf("%s\n", out.text().c_str());
   }
   return 0;

@@ -80,6 +80,11 @@ const HelpEntry kHelp[] = {
      "training codes are, in units of the same distance around real held-out samples (1 = as crowded as the "
      "data; bright = emptier than around 95% of them: no data was ever encoded there, so the decoder never "
      "learned it). Latent > 2: the plane shown, other coordinates at the codes' mean."},
+    {"inside_vae",
+     "On each VAE map: the KL of every latent dimension (nats, largest first; a dimension above 0.01 nats is "
+     "an active unit, one below says the same for every input), a warning when none is active (posterior "
+     "collapse), the KL warm-up's state, and the beta trade-off: reconstruction against KL, one point per "
+     "beta you have trained with. Move beta in the Model panel and watch the current point travel."},
     {"manifold",
      "Behind the points: the decoding of every tile's centre, on the same axes. Watch how digits blend into "
      "each other across the map, and where the AE's decodings stop looking like any digit."},

@@ -12,7 +12,8 @@
 //   probe M X Y          put model M's probe at (X, Y) on its map (linked probes follow)
 //   select I [J ...]     select dataset samples (rings; sigma ellipses on a VAE map)
 //   panel NAME on|off    manifold | prior | link | samples | recon | interp | data | model | training |
-//                        loss | log | holes | points | quantiles (the manifold's grid on prior quantiles)
+//                        loss | log | holes | points | quantiles (the manifold's grid on prior quantiles) |
+//                        kl (inside the VAE: KL per dimension and the beta trade-off on VAE maps)
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
@@ -122,7 +123,7 @@ constexpr OpSpec kOps[] = {
     {"save-models", ScriptOp::SaveModels, 1, 1},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
-                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles"};
+                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles", "kl"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -284,6 +285,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "holes") v.show_holes = on;
   else if (name == "points") v.show_points = on;
   else if (name == "quantiles") v.manifold_quantiles = on;
+  else if (name == "kl") v.show_kl = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.
@@ -793,5 +795,6 @@ bool app_write_state(const AppState& app, const std::string& path) {
   hole_map_write_state(app, f);
   manifold_write_state(app, f);
   point_colors_write_state(app, f);
+  kl_view_write_state(app, f);
   return std::fclose(f) == 0;
 }

@@ -149,6 +149,7 @@ struct ModelPane {
   StripsView strips;
   InterpView interp;
   PointColorsView point_colors;
+  KlView kl;
 };
 
 //-----------------------------------------------------------------------------
@@ -335,6 +336,7 @@ struct ViewOptions {
   int manifold_tiles = 20;     // across the map
   bool manifold_quantiles = false;  // the manifold's grid: prior quantiles (Kingma & Welling) or linear over the view
   bool show_points = true;     // off: the manifold (or hole map) is seen whole
+  bool show_kl = false;        // VAE maps: KL per dimension and the beta trade-off (view_kl.cpp)
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 

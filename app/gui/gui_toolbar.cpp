@@ -86,6 +86,11 @@ static void entry_holes(AppState& app) {
 }
 
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
+static void entry_kl(AppState& app) {
+  ImGui::Checkbox("Inside the VAE", &app.view.show_kl);
+  control_help(app, "inside_vae");
+}
+
 static void entry_color(AppState& app) {
   const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
   if (app.view.color_by > factors + 1) app.view.color_by = 0;  // another dataset's factor
@@ -219,6 +224,7 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: prior", nullptr, entry_prior},
     {"toolbar: link probes", nullptr, entry_link},
     {"toolbar: interpolation", nullptr, entry_interpolation},
+    {"toolbar: inside the VAE", nullptr, entry_kl},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},

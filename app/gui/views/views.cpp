@@ -2,7 +2,7 @@
 // A new view adds one row here.
 #include "views.h"
 
-extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView;
+extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -11,5 +11,6 @@ const PaneViewOps* const kPaneViews[] = {
     &kStripsView,
     &kInterpView,
     &kPointColorsView,
+    &kKlView,  // over the points, in the map's corner
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);

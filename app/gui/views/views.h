@@ -33,6 +33,7 @@
 #include "measure/interpolate.h"
 #include "models/model.h"
 #include "measure/code_density.h"
+#include "measure/kl_per_dim.h"
 #include "train/trainer.h"
 #include "gui_render.h"
 
@@ -197,6 +198,33 @@ struct PointColorsView {
   InferenceWorkspace ws;
 };
 
+// Inside the VAE (view_kl.cpp), on a variational pane's map: KL per latent dimension (sorted, live,
+// the active units, the posterior-collapse warning, the KL warm-up's state) measured on up to
+// kKlSamples held-out samples a chunk per frame, and the beta trade-off: one (KL, recon) point per
+// beta the model has trained with, the current one moving as it trains.
+struct KlView {
+  struct BetaPoint {
+    float beta = 1;
+    double kl = 0, recon = 0;      // the newest training point's raw KL and reconstruction at this beta
+  };
+  // The pass in progress.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
+  int pass_next = 0, pass_total = 0;
+  std::vector<double> pass_sum;    // (latent) KL summed over the samples so far
+  std::vector<int> indices;        // (chunk)
+  Mat x, mu, logvar;               // (features, chunk), (latent, chunk) x2
+  InferenceWorkspace ws;
+  // What is shown.
+  KlPerDim kl;
+  std::vector<int> order;          // dimensions, largest KL first
+  uint64_t version = 0;            // snapshot measured; 0 = none yet
+  double time = -1;                // when its pass started
+  std::vector<BetaPoint> betas;    // in the order tried
+  int current_beta = -1;           // index into betas of the model's beta now
+  int64_t beta_since_step = -1;    // beta changed at this step: its point waits for a newer training point
+  ImVec2 box_min = {0, 0}, box_max = {0, 0};  // where the overlay was drawn (tests, layout)
+};
+
 //-----------------------------------------------------------------------------
 // [SECTION] The lifecycle table
 //-----------------------------------------------------------------------------
@@ -233,6 +261,9 @@ void hole_map_write_state(const AppState& app, FILE* f);
 const char* point_color_name(const AppState& app, int mode);  // "label", a factor's name, "reconstruction error"
 ImU32 value_ramp_color(float t);                              // low (0) to high (1)
 void point_colors_write_state(const AppState& app, FILE* f);
+
+// view_kl.cpp
+void kl_view_write_state(const AppState& app, FILE* f);
 
 // view_manifold.cpp
 double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)

@@ -1,0 +1,293 @@
+// Inside the VAE, on each variational pane's map (toolbar: "Inside the VAE"): the KL of every latent
+// dimension, sorted and live, with the active units (KL above kActiveUnitNats) and, when none is
+// active, the posterior-collapse warning with what it means and what to try; the KL warm-up's state;
+// and the beta trade-off, reconstruction against KL with one point per beta the model has trained
+// with, the current model's point moving as it trains. The figures are core/measure/kl_per_dim.h's,
+// measured on up to kKlSamples held-out samples a chunk per frame, refreshed at most every
+// kKlRefreshSeconds on new weights.
+//
+// Index:
+//   [SECTION] Measuring
+//   [SECTION] Lifecycle
+//   [SECTION] Drawing
+//   [SECTION] State dump
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "gui_state.h"
+
+namespace {
+constexpr int kKlSamples = 512;            // held-out samples a pass measures at most
+constexpr int kKlChunk = 64;               // samples encoded per pane per frame
+constexpr double kKlRefreshSeconds = 0.5;  // a new pass on new weights at most this often
+constexpr int kMaxBetaPoints = 16;         // the trade-off keeps the betas tried, oldest dropped first
+
+bool variational(const ModelPane& pane) { return model_kind_info(pane.kind).variational; }
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Measuring
+//-----------------------------------------------------------------------------
+
+// The samples a pass measures: the map's held-out points first (point_indices holds them first),
+// up to kKlSamples; training points only when there are no held-out ones.
+static int kl_sample_count(const AppState& app) {
+  const int n = static_cast<int>(app.point_indices.size());
+  int held = 0;
+  while (held < n && app.point_indices[held] >= app.data->train_count) ++held;
+  return std::min(kKlSamples, held > 0 ? held : n);
+}
+
+static void kl_pass_start(AppState& app, int p) {
+  KlView& k = app.panes[p].kl;
+  k.pass_snapshot = app.snap;
+  k.pass_next = 0;
+  k.pass_total = kl_sample_count(app);
+  k.pass_sum.assign(static_cast<size_t>(app.panes[p].latent), 0.0);
+  k.time = app.now;
+}
+
+// One chunk; at the end of the pass the figures replace the shown ones.
+static void kl_pass_step(AppState& app, int p) {
+  ModelPane& pane = app.panes[p];
+  KlView& k = pane.kl;
+  const Network& net = k.pass_snapshot->networks[p];
+  if (!pane_matches(app, pane, net) || k.pass_total == 0) {
+    k.pass_snapshot.reset();
+    return;
+  }
+  const int m = std::min(kKlChunk, k.pass_total - k.pass_next);
+  k.indices.assign(app.point_indices.begin() + k.pass_next, app.point_indices.begin() + k.pass_next + m);
+  k.x.resize(pane.features, m);
+  k.mu.resize(pane.latent, m);
+  app.data->gather(k.indices.data(), m, k.x);
+  network_encode(net, k.x, k.mu, k.ws, &k.logvar);
+  const KlPerDim chunk = kl_per_dim_from_codes(k.mu, k.logvar);
+  for (size_t j = 0; j < chunk.kl.size() && j < k.pass_sum.size(); ++j) k.pass_sum[j] += chunk.kl[j] * m;
+  k.pass_next += m;
+  if (k.pass_next < k.pass_total) return;
+  for (double& s : k.pass_sum) s /= k.pass_total;
+  k.kl = kl_per_dim_from_means(k.pass_sum);
+  k.order = kl_order(k.kl.kl);
+  k.version = k.pass_snapshot->version;
+  k.pass_snapshot.reset();
+}
+
+// The trade-off's point for the model's beta now, from the newest training point (recon and raw KL).
+// After beta changes, the newest point is still the old beta's until a step has been taken with the
+// new one: the new point waits for it.
+static void kl_track_beta(AppState& app, int p) {
+  KlView& k = app.panes[p].kl;
+  if (p >= static_cast<int>(app.snap->history.size()) || app.snap->history[p].train.empty()) return;
+  const LossPoint& newest = app.snap->history[p].train.back();
+  const float beta = app.snap->networks[p].config.beta;
+  int at = -1;
+  for (int i = 0; i < static_cast<int>(k.betas.size()); ++i)
+    if (std::fabs(k.betas[i].beta - beta) <= 1e-6f * (1 + beta)) at = i;
+  if (at != k.current_beta || k.current_beta < 0) {
+    if (k.beta_since_step < 0) k.beta_since_step = k.current_beta < 0 ? 0 : app.snap->step;
+    if (k.current_beta >= 0 && newest.step <= k.beta_since_step) return;
+  }
+  k.beta_since_step = -1;
+  if (at < 0) {
+    if (static_cast<int>(k.betas.size()) >= kMaxBetaPoints) k.betas.erase(k.betas.begin());
+    k.betas.push_back(KlView::BetaPoint{beta, 0, 0});
+    at = static_cast<int>(k.betas.size()) - 1;
+  }
+  k.betas[at].kl = newest.parts.penalty;
+  k.betas[at].recon = newest.parts.recon;
+  k.current_beta = at;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Lifecycle
+//-----------------------------------------------------------------------------
+
+static void kl_configure(AppState& app, int p) {
+  KlView& k = app.panes[p].kl;
+  k.pass_snapshot.reset();
+  k.kl = KlPerDim{};
+  k.order.clear();
+  k.version = 0;
+  k.time = -1;
+  k.betas.clear();  // another model: the points of the old one mean nothing for it
+  k.current_beta = -1;
+  k.beta_since_step = -1;
+}
+
+static void kl_update(AppState& app) {
+  if (!app.view.show_kl || !app.data || !app.snap) return;
+  for (int p = 0; p < app.pane_count; ++p) {
+    ModelPane& pane = app.panes[p];
+    if (pane.latent == 0 || !variational(pane) || p >= static_cast<int>(app.snap->networks.size())) continue;
+    KlView& k = pane.kl;
+    kl_track_beta(app, p);
+    if (!k.pass_snapshot && k.version != app.snap->version && app.now - k.time >= kKlRefreshSeconds) kl_pass_start(app, p);
+    if (k.pass_snapshot) kl_pass_step(app, p);
+  }
+}
+
+static bool kl_in_sync(const AppState& app) {
+  if (!app.view.show_kl) return true;
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    if (pane.latent == 0 || !variational(pane)) continue;
+    if (pane.kl.pass_snapshot || pane.kl.version != app.snap->version) return false;
+  }
+  return true;
+}
+
+static void kl_free_gl(ModelPane&) {}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Drawing
+//-----------------------------------------------------------------------------
+
+// The KL warm-up's state in words: off, ramping (how far), or done.
+static void warmup_text(const AppState& app, int p, char* buf, int size) {
+  const ModelConfig& c = app.snap->networks[p].config;
+  if (c.kl_warmup_steps <= 0) {
+    std::snprintf(buf, size, "KL warm-up off: \xce\xb2 %.2f from the first step", c.beta);
+    return;
+  }
+  const double t = std::min(1.0, double(app.snap->step) / c.kl_warmup_steps);
+  if (t < 1)
+    std::snprintf(buf, size, "KL warm-up on: \xce\xb2 %.2f of %.2f (%.0f%% of %d steps)", t * c.beta, c.beta, 100 * t,
+                  c.kl_warmup_steps);
+  else
+    std::snprintf(buf, size, "KL warm-up done: \xce\xb2 %.2f since step %d", c.beta, c.kl_warmup_steps);
+}
+
+// Reconstruction (y, up is worse: the distortion) against KL (x, the rate), one point per beta tried; the current one ringed.
+static void draw_trade_off(const AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2 p1) {
+  const KlView& k = app.panes[p].kl;
+  const Theme& th = *app.theme;
+  const float s = app.ui_scale;
+  draw->AddRect(p0, p1, th.grid_axis);
+  double kl_hi = 0, r_lo = 1e300, r_hi = -1e300;
+  for (const KlView::BetaPoint& b : k.betas) {
+    kl_hi = std::max(kl_hi, b.kl);
+    r_lo = std::min(r_lo, b.recon);
+    r_hi = std::max(r_hi, b.recon);
+  }
+  if (k.betas.empty()) return;
+  kl_hi = kl_hi > 0 ? 1.1 * kl_hi : 1;
+  const double pad = std::max(1e-6, 0.1 * (r_hi - r_lo) + 1e-3 * std::fabs(r_hi));
+  r_lo -= pad;
+  r_hi += pad;
+  const float m = 4 * s;
+  auto at = [&](const KlView::BetaPoint& b) {
+    return ImVec2(p0.x + m + float(b.kl / kl_hi) * (p1.x - p0.x - 2 * m),
+                  p1.y - m - float((b.recon - r_lo) / (r_hi - r_lo)) * (p1.y - p0.y - 2 * m));
+  };
+  char label[32];
+  for (int i = 0; i < static_cast<int>(k.betas.size()); ++i) {
+    const ImVec2 c = at(k.betas[i]);
+    const bool current = i == k.current_beta;
+    draw->AddCircleFilled(c, (current ? 4.0f : 3.0f) * s, current ? pane_accent(p) : th.caption, 12);
+    if (current) draw->AddCircle(c, 7 * s, th.strong_text, 16, 1.5f * s);
+    std::snprintf(label, sizeof label, "\xce\xb2 %.3g", k.betas[i].beta);
+    const float tw = ImGui::CalcTextSize(label).x;  // right of the point, or left of it at the right edge
+    const float tx = c.x + 7 * s + tw <= p1.x ? c.x + 7 * s : c.x - 7 * s - tw;
+    draw->AddText(ImVec2(tx, c.y - ImGui::GetFontSize() * 0.5f), th.caption, label);
+  }
+}
+
+static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+  ModelPane& pane = app.panes[p];
+  KlView& k = pane.kl;
+  k.box_min = k.box_max = ImVec2(0, 0);
+  if (!app.view.show_kl || !variational(pane) || !app.snap || p >= static_cast<int>(app.snap->networks.size())) return;
+  const Theme& th = *app.theme;
+  const float s = app.ui_scale, line = ImGui::GetTextLineHeightWithSpacing();
+  const float map_w = f.max.x - f.min.x, map_h = f.max.y - f.min.y;
+  // 300 px at 100%, at most 60% of a wide map and up to 95% of a narrow one (the warning must be readable).
+  const float w = std::min(300 * s, std::max(0.6f * map_w, std::min(0.95f * map_w, 240 * s))), pad = 6 * s;
+  const float bars_h = std::min(70 * s, 0.18f * map_h), plot_h = std::min(90 * s, 0.22f * map_h);
+  const bool collapsed = k.version != 0 && k.kl.collapsed;
+  char advice[640];
+  std::snprintf(advice, sizeof advice, "%s", collapsed ? posterior_collapse_advice(app.snap->networks[p].config.beta).c_str() : "");
+  const float wrap = w - 2 * pad;
+  const float advice_h = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y + 0.3f * line : 0;
+  // The trade-off plot only when the map has room for it under everything else.
+  const float base_h = pad + line + bars_h + 2 * line + advice_h + line + pad;
+  const bool with_plot = base_h + line + plot_h <= map_h - 16 * s;
+  const float h = base_h + (with_plot ? line + plot_h : 0);
+  // The bottom-left corner: the hole map's legend holds the top-right, the axis names the others' edges.
+  const float top = std::max(f.min.y + 8 * s, f.max.y - 8 * s - h);
+  const ImVec2 b0(f.min.x + 8 * s, top), b1(f.min.x + 8 * s + w, f.max.y - 8 * s);
+  k.box_min = b0;
+  k.box_max = b1;
+  draw->AddRectFilled(b0, b1, (th.map_background & 0x00FFFFFF) | 0xE0000000, 4 * s);
+  draw->AddRect(b0, b1, th.map_border, 4 * s);
+  draw->PushClipRect(b0, b1, true);
+  float y = b0.y + pad;
+  const float x0 = b0.x + pad, x1 = b1.x - pad;
+  draw->AddText(ImVec2(x0, y), th.strong_text, "KL per dimension (nats), largest first");
+  y += line;
+  // The bars: one per dimension in KL order; below the active threshold in the caption's grey.
+  const int latent = static_cast<int>(k.kl.kl.size());
+  if (latent > 0) {
+    const double top = std::max(k.kl.kl[k.order[0]], kActiveUnitNats);
+    const float slot = (x1 - x0) / latent, gap = std::min(2 * s, 0.2f * slot);
+    for (int i = 0; i < latent; ++i) {
+      const int j = k.order[i];
+      const double v = k.kl.kl[j];
+      const float bh = std::max(1.0f, float(v / top) * bars_h);
+      const bool active = v > kActiveUnitNats;
+      draw->AddRectFilled(ImVec2(x0 + i * slot + gap, y + bars_h - bh), ImVec2(x0 + (i + 1) * slot - gap, y + bars_h),
+                          active ? pane_accent(p) : th.caption);
+      char dim[8];
+      std::snprintf(dim, sizeof dim, "%d", j);
+      const float tw = ImGui::CalcTextSize(dim).x;
+      if (tw < slot) draw->AddText(ImVec2(x0 + (i + 0.5f) * slot - 0.5f * tw, y + bars_h), th.tick_text, dim);
+    }
+  } else {
+    draw->AddText(ImVec2(x0, y), th.caption, "measuring...");
+  }
+  y += bars_h + line;
+  char text[160];
+  std::snprintf(text, sizeof text, "active %d of %d (KL > %.2g nats), KL %.2f", k.kl.active_units, latent,
+                kActiveUnitNats, k.kl.total);
+  draw->AddText(ImVec2(x0, y), th.caption, text);
+  y += line;
+  if (collapsed) {
+    draw->AddText(nullptr, 0.0f, ImVec2(x0, y), ImGui::ColorConvertFloat4ToU32(th.error_text), advice, nullptr, wrap);
+    y += advice_h;
+  }
+  warmup_text(app, p, text, sizeof text);
+  draw->AddText(ImVec2(x0, y), th.caption, text);
+  y += line;
+  if (with_plot) {
+    draw->AddText(ImVec2(x0, y), th.caption, "\xce\xb2 trade-off: recon (up) against KL (right)");
+    y += line;
+    draw_trade_off(app, p, draw, ImVec2(x0, y), ImVec2(x1, b1.y - pad));
+  }
+  draw->PopClipRect();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] State dump
+//-----------------------------------------------------------------------------
+
+void kl_view_write_state(const AppState& app, FILE* f) {
+  std::fprintf(f, "kl=%d\n", app.view.show_kl ? 1 : 0);
+  for (int p = 0; p < app.pane_count; ++p) {
+    const KlView& k = app.panes[p].kl;
+    std::fprintf(f, "pane%d.kl_version=%llu\npane%d.kl_active=%d\npane%d.kl_collapsed=%d\npane%d.kl_total=%g\npane%d.kl_dims=",
+                 p, static_cast<unsigned long long>(k.version), p, k.kl.active_units, p, k.kl.collapsed ? 1 : 0, p,
+                 k.kl.total, p);
+    for (size_t i = 0; i < k.order.size(); ++i) std::fprintf(f, "%s%g", i ? "," : "", k.kl.kl[size_t(k.order[i])]);
+    std::fprintf(f, "\npane%d.kl_betas=", p);
+    for (size_t i = 0; i < k.betas.size(); ++i)
+      std::fprintf(f, "%s%g:%g:%g", i ? "," : "", k.betas[i].beta, k.betas[i].kl, k.betas[i].recon);
+    // The overlay's rectangle as "x y w h" in framebuffer pixels, as the state's other rectangles.
+    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    std::fprintf(f, "\npane%d.kl_box=%d %d %d %d\n", p, static_cast<int>(k.box_min.x * scale.x),
+                 static_cast<int>(k.box_min.y * scale.y), static_cast<int>((k.box_max.x - k.box_min.x) * scale.x),
+                 static_cast<int>((k.box_max.y - k.box_min.y) * scale.y));
+  }
+}
+
+extern const PaneViewOps kKlView = {"kl", kl_configure, kl_update, kl_in_sync, nullptr, kl_draw_map, kl_free_gl};

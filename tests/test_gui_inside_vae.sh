@@ -1,0 +1,66 @@
+#!/bin/sh
+# Inside the VAE (app/gui/views/view_kl.cpp) on the sprites. At the default beta the VAE's map shows
+# KL per dimension with every dimension active and no collapse warning; raising beta to 10 adds a
+# second point to the trade-off, with less KL and a worse reconstruction than beta 1's, and the live
+# KL falls. A VAE started at beta 50 collapses: no dimension is active, the state says collapsed and
+# the warning is drawn (the box differs from the healthy one's). The AE's map has no such box.
+#   test_gui_inside_vae.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
+set -eu
+exe=$1 png_check=$2 png_diff=$3 dir=$4
+rm -rf "$dir" && mkdir -p "$dir"
+cat > "$dir/healthy.txt" <<EOS
+data sprites
+rebuild latent=4
+panel holes off
+panel kl on
+train 300
+sync
+state $dir/b1.txt
+screenshot $dir/b1.png
+ui-type beta 10
+train 300
+sync
+state $dir/b10.txt
+quit
+EOS
+cat > "$dir/collapse.txt" <<EOS
+data sprites
+rebuild latent=4
+panel holes off
+panel kl on
+train 600
+sync
+state $dir/b50.txt
+screenshot $dir/b50.png
+quit
+EOS
+scale=${LATENTLAB_TIME_SCALE:-1}
+timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 --script "$dir/healthy.txt"
+timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 --beta 50 --script "$dir/collapse.txt"
+value() { sed -n "s/^$2=//p" "$1"; }
+
+grep -qx "kl=1" "$dir/b1.txt"
+test "$(value "$dir/b1.txt" pane0.kl_version)" = 0      # the AE: nothing measured, no box
+test "$(value "$dir/b1.txt" pane0.kl_box)" = "0 0 0 0"
+test "$(value "$dir/b1.txt" pane1.kl_active)" = 4
+test "$(value "$dir/b1.txt" pane1.kl_collapsed)" = 0
+test "$(value "$dir/b50.txt" pane1.kl_active)" = 0
+test "$(value "$dir/b50.txt" pane1.kl_collapsed)" = 1
+awk -v one="$(value "$dir/b1.txt" pane1.kl_total)" -v ten="$(value "$dir/b10.txt" pane1.kl_total)" \
+    -v pts="$(value "$dir/b10.txt" pane1.kl_betas)" '
+BEGIN {
+  if (!(ten + 0 < one + 0)) { print "KL did not fall from beta 1 to 10: " one " -> " ten; exit 1 }
+  n = split(pts, p, ",")
+  if (n != 2) { print "the trade-off should hold two points (beta 1, beta 10): " pts; exit 1 }
+  split(p[1], a, ":"); split(p[2], b, ":")
+  if (!(a[1] == 1 && b[1] == 10)) { print "betas " pts; exit 1 }
+  if (!(b[2] + 0 < a[2] + 0 && b[3] + 0 > a[3] + 0)) { print "beta 10 should have less KL, worse recon: " pts; exit 1 }
+}'
+# The collapsed box carries the warning: it is taller than the healthy one, and its pixels differ.
+box=$(value "$dir/b50.txt" pane1.kl_box)
+healthy=$(value "$dir/b1.txt" pane1.kl_box)
+test "$box" != "0 0 0 0"
+awk -v a="$box" -v b="$healthy" 'BEGIN { split(a, x, " "); split(b, y, " ")
+  if (!(x[4] + 0 > y[4] + 0)) { print "the collapsed box (warning) should be taller: " a " vs " b; exit 1 } }'
+"$png_diff" "$dir/b1.png" "$dir/b50.png" --min 1 --region $box
+echo "test_gui_inside_vae: ok"
