@@ -24,6 +24,7 @@
 #include "train/divergence.h"
 #include "io/errors.h"
 #include "io/file_input.h"
+#include "measure/kind_figures.h"
 #include "models/model.h"
 #include "train/trainer.h"
 
@@ -46,6 +47,12 @@ int cli_train(int argc, char** argv) {
   args.add("threads", "N", "1", "compute threads; one model trains on one thread, so 1 is what is used");
   args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
+  // The figures of kind_figures.h (--json): how held-out inputs are corrupted for psnr_noisy.
+  const KindFigureSettings figure_defaults;
+  args.add("eval-noise", "KIND", choice_name(figure_defaults.eval_noise),
+           "--json's psnr_noisy: " + choice_list<NoiseKind>().names() + ", corrupting held-out inputs");
+  args.add("eval-noise-level", "L", hyperparam_format(Hyperparam::NoiseLevel, figure_defaults.eval_noise_level),
+           "--json's psnr_noisy: Gaussian sigma, or the masking / salt-and-pepper probability");
   if (!args.parse(argc, argv)) return 0;
 
   ModelConfig config = model_config_from_flags(args, model_spec);
@@ -54,6 +61,10 @@ int cli_train(int argc, char** argv) {
   const int batch = batch_from_flags(args);
   args.integer("threads", 1, 256);
   const bool json = args.flag("json");
+  KindFigureSettings figure_settings;
+  figure_settings.eval_noise = args.choice_of<NoiseKind>("eval-noise");
+  figure_settings.eval_noise_level =
+      args.real("eval-noise-level", 0, figure_settings.eval_noise == NoiseKind::Gaussian ? 1e3 : 1);
 
   // The data's seed stays fixed, so runs with different --seed train on the same samples.
   const DataSpec spec = data_spec_from_flags(args, 1);
@@ -180,6 +191,16 @@ int cli_train(int argc, char** argv) {
         .add("divergence_events", static_cast<long long>(guard.rollbacks))
         .add("learning_rate", double(model.optimizer().lr));
     // The figures of the trained model on held-out data go here, one add() each.
+    // What each kind is for, measured on every kind (core/measure/kind_figures.h); on the
+    // training samples when none are held out.
+    const KindFigures kf = kind_figures(model.network(), test_n > 0 ? test : spread_x,
+                                        figure_settings);
+    out.add("mean_activation", kf.mean_activation)
+        .add("active_fraction", kf.active_fraction)
+        .add("psnr_noisy", kf.psnr_noisy)
+        .add("jacobian_norm", kf.jacobian_norm)
+        .add("noise_recon_error", kf.noise_recon_error)
+        .add("clean_recon_error", kf.clean_recon_error);
     std::printf("%s\n", out.text().c_str());
   }
   return 0;
