@@ -182,3 +182,31 @@ TEST_CASE("a KL-sparse AE's mean activation approaches rho as the penalty's weig
   CHECK(s.mean_activation < 4 * rho);
   CHECK(s.active_fraction < w.active_fraction - 0.2);
 }
+
+TEST_CASE("small training set, wide model: the held-out loss turns up; early stopping keeps the best") {
+  // 100 training digits, 300 held out, 784-1024-64: the training loss keeps falling while the held-out
+  // loss passes its best and rises again.
+  const std::shared_ptr<const Dataset> d = digits(400, 100);
+  EarlyStopping record;  // patience 0: records every epoch, never stops
+  std::vector<double> curve;
+  const ModelConfig c = config_of(ModelKind::Plain, {1024}, 64);
+  Model last = trained(*d, c, 50, 25, 3e-3f, &record, &curve);
+  REQUIRE(record.best_epoch > 0);
+  REQUIRE(curve.size() == 50);
+  CHECK(record.best_epoch < 45);
+  CHECK(record.last_loss > record.best_loss + 0.5);
+  // The kept weights are the best epoch's: restored, they give its held-out loss, lower than the last's.
+  const Mat held = held_out_of(*d);
+  const double last_loss = last.evaluate(held).total;
+  last.restore(record.best);
+  CHECK(last.evaluate(held).total == doctest::Approx(record.best_loss).epsilon(1e-4));
+  CHECK(last.evaluate(held).total < last_loss - 0.5);
+  // With patience, training stops within `patience` epochs after the best one and keeps its weights.
+  EarlyStopping stopping;
+  stopping.patience = 5;
+  std::vector<double> stopped_curve;
+  trained(*d, c, 50, 25, 3e-3f, &stopping, &stopped_curve);
+  CHECK(stopping.last_epoch == stopping.best_epoch + 5);
+  CHECK(stopped_curve.size() < curve.size());
+  CHECK(stopping.best_loss < stopping.last_loss);
+}

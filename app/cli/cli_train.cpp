@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "train/collapse.h"
 #include "train/divergence.h"
+#include "train/early_stopping.h"
 #include "io/errors.h"
 #include "io/file_input.h"
 #include "measure/kind_figures.h"
@@ -46,6 +47,8 @@ int cli_train(int argc, char** argv) {
   add_model_flags(args, model_spec);
   args.add("threads", "N", "1", "compute threads; one model trains on one thread, so 1 is what is used");
   args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
+  args.add("early-stop", "N", "0", "stop after N epochs without a better held-out loss and keep the best\n"
+           "                             epoch's weights (0 = off; the best epoch is reported either way)");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
   // The figures of kind_figures.h (--json): how held-out inputs are corrupted for psnr_noisy.
   const KindFigureSettings figure_defaults;
@@ -61,6 +64,8 @@ int cli_train(int argc, char** argv) {
   const int batch = batch_from_flags(args);
   args.integer("threads", 1, 256);
   const bool json = args.flag("json");
+  EarlyStopping early;
+  early.patience = args.integer("early-stop", 0, 100000);
   KindFigureSettings figure_settings;
   figure_settings.eval_noise = args.choice_of<NoiseKind>("eval-noise");
   figure_settings.eval_noise_level =
@@ -152,9 +157,21 @@ int cli_train(int argc, char** argv) {
     if (collapse_check(collapse, test_n > 0 ? held_out.total : train_loss, spread, step) == CollapseSignal::Collapsed)
       std::fprintf(stderr, "train: warning: %s\n",
                    collapse_message(collapse.last, model_kind_name(config.kind), model.optimizer().lr).c_str());
+    // Early stopping watches the held-out loss (the training loss when nothing is held out).
+    if (early_stopping_after_epoch(early, model.network(), test_n > 0 ? held_out.total : train_loss, epoch)) {
+      std::fprintf(log, "early stop after epoch %d: no better held-out loss for %d epochs\n", epoch, early.patience);
+      break;
+    }
+  }
+  const int epochs_run = early.last_epoch;
+  if (early.patience > 0 && early.best_epoch > 0 && early.best_epoch != early.last_epoch) {
+    model.restore(early.best);
+    if (test_n > 0) held_out = model.evaluate(test);
+    std::fprintf(log, "kept the weights of epoch %d (held-out %.2f; epoch %d: %.2f)\n", early.best_epoch,
+                 early.best_loss, early.last_epoch, early.last_loss);
   }
   const double seconds = seconds_since(start);
-  const double samples_per_sec = double(data.train_count) * epochs / train_seconds;
+  const double samples_per_sec = double(data.train_count) * epochs_run / train_seconds;
 
   if (args.given("save")) {
     if (!model.network().all_finite()) {  // the guard restores a finite copy after every step; belt and braces
@@ -189,7 +206,14 @@ int cli_train(int argc, char** argv) {
         .add("samples_per_sec", samples_per_sec)
         .add("seconds", seconds)
         .add("divergence_events", static_cast<long long>(guard.rollbacks))
-        .add("learning_rate", double(model.optimizer().lr));
+        .add("learning_rate", double(model.optimizer().lr))
+        // Overfitting: the epoch of the lowest held-out loss, that loss, the last epoch's, and how
+        // many epochs ran (fewer than --epochs when --early-stop stopped them).
+        .add("early_stop", early.patience)
+        .add("epochs_run", epochs_run)
+        .add("best_epoch", early.best_epoch)
+        .add("best_test_loss", early.best_loss)
+        .add("last_test_loss", early.last_loss);
     // The figures of the trained model on held-out data go here, one add() each.
     // What each kind is for, measured on every kind (core/measure/kind_figures.h); on the
     // training samples when none are held out.
