@@ -167,3 +167,44 @@ TEST_CASE("train --json: KL per dimension for a variational kind, MIG on data wi
   CHECK(json_number(ae.out, "mig") >= 0);
   CHECK(count(digits.out, "\"mig\"") == 0);
 }
+
+TEST_CASE("train --json: every kind reports the kinds' figures; --eval-noise changes only psnr_noisy") {
+  for (const ModelKindInfo& k : model_kinds()) {
+    CAPTURE(k.choice.name);
+    const Run r = run_train("--count 600 --train 500 --epochs 1 --json --model " + std::string(k.choice.name));
+    REQUIRE(r.status == 0);
+    CHECK(json_number(r.out, "mean_activation") > 0);
+    CHECK(json_number(r.out, "active_fraction") > 0);
+    CHECK(json_number(r.out, "active_fraction") <= 1);
+    CHECK(json_number(r.out, "psnr_noisy") > 3);
+    CHECK(json_number(r.out, "jacobian_norm") > 0);
+    CHECK(json_number(r.out, "noise_recon_error") > 0);
+  }
+  // No noise at all against masking 0.9: the same model, a cleaner input, a higher PSNR. (A latent of
+  // 4 removes most of masking 0.3 by itself: the default's gap is a fraction of a dB here.)
+  const Run mask = run_train("--epochs 1 --json --model ae --eval-noise mask --eval-noise-level 0.9");
+  const Run clean = run_train("--epochs 1 --json --model ae --eval-noise gaussian --eval-noise-level 0");
+  CHECK(json_number(clean.out, "psnr_noisy") > json_number(mask.out, "psnr_noisy") + 1);
+  CHECK(json_number(clean.out, "jacobian_norm") == json_number(mask.out, "jacobian_norm"));
+  const Run bad = run_train("--epochs 1 --json --model ae --eval-noise mask --eval-noise-level 2");
+  CHECK(bad.status == 2);
+}
+
+TEST_CASE("train --early-stop: stops after N epochs without a better held-out loss and keeps the best") {
+  // 100 training digits and a wide model overfit within a few dozen epochs (test_kind_figures checks
+  // the curve itself); here: the flag's plumbing and its JSON keys.
+  const Run r = run_latentlab("train --data digits --count 400 --train 100 --model ae --hidden 1024 --latent 64 "
+                              "--batch 25 --lr 3e-3 --epochs 60 --early-stop 4 --dropout 0.1 --json",
+                              "test_cli_train_early.stderr");
+  std::remove("test_cli_train_early.stderr");
+  REQUIRE(r.status == 0);
+  const double best = json_number(r.out, "best_epoch"), run = json_number(r.out, "epochs_run");
+  CHECK(best >= 1);
+  CHECK(run == best + 4);
+  CHECK(run < 60);
+  CHECK(json_number(r.out, "best_test_loss") < json_number(r.out, "last_test_loss"));
+  CHECK(json_number(r.out, "test_loss") == doctest::Approx(json_number(r.out, "best_test_loss")).epsilon(1e-3));
+  CHECK(count(r.out + r.err, "kept the weights of epoch") == 1);
+  const Run contractive = run_train("--epochs 1 --model contractive --dropout 0.2");
+  CHECK(contractive.status == 2);
+}

@@ -329,6 +329,8 @@ void add_model_flags(CliArgs& args, const ModelFlagSpec& spec) {
     args.add("init", "NAME", choice_name(ModelConfig{}.init), described(choice_list<InitKind>()) + " weights");
   }
   args.add("seed", "N", "1", spec.seed_help);
+  args.add("dropout", "P", "0", "every kind but contractive: drop each hidden unit with probability P while\n"
+           "                             training (0 = off), a remedy for overfitting");
   for (Hyperparam id : declared_hyperparams(spec)) {
     const HyperparamInfo& h = hyperparam_info(id);
     args.add(h.flag, h.value_hint, hyperparam_format(id, h.default_value), hyperparam_help(h));
@@ -380,6 +382,7 @@ ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& sp
     c.init = args.choice_of<InitKind>("init");
   }
   c.seed = static_cast<uint64_t>(args.integer("seed", 0, 2147483647));
+  c.dropout = args.real("dropout", 0, 0.99);
   for (Hyperparam id : declared_hyperparams(spec)) {
     const HyperparamInfo& h = hyperparam_info(id);
     bool applies = false;

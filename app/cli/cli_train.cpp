@@ -24,9 +24,11 @@
 #include "measure/mig.h"
 #include "train/collapse.h"
 #include "train/divergence.h"
+#include "train/early_stopping.h"
 #include "io/errors.h"
 #include "io/file_input.h"
 #include "measure/reduction.h"
+#include "measure/kind_figures.h"
 #include "models/model.h"
 #include "models/network_safetensors.h"
 #include "train/session.h"
@@ -60,7 +62,16 @@ int cli_train(int argc, char** argv) {
   args.add("steps", "N", "", "stop after optimizer step N (counting a resumed session's steps), even mid-epoch");
   args.add_switch("other-data", "resume a session on data whose hash differs from the session's");
   args.add("loss-csv", "FILE", "", "write the loss history (every step, every epoch's held-out loss) as CSV");
+  args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
+  args.add("early-stop", "N", "0", "stop after N epochs without a better held-out loss and keep the best\n"
+           "                             epoch's weights (0 = off; the best epoch is reported either way)");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
+  // The figures of kind_figures.h (--json): how held-out inputs are corrupted for psnr_noisy.
+  const KindFigureSettings figure_defaults;
+  args.add("eval-noise", "KIND", choice_name(figure_defaults.eval_noise),
+           "--json's psnr_noisy: " + choice_list<NoiseKind>().names() + ", corrupting held-out inputs");
+  args.add("eval-noise-level", "L", hyperparam_format(Hyperparam::NoiseLevel, figure_defaults.eval_noise_level),
+           "--json's psnr_noisy: Gaussian sigma, or the masking / salt-and-pepper probability");
   if (!args.parse(argc, argv)) return 0;
 
   ModelConfig config = model_config_from_flags(args, model_spec);
@@ -80,6 +91,12 @@ int cli_train(int argc, char** argv) {
       throw InputError(load_name + ": holds " + std::to_string(session.models.size()) +
                        " models (a twin session of the GUI); train resumes one: open it with latentlab gui --load");
   }
+  EarlyStopping early;
+  early.patience = args.integer("early-stop", 0, 100000);
+  KindFigureSettings figure_settings;
+  figure_settings.eval_noise = args.choice_of<NoiseKind>("eval-noise");
+  figure_settings.eval_noise_level =
+      args.real("eval-noise-level", 0, figure_settings.eval_noise == NoiseKind::Gaussian ? 1e3 : 1);
 
   // The data's seed stays fixed, so runs with different --seed train on the same samples. A session
   // brings its own data unless a data flag is given.
@@ -250,6 +267,18 @@ int cli_train(int argc, char** argv) {
       std::fprintf(stderr, "train: warning: %s\n", message.c_str());
       events.push_back(TrainerEvent{step, 0, message});
     }
+    // Early stopping watches the held-out loss (the training loss when nothing is held out).
+    if (early_stopping_after_epoch(early, model.network(), test_n > 0 ? held_out.total : train_loss, epochs_done)) {
+      std::fprintf(log, "early stop after epoch %d: no better held-out loss for %d epochs\n", epochs_done, early.patience);
+      break;
+    }
+  }
+  const int epochs_run = early.last_epoch;
+  if (early.patience > 0 && early.best_epoch > 0 && early.best_epoch != early.last_epoch) {
+    model.restore(early.best);
+    if (test_n > 0) held_out = model.evaluate(test);
+    std::fprintf(log, "kept the weights of epoch %d (held-out %.2f; epoch %d: %.2f)\n", early.best_epoch,
+                 early.best_loss, early.last_epoch, early.last_loss);
   }
   // --epochs 0 only evaluates (a copy of the model, so that a saved session's streams are untouched).
   if (epochs == 0 && test_n > 0) {
@@ -326,7 +355,14 @@ int cli_train(int argc, char** argv) {
         .add("samples_per_sec", samples_per_sec)
         .add("seconds", seconds)
         .add("divergence_events", static_cast<long long>(guard.rollbacks))
-        .add("learning_rate", double(model.optimizer().lr));
+        .add("learning_rate", double(model.optimizer().lr))
+        // Overfitting: the epoch of the lowest held-out loss, that loss, the last epoch's, and how
+        // many epochs ran (fewer than --epochs when --early-stop stopped them).
+        .add("early_stop", early.patience)
+        .add("epochs_run", epochs_run)
+        .add("best_epoch", early.best_epoch)
+        .add("best_test_loss", early.best_loss)
+        .add("last_test_loss", early.last_loss);
     // The figures of the trained model on held-out data go here, one add() each.
     if (test_n > 0) json_add_reduction(out, reduction_figures_network(model.network(), data));  // issue 17
     // Inside the VAE (measure/kl_per_dim.h, measure/mig.h): KL per latent dimension for a variational
@@ -343,6 +379,16 @@ int cli_train(int argc, char** argv) {
         out.add("mig", mig_compute(codes, data.factors.middleCols(data.train_count, test_n)).mig);
       }
     }
+    // What each kind is for, measured on every kind (core/measure/kind_figures.h); on the
+    // training samples when none are held out.
+    const KindFigures kf = kind_figures(model.network(), test_n > 0 ? test : spread_x,
+                                        figure_settings);
+    out.add("mean_activation", kf.mean_activation)
+        .add("active_fraction", kf.active_fraction)
+        .add("psnr_noisy", kf.psnr_noisy)
+        .add("jacobian_norm", kf.jacobian_norm)
+        .add("noise_recon_error", kf.noise_recon_error)
+        .add("clean_recon_error", kf.clean_recon_error);
     std::printf("%s\n", out.text().c_str());
   }
   return 0;

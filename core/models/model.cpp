@@ -723,11 +723,7 @@ ModelWorkspaceHandle& ModelWorkspaceHandle::operator=(ModelWorkspaceHandle&& oth
   return *this;
 }
 
-namespace {
-
-// Fills x_in (input, B) with a fresh corruption of x: Gaussian x + sigma n; masking zeroes each
-// value with probability p; salt-and-pepper sets each value with probability p to 0 or 1 (even odds).
-void corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng) {
+void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng) {
   const Eigen::Index rows = x.rows(), cols = x.cols();
   for (Eigen::Index j = 0; j < cols; ++j)
     for (Eigen::Index i = 0; i < rows; ++i) {
@@ -741,6 +737,8 @@ void corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng)
       }
     }
 }
+
+namespace {
 
 template <typename T>
 void fill_normal(RefX<T> m, Rng& rng) {
@@ -768,7 +766,7 @@ LossParts Model::train_step(ConstMatRef batch) {
   Workspace<float>& ws = work_.ptr->train;
   workspace_prepare(ws, net_, B);
 
-  if (c.kind == ModelKind::Denoising) corrupt(ws.x_in, batch, c.noise, c.noise_level, rng_);
+  if (c.kind == ModelKind::Denoising) noise_corrupt(ws.x_in, batch, c.noise, c.noise_level, rng_);
   if (c.kind == ModelKind::VAE) fill_normal<float>(ws.eps, rng_);
   if (contractive_estimated(c)) fill_normal<float>(ws.probe, rng_);
   Rng* dropout = c.dropout > 0 ? &dropout_rng_ : nullptr;

@@ -102,6 +102,11 @@ void network_encode(const Network& net, ConstMatRef x, MatRef code, InferenceWor
 // z (latent, n) -> reconstruction (input, n) in data space (sigmoid applied for BCE).
 void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWorkspace& ws);
 
+// Fills x_in (input, B) with a fresh corruption of x (the denoising AE's, and the held-out figures'):
+// Gaussian x + level n; masking zeroes each value with probability level; salt-and-pepper sets each
+// value with probability level to 0 or 1 (even odds). x_in may not alias x.
+void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng);
+
 // Budgets, checked before anything is allocated (Network::create, network_load, the CLI and the
 // trainer all go through model_config_problem), so an absurd size is an InputError, never a
 // std::bad_alloc. Parameters are floats: the budget is 256 MiB of weights, and training keeps four
