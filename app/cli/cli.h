@@ -60,6 +60,7 @@ class CliArgs {
 
  private:
   const CliFlag& find(const std::string& name) const;
+  void declare(const CliFlag& f);
   std::string command_, summary_;
   std::vector<CliFlag> flags_;
 };

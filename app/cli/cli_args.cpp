@@ -28,7 +28,7 @@ void CliArgs::add(const std::string& name, const std::string& value_hint, const 
   f.value_hint = value_hint;
   f.default_value = default_value;
   f.help = help;
-  flags_.push_back(f);
+  declare(f);
 }
 
 void CliArgs::add_switch(const std::string& name, const std::string& help) {
@@ -36,6 +36,14 @@ void CliArgs::add_switch(const std::string& name, const std::string& help) {
   f.name = name;
   f.help = help;
   f.is_switch = true;
+  declare(f);
+}
+
+// Two declarations of one flag are a bug in a command (the second would never be read): fail loudly
+// on every run of it, so the first test of the command finds it.
+void CliArgs::declare(const CliFlag& f) {
+  for (const CliFlag& g : flags_)
+    if (g.name == f.name) throw std::logic_error(command_ + ": the flag --" + f.name + " is declared twice");
   flags_.push_back(f);
 }
 

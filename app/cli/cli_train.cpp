@@ -62,7 +62,6 @@ int cli_train(int argc, char** argv) {
   args.add("steps", "N", "", "stop after optimizer step N (counting a resumed session's steps), even mid-epoch");
   args.add_switch("other-data", "resume a session on data whose hash differs from the session's");
   args.add("loss-csv", "FILE", "", "write the loss history (every step, every epoch's held-out loss) as CSV");
-  args.add("save", "FILE", "", "write the trained network (.llnet) to FILE");
   args.add("early-stop", "N", "0", "stop after N epochs without a better held-out loss and keep the best\n"
            "                             epoch's weights (0 = off; the best epoch is reported either way)");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
