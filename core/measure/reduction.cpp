@@ -18,6 +18,8 @@ std::vector<int> split_labels(const Dataset& data, int first, int n) {
 
 }  // namespace
 
+double psnr_from_mse(double mse) { return 10.0 * std::log10(1.0 / std::max(mse, 1e-12)); }
+
 Mat dataset_train_matrix(const Dataset& data) {
   Mat x(data.features(), data.train_count);
   if (data.train_count > 0) data.copy_range(0, data.train_count, x);
@@ -44,7 +46,7 @@ ReductionFigures reduction_figures(const Dataset& data, ConstMatRef train_codes,
   ReductionFigures f;
   const int m = static_cast<int>(held_x.cols());
   f.recon_error = m > 0 ? double((held_recon - held_x).squaredNorm()) / (double(m) * held_x.rows()) : std::nan("");
-  f.psnr = 10.0 * std::log10(1.0 / std::max(f.recon_error, 1e-12));
+  f.psnr = psnr_from_mse(f.recon_error);
   const std::vector<int> train_labels = split_labels(data, 0, data.train_count);
   const std::vector<int> held_labels = split_labels(data, data.train_count, m);
   f.knn_accuracy = knn_accuracy(train_codes, train_labels, held_codes, held_labels, kKnnNeighbours);

@@ -36,6 +36,13 @@ ReductionFigures reduction_figures_pca(const Pca& pca, const Dataset& data);
 // The linear probe on the raw features (pixels): the baseline every code is compared with.
 double linear_probe_raw(const Dataset& data);
 
+// Compression, as the course first uses an autoencoder: send the code, decode it on the other side.
+// How many times smaller the code is than the sample, the sample as 8-bit values (one byte per
+// pixel and channel) and the code as float32: 784 pixels -> 2 numbers is 98x.
+inline double compression_ratio(int features, int latent) { return features / (4.0 * latent); }
+// 10 log10(1 / mse) in dB for data in [0, 1] (capped at 120 dB for an exact reconstruction).
+double psnr_from_mse(double mse);
+
 // x (features, n) -> codes (latent, n), in chunks (mu for a VAE).
 void network_codes(const Network& net, ConstMatRef x, Mat& codes);
 // The training split (features, train_count) and the held-out split (features, test_count) as floats.

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "gui_state.h"
+#include "measure/reduction.h"
 
 namespace {
 constexpr double kStripsSeconds = 0.3;  // refresh while training
@@ -62,6 +63,7 @@ static void strips_compute(AppState& app, int p, const Network& net) {
     sample_to_rgba(app, s.recon_out.col(k).data(), s.recon_rgba.data(), recon_w, k * app.tile_w, app.tile_h);
   }
   gpu_image_upload(&s.recon_image, s.recon_rgba.data());
+  s.recon_psnr = psnr_from_mse(double((s.recon_out - s.recon_in).squaredNorm()) / double(s.recon_in.size()));
   s.version = app.snap->version;
   s.time = app.now;
 }
@@ -88,6 +90,15 @@ static bool strips_in_sync(const AppState& app) {
 static void strips_free_gl(ModelPane& pane) {
   gpu_image_free(&pane.strips.gallery_image);
   gpu_image_free(&pane.strips.recon_image);
+}
+
+void strips_write_state(const AppState& app, FILE* f) {
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    if (pane.latent == 0) continue;
+    std::fprintf(f, "pane%d.compression_ratio=%.2f\n", p, compression_ratio(pane.features, pane.latent));
+    std::fprintf(f, "pane%d.recon_psnr=%.2f\n", p, pane.strips.recon_psnr);
+  }
 }
 
 extern const PaneViewOps kStripsView = {"strips", strips_configure, strips_update, strips_in_sync, nullptr, nullptr,
@@ -155,8 +166,23 @@ void ui_pane_strips(AppState& app, int p, float height) {
       x += kGalleryCols * cell + gap;
     }
     if (app.view.show_recon) {
-      strip_caption(app, draw, ImVec2(x, origin.y), origin.x + width - x, "Original | reconstruction", "Recon.",
-                    "reconstructions caption");
+      // What compression sends: the code instead of the sample (core/measure/reduction.h), and the
+      // quality of these reconstructions; shorter forms where the column is narrow.
+      const double ratio = compression_ratio(pane.features, pane.latent);
+      char line[160], short_line[64], tiny_line[32];
+      std::snprintf(line, sizeof line, "%d %s \xe2\x86\x92 %d number%s: %.3g\xc3\x97 smaller (as float32), PSNR %.1f dB",
+                    pane.features, app.data->is_image && app.data->channels == 1 ? "pixels" : "values", pane.latent,
+                    pane.latent == 1 ? "" : "s", ratio, strips.recon_psnr);
+      std::snprintf(short_line, sizeof short_line, "%.3g\xc3\x97 smaller, PSNR %.1f dB", ratio, strips.recon_psnr);
+      std::snprintf(tiny_line, sizeof tiny_line, "%.3g\xc3\x97, %.1f dB", ratio, strips.recon_psnr);
+      const float column = origin.x + width - x;
+      const char* fits = ImGui::CalcTextSize(line).x <= column ? line
+                         : ImGui::CalcTextSize(short_line).x <= column ? short_line : tiny_line;
+      strip_caption(app, draw, ImVec2(x, origin.y), column, fits, "Recon.", "reconstructions caption");
+      if (ImGui::IsMouseHoveringRect(ImVec2(x, origin.y), ImVec2(x + 4 * cell + 6 * s, origin.y + caption_h + kReconRows * cell)))
+        ImGui::SetTooltip("Held-out samples beside their reconstructions. Compression sends the code and\n"
+                          "decodes it on the other side:\n%s\n(sample as 8-bit values; PSNR of these %d pairs)",
+                          line, kReconCount);
       layout_rect(&app.layout, "reconstructions", ImVec2(x, origin.y + caption_h),
                   ImVec2(x + 4 * cell + 6 * s, origin.y + caption_h + kReconRows * cell));
       const float tw = 1.0f / kReconCount;

@@ -108,6 +108,7 @@ struct StripsView {
   InferenceWorkspace ws;
   std::vector<uint8_t> gallery_rgba, recon_rgba;
   GpuImage gallery_image, recon_image;
+  double recon_psnr = 0;           // dB, of the reconstructions shown: the compression line's quality
 };
 
 // Interpolation from sample A to sample B, one model's half (gui_interpolation.cpp): recomputed
@@ -272,3 +273,4 @@ void manifold_write_state(const AppState& app, FILE* f);
 // view_strips.cpp
 void ui_pane_strips(AppState& app, int pane, float height);  // the row under a map: probe, samples, reconstructions
 void gallery_resample(AppState& app, int latent);            // AppState::gallery_eps for this latent size
+void strips_write_state(const AppState& app, FILE* f);        // each pane's compression ratio and PSNR
