@@ -16,6 +16,7 @@
 #include "models/kinds.h"
 #include "models/model.h"
 #include "test_files.h"
+#include "train/trainer.h"
 
 namespace {
 
@@ -320,4 +321,34 @@ TEST_CASE("the command line reads the tables: names, ranges and which kind has w
     CHECK(contains(r.out, "\"model\":\"" + std::string(k.choice.name) + "\""));
   }
   fs::remove_all(dir.parent_path());
+}
+
+TEST_CASE("compare pairs: the default is AE vs VAE (twin_configs), every pair builds two valid models") {
+  ModelConfig base;
+  base.hidden = {64};
+  base.latent = 3;
+  const std::vector<ModelConfig> twin = twin_configs(base);
+  REQUIRE(twin.size() == 2);
+  CHECK(twin[0].kind == ModelKind::Plain);
+  CHECK(twin[1].kind == ModelKind::VAE);
+  std::set<std::string> names;
+  for (int i = 0; i < choice_list<ComparePair>().count(); ++i) {
+    const ComparePair p = static_cast<ComparePair>(i);
+    const ComparePairInfo& info = compare_pair_info(p);
+    INFO(info.choice.name);
+    CHECK(info.pair == p);
+    names.insert(info.choice.name);
+    const std::vector<ModelConfig> c = compare_configs(base, p);
+    REQUIRE(c.size() == 2);
+    for (int m = 0; m < 2; ++m) {
+      CHECK(c[m].kind == info.kinds[m]);
+      CHECK(c[m].seed == base.seed);
+      CHECK(model_config_problem(c[m]) == "");
+      const bool wide = info.shapes[m] == CompareShape::WideCode;
+      CHECK(c[m].latent == (wide ? kWideCodeLatent : base.latent));
+      CHECK(c[m].hidden.size() == (wide ? 0u : 1u));
+    }
+    CHECK((c[0].kind != c[1].kind || c[0].latent != c[1].latent));  // a pair differs in something
+  }
+  CHECK(names.size() == size_t(choice_list<ComparePair>().count()));
 }

@@ -93,7 +93,8 @@ void print_data_warnings(const Dataset& d);
 struct ModelFlagSpec {
   bool pick_kind = true;          // --model; without it the command trains `kinds`
   ModelKind default_kind = ModelKind::VAE;  // --model's default
-  bool twin = false;              // --model also takes "twin", the default: a plain AE and a VAE side by side
+  bool twin = false;              // --model also takes "twin", the default: two models side by side, the
+                                  // pair of --pair (default a plain AE and a VAE)
   std::vector<ModelKind> kinds;   // without --model: the kinds trained, whose hyperparameters are declared
   const char* hidden = "400";
   const char* latent = "20";
@@ -111,8 +112,10 @@ struct ModelFlagSpec {
 void add_model_flags(CliArgs& args, const ModelFlagSpec& spec);
 // The architecture and hyperparameters the flags give. A hyperparameter given for a kind that does
 // not have it is a UsageError ("--beta applies to --model vae only"). *twin (if not null) says
-// whether --model twin was chosen; the config's kind is then the VAE's, and twin_configs() makes both.
-ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& spec, bool* twin = nullptr);
+// whether --model twin was chosen, and *pair (if not null) which --pair (compare mode's two models);
+// compare_configs(config, pair) makes both.
+ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& spec, bool* twin = nullptr,
+                                    ComparePair* pair = nullptr);
 OptimizerConfig optimizer_from_flags(const CliArgs& args, const ModelFlagSpec& spec);  // --optimizer, --lr, --clip
 int epochs_from_flags(const CliArgs& args, const ModelFlagSpec& spec);
 int batch_from_flags(const CliArgs& args);

@@ -319,7 +319,10 @@ void add_model_flags(CliArgs& args, const ModelFlagSpec& spec) {
   if (spec.pick_kind) {
     const std::string kinds = choice_list<ModelKind>().names();
     args.add("model", "KIND", spec.twin ? "twin" : choice_name(spec.default_kind),
-             spec.twin ? "twin (AE and VAE side by side)|" + kinds : kinds);
+             spec.twin ? "twin (two models side by side, see --pair)|" + kinds : kinds);
+    if (spec.twin)
+      args.add("pair", "NAME", choice_name(ComparePair::AeVae),
+               "--model twin's two models: " + described(choice_list<ComparePair>()));
   }
   args.add("arch", "NAME", choice_name(ModelConfig{}.arch),
            "mlp | conv. conv (images, 1 or 3 channels): Conv 32, Conv 64 (3x3, stride 2, padding 1),\n"
@@ -365,15 +368,17 @@ std::string model_kinds_help() {
   return out;
 }
 
-ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& spec, bool* twin) {
+ModelConfig model_config_from_flags(const CliArgs& args, const ModelFlagSpec& spec, bool* twin, ComparePair* pair) {
   ModelConfig c;
   std::vector<ModelKind> trained = spec.kinds;
   bool is_twin = false;
   if (spec.pick_kind) {
     is_twin = spec.twin && args.str("model") == "twin";
+    const ComparePair chosen = spec.twin ? args.choice_of<ComparePair>("pair") : ComparePair::AeVae;
+    if (pair) *pair = chosen;
     if (is_twin) {
       trained.clear();
-      for (const ModelConfig& t : twin_configs(c)) trained.push_back(t.kind);
+      for (const ModelConfig& t : compare_configs(c, chosen)) trained.push_back(t.kind);
     } else {
       c.kind = args.choice_of<ModelKind>("model");
       trained = {c.kind};

@@ -26,8 +26,15 @@ const HelpEntry kHelp[] = {
     {"clear_selection", "Forget the selected samples: their rings, and a VAE's sigma ellipses, leave the maps."},
     // Model panel
     {"mode_twin",
-     "A plain autoencoder and a VAE of the same shape, trained on the same batches from the same seed: any "
-     "difference between the two maps comes from the VAE's noise and its pull towards the prior."},
+     "Two models of the same shape, trained on the same batches from the same seed: any difference between the "
+     "two maps comes from what sets them apart. Pick the pair below; the default is a plain AE and a VAE."},
+    {"kinds_summary",
+     "What each running model is for, its loss with the latest training value of each term, and how long one of "
+     "its training steps takes on this machine: the contractive penalty's Jacobian makes its steps the slowest."},
+    {"pair",
+     "Which two models to compare: the plain AE against the VAE, the denoising, the contractive or the sparse "
+     "AE, or a narrow code against a wide one (no hidden layer, 64 units). Hover a row for what it shows. "
+     "Applies on Rebuild."},
     {"mode_single", "One model of the type chosen below, e.g. a sparse or a denoising autoencoder."},
     {"kind",
      "Which autoencoder to train. Each adds one idea to the plain one: a penalty for busy codes (sparse), "

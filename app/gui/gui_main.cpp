@@ -115,7 +115,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   if (!args.parse(argc, argv)) return false;
 
   out->data = data_spec_from_flags(args, 1);
-  out->model = model_config_from_flags(args, spec, &out->twin);
+  out->model = model_config_from_flags(args, spec, &out->twin, &out->pair);
   out->lr = optimizer_from_flags(args, spec).lr;
   out->batch = batch_from_flags(args);
   out->max_points = args.integer("points", 100, 200000);
@@ -134,6 +134,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
 // The Model panel starts from the launch flags.
 static void edit_from_launch(const LaunchOptions& launch, ModelEdit* edit) {
   edit->twin = launch.twin;
+  edit->pair = launch.pair;
   edit->config = launch.model;
   std::string hidden;
   for (size_t i = 0; i < launch.model.hidden.size(); ++i) hidden += (i ? "," : "") + std::to_string(launch.model.hidden[i]);

@@ -231,7 +231,7 @@ std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* err
     return {};
   }
   error->clear();
-  if (edit.twin) return twin_configs(base);
+  if (edit.twin) return compare_configs(base, edit.pair);
   return {base};
 }
 
@@ -266,13 +266,16 @@ static bool edit_differs(const AppState& app) {
   }
   const size_t models = e.twin ? 2 : 1;
   if (app.snap->networks.size() != models) return true;
+  const ComparePairInfo& pair = compare_pair_info(e.pair);
   for (size_t i = 0; i < models; ++i) {
     const ModelConfig& have = app.snap->networks[i].config;
-    const ModelKind want_kind = e.twin ? (i == 0 ? ModelKind::Plain : ModelKind::VAE) : e.config.kind;
-    if (have.kind != want_kind || static_cast<int>(have.hidden.size()) != count || have.latent != e.config.latent ||
+    const ModelKind want_kind = e.twin ? pair.kinds[i] : e.config.kind;
+    const bool wide = e.twin && pair.shapes[i] == CompareShape::WideCode;  // compare_configs' shape
+    const int want_count = wide ? 0 : count, want_latent = wide ? kWideCodeLatent : e.config.latent;
+    if (have.kind != want_kind || static_cast<int>(have.hidden.size()) != want_count || have.latent != want_latent ||
         have.activation != e.config.activation || have.seed != e.config.seed)
       return true;
-    for (int k = 0; k < count; ++k)
+    for (int k = 0; k < want_count; ++k)
       if (have.hidden[k] != hidden[k]) return true;
     for (Hyperparam h : model_kind_info(have.kind).hyperparams)
       if (!hyperparam_info(h).live && hyperparam_applies(have, h) && hyperparam_get(have, h) != hyperparam_get(e.config, h))
@@ -375,6 +378,45 @@ static bool hyperparam_control(AppState& app, Hyperparam id, float label_w, floa
   return false;
 }
 
+// What the running models are, one block each from the kinds table: the title, what the kind is
+// for, its loss as a formula with each term's latest training value, and the measured wall time of
+// one of its training steps (the trainer's, on this machine), against the first model's.
+static void running_kinds_summary(AppState& app) {
+  if (!app.snap || app.snap->networks.empty()) return;
+  const Snapshot& snap = *app.snap;
+  const bool open = ImGui::TreeNode("What these models are");  // closed: the Training panel stays in view
+  control_help(app, "kinds_summary");
+  if (!open) return;
+  const size_t models = std::min<size_t>(snap.networks.size(), kMaxPanes);
+  for (size_t i = 0; i < models; ++i) {
+    const ModelConfig& c = snap.networks[i].config;
+    const ModelKindInfo& k = model_kind_info(c.kind);
+    ImGui::Text("%s, code of %d", k.choice.title, c.latent);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("%s", k.about);
+    ImGui::TextWrapped("loss = %s", k.loss_symbols);
+    ImGui::PopTextWrapPos();
+    const std::vector<LossPoint>& train = snap.history[i].train;
+    if (!train.empty()) {
+      const LossParts& p = train.back().parts;
+      if (!k.penalty)
+        ImGui::Text("   = %.2f", p.recon);
+      else if (k.variational)  // the penalty is the unweighted KL; the loss adds beta times it
+        ImGui::Text("   = %.2f + %.2f x %.3g = %.2f  (recon, beta x KL)", p.recon, c.beta, p.penalty, p.total);
+      else
+        ImGui::Text("   = %.2f + %.3g = %.2f  (recon, %s)", p.recon, p.penalty, p.total, k.penalty);
+    }
+    if (i < snap.step_ms.size() && snap.step_ms[i] > 0) {
+      if (i > 0 && snap.step_ms[0] > 0)
+        ImGui::Text("   %.2f ms per training step, %.1fx the first model's", snap.step_ms[i],
+                    snap.step_ms[i] / snap.step_ms[0]);
+      else
+        ImGui::Text("   %.2f ms per training step", snap.step_ms[i]);
+    }
+  }
+  ImGui::TreePop();
+}
+
 void ui_model_panel(AppState& app) {
   ModelEdit& e = app.edit;
   const float s = app.ui_scale;
@@ -382,13 +424,20 @@ void ui_model_panel(AppState& app) {
   const ImGuiSliderFlags clamp = ImGuiSliderFlags_AlwaysClamp;
   bool edited = false;  // an architecture setting changed this frame
   int mode = e.twin ? 0 : 1;
-  edited |= ImGui::RadioButton("AE and VAE side by side", &mode, 0);
+  edited |= ImGui::RadioButton("Compare two models", &mode, 0);
   control_help(app, "mode_twin");
   ImGui::SameLine();
   edited |= ImGui::RadioButton("One model", &mode, 1);
   control_help(app, "mode_single");
   e.twin = mode == 0;
-  if (!e.twin) {
+  if (e.twin) {
+    field("Pair", label_w, 0);
+    int pair = static_cast<int>(e.pair);
+    if (choice_combo(app, "##pair", "pair", &pair, choice_list<ComparePair>())) {
+      e.pair = static_cast<ComparePair>(pair);
+      edited = true;
+    }
+  } else {
     field("Type", label_w, 0);
     int kind = static_cast<int>(e.config.kind);
     if (choice_combo(app, "##kind", "kind", &kind, choice_list<ModelKind>(), kind_row_tooltip)) {
@@ -419,8 +468,8 @@ void ui_model_panel(AppState& app) {
   control_help(app, "seed");
 
   // The kind's own settings, from its row of the table, two to a line (the first of a pair gets
-  // the wide label column, the second a narrow one). In twin mode, the VAE's.
-  const ModelKindInfo& kind = model_kind_info(e.twin ? ModelKind::VAE : e.config.kind);
+  // the wide label column, the second a narrow one). In compare mode, the right-hand model's.
+  const ModelKindInfo& kind = model_kind_info(e.twin ? compare_pair_info(e.pair).kinds[1] : e.config.kind);
   Hyperparam shown[kHyperparamCount];
   int count = 0;
   for (Hyperparam id : kind.hyperparams)
@@ -450,6 +499,7 @@ void ui_model_panel(AppState& app) {
     ImGui::TextWrapped("%s", e.error.c_str());
     ImGui::PopStyleColor();
   }
+  running_kinds_summary(app);
 }
 
 //-----------------------------------------------------------------------------

@@ -18,8 +18,9 @@
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
 //                        the current one); LABELS is an IDX labels file, COLUMN a CSV's label column
-//   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive]   set the Model
-//                        panel's fields as if typed, then press Rebuild
+//   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive] [pair=NAME]
+//                        set the Model panel's fields as if typed, then press Rebuild; pair= (the
+//                        compare pairs of models/kinds.h: ae-vae, ae-denoising, ...) implies kind=twin
 //   browser-defaults     the file browser's options (labels file, CSV label column, image size,
 //                        colour) back to their defaults, as a user clearing those fields would
 //                        (a refused size shows its message there and the models stay)
@@ -232,9 +233,12 @@ void script_load(Script* script, const std::string& path) {
       case ScriptOp::Rebuild:
         for (const std::string& a : cmd.args) {
           ModelKind kind;
+          ComparePair pair;
           if (a.compare(0, 5, "kind=") == 0 && (a == "kind=twin" || parse_model_kind(a.substr(5), &kind))) continue;
+          if (a.compare(0, 5, "pair=") == 0 && parse_choice(a.substr(5), &pair)) continue;
           if (a.compare(0, 7, "hidden=") != 0 && a.compare(0, 7, "latent=") != 0)
-            fail("rebuild expects hidden=LIST, latent=N and/or kind=twin|" + choice_list<ModelKind>().names());
+            fail("rebuild expects hidden=LIST, latent=N, kind=twin|" + choice_list<ModelKind>().names() +
+                 " and/or pair=" + choice_list<ComparePair>().names());
         }
         break;
       case ScriptOp::Plane:
@@ -398,9 +402,13 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       for (const std::string& a : cmd.args) {
         const std::string value = a.substr(a.find('=') + 1);
         ModelKind kind;
+        ComparePair pair;
         if (a.compare(0, 5, "kind=") == 0) {  // the Model panel's mode and type
           app.edit.twin = value == "twin";
           if (!app.edit.twin && parse_model_kind(value, &kind)) app.edit.config.kind = kind;
+        } else if (a.compare(0, 5, "pair=") == 0 && parse_choice(value, &pair)) {  // compare mode's pair
+          app.edit.twin = true;
+          app.edit.pair = pair;
         } else if (a.compare(0, 7, "hidden=") == 0) {
           std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", value.c_str());
         } else {
@@ -725,6 +733,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   std::fprintf(f, "step=%lld\nrunning=%d\nversion=%llu\n", static_cast<long long>(app.snap->step), app.snap->running ? 1 : 0,
                static_cast<unsigned long long>(app.snap->version));
   std::fprintf(f, "models=%d\nin_sync=%d\n", app.pane_count, views_in_sync(app) ? 1 : 0);
+  std::fprintf(f, "compare=%d\npair=%s\n", app.edit.twin ? 1 : 0, choice_name(app.edit.pair));
   std::fprintf(f, "ui_scale=%.2f\npresenter=%d\n", app.ui_scale, app.presenter.on ? 1 : 0);
   std::fprintf(f, "manifold=%d\nprior=%d\nlink=%d\n", app.view.show_manifold, app.view.show_prior, app.view.link_probes);
   std::fprintf(f, "points_shown=%d\nmanifold_grid=%s\n", app.view.show_points, app.view.manifold_quantiles ? "quantiles" : "linear");
@@ -735,6 +744,8 @@ bool app_write_state(const AppState& app, const std::string& path) {
     const ModelPane& pane = app.panes[p];
     std::fprintf(f, "pane%d.kind=%s\n", p, model_kind_name(pane.kind));
     std::fprintf(f, "pane%d.latent=%d\n", p, pane.latent);
+    std::fprintf(f, "pane%d.step_ms=%g\n", p,
+                 p < static_cast<int>(app.snap->step_ms.size()) ? app.snap->step_ms[size_t(p)] : 0.0);
     std::fprintf(f, "pane%d.codes_version=%llu\n", p, static_cast<unsigned long long>(pane.codes_version));
     std::fprintf(f, "pane%d.probe=%g,%g\n", p, pane.probe.uv[0], pane.probe.uv[1]);
     std::fprintf(f, "pane%d.view=%g,%g,%g\n", p, pane.view.center[0], pane.view.center[1], pane.view.half_extent);

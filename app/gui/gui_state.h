@@ -63,7 +63,8 @@ struct LaunchOptions {
   std::string script;               // actions to replay
   std::string frame_stats;          // where to write frame times (and the median) on exit
   int max_points = 10000;           // points per map; above this a fixed subsample is shown
-  bool twin = true;                 // --model twin: a plain AE and a VAE side by side
+  bool twin = true;                 // --model twin: two models side by side, --pair's
+  ComparePair pair = ComparePair::AeVae;
   ModelConfig model;                // --model (single mode), --hidden, --latent, --activation, --seed and
                                     // the hyperparameters (app/cli add_model_flags)
   float lr = 3e-3f;
@@ -295,7 +296,8 @@ struct Script {
 
 // The Model panel's editable settings; architecture changes apply with "Rebuild".
 struct ModelEdit {
-  bool twin = true;
+  bool twin = true;                 // compare mode: the two models of `pair` (models/kinds.h)
+  ComparePair pair = ComparePair::AeVae;
   ModelConfig config;       // the kind (single-model mode), latent, activation, seed and every
                             // hyperparameter; `hidden` below is the text being typed
   char hidden[64] = "256";

@@ -5,6 +5,7 @@
 //   choices          activation, output loss, sparsity, noise, optimizer, initialisation
 //   hyperparameters  ranges, defaults, tooltips; get / set on a ModelConfig; the range check
 //   model kinds      the table of kinds
+//   compare pairs    compare mode's pairs of models
 #include "models/kinds.h"
 
 #include <cmath>
@@ -337,3 +338,41 @@ std::string model_kinds_with(Hyperparam h) {
     if (model_kind_has(k.kind, h)) out += (out.empty() ? "" : "|") + std::string(k.choice.name);
   return out;
 }
+
+//---- compare pairs ----------------------------------------------------------------------------
+
+namespace {
+
+constexpr CompareShape kSame = CompareShape::Same;
+
+// Rows in ComparePair's order; the first is compare mode's default.
+const std::vector<ComparePairInfo> kComparePairs = {
+    {ComparePair::AeVae,
+     {"ae-vae", "AE vs VAE", "the VAE's noise and its pull towards the prior: holes in the AE's map, none in the VAE's"},
+     {ModelKind::Plain, ModelKind::VAE}, {kSame, kSame}},
+    {ComparePair::AeDenoising,
+     {"ae-denoising", "AE vs denoising AE", "corrupted inputs: which model rebuilds a noisy digit better"},
+     {ModelKind::Plain, ModelKind::Denoising}, {kSame, kSame}},
+    {ComparePair::AeContractive,
+     {"ae-contractive", "AE vs contractive AE", "the Jacobian penalty: how far each code moves when the input is nudged"},
+     {ModelKind::Plain, ModelKind::Contractive}, {kSame, kSame}},
+    {ComparePair::AeSparse,
+     {"ae-sparse", "AE vs sparse AE", "the sparsity penalty: how many code units each input uses"},
+     {ModelKind::Plain, ModelKind::Sparse}, {kSame, kSame}},
+    {ComparePair::NarrowWide,
+     {"narrow-wide", "Narrow vs wide code",
+      "undercomplete against a wide code (no hidden layer, 64 units): the risk of learning to copy"},
+     {ModelKind::Plain, ModelKind::Plain}, {kSame, CompareShape::WideCode}},
+};
+
+ChoiceList make_pair_choices() {
+  ChoiceList list{"compare pair", {}};
+  for (const ComparePairInfo& p : kComparePairs) list.rows.push_back(p.choice);
+  return list;
+}
+const ChoiceList kComparePairChoices = make_pair_choices();
+
+}  // namespace
+
+const ComparePairInfo& compare_pair_info(ComparePair p) { return kComparePairs[static_cast<size_t>(p)]; }
+template <> const ChoiceList& choice_list<ComparePair>() { return kComparePairChoices; }

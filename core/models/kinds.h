@@ -153,6 +153,27 @@ bool model_kind_has(ModelKind k, Hyperparam h);   // is h one of k's hyperparame
 // The kinds that have h, as "--model a|b" would name them: "vae", "sparse".
 std::string model_kinds_with(Hyperparam h);
 
+//---- compare pairs ----------------------------------------------------------------------------
+
+// Compare mode (the GUI's twin, core/train/trainer.h compare_configs): two models trained side by
+// side on the same batches from the same seed, so that any difference comes from what sets them
+// apart. Each pair sets one kind against the plain AE, or a narrow code against a wide one.
+enum class ComparePair { AeVae, AeDenoising, AeContractive, AeSparse, NarrowWide };
+// A member's shape: the Model panel's (Same), or no hidden layer and a code of kWideCodeLatent.
+enum class CompareShape { Same, WideCode };
+// The widest code the app's maps handle within the frame budget (their PCA plane is latent^2 per
+// point); a code wider than the input, truly overcomplete, is for `latentlab train` (README).
+constexpr int kWideCodeLatent = 64;
+
+struct ComparePairInfo {
+  ComparePair pair;
+  Choice choice;            // name ("ae-vae"), title ("AE vs VAE"), what the pair shows
+  ModelKind kinds[2];       // left, right
+  CompareShape shapes[2];
+};
+const ComparePairInfo& compare_pair_info(ComparePair p);
+template <> const ChoiceList& choice_list<ComparePair>();
+
 // Names as used on the command line ("ae", "vae", "sparse", ...) and as a sentence shows them
 // ("AE", "sparse AE", ...): shorthands for the table.
 inline const char* model_kind_name(ModelKind k) { return model_kind_info(k).choice.name; }

@@ -125,13 +125,20 @@ bool held_out_loss_chunked(Model& model, const Dataset& data, const std::atomic<
 // [SECTION] Free functions: twin configs, batch order, held-out loss
 //-----------------------------------------------------------------------------
 
-std::vector<ModelConfig> twin_configs(const ModelConfig& base) {
-  ModelConfig plain = base;
-  plain.kind = ModelKind::Plain;
-  ModelConfig vae = base;
-  vae.kind = ModelKind::VAE;
-  return {plain, vae};
+std::vector<ModelConfig> compare_configs(const ModelConfig& base, ComparePair pair) {
+  const ComparePairInfo& info = compare_pair_info(pair);
+  std::vector<ModelConfig> out(2, base);
+  for (size_t i = 0; i < 2; ++i) {
+    out[i].kind = info.kinds[i];
+    if (info.shapes[i] == CompareShape::WideCode) {
+      out[i].hidden.clear();
+      out[i].latent = kWideCodeLatent;
+    }
+  }
+  return out;
 }
+
+std::vector<ModelConfig> twin_configs(const ModelConfig& base) { return compare_configs(base, ComparePair::AeVae); }
 
 uint64_t shuffle_seed(uint64_t model_seed) {
   return model_seed ^ 0xD1B54A32D192ED03ull;  // a stream apart from the one that initialised the weights
@@ -174,6 +181,9 @@ struct ModelSlot {
   int loss_count = 0;
   int record_every = 1;         // steps per train history point; doubles every time history is thinned
   ModelHistory history;
+  double step_seconds = 0;      // its train_step's wall time since the last publish, and how many steps
+  int step_count = 0;
+  double step_ms = 0;           // the mean of the last publish interval that had steps
 };
 
 // The dataset fixes the input size; BCE needs data in [0,1]. Returns a note when it changed the loss.
@@ -603,7 +613,10 @@ void Trainer::Impl::train_one_step() {
   step_losses.assign(n_models, LossParts{});
   step_actions.assign(n_models, DivergenceAction::None);
   pool->for_each_model(n_models, [&](int i) {  // touches model i, its guard and entry i only
+    const Clock::time_point t0 = Clock::now();
     step_losses[i] = slots[i].model->train_step(batch);
+    slots[i].step_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    ++slots[i].step_count;
     step_actions[i] = divergence_after_step(slots[i].guard, *slots[i].model, step_losses[i], step, batch);
   });
   for (size_t i = 0; i < slots.size(); ++i) {
@@ -731,7 +744,11 @@ void Trainer::Impl::publish() {
   s->history.reserve(slots.size());
   s->learning_rates.reserve(slots.size());
   s->learning_rate = optimizer.lr;
-  for (const ModelSlot& slot : slots) {
+  for (ModelSlot& slot : slots) {
+    if (slot.step_count > 0) slot.step_ms = 1e3 * slot.step_seconds / slot.step_count;
+    slot.step_seconds = 0;
+    slot.step_count = 0;
+    s->step_ms.push_back(slot.step_ms);
     const Network& live = slot.model->network();
     s->networks.push_back(live.all_finite() ? live : slot.guard.good);  // checked every step; belt and braces
     s->history.push_back(slot.history);

@@ -60,6 +60,9 @@ struct Snapshot {
   std::vector<ModelHistory> history;  // one per model
   std::vector<TrainerEvent> events;   // divergence and other reports, oldest first
   std::vector<float> learning_rates;  // one per model (the divergence guard may have lowered them)
+  std::vector<double> step_ms;        // one per model: the mean wall time of its training step over the
+                                      // last publish interval that had steps (0 before the first): the
+                                      // cost of its kind (the contractive penalty's Jacobian) on this machine
   float learning_rate = 0;            // the rate last set (set_learning_rate or the constructor's), before
                                       // any halving: what learning_rates are compared with, from one snapshot
 };
@@ -102,7 +105,10 @@ class Trainer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Twin mode: a plain AE and a VAE with base's shape, activation, loss and seed.
+// Compare mode: the pair's two models with base's shape, activation, loss, seed and
+// hyperparameters (a WideCode member: no hidden layer, a code of kWideCodeLatent).
+std::vector<ModelConfig> compare_configs(const ModelConfig& base, ComparePair pair);
+// Twin mode, compare mode's default pair: a plain AE and a VAE.
 std::vector<ModelConfig> twin_configs(const ModelConfig& base);
 
 // The batch order, public so a test or a tool can reproduce a run step for step. One Rng, seeded

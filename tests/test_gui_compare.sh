@@ -1,0 +1,37 @@
+#!/bin/sh
+# Compare mode: the pair picked (script `rebuild pair=NAME`, as the Model panel's Pair combo does) is
+# what trains, and the Model panel's cost per step is measured: the contractive AE's steps (its
+# Jacobian penalty) cost more than the plain AE's beside it. The narrow-vs-wide pair gives the right
+# model a 64-unit code with no hidden layer.
+#   test_gui_compare.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
+set -eu
+exe=$1 png_check=$2 png_diff=$3 dir=$4
+rm -rf "$dir" && mkdir -p "$dir"
+cat > "$dir/script.txt" <<EOS
+state $dir/default.txt
+rebuild pair=ae-contractive
+train 60
+sync
+state $dir/contractive.txt
+screenshot $dir/contractive.png
+rebuild pair=narrow-wide
+train 10
+sync
+state $dir/wide.txt
+quit
+EOS
+timeout $((150 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+"$png_check" "$dir/contractive.png" 1600 900
+grep -qx "pair=ae-vae" "$dir/default.txt"
+grep -qx "pane1.kind=vae" "$dir/default.txt"
+grep -qx "pair=ae-contractive" "$dir/contractive.txt"
+grep -qx "pane0.kind=ae" "$dir/contractive.txt"
+grep -qx "pane1.kind=contractive" "$dir/contractive.txt"
+ae=$(sed -n 's/^pane0.step_ms=//p' "$dir/contractive.txt")
+cae=$(sed -n 's/^pane1.step_ms=//p' "$dir/contractive.txt")
+echo "ms per step: ae $ae, contractive $cae"
+awk -v a="$ae" -v c="$cae" 'BEGIN { exit !(a > 0 && c > 1.2 * a) }' || { echo "contractive step not costlier: $ae vs $cae"; exit 1; }
+grep -qx "pane0.latent=2" "$dir/wide.txt"
+grep -qx "pane1.latent=64" "$dir/wide.txt"
+grep -qx "pane1.kind=ae" "$dir/wide.txt"
+echo "test_gui_compare: ok"
