@@ -51,6 +51,11 @@ wait-file $dir/twin.llsession
 quit
 EOS
 gui --script "$dir/c.txt"
+# A save into the state folder makes the folder on first use (File > Save with nothing opened).
+rm -rf "$dir/state"
+printf 'train 5\nsession-save %s\nwait-file %s\nquit\n' "$dir/state/latentlab/saved.llsession" \
+  "$dir/state/latentlab/saved.llsession" > "$dir/s.txt"
+gui --script "$dir/s.txt"
 cat > "$dir/d.txt" <<EOS
 sync
 state $dir/d.txt.state

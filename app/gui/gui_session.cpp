@@ -101,11 +101,13 @@ static bool write_session(AppState& app, const Session& captured, const std::str
   for (const ViewField& f : kViewFields) out.view.emplace_back(f.key, app.view.*f.flag ? "1" : "0");
   out.view.emplace_back("interpolation", app.interp.show ? "1" : "0");
   std::string error;
+  // The state folder is made on first use (an autosave, or Save before anything was opened).
+  const std::string state_dir = session_state_dir();
+  if (path.compare(0, state_dir.size() + 1, state_dir + "/") == 0 && !make_dirs(state_dir)) {
+    s.status = std::string(autosave ? "autosave" : "save") + " failed: cannot create " + printable_path(state_dir);
+    return false;
+  }
   if (autosave) {
-    if (!make_dirs(session_state_dir())) {
-      s.status = "autosave failed: cannot create " + printable_path(session_state_dir());
-      return false;
-    }
     // The previous autosave becomes the one before only once the new state is known to be savable.
     bool finite = true;
     for (const SessionModel& m : out.models) finite = finite && m.network.all_finite();
