@@ -9,24 +9,48 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "data/dataset.h"
 #include "io/errors.h"
 #ifdef LATENTLAB_WITH_GUI
 #include "gui.h"
 #endif
 
+#ifndef LATENTLAB_VERSION
+#define LATENTLAB_VERSION "unknown"
+#endif
+
+// The whole reference in brief (the man page, docs/latentlab.1, says the same at more length).
 static void print_usage() {
+  std::string builtin_names;  // from the built-in table, so a new set is listed without touching this
+  for (const std::string& name : builtin_dataset_names()) builtin_names += (builtin_names.empty() ? "" : ", ") + name;
   std::printf(
-      "latentlab: learn autoencoders by touching them.\n\n"
+      "latentlab %s: learn autoencoders by touching them.\n\n"
       "usage:\n"
       "  latentlab                      open the explorer on the built-in digits (AE and VAE side by side)\n"
-      "  latentlab gui [flags]          the same, with flags (--data, --frames, --screenshot, --script ...)\n"
+      "  latentlab gui [flags]          the same, with flags (--data, --load, --frames, --screenshot, --script ...)\n"
       "  latentlab train [flags]        train a model headless and print the losses\n"
-      "  latentlab interpolate [flags]  measure how far AE and VAE interpolants stray from the data\n"
+      "  latentlab interpolate [flags]  measure how far interpolants stray from the data (exactly, on lines)\n"
       "  latentlab bench [flags]        speed and memory figures of the engine\n"
       "  latentlab datasets [flags]     load a dataset, print its summary, optionally save a sample grid\n"
       "  latentlab reduce [flags]       PCA of the data, measured as train --json measures a model\n"
       "  latentlab anomaly [flags]      hold out a label, train without it, ROC AUC of detecting it\n"
-      "  latentlab <command> --help     every flag of a command\n");
+      "  latentlab <command> --help     every flag of a command\n"
+      "  latentlab --version            the version\n\n"
+      "data (--data): a built-in set (%s), an IDX file (raw or .gz, MNIST's format),\n"
+      "  a folder of images (one sub-folder per label) or a CSV file.\n\n"
+      "files (chosen by extension in --save and --load):\n"
+      "  .llsession    a whole training run, resumed exactly (train --load F --epochs N, gui --load F)\n"
+      "  .llnet        a network's settings and weights\n"
+      "  .safetensors  a network's weights in PyTorch's names and order; the pytorch/examples VAE loads too\n\n"
+      "environment:\n"
+      "  XDG_STATE_HOME  the explorer autosaves to $XDG_STATE_HOME/latentlab (else ~/.local/state/latentlab)\n\n"
+      "exit status: 0 success; 1 training diverged beyond recovery or an internal error; 2 a bad flag or\n"
+      "  bad input (the message names the file and the problem).\n\n"
+      "examples:\n"
+      "  latentlab train --model vae --epochs 5 --steps 200 --save run.llsession\n"
+      "  latentlab train --load run.llsession --epochs 5 --save vae.safetensors\n"
+      "  latentlab gui --load vae.safetensors\n",
+      LATENTLAB_VERSION, builtin_names.c_str());
 }
 
 static int run(int argc, char** argv) {
@@ -43,6 +67,10 @@ static int run(int argc, char** argv) {
   char** sub_argv = argv + 2;
   if (command == "--help" || command == "-h" || command == "help") {
     print_usage();
+    return 0;
+  }
+  if (command == "--version" || command == "version") {
+    std::printf("latentlab %s\n", LATENTLAB_VERSION);
     return 0;
   }
   if (command == "train") return cli_train(sub_argc, sub_argv);

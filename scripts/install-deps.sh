@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev                  # gzip-compressed IDX files
   doctest-dev                 # unit tests
   xvfb xauth                  # the GUI tests run the real window on a virtual display
+  dpkg-dev file               # cpack -G DEB: dpkg-shlibdeps finds the runtime dependencies (the install test)
   xdotool openbox wmctrl      # the GUI under fire: random input, a window manager, closing the window
   libgl1-mesa-dri             # Mesa llvmpipe: OpenGL without a GPU, under Xvfb
   fonts-dejavu-core           # a readable UI font (DejaVu Sans); the app falls back without it

@@ -35,6 +35,8 @@ fail() {
 
 #---- hostile files, and good ones to come back to ---------------------------------------------
 h=$dir/hostile
+# A random click may hit File > Save: its session goes to the work folder, not the user's state folder.
+export XDG_STATE_HOME="$dir/state"
 mkdir -p "$h/fakeonly/a" "$h/mixed/a" "$h/mixed/b"
 printf 'P5\n1 1\n255\n' > "$h/fakeonly/a/x.png"   # a PGM header named .png, and nothing else
 printf 'P5\n1 1\n255\n' > "$h/mixed/a/fake.png"   # ... next to real PNGs

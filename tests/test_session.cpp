@@ -7,8 +7,11 @@
 
 #include <zlib.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <thread>
 
 #include "io/errors.h"
 #include "io/file_write.h"
@@ -183,4 +186,69 @@ TEST_CASE("session: saving is atomic and a non-finite state is never saved") {
   CHECK(read_bytes(path) == before);
   const Session back = session_load(path.string());
   CHECK(back.models[0].network.params == m.network.params);
+}
+
+namespace {
+
+std::shared_ptr<const Snapshot> wait_steps(const Trainer& t, int64_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    std::shared_ptr<const Snapshot> s = t.snapshot();
+    if ((s->step == n && !s->running) || std::chrono::steady_clock::now() > deadline) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("session: the GUI's trainer captures a twin mid-epoch and a new trainer resumes it bit for bit") {
+  DataSpec spec;
+  spec.count = 300;
+  spec.train_count = 250;
+  auto data = std::make_shared<const Dataset>(load_dataset(spec));
+  ModelConfig base;
+  base.hidden = {16};
+  base.latent = 2;
+  TrainerOptions options;
+  options.batch = 32;  // 7 steps per epoch
+  OptimizerConfig opt;
+  Trainer a(data, twin_configs(base), opt, options);
+  a.step(10);
+  wait_steps(a, 10);
+  a.capture_session();
+  std::shared_ptr<const Session> captured;
+  for (int i = 0; i < 60000 && !captured; ++i) {
+    captured = a.captured_session();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(captured);
+  CHECK(captured->step == 10);
+  CHECK(captured->models.size() == 2);
+  // Through the file, as the app does.
+  const fs::path dir = temp_dir("trainer");
+  std::string error;
+  REQUIRE(session_save(*captured, (dir / "twin.llsession").string(), &error));
+  auto loaded = std::make_shared<const Session>(session_load((dir / "twin.llsession").string()));
+  CHECK(loaded->data_hash == session_data_hash(*data));
+
+  a.step(9);  // into the third epoch
+  const std::shared_ptr<const Snapshot> whole = wait_steps(a, 19);
+  REQUIRE(whole->step == 19);
+
+  base.seed = 99;  // the session's state replaces everything the seed would have made
+  Trainer b(data, twin_configs(base), opt, TrainerOptions{});
+  b.load_session(loaded);
+  b.step(9);
+  const std::shared_ptr<const Snapshot> resumed = wait_steps(b, 19);
+  REQUIRE(resumed->step == 19);
+  CHECK(resumed->epoch == whole->epoch);
+  for (size_t m = 0; m < 2; ++m) {
+    CHECK(resumed->networks[m].params == whole->networks[m].params);
+    REQUIRE(resumed->history[m].train.size() == whole->history[m].train.size());
+    for (size_t i = 0; i < whole->history[m].train.size(); ++i)
+      CHECK(resumed->history[m].train[i].parts.total == whole->history[m].train[i].parts.total);
+    REQUIRE(resumed->history[m].test.size() == whole->history[m].test.size());
+    for (size_t i = 0; i < whole->history[m].test.size(); ++i)
+      CHECK(resumed->history[m].test[i].parts.total == whole->history[m].test[i].parts.total);
+  }
 }

@@ -13,6 +13,11 @@ struct HelpEntry {
 };
 
 const HelpEntry kHelp[] = {
+    // Title row
+    {"file_menu",
+     "Sessions: Save (Ctrl+S) keeps the whole run (models, training state, data, view) to carry on exactly later; "
+     "Open (Ctrl+O) takes a session, a .llnet or a .safetensors model (also the pytorch/examples VAE), or data; "
+     "Open Recent; the autosave interval. The app autosaves every few minutes and on close."},
     // Data panel
     {"dataset",
      "The data both models learn from. Digits are the classic; sprites and faces are made from known factors "

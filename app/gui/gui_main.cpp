@@ -30,6 +30,7 @@
 #include "gui_state.h"
 #include "io/file_input.h"
 #include "models/network_safetensors.h"
+#include "train/session.h"
 
 //-----------------------------------------------------------------------------
 // [SECTION] Allocation counting
@@ -82,6 +83,16 @@ DriverAllocScope::~DriverAllocScope() { t_driver_allocs += thread_alloc_count() 
 // [SECTION] Command line
 //-----------------------------------------------------------------------------
 
+// Was any flag of the --data family given? (A session brings its own data otherwise.)
+static bool data_flags_given_in(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i)
+    for (const char* f : {"--data", "--labels", "--train", "--count", "--image-size", "--rgb", "--csv-label", "--csv-scaling"}) {
+      const size_t n = std::strlen(f);
+      if (std::strncmp(argv[i], f, n) == 0 && (argv[i][n] == 0 || argv[i][n] == '=')) return true;
+    }
+  return false;
+}
+
 bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   CliArgs args("latentlab gui",
                "The explorer: an AE and a VAE train side by side while you watch their latent spaces.\n"
@@ -110,8 +121,12 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   args.add("script", "FILE", "", "replay actions, one per line (see README: train, probe, screenshot, ...)");
   args.add("frame-stats", "FILE", "", "write every frame time and the median to FILE on exit");
   args.add_switch("no-vsync", "render as fast as possible (for measuring frame times)");
-  args.add("load", "FILE", "", "open a saved network in single-model mode: .llnet, or .safetensors (a latentlab\n"
-           "                             export or the pytorch/examples VAE); its architecture wins over the flags");
+  args.add("load", "FILE", "", "open a session (.llsession: its data, models, training state and view), or a saved\n"
+           "                             network in single-model mode: .llnet, or .safetensors (a latentlab export or the\n"
+           "                             pytorch/examples VAE); its architecture wins over the flags");
+  args.add("autosave-minutes", "N", "5", "autosave the session every N minutes and on close to $XDG_STATE_HOME/latentlab\n"
+           "                             (else ~/.local/state/latentlab), keeping the last two; 0 = off (the default\n"
+           "                             with --frames or --script)");
   if (!args.parse(argc, argv)) return false;
 
   out->data = data_spec_from_flags(args, 1);
@@ -128,6 +143,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   out->frame_stats = args.str("frame-stats");
   out->no_vsync = args.flag("no-vsync");
   out->load = args.str("load");
+  if (args.given("autosave-minutes")) out->autosave_minutes = args.integer("autosave-minutes", 0, 100000);
   return true;
 }
 
@@ -376,7 +392,14 @@ int gui_main(int argc, char** argv) {
   if (!launch_parse(argc, argv, &app.launch)) return 0;
   if (!app.launch.script.empty()) script_load(&app.script, app.launch.script);
   std::vector<Network> loaded;  // --load: one network, explored in single-model mode
-  if (!app.launch.load.empty()) {
+  std::shared_ptr<Session> session;  // --load: a session, its data loaded instead of --data's
+  if (!app.launch.load.empty() && is_session_path(app.launch.load)) {
+    session = std::make_shared<Session>(session_load(app.launch.load));
+    if (!data_flags_given_in(argc, argv)) app.launch.data = session->data;
+    app.launch.model = session->models.back().network.config;
+    app.launch.twin = session->models.size() == 2;
+    for (const SessionModel& m : session->models) loaded.push_back(m.network);
+  } else if (!app.launch.load.empty()) {
     loaded.push_back(network_load_file(app.launch.load));
     app.launch.model = loaded[0].config;
     app.launch.twin = false;
@@ -387,6 +410,9 @@ int gui_main(int argc, char** argv) {
   app.data_spec = app.launch.data;
   app.builtin_names = builtin_dataset_names();
   std::shared_ptr<const Dataset> data = std::make_shared<const Dataset>(load_dataset(app.data_spec));
+  if (session && session->data_hash != session_data_hash(*data))
+    std::fprintf(stderr, "latentlab: warning: '%s' was trained on other data (its hash differs); going on with %s\n",
+                 printable_path(app.launch.load).c_str(), printable_path(data->name).c_str());
   if (!loaded.empty() && loaded[0].config.input_size != data->features())
     throw InputError("'" + printable_path(app.launch.load) + "': the saved model takes " +
                      std::to_string(loaded[0].config.input_size) + " features but " + printable_path(data->name) +
@@ -394,7 +420,10 @@ int gui_main(int argc, char** argv) {
   std::string config_error;
   std::vector<ModelConfig> configs = edit_to_configs(app.edit, &config_error);
   if (!config_error.empty()) throw UsageError("latentlab gui: " + config_error);
-  if (!loaded.empty()) configs = {loaded[0].config};  // the file's own, whatever the panel's limits
+  if (!loaded.empty()) {  // the file's own, whatever the panel's limits
+    configs.clear();
+    for (const Network& n : loaded) configs.push_back(n.config);
+  }
 
   // Window and GL 3.3 core context.
   glfwSetErrorCallback(glfw_error_callback);
@@ -453,6 +482,20 @@ int gui_main(int argc, char** argv) {
   trainer_options.yield_to_ui = true;  // frames first; training takes the CPU they leave
   app.trainer = std::make_unique<Trainer>(data, configs, optimizer, trainer_options, loaded);
   app_set_data(app, data);
+  if (session) {
+    app.trainer->load_session(session);
+    // The first frame shows the session, not the seeds' models: the trainer takes the command at once
+    // (it is idle until started); a session it refuses leaves an event and the fresh models.
+    const std::shared_ptr<const Snapshot> before = app.trainer->snapshot();
+    for (int i = 0; i < 2000 && app.trainer->snapshot() == before; ++i) glfwWaitEventsTimeout(0.001);
+    app.session.path = app.launch.load;
+    app.session.recent.push_back(app.launch.load);
+  }
+  // Autosave: every 5 minutes by default, off for automated runs unless asked for; the last autosave
+  // is offered when nothing was asked to be loaded.
+  const bool automated = app.launch.frames > 0 || !app.launch.script.empty();
+  app.session.autosave_minutes = app.launch.autosave_minutes >= 0 ? app.launch.autosave_minutes : automated ? 0 : 5;
+  if (app.session.autosave_minutes > 0 && app.launch.load.empty() && !automated) session_offer_autosave(app);
   if (!app.launch.paused) app.trainer->start();
 
   // Main loop.
@@ -481,6 +524,7 @@ int gui_main(int argc, char** argv) {
     ui_left_column(app);
     ui_centre(app);
     ui_file_browser(app);
+    session_update(app);  // a requested save, when the trainer has answered; autosave when due
     marks[1] = glfwGetTime();
     views_update(app);  // encode a slice, decode probes / manifold / strips, upload textures
     marks[2] = glfwGetTime();
@@ -520,6 +564,7 @@ int gui_main(int argc, char** argv) {
   if (app.launch.frames > 0 || !app.launch.frame_stats.empty()) stats_report(app);
 
   // Clean up in reverse.
+  session_save_on_close(app);  // the autosave on close (when autosave is on)
   app.trainer.reset();  // joins the training thread
   for (int p = 0; p < kMaxPanes; ++p) pane_free_gl(app.panes[p]);
   loss_plots_free(app);

@@ -69,9 +69,14 @@ void ui_left_column(AppState& app) {
   ImGui::TextUnformatted("latentlab");
   if (app.font_large) ImGui::PopFont();
   ImGui::SameLine();
-  ImGui::TextDisabled("autoencoders you can touch");
+  ui_session_menu(app);  // the File menu
   char fps[32];
   std::snprintf(fps, sizeof fps, "%.0f fps", app.stats.fps_smoothed);
+  const char* tagline = "autoencoders you can touch";  // where the row has room for it
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x - style.ItemSpacing.x * 2 >= ImGui::CalcTextSize(tagline).x + ImGui::CalcTextSize("1000 fps").x)
+    ImGui::TextDisabled("%s", tagline);
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(fps).x);
   ImGui::TextDisabled("%s", fps);
   ImGui::Separator();

@@ -110,6 +110,7 @@ constexpr OpSpec kOps[] = {
     {"dump-holes", ScriptOp::DumpHoles, 2, 2},   {"color-by", ScriptOp::ColorBy, 1, 1},
     {"layout-check", ScriptOp::LayoutCheck, 1, 1}, {"layout-plant", ScriptOp::LayoutPlant, 0, 0},
     {"ui-scale", ScriptOp::UiScale, 1, 1},  {"theme", ScriptOp::Theme, 1, 1},
+    {"session-save", ScriptOp::SessionSave, 1, 1}, {"session-open", ScriptOp::SessionOpen, 1, 1},
     {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
     {"wait-file", ScriptOp::WaitFile, 1, 1}, {"browser-defaults", ScriptOp::BrowserDefaults, 0, 0},
     {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
@@ -456,6 +457,10 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       if (!app_write_state(app, cmd.args[0])) script_fail(app, cmd, "cannot write " + cmd.args[0]);
       return false;
     case ScriptOp::Quit: app.quit = true; return true;
+    case ScriptOp::SessionSave: session_request_save(app, cmd.args[0], false); return false;  // then wait-file
+    case ScriptOp::SessionOpen:
+      if (!session_open(app, cmd.args[0])) script_fail(app, cmd, app.data_error);
+      return false;
     case ScriptOp::LayoutCheck: {  // the rectangles of the frame just drawn
       FILE* f = std::fopen(cmd.args[0].c_str(), "w");
       if (!f) {

@@ -71,7 +71,8 @@ struct LaunchOptions {
   int batch = 128;
   bool paused = false;              // open without training
   bool no_vsync = false;
-  std::string load;                 // --load: a saved network (.llnet or .safetensors), single-model mode
+  std::string load;                 // --load: a session (.llsession), or a network (.llnet, .safetensors) in single-model mode
+  double autosave_minutes = -1;     // --autosave-minutes; -1: 5, or off for --frames and --script runs
 };
 
 //-----------------------------------------------------------------------------
@@ -244,7 +245,7 @@ enum class ScriptOp {
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
-  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels
+  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -374,6 +375,21 @@ struct LabelCount {
   int points = 0;  // how many of the map's points carry it
 };
 
+// Sessions in the app (gui_session.cpp): Save, Open, Open Recent, autosave and the resume offer.
+struct SessionUi {
+  std::string path;                 // where Save writes: the session last opened or saved ("" = saved.llsession
+                                    // in the state folder)
+  std::string pending;              // a save waiting for the trainer's capture ("" = none)
+  bool pending_autosave = false;
+  uint64_t pending_serial = 0;      // the capture serial when it was asked for
+  double autosave_minutes = 5;      // 0 = off
+  double last_autosave = 0;         // app.now at the last one
+  std::vector<std::string> recent;  // newest first
+  std::string status;               // the last save's or open's outcome, shown in the File menu
+  std::string offer, offer_text;    // the autosave offered at start ("" = none)
+  bool offer_shown = false;
+};
+
 struct AppState {
   LaunchOptions launch;
   GLFWwindow* window = nullptr;
@@ -435,6 +451,8 @@ struct AppState {
   // GL.
   PointRenderer point_renderer;
   ImageRenderer image_renderer;
+
+  SessionUi session;
 
   // Automation.
   FileBrowser browser;
@@ -528,6 +546,17 @@ void interp_draw_map(AppState& app, int pane, ImDrawList* draw, const MapFrame& 
 
 // gui_toolbar.cpp: map options, view switches and the legend above the maps
 void ui_toolbar(AppState& app);
+
+// gui_session.cpp: sessions (see SessionUi)
+std::string session_state_dir();          // $XDG_STATE_HOME/latentlab, else ~/.local/state/latentlab
+std::string session_autosave_path();
+void session_request_save(AppState& app, const std::string& path, bool autosave);  // written when the trainer answers
+void session_update(AppState& app);       // once per frame: finish a save, autosave when due
+void session_save_on_close(AppState& app);  // blocks until the trainer answers (at most 5 s)
+bool session_is_model_path(const std::string& path);  // .llsession, .llnet, .safetensors
+bool session_open(AppState& app, const std::string& path);  // false: data_error says why; models kept
+void session_offer_autosave(AppState& app);  // at start: offer the last autosave if it loads
+void ui_session_menu(AppState& app);      // the File button and menu, Ctrl+S, the resume offer
 
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);

@@ -222,6 +222,11 @@ std::vector<uint8_t> session_serialize(const Session& s) {
     w.put(uint8_t(c.warned ? 1 : 0));
     w.points(m.history.train);
     w.points(m.history.test);
+    w.put(int32_t(m.record_every));
+    w.put(int32_t(m.loss_count));
+    w.put(m.loss_sum.total);
+    w.put(m.loss_sum.recon);
+    w.put(m.loss_sum.penalty);
   }
   w.put(uint32_t(s.events.size()));
   for (const TrainerEvent& e : s.events) {
@@ -327,6 +332,12 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
     c.warned = r.get<uint8_t>("collapse watch") != 0;
     m.history.train = r.points("training history");
     m.history.test = r.points("held-out history");
+    m.record_every = r.get<int32_t>("history spacing");
+    m.loss_count = r.get<int32_t>("history spacing");
+    if (m.record_every < 1 || m.loss_count < 0) r.bad("bad history spacing");
+    m.loss_sum.total = r.get<double>("running loss");
+    m.loss_sum.recon = r.get<double>("running loss");
+    m.loss_sum.penalty = r.get<double>("running loss");
     s.models.push_back(std::move(m));
   }
   const uint32_t events = r.get<uint32_t>("event count");

@@ -27,6 +27,10 @@ struct SessionModel {
   DivergenceGuard guard;      // its known-good copy, streak and count (the policy is the caller's)
   CollapseWatch collapse;     // its peak spread and loss record (the policy is the caller's)
   ModelHistory history;       // training loss per step (or thinned), held-out loss per epoch
+  // The GUI trainer's running mean between two history points (trainer.cpp "record"); the CLI's are 1, 0, 0.
+  int record_every = 1;
+  int loss_count = 0;
+  LossParts loss_sum;
 };
 
 struct Session {

@@ -21,6 +21,7 @@
 // Everything else in Impl belongs to the training thread once it has started; with threads > 1 the
 // ModelPool's helpers touch only their own models, between a start and a done under the pool's mutex.
 #include "train/trainer.h"
+#include "train/session.h"
 
 #include "train/collapse.h"
 #include "train/divergence.h"
@@ -161,7 +162,8 @@ LossParts held_out_loss(Model& model, const Dataset& data) {
 //-----------------------------------------------------------------------------
 
 namespace {
-enum class CommandKind { Start, Pause, Resume, Step, Reset, LearningRate, BatchSize, Hyperparameter, Rebuild, SetData };
+enum class CommandKind { Start, Pause, Resume, Step, Reset, LearningRate, BatchSize, Hyperparameter, Rebuild, SetData,
+                         CaptureSession, LoadSession };
 
 struct Command {
   CommandKind kind = CommandKind::Pause;
@@ -171,6 +173,7 @@ struct Command {
   std::vector<ModelConfig> models;     // Rebuild
   std::vector<Network> weights;        // Rebuild: start from these (empty = from the seeds)
   std::shared_ptr<const Dataset> data;  // SetData
+  std::shared_ptr<const Session> session;  // LoadSession
 };
 
 struct ModelSlot {
@@ -345,6 +348,8 @@ struct Trainer::Impl {
 
   mutable std::mutex snapshot_mutex;
   std::shared_ptr<const Snapshot> published;    // guarded by snapshot_mutex; never null
+  std::shared_ptr<const Session> captured;      // guarded by snapshot_mutex; the last capture_session()
+  uint64_t captured_serial = 0;                 // guarded by snapshot_mutex
 
   // ---- owned by the training thread (set up by the constructor before it starts) ----
   std::shared_ptr<const Dataset> data;
@@ -400,6 +405,8 @@ struct Trainer::Impl {
   void record(ModelSlot& s, const LossParts& l);
   void report(int model, std::string message);
   void publish();
+  void capture();
+  void load(const Session& s);
 };
 
 //-----------------------------------------------------------------------------
@@ -522,6 +529,12 @@ bool Trainer::Impl::apply(Command& c) {
       }
       return true;
     }
+    case CommandKind::CaptureSession:
+      capture();
+      return false;
+    case CommandKind::LoadSession:
+      load(*c.session);
+      return true;
     case CommandKind::Rebuild:
     case CommandKind::SetData: {
       const Dataset& d = c.kind == CommandKind::SetData ? *c.data : *data;
@@ -723,6 +736,85 @@ void Trainer::Impl::report(int model, std::string message) {
 }
 
 //-----------------------------------------------------------------------------
+// [SECTION] Sessions: the whole state out, and back in
+//-----------------------------------------------------------------------------
+
+void Trainer::Impl::capture() {
+  auto s = std::make_shared<Session>();
+  for (const ModelSlot& slot : slots) {
+    SessionModel m;
+    m.network = slot.model->network().all_finite() ? slot.model->network() : slot.guard.good;
+    m.optimizer = slot.model->optimizer();
+    m.state = slot.model->training_state();
+    m.guard = slot.guard;
+    m.collapse = slot.collapse;
+    m.history = slot.history;
+    m.record_every = slot.record_every;
+    m.loss_count = slot.loss_count;
+    m.loss_sum = slot.loss_sum;
+    s->models.push_back(std::move(m));
+  }
+  s->order_rng = order_rng.state;
+  s->order = order;
+  s->cursor = cursor;
+  s->step = step;
+  s->epoch = epoch;
+  s->batch = options.batch;
+  s->data_hash = session_data_hash(*data);
+  s->events = events;
+  std::shared_ptr<const Session> out(std::move(s));
+  std::lock_guard<std::mutex> lock(snapshot_mutex);
+  captured = std::move(out);
+  ++captured_serial;
+}
+
+void Trainer::Impl::load(const Session& s) {
+  std::vector<ModelConfig> models;
+  std::vector<Network> weights;
+  for (const SessionModel& m : s.models) {
+    models.push_back(m.network.config);
+    weights.push_back(m.network);
+  }
+  std::vector<ModelConfig> fitted;
+  std::vector<ModelSlot> new_slots;
+  try {
+    new_slots = build_slots(models, *data, &fitted, weights);
+    for (size_t i = 0; i < new_slots.size(); ++i) {
+      const SessionModel& m = s.models[i];
+      ModelSlot& slot = new_slots[i];
+      slot.model->resume(m.network, m.optimizer, m.state);
+      const DivergencePolicy policy = slot.guard.policy;
+      slot.guard = m.guard;
+      slot.guard.policy = policy;
+      const CollapsePolicy watch = slot.collapse.policy;
+      slot.collapse = m.collapse;
+      slot.collapse.policy = watch;
+      slot.history = m.history;
+      slot.record_every = m.record_every;
+      slot.loss_count = m.loss_count;
+      slot.loss_sum = m.loss_sum;
+    }
+  } catch (const std::exception& e) {
+    report(-1, std::string("session not loaded, kept the current models: ") + e.what());
+    return;
+  }
+  restart(std::move(new_slots), std::move(fitted));
+  optimizer = s.models[0].optimizer;  // the rate shown; each model keeps its own (possibly halved) one
+  options.batch = std::max(1, s.batch);
+  step = s.step;
+  epoch = s.epoch;
+  events = s.events;
+  order_rng.state = s.order_rng;
+  if (s.order.size() == static_cast<size_t>(data->train_count)) {
+    order = s.order;
+    cursor = s.cursor;
+  } else {  // other data: a fresh epoch (the caller has said so)
+    epoch_order(order_rng, data->train_count, order);
+    cursor = 0;
+  }
+}
+
+//-----------------------------------------------------------------------------
 // [SECTION] Publishing snapshots
 //-----------------------------------------------------------------------------
 
@@ -845,6 +937,21 @@ void Trainer::stop() {
     impl_->stop_requested.store(true);
   }
   impl_->queue_cv.notify_one();
+}
+
+void Trainer::capture_session() { impl_->enqueue(make(CommandKind::CaptureSession)); }
+
+std::shared_ptr<const Session> Trainer::captured_session(uint64_t* serial) const {
+  std::lock_guard<std::mutex> lock(impl_->snapshot_mutex);
+  if (serial) *serial = impl_->captured_serial;
+  return impl_->captured;
+}
+
+void Trainer::load_session(std::shared_ptr<const Session> session) {
+  if (!session || session->models.empty()) return;
+  Command c = make(CommandKind::LoadSession);
+  c.session = std::move(session);
+  impl_->enqueue(std::move(c));
 }
 
 std::shared_ptr<const Snapshot> Trainer::snapshot() const {

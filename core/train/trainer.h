@@ -67,6 +67,8 @@ struct Snapshot {
                                       // any halving: what learning_rates are compared with, from one snapshot
 };
 
+struct Session;  // train/session.h
+
 class Trainer {
  public:
   // `weights` (one per model, or none): start from these networks (a loaded file) instead of the seeds;
@@ -99,6 +101,15 @@ class Trainer {
   void set_data(std::shared_ptr<const Dataset> data);      // new dataset; models rebuilt
 
   std::shared_ptr<const Snapshot> snapshot() const;  // newest published snapshot; never null
+
+  // Sessions (train/session.h). capture_session() asks the training thread for the whole state
+  // between two steps; the result appears in captured_session() (null until then) with a larger
+  // serial. The caller fills the data spec and the view. load_session() replaces the models and the
+  // run's position with a session's (same data: the caller compares the hash); a running trainer
+  // keeps running. A session that does not fit the data is reported as an event and the old models kept.
+  void capture_session();
+  std::shared_ptr<const Session> captured_session(uint64_t* serial = nullptr) const;
+  void load_session(std::shared_ptr<const Session> session);
 
  private:
   struct Impl;  // thread, command queue, models, snapshot slot (trainer.cpp)

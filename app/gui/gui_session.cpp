@@ -1,0 +1,310 @@
+// Sessions in the app: File > Save (Ctrl+S), Open (Ctrl+O, the file browser: a .llsession, .llnet or
+// .safetensors opens as models, anything else as data), Open Recent, autosave every few minutes and
+// on close to the per-user state folder keeping the last two, and the offer to resume the last
+// autosave at start. The state comes from the trainer thread (Trainer::capture_session, between two
+// steps): this file never touches live parameters, and every GL and ImGui call stays on this thread.
+//
+// Index:
+//   [SECTION] Paths
+//   [SECTION] Saving: request, finish when the capture arrives, autosave, on close
+//   [SECTION] Opening
+//   [SECTION] The File menu and the resume offer
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <thread>
+
+#include <imgui.h>
+
+#include "gui_help.h"
+#include "gui_state.h"
+#include "io/errors.h"
+#include "io/file_input.h"
+#include "models/network_safetensors.h"
+#include "train/session.h"
+
+//-----------------------------------------------------------------------------
+// [SECTION] Paths
+//-----------------------------------------------------------------------------
+
+namespace {
+
+constexpr size_t kMaxRecent = 8;
+constexpr const char* kAutosaveName = "autosave.llsession";
+constexpr const char* kAutosavePrevName = "autosave.prev.llsession";  // the one before: two good sessions kept
+
+// The view's switches and panels as the session's view pairs: one row per field.
+struct ViewField {
+  const char* key;
+  bool ViewOptions::*flag;
+};
+constexpr ViewField kViewFields[] = {
+    {"view.manifold", &ViewOptions::show_manifold}, {"view.holes", &ViewOptions::show_holes},
+    {"view.prior", &ViewOptions::show_prior},       {"view.link_probes", &ViewOptions::link_probes},
+    {"view.gallery", &ViewOptions::show_gallery},   {"view.recon", &ViewOptions::show_recon},
+    {"view.log_scale", &ViewOptions::log_scale},    {"view.points", &ViewOptions::show_points},
+    {"panel.data", &ViewOptions::show_data},        {"panel.model", &ViewOptions::show_model},
+    {"panel.training", &ViewOptions::show_training}, {"panel.loss", &ViewOptions::show_loss},
+};
+
+bool make_dirs(const std::string& dir) {
+  for (size_t at = 1; at <= dir.size(); ++at)
+    if (at == dir.size() || dir[at] == '/') {
+      const std::string part = dir.substr(0, at);
+      if (mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) return false;
+    }
+  return true;
+}
+
+void add_recent(SessionUi& s, const std::string& path) {
+  for (size_t i = 0; i < s.recent.size(); ++i)
+    if (s.recent[i] == path) s.recent.erase(s.recent.begin() + long(i));
+  s.recent.insert(s.recent.begin(), path);
+  if (s.recent.size() > kMaxRecent) s.recent.resize(kMaxRecent);
+}
+
+}  // namespace
+
+std::string session_state_dir() {
+  const char* xdg = std::getenv("XDG_STATE_HOME");
+  if (xdg && xdg[0] == '/') return std::string(xdg) + "/latentlab";
+  const char* home = std::getenv("HOME");
+  return std::string(home && home[0] ? home : ".") + "/.local/state/latentlab";
+}
+
+std::string session_autosave_path() { return session_state_dir() + "/" + kAutosaveName; }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Saving
+//-----------------------------------------------------------------------------
+
+void session_request_save(AppState& app, const std::string& path, bool autosave) {
+  SessionUi& s = app.session;
+  if (!s.pending.empty()) return;  // one at a time
+  app.trainer->captured_session(&s.pending_serial);
+  s.pending = path;
+  s.pending_autosave = autosave;
+  app.trainer->capture_session();
+}
+
+// Writes a captured session with the app's part (data spec, view) filled in.
+static bool write_session(AppState& app, const Session& captured, const std::string& path, bool autosave) {
+  SessionUi& s = app.session;
+  Session out = captured;
+  out.data = app.data_spec;
+  out.view.clear();
+  out.view.emplace_back("twin", app.edit.twin ? "1" : "0");
+  for (const ViewField& f : kViewFields) out.view.emplace_back(f.key, app.view.*f.flag ? "1" : "0");
+  out.view.emplace_back("interpolation", app.interp.show ? "1" : "0");
+  std::string error;
+  // The state folder is made on first use (an autosave, or Save before anything was opened).
+  const std::string state_dir = session_state_dir();
+  if (path.compare(0, state_dir.size() + 1, state_dir + "/") == 0 && !make_dirs(state_dir)) {
+    s.status = std::string(autosave ? "autosave" : "save") + " failed: cannot create " + printable_path(state_dir);
+    return false;
+  }
+  if (autosave) {
+    // The previous autosave becomes the one before only once the new state is known to be savable.
+    bool finite = true;
+    for (const SessionModel& m : out.models) finite = finite && m.network.all_finite();
+    if (!finite) {
+      s.status = "autosave skipped: the training state is not finite";
+      return false;
+    }
+    std::rename(path.c_str(), (session_state_dir() + "/" + kAutosavePrevName).c_str());
+  }
+  if (!session_save(out, path, &error)) {
+    s.status = (autosave ? "autosave failed: " : "not saved: ") + error;
+    return false;
+  }
+  char when[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(when, sizeof when, "%H:%M:%S", std::localtime(&t));
+  s.status = std::string(autosave ? "autosaved" : "saved") + " step " + std::to_string(out.step) + " at " + when;
+  if (!autosave) {
+    s.path = path;
+    add_recent(s, path);
+  }
+  return true;
+}
+
+void session_update(AppState& app) {
+  SessionUi& s = app.session;
+  if (!s.pending.empty()) {
+    uint64_t serial = 0;
+    std::shared_ptr<const Session> captured = app.trainer->captured_session(&serial);
+    if (captured && serial > s.pending_serial) {
+      write_session(app, *captured, s.pending, s.pending_autosave);
+      s.pending.clear();
+    }
+    return;
+  }
+  if (s.autosave_minutes > 0 && app.now - s.last_autosave >= s.autosave_minutes * 60.0) {
+    s.last_autosave = app.now;
+    session_request_save(app, session_autosave_path(), true);
+  }
+}
+
+void session_save_on_close(AppState& app) {
+  SessionUi& s = app.session;
+  if (s.autosave_minutes <= 0) return;
+  uint64_t before = 0;
+  app.trainer->captured_session(&before);
+  app.trainer->capture_session();
+  // The trainer answers between two steps; a step is milliseconds, so this wait is short.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    uint64_t serial = 0;
+    std::shared_ptr<const Session> captured = app.trainer->captured_session(&serial);
+    if (captured && serial > before) {
+      write_session(app, *captured, session_autosave_path(), true);
+      if (!s.status.empty()) std::fprintf(stderr, "latentlab: %s\n", s.status.c_str());
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  std::fprintf(stderr, "latentlab: autosave on close: the trainer did not answer in 5 s; nothing saved\n");
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Opening
+//-----------------------------------------------------------------------------
+
+bool session_is_model_path(const std::string& path) {
+  if (is_session_path(path) || is_safetensors_path(path)) return true;
+  const std::string ext = ".llnet";
+  return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
+}
+
+static void edit_from_config(AppState& app, const ModelConfig& c, bool twin) {
+  app.edit.twin = twin;
+  app.edit.config = c;
+  std::string hidden;
+  for (size_t i = 0; i < c.hidden.size(); ++i) hidden += (i ? "," : "") + std::to_string(c.hidden[i]);
+  std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", hidden.c_str());
+  app.edit.error.clear();
+}
+
+bool session_open(AppState& app, const std::string& path) {
+  SessionUi& s = app.session;
+  const std::string shown = "'" + printable_path(path) + "'";
+  try {
+    if (!is_session_path(path)) {  // a network: single-model mode, a fresh optimizer
+      Network net = network_load_file(path);
+      if (net.config.input_size != app.data->features())
+        throw InputError(shown + ": the saved model takes " + std::to_string(net.config.input_size) + " features but " +
+                         printable_path(app.data->name) + " has " + std::to_string(app.data->features()));
+      edit_from_config(app, net.config, false);
+      const ModelConfig c = net.config;
+      app.trainer->rebuild({c}, {std::move(net)});
+    } else {
+      auto loaded = std::make_shared<Session>(session_load(path));
+      // The session's own data, when the loaded data is not it; if that cannot be had, go on with
+      // the current data and say so.
+      std::string data_note;
+      if (loaded->data_hash != session_data_hash(*app.data)) {
+        if (!app_load_data(app, loaded->data))
+          data_note = "; its data could not be loaded (" + app.data_error + "), going on with the current data";
+        else if (loaded->data_hash != session_data_hash(*app.data))
+          data_note = "; its data has changed since (hash differs), going on with it";
+        app.data_error.clear();
+      }
+      const int features = app.data->features();
+      for (const SessionModel& m : loaded->models)
+        if (m.network.config.input_size != features)
+          throw InputError(shown + ": its models take " + std::to_string(m.network.config.input_size) +
+                           " features but the data has " + std::to_string(features));
+      for (const auto& kv : loaded->view) {
+        for (const ViewField& f : kViewFields)
+          if (kv.first == f.key) app.view.*f.flag = kv.second == "1";
+        if (kv.first == "interpolation") app.interp.show = kv.second == "1";
+      }
+      edit_from_config(app, loaded->models.back().network.config, loaded->models.size() == 2);
+      app.lr = app.lr_field = loaded->models[0].optimizer.lr;
+      app.batch = loaded->batch;
+      s.status = "opened step " + std::to_string(loaded->step) + data_note;
+      app.trainer->load_session(std::move(loaded));
+      s.path = path;
+      add_recent(s, path);
+    }
+  } catch (const InputError& e) {
+    app.data_error = e.what();  // shown where a failed open shows; the models stay
+    s.status = e.what();
+    return false;
+  }
+  for (ModelPane& pane : app.panes) pane.latent = 0;  // resized when the new networks arrive
+  return true;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The File menu and the resume offer
+//-----------------------------------------------------------------------------
+
+void ui_session_menu(AppState& app) {
+  SessionUi& s = app.session;
+  const ImGuiIO& io = ImGui::GetIO();
+  // Ctrl+S saves (Ctrl+O, in the file browser, opens). GLFW key codes: 'S'.
+  if (io.KeyCtrl && ImGui::IsKeyPressed('S', false))
+    session_request_save(app, s.path.empty() ? session_state_dir() + "/saved.llsession" : s.path, false);
+  if (ImGui::SmallButton("File")) ImGui::OpenPopup("##file_menu");
+  control_help(app, "file_menu");
+  if (ImGui::BeginPopup("##file_menu")) {
+    if (ImGui::MenuItem("Save", "Ctrl+S"))
+      session_request_save(app, s.path.empty() ? session_state_dir() + "/saved.llsession" : s.path, false);
+    if (ImGui::MenuItem("Open...", "Ctrl+O")) file_browser_open(app, BrowseTarget::Data);
+    if (ImGui::BeginMenu("Open Recent", !s.recent.empty())) {
+      for (const std::string& r : s.recent)
+        if (ImGui::MenuItem(printable_path(r).c_str())) {
+          session_open(app, std::string(r));
+          break;
+        }
+      ImGui::EndMenu();
+    }
+    ImGui::Separator();
+    float minutes = static_cast<float>(s.autosave_minutes);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    if (ImGui::SliderFloat("autosave (min)", &minutes, 0, 30, minutes <= 0 ? "off" : "%.0f"))
+      s.autosave_minutes = minutes;
+    if (!s.status.empty()) ImGui::TextDisabled("%s", s.status.c_str());
+    if (!s.path.empty()) ImGui::TextDisabled("Save writes %s", printable_path(s.path).c_str());
+    ImGui::EndPopup();
+  }
+  // At start, after a crash or a close: the last autosave, offered once.
+  if (!s.offer.empty() && !s.offer_shown) {
+    ImGui::OpenPopup("Resume?");
+    s.offer_shown = true;
+  }
+  if (ImGui::BeginPopupModal("Resume?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("Resume the last session (%s)?", s.offer_text.c_str());
+    if (ImGui::Button("Resume")) {
+      session_open(app, s.offer);
+      s.offer.clear();
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Start fresh")) {
+      s.offer.clear();
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+}
+
+void session_offer_autosave(AppState& app) {
+  SessionUi& s = app.session;
+  const std::string path = session_autosave_path();
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return;
+  try {
+    const Session last = session_load(path);
+    s.offer_text = "autosaved at step " + std::to_string(last.step) + ", " + std::to_string(last.models.size()) +
+                   (last.models.size() == 1 ? " model" : " models");
+    s.offer = path;
+  } catch (const InputError& e) {  // a damaged autosave: say so on stderr, offer nothing
+    std::fprintf(stderr, "latentlab: the last autosave cannot be resumed: %s\n", e.what());
+  }
+}

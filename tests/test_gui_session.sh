@@ -1,0 +1,78 @@
+#!/bin/sh
+# Sessions in the app: a script saves a session (as File > Save does) after 40 steps and trains 10
+# more; the app opened on that session (gui --load) reports step 40, and 10 steps later the same
+# losses as the run that never stopped. The session also resumes headless (train --load --epochs 0).
+# Autosave on close writes $XDG_STATE_HOME/latentlab/autosave.llsession, the second close keeps the
+# first as autosave.prev.llsession; a twin session reopens as two models; a damaged session is
+# refused with exit 2; a .safetensors network opens (script session-open) in single-model mode.
+#   test_gui_session.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
+set -eu
+exe=$1 dir=$4
+rm -rf "$dir" && mkdir -p "$dir/state"
+export XDG_STATE_HOME="$dir/state"
+limit=$((120 * ${LATENTLAB_TIME_SCALE:-1}))
+gui() { timeout $limit xvfb-run -a -s "-screen 0 1280x800x24" "$exe" --width 1024 --height 640 --paused --points 1000 --count 600 "$@"; }
+value() { sed -n "s/^$1=//p" "$2"; }
+
+cat > "$dir/a.txt" <<EOS
+train 40
+session-save $dir/a.llsession
+wait-file $dir/a.llsession
+state $dir/a40.txt
+train 10
+state $dir/a50.txt
+quit
+EOS
+gui --model vae --autosave-minutes 5 --script "$dir/a.txt"
+[ "$(value step "$dir/a40.txt")" = 40 ] || { echo "run A did not reach step 40"; exit 1; }
+[ -f "$dir/state/latentlab/autosave.llsession" ] || { echo "no autosave on close"; exit 1; }
+
+cat > "$dir/b.txt" <<EOS
+sync
+state $dir/b40.txt
+train 10
+state $dir/b50.txt
+quit
+EOS
+gui --load "$dir/a.llsession" --autosave-minutes 5 --script "$dir/b.txt"
+[ "$(value step "$dir/b40.txt")" = 40 ] || { echo "the opened session is not at step 40"; exit 1; }
+[ "$(value models "$dir/b40.txt")" = 1 ] || { echo "the opened session does not have one model"; exit 1; }
+a=$(value pane0.loss_parts "$dir/a50.txt") b=$(value pane0.loss_parts "$dir/b50.txt")
+[ -n "$a" ] && [ "$a" = "$b" ] || { echo "resumed losses differ: '$a' against '$b'"; exit 1; }
+[ -f "$dir/state/latentlab/autosave.prev.llsession" ] || { echo "the previous autosave was not kept"; exit 1; }
+
+"$exe" train --load "$dir/a.llsession" --epochs 0 > "$dir/eval.txt"
+grep -q "^evaluated: test" "$dir/eval.txt" || { echo "train --load of the GUI's session did not evaluate"; exit 1; }
+
+cat > "$dir/c.txt" <<EOS
+train 20
+session-save $dir/twin.llsession
+wait-file $dir/twin.llsession
+quit
+EOS
+gui --script "$dir/c.txt"
+# A save into the state folder makes the folder on first use (File > Save with nothing opened).
+rm -rf "$dir/state"
+printf 'train 5\nsession-save %s\nwait-file %s\nquit\n' "$dir/state/latentlab/saved.llsession" \
+  "$dir/state/latentlab/saved.llsession" > "$dir/s.txt"
+gui --script "$dir/s.txt"
+cat > "$dir/d.txt" <<EOS
+sync
+state $dir/d.txt.state
+session-open $dir/vae.safetensors
+train 0
+sync
+state $dir/e.txt.state
+quit
+EOS
+"$exe" train --model vae --hidden 256 --latent 2 --count 600 --epochs 1 --save "$dir/vae.safetensors" > /dev/null
+gui --load "$dir/twin.llsession" --script "$dir/d.txt"
+[ "$(value models "$dir/d.txt.state")" = 2 ] && [ "$(value step "$dir/d.txt.state")" = 20 ] ||
+  { echo "the twin session did not reopen as two models at step 20"; exit 1; }
+[ "$(value models "$dir/e.txt.state")" = 1 ] || { echo "the safetensors network did not open as one model"; exit 1; }
+
+head -c 300 "$dir/a.llsession" > "$dir/cut.llsession"
+if gui --load "$dir/cut.llsession" --frames 2 2> "$dir/cut.err"; then echo "a truncated session was opened"; exit 1; fi
+grep -q "cut.llsession" "$dir/cut.err" && grep -q "checksum mismatch" "$dir/cut.err" ||
+  { echo "no clear error for a truncated session:"; cat "$dir/cut.err"; exit 1; }
+echo "test_gui_session: ok"
