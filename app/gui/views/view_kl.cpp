@@ -19,8 +19,8 @@
 
 namespace {
 constexpr int kKlSamples = 512;            // held-out samples a pass measures at most
-constexpr int kKlChunk = 64;               // samples encoded per pane per frame
-constexpr double kKlRefreshSeconds = 0.5;  // a new pass on new weights at most this often
+constexpr int kKlChunk = 32;               // samples encoded per pane per frame (a few ms at most)
+constexpr double kKlRefreshSeconds = 1.0;  // a new pass on new weights at most this often
 constexpr int kMaxBetaPoints = 16;         // the trade-off keeps the betas tried, oldest dropped first
 
 bool variational(const ModelPane& pane) { return model_kind_info(pane.kind).variational; }
@@ -58,13 +58,13 @@ static void kl_pass_step(AppState& app, int p) {
     return;
   }
   const int m = std::min(kKlChunk, k.pass_total - k.pass_next);
+  // A short last chunk still resizes the buffers; every other chunk reuses them as they are.
   k.indices.assign(app.point_indices.begin() + k.pass_next, app.point_indices.begin() + k.pass_next + m);
-  k.x.resize(pane.features, m);
-  k.mu.resize(pane.latent, m);
+  if (k.x.cols() != m) k.x.resize(pane.features, m);
+  if (k.mu.cols() != m) k.mu.resize(pane.latent, m);
   app.data->gather(k.indices.data(), m, k.x);
   network_encode(net, k.x, k.mu, k.ws, &k.logvar);
-  const KlPerDim chunk = kl_per_dim_from_codes(k.mu, k.logvar);
-  for (size_t j = 0; j < chunk.kl.size() && j < k.pass_sum.size(); ++j) k.pass_sum[j] += chunk.kl[j] * m;
+  kl_per_dim_accumulate(k.mu, k.logvar, k.pass_sum);
   k.pass_next += m;
   if (k.pass_next < k.pass_total) return;
   for (double& s : k.pass_sum) s /= k.pass_total;
