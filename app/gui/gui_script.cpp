@@ -796,5 +796,6 @@ bool app_write_state(const AppState& app, const std::string& path) {
   manifold_write_state(app, f);
   point_colors_write_state(app, f);
   kl_view_write_state(app, f);
+  traversal_write_state(app, f);
   return std::fclose(f) == 0;
 }

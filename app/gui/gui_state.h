@@ -149,6 +149,7 @@ struct ModelPane {
   InterpView interp;
   PointColorsView point_colors;
   KlView kl;
+  TraversalView traversal;
 };
 
 //-----------------------------------------------------------------------------

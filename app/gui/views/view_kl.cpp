@@ -210,12 +210,15 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   std::snprintf(advice, sizeof advice, "%s", collapsed ? posterior_collapse_advice(app.snap->networks[p].config.beta).c_str() : "");
   const float wrap = w - 2 * pad;
   const float advice_h = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y + 0.3f * line : 0;
-  // The trade-off plot only when the map has room for it under everything else.
+  // The trade-off plot only when the map has room for it under everything else, the traversals in
+  // the top-left corner included (their rectangle of the last frame; they draw after this box).
+  const TraversalView& tr = pane.traversal;
+  const float ceiling = tr.rect_max.y > tr.rect_min.y ? tr.rect_max.y + 8 * s : f.min.y + 8 * s;
   const float base_h = pad + line + bars_h + 2 * line + advice_h + line + pad;
-  const bool with_plot = base_h + line + plot_h <= map_h - 16 * s;
+  const bool with_plot = base_h + line + plot_h <= f.max.y - 8 * s - ceiling;
   const float h = base_h + (with_plot ? line + plot_h : 0);
   // The bottom-left corner: the hole map's legend holds the top-right, the axis names the others' edges.
-  const float top = std::max(f.min.y + 8 * s, f.max.y - 8 * s - h);
+  const float top = std::max(ceiling, f.max.y - 8 * s - h);
   const ImVec2 b0(f.min.x + 8 * s, top), b1(f.min.x + 8 * s + w, f.max.y - 8 * s);
   k.box_min = b0;
   k.box_max = b1;
@@ -238,8 +241,8 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
       const bool active = v > kActiveUnitNats;
       draw->AddRectFilled(ImVec2(x0 + i * slot + gap, y + bars_h - bh), ImVec2(x0 + (i + 1) * slot - gap, y + bars_h),
                           active ? pane_accent(p) : th.caption);
-      char dim[8];
-      std::snprintf(dim, sizeof dim, "%d", j);
+      char dim[16];
+      std::snprintf(dim, sizeof dim, "z%d", j + 1);  // as the map's axes name them
       const float tw = ImGui::CalcTextSize(dim).x;
       if (tw < slot) draw->AddText(ImVec2(x0 + (i + 0.5f) * slot - 0.5f * tw, y + bars_h), th.tick_text, dim);
     }
