@@ -42,8 +42,8 @@ screenshot $dir/b50.png
 quit
 EOS
 scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 --script "$dir/healthy.txt"
-timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 --beta 50 --script "$dir/collapse.txt"
+timeout $((170 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 1000 --width 1024 --height 640 --script "$dir/healthy.txt"
+timeout $((170 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 1000 --width 1024 --height 640 --beta 50 --script "$dir/collapse.txt"
 value() { sed -n "s/^$2=//p" "$1"; }
 
 grep -qx "kl=1" "$dir/b1.txt"
