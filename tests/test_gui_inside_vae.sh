@@ -4,6 +4,9 @@
 # second point to the trade-off, with less KL and a worse reconstruction than beta 1's, and the live
 # KL falls. A VAE started at beta 50 collapses: no dimension is active, the state says collapsed and
 # the warning is drawn (the box differs from the healthy one's). The AE's map has no such box.
+# Traversals of a selected sample: one row per dimension on both maps; at beta 1 every row is live
+# and the VAE's top row changes its decoding; at beta 50 every row is marked collapsed and changes
+# far less than that.
 #   test_gui_inside_vae.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 png_check=$2 png_diff=$3 dir=$4
@@ -14,7 +17,9 @@ rebuild latent=4
 panel holes off
 panel kl on
 train 300
+select 10005
 sync
+wait 2
 state $dir/b1.txt
 screenshot $dir/b1.png
 ui-type beta 10
@@ -29,14 +34,16 @@ rebuild latent=4
 panel holes off
 panel kl on
 train 600
+select 10005
 sync
+wait 2
 state $dir/b50.txt
 screenshot $dir/b50.png
 quit
 EOS
 scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 --script "$dir/healthy.txt"
-timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 --beta 50 --script "$dir/collapse.txt"
+timeout $((170 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 1000 --width 1024 --height 640 --script "$dir/healthy.txt"
+timeout $((170 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 1000 --width 1024 --height 640 --beta 50 --script "$dir/collapse.txt"
 value() { sed -n "s/^$2=//p" "$1"; }
 
 grep -qx "kl=1" "$dir/b1.txt"
@@ -55,6 +62,20 @@ BEGIN {
   split(p[1], a, ":"); split(p[2], b, ":")
   if (!(a[1] == 1 && b[1] == 10)) { print "betas " pts; exit 1 }
   if (!(b[2] + 0 < a[2] + 0 && b[3] + 0 > a[3] + 0)) { print "beta 10 should have less KL, worse recon: " pts; exit 1 }
+}'
+# Traversals.
+for pane in 0 1; do
+  test "$(value "$dir/b1.txt" pane$pane.traversal_sample)" = 10005
+  test "$(value "$dir/b1.txt" pane$pane.traversal_rows | tr ',' '\n' | sort | tr '\n' ' ')" = "0 1 2 3 "
+  test "$(value "$dir/b1.txt" pane$pane.traversal_rect)" != "0 0 0 0"
+done
+test "$(value "$dir/b1.txt" pane1.traversal_collapsed)" = "0,0,0,0"
+test "$(value "$dir/b50.txt" pane1.traversal_collapsed)" = "1,1,1,1"
+awk -v live="$(value "$dir/b1.txt" pane1.traversal_change)" -v dead="$(value "$dir/b50.txt" pane1.traversal_change)" '
+BEGIN {
+  split(live, a, ","); n = split(dead, b, ",")
+  if (!(a[1] + 0 > 0.01)) { print "the top traversal row does not change at beta 1: " live; exit 1 }
+  for (i = 1; i <= n; i++) if (!(b[i] + 0 < a[1] / 5)) { print "a collapsed row changes: " dead " vs " live; exit 1 }
 }'
 # The collapsed box carries the warning: it is taller than the healthy one, and its pixels differ.
 box=$(value "$dir/b50.txt" pane1.kl_box)

@@ -96,7 +96,8 @@ const HelpEntry kHelp[] = {
      "On each VAE map: the KL of every latent dimension (nats, largest first; a dimension above 0.01 nats is "
      "an active unit, one below says the same for every input), a warning when none is active (posterior "
      "collapse), the KL warm-up's state, and the beta trade-off: reconstruction against KL, one point per "
-     "beta you have trained with. Move beta in the Model panel and watch the current point travel."},
+     "beta you have trained with. Move beta in the Model panel and watch the current point travel. Click a "
+     "point: every map shows its traversals, each dimension swept across +-3 sigma, collapsed ones struck through."},
     {"manifold",
      "Behind the points: the decoding of every tile's centre, on the same axes. Watch how digits blend into "
      "each other across the map, and where the AE's decodings stop looking like any digit."},

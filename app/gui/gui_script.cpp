@@ -813,5 +813,6 @@ bool app_write_state(const AppState& app, const std::string& path) {
   point_colors_write_state(app, f);
   kl_view_write_state(app, f);
   strips_write_state(app, f);
+  traversal_write_state(app, f);
   return std::fclose(f) == 0;
 }

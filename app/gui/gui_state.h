@@ -152,6 +152,7 @@ struct ModelPane {
   InterpView interp;
   PointColorsView point_colors;
   KlView kl;
+  TraversalView traversal;
 };
 
 //-----------------------------------------------------------------------------

@@ -85,12 +85,13 @@ static void entry_holes(AppState& app) {
   control_help(app, "holes");
 }
 
-// Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
+// Inside the VAE: KL per dimension and the beta trade-off on VAE maps, traversals on every map.
 static void entry_kl(AppState& app) {
   ImGui::Checkbox("Inside the VAE", &app.view.show_kl);
   control_help(app, "inside_vae");
 }
 
+// Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
 static void entry_color(AppState& app) {
   const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
   if (app.view.color_by > factors + 1) app.view.color_by = 0;  // another dataset's factor

@@ -18,20 +18,25 @@ KlPerDim kl_per_dim_from_means(std::vector<double> kl) {
   return r;
 }
 
-KlPerDim kl_per_dim_from_codes(ConstMatRef mu, ConstMatRef logvar) {
-  const Eigen::Index latent = mu.rows(), n = mu.cols();
-  std::vector<double> kl(size_t(latent), 0.0);
-  if (n == 0) return KlPerDim{};  // nothing measured
+void kl_per_dim_accumulate(ConstMatRef mu, ConstMatRef logvar, std::vector<double>& sum) {
   // KL(N(mu, s^2) || N(0, 1)) = (mu^2 + s^2 - 1 - log s^2) / 2 per sample and dimension, in double
   // so that a thousand small terms do not lose the ones that matter near the threshold.
-  for (Eigen::Index j = 0; j < latent; ++j) {
-    double sum = 0;
-    for (Eigen::Index i = 0; i < n; ++i) {
+  for (Eigen::Index j = 0; j < mu.rows() && j < Eigen::Index(sum.size()); ++j) {
+    double acc = 0;
+    for (Eigen::Index i = 0; i < mu.cols(); ++i) {
       const double m = mu(j, i), lv = logvar(j, i);
-      sum += 0.5 * (m * m + std::exp(lv) - 1.0 - lv);
+      acc += 0.5 * (m * m + std::exp(lv) - 1.0 - lv);
     }
-    kl[size_t(j)] = sum / double(n);
+    sum[size_t(j)] += acc;
   }
+}
+
+KlPerDim kl_per_dim_from_codes(ConstMatRef mu, ConstMatRef logvar) {
+  const Eigen::Index n = mu.cols();
+  if (n == 0) return KlPerDim{};  // nothing measured
+  std::vector<double> kl(size_t(mu.rows()), 0.0);
+  kl_per_dim_accumulate(mu, logvar, kl);
+  for (double& k : kl) k /= double(n);
   return kl_per_dim_from_means(std::move(kl));
 }
 

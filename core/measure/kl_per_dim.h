@@ -36,6 +36,9 @@ struct KlPerDim {
 KlPerDim kl_per_dim(const Network& net, ConstMatRef x, InferenceWorkspace& ws);
 // The same from codes already encoded: mu and logvar (latent, n).
 KlPerDim kl_per_dim_from_codes(ConstMatRef mu, ConstMatRef logvar);
+// Adds each dimension's KL summed over the columns of mu and logvar (latent, n) to sum (latent):
+// for a pass that encodes a chunk at a time without allocating (the GUI's). Divide by the count.
+void kl_per_dim_accumulate(ConstMatRef mu, ConstMatRef logvar, std::vector<double>& sum);
 // The figures (total, active units, collapsed) of mean KLs already measured, e.g. by a pass that
 // encodes a chunk per frame (the GUI's): the rules above, applied once here.
 KlPerDim kl_per_dim_from_means(std::vector<double> kl);

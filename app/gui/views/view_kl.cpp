@@ -19,8 +19,8 @@
 
 namespace {
 constexpr int kKlSamples = 512;            // held-out samples a pass measures at most
-constexpr int kKlChunk = 64;               // samples encoded per pane per frame
-constexpr double kKlRefreshSeconds = 0.5;  // a new pass on new weights at most this often
+constexpr int kKlChunk = 32;               // samples encoded per pane per frame (a few ms at most)
+constexpr double kKlRefreshSeconds = 1.0;  // a new pass on new weights at most this often
 constexpr int kMaxBetaPoints = 16;         // the trade-off keeps the betas tried, oldest dropped first
 
 bool variational(const ModelPane& pane) { return model_kind_info(pane.kind).variational; }
@@ -58,13 +58,13 @@ static void kl_pass_step(AppState& app, int p) {
     return;
   }
   const int m = std::min(kKlChunk, k.pass_total - k.pass_next);
+  // A short last chunk still resizes the buffers; every other chunk reuses them as they are.
   k.indices.assign(app.point_indices.begin() + k.pass_next, app.point_indices.begin() + k.pass_next + m);
-  k.x.resize(pane.features, m);
-  k.mu.resize(pane.latent, m);
+  if (k.x.cols() != m) k.x.resize(pane.features, m);
+  if (k.mu.cols() != m) k.mu.resize(pane.latent, m);
   app.data->gather(k.indices.data(), m, k.x);
   network_encode(net, k.x, k.mu, k.ws, &k.logvar);
-  const KlPerDim chunk = kl_per_dim_from_codes(k.mu, k.logvar);
-  for (size_t j = 0; j < chunk.kl.size() && j < k.pass_sum.size(); ++j) k.pass_sum[j] += chunk.kl[j] * m;
+  kl_per_dim_accumulate(k.mu, k.logvar, k.pass_sum);
   k.pass_next += m;
   if (k.pass_next < k.pass_total) return;
   for (double& s : k.pass_sum) s /= k.pass_total;
@@ -210,12 +210,15 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   std::snprintf(advice, sizeof advice, "%s", collapsed ? posterior_collapse_advice(app.snap->networks[p].config.beta).c_str() : "");
   const float wrap = w - 2 * pad;
   const float advice_h = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y + 0.3f * line : 0;
-  // The trade-off plot only when the map has room for it under everything else.
+  // The trade-off plot only when the map has room for it under everything else, the traversals in
+  // the top-left corner included (their rectangle of the last frame; they draw after this box).
+  const TraversalView& tr = pane.traversal;
+  const float ceiling = tr.rect_max.y > tr.rect_min.y ? tr.rect_max.y + 8 * s : f.min.y + 8 * s;
   const float base_h = pad + line + bars_h + 2 * line + advice_h + line + pad;
-  const bool with_plot = base_h + line + plot_h <= map_h - 16 * s;
+  const bool with_plot = base_h + line + plot_h <= f.max.y - 8 * s - ceiling;
   const float h = base_h + (with_plot ? line + plot_h : 0);
   // The bottom-left corner: the hole map's legend holds the top-right, the axis names the others' edges.
-  const float top = std::max(f.min.y + 8 * s, f.max.y - 8 * s - h);
+  const float top = std::max(ceiling, f.max.y - 8 * s - h);
   const ImVec2 b0(f.min.x + 8 * s, top), b1(f.min.x + 8 * s + w, f.max.y - 8 * s);
   k.box_min = b0;
   k.box_max = b1;
@@ -238,8 +241,8 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
       const bool active = v > kActiveUnitNats;
       draw->AddRectFilled(ImVec2(x0 + i * slot + gap, y + bars_h - bh), ImVec2(x0 + (i + 1) * slot - gap, y + bars_h),
                           active ? pane_accent(p) : th.caption);
-      char dim[8];
-      std::snprintf(dim, sizeof dim, "%d", j);
+      char dim[16];
+      std::snprintf(dim, sizeof dim, "z%d", j + 1);  // as the map's axes name them
       const float tw = ImGui::CalcTextSize(dim).x;
       if (tw < slot) draw->AddText(ImVec2(x0 + (i + 0.5f) * slot - 0.5f * tw, y + bars_h), th.tick_text, dim);
     }

@@ -226,6 +226,26 @@ struct KlView {
   ImVec2 box_min = {0, 0}, box_max = {0, 0};  // where the overlay was drawn (tests, layout)
 };
 
+// Latent traversals (view_traversal.cpp), with "Inside the VAE" on and a sample selected (clicked):
+// one row per latent dimension, that dimension swept across +-3 sigma (the prior's for a VAE, the
+// codes' own spread for other kinds) with the others at the sample's code; rows sorted by KL for a
+// VAE (by the codes' spread otherwise), collapsed dimensions marked.
+struct TraversalView {
+  int sample = -1;                 // the dataset sample decoded; -1 = none
+  uint64_t version = 0;            // snapshot decoded; 0 = none yet
+  double time = -1;
+  std::vector<int> rows;           // dimension of each row, top first
+  std::vector<char> collapsed;     // (rows) KL below kActiveUnitNats (VAE only)
+  std::vector<float> change;       // (rows) mean |first tile - last tile| per pixel: how much the row changes
+  Mat x1, code, z, x;              // (features, 1), (latent, 1), (latent, rows * cols), (features, rows * cols)
+  Vec center, sigma;               // (latent) the sweep's middle and sigma per dimension
+  std::vector<float> scratch;      // (points) one dimension of the map's codes
+  InferenceWorkspace ws;
+  std::vector<uint8_t> rgba;       // cols x rows tiles
+  GpuImage image;
+  ImVec2 rect_min = {0, 0}, rect_max = {0, 0};  // where it was drawn this frame
+};
+
 //-----------------------------------------------------------------------------
 // [SECTION] The lifecycle table
 //-----------------------------------------------------------------------------
@@ -265,6 +285,9 @@ void point_colors_write_state(const AppState& app, FILE* f);
 
 // view_kl.cpp
 void kl_view_write_state(const AppState& app, FILE* f);
+
+// view_traversal.cpp
+void traversal_write_state(const AppState& app, FILE* f);
 
 // view_manifold.cpp
 double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)

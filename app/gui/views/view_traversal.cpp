@@ -1,0 +1,197 @@
+// Latent traversals, in the top-left corner of each map while "Inside the VAE" is on and a sample
+// is selected (click a point): one row per latent dimension, the dimension swept across +-3 sigma
+// with every other coordinate at the sample's code, what each dimension means to the decoder. Sigma
+// is the prior's (1) for a variational kind and the spread of the map's codes along the dimension
+// otherwise, centred on the prior's mean (0) or the codes' mean. A VAE's rows are sorted by KL (the
+// "Inside the VAE" measure) and a dimension below kActiveUnitNats is marked collapsed: its row does
+// not change; other kinds' rows are sorted by the codes' spread. Decoded again on a new sample at
+// once and on new weights at most every kTraversalSeconds.
+//
+// Index:
+//   [SECTION] Decoding
+//   [SECTION] Lifecycle
+//   [SECTION] Drawing and state
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "gui_state.h"
+
+namespace {
+constexpr int kTraversalCols = 7;            // -3, -2, ..., +3 sigma
+constexpr float kTraversalSigmas = 3.0f;
+constexpr double kTraversalSeconds = 0.5;
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Decoding
+//-----------------------------------------------------------------------------
+
+static int traversal_sample(const AppState& app) { return app.selected_count > 0 ? app.selected[0] : -1; }
+
+static void traversal_compute(AppState& app, int p, int sample) {
+  ModelPane& pane = app.panes[p];
+  TraversalView& t = pane.traversal;
+  const Network& net = app.snap->networks[p];
+  if (!pane_matches(app, pane, net)) return;
+  const int latent = pane.latent;
+  const bool vae = model_kind_info(pane.kind).variational;
+  app.data->gather(&sample, 1, t.x1);
+  network_encode(net, t.x1, t.code, t.ws);
+  // The sweep's middle and sigma per dimension.
+  const int points = static_cast<int>(pane.codes.cols());
+  for (int j = 0; j < latent; ++j) {
+    if (vae || points < 2) {
+      t.center[j] = 0;
+      t.sigma[j] = 1;
+      continue;
+    }
+    double sum = 0, sq = 0;
+    for (int i = 0; i < points; ++i) sum += pane.codes(j, i);
+    const double mean = sum / points;
+    for (int i = 0; i < points; ++i) sq += (pane.codes(j, i) - mean) * (pane.codes(j, i) - mean);
+    t.center[j] = float(mean);
+    t.sigma[j] = float(std::sqrt(sq / (points - 1)));
+  }
+  // Rows: by KL for a VAE whose KL is measured for these shapes, else by sigma (the codes' spread).
+  t.rows.resize(static_cast<size_t>(latent));
+  const KlView& k = pane.kl;
+  if (vae && static_cast<int>(k.order.size()) == latent) {
+    t.rows = k.order;
+  } else {
+    std::iota(t.rows.begin(), t.rows.end(), 0);
+    std::stable_sort(t.rows.begin(), t.rows.end(), [&](int a, int b) { return t.sigma[a] > t.sigma[b]; });
+  }
+  t.collapsed.assign(static_cast<size_t>(latent), 0);
+  for (int r = 0; r < latent; ++r) {
+    const int j = t.rows[r];
+    if (vae && static_cast<int>(k.kl.kl.size()) == latent) t.collapsed[r] = k.kl.kl[j] <= kActiveUnitNats;
+    for (int c = 0; c < kTraversalCols; ++c) {
+      const float step = -kTraversalSigmas + 2 * kTraversalSigmas * c / (kTraversalCols - 1);
+      t.z.col(r * kTraversalCols + c) = t.code.col(0);
+      t.z(j, r * kTraversalCols + c) = t.center[j] + step * t.sigma[j];
+    }
+  }
+  network_decode(net, t.z, t.x, t.ws);
+  const int width = kTraversalCols * app.tile_w;
+  t.change.assign(static_cast<size_t>(latent), 0.0f);
+  for (int r = 0; r < latent; ++r) {
+    for (int c = 0; c < kTraversalCols; ++c)
+      sample_to_rgba(app, t.x.col(r * kTraversalCols + c).data(), t.rgba.data(), width, c * app.tile_w, r * app.tile_h);
+    t.change[r] = (t.x.col(r * kTraversalCols) - t.x.col(r * kTraversalCols + kTraversalCols - 1)).cwiseAbs().mean();
+  }
+  gpu_image_upload(&t.image, t.rgba.data());
+  t.sample = sample;
+  t.version = app.snap->version;
+  t.time = app.now;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Lifecycle
+//-----------------------------------------------------------------------------
+
+static void traversal_configure(AppState& app, int p) {
+  ModelPane& pane = app.panes[p];
+  TraversalView& t = pane.traversal;
+  const int n = pane.latent * kTraversalCols;
+  t.x1.setZero(pane.features, 1);
+  t.code.setZero(pane.latent, 1);
+  t.z.setZero(pane.latent, n);
+  t.x.setZero(pane.features, n);
+  t.center.setZero(pane.latent);
+  t.sigma.setOnes(pane.latent);
+  t.rgba.assign(static_cast<size_t>(app.tile_w) * app.tile_h * 4 * static_cast<size_t>(n), 0);
+  gpu_image_resize(&t.image, kTraversalCols * app.tile_w, std::max(1, pane.latent) * app.tile_h, true);
+  t.rows.clear();
+  t.sample = -1;
+  t.version = 0;
+}
+
+static void traversal_update(AppState& app) {
+  if (!app.view.show_kl || !app.data || !app.snap) return;
+  const int sample = traversal_sample(app);
+  if (sample < 0 || sample >= app.data->count) return;
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    const TraversalView& t = pane.traversal;
+    if (pane.latent == 0 || p >= static_cast<int>(app.snap->networks.size())) continue;
+    const bool stale = t.version != app.snap->version && app.now - t.time >= kTraversalSeconds;
+    // A VAE's rows wait for its KL order (measured by the KL view) before they are final.
+    const bool order_changed = static_cast<int>(pane.kl.order.size()) == pane.latent && t.rows != pane.kl.order &&
+                               model_kind_info(pane.kind).variational;
+    if (t.sample != sample || stale || order_changed) traversal_compute(app, p, sample);
+  }
+}
+
+static bool traversal_in_sync(const AppState& app) {
+  if (!app.view.show_kl || traversal_sample(app) < 0) return true;
+  for (int p = 0; p < app.pane_count; ++p) {
+    const ModelPane& pane = app.panes[p];
+    if (pane.latent == 0) continue;
+    if (pane.traversal.sample != traversal_sample(app) || pane.traversal.version != app.snap->version) return false;
+  }
+  return true;
+}
+
+static void traversal_free_gl(ModelPane& pane) { gpu_image_free(&pane.traversal.image); }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Drawing and state
+//-----------------------------------------------------------------------------
+
+static void traversal_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+  ModelPane& pane = app.panes[p];
+  TraversalView& t = pane.traversal;
+  t.rect_min = t.rect_max = ImVec2(0, 0);
+  if (!app.view.show_kl || t.sample < 0 || t.sample != traversal_sample(app) || t.rows.empty()) return;
+  const Theme& th = *app.theme;
+  const float s = app.ui_scale, line = ImGui::GetTextLineHeightWithSpacing();
+  const int rows = static_cast<int>(t.rows.size());
+  const float label_w = ImGui::CalcTextSize("z00").x + 4 * s, pad = 6 * s;
+  const float map_w = f.max.x - f.min.x, map_h = f.max.y - f.min.y;
+  const float tile = std::max(4.0f, std::min({24 * s, (0.45f * map_h - line) / rows, (0.5f * map_w - label_w) / kTraversalCols}));
+  const ImVec2 b0(f.min.x + 8 * s, f.min.y + 8 * s);
+  const ImVec2 img0(b0.x + pad + label_w, b0.y + pad + line);
+  const ImVec2 img1(img0.x + tile * kTraversalCols, img0.y + tile * rows);
+  const ImVec2 b1(img1.x + pad, img1.y + pad);
+  draw->AddRectFilled(b0, b1, (th.map_background & 0x00FFFFFF) | 0xE0000000, 4 * s);
+  draw->AddRect(b0, b1, th.map_border, 4 * s);
+  draw->PushClipRect(b0, b1, true);
+  draw->AddText(ImVec2(b0.x + pad, b0.y + pad), th.strong_text, "-3\xcf\x83  traversals  +3\xcf\x83");
+  draw->AddImage(gpu_image_id(t.image), img0, img1);
+  char label[16];
+  for (int r = 0; r < rows; ++r) {
+    const float y = img0.y + r * tile;
+    std::snprintf(label, sizeof label, "z%d", t.rows[r] + 1);
+    const bool dead = t.collapsed[r] != 0;
+    draw->AddText(ImVec2(b0.x + pad, y + 0.5f * (tile - ImGui::GetFontSize())), dead ? th.caption : th.tick_text, label);
+    if (dead) {  // collapsed: greyed, struck through
+      draw->AddRectFilled(ImVec2(img0.x, y), ImVec2(img1.x, y + tile), (th.map_background & 0x00FFFFFF) | 0xA0000000);
+      draw->AddLine(ImVec2(img0.x, y + 0.5f * tile), ImVec2(img1.x, y + 0.5f * tile),
+                    ImGui::ColorConvertFloat4ToU32(th.error_text), 1.5f * s);
+    }
+  }
+  draw->PopClipRect();
+  t.rect_min = b0;
+  t.rect_max = b1;
+}
+
+void traversal_write_state(const AppState& app, FILE* f) {
+  for (int p = 0; p < app.pane_count; ++p) {
+    const TraversalView& t = app.panes[p].traversal;
+    std::fprintf(f, "pane%d.traversal_sample=%d\npane%d.traversal_rows=", p, t.sample, p);
+    for (size_t r = 0; r < t.rows.size(); ++r) std::fprintf(f, "%s%d", r ? "," : "", t.rows[r]);
+    std::fprintf(f, "\npane%d.traversal_collapsed=", p);
+    for (size_t r = 0; r < t.collapsed.size(); ++r) std::fprintf(f, "%s%d", r ? "," : "", int(t.collapsed[r]));
+    std::fprintf(f, "\npane%d.traversal_change=", p);
+    for (size_t r = 0; r < t.change.size(); ++r) std::fprintf(f, "%s%g", r ? "," : "", t.change[r]);
+    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    std::fprintf(f, "\npane%d.traversal_rect=%d %d %d %d\n", p, static_cast<int>(t.rect_min.x * scale.x),
+                 static_cast<int>(t.rect_min.y * scale.y), static_cast<int>((t.rect_max.x - t.rect_min.x) * scale.x),
+                 static_cast<int>((t.rect_max.y - t.rect_min.y) * scale.y));
+  }
+}
+
+extern const PaneViewOps kTraversalView = {"traversal", traversal_configure, traversal_update, traversal_in_sync,
+                                           nullptr, traversal_draw_map, traversal_free_gl};
