@@ -2,7 +2,8 @@
 // A new view adds one row here.
 #include "views.h"
 
-extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView;
+extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
+    kAnomalyView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -12,5 +13,6 @@ const PaneViewOps* const kPaneViews[] = {
     &kInterpView,
     &kPointColorsView,
     &kKlView,  // over the points, in the map's corner
+    &kAnomalyView,  // rings over the points; its row replaces the strips
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);
