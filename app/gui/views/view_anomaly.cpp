@@ -243,9 +243,15 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
   }
   const float share = anomaly_share_above(a);
   const int above = static_cast<int>(std::lround(share * a.sorted.size()));
+  // The caption's long form where it fits the row, else shorter ones.
+  char short_text[96], tiny_text[48];
   std::snprintf(text, sizeof text, "%s of %d held-out: %.1f%% (%d) above %.4g", title, static_cast<int>(a.sorted.size()),
                 100 * share, above, a.threshold);
-  draw->AddText(origin, th.strong_text, text);
+  std::snprintf(short_text, sizeof short_text, "%s: %.1f%% (%d) above", title, 100 * share, above);
+  std::snprintf(tiny_text, sizeof tiny_text, "%.1f%% (%d) above", 100 * share, above);
+  const char* caption = ImGui::CalcTextSize(text).x <= width ? text
+                        : ImGui::CalcTextSize(short_text).x <= width ? short_text : tiny_text;
+  draw->AddText(origin, th.strong_text, caption);
   if (ImGui::IsMouseHoveringRect(origin, ImVec2(origin.x + width, origin.y + line))) help_tooltip("anomaly");
   // The caveat under everything, wrapped to the row; a hover tooltip instead where the row is short.
   const char* caveat = anomaly_caveat(a.score);
@@ -253,13 +259,15 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
   const float slider_h = ImGui::GetFrameHeightWithSpacing();
   if (caveat && height - line - slider_h - caveat_h < 3 * line) caveat_h = 0;
   const float body_top = origin.y + line, body_h = height - line - slider_h - caveat_h;
-  // The top-k: original over reconstruction, in a column of kAnomalyTop pairs as wide as it needs.
-  const float cell = std::floor(std::min(0.5f * body_h + 0.5f * slider_h, 0.55f * width / kAnomalyTop));
-  const float top_w = a.top_count * cell, hist_w = std::max(40 * s, width - top_w - gap);
+  // The top-k: each original over its reconstruction, kTopRows rows of pairs, right of the histogram.
+  constexpr int kTopRows = 2, kTopCols = (kAnomalyTop + kTopRows - 1) / kTopRows;
+  const float cell = std::floor(std::min((body_h + slider_h) / (2 * kTopRows), 0.55f * width / kTopCols));
+  const float top_w = kTopCols * cell, hist_w = std::max(40 * s, width - top_w - gap);
   const float tx = origin.x + width - top_w;
   const float tw = 1.0f / kAnomalyTop;
   for (int k = 0; k < a.top_count; ++k) {
-    const ImVec2 o(tx + k * cell, body_top), r(tx + k * cell, body_top + cell);
+    const float px = tx + (k % kTopCols) * cell, py = body_top + (k / kTopCols) * 2 * cell;
+    const ImVec2 o(px, py), r(px, py + cell);
     draw->AddImage(gpu_image_id(a.image), o, ImVec2(o.x + cell, o.y + cell), ImVec2(k * tw, 0), ImVec2((k + 1) * tw, 0.5f));
     draw->AddImage(gpu_image_id(a.image), r, ImVec2(r.x + cell, r.y + cell), ImVec2(k * tw, 0.5f), ImVec2((k + 1) * tw, 1));
     if (ImGui::IsMouseHoveringRect(o, ImVec2(o.x + cell, r.y + cell)))
@@ -267,7 +275,7 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
                         app.point_indices[size_t(a.top[k])], a.scores[size_t(a.top[k])]);
   }
   if (a.top_count > 0)
-    layout_rect(&app.layout, "anomaly top-k", ImVec2(tx, body_top), ImVec2(tx + top_w, body_top + 2 * cell));
+    layout_rect(&app.layout, "anomaly top-k", ImVec2(tx, body_top), ImVec2(tx + top_w, body_top + 2 * kTopRows * cell));
   // The histogram: bins above the threshold in the warning colour, the threshold a vertical line.
   const ImVec2 h0(origin.x, body_top), h1(origin.x + hist_w, body_top + body_h);
   draw->AddRect(h0, h1, th.grid_axis);
