@@ -2,7 +2,7 @@
 // (-ELBO for a VAE, reconstruction error for an AE, or the score chosen beside the switch) of up to
 // kAnomalySamples held-out samples, its histogram with a threshold slider (the 95th percentile until
 // moved), the share above it, the kAnomalyTop most anomalous samples beside their reconstructions,
-// and on the map the points above the threshold ringed. A pass scores a chunk per frame against one
+// and on the map the points above the threshold ringed. A pass scores chunks within kAnomalyFrameSeconds a frame against one
 // snapshot, at most every kAnomalyRefreshSeconds on new weights.
 //
 // Index:
@@ -11,6 +11,7 @@
 //   [SECTION] Drawing
 //   [SECTION] State dump
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -19,7 +20,8 @@
 
 namespace {
 constexpr int kAnomalySamples = 2000;            // held-out samples a pass scores at most
-constexpr int kAnomalyChunk = 128;               // samples scored per pane per frame
+constexpr int kAnomalyChunk = 32;                // samples scored at once (the least a pane does in a frame)
+constexpr double kAnomalyFrameSeconds = 0.003;   // the panes' share of a frame (at least one chunk each)
 constexpr int kAnomalyNearestTrain = 2000;       // training codes the nearest score measures against
 constexpr double kAnomalyRefreshSeconds = 0.5;   // a new pass on new weights at most this often
 constexpr float kAnomalyDefaultQuantile = 0.95f; // the threshold until the user moves it
@@ -27,6 +29,10 @@ constexpr float kAnomalyDefaultQuantile = 0.95f; // the threshold until the user
 // The score pane p measures: the chosen one where it applies, else reconstruction error.
 AnomalyScore pane_score(const AppState& app, const Network& net) {
   return anomaly_score_problem(net, app.view.anomaly_score).empty() ? app.view.anomaly_score : AnomalyScore::Recon;
+}
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 float quantile(const std::vector<float>& sorted, float q) {
@@ -173,6 +179,7 @@ static void anomaly_configure(AppState& app, int p) {
 
 static void anomaly_update(AppState& app) {
   if (!app.view.show_anomaly || !app.data || !app.snap) return;
+  const double start = seconds_now();
   for (int p = 0; p < app.pane_count; ++p) {
     ModelPane& pane = app.panes[p];
     if (pane.latent == 0 || p >= static_cast<int>(app.snap->networks.size())) continue;
@@ -180,7 +187,9 @@ static void anomaly_update(AppState& app) {
     const bool stale = a.version != app.snap->version || a.score != pane_score(app, app.snap->networks[p]);
     if (!a.pass_snapshot && stale && (a.version == 0 || app.now - a.time >= kAnomalyRefreshSeconds))
       anomaly_pass_start(app, p);
-    if (a.pass_snapshot) anomaly_pass_step(app, p);
+    // Chunks until this pane's share of the frame's budget is spent (the panes split it in turn).
+    if (a.pass_snapshot) do anomaly_pass_step(app, p);
+      while (a.pass_snapshot && seconds_now() - start < kAnomalyFrameSeconds * (p + 1) / app.pane_count);
   }
 }
 

@@ -228,7 +228,7 @@ struct KlView {
 };
 
 // Anomaly (view_anomaly.cpp), in the row under a map: core/measure/anomaly.h's score of up to
-// kAnomalySamples held-out samples (a chunk per frame), its histogram with a threshold (the 95th
+// kAnomalySamples held-out samples (chunks within a share of the frame), its histogram with a threshold (the 95th
 // percentile until the user moves it), the share above it, the top-k samples beside their
 // reconstructions, and the points above it ringed on the map.
 constexpr int kAnomalyBins = 40;
