@@ -98,6 +98,17 @@ const HelpEntry kHelp[] = {
      "collapse), the KL warm-up's state, and the beta trade-off: reconstruction against KL, one point per "
      "beta you have trained with. Move beta in the Model panel and watch the current point travel. Click a "
      "point: every map shows its traversals, each dimension swept across +-3 sigma, collapsed ones struck through."},
+    {"anomaly",
+     "Under each map, in place of the strips: an anomaly score of every held-out sample on the map (-ELBO for "
+     "a VAE, reconstruction error for an AE, or the score chosen beside the switch), its histogram, the "
+     "share above the threshold, and the most anomalous samples (top) beside their reconstructions "
+     "(bottom). On the map, the points above the threshold are ringed."},
+    {"anomaly_score",
+     "Which anomaly score to measure (latentlab anomaly --score): a score that needs a VAE (-ELBO, KL) falls "
+     "back to reconstruction error on an AE's pane."},
+    {"anomaly_threshold",
+     "Samples scoring above this are called anomalous (ringed on the map). It starts at the 95th percentile "
+     "of the held-out scores; once moved, it stays where you put it."},
     {"manifold",
      "Behind the points: the decoding of every tile's centre, on the same axes. Watch how digits blend into "
      "each other across the map, and where the AE's decodings stop looking like any digit."},

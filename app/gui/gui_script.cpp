@@ -123,9 +123,10 @@ constexpr OpSpec kOps[] = {
     {"ui-hover", ScriptOp::UiHover, 1, 1},
     {"browser-labels", ScriptOp::BrowserLabels, 1, 1}, {"browser-open", ScriptOp::BrowserOpen, 1, 1},
     {"save-models", ScriptOp::SaveModels, 1, 1},
+    {"anomaly-score", ScriptOp::AnomalyScoreOp, 1, 1}, {"anomaly-quantile", ScriptOp::AnomalyQuantile, 2, 2},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
-                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles", "kl"};
+                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles", "kl", "anomaly"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -242,6 +243,13 @@ void script_load(Script* script, const std::string& path) {
                  " and/or pair=" + choice_list<ComparePair>().names());
         }
         break;
+      case ScriptOp::AnomalyScoreOp:
+        if (choice_list<AnomalyScore>().find(cmd.args[0]) < 0)
+          fail("anomaly-score expects " + choice_list<AnomalyScore>().names(" or "));
+        break;
+      case ScriptOp::AnomalyQuantile:
+        if (!parse_number(cmd.args[1], &v) || v < 0 || v > 1) fail("anomaly-quantile expects a pane and a quantile from 0 to 1");
+        break;
       case ScriptOp::Plane:
         if (cmd.args[0] == "pca" && n == 1) break;
         if (cmd.args[0] == "dims" && n == 3 && parse_number(cmd.args[1], &v) && parse_number(cmd.args[2], &v)) break;
@@ -291,6 +299,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "points") v.show_points = on;
   else if (name == "quantiles") v.manifold_quantiles = on;
   else if (name == "kl") v.show_kl = on;
+  else if (name == "anomaly") v.show_anomaly = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.
@@ -499,6 +508,14 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       app.interp.playing = false;
       return false;
     case ScriptOp::InterpPlay: app.interp.playing = cmd.args[0] == "on"; return false;
+    case ScriptOp::AnomalyScoreOp:
+      if (!parse_choice(cmd.args[0], &app.view.anomaly_score))
+        script_fail(app, cmd, "anomaly-score expects " + choice_list<AnomalyScore>().names(" or "));
+      return false;
+    case ScriptOp::AnomalyQuantile:
+      if (!pane_arg(app, cmd, &pane)) return true;
+      anomaly_set_quantile(app, pane, std::strtof(cmd.args[1].c_str(), nullptr));
+      return false;
     case ScriptOp::InterpPick: {
       if (!pane_arg(app, cmd, &pane)) return true;
       const ModelPane& p = app.panes[pane];
@@ -812,6 +829,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   manifold_write_state(app, f);
   point_colors_write_state(app, f);
   kl_view_write_state(app, f);
+  anomaly_view_write_state(app, f);
   strips_write_state(app, f);
   traversal_write_state(app, f);
   return std::fclose(f) == 0;

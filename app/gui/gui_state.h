@@ -153,6 +153,7 @@ struct ModelPane {
   PointColorsView point_colors;
   KlView kl;
   TraversalView traversal;
+  AnomalyView anomaly;
 };
 
 //-----------------------------------------------------------------------------
@@ -246,7 +247,7 @@ enum class ScriptOp {
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
-  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen
+  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -341,6 +342,8 @@ struct ViewOptions {
   bool manifold_quantiles = false;  // the manifold's grid: prior quantiles (Kingma & Welling) or linear over the view
   bool show_points = true;     // off: the manifold (or hole map) is seen whole
   bool show_kl = false;        // VAE maps: KL per dimension and the beta trade-off (view_kl.cpp)
+  bool show_anomaly = false;   // the row under each map: anomaly scores, threshold, top-k (view_anomaly.cpp)
+  AnomalyScore anomaly_score = AnomalyScore::Elbo;  // recon where it does not apply (an AE)
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 

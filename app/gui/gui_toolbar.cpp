@@ -91,6 +91,30 @@ static void entry_kl(AppState& app) {
   control_help(app, "inside_vae");
 }
 
+static void entry_anomaly(AppState& app) {
+  ImGui::Checkbox("Anomaly", &app.view.show_anomaly);
+  control_help(app, "anomaly");
+}
+
+static bool anomaly_on(const AppState& app) { return app.view.show_anomaly; }
+
+static void entry_anomaly_score(AppState& app) {
+  const ChoiceList& list = choice_list<AnomalyScore>();
+  const char* widest = list.rows[0].title;
+  for (const Choice& c : list.rows)
+    if (ImGui::CalcTextSize(c.title).x > ImGui::CalcTextSize(widest).x) widest = c.title;
+  set_width_for(widest, true);
+  if (ImGui::BeginCombo("##anomaly_score", choice_of(app.view.anomaly_score).title)) {
+    for (size_t i = 0; i < list.rows.size(); ++i) {
+      if (ImGui::Selectable(list.rows[i].title, static_cast<int>(i) == static_cast<int>(app.view.anomaly_score)))
+        app.view.anomaly_score = static_cast<AnomalyScore>(i);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", list.rows[i].description);
+    }
+    ImGui::EndCombo();
+  }
+  control_help(app, "anomaly_score");
+}
+
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
 static void entry_color(AppState& app) {
   const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
@@ -226,6 +250,8 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: link probes", nullptr, entry_link},
     {"toolbar: interpolation", nullptr, entry_interpolation},
     {"toolbar: inside the VAE", nullptr, entry_kl},
+    {"toolbar: anomaly", nullptr, entry_anomaly},
+    {"toolbar: anomaly score", anomaly_on, entry_anomaly_score},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},

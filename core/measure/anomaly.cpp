@@ -35,8 +35,8 @@ void anomaly_scores(AnomalyScorer& s, ConstMatRef x, std::vector<float>& out) {
   out.assign(m, 0.0f);
   const bool variational = model_kind_info(s.net.config.kind).variational;
   const bool bce = s.net.config.loss == OutputLoss::BCE;
-  InferenceWorkspace ws;
-  Mat code, logvar, recon;  // (latent, chunk), (latent, chunk), (features, chunk)
+  InferenceWorkspace& ws = s.ws;
+  Mat &code = s.code, &logvar = s.logvar, &recon = s.recon;
   for (Eigen::Index start = 0; start < m; start += 512) {
     const Eigen::Index take = std::min<Eigen::Index>(512, m - start);
     const auto xs = x.middleCols(start, take);

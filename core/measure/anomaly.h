@@ -19,6 +19,9 @@ struct AnomalyScorer {
   Network net;
   AnomalyScore score = AnomalyScore::Recon;
   CodeDensity nearest;  // Nearest: the training codes, k = 1
+  // Scratch kept between calls, so that scoring a chunk at a time (the GUI, every frame) allocates nothing.
+  InferenceWorkspace ws;
+  Mat code, logvar, recon;  // (latent, chunk), (latent, chunk), (features, chunk)
 };
 
 // "" if `score` applies to net, else why not (elbo and kl need a variational model).

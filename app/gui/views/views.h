@@ -34,6 +34,7 @@
 #include "models/model.h"
 #include "measure/code_density.h"
 #include "measure/kl_per_dim.h"
+#include "measure/anomaly.h"
 #include "train/trainer.h"
 #include "gui_render.h"
 
@@ -246,6 +247,39 @@ struct TraversalView {
   ImVec2 rect_min = {0, 0}, rect_max = {0, 0};  // where it was drawn this frame
 };
 
+// Anomaly (view_anomaly.cpp), in the row under a map: core/measure/anomaly.h's score of up to
+// kAnomalySamples held-out samples (chunks within a share of the frame), its histogram with a threshold (the 95th
+// percentile until the user moves it), the share above it, the top-k samples beside their
+// reconstructions, and the points above it ringed on the map.
+constexpr int kAnomalyBins = 40;
+constexpr int kAnomalyTop = 6;
+struct AnomalyView {
+  // The pass in progress.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
+  int pass_next = 0, pass_total = 0;
+  AnomalyScorer scorer;            // the pass's copy of the network and score
+  std::vector<int> indices;        // (chunk)
+  Mat x;                           // (features, chunk)
+  std::vector<float> chunk, pass_scores;
+  // What is shown.
+  AnomalyScore score = AnomalyScore::Recon;  // the score measured (the chosen one, or recon where it does not apply)
+  std::vector<float> scores;       // (samples) score of map point i (the held-out points come first)
+  std::vector<float> sorted;       // (samples) ascending
+  float p95 = 0;
+  float threshold = 0;
+  bool threshold_moved = false;    // the user (or a script) moved it: it no longer follows the 95th percentile
+  int bins[kAnomalyBins] = {};
+  int top[kAnomalyTop] = {};       // map point indices, most anomalous first
+  int top_count = 0;
+  Mat top_x, top_code, top_out;    // (features, kAnomalyTop), (latent, ...), (features, ...)
+  InferenceWorkspace ws;
+  std::vector<uint8_t> rgba;       // the top-k: originals (top row) over reconstructions
+  GpuImage image;
+  uint64_t version = 0;            // snapshot measured; 0 = none yet
+  double time = -1;                // when its pass started
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
+};
+
 //-----------------------------------------------------------------------------
 // [SECTION] The lifecycle table
 //-----------------------------------------------------------------------------
@@ -288,6 +322,11 @@ void kl_view_write_state(const AppState& app, FILE* f);
 
 // view_traversal.cpp
 void traversal_write_state(const AppState& app, FILE* f);
+// view_anomaly.cpp
+void ui_pane_anomaly(AppState& app, int pane, float height);  // the row under a map, in place of the strips
+float anomaly_share_above(const AnomalyView& a);              // share of the scored samples above the threshold
+void anomaly_set_quantile(AppState& app, int pane, float q);  // threshold at the scores' q-quantile (scripts)
+void anomaly_view_write_state(const AppState& app, FILE* f);
 
 // view_manifold.cpp
 double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)
