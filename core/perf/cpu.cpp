@@ -81,14 +81,18 @@ using Clock = std::chrono::steady_clock;
 // (4 or 5 cycles) times the pipes (2) of current cores with registers to spare.
 __attribute__((target("avx2,fma"))) float fma_loop_avx2(long iterations) {
   const __m256 a = _mm256_set1_ps(0.999f), b = _mm256_set1_ps(1e-3f);
-  __m256 r0 = _mm256_setzero_ps(), r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0, r8 = r0, r9 = r0,
-         r10 = r0, r11 = r0;
+  // Distinct starting values, and every chain through the barrier below: chains that start equal
+  // compute equal values, and the compiler would merge them into one (it did: 7 FMAs ran of 12 counted).
+  __m256 r0 = _mm256_set1_ps(0.0f), r1 = _mm256_set1_ps(0.01f), r2 = _mm256_set1_ps(0.02f), r3 = _mm256_set1_ps(0.03f),
+         r4 = _mm256_set1_ps(0.04f), r5 = _mm256_set1_ps(0.05f), r6 = _mm256_set1_ps(0.06f), r7 = _mm256_set1_ps(0.07f),
+         r8 = _mm256_set1_ps(0.08f), r9 = _mm256_set1_ps(0.09f), r10 = _mm256_set1_ps(0.10f), r11 = _mm256_set1_ps(0.11f);
   for (long i = 0; i < iterations; ++i) {
     r0 = _mm256_fmadd_ps(r0, a, b); r1 = _mm256_fmadd_ps(r1, a, b); r2 = _mm256_fmadd_ps(r2, a, b);
     r3 = _mm256_fmadd_ps(r3, a, b); r4 = _mm256_fmadd_ps(r4, a, b); r5 = _mm256_fmadd_ps(r5, a, b);
     r6 = _mm256_fmadd_ps(r6, a, b); r7 = _mm256_fmadd_ps(r7, a, b); r8 = _mm256_fmadd_ps(r8, a, b);
     r9 = _mm256_fmadd_ps(r9, a, b); r10 = _mm256_fmadd_ps(r10, a, b); r11 = _mm256_fmadd_ps(r11, a, b);
-    __asm__ volatile("" : "+x"(r0), "+x"(r1), "+x"(r2), "+x"(r3), "+x"(r4), "+x"(r5));  // keep every chain
+    __asm__ volatile("" : "+x"(r0), "+x"(r1), "+x"(r2), "+x"(r3), "+x"(r4), "+x"(r5), "+x"(r6), "+x"(r7), "+x"(r8),
+                     "+x"(r9), "+x"(r10), "+x"(r11));  // keep every chain
   }
   __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(r0, r1), _mm256_add_ps(r2, r3)),
                            _mm256_add_ps(_mm256_add_ps(r4, r5), _mm256_add_ps(r6, r7)));
@@ -104,8 +108,10 @@ constexpr double kAvx2FlopsPerIteration = 12 * 8 * 2;
 // array: the compiler keeps an array in memory and the loop would measure loads and stores.
 __attribute__((target("avx512f"))) float fma_loop_avx512(long iterations) {
   const __m512 a = _mm512_set1_ps(0.999f), b = _mm512_set1_ps(1e-3f);
-  __m512 r0 = _mm512_setzero_ps(), r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0, r8 = r0, r9 = r0,
-         r10 = r0, r11 = r0, r12 = r0, r13 = r0, r14 = r0, r15 = r0;
+  __m512 r0 = _mm512_set1_ps(0.0f), r1 = _mm512_set1_ps(0.01f), r2 = _mm512_set1_ps(0.02f), r3 = _mm512_set1_ps(0.03f),
+         r4 = _mm512_set1_ps(0.04f), r5 = _mm512_set1_ps(0.05f), r6 = _mm512_set1_ps(0.06f), r7 = _mm512_set1_ps(0.07f),
+         r8 = _mm512_set1_ps(0.08f), r9 = _mm512_set1_ps(0.09f), r10 = _mm512_set1_ps(0.10f), r11 = _mm512_set1_ps(0.11f),
+         r12 = _mm512_set1_ps(0.12f), r13 = _mm512_set1_ps(0.13f), r14 = _mm512_set1_ps(0.14f), r15 = _mm512_set1_ps(0.15f);
   for (long i = 0; i < iterations; ++i) {
     r0 = _mm512_fmadd_ps(r0, a, b); r1 = _mm512_fmadd_ps(r1, a, b); r2 = _mm512_fmadd_ps(r2, a, b);
     r3 = _mm512_fmadd_ps(r3, a, b); r4 = _mm512_fmadd_ps(r4, a, b); r5 = _mm512_fmadd_ps(r5, a, b);
@@ -114,6 +120,7 @@ __attribute__((target("avx512f"))) float fma_loop_avx512(long iterations) {
     r12 = _mm512_fmadd_ps(r12, a, b); r13 = _mm512_fmadd_ps(r13, a, b); r14 = _mm512_fmadd_ps(r14, a, b);
     r15 = _mm512_fmadd_ps(r15, a, b);
     __asm__ volatile("" : "+v"(r0), "+v"(r1), "+v"(r2), "+v"(r3), "+v"(r4), "+v"(r5), "+v"(r6), "+v"(r7));
+    __asm__ volatile("" : "+v"(r8), "+v"(r9), "+v"(r10), "+v"(r11), "+v"(r12), "+v"(r13), "+v"(r14), "+v"(r15));
   }
   const __m512 s = _mm512_add_ps(
       _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(r0, r1), _mm512_add_ps(r2, r3)),
