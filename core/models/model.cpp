@@ -12,6 +12,7 @@
 // Layout (see tensor.h): one sample per column, all parameters in Network::params: for each
 // encoder layer then each decoder layer that has parameters, W then b (nn/layer.h gives each
 // kind's W layout).
+#include "io/checksum.h"
 #include "models/model.h"
 
 #include <algorithm>
@@ -913,17 +914,6 @@ void put(std::vector<uint8_t>& out, V v) {
   const size_t at = out.size();
   out.resize(at + sizeof v);
   std::memcpy(out.data() + at, &v, sizeof v);
-}
-
-uint32_t crc32_of(const uint8_t* bytes, size_t n) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  while (n > 0) {  // zlib takes a uInt length
-    const uInt chunk = n > (1u << 30) ? (1u << 30) : uInt(n);
-    crc = crc32(crc, bytes, chunk);
-    bytes += chunk;
-    n -= chunk;
-  }
-  return uint32_t(crc);
 }
 
 // Reads the fields in order from [p, end); every read is bounds-checked.

@@ -3,6 +3,7 @@
 //   write      serialize (little-endian, no padding) and the atomic save
 //   read       a bounds-checked reader; version, checksum, then every field against the budgets
 //   csv        the loss history
+#include "io/checksum.h"
 #include "train/session.h"
 
 #include <zlib.h>
@@ -29,17 +30,6 @@ constexpr uint32_t kMaxViewEntries = 1 << 12;
 // budget), Adam's two moments; the order, history and the rest fit in the margin.
 constexpr uint64_t kMaxSessionBytes =
     uint64_t(kMaxSessionModels) * 4 * 4 * kMaxNetworkParameters + (uint64_t(1) << 30);
-
-uint32_t crc32_of(const uint8_t* bytes, size_t n) {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  while (n > 0) {  // zlib takes a uInt length
-    const uInt chunk = n > (1u << 30) ? (1u << 30) : uInt(n);
-    crc = crc32(crc, bytes, chunk);
-    bytes += chunk;
-    n -= chunk;
-  }
-  return uint32_t(crc);
-}
 
 //---- hash -------------------------------------------------------------------------------------
 
