@@ -64,10 +64,10 @@ inline void idx(const uint8_t* data, size_t size) {
 inline void csv(const uint8_t* data, size_t size) {
   const char* text = reinterpret_cast<const char*>(data);
   try {
-    check_dataset(csv_parse(text, size, "fuzz.csv", "", "minmax", -1));
+    check_dataset(csv_parse(text, size, "fuzz.csv", "", CsvScaling::MinMax, -1));
   } catch (const InputError&) {
   }
-  check_dataset(csv_parse(text, size, "fuzz.csv", "0", "zscore", -1));
+  check_dataset(csv_parse(text, size, "fuzz.csv", "0", CsvScaling::ZScore, -1));
 }
 
 // One outside image file through image_decode, the one entry point for outside image bytes (its

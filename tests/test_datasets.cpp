@@ -537,7 +537,7 @@ TEST_CASE("CSV: header detection, label columns, and scaling from the training r
 
   spec.source = (dir / "named.csv").string();
   spec.csv_label_column = "kind";
-  spec.csv_scaling = "zscore";
+  spec.csv_scaling = CsvScaling::ZScore;
   Dataset named = load_dataset(spec);
   CHECK(named.count == 5);
   CHECK(named.features() == 2);

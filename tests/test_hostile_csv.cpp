@@ -32,7 +32,7 @@ constexpr bool kSanitizer = false;
 #endif
 
 Dataset parse(const std::string& text, const std::string& label = "", int train = -1, uint64_t seed = 1,
-              const std::string& scaling = "minmax") {
+              CsvScaling scaling = CsvScaling::MinMax) {
   return csv_parse(text.data(), text.size(), "mem.csv", label, scaling, train, seed);
 }
 
@@ -146,7 +146,7 @@ TEST_CASE("min-max scaling near +-3e38 keeps the values apart and in order") {
   }
   CHECK(d.values(0, 0) == 1.0f);
   CHECK(d.values(0, 1) == 0.0f);
-  Dataset z = parse("3e38\n-3e38\n1e38\n", "", 3, 1, "zscore");
+  Dataset z = parse("3e38\n-3e38\n1e38\n", "", 3, 1, CsvScaling::ZScore);
   CHECK(z.values(0, 0) > z.values(0, 2));
   CHECK(z.values(0, 2) > z.values(0, 1));
   CHECK(std::isfinite(z.values(0, 0)));
@@ -169,7 +169,7 @@ TEST_CASE("sparse integer labels are remapped to 0..K-1, the values kept as name
   std::string text;
   for (int i = 0; i < 29; ++i) text += std::to_string(i) + "," + std::to_string(i % 3) + "\n";
   text += "29,99999\n";
-  Dataset sparse = parse(text, "1", -1, 1, "zscore");
+  Dataset sparse = parse(text, "1", -1, 1, CsvScaling::ZScore);
   CHECK(sparse.label_names == std::vector<std::string>({"0", "1", "2", "99999"}));
   CHECK(has_warning(sparse, "sparse"));
   // Every row kept its label: feature 0 is the row number, 29 the 99999 row.
@@ -227,7 +227,7 @@ TEST_CASE("more classes than kCsvMaxClasses is refused, exactly that many is fin
 TEST_CASE("a labelled CSV is split per label in a seeded order; an unlabelled one keeps file order") {
   std::string text = "x,label\n";
   for (int i = 0; i < 40; ++i) text += std::to_string(i) + "," + (i < 20 ? "a" : "b") + "\n";  // sorted by label
-  Dataset d = parse(text, "label", -1, 7, "zscore");
+  Dataset d = parse(text, "label", -1, 7, CsvScaling::ZScore);
   CHECK(d.train_count == 32);
   const std::vector<int> held(d.labels.begin() + d.train_count, d.labels.end());
   CHECK(std::count(held.begin(), held.end(), 0) == 4);
@@ -235,8 +235,8 @@ TEST_CASE("a labelled CSV is split per label in a seeded order; an unlabelled on
   CHECK(contains(d.split_rule, "stratified by label, seed 7"));
   const std::vector<int> x = ranks(d, 0);  // rows keep their labels: x < 20 is "a"
   for (int i = 0; i < d.count; ++i) CHECK(d.labels[i] == (x[i] < 20 ? 0 : 1));
-  Dataset again = parse(text, "label", -1, 7, "zscore");
-  Dataset other = parse(text, "label", -1, 8, "zscore");
+  Dataset again = parse(text, "label", -1, 7, CsvScaling::ZScore);
+  Dataset other = parse(text, "label", -1, 8, CsvScaling::ZScore);
   CHECK(again.labels == d.labels);
   CHECK((again.values == d.values));
   CHECK((ranks(other, 0) != x));
@@ -254,7 +254,7 @@ TEST_CASE("a labelled CSV is split per label in a seeded order; an unlabelled on
   DataSpec spec;
   spec.source = (dir / "sorted.csv").string();
   spec.csv_label_column = "label";
-  spec.csv_scaling = "zscore";
+  spec.csv_scaling = CsvScaling::ZScore;
   spec.seed = 8;
   CHECK((load_dataset(spec).values == other.values));
 }
@@ -296,7 +296,7 @@ TEST_CASE("a 50 MB CSV takes a small multiple of its size in memory") {
     return;
   }
   const long long before = peak_rss();
-  Dataset d = csv_load(file.string(), "", "minmax", -1);
+  Dataset d = csv_load(file.string(), "", CsvScaling::MinMax, -1);
   const long long growth = peak_rss() - before;
   REQUIRE(d.count == kRows);
   const long long floats = static_cast<long long>(d.values.size()) * 4;

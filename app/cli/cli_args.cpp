@@ -202,7 +202,7 @@ void add_data_flags(CliArgs& args) {
   args.add("image-size", "N", "28", "image folders: resize every image to NxN (area filter)");
   args.add_switch("rgb", "image folders: keep colour (3 channels)");
   args.add("csv-label", "COL", "", "CSV: label column, by header name or 0-based index");
-  args.add("csv-scaling", "MODE", "minmax", "CSV: minmax (fits BCE) | zscore");
+  args.add("csv-scaling", "MODE", choice_name(DataSpec{}.csv_scaling), "CSV: " + choice_list<CsvScaling>().names(" | "));
 }
 
 bool data_flags_given(const CliArgs& args) {
@@ -221,7 +221,7 @@ DataSpec data_spec_from_flags(const CliArgs& args, uint64_t seed) {
   spec.image_size = args.integer("image-size", 4, 512);
   spec.rgb = args.flag("rgb");
   spec.csv_label_column = args.str("csv-label");
-  spec.csv_scaling = args.choice("csv-scaling", {"minmax", "zscore"});
+  spec.csv_scaling = args.choice_of<CsvScaling>("csv-scaling");
   return spec;
 }
 
@@ -442,7 +442,7 @@ void arch_from_flags(const CliArgs& args, const Dataset& data, ModelConfig& c) {
   c.channels = data.channels;
   c.height = data.height;
   c.width = data.width;
-  if (!args.given("hidden")) c.hidden = {16};
+  if (!args.given("hidden")) c.hidden = {ModelConfig::kConvDenseWidth};
 }
 
 //---- loaded models ----------------------------------------------------------------------------

@@ -108,15 +108,13 @@ void dataset_sample_rgba(const AppState& app, int sample, uint8_t* rgba, int str
 // [SECTION] Loading and switching datasets
 //-----------------------------------------------------------------------------
 
-// Why the running models cannot be rebuilt for `features` inputs ("" if they can). Checked before
-// switching: the trainer would refuse the new data and keep the old, and the views would wait for
-// models that never come.
-static std::string models_problem(const AppState& app, int features) {
+// Why the running models cannot be rebuilt for `data` ("" if they can). Checked before switching:
+// the trainer would refuse the new data and keep the old, and the views would wait for models
+// that never come.
+static std::string models_problem(const AppState& app, const Dataset& data) {
   if (!app.snap) return "";
   for (const Network& net : app.snap->networks) {
-    ModelConfig c = net.config;
-    c.input_size = features;
-    const std::string problem = model_config_problem(c);
+    const std::string problem = model_config_problem(fit_to_data(net.config, data));
     if (!problem.empty()) return problem;
   }
   return "";
@@ -142,7 +140,7 @@ bool app_load_data(AppState& app, const DataSpec& spec) {
     app.data_error = where + ": needs at least 2 samples";
     return false;
   }
-  const std::string problem = models_problem(app, data->features());
+  const std::string problem = models_problem(app, *data);
   if (!problem.empty()) {
     app.data_error = "cannot use " + where + " with the current models: " + problem;
     return false;

@@ -52,6 +52,11 @@ const HelpEntry kHelp[] = {
      "How many numbers each image is squeezed into. With 2 the map is the whole code; with more it shows two "
      "chosen dimensions or the PCA plane, and reconstructions get sharper while the map tells less. Applies on "
      "Rebuild."},
+    {"arch",
+     "The network's layers. MLP: dense layers of the widths under Hidden. Conv: two 3x3 convolutions of "
+     "stride 2 (32 and 64 channels) that see pixels next to each other, then one dense layer (Hidden) and the "
+     "code; the decoder mirrors it with transposed convolutions. Conv needs image data and trains slower per "
+     "step. Applies on Rebuild."},
     {"activation",
      "The non-linearity between layers. ReLU trains fastest, but a high learning rate can kill its units for "
      "good (the codes collapse); Leaky ReLU and ELU cannot die; sigmoid and tanh saturate and learn slowly. "

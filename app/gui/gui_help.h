@@ -21,8 +21,13 @@ struct ControlsSeen {
 };
 
 struct AppState;
+struct ChoiceList;
 
 const char* help_text(const char* key);          // the table's text, or nullptr for an unknown key
 void help_tooltip(const char* key);              // shows the text as a wrapped tooltip (call when hovered)
 void control_help(AppState& app, const char* key);  // after a control: its tooltip on hover, and the record
+// A combo over one of the choice lists (io/choices.h): titles shown, each row's description (or
+// `row_tooltip`) on hover, the tooltip of `help_key` on the closed combo. True when it changed.
+bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
+                  void (*row_tooltip)(int) = nullptr);
 void controls_seen_begin_frame(AppState& app);   // before the panels

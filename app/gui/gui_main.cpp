@@ -100,7 +100,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   add_data_flags(args);
   ModelFlagSpec spec;  // the twin by default, a small 2-D code, and the training settings the panel has
   spec.twin = true;
-  spec.hidden = "256";
+  spec.hidden = kGuiMlpHidden;
   spec.latent = "2";
   spec.latent_help = "latent dimensions (the map shows two of them, or their PCA plane)";
   spec.max_latent = 64;
@@ -131,6 +131,8 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
 
   out->data = data_spec_from_flags(args, 1);
   out->model = model_config_from_flags(args, spec, &out->twin, &out->pair);
+  out->model.arch = args.choice_of<Architecture>("arch");  // the geometry comes with the data (fit_to_data)
+  if (out->model.arch == Architecture::Conv && !args.given("hidden")) out->model.hidden = {ModelConfig::kConvDenseWidth};
   out->lr = optimizer_from_flags(args, spec).lr;
   out->batch = batch_from_flags(args);
   out->max_points = args.integer("points", 100, 200000);

@@ -240,13 +240,22 @@ std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* err
   return {base};
 }
 
+void app_set_architecture(AppState& app, Architecture to) {
+  // The hidden widths mean another thing in each: the MLP's layers, or the conv stack's one dense
+  // layer. Widths still at one network's default become the other's.
+  ModelEdit& e = app.edit;
+  if (std::strcmp(e.hidden, default_hidden_text(e.config.arch)) == 0)
+    std::snprintf(e.hidden, sizeof e.hidden, "%s", default_hidden_text(to));
+  e.config.arch = to;
+}
+
 void app_rebuild_models(AppState& app) {
   std::vector<ModelConfig> configs = edit_to_configs(app.edit, &app.edit.error);
   if (!app.edit.error.empty()) return;
   // The core's one check of an architecture, here on the main thread, so that a refused size is
   // a message under the button instead of a "rebuild failed" event later.
   for (ModelConfig& c : configs) {
-    c.input_size = app.data->features();
+    c = fit_to_data(c, *app.data);
     app.edit.error = model_config_problem(c);
     if (!app.edit.error.empty()) return;
   }
@@ -277,7 +286,8 @@ static bool edit_differs(const AppState& app) {
     const ModelKind want_kind = e.twin ? pair.kinds[i] : e.config.kind;
     const bool wide = e.twin && pair.shapes[i] == CompareShape::WideCode;  // compare_configs' shape
     const int want_count = wide ? 0 : count, want_latent = wide ? kWideCodeLatent : e.config.latent;
-    if (have.kind != want_kind || static_cast<int>(have.hidden.size()) != want_count || have.latent != want_latent ||
+    if (have.kind != want_kind || have.arch != e.config.arch || static_cast<int>(have.hidden.size()) != want_count ||
+        have.latent != want_latent ||
         have.activation != e.config.activation || have.seed != e.config.seed)
       return true;
     for (int k = 0; k < want_count; ++k)
@@ -297,8 +307,7 @@ static void edit_changed(AppState& app) {
   std::vector<ModelConfig> configs = edit_to_configs(e, &e.error);
   for (ModelConfig& c : configs) {
     if (!e.error.empty()) break;
-    c.input_size = app.data->features();
-    e.error = model_config_problem(c);
+    e.error = model_config_problem(fit_to_data(c, *app.data));
   }
 }
 
@@ -314,11 +323,8 @@ static void kind_row_tooltip(int row) {
   ImGui::EndTooltip();
 }
 
-// A combo over one of the core's choice lists (core/models/kinds.h): titles shown, each row's
-// description (or `row_tooltip`) on hover, the tooltip of `help_key` on the closed combo. Returns
-// true when the choice changed.
-static bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
-                         void (*row_tooltip)(int) = nullptr) {
+bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
+                  void (*row_tooltip)(int)) {
   bool changed = false;
   const int current = std::clamp(*value, 0, list.count() - 1);
   if (ImGui::BeginCombo(id, list.rows[static_cast<size_t>(current)].title)) {
@@ -449,6 +455,12 @@ void ui_model_panel(AppState& app) {
       e.config.kind = static_cast<ModelKind>(kind);
       edited = true;
     }
+  }
+  field("Network", label_w, 0);
+  int arch = static_cast<int>(e.config.arch);
+  if (choice_combo(app, "##arch", "arch", &arch, choice_list<Architecture>())) {
+    app_set_architecture(app, static_cast<Architecture>(arch));
+    edited = true;
   }
   field("Hidden", label_w, half - label_w);
   edited |= ImGui::InputTextWithHint("##hidden", "e.g. 400,200", e.hidden, sizeof e.hidden, ImGuiInputTextFlags_CharsNoBlank);

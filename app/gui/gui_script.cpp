@@ -18,7 +18,7 @@
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
 //                        the current one); LABELS is an IDX labels file, COLUMN a CSV's label column
-//   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive] [pair=NAME]
+//   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive] [pair=NAME] [arch=mlp|conv]
 //                        set the Model panel's fields as if typed, then press Rebuild; pair= (the
 //                        compare pairs of models/kinds.h: ae-vae, ae-denoising, ...) implies kind=twin
 //   browser-defaults     the file browser's options (labels file, CSV label column, image size,
@@ -238,9 +238,11 @@ void script_load(Script* script, const std::string& path) {
           ComparePair pair;
           if (a.compare(0, 5, "kind=") == 0 && (a == "kind=twin" || parse_model_kind(a.substr(5), &kind))) continue;
           if (a.compare(0, 5, "pair=") == 0 && parse_choice(a.substr(5), &pair)) continue;
+          Architecture arch;
+          if (a.compare(0, 5, "arch=") == 0 && parse_choice(a.substr(5), &arch)) continue;
           if (a.compare(0, 7, "hidden=") != 0 && a.compare(0, 7, "latent=") != 0)
             fail("rebuild expects hidden=LIST, latent=N, kind=twin|" + choice_list<ModelKind>().names() +
-                 " and/or pair=" + choice_list<ComparePair>().names());
+                 ", pair=" + choice_list<ComparePair>().names() + " and/or arch=" + choice_list<Architecture>().names());
         }
         break;
       case ScriptOp::AnomalyScoreOp:
@@ -297,7 +299,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "log") v.log_scale = on;
   else if (name == "holes") v.show_holes = on;
   else if (name == "points") v.show_points = on;
-  else if (name == "quantiles") v.manifold_quantiles = on;
+  else if (name == "quantiles") v.manifold_grid = on ? ManifoldGrid::PriorQuantiles : ManifoldGrid::Linear;
   else if (name == "kl") v.show_kl = on;
   else if (name == "anomaly") v.show_anomaly = on;
 }
@@ -419,6 +421,8 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
         } else if (a.compare(0, 5, "pair=") == 0 && parse_choice(value, &pair)) {  // compare mode's pair
           app.edit.twin = true;
           app.edit.pair = pair;
+        } else if (a.compare(0, 5, "arch=") == 0) {  // as the panel's Network combo does
+          app_set_architecture(app, choice_list<Architecture>().find(value) == 1 ? Architecture::Conv : Architecture::Mlp);
         } else if (a.compare(0, 7, "hidden=") == 0) {
           std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", value.c_str());
         } else {
@@ -758,7 +762,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   std::fprintf(f, "compare=%d\npair=%s\n", app.edit.twin ? 1 : 0, choice_name(app.edit.pair));
   std::fprintf(f, "ui_scale=%.2f\npresenter=%d\n", app.ui_scale, app.presenter.on ? 1 : 0);
   std::fprintf(f, "manifold=%d\nprior=%d\nlink=%d\n", app.view.show_manifold, app.view.show_prior, app.view.link_probes);
-  std::fprintf(f, "points_shown=%d\nmanifold_grid=%s\n", app.view.show_points, app.view.manifold_quantiles ? "quantiles" : "linear");
+  std::fprintf(f, "points_shown=%d\nmanifold_grid=%s\n", app.view.show_points, choice_name(app.view.manifold_grid));
   std::fprintf(f, "selected=");
   for (int i = 0; i < app.selected_count; ++i) std::fprintf(f, "%s%d", i ? "," : "", app.selected[i]);
   std::fprintf(f, "\n");
@@ -766,6 +770,11 @@ bool app_write_state(const AppState& app, const std::string& path) {
     const ModelPane& pane = app.panes[p];
     std::fprintf(f, "pane%d.kind=%s\n", p, model_kind_name(pane.kind));
     std::fprintf(f, "pane%d.latent=%d\n", p, pane.latent);
+    if (p < static_cast<int>(app.snap->networks.size())) {
+      const ModelConfig& c = app.snap->networks[size_t(p)].config;
+      std::fprintf(f, "pane%d.arch=%s\npane%d.encoder_layers=%zu\n", p, choice_name(c.arch), p,
+                   app.snap->networks[size_t(p)].encoder.size());
+    }
     std::fprintf(f, "pane%d.step_ms=%g\n", p,
                  p < static_cast<int>(app.snap->step_ms.size()) ? app.snap->step_ms[size_t(p)] : 0.0);
     std::fprintf(f, "pane%d.codes_version=%llu\n", p, static_cast<unsigned long long>(pane.codes_version));

@@ -297,13 +297,20 @@ struct Script {
 // [SECTION] AppState
 //-----------------------------------------------------------------------------
 
+// The GUI's hidden widths when none are given: one dense layer of 256 for an MLP (the command
+// line's `gui --hidden` default), the dense layer after the convolutions for a conv network.
+constexpr const char* kGuiMlpHidden = "256";
+constexpr const char* kGuiConvHidden = "16";
+static_assert(ModelConfig::kConvDenseWidth == 16, "kGuiConvHidden is its text");
+inline const char* default_hidden_text(Architecture a) { return a == Architecture::Conv ? kGuiConvHidden : kGuiMlpHidden; }
+
 // The Model panel's editable settings; architecture changes apply with "Rebuild".
 struct ModelEdit {
   bool twin = true;                 // compare mode: the two models of `pair` (models/kinds.h)
   ComparePair pair = ComparePair::AeVae;
   ModelConfig config;       // the kind (single-model mode), latent, activation, seed and every
                             // hyperparameter; `hidden` below is the text being typed
-  char hidden[64] = "256";
+  char hidden[64] = {};      // set from the launch flags (edit_from_launch)
   std::string error;        // why the last rebuild was refused
 };
 
@@ -326,6 +333,11 @@ struct PresenterState {
   bool applied = false;       // fonts and style built at least once
 };
 
+// The decoded manifold's grid (view_manifold.cpp): a tile at the centre of every cell of the
+// visible map, or at the prior's quantiles (Kingma & Welling's figure). Its list: "linear", "quantiles".
+enum class ManifoldGrid { Linear, PriorQuantiles };
+template <> const ChoiceList& choice_list<ManifoldGrid>();
+
 struct ViewOptions {
   bool show_manifold = false;
   bool show_holes = true;      // the hole map under the points
@@ -339,7 +351,7 @@ struct ViewOptions {
   int dim_x = 0, dim_y = 1;
   float point_radius = 2.6f;   // display pixels (times the UI scale)
   int manifold_tiles = 20;     // across the map
-  bool manifold_quantiles = false;  // the manifold's grid: prior quantiles (Kingma & Welling) or linear over the view
+  ManifoldGrid manifold_grid = ManifoldGrid::Linear;
   bool show_points = true;     // off: the manifold (or hole map) is seen whole
   bool show_kl = false;        // VAE maps: KL per dimension and the beta trade-off (view_kl.cpp)
   bool show_anomaly = false;   // the row under each map: anomaly scores, threshold, top-k (view_anomaly.cpp)
@@ -515,6 +527,7 @@ void ui_loss_panel(AppState& app);
 void loss_plots_render(AppState& app);         // GL phase: render the plots rebuilt this frame
 void loss_plots_free(AppState& app);
 void app_rebuild_models(AppState& app);        // from app.edit; sets edit.error on bad settings
+void app_set_architecture(AppState& app, Architecture a);  // the Model panel's Network (MLP or conv), for Rebuild
 std::vector<ModelConfig> edit_to_configs(const ModelEdit& edit, std::string* error);
 
 // gui_latent_map.cpp: the centre

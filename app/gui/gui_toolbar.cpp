@@ -73,10 +73,10 @@ static void entry_manifold_options(AppState& app) {
 static void entry_manifold_grid(AppState& app) {
   ViewOptions& v = app.view;
   {
-    int grid = v.manifold_quantiles ? 1 : 0;
-    set_width_for("Prior quantiles", true);
-    if (ImGui::Combo("##grid", &grid, "Linear grid\0Prior quantiles\0")) v.manifold_quantiles = grid == 1;
-    control_help(app, "manifold_grid");
+    int grid = static_cast<int>(v.manifold_grid);
+    set_width_for(choice_of(ManifoldGrid::PriorQuantiles).title, true);
+    if (choice_combo(app, "##grid", "manifold_grid", &grid, choice_list<ManifoldGrid>()))
+      v.manifold_grid = static_cast<ManifoldGrid>(grid);
   }
 }
 

@@ -339,7 +339,10 @@ Dataset parse_rows(const char* bytes, size_t n, const std::string& name, const s
 }
 
 //---- split and scaling ----------------------------------------------------------------------
-void split_and_scale(Dataset& d, const std::string& scaling, int train_count, uint64_t seed, bool labelled,
+const ChoiceList kCsvScalings = {"CSV scaling",
+                                 {{"minmax", "Min-max", "each feature to [0,1] by the training rows' range (fits BCE)"},
+                                  {"zscore", "Z-score", "each feature to zero mean, unit variance (MSE)"}}};
+void split_and_scale(Dataset& d, CsvScaling scaling, int train_count, uint64_t seed, bool labelled,
                      const std::string& source) {
   if (labelled) {
     const StratifiedSplit split = dataset_stratified_split(d.labels, train_count, seed, source);
@@ -356,7 +359,7 @@ void split_and_scale(Dataset& d, const std::string& scaling, int train_count, ui
   // Statistics from the training rows, in double: values near FLT_MAX overflow a float range.
   const int n = d.train_count;
   for (int f = 0; f < d.features(); ++f) {
-    if (scaling == "minmax") {
+    if (scaling == CsvScaling::MinMax) {
       double lo = d.values(f, 0), hi = lo;
       for (int i = 1; i < n; ++i) {
         lo = std::min(lo, static_cast<double>(d.values(f, i)));
@@ -377,29 +380,24 @@ void split_and_scale(Dataset& d, const std::string& scaling, int train_count, ui
       for (int i = 0; i < d.count; ++i) d.values(f, i) = static_cast<float>((d.values(f, i) - mean) / sd);
     }
   }
-  d.in_unit_range = scaling == "minmax";
-}
-
-void check_scaling(const std::string& scaling, const std::string& where) {
-  if (scaling != "minmax" && scaling != "zscore")
-    throw InputError(where + ": CSV scaling '" + printable_path(scaling) + "' must be minmax or zscore");
+  d.in_unit_range = scaling == CsvScaling::MinMax;
 }
 
 }  // namespace
 
+template <> const ChoiceList& choice_list<CsvScaling>() { return kCsvScalings; }
+
 Dataset csv_parse(const char* bytes, size_t n, const std::string& name, const std::string& label_column,
-                  const std::string& scaling, int train_count, uint64_t seed) {
+                  CsvScaling scaling, int train_count, uint64_t seed) {
   const std::string where = "'" + printable_path(name) + "'";
-  check_scaling(scaling, where);
   Dataset d = parse_rows(bytes, n, name, label_column, where);
   split_and_scale(d, scaling, train_count, seed, !label_column.empty(), printable_path(name));
   return d;
 }
 
-Dataset csv_load(const std::string& path, const std::string& label_column, const std::string& scaling,
+Dataset csv_load(const std::string& path, const std::string& label_column, CsvScaling scaling,
                  int train_count, uint64_t seed) {
   const std::string where = "'" + printable_path(path) + "'";
-  check_scaling(scaling, where);
   Dataset d;
   {
     // The bytes are freed before the split, which copies the values once.

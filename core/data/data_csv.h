@@ -32,13 +32,13 @@
 //   as a deployed model would see new data), computed in double; with minmax, held-out values are
 //   clipped to [0,1] so the dataset stays in the unit range that BCE needs. A constant feature
 //   scales to 0.
-Dataset csv_load(const std::string& path, const std::string& label_column, const std::string& scaling,
+Dataset csv_load(const std::string& path, const std::string& label_column, CsvScaling scaling,
                  int train_count, uint64_t seed = 1);
 
 // The same parser on bytes in memory (for fuzzing and tests): `name` stands for the file in
 // messages and becomes Dataset::name. csv_load reads the file and then does exactly this.
 Dataset csv_parse(const char* bytes, size_t n, const std::string& name, const std::string& label_column,
-                  const std::string& scaling, int train_count, uint64_t seed = 1);
+                  CsvScaling scaling, int train_count, uint64_t seed = 1);
 
 constexpr long long kCsvMaxBytes = 1ll << 30;   // a larger file is refused before reading
 constexpr long long kCsvMaxValues = 1ll << 28;  // rows * features (1 GiB of floats), checked before allocating

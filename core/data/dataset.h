@@ -11,7 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "io/choices.h"
 #include "nn/tensor.h"
+
+// How CSV values are scaled, from the training rows (data/data_csv.h): to [0,1] (BCE can train on
+// them), or to zero mean and unit variance.
+enum class CsvScaling { MinMax, ZScore };
+template <> const ChoiceList& choice_list<CsvScaling>();  // "minmax", "zscore" (data_csv.cpp)
 
 struct DataSpec {
   std::string source = "digits";  // built-in name, or a path to an IDX file, an image folder or a CSV
@@ -22,7 +28,7 @@ struct DataSpec {
   int image_size = 28;            // image folders: every image is resized (area filter) to this square
   bool rgb = false;               // image folders: keep colour (3 channels) instead of grayscale
   std::string csv_label_column;   // CSV: label column by header name or 0-based index; "" = none
-  std::string csv_scaling = "minmax";  // CSV: minmax | zscore
+  CsvScaling csv_scaling = CsvScaling::MinMax;
 };
 
 struct Dataset {

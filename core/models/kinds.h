@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "io/choices.h"
+
 // Every enum's values are its table's row indices and are what .llnet files store: a new value
 // goes at the end, never in between.
 enum class ModelKind { Plain, Sparse, Denoising, Contractive, VAE };
@@ -33,26 +35,8 @@ enum class AnomalyScore { Recon, Elbo, Nearest, Kl };
 
 //---- choices ----------------------------------------------------------------------------------
 
-// One value of a choice, as each reader shows it.
-struct Choice {
-  const char* name;         // the command line, scripts, JSON, error messages: "leaky_relu"
-  const char* title;        // the GUI: "Leaky ReLU"
-  const char* description;  // one line: --help and the GUI's tooltips
-};
-
-// All values of one enum, rows in the enum's order.
-struct ChoiceList {
-  const char* what;  // what the choice is, for messages: "activation"
-  std::vector<Choice> rows;
-
-  int count() const { return static_cast<int>(rows.size()); }
-  int find(const std::string& name) const;  // the row whose name is `name`, or -1
-  std::string names(const char* separator = "|") const;  // "relu|leaky_relu|..."
-};
-
-// The list of each enum above (the model kinds' comes from kModelKinds).
-template <typename E>
-const ChoiceList& choice_list();
+// The list of each enum above (the model kinds' comes from kModelKinds); Choice and ChoiceList
+// are in io/choices.h.
 template <> const ChoiceList& choice_list<ModelKind>();
 template <> const ChoiceList& choice_list<Activation>();
 template <> const ChoiceList& choice_list<OutputLoss>();
@@ -62,22 +46,6 @@ template <> const ChoiceList& choice_list<OptimizerKind>();
 template <> const ChoiceList& choice_list<InitKind>();
 template <> const ChoiceList& choice_list<Architecture>();
 template <> const ChoiceList& choice_list<AnomalyScore>();
-
-template <typename E>
-const Choice& choice_of(E value) { return choice_list<E>().rows[static_cast<size_t>(value)]; }
-template <typename E>
-const char* choice_name(E value) { return choice_of(value).name; }
-// False, and *out untouched, for a name not in the list.
-template <typename E>
-bool parse_choice(const std::string& name, E* out) {
-  const int i = choice_list<E>().find(name);
-  if (i < 0) return false;
-  *out = static_cast<E>(i);
-  return true;
-}
-// Is `code` (as a file stores it) one of the list's values?
-template <typename E>
-bool choice_valid(int code) { return code >= 0 && code < choice_list<E>().count(); }
 
 //---- hyperparameters --------------------------------------------------------------------------
 

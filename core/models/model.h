@@ -54,6 +54,7 @@ struct ModelConfig {
   // The architecture; Conv needs the image geometry (input_size = channels * height * width).
   Architecture arch = Architecture::Mlp;
   int channels = 1, height = 0, width = 0;
+  static constexpr int kConvDenseWidth = 16;  // a conv network's dense layer when none is chosen (Keras's example)
   // Dropout after every hidden activation while training (0 = none); identity at inference.
   float dropout = 0.0f;
 };

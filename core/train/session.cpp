@@ -174,7 +174,7 @@ std::vector<uint8_t> session_serialize(const Session& s) {
   w.put(int32_t(s.data.image_size));
   w.put(uint8_t(s.data.rgb ? 1 : 0));
   w.str(s.data.csv_label_column);
-  w.str(s.data.csv_scaling);
+  w.str(choice_name(s.data.csv_scaling));
   w.put(int32_t(s.batch));
   w.put(int64_t(s.step));
   w.put(int32_t(s.epoch));
@@ -270,7 +270,7 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
   s.data.image_size = r.get<int32_t>("image size");
   s.data.rgb = r.get<uint8_t>("rgb") != 0;
   s.data.csv_label_column = r.str("CSV label column");
-  s.data.csv_scaling = r.str("CSV scaling");
+  if (!parse_choice(r.str("CSV scaling"), &s.data.csv_scaling)) r.bad("an unknown CSV scaling");
   s.batch = r.get<int32_t>("batch");
   s.step = r.get<int64_t>("step");
   s.epoch = r.get<int32_t>("epoch");

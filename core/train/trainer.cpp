@@ -189,16 +189,22 @@ struct ModelSlot {
   double step_ms = 0;           // the mean of the last publish interval that had steps
 };
 
-// The dataset fixes the input size; BCE needs data in [0,1]. Returns a note when it changed the loss.
+}  // namespace
+
 ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* note) {
   config.input_size = data.features();
+  if (config.arch == Architecture::Conv) {  // an MLP's config keeps no geometry (its files compare equal)
+    const bool images = data.is_image;
+    config.channels = images ? data.channels : 1;
+    config.height = images ? data.height : 0;
+    config.width = images ? data.width : 0;
+  }
   if (config.loss == OutputLoss::BCE && !data.in_unit_range) {
     config.loss = OutputLoss::MSE;
     if (note) *note = std::string(model_kind_name(config.kind)) + ": data not in [0,1], so MSE instead of BCE";
   }
   return config;
 }
-}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] ComputeThread: a thread with a stack sized for Eigen's products

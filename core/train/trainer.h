@@ -121,6 +121,10 @@ class Trainer {
 std::vector<ModelConfig> compare_configs(const ModelConfig& base, ComparePair pair);
 // Twin mode, compare mode's default pair: a plain AE and a VAE.
 std::vector<ModelConfig> twin_configs(const ModelConfig& base);
+// `config` made to take `data`: its input size, a conv network's image geometry (zero for data
+// that is not images, so that model_config_problem says so), and MSE instead of BCE
+// for data outside [0,1] (then *note says so). The trainer, the CLI and the GUI's checks all use it.
+ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* note = nullptr);
 
 // The batch order, public so a test or a tool can reproduce a run step for step. One Rng, seeded
 // with shuffle_seed(models[0].seed), deals the training samples [0, n): epoch_order() shuffles

@@ -15,6 +15,12 @@
 
 #include "gui_state.h"
 
+static const ChoiceList kManifoldGrids = {
+    "manifold grid",
+    {{"linear", "Linear grid", "a tile at the centre of every cell of the visible map, where its code is"},
+     {"quantiles", "Prior quantiles", "tiles at the prior's quantiles, as in Kingma & Welling's figure"}}};
+template <> const ChoiceList& choice_list<ManifoldGrid>() { return kManifoldGrids; }
+
 namespace {
 constexpr double kManifoldSeconds = 0.25;  // refresh on new weights (view changes are immediate)
 }  // namespace
@@ -111,7 +117,7 @@ static void manifold_decode(AppState& app, int p, const Network& net) {
   ManifoldView& m = pane.manifold;
   const MapView& view = pane.view;
   const float w = view.rect_max.x - view.rect_min.x, h = view.rect_max.y - view.rect_min.y;
-  const bool quantiles = app.view.manifold_quantiles;
+  const bool quantiles = app.view.manifold_grid == ManifoldGrid::PriorQuantiles;
   const int cols = app.view.manifold_tiles;
   const float cell = w / cols;
   const int rows = quantiles ? cols : static_cast<int>(std::ceil(h / cell));
@@ -167,7 +173,7 @@ static void manifold_update(AppState& app) {
     if (pane.latent == 0 || w < 8 || h < 8 || pane.codes_version == 0) continue;
     // Quantile tiles sit on the plane whatever the view (the layer follows it): only the linear
     // grid is decoded again for a new view.
-    const bool linear = !app.view.manifold_quantiles;
+    const bool linear = app.view.manifold_grid == ManifoldGrid::Linear;
     const float key[8] = {linear ? view.center[0] : 0, linear ? view.center[1] : 0, linear ? view.half_extent : 0,
                           linear ? w : 0, linear ? h : 0, static_cast<float>(app.view.manifold_tiles),
                           linear ? 0.0f : 1.0f, static_cast<float>(pane.plane_serial)};
@@ -207,7 +213,7 @@ static MapLayer manifold_map_layer(const AppState& app, int p) {
   MapLayer layer;
   if (!app.view.show_manifold || m.cols == 0) return layer;
   layer.image = &m.image;
-  if (app.view.manifold_quantiles) {
+  if (app.view.manifold_grid == ManifoldGrid::PriorQuantiles) {
     manifold_quantile_rect(pane, &layer.min, &layer.max);
   } else {
     layer.min = m.min;
@@ -221,7 +227,7 @@ static MapLayer manifold_map_layer(const AppState& app, int p) {
 // What the quantile grid is, said on the map (its tiles differ in size on purpose).
 static void manifold_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
   const ManifoldView& m = app.panes[p].manifold;
-  if (!app.view.show_manifold || !app.view.manifold_quantiles || m.cols == 0) return;
+  if (!app.view.show_manifold || app.view.manifold_grid != ManifoldGrid::PriorQuantiles || m.cols == 0) return;
   char text[128];
   std::snprintf(text, sizeof text, "Prior quantiles: each tile holds 1/%d of N(0, I)", m.cols * m.rows);
   const float pad = 4 * app.ui_scale;
@@ -248,7 +254,7 @@ void manifold_write_state(const AppState& app, FILE* f) {
     std::fprintf(f, "\npane%d.manifold_last_z=", p);
     for (Eigen::Index i = 0; i < m.z.rows(); ++i) std::fprintf(f, "%s%g", i ? "," : "", m.z(i, last));
     std::fprintf(f, "\n");
-    if (!app.view.manifold_quantiles || pane.plane.mode == PlaneMode::Pca) continue;
+    if (app.view.manifold_grid != ManifoldGrid::PriorQuantiles || pane.plane.mode == PlaneMode::Pca) continue;
     ImVec2 a, b;
     manifold_quantile_rect(pane, &a, &b);
     std::fprintf(f, "pane%d.manifold_layer=%.2f %.2f %.2f %.2f\n", p, a.x, a.y, b.x, b.y);

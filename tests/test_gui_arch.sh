@@ -1,0 +1,44 @@
+#!/bin/sh
+# The Model panel's Network choice (MLP or conv), as `gui --arch` and the script's rebuild set it:
+# the app opens with conv models when asked, trains and shows their maps, rebuilds them as MLPs
+# and back, and refuses data that is not images while conv models run (the message names the
+# reason, and the digits and the conv models stay).
+#   test_gui_arch.sh LATENTLAB WORKDIR
+set -eu
+exe=$1 dir=$2
+rm -rf "$dir" && mkdir -p "$dir"
+printf 'a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,0,1\n' > "$dir/table.csv"
+cat > "$dir/script.txt" <<EOS
+panel holes off
+train 4
+sync
+state $dir/conv.txt
+rebuild arch=mlp
+train 4
+sync
+state $dir/mlp.txt
+rebuild arch=conv
+train 4
+sync
+data $dir/table.csv
+state $dir/refused.txt
+quit
+EOS
+timeout 300 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --batch 32 --arch conv \
+  --script "$dir/script.txt" 2> "$dir/stderr.txt" || { cat "$dir/stderr.txt"; exit 1; }
+# Opened with conv networks: two conv layers before the dense one and the code (an MLP with one
+# hidden layer has 2 encoder layers at most, activation included or not).
+grep -qx "pane0.arch=conv" "$dir/conv.txt"
+grep -qx "pane1.arch=conv" "$dir/conv.txt"
+grep -qx "in_sync=1" "$dir/conv.txt"
+conv_layers=$(sed -n 's/^pane0.encoder_layers=//p' "$dir/conv.txt")
+grep -qx "pane0.arch=mlp" "$dir/mlp.txt"
+grep -qx "pane1.arch=mlp" "$dir/mlp.txt"
+grep -qx "in_sync=1" "$dir/mlp.txt"
+mlp_layers=$(sed -n 's/^pane0.encoder_layers=//p' "$dir/mlp.txt")
+test "$conv_layers" -gt "$mlp_layers"
+# A CSV is not images: refused with the reason, and nothing changed.
+grep -q "^data_error=.*needs images" "$dir/refused.txt"
+grep -qx "dataset=digits" "$dir/refused.txt"
+grep -qx "pane0.arch=conv" "$dir/refused.txt"
+echo "test_gui_arch: conv encoder $conv_layers layers, mlp $mlp_layers; CSV refused"
