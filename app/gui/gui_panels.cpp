@@ -771,9 +771,10 @@ static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2
       draw->AddLine(ImVec2(x, y), ImVec2(x, std::min(f.max.y, y + dash)), theme.series_heldout, 1.5f * s);
     const char* mark = app.snap->early_stopped ? "kept" : "best";
     const ImVec2 ms = ImGui::CalcTextSize(mark);
-    const float mx = std::min(x + 3 * s, f.max.x - ms.x);
-    draw->AddRectFilled(ImVec2(mx - 2 * s, f.min.y), ImVec2(mx + ms.x + 2 * s, f.min.y + ms.y), plate, 3);
-    draw->AddText(ImVec2(mx, f.min.y), theme.series_heldout, mark);
+    // Under the model's name (top right), where the line meets the plot's top.
+    const float mx = std::min(x + 3 * s, f.max.x - ms.x), my = f.min.y + ms.y + 6 * s;
+    draw->AddRectFilled(ImVec2(mx - 2 * s, my), ImVec2(mx + ms.x + 2 * s, my + ms.y), plate, 3);
+    draw->AddText(ImVec2(mx, my), theme.series_heldout, mark);
   }
   std::snprintf(text, sizeof text, "step %.0f", f.x1);
   const ImVec2 step_size = ImGui::CalcTextSize(text);
