@@ -114,6 +114,38 @@ const HelpEntry kHelp[] = {
     {"anomaly_threshold",
      "Samples scoring above this are called anomalous (ringed on the map). It starts at the 95th percentile "
      "of the held-out scores; once moved, it stays where you put it."},
+    {"denoise",
+     "Under each map, in place of the strips: held-out samples corrupted with the noise chosen beside the "
+     "switch, each as noisy input (top), this model's reconstruction (middle) and the clean original "
+     "(bottom), with the PSNR of the first two against the original (higher is closer). Both panes get the "
+     "same noisy inputs. Right: PSNR against noise level for both models (bold: this pane's; dashed: the "
+     "noisy input itself). A denoising AE trained with the same noise should sit above the plain AE."},
+    {"denoise_noise",
+     "How the held-out samples are corrupted (the noises a denoising AE trains with): Gaussian adds noise of "
+     "this standard deviation, masking zeroes each value with this probability, salt-and-pepper sets it to 0 "
+     "or 1. The curve is measured for this kind at every level."},
+    {"denoise_level",
+     "How strong the noise is: the triptychs show this level, and a line marks it on the curve."},
+    {"feed",
+     "Under each map, in place of the strips: inputs no training set holds (uniform noise, a blank image, a "
+     "held-out sample inverted, an image of another built-in set, and a canvas you draw on) beside a held-out "
+     "sample, each over this model's reconstruction and its error. The risk of copying: an autoencoder that "
+     "has learned to copy rebuilds noise about as well as the sample; one that describes the data rebuilds it "
+     "as something like the data. Every model the app trains has a code smaller than the input (the widest is 64 "
+     "units), so here noise is always rebuilt far worse than the sample. Measured with latentlab train (README, "
+     "the copy risk): even an overcomplete AE (--hidden none --latent 1024) copies noise only in part: better "
+     "than an undercomplete one with --loss mse --init torch, worse under the defaults, never nearly as well "
+     "as digits."},
+    {"early_stop",
+     "Early stopping, the course's other remedy for overfitting: after every epoch each model's held-out loss "
+     "is compared with its best; when none has bettered it for 'patience' epochs, training pauses and every "
+     "model goes back to its best epoch's weights. The loss plot marks that step (dashed: 'best', then 'kept')."},
+    {"early_stop_patience",
+     "Epochs without a better held-out loss before training stops. Too small, and a noisy curve stops it early."},
+    {"overfit_preset",
+     "The overfitting lesson: 100 training digits (300 held out), a 1024-wide hidden layer and a 64-unit code, "
+     "batch 32, early stopping on. Train: the training loss keeps falling while the held-out loss turns up "
+     "after its best epoch; early stopping stops a few epochs later and keeps the best weights."},
     {"manifold",
      "Behind the points: the decoding of every tile's centre, on the same axes. Watch how digits blend into "
      "each other across the map, and where the AE's decodings stop looking like any digit."},

@@ -529,6 +529,37 @@ void training_set_rate(AppState& app, float lr) {
   app.trainer->set_learning_rate(lr);
 }
 
+// The overfitting lesson's setting (README, "What each kind is for"): 100 training digits of 400, a
+// 1024-wide hidden layer and a 64-unit code, small batches: the training loss keeps falling while the
+// held-out loss turns up after a few dozen epochs; early stopping keeps the best held-out weights.
+struct OverfitPreset {
+  int count = 400, train = 100;
+  const char* hidden = "1024";
+  int latent = kWideCodeLatent;
+  int batch = 32;
+  int patience = 4;
+};
+
+void training_set_early_stop(AppState& app, bool on, int patience) {
+  app.early_stop = on;
+  app.early_stop_patience = std::max(1, patience);
+  app.trainer->set_early_stop(on ? app.early_stop_patience : 0);
+}
+
+void training_overfit_preset(AppState& app) {
+  const OverfitPreset preset;
+  DataSpec spec;  // the built-in digits
+  spec.count = preset.count;
+  spec.train_count = preset.train;
+  std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", preset.hidden);
+  app.edit.config.latent = preset.latent;
+  if (!app_load_data(app, spec)) return;
+  app_rebuild_models(app);
+  app.batch = preset.batch;
+  app.trainer->set_batch_size(app.batch);
+  training_set_early_stop(app, true, preset.patience);
+}
+
 void ui_training_panel(AppState& app) {
   Trainer& t = *app.trainer;
   const bool running = app.snap && app.snap->running;
@@ -596,6 +627,18 @@ void ui_training_panel(AppState& app) {
   }
   control_help(app, "batch");
 
+  // Early stopping: the switch, its patience, the overfitting preset; the best step is marked on the loss plot.
+  bool early = app.early_stop;
+  if (ImGui::Checkbox("Early stopping", &early)) training_set_early_stop(app, early, app.early_stop_patience);
+  control_help(app, "early_stop");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(40 * app.ui_scale, 0.45f * ImGui::GetContentRegionAvail().x));
+  int patience = app.early_stop_patience;
+  if (ImGui::SliderInt("##patience", &patience, 1, 20, "patience %d")) training_set_early_stop(app, app.early_stop, patience);
+  control_help(app, "early_stop_patience");
+  if (ImGui::Button("Overfitting preset")) training_overfit_preset(app);
+  control_help(app, "overfit_preset");
+
   if (!app.snap) return;
   const Snapshot& s = *app.snap;
   ImGui::Text("step %lld", static_cast<long long>(s.step));
@@ -610,6 +653,11 @@ void ui_training_panel(AppState& app) {
       ImGui::Text("%s: learning rate lowered to %.1e", model_kind_name(s.networks[i].config.kind), s.learning_rates[i]);
       ImGui::PopStyleColor();
     }
+  // Each model's best held-out step: the weights early stopping keeps (a marker on its loss plot).
+  for (size_t i = 0; i < s.best_step.size() && i < s.networks.size(); ++i)
+    if (s.best_step[i] > 0)
+      ImGui::TextDisabled("%s: best held-out at step %lld%s", model_kind_name(s.networks[i].config.kind),
+                          static_cast<long long>(s.best_step[i]), s.early_stopped ? ", kept (stopped early)" : "");
   const size_t shown = std::min<size_t>(kEventsShown, s.events.size());
   for (size_t i = s.events.size() - shown; i < s.events.size(); ++i) {
     ImGui::PushStyleColor(ImGuiCol_Text, app.theme->warn_text);
@@ -727,6 +775,19 @@ static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2
   if (has_penalty) plot_series(draw, f, h.train, h.test, 2, theme.series_penalty, theme.map_background, s);
   plot_series(draw, f, h.train, h.test, 1, theme.series_recon, theme.map_background, s);
   plot_series(draw, f, h.train, h.test, 0, theme.series_total, theme.map_background, s);
+  // The best held-out step (early stopping's weights): a dashed line in the held-out colour.
+  if (p < static_cast<int>(app.snap->best_step.size()) && app.snap->best_step[p] > 0) {
+    const float x = static_cast<float>(f.min.x + (app.snap->best_step[p] - f.x0) / (f.x1 - f.x0) * (f.max.x - f.min.x));
+    const float dash = 5 * s;
+    for (float y = f.min.y; y < f.max.y; y += 2 * dash)
+      draw->AddLine(ImVec2(x, y), ImVec2(x, std::min(f.max.y, y + dash)), theme.series_heldout, 1.5f * s);
+    const char* mark = app.snap->early_stopped ? "kept" : "best";
+    const ImVec2 ms = ImGui::CalcTextSize(mark);
+    // Under the model's name (top right), where the line meets the plot's top.
+    const float mx = std::min(x + 3 * s, f.max.x - ms.x), my = f.min.y + ms.y + 6 * s;
+    draw->AddRectFilled(ImVec2(mx - 2 * s, my), ImVec2(mx + ms.x + 2 * s, my + ms.y), plate, 3);
+    draw->AddText(ImVec2(mx, my), theme.series_heldout, mark);
+  }
   std::snprintf(text, sizeof text, "step %.0f", f.x1);
   const ImVec2 step_size = ImGui::CalcTextSize(text);
   const ImVec2 step_pos(f.max.x - step_size.x, f.max.y - step_size.y);

@@ -124,9 +124,12 @@ constexpr OpSpec kOps[] = {
     {"browser-labels", ScriptOp::BrowserLabels, 1, 1}, {"browser-open", ScriptOp::BrowserOpen, 1, 1},
     {"save-models", ScriptOp::SaveModels, 1, 1},
     {"anomaly-score", ScriptOp::AnomalyScoreOp, 1, 1}, {"anomaly-quantile", ScriptOp::AnomalyQuantile, 2, 2},
+    {"denoise-noise", ScriptOp::DenoiseNoise, 2, 2},
+    {"feed-stroke", ScriptOp::FeedStroke, 4, 4}, {"feed-clear", ScriptOp::FeedClear, 0, 0},
+    {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
-                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles", "kl", "anomaly"};
+                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -249,6 +252,17 @@ void script_load(Script* script, const std::string& path) {
         if (choice_list<AnomalyScore>().find(cmd.args[0]) < 0)
           fail("anomaly-score expects " + choice_list<AnomalyScore>().names(" or "));
         break;
+      case ScriptOp::DenoiseNoise:
+        if (choice_list<NoiseKind>().find(cmd.args[0]) < 0 || !parse_number(cmd.args[1], &v) || v < 0 || v > 1)
+          fail("denoise-noise expects " + choice_list<NoiseKind>().names(" or ") + " and a level from 0 to 1");
+        break;
+      case ScriptOp::EarlyStop:
+        if (!parse_number(cmd.args[0], &v) || v < 0 || v != std::floor(v)) fail("early-stop expects a patience in epochs (0 = off)");
+        break;
+      case ScriptOp::FeedStroke:
+        for (const std::string& a : cmd.args)
+          if (!parse_number(a, &v)) fail("feed-stroke expects X0 Y0 X1 Y1 in image pixels");
+        break;
       case ScriptOp::AnomalyQuantile:
         if (!parse_number(cmd.args[1], &v) || v < 0 || v > 1) fail("anomaly-quantile expects a pane and a quantile from 0 to 1");
         break;
@@ -302,6 +316,8 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "quantiles") v.manifold_grid = on ? ManifoldGrid::PriorQuantiles : ManifoldGrid::Linear;
   else if (name == "kl") v.show_kl = on;
   else if (name == "anomaly") v.show_anomaly = on;
+  else if (name == "denoise") v.show_denoise = on;
+  else if (name == "feed") v.show_feed = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.
@@ -516,6 +532,21 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       if (!parse_choice(cmd.args[0], &app.view.anomaly_score))
         script_fail(app, cmd, "anomaly-score expects " + choice_list<AnomalyScore>().names(" or "));
       return false;
+    case ScriptOp::DenoiseNoise:
+      parse_choice(cmd.args[0], &app.view.denoise_noise);
+      app.view.denoise_level = std::strtof(cmd.args[1].c_str(), nullptr);
+      return false;
+    case ScriptOp::FeedStroke:
+      feed_stroke(app, std::strtof(cmd.args[0].c_str(), nullptr), std::strtof(cmd.args[1].c_str(), nullptr),
+                  std::strtof(cmd.args[2].c_str(), nullptr), std::strtof(cmd.args[3].c_str(), nullptr));
+      return false;
+    case ScriptOp::FeedClear: feed_clear(app); return false;
+    case ScriptOp::EarlyStop: {
+      const int patience = std::atoi(cmd.args[0].c_str());
+      training_set_early_stop(app, patience > 0, patience > 0 ? patience : app.early_stop_patience);
+      return false;
+    }
+    case ScriptOp::OverfitPreset: training_overfit_preset(app); return false;
     case ScriptOp::AnomalyQuantile:
       if (!pane_arg(app, cmd, &pane)) return true;
       anomaly_set_quantile(app, pane, std::strtof(cmd.args[1].c_str(), nullptr));
@@ -692,12 +723,15 @@ void script_step(AppState& app) {
   if (s.train_pending > 0) {
     app.trainer->step(s.train_pending);
     s.wait_step = app.snap->step + s.train_pending;
+    s.wait_version = app.snap->version;
     s.train_pending = 0;
     s.wait_started = app.now;
     return;
   }
   if (s.wait_step >= 0) {
-    if (app.snap->step < s.wait_step || app.snap->running) {
+    // Early stopping may pause the trainer before the step (a snapshot newer than the command says so).
+    const bool stopped_early = app.snap->early_stopped && app.snap->version > s.wait_version;
+    if ((app.snap->step < s.wait_step && !stopped_early) || app.snap->running) {
       if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for training");
       return;
     }
@@ -813,6 +847,18 @@ bool app_write_state(const AppState& app, const std::string& path) {
   for (size_t i = 0; i < app.snap->learning_rates.size(); ++i)
     std::fprintf(f, "%s%g", i ? "," : "", app.snap->learning_rates[i]);
   std::fprintf(f, "\n");
+  // Early stopping: the switch, and each model's best held-out step, its loss and the newest one.
+  std::fprintf(f, "early_stop=%d\nearly_stop_patience=%d\nearly_stopped=%d\n", app.early_stop ? 1 : 0,
+               app.early_stop_patience, app.snap->early_stopped ? 1 : 0);
+  for (size_t i = 0; i < app.snap->best_step.size() && i < app.snap->history.size(); ++i) {
+    const std::vector<LossPoint>& test = app.snap->history[i].test;
+    double best = 0;
+    for (const LossPoint& pt : test)
+      if (pt.step == app.snap->best_step[i]) best = pt.parts.total;
+    std::fprintf(f, "model%zu.best_step=%lld\nmodel%zu.heldout_best=%g\nmodel%zu.heldout_last=%g\nmodel%zu.heldout_epochs=%zu\n", i,
+                 static_cast<long long>(app.snap->best_step[i]), i, best, i, test.empty() ? 0.0 : test.back().parts.total, i,
+                 test.size());
+  }
   const std::vector<TrainerEvent>& events = app.snap->events;
   for (size_t i = events.size() - std::min<size_t>(kEventsShown, events.size()); i < events.size(); ++i)
     std::fprintf(f, "event=step %lld: %s\n", static_cast<long long>(events[i].step), events[i].message.c_str());
@@ -839,6 +885,8 @@ bool app_write_state(const AppState& app, const std::string& path) {
   point_colors_write_state(app, f);
   kl_view_write_state(app, f);
   anomaly_view_write_state(app, f);
+  denoise_view_write_state(app, f);
+  feed_view_write_state(app, f);
   strips_write_state(app, f);
   traversal_write_state(app, f);
   return std::fclose(f) == 0;

@@ -154,6 +154,8 @@ struct ModelPane {
   KlView kl;
   TraversalView traversal;
   AnomalyView anomaly;
+  DenoiseView denoise;
+  FeedView feed;
 };
 
 //-----------------------------------------------------------------------------
@@ -247,7 +249,8 @@ enum class ScriptOp {
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
-  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile
+  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
+  DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -356,6 +359,10 @@ struct ViewOptions {
   bool show_kl = false;        // VAE maps: KL per dimension and the beta trade-off (view_kl.cpp)
   bool show_anomaly = false;   // the row under each map: anomaly scores, threshold, top-k (view_anomaly.cpp)
   AnomalyScore anomaly_score = AnomalyScore::Elbo;  // recon where it does not apply (an AE)
+  bool show_denoise = false;   // the row under each map: noisy -> reconstruction -> clean, PSNR curve (view_denoise.cpp)
+  NoiseKind denoise_noise = KindFigureSettings{}.eval_noise;  // the corruption it shows: --eval-noise's default
+  float denoise_level = KindFigureSettings{}.eval_noise_level;
+  bool show_feed = false;      // the row under each map: noise, blank, inverted, another set, drawn (view_feed.cpp)
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 
@@ -444,6 +451,8 @@ struct AppState {
   float lr_field = 3e-3f;            // the Rate field's value: lr, or what is being typed into it
   int batch = 128;
   int step_count = 100;              // the Training panel's "Step" button
+  bool early_stop = false;           // the Training panel's switch: Trainer::set_early_stop(early_stop_patience)
+  int early_stop_patience = 4;       // epochs without a better held-out loss
   Mat gallery_eps;                   // (latent, cols*rows) the same z ~ N(0, I) for every model
   uint64_t gallery_seed = 7;
 
@@ -523,6 +532,8 @@ void ui_data_panel(AppState& app);
 void ui_model_panel(AppState& app);
 void ui_training_panel(AppState& app);
 void training_set_rate(AppState& app, float lr);  // the Rate field's action: a positive finite rate to the trainer
+void training_set_early_stop(AppState& app, bool on, int patience);  // the switch's action (and scripts')
+void training_overfit_preset(AppState& app);     // a small training set and a wide model: the held-out curve turns up
 void ui_loss_panel(AppState& app);
 void loss_plots_render(AppState& app);         // GL phase: render the plots rebuilt this frame
 void loss_plots_free(AppState& app);

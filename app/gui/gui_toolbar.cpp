@@ -115,6 +115,41 @@ static void entry_anomaly_score(AppState& app) {
   control_help(app, "anomaly_score");
 }
 
+// Denoising: the switch, then the noise's kind (the table of noises) and level (the noise level's slider span).
+static void entry_denoise(AppState& app) {
+  ImGui::Checkbox("Denoising", &app.view.show_denoise);
+  control_help(app, "denoise");
+}
+
+static bool denoise_on(const AppState& app) { return app.view.show_denoise; }
+
+static void entry_denoise_noise(AppState& app) {
+  const ChoiceList& list = choice_list<NoiseKind>();
+  const char* widest = list.rows[0].title;
+  for (const Choice& c : list.rows)
+    if (ImGui::CalcTextSize(c.title).x > ImGui::CalcTextSize(widest).x) widest = c.title;
+  set_width_for(widest, true);
+  if (ImGui::BeginCombo("##denoise_noise", choice_of(app.view.denoise_noise).title)) {
+    for (size_t i = 0; i < list.rows.size(); ++i) {
+      if (ImGui::Selectable(list.rows[i].title, static_cast<int>(i) == static_cast<int>(app.view.denoise_noise)))
+        app.view.denoise_noise = static_cast<NoiseKind>(i);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", list.rows[i].description);
+    }
+    ImGui::EndCombo();
+  }
+  control_help(app, "denoise_noise");
+  ImGui::SameLine();
+  const HyperparamInfo& h = hyperparam_info(Hyperparam::NoiseLevel);
+  set_width_for("level 0.00");
+  ImGui::SliderFloat("##denoise_level", &app.view.denoise_level, float(h.slider_min), float(h.slider_max), "level %.2f");
+  control_help(app, "denoise_level");
+}
+
+static void entry_feed(AppState& app) {
+  ImGui::Checkbox("Feed it anything", &app.view.show_feed);
+  control_help(app, "feed");
+}
+
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
 static void entry_color(AppState& app) {
   const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
@@ -252,6 +287,9 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: inside the VAE", nullptr, entry_kl},
     {"toolbar: anomaly", nullptr, entry_anomaly},
     {"toolbar: anomaly score", anomaly_on, entry_anomaly_score},
+    {"toolbar: denoising", nullptr, entry_denoise},
+    {"toolbar: denoising noise", denoise_on, entry_denoise_noise},
+    {"toolbar: feed it anything", nullptr, entry_feed},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},

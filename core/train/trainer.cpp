@@ -24,6 +24,7 @@
 #include "train/session.h"
 
 #include "train/collapse.h"
+#include "train/early_stopping.h"
 #include "train/divergence.h"
 #include "io/errors.h"
 
@@ -163,7 +164,7 @@ LossParts held_out_loss(Model& model, const Dataset& data) {
 
 namespace {
 enum class CommandKind { Start, Pause, Resume, Step, Reset, LearningRate, BatchSize, Hyperparameter, Rebuild, SetData,
-                         CaptureSession, LoadSession };
+                         CaptureSession, LoadSession, EarlyStop };
 
 struct Command {
   CommandKind kind = CommandKind::Pause;
@@ -187,6 +188,8 @@ struct ModelSlot {
   double step_seconds = 0;      // its train_step's wall time since the last publish, and how many steps
   int step_count = 0;
   double step_ms = 0;           // the mean of the last publish interval that had steps
+  EarlyStopping early;          // its best held-out epoch and weights (patience: Impl::early_patience)
+  int64_t best_step = 0;        // the step at the end of early.best_epoch
 };
 
 }  // namespace
@@ -362,6 +365,8 @@ struct Trainer::Impl {
   std::vector<ModelConfig> configs;  // as trained: fitted to the data, hyperparameters applied
   OptimizerConfig optimizer;         // optimizer.lr is the user's learning rate (before any halving)
   TrainerOptions options;
+  int early_patience = 0;            // set_early_stop; 0 = off
+  bool early_stopped = false;        // paused by early stopping, the best weights restored
   std::vector<ModelSlot> slots;
   std::vector<TrainerEvent> events;
 
@@ -478,6 +483,7 @@ bool Trainer::Impl::apply(Command& c) {
     case CommandKind::Start:
     case CommandKind::Resume:
       running = true;
+      early_stopped = false;
       pending_steps = 0;
       if (!can_train()) report(-1, "nothing to train on: the dataset has no training samples");
       return true;
@@ -487,6 +493,7 @@ bool Trainer::Impl::apply(Command& c) {
       return true;
     case CommandKind::Step:
       running = false;
+      early_stopped = false;
       pending_steps += std::max(0, c.count);
       return c.count <= 0;  // otherwise published when the steps are done
     case CommandKind::Reset: {
@@ -510,6 +517,9 @@ bool Trainer::Impl::apply(Command& c) {
       }
       return true;
     }
+    case CommandKind::EarlyStop:
+      early_patience = std::max(0, c.count);
+      return true;
     case CommandKind::BatchSize: {
       const std::string problem = live_problem(configs, optimizer, c.count);
       if (!problem.empty()) {
@@ -609,6 +619,7 @@ void Trainer::Impl::restart(std::vector<ModelSlot> new_slots, std::vector<ModelC
   epoch = 0;
   cursor = 0;
   events.clear();
+  early_stopped = false;
   order_rng = Rng(shuffle_seed(configs.empty() ? 1 : configs[0].seed));
   epoch_order(order_rng, data ? data->train_count : 0, order);
   samples_since_publish = 0;
@@ -658,6 +669,7 @@ void Trainer::Impl::end_epoch_if_done() {
   std::vector<LossParts> held_out(n_models);
   std::vector<char> completed(n_models, 0);
   std::vector<double> spread(n_models, 0);
+  int out_of_patience = 0;  // models that have not bettered their best for early_patience epochs
   pool->for_each_model(n_models, [&](int i) {  // touches model i and entries i only
     completed[i] = held_out_loss_chunked(*slots[i].model, *data, &stop_requested, &held_out[i]);
     if (completed[i]) spread[i] = model_code_spread(*slots[i].model, *data);
@@ -686,10 +698,30 @@ void Trainer::Impl::end_epoch_if_done() {
         test[kept++] = test.back();
         test.resize(kept);
       }
+      ModelSlot& slot = slots[i];
+      slot.early.patience = early_patience;
+      if (early_stopping_after_epoch(slot.early, slot.model->network(), held_out[i].total, epoch)) ++out_of_patience;
+      if (slot.early.best_epoch == epoch) slot.best_step = step;
     } else {
       report(static_cast<int>(i), std::string(model_kind_name(slots[i].model->config().kind)) +
                                       ": held-out loss is not finite (check the held-out data)");
     }
+  }
+  // Early stopping, when every model has run out of patience: pause, each on its best epoch's weights.
+  if (early_patience > 0 && out_of_patience == n_models && n_models > 0) {
+    std::string kept;
+    for (ModelSlot& slot : slots) {
+      slot.model->restore(slot.early.best);
+      slot.guard.good = slot.early.best;
+      slot.guard.good_step = slot.best_step;
+      kept += (kept.empty() ? "" : ", ") + std::string(model_kind_name(slot.model->config().kind)) + " step " +
+              std::to_string(slot.best_step) + " (epoch " + std::to_string(slot.early.best_epoch) + ")";
+    }
+    running = false;
+    pending_steps = 0;
+    early_stopped = true;
+    report(-1, "early stopping: no better held-out loss for " + std::to_string(early_patience) +
+                   " epochs; kept the best weights: " + kept);
   }
   epoch_order(order_rng, n, order);
   cursor = 0;
@@ -842,7 +874,10 @@ void Trainer::Impl::publish() {
   s->history.reserve(slots.size());
   s->learning_rates.reserve(slots.size());
   s->learning_rate = optimizer.lr;
+  s->early_stop = early_patience;
+  s->early_stopped = early_stopped;
   for (ModelSlot& slot : slots) {
+    s->best_step.push_back(slot.best_step);
     if (slot.step_count > 0) slot.step_ms = 1e3 * slot.step_seconds / slot.step_count;
     slot.step_seconds = 0;
     slot.step_count = 0;
@@ -917,6 +952,7 @@ void Trainer::step(int n) { impl_->enqueue(make(CommandKind::Step, 0, n)); }
 void Trainer::reset() { impl_->enqueue(make(CommandKind::Reset)); }
 void Trainer::set_learning_rate(float lr) { impl_->enqueue(make(CommandKind::LearningRate, lr)); }
 void Trainer::set_batch_size(int batch) { impl_->enqueue(make(CommandKind::BatchSize, 0, batch)); }
+void Trainer::set_early_stop(int patience) { impl_->enqueue(make(CommandKind::EarlyStop, 0, patience)); }
 void Trainer::set_hyperparameter(Hyperparam h, double value) {
   Command c = make(CommandKind::Hyperparameter, value);
   c.hyperparam = h;

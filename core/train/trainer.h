@@ -63,6 +63,11 @@ struct Snapshot {
   std::vector<double> step_ms;        // one per model: the mean wall time of its training step over the
                                       // last publish interval that had steps (0 before the first): the
                                       // cost of its kind (the contractive penalty's Jacobian) on this machine
+  std::vector<int64_t> best_step;     // one per model: the step after the epoch of its best held-out loss
+                                      // so far (0 = none yet): early stopping's weights (train/early_stopping.h)
+  int early_stop = 0;                 // the patience in epochs (set_early_stop); 0 = off
+  bool early_stopped = false;         // training paused because no model improved for `early_stop` epochs,
+                                      // and every model holds its best_step's weights
   float learning_rate = 0;            // the rate last set (set_learning_rate or the constructor's), before
                                       // any halving: what learning_rates are compared with, from one snapshot
 };
@@ -94,6 +99,10 @@ class Trainer {
   // Any hyperparameter of the table (models/kinds.h), a choice as its row index. Every model gets
   // the value; only the kinds that have it read it.
   void set_hyperparameter(Hyperparam h, double value);
+  // Early stopping (train/early_stopping.h): after `patience` epochs in which no model has bettered
+  // its best held-out loss, training pauses and every model goes back to its best epoch's weights.
+  // 0 = off (the best is still recorded: Snapshot::best_step). Reset and rebuild keep the setting.
+  void set_early_stop(int patience);
   // New architectures, history cleared. input_size is taken from the data, and BCE becomes MSE
   // for data outside [0,1] (reported as an event). A config that fails keeps the old models.
   // `weights` as in the constructor.

@@ -35,6 +35,7 @@
 #include "measure/code_density.h"
 #include "measure/kl_per_dim.h"
 #include "measure/anomaly.h"
+#include "measure/kind_figures.h"
 #include "train/trainer.h"
 #include "gui_render.h"
 
@@ -280,6 +281,60 @@ struct AnomalyView {
   ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
 };
 
+// Denoising (view_denoise.cpp), in the row under each map: a few held-out samples corrupted with the
+// toolbar's noise (the same corruption for every pane: a fixed seed), each as a triptych noisy input ->
+// this model's reconstruction -> clean original with the PSNR of the first two, and the PSNR of
+// reconstructions against the noise level for every pane's model, measured a chunk at a time against
+// one snapshot and kept until the snapshot or the noise changes.
+constexpr int kDenoiseSamples = 4;         // triptychs in the row
+constexpr int kDenoiseLevels = 9;          // points of the curve, the level slider's span evenly
+struct DenoiseView {
+  // The triptychs.
+  NoiseKind noise = NoiseKind::Mask;       // the corruption they show
+  float level = -1;
+  uint64_t version = 0;                    // snapshot reconstructed; 0 = none yet
+  double time = -1;
+  Mat clean, noisy, code, out;             // (features, kDenoiseSamples) x2, (latent, ...), (features, ...)
+  InferenceWorkspace ws;
+  double psnr_noisy[kDenoiseSamples] = {}, psnr_out[kDenoiseSamples] = {};  // dB against the clean original
+  std::vector<uint8_t> rgba;               // rows noisy, reconstruction, clean; kDenoiseSamples tiles each
+  GpuImage image;
+  // The curve's pass in progress: every level in turn over the same held-out samples.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
+  NoiseKind pass_noise = NoiseKind::Mask;
+  int pass_level = 0, pass_next = 0;       // level index, next sample at that level
+  double pass_sum[kDenoiseLevels] = {}, pass_input_sum[kDenoiseLevels] = {};
+  Mat curve_clean;                         // (features, m) the held-out samples the curve averages over
+  Mat curve_noisy, curve_code, curve_out;  // (features, chunk), (latent, chunk), (features, chunk)
+  // The curve shown.
+  NoiseKind curve_noise = NoiseKind::Mask;
+  uint64_t curve_version = 0;              // snapshot measured; 0 = none yet
+  double curve_time = -1;                  // when its pass started
+  double curve[kDenoiseLevels] = {};       // mean PSNR of the reconstructions, dB
+  double curve_input[kDenoiseLevels] = {}; // mean PSNR of the noisy inputs themselves (no model)
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
+};
+
+// Feed it anything (view_feed.cpp), in the row under each map: inputs no training set holds (uniform
+// noise, a blank image, an inverted digit, an image of another built-in set, one drawn with the mouse)
+// beside a held-out sample, each with this model's reconstruction and its error: the risk of copying.
+// Every pane gets the same inputs (a fixed seed; a stroke on the canvas draws in every pane).
+constexpr int kFeedInputs = 6;             // the columns: kFeedInputTable in view_feed.cpp
+struct FeedView {
+  Mat x, code, out;                        // (features, kFeedInputs), (latent, ...), (features, ...)
+  InferenceWorkspace ws;
+  bool available[kFeedInputs] = {};        // the other set's column needs image data of a built-in's channels
+  std::string other_name;                  // the built-in set the "another set" column comes from
+  uint64_t inputs_serial = 1, shown_serial = 0;  // bumped when an input changes (a stroke); reconstructed for
+  uint64_t version = 0;                    // snapshot reconstructed; 0 = none yet
+  double time = -1;
+  double error[kFeedInputs] = {};          // mean squared error per value of each reconstruction
+  std::vector<uint8_t> rgba;               // inputs (top row) over reconstructions
+  GpuImage image;
+  ImVec2 canvas_min = {0, 0}, canvas_max = {0, 0};  // the drawing canvas on screen this frame
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};
+};
+
 //-----------------------------------------------------------------------------
 // [SECTION] The lifecycle table
 //-----------------------------------------------------------------------------
@@ -327,6 +382,17 @@ void ui_pane_anomaly(AppState& app, int pane, float height);  // the row under a
 float anomaly_share_above(const AnomalyView& a);              // share of the scored samples above the threshold
 void anomaly_set_quantile(AppState& app, int pane, float q);  // threshold at the scores' q-quantile (scripts)
 void anomaly_view_write_state(const AppState& app, FILE* f);
+
+// view_denoise.cpp
+void ui_pane_denoise(AppState& app, int pane, float height);  // the row under a map, in place of the strips
+float denoise_level_at(int i);                                // the curve's i-th noise level
+void denoise_view_write_state(const AppState& app, FILE* f);
+
+// view_feed.cpp
+void ui_pane_feed(AppState& app, int pane, float height);     // the row under a map, in place of the strips
+void feed_stroke(AppState& app, float x0, float y0, float x1, float y1);  // draws on every pane's canvas, image pixels
+void feed_clear(AppState& app);                                // blanks the canvas
+void feed_view_write_state(const AppState& app, FILE* f);
 
 // view_manifold.cpp
 double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Early stopping in the GUI (Training panel; core/train/trainer.h set_early_stop) with the
+# overfitting preset: 100 training digits, 784-1024-64, batch 32. Asked for far more steps than it
+# needs, training stops on its own: the snapshot says early_stopped, the step is below the steps
+# asked for, the events line names the kept step, and for each model the held-out loss at the kept
+# (best) step is below the last epoch's (the held-out curve turned up after it).
+#   test_gui_early_stop.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
+set -eu
+exe=$1 png_check=$2 png_diff=$3 dir=$4
+rm -rf "$dir" && mkdir -p "$dir"
+cat > "$dir/script.txt" <<EOS2
+panel holes off
+overfit-preset
+sync
+train 3000
+sync
+state $dir/stopped.txt
+screenshot $dir/stopped.png
+quit
+EOS2
+scale=${LATENTLAB_TIME_SCALE:-1}
+timeout $((300 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 \
+  --width 1024 --height 640 --script "$dir/script.txt"
+value() { sed -n "s/^$2=//p" "$1"; }
+"$png_check" "$dir/stopped.png" 1024 640
+test "$(value "$dir/stopped.txt" early_stop)" = 1
+test "$(value "$dir/stopped.txt" early_stopped)" = 1
+grep -q "^event=.*early stopping: no better held-out loss for 4 epochs" "$dir/stopped.txt"
+test "$(value "$dir/stopped.txt" step)" -lt 3000
+for m in 0 1; do
+  awk -v best="$(value "$dir/stopped.txt" model$m.best_step)" -v step="$(value "$dir/stopped.txt" step)" \
+      -v lb="$(value "$dir/stopped.txt" model$m.heldout_best)" -v ll="$(value "$dir/stopped.txt" model$m.heldout_last)" \
+      -v at="model$m" '
+  BEGIN {
+    if (!(best > 0 && best < step)) { print at ": best step " best " not before the last step " step; exit 1 }
+    if (!(lb > 0 && ll > lb)) { print at ": held-out loss at the best step " lb " not below the last " ll; exit 1 }
+  }'
+done
+echo "test_gui_early_stop: ok"
