@@ -246,11 +246,17 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   const float row_h = app.interp.show ? interp_h : strips_h;
   ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - spacing)));
   const ImVec2 row = ImGui::GetCursorScreenPos();  // its captions and tiles must stay inside it, and apart
-  // The row: the interpolation's strip, else the anomaly row, else the strips.
-  const char* row_name = app.interp.show ? "interpolation strip" : app.view.show_anomaly ? "anomaly" : "strips";
+  // The row: the interpolation's strip, else the anomaly row, else the code units', else the
+  // sensitivity's, else the strips.
+  const char* row_name = app.interp.show ? "interpolation strip"
+                         : app.view.show_anomaly ? "anomaly"
+                         : app.view.show_units ? "units"
+                         : app.view.show_sensitivity ? "sensitivity" : "strips";
   layout_push(&app.layout, row_name, row, ImVec2(row.x + ImGui::GetContentRegionAvail().x, row.y + row_h));
   if (app.interp.show) ui_interp_strip(app, p, interp_h);
   else if (app.view.show_anomaly) ui_pane_anomaly(app, p, strips_h);
+  else if (app.view.show_units) ui_pane_units(app, p, strips_h);
+  else if (app.view.show_sensitivity) ui_pane_sensitivity(app, p, strips_h);
   else ui_pane_strips(app, p, strips_h);
   layout_pop(&app.layout);
   layout_item(&app.layout, row_name);

@@ -154,6 +154,8 @@ struct ModelPane {
   KlView kl;
   TraversalView traversal;
   AnomalyView anomaly;
+  CodeUnitsView units;
+  SensitivityView sensitivity;
 };
 
 //-----------------------------------------------------------------------------
@@ -247,7 +249,7 @@ enum class ScriptOp {
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
-  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile
+  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile, Nudge
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -344,6 +346,10 @@ struct ViewOptions {
   bool show_kl = false;        // VAE maps: KL per dimension and the beta trade-off (view_kl.cpp)
   bool show_anomaly = false;   // the row under each map: anomaly scores, threshold, top-k (view_anomaly.cpp)
   AnomalyScore anomaly_score = AnomalyScore::Elbo;  // recon where it does not apply (an AE)
+  bool show_units = false;     // the row under each map: code activations, mean against rho, favourites (view_units.cpp)
+  bool show_sensitivity = false;  // the row under each map: ||J|| per sample, the nudge demo (view_sensitivity.cpp)
+  float sensitivity_size = 0.05f;  // the nudge's RMS per input value
+  PerturbDirection sensitivity_direction = PerturbDirection::Random;
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 

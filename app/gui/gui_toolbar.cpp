@@ -115,6 +115,17 @@ static void entry_anomaly_score(AppState& app) {
   control_help(app, "anomaly_score");
 }
 
+// The sparse AE's and the contractive AE's rows under the maps (view_units.cpp, view_sensitivity.cpp).
+static void entry_units(AppState& app) {
+  ImGui::Checkbox("Code units", &app.view.show_units);
+  control_help(app, "units");
+}
+
+static void entry_sensitivity(AppState& app) {
+  ImGui::Checkbox("Sensitivity", &app.view.show_sensitivity);
+  control_help(app, "sensitivity");
+}
+
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
 static void entry_color(AppState& app) {
   const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
@@ -252,6 +263,8 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: inside the VAE", nullptr, entry_kl},
     {"toolbar: anomaly", nullptr, entry_anomaly},
     {"toolbar: anomaly score", anomaly_on, entry_anomaly_score},
+    {"toolbar: code units", nullptr, entry_units},
+    {"toolbar: sensitivity", nullptr, entry_sensitivity},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},
