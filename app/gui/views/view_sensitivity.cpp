@@ -25,9 +25,9 @@
 
 namespace {
 constexpr int kSensitivitySamples = 200;           // held-out samples a pass measures at most
-constexpr int kSensitivityChunk = 4;               // samples at once (the least a pane does in a frame)
+constexpr int kSensitivityChunk = 2;               // samples at once (the least a pane does in a frame)
 constexpr double kSensitivityFrameSeconds = 0.003; // the panes' share of a frame (at least one chunk each)
-constexpr double kSensitivityRefreshSeconds = 1.0; // a new pass on new weights at most this often
+constexpr double kSensitivityRefreshSeconds = 2.0; // a new pass on new weights at most this often
 constexpr uint64_t kNudgeSeed = 20261206;          // the random direction: the same for every pane and sample
 constexpr float kSizeMin = 0.001f, kSizeMax = 0.5f;
 
@@ -94,7 +94,7 @@ static void sensitivity_pass_step(AppState& app, int p) {
   v.indices.assign(app.point_indices.begin() + v.pass_next, app.point_indices.begin() + v.pass_next + m);
   if (v.x.cols() != m) v.x.resize(pane.features, m);
   app.data->gather(v.indices.data(), m, v.x);
-  jacobian_norms(net, v.x, v.chunk);
+  jacobian_norms(net, v.x, v.chunk, v.jacobian_ws);
   std::copy(v.chunk.begin(), v.chunk.end(), v.pass_norms.begin() + v.pass_next);
   v.pass_next += m;
   if (v.pass_next < v.pass_total) return;

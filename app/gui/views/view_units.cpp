@@ -26,7 +26,7 @@ namespace {
 constexpr int kUnitsSamples = 512;              // held-out samples a pass encodes at most
 constexpr int kUnitsChunk = 64;                 // samples encoded at once (the least a pane does in a frame)
 constexpr double kUnitsFrameSeconds = 0.002;    // the panes' share of a frame (at least one chunk each)
-constexpr double kUnitsRefreshSeconds = 0.5;    // a new pass on new weights at most this often
+constexpr double kUnitsRefreshSeconds = 1.0;    // a new pass on new weights at most this often
 constexpr int kUnitsTopK = 12;                  // inputs averaged into a unit's favourite
 
 double seconds_now() {
@@ -215,9 +215,15 @@ void ui_pane_units(AppState& app, int p, float height) {
   // Body: heatmap | bars (the same rows) | favourite tiles.
   const int shown = shown_units(pane);
   const float body_top = origin.y + line, body_h = height - line;
-  const int tile_rows = std::max(1, std::min(shown, static_cast<int>(body_h / (22 * s))));
+  // The favourites' grid: the rows that give the largest tiles within the row's height and 40% of its width.
+  int tile_rows = 1;
+  float cell = 0;
+  for (int r = 1; r <= shown; ++r) {
+    const int c = (shown + r - 1) / r;
+    const float side = std::floor(std::min(body_h / r, 0.4f * width / c));
+    if (side > cell) cell = side, tile_rows = r;
+  }
   const int tile_cols = (shown + tile_rows - 1) / tile_rows;
-  const float cell = std::floor(std::min(body_h / tile_rows, 0.4f * width / tile_cols));
   const float tiles_w = tile_cols * cell;
   const float left_w = width - tiles_w - gap;
   const float heat_w = std::floor(0.6f * left_w), bars_w = left_w - heat_w - gap;

@@ -35,6 +35,7 @@
 #include "measure/code_density.h"
 #include "measure/kl_per_dim.h"
 #include "measure/anomaly.h"
+#include "measure/kind_figures.h"
 #include "measure/sensitivity.h"
 #include "train/trainer.h"
 #include "gui_render.h"
@@ -324,6 +325,7 @@ struct SensitivityView {
   std::vector<int> indices;        // (chunk)
   Mat x;                           // (features, chunk)
   std::vector<double> chunk, pass_norms;
+  JacobianWorkspace jacobian_ws;
   // What is shown.
   std::vector<double> norms;       // (samples) ||J||_F per held-out sample
   double mean_norm = 0, max_norm = 0;
