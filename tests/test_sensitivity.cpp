@@ -127,4 +127,23 @@ TEST_CASE("nudged inputs move a contractive AE's code less than a plain AE's") {
   }
   MESSAGE("code shift per unit of input, random nudges of RMS 0.05: plain " << gain_a << ", contractive " << gain_c);
   CHECK(gain_c < 0.75 * gain_a);
+  // For the README: the same in units of each model's own code spread (a contractive AE may also
+  // shrink its whole code), and along the data (toward the next held-out sample). Not asserted.
+  Mat held(d.features(), d.test_count()), codes_a(16, d.test_count()), codes_c(16, d.test_count());
+  d.copy_range(d.train_count, d.test_count(), held);
+  network_encode(a.network(), held, codes_a, ws);
+  network_encode(c.network(), held, codes_c, ws);
+  const double spread_a = code_spread(codes_a), spread_c = code_spread(codes_c);
+  double along_a = 0, along_c = 0;
+  for (int i = 0; i < kSamples; ++i) {
+    d.copy_range(d.train_count + i, 1, x);
+    d.copy_range(d.train_count + i + 1, 1, other);
+    perturbation(PerturbDirection::TowardSample, x, other, 0.05f, 1, delta);
+    along_a += code_shift(a.network(), x, delta, codes, ws).gain / kSamples;
+    along_c += code_shift(c.network(), x, delta, codes, ws).gain / kSamples;
+  }
+  MESSAGE("codes' spread: plain " << spread_a << ", contractive " << spread_c << "; random nudges per unit of input, "
+          "in spreads: plain " << gain_a / spread_a << ", contractive " << gain_c / spread_c
+          << "; toward the next sample: plain " << along_a << " (" << along_a / spread_a << " spreads), contractive "
+          << along_c << " (" << along_c / spread_c << ")");
 }

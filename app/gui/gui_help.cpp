@@ -121,7 +121,9 @@ const HelpEntry kHelp[] = {
      "moves per unit of input) for each held-out sample, every pane on the same axis, the mean a line (the "
      "other model's dashed). Right: the sample you clicked last, nudged a little; how far its code moves here "
      "and in the other model, and the move drawn on the map as an arrow. Compare AE vs contractive AE: the "
-     "contractive one's histogram sits left. Its default weight 0.001 barely shows it; try 0.1."},
+     "contractive one's histogram sits left. Its default weight 0.001 barely shows it; try 0.1. A random nudge "
+     "moves its code less; a nudge toward another sample moves both codes by about the same share of their "
+     "spread: it resists changes the data does not make, not the ones it does."},
     {"sensitivity_size",
      "The nudge's size: its RMS change per input value (pixels run 0 to 1). The code's move is measured for "
      "this one nudge; ||J|| is the rate for an infinitely small one."},
