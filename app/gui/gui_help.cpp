@@ -146,6 +146,27 @@ const HelpEntry kHelp[] = {
      "The overfitting lesson: 100 training digits (300 held out), a 1024-wide hidden layer and a 64-unit code, "
      "batch 32, early stopping on. Train: the training loss keeps falling while the held-out loss turns up "
      "after its best epoch; early stopping stops a few epochs later and keeps the best weights."},
+    {"units",
+     "Under each map, in place of the strips: what the code units do, on held-out samples. A heatmap of |h| "
+     "(one row per unit, busiest on top; dark: |h| <= 0.1, near zero), each unit's mean |h| as a bar against "
+     "the sparse AE's target rho (a KL-sparse model's; L1 has none), the share of values near zero, and what "
+     "each unit responds to: the mean of the inputs that drive it highest. Compare AE vs sparse AE with a "
+     "code of 16 or more: the sparse one's heatmap is mostly dark. The default weight 0.001 is too weak "
+     "against the reconstruction; KL sparsity with weight 10 brings the mean to rho."},
+    {"sensitivity",
+     "Under each map, in place of the strips: how sensitive the encoder is. Left: ||J||_F (how fast the code "
+     "moves per unit of input) for each held-out sample, every pane on the same axis, the mean a line (the "
+     "other model's dashed). Right: the sample you clicked last, nudged a little; how far its code moves here "
+     "and in the other model, and the move drawn on the map as an arrow. Compare AE vs contractive AE: the "
+     "contractive one's histogram sits left. Its default weight 0.001 barely shows it; try 0.1. A random nudge "
+     "moves its code less; a nudge toward another sample moves both codes by about the same share of their "
+     "spread: it resists changes the data does not make, not the ones it does."},
+    {"sensitivity_size",
+     "The nudge's size: its RMS change per input value (pixels run 0 to 1). The code's move is measured for "
+     "this one nudge; ||J|| is the rate for an infinitely small one."},
+    {"sensitivity_direction",
+     "Which way the sample is nudged: a random direction (the same for every model), or toward another "
+     "sample (the one clicked before it, else a held-out sample of another label)."},
     {"manifold",
      "Behind the points: the decoding of every tile's centre, on the same axes. Watch how digits blend into "
      "each other across the map, and where the AE's decodings stop looking like any digit."},

@@ -169,6 +169,21 @@ static int pane_loss_lines(const AppState& app, int p, float width) {
   return loss_line_breaks(loss, width - fit_w, starts);
 }
 
+// The views that take the row under a map in place of the samples and reconstructions, by the
+// toolbar switch of each; the first switched on wins (their switches are independent).
+struct PaneRow {
+  const char* name;            // the layout recorder's name
+  bool ViewOptions::*on;       // its toolbar switch
+  void (*draw)(AppState& app, int pane, float height);
+};
+static const PaneRow kPaneRows[] = {
+    {"anomaly", &ViewOptions::show_anomaly, ui_pane_anomaly},
+    {"denoise", &ViewOptions::show_denoise, ui_pane_denoise},
+    {"feed", &ViewOptions::show_feed, ui_pane_feed},
+    {"units", &ViewOptions::show_units, ui_pane_units},
+    {"sensitivity", &ViewOptions::show_sensitivity, ui_pane_sensitivity},
+};
+
 void ui_pane(AppState& app, int p, ImVec2 size) {
   ModelPane& pane = app.panes[p];
   char id[16];
@@ -246,14 +261,14 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   const float row_h = app.interp.show ? interp_h : strips_h;
   ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - spacing)));
   const ImVec2 row = ImGui::GetCursorScreenPos();  // its captions and tiles must stay inside it, and apart
-  // The row: the interpolation's strip, else the anomaly row, else the strips.
-  const char* row_name = app.interp.show ? "interpolation strip" : app.view.show_anomaly ? "anomaly"
-                         : app.view.show_denoise ? "denoise" : app.view.show_feed ? "feed" : "strips";
+  // The row: the interpolation's strip, else the first row view switched on, else the strips.
+  const PaneRow* shown = nullptr;
+  for (const PaneRow& r : kPaneRows)
+    if (!shown && app.view.*r.on) shown = &r;
+  const char* row_name = app.interp.show ? "interpolation strip" : shown ? shown->name : "strips";
   layout_push(&app.layout, row_name, row, ImVec2(row.x + ImGui::GetContentRegionAvail().x, row.y + row_h));
   if (app.interp.show) ui_interp_strip(app, p, interp_h);
-  else if (app.view.show_anomaly) ui_pane_anomaly(app, p, strips_h);
-  else if (app.view.show_denoise) ui_pane_denoise(app, p, strips_h);
-  else if (app.view.show_feed) ui_pane_feed(app, p, strips_h);
+  else if (shown) shown->draw(app, p, strips_h);
   else ui_pane_strips(app, p, strips_h);
   layout_pop(&app.layout);
   layout_item(&app.layout, row_name);

@@ -13,7 +13,8 @@
 //   select I [J ...]     select dataset samples (rings; sigma ellipses on a VAE map)
 //   panel NAME on|off    manifold | prior | link | samples | recon | interp | data | model | training |
 //                        loss | log | holes | points | quantiles (the manifold's grid on prior quantiles) |
-//                        kl (inside the VAE: KL per dimension and the beta trade-off on VAE maps)
+//                        kl (inside the VAE: KL per dimension and the beta trade-off on VAE maps) |
+//                        anomaly | units (code units: the sparse AE's row) | sensitivity (the contractive AE's row)
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
@@ -65,6 +66,7 @@
 //   theme light|dark     the light, high-contrast theme for projectors, or the dark one
 //   layout-plant         draw a label over the toolbar's first control from now on (a test's proof
 //                        that layout-check sees an overlap)
+//   nudge SIZE random|toward   the sensitivity row's nudge: its RMS size per input value and direction
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -128,8 +130,10 @@ constexpr OpSpec kOps[] = {
     {"feed-stroke", ScriptOp::FeedStroke, 4, 4}, {"feed-clear", ScriptOp::FeedClear, 0, 0},
     {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
 };
-const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp",
-                               "data", "model", "training", "loss", "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed"};
+    {"nudge", ScriptOp::Nudge, 2, 2},
+};
+const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
+                               "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -266,6 +270,10 @@ void script_load(Script* script, const std::string& path) {
       case ScriptOp::AnomalyQuantile:
         if (!parse_number(cmd.args[1], &v) || v < 0 || v > 1) fail("anomaly-quantile expects a pane and a quantile from 0 to 1");
         break;
+      case ScriptOp::Nudge:
+        if (!parse_number(cmd.args[0], &v) || !(v > 0) || v > 1 || choice_list<PerturbDirection>().find(cmd.args[1]) < 0)
+          fail("nudge expects a size in (0, 1] and " + choice_list<PerturbDirection>().names(" or "));
+        break;
       case ScriptOp::Plane:
         if (cmd.args[0] == "pca" && n == 1) break;
         if (cmd.args[0] == "dims" && n == 3 && parse_number(cmd.args[1], &v) && parse_number(cmd.args[2], &v)) break;
@@ -318,6 +326,8 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "anomaly") v.show_anomaly = on;
   else if (name == "denoise") v.show_denoise = on;
   else if (name == "feed") v.show_feed = on;
+  else if (name == "units") v.show_units = on;
+  else if (name == "sensitivity") v.show_sensitivity = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.
@@ -550,6 +560,10 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::AnomalyQuantile:
       if (!pane_arg(app, cmd, &pane)) return true;
       anomaly_set_quantile(app, pane, std::strtof(cmd.args[1].c_str(), nullptr));
+      return false;
+    case ScriptOp::Nudge:
+      app.view.sensitivity_size = std::strtof(cmd.args[0].c_str(), nullptr);
+      parse_choice(cmd.args[1], &app.view.sensitivity_direction);
       return false;
     case ScriptOp::InterpPick: {
       if (!pane_arg(app, cmd, &pane)) return true;
@@ -887,6 +901,8 @@ bool app_write_state(const AppState& app, const std::string& path) {
   anomaly_view_write_state(app, f);
   denoise_view_write_state(app, f);
   feed_view_write_state(app, f);
+  units_view_write_state(app, f);
+  sensitivity_view_write_state(app, f);
   strips_write_state(app, f);
   traversal_write_state(app, f);
   return std::fclose(f) == 0;

@@ -156,6 +156,8 @@ struct ModelPane {
   AnomalyView anomaly;
   DenoiseView denoise;
   FeedView feed;
+  CodeUnitsView units;
+  SensitivityView sensitivity;
 };
 
 //-----------------------------------------------------------------------------
@@ -250,7 +252,7 @@ enum class ScriptOp {
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
-  DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset
+  DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -363,6 +365,10 @@ struct ViewOptions {
   NoiseKind denoise_noise = KindFigureSettings{}.eval_noise;  // the corruption it shows: --eval-noise's default
   float denoise_level = KindFigureSettings{}.eval_noise_level;
   bool show_feed = false;      // the row under each map: noise, blank, inverted, another set, drawn (view_feed.cpp)
+  bool show_units = false;     // the row under each map: code activations, mean against rho, favourites (view_units.cpp)
+  bool show_sensitivity = false;  // the row under each map: ||J|| per sample, the nudge demo (view_sensitivity.cpp)
+  float sensitivity_size = 0.05f;  // the nudge's RMS per input value
+  PerturbDirection sensitivity_direction = PerturbDirection::Random;
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 

@@ -148,6 +148,15 @@ static void entry_denoise_noise(AppState& app) {
 static void entry_feed(AppState& app) {
   ImGui::Checkbox("Feed it anything", &app.view.show_feed);
   control_help(app, "feed");
+// The sparse AE's and the contractive AE's rows under the maps (view_units.cpp, view_sensitivity.cpp).
+static void entry_units(AppState& app) {
+  ImGui::Checkbox("Code units", &app.view.show_units);
+  control_help(app, "units");
+}
+
+static void entry_sensitivity(AppState& app) {
+  ImGui::Checkbox("Sensitivity", &app.view.show_sensitivity);
+  control_help(app, "sensitivity");
 }
 
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
@@ -290,6 +299,8 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: denoising", nullptr, entry_denoise},
     {"toolbar: denoising noise", denoise_on, entry_denoise_noise},
     {"toolbar: feed it anything", nullptr, entry_feed},
+    {"toolbar: code units", nullptr, entry_units},
+    {"toolbar: sensitivity", nullptr, entry_sensitivity},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},

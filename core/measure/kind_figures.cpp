@@ -49,13 +49,19 @@ void code_activity(ConstMatRef code, std::vector<double>& unit_mean, double* act
 // E_u ||J^T u||^2 = ||J||_F^2 (u ~ N(0, I) over the code units, the same u for every sample) with
 // that many probes keeps the cost bounded; averaging over samples smooths it.
 void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out) {
+  JacobianWorkspace ws;
+  jacobian_norms(net, x, out, ws);
+}
+
+void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& jws) {
   const ModelConfig& c = net.config;
   if (x.rows() != c.input_size) throw InputError("jacobian_norms: x has the wrong number of features");
   const int N = int(x.cols());
   out.assign(size_t(N), 0.0);
   const bool exact = c.latent <= kExactJacobianRows;
   const int probes = exact ? c.latent : kExactJacobianRows;
-  Mat u(c.latent, probes);  // (latent, probes): the code gradients, unit vectors or Gaussian
+  Mat& u = jws.probes;  // (latent, probes): the code gradients, unit vectors or Gaussian
+  if (u.rows() != c.latent || u.cols() != probes) u.resize(c.latent, probes);
   if (exact) {
     u.setIdentity();
   } else {
@@ -63,9 +69,10 @@ void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out)
     for (int p = 0; p < probes; ++p)
       for (int k = 0; k < c.latent; ++k) u(k, p) = rng.normal() / std::sqrt(float(probes));
   }
-  LayersWorkspace<float> ws;
-  std::vector<float> dparams(net.params.size());  // the backward pass writes them; unused
-  Mat din(c.input_size, std::min(N, kChunk));     // (input, chunk)
+  LayersWorkspace<float>& ws = jws.layers;
+  jws.dparams.resize(net.params.size());
+  const int chunk = std::min(N, kChunk);
+  if (jws.din.rows() != c.input_size || jws.din.cols() < chunk) jws.din.resize(c.input_size, chunk);  // (input, chunk)
   for (int first = 0; first < N; first += kChunk) {
     const int n = std::min(kChunk, N - first);
     const Eigen::Ref<const Mat> xs = x.middleCols(first, n);
@@ -77,9 +84,9 @@ void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out)
       layers_zero_grads(ws, n);
       // The code's rows: mu is the first `latent` rows of a VAE's (mu; logvar).
       ws.dout.back().topRows(c.latent).leftCols(n) = u.col(p).replicate(1, n);
-      MatRef d = din.leftCols(n);
+      MatRef d = jws.din.leftCols(n);
       d.setZero();
-      layers_backward<float>(&d, dparams.data(), ws, net.encoder, xs, net.params.data());
+      layers_backward<float>(&d, jws.dparams.data(), ws, net.encoder, xs, net.params.data());
       for (int j = 0; j < n; ++j) out[size_t(first + j)] += double(d.col(j).squaredNorm());
     }
   }

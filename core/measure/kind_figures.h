@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/model.h"
+#include "nn/layer_pass.h"
 
 // A code value counts as "active" when |h| exceeds this. The code is linear (a sigmoid for the
 // KL-sparse AE, whose values are in (0, 1)), so one threshold reads the same on every kind: 0.1 is
@@ -49,6 +50,14 @@ void reconstruct(const Network& net, ConstMatRef x, Mat& code, Mat& reconstructi
 // Per sample ||J||_F of the encoder's code (mu for a VAE) with respect to its input, exact (one
 // backward pass per code unit). out has x.cols() values.
 void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out);
+// The same with its scratch kept by the caller, so that repeated calls of one size (the GUI's chunk
+// a frame) allocate nothing after the first.
+struct JacobianWorkspace {
+  LayersWorkspace<float> layers;
+  std::vector<float> dparams;  // (parameters) the backward pass writes them; unused
+  Mat din, probes;             // (input, chunk), (latent, probes)
+};
+void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& ws);
 // Code activity over codes (latent, n): per unit mean |h| (latent values), and the share of
 // values above kActiveThreshold.
 void code_activity(ConstMatRef code, std::vector<double>& unit_mean, double* active_fraction);

@@ -3,7 +3,7 @@
 #include "views.h"
 
 extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
-    kTraversalView, kAnomalyView, kDenoiseView, kFeedView;
+    kTraversalView, kAnomalyView, kDenoiseView, kFeedView, kUnitsView, kSensitivityView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -17,5 +17,7 @@ const PaneViewOps* const kPaneViews[] = {
     &kAnomalyView,  // rings over the points; its row replaces the strips
     &kDenoiseView,  // its row replaces the strips
     &kFeedView,     // its row replaces the strips
+    &kUnitsView,        // its row replaces the strips: the sparse AE's code units
+    &kSensitivityView,  // its row replaces the strips; the nudged code's arrow over the points
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);

@@ -36,6 +36,7 @@
 #include "measure/kl_per_dim.h"
 #include "measure/anomaly.h"
 #include "measure/kind_figures.h"
+#include "measure/sensitivity.h"
 #include "train/trainer.h"
 #include "gui_render.h"
 
@@ -333,6 +334,73 @@ struct FeedView {
   GpuImage image;
   ImVec2 canvas_min = {0, 0}, canvas_max = {0, 0};  // the drawing canvas on screen this frame
   ImVec2 row_min = {0, 0}, row_max = {0, 0};
+// Code units (view_units.cpp), in the row under a map: the code of up to kUnitsSamples held-out
+// samples, measured a chunk at a time against one snapshot: a heatmap of |h| (units sorted by mean
+// activation, busiest on top; kUnitsHeatSamples samples across), each unit's mean activation as a bar
+// against the sparse AE's target rho, the share of values near zero (|h| <= kActiveThreshold, as
+// kind_figures' active_fraction), and each unit's favourite inputs (code_units.h) as a grid of tiles.
+constexpr int kUnitsShown = 32;        // units drawn at most (the busiest); the figures cover all
+constexpr int kUnitsHeatSamples = 96;  // the heatmap's columns
+struct CodeUnitsView {
+  // The pass in progress.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
+  int pass_next = 0, pass_total = 0;
+  std::vector<int> indices;        // (pass_total) dataset samples measured
+  Mat x, code, chunk_code;         // (features, pass_total), (latent, pass_total), (latent, chunk)
+  InferenceWorkspace ws;
+  // What is shown.
+  std::vector<double> unit_mean;   // (latent) mean |h| per unit
+  std::vector<int> order;          // units, busiest first
+  double mean_activation = 0;      // over units and samples
+  double active_fraction = 0;      // share of values with |h| > kActiveThreshold
+  int samples = 0;                 // measured
+  Mat favourites;                  // (features, latent) code_unit_favourites
+  std::vector<uint8_t> heat_rgba, tiles_rgba;  // (kUnitsHeatSamples x shown units), (cols x rows tiles)
+  GpuImage heat_image, tiles_image;
+  int tile_cols = 0, tile_rows = 0;
+  uint64_t version = 0;            // snapshot measured; 0 = none yet
+  double time = -1;                // when its pass started
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};    // where the row was drawn (tests, layout)
+  ImVec2 heat_min = {0, 0}, heat_max = {0, 0};  // the heatmap
+};
+
+// Sensitivity (view_sensitivity.cpp), in the row under a map: ||J||_F of the encoder for each of up
+// to kSensitivitySamples held-out samples (a histogram and its mean, a few samples a frame), and the
+// demo: one sample (the one clicked last, else the first held-out point) nudged by a perturbation of
+// ViewOptions::sensitivity_size, its code's move in this model and the other pane's, and on the map
+// an arrow from the code to the moved code.
+constexpr int kSensitivityBins = 32;
+struct SensitivityView {
+  // The Jacobian pass in progress.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
+  int pass_next = 0, pass_total = 0;
+  std::vector<int> indices;        // (chunk)
+  Mat x;                           // (features, chunk)
+  std::vector<double> chunk, pass_norms;
+  JacobianWorkspace jacobian_ws;
+  // What is shown.
+  std::vector<double> norms;       // (samples) ||J||_F per held-out sample
+  double mean_norm = 0, max_norm = 0;
+  int bins[kSensitivityBins] = {};  // over 0 .. bins_max, the largest norm of any pane (one axis for all)
+  double bins_max = 0;
+  uint64_t bins_version = 0;       // `version` they were counted for
+  uint64_t version = 0;            // snapshot of the norms; 0 = none yet
+  double time = -1;
+  // The demo, recomputed when the snapshot, sample, size or direction change.
+  int sample = -1, toward = -1;    // dataset samples: the one nudged, and the one it is nudged toward (-1: random)
+  float size = 0;                  // ViewOptions::sensitivity_size it was computed for
+  PerturbDirection direction = PerturbDirection::Random;
+  uint64_t demo_version = 0;       // snapshot of the demo; 0 = none yet
+  Mat demo_x, demo_toward, delta, demo_nudged;  // (features, 1) each: the sample, its target, the nudge, the nudged sample
+  Mat demo_codes;                  // (latent, 2) the code before and after
+  CodeShift shift;
+  double spread = 0;               // the map's codes' spread (code_spread): the shift in its units
+  uint64_t spread_codes = 0;       // ModelPane::codes_version it was measured on
+  InferenceWorkspace ws;
+  std::vector<uint8_t> rgba;       // two tiles: the sample, the sample nudged
+  GpuImage image;
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};    // where the row was drawn (tests, layout)
+  ImVec2 arrow_from = {0, 0}, arrow_to = {0, 0};  // the moved code's arrow on the map, this frame
 };
 
 //-----------------------------------------------------------------------------
@@ -393,6 +461,13 @@ void ui_pane_feed(AppState& app, int pane, float height);     // the row under a
 void feed_stroke(AppState& app, float x0, float y0, float x1, float y1);  // draws on every pane's canvas, image pixels
 void feed_clear(AppState& app);                                // blanks the canvas
 void feed_view_write_state(const AppState& app, FILE* f);
+// view_units.cpp
+void ui_pane_units(AppState& app, int pane, float height);  // the row under a map: heatmap, means against rho, favourites
+void units_view_write_state(const AppState& app, FILE* f);
+
+// view_sensitivity.cpp
+void ui_pane_sensitivity(AppState& app, int pane, float height);  // the row under a map: ||J|| histogram, the nudge demo
+void sensitivity_view_write_state(const AppState& app, FILE* f);
 
 // view_manifold.cpp
 double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)
