@@ -154,6 +154,8 @@ struct ModelPane {
   KlView kl;
   TraversalView traversal;
   AnomalyView anomaly;
+  FactorsView factors;
+  ArithView arith;
 };
 
 //-----------------------------------------------------------------------------
@@ -247,7 +249,8 @@ enum class ScriptOp {
   Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
-  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile
+  UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
+  Arith, ArithStrength, ArithLasso
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -344,6 +347,8 @@ struct ViewOptions {
   bool show_kl = false;        // VAE maps: KL per dimension and the beta trade-off (view_kl.cpp)
   bool show_anomaly = false;   // the row under each map: anomaly scores, threshold, top-k (view_anomaly.cpp)
   AnomalyScore anomaly_score = AnomalyScore::Elbo;  // recon where it does not apply (an AE)
+  bool show_factors = false;   // the row under each map: latent-factor MI heatmap and MIG (view_factors.cpp)
+  bool show_arith = false;     // the row under each map: latent arithmetic's decodings (view_arith.cpp)
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 
@@ -439,6 +444,7 @@ struct AppState {
   ViewOptions view;
   ToolbarState toolbar;
   Interpolation interp;
+  LatentArithmetic arith;            // groups A, B and the strength both panes use
   int selected[kMaxSelected] = {};
   int selected_count = 0;
   uint64_t selection_serial = 1;     // bumped on every selection change

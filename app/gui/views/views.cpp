@@ -3,7 +3,7 @@
 #include "views.h"
 
 extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
-    kTraversalView, kAnomalyView;
+    kTraversalView, kAnomalyView, kFactorsView, kArithView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -15,5 +15,7 @@ const PaneViewOps* const kPaneViews[] = {
     &kKlView,  // over the points, in the map's corner
     &kTraversalView,  // over the points, in the map's other corner
     &kAnomalyView,  // rings over the points; its row replaces the strips
+    &kFactorsView,  // its row replaces the strips
+    &kArithView,    // the arrow over the points; its row replaces the strips
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);
