@@ -61,10 +61,9 @@ const std::vector<BuiltinDataset>& builtin_datasets() {
       {"digits", "handwriting-like 0-9 from stroke templates, grey; label = digit", 1, generate_digits},
       {"sprites", "dSprites-like square, ellipse and heart, grey; label = shape; factors shape, scale, rotation, x, y", 1,
        [](int count, int train, uint64_t seed) { return generate_sprites(count, train, seed, 1); },
-       "Under the defaults (VAE 784-256-10, batch 128, 20 epochs, 3 seeds) raising beta from 1 to 4 did NOT raise "
-       "the MIG on these sprites: every MIG a few hundredths, inside the spread between seeds. With batch 32 (four "
-       "times the steps) it did: MIG 0.017 at beta 1, 0.056 at beta 4, higher in every seed, as beta 4 switched off "
-       "3-4 dimensions; beta 8 fell back to 0.040 (README, Inside the VAE)."},
+       "Measured here: raising beta from 1 to 4 did NOT raise the MIG under the defaults (batch 128, 20 epochs: "
+       "inside the seeds' spread); with batch 32 it did, 0.017 -> 0.056, in every seed, as beta 4 switched off 3-4 "
+       "dimensions; beta 8 fell back to 0.040 (VAE 784-256-10, 3 seeds; README, Inside the VAE)."},
       {"sprites-rgb", "the sprites in colour (RGB, 3 channels); factors as sprites plus hue, 0-1 around the colour circle", 3,
        [](int count, int train, uint64_t seed) { return generate_sprites(count, train, seed, 3); }},
       {"faces", "cartoon faces, grey; label = frowning/neutral/smiling; factors smile, eye_openness, face_width, head_tilt",
