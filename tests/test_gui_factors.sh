@@ -4,9 +4,9 @@
 # (core/measure/mig.h's estimator on the map's held-out codes) and the MIG. The test checks what the
 # estimator promises, from the state's own matrix: every I(z_j; f_k) lies in [0, H(f_k)], each
 # factor's gap is (largest I - second largest I) / H(f_k), and the MIG is the mean gap; the trained
-# models' codes know where the sprite is (the x and y factors' best dimension holds more than 0.15
-# of their entropy: codes paired with the wrong samples' factors hold about 0.06 from the 20x20
-# histogram's bias alone); the row passes the layout check at 1024x640. On digits (no factors) the
+# models' codes know where the sprite is (the x and y factors' best dimension holds more than 0.1
+# of their entropy, about 3 nats: codes paired with the wrong samples' factors would hold about 0.03
+# of it, the plug-in estimate's bias of (20-1)^2 / (2 n) nats at n = 2000); the row passes the layout check at 1024x640. On digits (no factors) the
 # row is not measured.
 #   test_gui_factors.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
@@ -61,7 +61,7 @@ for pane in 0 1; do
       best[k] = H[k] > 0 ? top / H[k] : 0
     }
     if (abs(sum / varying - mig) > 1e-9) { print "pane " pane ": MIG " mig ", the mean gap is " sum / varying; exit 1 }
-    if (!(best[4] > 0.15 && best[5] > 0.15)) { print "pane " pane ": x and y barely in the codes: " best[4] ", " best[5]; exit 1 }
+    if (!(best[4] > 0.1 && best[5] > 0.1)) { print "pane " pane ": x and y barely in the codes: " best[4] ", " best[5]; exit 1 }
   }'
 done
 # Digits carry no factors: nothing measured, the strips keep the row.
