@@ -4,7 +4,7 @@
 # the seeds of the MIG, the held-out reconstruction and KL, and the active units; the raw JSON lines
 # go to OUT (default mig_over_beta.jsonl).
 #   scripts/mig_over_beta.sh LATENTLAB [OUT] [EXTRA FLAGS...]
-# BETAS and SEEDS override the lists ("0.5 1 2 4 8", "1 2 3"); EPOCHS the epochs (20).
+# BETAS and SEEDS override the lists ("0.5 1 2 4 8", "1 2 3"); EPOCHS the epochs (20), LATENT the code size (10).
 set -eu
 exe=$1
 out=${2:-mig_over_beta.jsonl}
@@ -12,7 +12,7 @@ shift; [ $# -gt 0 ] && shift
 : > "$out"
 for beta in ${BETAS:-0.5 1 2 4 8}; do
   for seed in ${SEEDS:-1 2 3}; do
-    "$exe" train --data sprites --model vae --hidden 256 --latent 10 --epochs "${EPOCHS:-20}" --beta "$beta" \
+    "$exe" train --data sprites --model vae --hidden 256 --latent "${LATENT:-10}" --epochs "${EPOCHS:-20}" --beta "$beta" \
       --seed "$seed" --json "$@" 2>/dev/null | sed "s/^{/{\"beta_flag\":$beta,/" >> "$out"
   done
 done

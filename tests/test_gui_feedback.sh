@@ -135,7 +135,8 @@ awk '/ImGui::(Button|SmallButton|Checkbox|RadioButton|Slider[A-Za-z]*|Input[A-Za
        pending = 1; pending_line = FNR }
      /control_help\(/ { pending = 0 }
      END { if (pending) { print FILENAME ":" pending_line ": no control_help"; bad = 1 } exit bad }' \
-  "$here/../app/gui/gui_panels.cpp" || fail "a control without control_help in gui_panels.cpp"
+  "$here/../app/gui/gui_panels.cpp" "$here/../app/gui/views/view_arith.cpp" \
+  || fail "a control without control_help in gui_panels.cpp or view_arith.cpp (the latent arithmetic panel)"
 # The toolbar: its switches are among the controls drawn, each control is followed by control_help,
 # and each key it names has a text in the table.
 for key in holes manifold points color_by prior link_probes interpolation samples reconstructions presenter; do

@@ -108,6 +108,27 @@ const HelpEntry kHelp[] = {
      "a VAE, reconstruction error for an AE, or the score chosen beside the switch), its histogram, the "
      "share above the threshold, and the most anomalous samples (top) beside their reconstructions "
      "(bottom). On the map, the points above the threshold are ringed."},
+    {"factors",
+     "Under each map, on data with true factors (sprites, faces): how much each latent dimension knows about each "
+     "factor (mutual information over the factor's entropy, brighter = more; the best dimension of each factor "
+     "framed), each factor's gap and the MIG, the disentanglement score of latentlab train --json. A factor "
+     "held by one dimension alone gives a bright cell in a dark row and a large gap."},
+    {"arithmetic",
+     "Latent arithmetic: pick group A and group B in the left column (a label, a range of a factor, or the "
+     "points you selected); A's mean code minus B's is the attribute vector (the arrow on the map). Under each "
+     "map, the chosen sample (the first selected, else a point of B) decoded with the vector added at "
+     "strengths -1 to 2, and at the panel's strength, framed. Works for the AE too: compare the two."},
+    {"arith_group", "What makes up the group: one label, a range of a true factor, or the samples selected on the map."},
+    {"arith_label", "The label whose samples form the group."},
+    {"arith_factor", "The true factor whose range selects the group."},
+    {"arith_range", "The factor's range: samples with the factor between these values are in the group (drag, or Ctrl+click to type)."},
+    {"arith_take_selection", "The samples selected now (click points on a map, shift-click to add) become the group."},
+    {"arith_lasso",
+     "Draw the group on a map: press Lasso, then drag around the points you want on either map and let go; "
+     "the points inside become the group. Esc cancels."},
+    {"arith_strength",
+     "How much of the attribute vector is added to the sample's code: 0 is the sample's own decoding, 1 adds "
+     "the whole difference of the groups' means, negative values take it away. The framed tile follows it."},
     {"anomaly_score",
      "Which anomaly score to measure (latentlab anomaly --score): a score that needs a VAE (-ELBO, KL) falls "
      "back to reconstruction error on an AE's pane."},

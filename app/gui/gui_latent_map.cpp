@@ -175,13 +175,16 @@ struct PaneRow {
   const char* name;            // the layout recorder's name
   bool ViewOptions::*on;       // its toolbar switch
   void (*draw)(AppState& app, int pane, float height);
+  bool (*available)(const AppState& app);  // nullptr: always; else only when this says so
 };
 static const PaneRow kPaneRows[] = {
-    {"anomaly", &ViewOptions::show_anomaly, ui_pane_anomaly},
-    {"denoise", &ViewOptions::show_denoise, ui_pane_denoise},
-    {"feed", &ViewOptions::show_feed, ui_pane_feed},
-    {"units", &ViewOptions::show_units, ui_pane_units},
-    {"sensitivity", &ViewOptions::show_sensitivity, ui_pane_sensitivity},
+    {"anomaly", &ViewOptions::show_anomaly, ui_pane_anomaly, nullptr},
+    {"factors", &ViewOptions::show_factors, ui_pane_factors, factors_available},  // data with true factors
+    {"arithmetic", &ViewOptions::show_arith, ui_pane_arith, nullptr},
+    {"denoise", &ViewOptions::show_denoise, ui_pane_denoise, nullptr},
+    {"feed", &ViewOptions::show_feed, ui_pane_feed, nullptr},
+    {"units", &ViewOptions::show_units, ui_pane_units, nullptr},
+    {"sensitivity", &ViewOptions::show_sensitivity, ui_pane_sensitivity, nullptr},
 };
 
 void ui_pane(AppState& app, int p, ImVec2 size) {
@@ -264,7 +267,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   // The row: the interpolation's strip, else the first row view switched on, else the strips.
   const PaneRow* shown = nullptr;
   for (const PaneRow& r : kPaneRows)
-    if (!shown && app.view.*r.on) shown = &r;
+    if (!shown && app.view.*r.on && (!r.available || r.available(app))) shown = &r;
   const char* row_name = app.interp.show ? "interpolation strip" : shown ? shown->name : "strips";
   layout_push(&app.layout, row_name, row, ImVec2(row.x + ImGui::GetContentRegionAvail().x, row.y + row_h));
   if (app.interp.show) ui_interp_strip(app, p, interp_h);
@@ -320,6 +323,7 @@ static void map_input(AppState& app, int p, const MapFrame& f, bool hovered) {
       interp_pick(app, pane.hover_point);
     return;
   }
+  if (arith_lasso_input(app, p, f, hovered)) return;  // drawing latent arithmetic's lasso: nothing else
   if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) view_fit(app, p);
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     app.drag_pane = p;
@@ -465,7 +469,22 @@ static void map_text(AppState& app, ImDrawList* draw, ImVec2 pos, ImU32 color, c
   layout_rect(&app.layout, name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
 }
 
-static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
+// Whether a view's overlay box (the KL box, the traversals) lay over this rectangle last frame: the
+// grid's labels under it are left out rather than drawn over.
+static bool under_overlay(const ModelPane& pane, ImVec2 min, ImVec2 max) {
+  for (int v = 0; v < kPaneViewCount; ++v)
+    if (kPaneViews[v]->covers && kPaneViews[v]->covers(pane, min, max)) return true;
+  return false;
+}
+
+// A tick label, unless an overlay covers it.
+static void tick_text(AppState& app, const ModelPane& pane, ImDrawList* draw, ImVec2 pos, const char* text, const char* name) {
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  if (under_overlay(pane, pos, ImVec2(pos.x + size.x, pos.y + size.y))) return;
+  map_text(app, draw, pos, app.theme->tick_text, text, name);
+}
+
+static void draw_grid(AppState& app, const ModelPane& pane, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
   const Theme& theme = *app.theme;
   const float step = nice_step(70.0f * app.ui_scale / f.scale);
   const float u0 = f.to_u(f.min.x), u1 = f.to_u(f.max.x), v0 = f.to_v(f.max.y), v1 = f.to_v(f.min.y);
@@ -477,7 +496,7 @@ static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const 
     draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (x < f.min.x + 40 * app.ui_scale || x > f.max.x - 40 * app.ui_scale) continue;  // corners belong to the axis names
     std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
-    map_text(app, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), theme.tick_text, text, "tick u");
+    tick_text(app, pane, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), text, "tick u");
   }
   for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
     const float y = std::round(f.to_screen(0, v).y) + 0.5f;
@@ -485,7 +504,7 @@ static void draw_grid(AppState& app, ImDrawList* draw, const MapFrame& f, const 
     draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (y < f.min.y + 30 * app.ui_scale || y > f.max.y - 30 * app.ui_scale) continue;
     std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
-    map_text(app, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), theme.tick_text, text, "tick v");
+    tick_text(app, pane, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), text, "tick v");
   }
   // Axis names in the corners they point to.
   char ux[16], vy[16];
@@ -688,7 +707,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   }
   // The grid's labels, the views' legends and the probe arrow's label must stay inside the map and apart.
   layout_push(&app.layout, id, f.min, f.max);
-  draw_grid(app, draw, f, pane.plane);
+  draw_grid(app, pane, draw, f, pane.plane);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
   const bool vae = model_kind_info(pane.kind).variational;

@@ -84,6 +84,11 @@ void ui_left_column(AppState& app) {
   ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);
   app.view.show_data = ImGui::CollapsingHeader("Data");
   if (app.view.show_data) left_panel(app, "data panel", ui_data_panel);
+  // The toolbar's "Arithmetic" switch shows its groups here, under the data they are drawn from.
+  if (app.view.show_arith) {
+    ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+    if (ImGui::CollapsingHeader("Latent arithmetic")) left_panel(app, "arithmetic panel", ui_arith_panel);
+  }
   ImGui::SetNextItemOpen(app.view.show_model, ImGuiCond_Always);
   app.view.show_model = ImGui::CollapsingHeader("Model");
   if (app.view.show_model) left_panel(app, "model panel", ui_model_panel);

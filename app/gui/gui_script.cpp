@@ -14,7 +14,14 @@
 //   panel NAME on|off    manifold | prior | link | samples | recon | interp | data | model | training |
 //                        loss | log | holes | points | quantiles (the manifold's grid on prior quantiles) |
 //                        kl (inside the VAE: KL per dimension and the beta trade-off on VAE maps) |
-//                        anomaly | units (code units: the sparse AE's row) | sensitivity (the contractive AE's row)
+//                        anomaly | denoise | feed | units (code units: the sparse AE's row) |
+//                        sensitivity (the contractive AE's row) | factors (latent-factor MI and MIG) |
+//                        arith (latent arithmetic)
+//   arith A B            latent arithmetic's groups, each label=N, FACTOR=LO:HI (a factor by name) or
+//                        selection (the samples selected now)
+//   arith-strength S     the strength the attribute vector is added with (-3 .. 3)
+//   arith-lasso A|B M U1 V1 U2 V2 U3 V3 ...   group A or B = the points of model M's map inside the
+//                        polygon (plane coordinates), as a lasso drawn there does
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
 //   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
@@ -129,11 +136,13 @@ constexpr OpSpec kOps[] = {
     {"denoise-noise", ScriptOp::DenoiseNoise, 2, 2},
     {"feed-stroke", ScriptOp::FeedStroke, 4, 4}, {"feed-clear", ScriptOp::FeedClear, 0, 0},
     {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
-};
     {"nudge", ScriptOp::Nudge, 2, 2},
+    {"arith", ScriptOp::Arith, 2, 2},       {"arith-strength", ScriptOp::ArithStrength, 1, 1},
+    {"arith-lasso", ScriptOp::ArithLasso, 8, 40},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
-                               "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity"};
+                               "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
+                               "factors", "arith"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -267,6 +276,15 @@ void script_load(Script* script, const std::string& path) {
         for (const std::string& a : cmd.args)
           if (!parse_number(a, &v)) fail("feed-stroke expects X0 Y0 X1 Y1 in image pixels");
         break;
+      case ScriptOp::ArithStrength:
+        if (!parse_number(cmd.args[0], &v)) fail("arith-strength expects a number");
+        break;
+      case ScriptOp::ArithLasso: {
+        bool ok = (cmd.args[0] == "A" || cmd.args[0] == "B") && cmd.args.size() % 2 == 0;
+        for (size_t i = 1; i < cmd.args.size(); ++i) ok = ok && parse_number(cmd.args[i], &v);
+        if (!ok) fail("arith-lasso expects A or B, a model, then at least 3 plane points U V");
+        break;
+      }
       case ScriptOp::AnomalyQuantile:
         if (!parse_number(cmd.args[1], &v) || v < 0 || v > 1) fail("anomaly-quantile expects a pane and a quantile from 0 to 1");
         break;
@@ -328,6 +346,8 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "feed") v.show_feed = on;
   else if (name == "units") v.show_units = on;
   else if (name == "sensitivity") v.show_sensitivity = on;
+  else if (name == "factors") v.show_factors = on;
+  else if (name == "arith") v.show_arith = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.
@@ -565,6 +585,25 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       app.view.sensitivity_size = std::strtof(cmd.args[0].c_str(), nullptr);
       parse_choice(cmd.args[1], &app.view.sensitivity_direction);
       return false;
+    case ScriptOp::Arith: {
+      ArithGroup a, b;
+      if (!arith_parse_group(app, cmd.args[0], &a) || !arith_parse_group(app, cmd.args[1], &b)) {
+        script_fail(app, cmd, "arith expects two groups, each label=N, FACTOR=LO:HI (a factor of the data) or selection (non-empty)");
+        return false;
+      }
+      arith_set_groups(app, a, b);
+      return false;
+    }
+    case ScriptOp::ArithStrength: arith_set_strength(app, std::strtof(cmd.args[0].c_str(), nullptr)); return false;
+    case ScriptOp::ArithLasso: {
+      ScriptCommand at = cmd;
+      at.args.erase(at.args.begin());
+      if (!pane_arg(app, at, &pane)) return false;
+      std::vector<float> uv;
+      for (size_t i = 2; i < cmd.args.size(); ++i) uv.push_back(std::strtof(cmd.args[i].c_str(), nullptr));
+      arith_lasso_finish(app, pane, cmd.args[0] == "A" ? 1 : 2, uv);
+      return false;
+    }
     case ScriptOp::InterpPick: {
       if (!pane_arg(app, cmd, &pane)) return true;
       const ModelPane& p = app.panes[pane];
@@ -903,6 +942,8 @@ bool app_write_state(const AppState& app, const std::string& path) {
   feed_view_write_state(app, f);
   units_view_write_state(app, f);
   sensitivity_view_write_state(app, f);
+  factors_view_write_state(app, f);
+  arith_view_write_state(app, f);
   strips_write_state(app, f);
   traversal_write_state(app, f);
   return std::fclose(f) == 0;

@@ -158,6 +158,8 @@ struct ModelPane {
   FeedView feed;
   CodeUnitsView units;
   SensitivityView sensitivity;
+  FactorsView factors;
+  ArithView arith;
 };
 
 //-----------------------------------------------------------------------------
@@ -252,7 +254,7 @@ enum class ScriptOp {
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
-  DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge
+  DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -369,6 +371,8 @@ struct ViewOptions {
   bool show_sensitivity = false;  // the row under each map: ||J|| per sample, the nudge demo (view_sensitivity.cpp)
   float sensitivity_size = 0.05f;  // the nudge's RMS per input value
   PerturbDirection sensitivity_direction = PerturbDirection::Random;
+  bool show_factors = false;   // the row under each map: latent-factor MI heatmap and MIG (view_factors.cpp)
+  bool show_arith = false;     // the row under each map: latent arithmetic's decodings (view_arith.cpp)
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 
@@ -466,6 +470,7 @@ struct AppState {
   ViewOptions view;
   ToolbarState toolbar;
   Interpolation interp;
+  LatentArithmetic arith;            // groups A, B and the strength both panes use
   int selected[kMaxSelected] = {};
   int selected_count = 0;
   uint64_t selection_serial = 1;     // bumped on every selection change

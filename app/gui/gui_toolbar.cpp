@@ -98,6 +98,19 @@ static void entry_anomaly(AppState& app) {
 
 static bool anomaly_on(const AppState& app) { return app.view.show_anomaly; }
 
+// Disentanglement: only data with true factors have it.
+static bool has_factors(const AppState& app) { return factors_available(app); }
+
+static void entry_factors(AppState& app) {
+  ImGui::Checkbox("Factors", &app.view.show_factors);
+  control_help(app, "factors");
+}
+
+static void entry_arith(AppState& app) {
+  ImGui::Checkbox("Arithmetic", &app.view.show_arith);
+  control_help(app, "arithmetic");
+}
+
 static void entry_anomaly_score(AppState& app) {
   const ChoiceList& list = choice_list<AnomalyScore>();
   const char* widest = list.rows[0].title;
@@ -301,6 +314,8 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: feed it anything", nullptr, entry_feed},
     {"toolbar: code units", nullptr, entry_units},
     {"toolbar: sensitivity", nullptr, entry_sensitivity},
+    {"toolbar: factors", has_factors, entry_factors},
+    {"toolbar: arithmetic", nullptr, entry_arith},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},

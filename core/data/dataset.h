@@ -74,6 +74,9 @@ struct BuiltinDataset {
   const char* description;  // one line: what the samples are, their labels and true factors
   int channels;             // 1 grey, 3 RGB; 28x28 but for lines (32x32)
   Dataset (*generate)(int count, int train_count, uint64_t seed);
+  // What was measured about beta and disentanglement (the MIG) on this set, in plain words for the
+  // app's disentanglement row (the README's table, "Inside the VAE"); nullptr = not measured.
+  const char* disentanglement_note = nullptr;
   int default_count = 12000;  // 10,000 train + 2,000 held out unless the set's protocol says otherwise
   int default_test = 2000;
 };

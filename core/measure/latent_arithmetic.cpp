@@ -4,16 +4,20 @@
 #include <Eigen/Cholesky>
 #include <stdexcept>
 
+bool sample_in_group(const Dataset& d, const SampleGroup& g, int i) {
+  if (i < 0 || i >= d.count) return false;
+  if (g.label >= 0) return i < int(d.labels.size()) && d.labels[size_t(i)] == g.label;
+  if (g.factor >= 0 && g.factor < d.factors.rows() && i < d.factors.cols()) {
+    const float f = d.factors(g.factor, i);
+    return f >= g.lo && f <= g.hi;
+  }
+  return false;
+}
+
 std::vector<int> samples_in_group(const Dataset& d, const SampleGroup& g, int first, int count) {
   std::vector<int> out;
-  for (int i = first; i < first + count && i < d.count; ++i) {
-    if (g.label >= 0) {
-      if (i < int(d.labels.size()) && d.labels[size_t(i)] == g.label) out.push_back(i);
-    } else if (g.factor >= 0 && g.factor < d.factors.rows()) {
-      const float f = d.factors(g.factor, i);
-      if (f >= g.lo && f <= g.hi) out.push_back(i);
-    }
-  }
+  for (int i = first; i < first + count && i < d.count; ++i)
+    if (sample_in_group(d, g, i)) out.push_back(i);
   return out;
 }
 

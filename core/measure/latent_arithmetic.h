@@ -23,6 +23,8 @@ struct SampleGroup {
   int factor = -1;      // >= 0 (and label < 0): the samples with factor `factor` in [lo, hi]
   float lo = 0, hi = 0;
 };
+// Whether d's sample i is in the group (false for a group that names nothing).
+bool sample_in_group(const Dataset& d, const SampleGroup& g, int i);
 // The indices in [first, first + count) of d's samples in the group.
 std::vector<int> samples_in_group(const Dataset& d, const SampleGroup& g, int first, int count);
 

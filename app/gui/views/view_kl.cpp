@@ -215,6 +215,7 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   const TraversalView& tr = pane.traversal;
   const float ceiling = tr.rect_max.y > tr.rect_min.y ? tr.rect_max.y + 8 * s : f.min.y + 8 * s;
   const float base_h = pad + line + bars_h + 2 * line + advice_h + line + pad;
+  k.want_h = base_h;
   const bool with_plot = base_h + line + plot_h <= f.max.y - 8 * s - ceiling;
   const float h = base_h + (with_plot ? line + plot_h : 0);
   // The bottom-left corner: the hole map's legend holds the top-right, the axis names the others' edges.
@@ -268,6 +269,13 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
     draw_trade_off(app, p, draw, ImVec2(x0, y), ImVec2(x1, b1.y - pad));
   }
   draw->PopClipRect();
+  layout_rect(&app.layout, "kl box", b0, b1);
+}
+
+// The grid's labels make way for the box (where it was drawn last frame).
+static bool kl_covers(const ModelPane& pane, ImVec2 min, ImVec2 max) {
+  const KlView& k = pane.kl;
+  return k.box_max.x > k.box_min.x && min.x < k.box_max.x && max.x > k.box_min.x && min.y < k.box_max.y && max.y > k.box_min.y;
 }
 
 //-----------------------------------------------------------------------------
@@ -293,4 +301,4 @@ void kl_view_write_state(const AppState& app, FILE* f) {
   }
 }
 
-extern const PaneViewOps kKlView = {"kl", kl_configure, kl_update, kl_in_sync, nullptr, kl_draw_map, kl_free_gl};
+extern const PaneViewOps kKlView = {"kl", kl_configure, kl_update, kl_in_sync, nullptr, kl_draw_map, kl_free_gl, kl_covers};

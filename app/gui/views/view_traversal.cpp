@@ -22,6 +22,7 @@ namespace {
 constexpr int kTraversalCols = 7;            // -3, -2, ..., +3 sigma
 constexpr float kTraversalSigmas = 3.0f;
 constexpr double kTraversalSeconds = 0.5;
+constexpr float kTraversalMinTile = 10;     // pixels at 100%: narrower beside the legend, and the box goes under it
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -150,22 +151,48 @@ static void traversal_draw_map(AppState& app, int p, ImDrawList* draw, const Map
   const int rows = static_cast<int>(t.rows.size());
   const float label_w = ImGui::CalcTextSize("z00").x + 4 * s, pad = 6 * s;
   const float map_w = f.max.x - f.min.x, map_h = f.max.y - f.min.y;
-  const float tile = std::max(4.0f, std::min({24 * s, (0.45f * map_h - line) / rows, (0.5f * map_w - label_w) / kTraversalCols}));
-  const ImVec2 b0(f.min.x + 8 * s, f.min.y + 8 * s);
+  // Top left, under the v axis's name (the grid's, in that corner); as wide as the map leaves free of
+  // what is already recorded to its right at that height (the hole map's legend, the probe's edge
+  // arrow): on a small map the tiles shrink rather than cover them.
+  // Where that leaves no room for tiles of kTraversalMinTile, it goes under what is in the way.
+  ImVec2 b0(f.min.x + 8 * s, f.min.y + 8 * s + ImGui::GetTextLineHeight());
+  const float tallest = 0.45f * map_h + 2 * pad, widest = std::min(f.max.x - 8 * s, b0.x + 0.5f * map_w + label_w + 2 * pad);
+  const LayoutRecorder& rec = app.layout;
+  const int map_container = rec.depth > 0 ? rec.stack[rec.depth - 1] : -1;
+  float right = widest, below = b0.y;
+  for (int i = 0; i < rec.item_count; ++i) {
+    const LayoutItem& it = rec.items[i];
+    if (it.container == map_container && it.min.x > b0.x && it.min.x < widest && it.min.y < b0.y + tallest && it.max.y > b0.y) {
+      right = std::min(right, it.min.x - 4 * s);
+      below = std::max(below, it.max.y + 4 * s);
+    }
+  }
+  if (right - b0.x - 2 * pad - label_w < kTraversalCols * kTraversalMinTile * s) {
+    b0.y = below;
+    right = widest;
+  }
+  // On a VAE's map with the KL box on, the box's figures and any collapse warning under the tiles keep their room.
+  const bool kl_box = app.view.show_kl && model_kind_info(pane.kind).variational && pane.kl.want_h > 0;
+  const float floor_y = f.max.y - 8 * s - (kl_box ? pane.kl.want_h + 8 * s : 0);
+  const float tile = std::max(4.0f, std::min({24 * s, (0.45f * map_h - line) / rows, (floor_y - b0.y - line - 2 * pad) / rows,
+                                              (right - b0.x - 2 * pad - label_w) / kTraversalCols}));
   const ImVec2 img0(b0.x + pad + label_w, b0.y + pad + line);
   const ImVec2 img1(img0.x + tile * kTraversalCols, img0.y + tile * rows);
   const ImVec2 b1(img1.x + pad, img1.y + pad);
   draw->AddRectFilled(b0, b1, (th.map_background & 0x00FFFFFF) | 0xE0000000, 4 * s);
   draw->AddRect(b0, b1, th.map_border, 4 * s);
   draw->PushClipRect(b0, b1, true);
-  draw->AddText(ImVec2(b0.x + pad, b0.y + pad), th.strong_text, "-3\xcf\x83  traversals  +3\xcf\x83");
+  const char* title = "-3\xcf\x83  traversals  +3\xcf\x83";
+  if (ImGui::CalcTextSize(title).x > b1.x - b0.x - 2 * pad) title = "\xc2\xb1" "3\xcf\x83";  // "±3σ"
+  draw->AddText(ImVec2(b0.x + pad, b0.y + pad), th.strong_text, title);
   draw->AddImage(gpu_image_id(t.image), img0, img1);
   char label[16];
   for (int r = 0; r < rows; ++r) {
     const float y = img0.y + r * tile;
     std::snprintf(label, sizeof label, "z%d", t.rows[r] + 1);
     const bool dead = t.collapsed[r] != 0;
-    draw->AddText(ImVec2(b0.x + pad, y + 0.5f * (tile - ImGui::GetFontSize())), dead ? th.caption : th.tick_text, label);
+    if (tile >= 0.8f * ImGui::GetFontSize())  // rows too thin for a name each keep none (they would overlap)
+      draw->AddText(ImVec2(b0.x + pad, y + 0.5f * (tile - ImGui::GetFontSize())), dead ? th.caption : th.tick_text, label);
     if (dead) {  // collapsed: greyed, struck through
       draw->AddRectFilled(ImVec2(img0.x, y), ImVec2(img1.x, y + tile), (th.map_background & 0x00FFFFFF) | 0xA0000000);
       draw->AddLine(ImVec2(img0.x, y + 0.5f * tile), ImVec2(img1.x, y + 0.5f * tile),
@@ -175,6 +202,13 @@ static void traversal_draw_map(AppState& app, int p, ImDrawList* draw, const Map
   draw->PopClipRect();
   t.rect_min = b0;
   t.rect_max = b1;
+  layout_rect(&app.layout, "traversal box", b0, b1);
+}
+
+// The grid's labels make way for the box (where it was drawn last frame).
+static bool traversal_covers(const ModelPane& pane, ImVec2 min, ImVec2 max) {
+  const TraversalView& t = pane.traversal;
+  return t.rect_max.x > t.rect_min.x && min.x < t.rect_max.x && max.x > t.rect_min.x && min.y < t.rect_max.y && max.y > t.rect_min.y;
 }
 
 void traversal_write_state(const AppState& app, FILE* f) {
@@ -194,4 +228,4 @@ void traversal_write_state(const AppState& app, FILE* f) {
 }
 
 extern const PaneViewOps kTraversalView = {"traversal", traversal_configure, traversal_update, traversal_in_sync,
-                                           nullptr, traversal_draw_map, traversal_free_gl};
+                                           nullptr, traversal_draw_map, traversal_free_gl, traversal_covers};

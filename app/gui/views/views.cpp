@@ -3,7 +3,7 @@
 #include "views.h"
 
 extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
-    kTraversalView, kAnomalyView, kDenoiseView, kFeedView, kUnitsView, kSensitivityView;
+    kTraversalView, kAnomalyView, kDenoiseView, kFeedView, kUnitsView, kSensitivityView, kFactorsView, kArithView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -19,5 +19,7 @@ const PaneViewOps* const kPaneViews[] = {
     &kFeedView,     // its row replaces the strips
     &kUnitsView,        // its row replaces the strips: the sparse AE's code units
     &kSensitivityView,  // its row replaces the strips; the nudged code's arrow over the points
+    &kFactorsView,  // its row replaces the strips
+    &kArithView,    // the arrow over the points; its row replaces the strips
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);

@@ -9,6 +9,7 @@
 //   map_layer(app, pane)   optional: an image under the points of the offscreen map
 //   draw_map(app, pane, draw, frame)   optional: overlays on the map, this frame
 //   free_gl(pane)          GL objects, before the context goes
+//   covers(pane, min, max) optional: the view's overlay box lay over that rectangle last frame
 //
 // Why a table of function pointers and not a base class: the structs stay plain members that the
 // code drawing and dumping them reads directly (no casts, no allocation per view), and the table
@@ -37,6 +38,8 @@
 #include "measure/anomaly.h"
 #include "measure/kind_figures.h"
 #include "measure/sensitivity.h"
+#include "measure/latent_arithmetic.h"
+#include "measure/mig.h"
 #include "train/trainer.h"
 #include "gui_render.h"
 
@@ -227,6 +230,7 @@ struct KlView {
   int current_beta = -1;           // index into betas of the model's beta now
   int64_t beta_since_step = -1;    // beta changed at this step: its point waits for a newer training point
   ImVec2 box_min = {0, 0}, box_max = {0, 0};  // where the overlay was drawn (tests, layout)
+  float want_h = 0;                // its height without the trade-off plot, last frame: the traversals leave it that
 };
 
 // Latent traversals (view_traversal.cpp), with "Inside the VAE" on and a sample selected (clicked):
@@ -401,6 +405,57 @@ struct SensitivityView {
   GpuImage image;
   ImVec2 row_min = {0, 0}, row_max = {0, 0};    // where the row was drawn (tests, layout)
   ImVec2 arrow_from = {0, 0}, arrow_to = {0, 0};  // the moved code's arrow on the map, this frame
+// Disentanglement (view_factors.cpp), in the row under each map on data with true factors (sprites,
+// faces): the mutual information between every latent dimension and every factor (core/measure/mig.h,
+// the same estimator as `latentlab train --json`'s mig: mean codes, 20-bin histograms) of the map's
+// held-out points as a heatmap, the MIG and each factor's gap beside it, and what was measured about
+// beta and the MIG on this data set (BuiltinDataset::disentanglement_note). Measured again when the
+// map's codes change, at most every few seconds.
+struct FactorsView {
+  Mig mig;                         // mi (latent, factors), entropy, gap, best_dim
+  int samples = 0;                 // held-out points measured
+  uint64_t codes_version = 0;      // ModelPane::codes_version measured; 0 = none yet
+  double time = -1;
+  Mat codes, factors;              // (latent, samples), (factors, samples) scratch: the held-out columns
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
+};
+
+// Latent arithmetic, the settings both panes share (view_arith.cpp; the left column's panel sets them):
+// group A and group B, each a label, a range of a true factor, or the samples selected on the map;
+// the strength the attribute vector (mean code of A - mean code of B) is added with.
+enum class ArithGroupKind { Label, Factor, Selection };
+struct ArithGroup {
+  ArithGroupKind kind = ArithGroupKind::Label;
+  SampleGroup group;               // label, or factor with [lo, hi]
+  std::vector<int> samples;        // Selection: the dataset samples picked (clicked, or in a lasso), sorted
+};
+struct LatentArithmetic {
+  ArithGroup a, b;
+  float strength = 1;
+  int lasso = 0;                   // 1 (A) or 2 (B): the next left-drag on a map draws that group's lasso
+  int lasso_pane = -1;             // the map being drawn on; -1 = none yet
+  std::vector<float> lasso_uv;     // (2 * vertices) the lasso so far, plane coordinates
+  uint64_t serial = 1;             // bumped on every change of the groups or the strength
+  const Dataset* defaults_for = nullptr;  // the data set the defaults were chosen for
+};
+
+// One pane's half (view_arith.cpp): the attribute vector from the map's codes, the chosen sample
+// (the first selected, else the first held-out point of group B) plus the vector at the fixed
+// strengths of the row and at the slider's, decoded; the arrow from B's mean to A's mean on the map.
+struct ArithView {
+  uint64_t serial = 0, codes_version = 0;  // LatentArithmetic::serial and the codes they were computed for
+  double time = -1;
+  int sample = -1;                 // the dataset sample decoded; -1 = none
+  int count_a = 0, count_b = 0;    // map points in each group
+  std::string error;               // why there is no vector (an empty group)
+  Vec mean_a, mean_b, v;           // (latent)
+  Mat x1, code, z, x;              // (features, 1), (latent, 1), (latent, tiles + 2), (features, tiles + 2)
+  std::vector<float> toward_a;     // (tiles + 1) how far each decoding has gone from B's decoded mean to A's
+  InferenceWorkspace ws;
+  std::vector<uint8_t> rgba;       // the tiles in a row
+  GpuImage image;
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};      // where the row was drawn (tests, layout)
+  ImVec2 arrow_from = {0, 0}, arrow_to = {0, 0};  // the arrow on the map this frame (screen)
 };
 
 //-----------------------------------------------------------------------------
@@ -415,6 +470,8 @@ struct PaneViewOps {
   MapLayer (*map_layer)(const AppState& app, int pane);   // or null
   void (*draw_map)(AppState& app, int pane, ImDrawList* draw, const MapFrame& frame);  // or null
   void (*free_gl)(ModelPane& pane);
+  bool (*covers)(const ModelPane& pane, ImVec2 min, ImVec2 max) = nullptr;  // optional: an overlay of the last
+                                                                          // frame lies there (the grid's labels skip it)
 };
 
 extern const PaneViewOps* const kPaneViews[];  // in the order they update and draw (views.cpp)
@@ -477,3 +534,18 @@ void manifold_write_state(const AppState& app, FILE* f);
 void ui_pane_strips(AppState& app, int pane, float height);  // the row under a map: probe, samples, reconstructions
 void gallery_resample(AppState& app, int latent);            // AppState::gallery_eps for this latent size
 void strips_write_state(const AppState& app, FILE* f);        // each pane's compression ratio and PSNR
+
+// view_factors.cpp
+void ui_pane_factors(AppState& app, int pane, float height);  // the row under a map: MI heatmap, MIG, the note
+bool factors_available(const AppState& app);                  // the data carry true factors
+void factors_view_write_state(const AppState& app, FILE* f);
+
+// view_arith.cpp
+void ui_pane_arith(AppState& app, int pane, float height);    // the row under a map: decodings over strengths
+void ui_arith_panel(AppState& app);                           // the left column's panel: groups A and B, strength
+bool arith_parse_group(const AppState& app, const std::string& spec, ArithGroup* out);  // label=N | FACTOR=LO:HI | selection
+void arith_set_groups(AppState& app, const ArithGroup& a, const ArithGroup& b);
+void arith_set_strength(AppState& app, float strength);
+bool arith_lasso_input(AppState& app, int pane, const MapFrame& f, bool hovered);  // a lasso being drawn took the mouse
+void arith_lasso_finish(AppState& app, int pane, int which, const std::vector<float>& uv);  // group `which` (1 A, 2 B) = the points inside
+void arith_view_write_state(const AppState& app, FILE* f);
