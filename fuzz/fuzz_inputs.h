@@ -1,5 +1,5 @@
 // The entry points of the fuzz targets, one per reader of outside bytes (IDX, CSV, image file,
-// .llnet network file): each takes raw bytes and either returns (the input was accepted and the
+// .llnet network file, safetensors file, .llsession file): each takes raw bytes and either returns (the input was accepted and the
 // result is self-consistent) or throws InputError. Any other exception, crash or sanitizer report
 // is a finding. The libFuzzer targets (fuzz/fuzz_*.cpp) and the corpus replay run as an ordinary
 // unit test (tests/test_fuzz_corpus.cpp) call exactly these functions.
@@ -16,6 +16,9 @@
 #include "io/errors.h"
 #include "data/image_decode.h"
 #include "models/model.h"
+#include "models/network_safetensors.h"
+#include "io/safetensors.h"
+#include "train/session.h"
 
 namespace fuzz_inputs {
 
@@ -84,14 +87,47 @@ inline void image(const uint8_t* data, size_t size) {
   }
 }
 
-// A .llnet network file; a loaded network must be usable: one sample encoded and decoded.
-inline void model(const uint8_t* data, size_t size) {
-  const Network net = network_parse(data, size, "fuzz.llnet");
+// A loaded network must be usable: one sample encoded and decoded.
+inline void check_network(const Network& net) {
   check(net.config.input_size > 0 && net.config.latent > 0, "sizes positive");
   InferenceWorkspace ws;
   Mat x = Mat::Constant(net.config.input_size, 1, 0.5f), code(net.config.latent, 1), out(net.config.input_size, 1);
   network_encode(net, x, code, ws);
   network_decode(net, code, out, ws);
+}
+
+// A .llnet network file.
+inline void model(const uint8_t* data, size_t size) { check_network(network_parse(data, size, "fuzz.llnet")); }
+
+// A safetensors file: the container (every float tensor holds its shape's product of values, and
+// writing it out and reading it back gives the same names and shapes), then as a network
+// (network_from_safetensors, either layout), which must be usable.
+inline void safetensors(const uint8_t* data, size_t size) {
+  const SafetensorsFile file = safetensors_parse(data, size, "fuzz.safetensors");
+  bool all_float = true;
+  for (const SafeTensor& t : file.tensors) {
+    uint64_t n = 1;
+    for (uint64_t d : t.shape) n *= d;  // cannot overflow: the parser checked shape x dtype size
+    if (t.converted) check(t.values.size() == n, "a float tensor holds its shape's product of values");
+    all_float = all_float && t.converted;
+  }
+  if (all_float) {
+    const std::vector<uint8_t> again = safetensors_serialize(file);
+    const SafetensorsFile back = safetensors_parse(again.data(), again.size(), "fuzz.safetensors (written back)");
+    check(back.tensors.size() == file.tensors.size() && back.metadata == file.metadata, "round trip: tensors and metadata");
+    for (size_t i = 0; i < back.tensors.size(); ++i)
+      check(back.tensors[i].name == file.tensors[i].name && back.tensors[i].shape == file.tensors[i].shape,
+            "round trip: names and shapes");
+  }
+  check_network(network_from_safetensors(file, "fuzz.safetensors"));
+}
+
+// A .llsession file: at least one model, each usable; the position inside the batch order.
+inline void session(const uint8_t* data, size_t size) {
+  const Session s = session_parse(data, size, "fuzz.llsession");
+  check(!s.models.empty(), "at least one model");
+  check(s.cursor >= 0 && size_t(s.cursor) <= s.order.size(), "cursor inside the order");
+  for (const SessionModel& m : s.models) check_network(m.network);
 }
 
 }  // namespace fuzz_inputs

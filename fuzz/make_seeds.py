@@ -147,3 +147,68 @@ write("model", "truncated.llnet", llnet(2, 0, 4, [3], 2, n, [0.0] * n)[:60])
 write("model", "nan-params.llnet", llnet(2, 0, 4, [3], 2, n, [float("nan")] * n))
 write("model", "count-mismatch.llnet", llnet(2, 0, 4, [3], 2, n + 1, [0.0] * (n + 1)))
 write("model", "many-layers.llnet", llnet(1, 0, 4, [8] * 1000, 2, 0, crc=False))
+
+# ---- safetensors files ----
+# Valid pytorch/examples VAEs (fc1, fc21, fc22, fc3, fc4) come from tests/fixtures/make_pytorch_vae.py
+# and a latentlab network's own file from `latentlab train --save` (both written by hand into the
+# corpus as valid-*); here the container's hostile classes.
+import json
+def safetensors(header, data=b"", raw_header=None):
+    h = raw_header if raw_header is not None else json.dumps(header).encode()
+    return struct.pack("<Q", len(h)) + h + data
+
+f32 = lambda n: struct.pack("<%df" % n, *[0.25 * i for i in range(n)])
+write("safetensors", "one-f32.safetensors",
+      safetensors({"__metadata__": {"k": "v"}, "w": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}}, f32(6)))
+write("safetensors", "f16-bf16-f64.safetensors",
+      safetensors({"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]},
+                   "b": {"dtype": "BF16", "shape": [2], "data_offsets": [4, 8]},
+                   "c": {"dtype": "F64", "shape": [1], "data_offsets": [8, 16]}},
+                  struct.pack("<2e", 1.5, -2.0) + b"\x80\x3f\x00\xc0" + struct.pack("<d", 3.0)))
+write("safetensors", "int-dtype.safetensors",
+      safetensors({"i": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}}, b"\1" + b"\0" * 7))
+write("safetensors", "scalar-and-empty.safetensors",
+      safetensors({"s": {"dtype": "F32", "shape": [], "data_offsets": [0, 4]},
+                   "e": {"dtype": "F32", "shape": [0, 5], "data_offsets": [4, 4]}}, f32(1)))
+write("safetensors", "header-length-huge.safetensors", struct.pack("<Q", 2**63) + b"{}")
+write("safetensors", "header-past-end.safetensors", struct.pack("<Q", 100) + b"{}")
+write("safetensors", "header-not-object.safetensors", safetensors(None, raw_header=b"[1,2]"))
+write("safetensors", "duplicate-name.safetensors",
+      safetensors(None, f32(2), raw_header=b'{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},'
+                                          b'"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}'))
+write("safetensors", "offsets-overlap.safetensors",
+      safetensors({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                   "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}, f32(3)))
+write("safetensors", "offsets-gap.safetensors",
+      safetensors({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}, f32(2)))
+write("safetensors", "shape-overflow.safetensors",
+      safetensors({"a": {"dtype": "F32", "shape": [2**32, 2**32, 2**32], "data_offsets": [0, 0]}}))
+write("safetensors", "shape-span-mismatch.safetensors",
+      safetensors({"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}, f32(2)))
+write("safetensors", "unknown-dtype.safetensors",
+      safetensors({"a": {"dtype": "Q4", "shape": [1], "data_offsets": [0, 1]}}, b"\0"))
+write("safetensors", "deep-json.safetensors", safetensors(None, raw_header=b'{"a":' + b"[" * 200 + b"]" * 200 + b"}"))
+write("safetensors", "bad-escapes.safetensors",
+      safetensors(None, f32(1), raw_header=b'{"\\ud800\\u0041":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}'))
+write("safetensors", "truncated-data.safetensors",
+      safetensors({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}, f32(2)))
+write("safetensors", "nan-weights.safetensors",
+      safetensors({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}, struct.pack("<2f", float("nan"), float("inf"))))
+write("safetensors", "too-short", b"\1\0\0")
+
+# ---- .llsession files ----
+# Valid sessions come from `latentlab train --save valid-*.llsession` on the small example CSV
+# (README, "Fuzzing"); in a fuzz build the checksum is skipped, so their mutations reach every field.
+valid = os.path.join(root, "session", "valid-vae-8-3-2.llsession")
+if os.path.exists(valid):
+    s = open(valid, "rb").read()
+    def with_crc(body):
+        return body + struct.pack("<I", zlib.crc32(body))
+    write("session", "truncated.llsession", s[: len(s) // 2])
+    write("session", "checksum-mismatch.llsession", s[:100] + bytes([s[100] ^ 1]) + s[101:])
+    write("session", "version-2.llsession", with_crc(s[:8] + struct.pack("<I", 2) + s[12:-4]))
+    write("session", "appended-bytes.llsession", s + b"\0\0\0\0")
+    write("session", "too-short.llsession", s[:14])
+    # A flipped byte with the checksum made good again: the fields behind it are checked on their own.
+    for at in (20, 60, 120, len(s) // 2, len(s) - 40):
+        write("session", "flipped-%d-crc-good.llsession" % at, with_crc(s[:at] + bytes([s[at] ^ 0x80]) + s[at + 1:-4]))
