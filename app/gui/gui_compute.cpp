@@ -393,6 +393,15 @@ static void map_render(AppState& app, int p) {
 //-----------------------------------------------------------------------------
 
 void views_update(AppState& app) {
+  // The frame statistics' main-thread CPU per part (FrameStats::part_ms).
+  std::vector<double>& part_ms = app.stats.part_ms;
+  part_ms.assign(1 + kPaneViewCount, 0.0);
+  double mark = thread_cpu_seconds();
+  auto lap = [&](int part) {
+    const double now = thread_cpu_seconds();
+    part_ms[part] += (now - mark) * 1e3;
+    mark = now;
+  };
   app.snap = app.trainer->snapshot();
   const Snapshot& snap = *app.snap;
   app.pane_count = std::min(kMaxPanes, static_cast<int>(snap.networks.size()));
@@ -406,7 +415,11 @@ void views_update(AppState& app) {
     view_follow(app, p);
     selection_update(app, p);
   }
-  for (int v = 0; v < kPaneViewCount; ++v) kPaneViews[v]->update(app);
+  lap(0);
+  for (int v = 0; v < kPaneViewCount; ++v) {
+    kPaneViews[v]->update(app);
+    lap(1 + v);
+  }
 }
 
 void views_render_maps(AppState& app) {

@@ -15,7 +15,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <dirent.h>
 #include <malloc.h>
+#include <unistd.h>
 
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
@@ -280,21 +283,136 @@ static bool screenshot_write(const char* path, int width, int height, std::strin
 // [SECTION] Frame statistics
 //-----------------------------------------------------------------------------
 
+// The first frames load fonts, compile shaders and size every buffer; statistics skip them (at
+// most this many; a quarter of a shorter run).
+constexpr int kStatsSkipFrames = 60;
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Every thread's CPU time from /proc/self/task (schedstat: nanoseconds on the CPU), grouped by
+// what it is: the main thread, Mesa's llvmpipe rasterisers, the trainer ("ll-train"), the rest.
+static ThreadCpu thread_cpu_by_group() {
+  ThreadCpu out;
+  DIR* dir = opendir("/proc/self/task");
+  if (!dir) return out;
+  const long pid = static_cast<long>(getpid());
+  while (const dirent* e = readdir(dir)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    char path[300], comm[32] = {};
+    unsigned long long ns = 0;
+    std::snprintf(path, sizeof path, "/proc/self/task/%s/schedstat", e->d_name);
+    FILE* f = std::fopen(path, "r");
+    if (!f) continue;
+    const bool ok = std::fscanf(f, "%llu", &ns) == 1;
+    std::fclose(f);
+    if (!ok) continue;
+    std::snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+    if (FILE* c = std::fopen(path, "r")) {
+      if (!std::fgets(comm, sizeof comm, c)) comm[0] = 0;
+      std::fclose(c);
+    }
+    const double seconds = 1e-9 * static_cast<double>(ns);
+    if (std::strtol(e->d_name, nullptr, 10) == pid) out.main += seconds;
+    else if (std::strncmp(comm, "llvmpipe", 8) == 0) out.llvmpipe += seconds;
+    else if (std::strncmp(comm, "ll-train", 8) == 0) out.trainer += seconds;
+    else out.other += seconds;
+  }
+  closedir(dir);
+  return out;
+}
+
+// The rasterisers' CPU clocks, for a per-frame figure: Linux gives every thread a CPU clock whose id
+// is made from its tid (the kernel's MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)); clock_gettime on it
+// costs a system call, where /proc would cost several file opens a frame.
+static void llvmpipe_clocks_find(FrameStats* stats) {
+  stats->llvmpipe_clocks.clear();
+  DIR* dir = opendir("/proc/self/task");
+  if (!dir) return;
+  while (const dirent* e = readdir(dir)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    char path[300], comm[32] = {};
+    std::snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+    FILE* c = std::fopen(path, "r");
+    if (!c) continue;
+    if (!std::fgets(comm, sizeof comm, c)) comm[0] = 0;
+    std::fclose(c);
+    if (std::strncmp(comm, "llvmpipe", 8) != 0) continue;
+    const pid_t tid = static_cast<pid_t>(std::strtol(e->d_name, nullptr, 10));
+    stats->llvmpipe_clocks.push_back(static_cast<clockid_t>((~static_cast<unsigned>(tid) << 3) | 6u));
+  }
+  closedir(dir);
+}
+
+static double llvmpipe_cpu_seconds(const FrameStats& stats) {
+  double total = 0;
+  for (clockid_t id : stats.llvmpipe_clocks) {
+    timespec t{};
+    if (clock_gettime(id, &t) == 0) total += static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  }
+  return total;
+}
+
 static void stats_init(FrameStats* stats) {
   stats->frame_ms.assign(kMaxFrameRecords, 0.0f);
   stats->app_allocs.assign(kMaxFrameRecords, 0);
   stats->gl_allocs.assign(kMaxFrameRecords, 0);
   for (std::vector<float>& phase : stats->phase_ms) phase.assign(kMaxFrameRecords, 0.0f);
+  for (std::vector<float>& phase : stats->phase_cpu_ms) phase.assign(kMaxFrameRecords, 0.0f);
+  for (std::vector<uint32_t>* v : {&stats->vertices, &stats->indices, &stats->draw_cmds, &stats->upload_bytes, &stats->offscreen_kpixels})
+    v->assign(kMaxFrameRecords, 0);
+  stats->llvmpipe_ms.assign(kMaxFrameRecords, 0.0f);
+  stats->offscreen_redraws.assign(kMaxFrameRecords, 0);
 }
 
-static void stats_record(FrameStats* stats, float ms, uint64_t app_allocs, uint64_t gl_allocs, const double* marks) {
+// marks and cpu_marks: wall and main-thread CPU seconds at the phases' boundaries.
+static void stats_record(AppState& app, float ms, uint64_t app_allocs, uint64_t gl_allocs, const double* marks,
+                         const double* cpu_marks) {
+  FrameStats* stats = &app.stats;
+  GlTally& tally = gl_tally();
   if (stats->count < kMaxFrameRecords) {
-    for (int k = 0; k < 4; ++k) stats->phase_ms[k][stats->count] = static_cast<float>((marks[k + 1] - marks[k]) * 1000.0);
-    stats->frame_ms[stats->count] = ms;
-    stats->app_allocs[stats->count] = static_cast<uint32_t>(app_allocs);
-    stats->gl_allocs[stats->count] = static_cast<uint32_t>(gl_allocs);
+    const int i = stats->count;
+    for (int k = 0; k < 4; ++k) stats->phase_ms[k][i] = static_cast<float>((marks[k + 1] - marks[k]) * 1000.0);
+    for (int k = 0; k < 4; ++k) stats->phase_cpu_ms[k][i] = static_cast<float>((cpu_marks[k + 1] - cpu_marks[k]) * 1000.0);
+    stats->frame_ms[i] = ms;
+    stats->app_allocs[i] = static_cast<uint32_t>(app_allocs);
+    stats->gl_allocs[i] = static_cast<uint32_t>(gl_allocs);
+    if (const ImDrawData* d = ImGui::GetDrawData()) {
+      uint32_t cmds = 0;
+      for (int l = 0; l < d->CmdListsCount; ++l) cmds += static_cast<uint32_t>(d->CmdLists[l]->CmdBuffer.Size);
+      stats->vertices[i] = static_cast<uint32_t>(d->TotalVtxCount);
+      stats->indices[i] = static_cast<uint32_t>(d->TotalIdxCount);
+      stats->draw_cmds[i] = cmds;
+    }
+    stats->upload_bytes[i] = static_cast<uint32_t>(std::min<uint64_t>(tally.upload_bytes, UINT32_MAX));
+    stats->offscreen_redraws[i] = static_cast<uint16_t>(std::min(tally.offscreen_redraws, 65535));
+    stats->offscreen_kpixels[i] = static_cast<uint32_t>(tally.offscreen_pixels / 1000);
+    if (!stats->llvmpipe_clocks.empty()) {
+      const double now = llvmpipe_cpu_seconds(*stats);
+      stats->llvmpipe_ms[i] = static_cast<float>((now - stats->llvmpipe_last) * 1000.0);
+      stats->llvmpipe_last = now;
+    }
+    if (stats->count >= kStatsSkipFrames) {
+      stats->part_sum_ms.resize(stats->part_ms.size(), 0.0);
+      stats->part_busy_frames.resize(stats->part_ms.size(), 0);
+      for (size_t k = 0; k < stats->part_ms.size(); ++k) {
+        stats->part_sum_ms[k] += stats->part_ms[k];
+        stats->part_busy_frames[k] += stats->part_ms[k] > 0.05;
+      }
+    }
     ++stats->count;
+    if (stats->count == kStatsSkipFrames) {  // the measured window starts after this frame
+      stats->window_cpu = thread_cpu_by_group();
+      stats->window_time = glfwGetTime();
+      stats->window_step = app.snap ? app.snap->step : 0;
+      llvmpipe_clocks_find(stats);  // Mesa has started its threads by now
+      stats->llvmpipe_last = llvmpipe_cpu_seconds(*stats);
+    }
   }
+  tally = GlTally{};
   stats->fps_smoothed = stats->fps_smoothed == 0 ? 1000.0f / std::max(ms, 0.1f)
                                                  : 0.95f * stats->fps_smoothed + 0.05f * 1000.0f / std::max(ms, 0.1f);
 }
@@ -307,10 +425,14 @@ static T percentile(std::vector<T> v, double p) {
   return v[k];
 }
 
-// The first frames load fonts, compile shaders and size every buffer; statistics skip them.
+template <typename T>
+static T median_of(const std::vector<T>& v, int from, int to) {
+  return percentile(std::vector<T>(v.begin() + from, v.begin() + to), 0.5);
+}
+
 static void stats_report(const AppState& app) {
   const FrameStats& s = app.stats;
-  const int skip = std::min(s.count / 4, 60);
+  const int skip = std::min(s.count / 4, kStatsSkipFrames);
   if (s.count - skip < 1) return;
   std::vector<float> ms(s.frame_ms.begin() + skip, s.frame_ms.begin() + s.count);
   std::vector<uint32_t> app_allocs(s.app_allocs.begin() + skip, s.app_allocs.begin() + s.count);
@@ -326,21 +448,86 @@ static void stats_report(const AppState& app) {
                 percentile(gl_allocs, 0.5));
   std::fputs(line, stdout);
   const char* names[4] = {"UI", "views", "GL render", "swap"};
+  float phase[4], cpu[4], cpu_total = 0;
+  for (int k = 0; k < 4; ++k) {
+    phase[k] = median_of(s.phase_ms[k], skip, s.count);
+    cpu[k] = median_of(s.phase_cpu_ms[k], skip, s.count);
+  }
+  std::vector<float> cpu_frame(s.count - skip);
+  for (int i = skip; i < s.count; ++i)
+    for (int k = 0; k < 4; ++k) cpu_frame[i - skip] += s.phase_cpu_ms[k][i];
+  cpu_total = percentile(cpu_frame, 0.5);
   std::printf("latentlab: median phase times:");
-  for (int k = 0; k < 4; ++k)
-    std::printf(" %s %.2f ms%s", names[k],
-                percentile(std::vector<float>(s.phase_ms[k].begin() + skip, s.phase_ms[k].begin() + s.count), 0.5),
-                k < 3 ? "," : "\n");
+  for (int k = 0; k < 4; ++k) std::printf(" %s %.2f ms%s", names[k], phase[k], k < 3 ? "," : "\n");
+  std::printf("latentlab: median main-thread CPU:");
+  for (int k = 0; k < 4; ++k) std::printf(" %s %.2f ms,", names[k], cpu[k]);
+  std::printf(" frame %.2f ms\n", cpu_total);
+  // What the frame asks of software GL, whatever the load.
+  const uint32_t vertices = median_of(s.vertices, skip, s.count), indices = median_of(s.indices, skip, s.count);
+  const uint32_t cmds = median_of(s.draw_cmds, skip, s.count);
+  double upload_mean = 0, redraws_mean = 0, kpixels_mean = 0;
+  for (int i = skip; i < s.count; ++i) {
+    upload_mean += s.upload_bytes[i];
+    redraws_mean += s.offscreen_redraws[i];
+    kpixels_mean += s.offscreen_kpixels[i];
+  }
+  const double kept = static_cast<double>(s.count - skip);
+  upload_mean /= kept;
+  redraws_mean /= kept;
+  kpixels_mean /= kept;
+  const float llvmpipe_median = s.count > kStatsSkipFrames ? median_of(s.llvmpipe_ms, kStatsSkipFrames, s.count) : 0.0f;
+  std::printf("latentlab: median llvmpipe CPU per frame %.2f ms\n", llvmpipe_median);
+  std::printf("latentlab: per frame: median %u vertices, %u indices, %u draw commands; mean %.1f KiB uploaded, "
+              "%.2f offscreen redraws (%.0f kpixels)\n",
+              vertices, indices, cmds, upload_mean / 1024.0, redraws_mean, kpixels_mean);
+  // Every thread's CPU over the measured window (from frame kStatsSkipFrames), and the trainer's pace.
+  const int window_frames = s.count - kStatsSkipFrames;
+  ThreadCpu d;
+  double steps_per_second = 0;
+  if (window_frames > 0) {
+    const ThreadCpu now = thread_cpu_by_group();
+    const double seconds = glfwGetTime() - s.window_time;
+    d.main = (now.main - s.window_cpu.main) * 1e3 / window_frames;
+    d.llvmpipe = (now.llvmpipe - s.window_cpu.llvmpipe) * 1e3 / window_frames;
+    d.trainer = (now.trainer - s.window_cpu.trainer) * 1e3 / window_frames;
+    d.other = (now.other - s.window_cpu.other) * 1e3 / window_frames;
+    if (app.snap && seconds > 0) steps_per_second = static_cast<double>(app.snap->step - s.window_step) / seconds;
+    std::printf("latentlab: CPU per frame (mean of the last %d): main %.2f ms, llvmpipe %.2f ms, trainer %.2f ms, "
+                "other %.2f ms; trainer %.1f steps/s\n",
+                window_frames, d.main, d.llvmpipe, d.trainer, d.other, steps_per_second);
+    std::printf("latentlab: views' main-thread CPU per frame (mean ms, share of frames it ran in):");
+    for (size_t k = 0; k < s.part_sum_ms.size(); ++k)
+      std::printf(" %s %.2f (%.0f%%)%s", k == 0 ? "encode" : kPaneViews[k - 1]->name, s.part_sum_ms[k] / window_frames,
+                  100.0 * s.part_busy_frames[k] / window_frames, k + 1 < s.part_sum_ms.size() ? "," : "\n");
+  }
   if (!app.launch.frame_stats.empty()) {
     FILE* f = std::fopen(app.launch.frame_stats.c_str(), "w");
     if (!f) {
       std::fprintf(stderr, "latentlab: cannot write %s\n", app.launch.frame_stats.c_str());
       return;
     }
-    std::fprintf(f, "median_ms %.3f\np90_ms %.3f\npoints %d\n# frame ms app_allocs gl_allocs\n",
-                 percentile(ms, 0.5), percentile(ms, 0.9), static_cast<int>(app.point_indices.size()));
+    std::fprintf(f, "median_ms %.3f\np90_ms %.3f\npoints %d\n", percentile(ms, 0.5), percentile(ms, 0.9),
+                 static_cast<int>(app.point_indices.size()));
+    const char* keys[4] = {"ui", "views", "gl", "swap"};
+    for (int k = 0; k < 4; ++k) std::fprintf(f, "%s_ms %.3f\n%s_cpu_ms %.3f\n", keys[k], phase[k], keys[k], cpu[k]);
+    std::fprintf(f, "llvmpipe_cpu_median_ms %.3f\n", llvmpipe_median);
+    std::fprintf(f, "frame_cpu_ms %.3f\nvertices %u\nindices %u\ndraw_cmds %u\nupload_kib %.1f\noffscreen_redraws %.3f\n"
+                 "offscreen_kpixels %.1f\n", cpu_total, vertices, indices, cmds, upload_mean / 1024.0, redraws_mean, kpixels_mean);
+    if (window_frames > 0)
+      std::fprintf(f, "cpu_main_ms %.3f\ncpu_llvmpipe_ms %.3f\ncpu_trainer_ms %.3f\ncpu_other_ms %.3f\ntrainer_steps_per_s %.2f\n",
+                   d.main, d.llvmpipe, d.trainer, d.other, steps_per_second);
+    for (size_t k = 0; window_frames > 0 && k < s.part_sum_ms.size(); ++k) {
+      char key[64];  // one word: "point colours" is point_colours
+      std::snprintf(key, sizeof key, "%s", k == 0 ? "encode" : kPaneViews[k - 1]->name);
+      std::replace(key, key + std::strlen(key), ' ', '_');
+      std::fprintf(f, "view_cpu_ms.%s %.3f\nview_busy.%s %.3f\n", key, s.part_sum_ms[k] / window_frames, key,
+                   static_cast<double>(s.part_busy_frames[k]) / window_frames);
+    }
+    std::fprintf(f, "# frame ms app_allocs gl_allocs ui_cpu views_cpu gl_cpu swap_cpu vertices draw_cmds upload_bytes offscreen_redraws llvmpipe_cpu\n");
     for (int i = 0; i < s.count; ++i)
-      std::fprintf(f, "%d %.3f %u %u\n", i, s.frame_ms[i], s.app_allocs[i], s.gl_allocs[i]);
+      std::fprintf(f, "%d %.3f %u %u %.3f %.3f %.3f %.3f %u %u %u %u %.3f\n", i, s.frame_ms[i], s.app_allocs[i], s.gl_allocs[i],
+                   s.phase_cpu_ms[0][i], s.phase_cpu_ms[1][i], s.phase_cpu_ms[2][i], s.phase_cpu_ms[3][i], s.vertices[i],
+                   s.draw_cmds[i], s.upload_bytes[i], static_cast<unsigned>(s.offscreen_redraws[i]), s.llvmpipe_ms[i]);
     std::fclose(f);
   }
 }
@@ -509,8 +696,9 @@ int gui_main(int argc, char** argv) {
     const double now = glfwGetTime();
     app.dt = std::min(0.25, std::max(1e-4, now - app.now));
     app.now = now;
-    double marks[5];
+    double marks[5], cpu_marks[5];
     marks[0] = glfwGetTime();
+    cpu_marks[0] = thread_cpu_seconds();
     // GLFW's per-frame queries go through Xlib, which allocates: counted with the driver's share.
     const uint64_t allocs_platform_start = thread_alloc_count();
     ImGui_ImplGlfw_NewFrame();
@@ -528,8 +716,10 @@ int gui_main(int argc, char** argv) {
     ui_file_browser(app);
     session_update(app);  // a requested save, when the trainer has answered; autosave when due
     marks[1] = glfwGetTime();
+    cpu_marks[1] = thread_cpu_seconds();
     views_update(app);  // encode a slice, decode probes / manifold / strips, upload textures
     marks[2] = glfwGetTime();
+    cpu_marks[2] = thread_cpu_seconds();
     ImGui::Render();
     const uint64_t allocs_driver_in_app = t_driver_allocs - driver_at_start;
     const uint64_t allocs_app = thread_alloc_count() - allocs_at_start - allocs_driver_in_app;
@@ -541,6 +731,7 @@ int gui_main(int argc, char** argv) {
     frame_backgrounds(app, fb_width, fb_height);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     marks[3] = glfwGetTime();
+    cpu_marks[3] = thread_cpu_seconds();
     const bool last_frame = app.launch.frames > 0 && static_cast<int>(app.frame) + 1 >= app.launch.frames;
     if (last_frame && !app.launch.screenshot.empty() && app.screenshot_request.empty())
       app.screenshot_request = app.launch.screenshot;
@@ -554,10 +745,11 @@ int gui_main(int argc, char** argv) {
     }
     glfwSwapBuffers(window);
     marks[4] = glfwGetTime();
+    cpu_marks[4] = thread_cpu_seconds();
     const uint64_t allocs_gl = thread_alloc_count() - allocs_at_start - allocs_app + allocs_platform;  // incl. uploads
 
     const double end = glfwGetTime();
-    stats_record(&app.stats, static_cast<float>((end - app.stats.last_time) * 1000.0), allocs_app, allocs_gl, marks);
+    stats_record(app, static_cast<float>((end - app.stats.last_time) * 1000.0), allocs_app, allocs_gl, marks, cpu_marks);
     app.stats.last_time = end;
     idle_frames = app_is_idle(app) ? idle_frames + 1 : 0;
     ++app.frame;

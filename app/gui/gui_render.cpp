@@ -31,8 +31,14 @@ void gpu_image_resize(GpuImage* image, int width, int height, bool smooth) {
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
 }
 
+GlTally& gl_tally() {
+  static GlTally tally;
+  return tally;
+}
+
 void gpu_image_upload(GpuImage* image, const uint8_t* rgba) {
   if (!image->texture) return;
+  gl_tally().upload_bytes += static_cast<uint64_t>(image->width) * image->height * 4;
   DriverAllocScope driver_allocs;
   glBindTexture(GL_TEXTURE_2D, image->texture);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
@@ -154,6 +160,7 @@ void point_cloud_free(PointCloud* c) {
 void point_cloud_set_positions(PointCloud* c, const float* xy, int n) {
   if (n > c->capacity) n = c->capacity;
   DriverAllocScope driver_allocs;
+  gl_tally().upload_bytes += static_cast<uint64_t>(n) * 2 * sizeof(float);
   glBindBuffer(GL_ARRAY_BUFFER, c->position_vbo);
   glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(n) * 2 * sizeof(float), xy);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
@@ -163,6 +170,7 @@ void point_cloud_set_positions(PointCloud* c, const float* xy, int n) {
 void point_cloud_set_colors(PointCloud* c, const uint8_t* rgba, int n) {
   if (n > c->capacity) n = c->capacity;
   DriverAllocScope driver_allocs;
+  gl_tally().upload_bytes += static_cast<uint64_t>(n) * 4;
   glBindBuffer(GL_ARRAY_BUFFER, c->color_vbo);
   glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(n) * 4, rgba);
   glBindBuffer(GL_ARRAY_BUFFER, 0);
@@ -217,6 +225,9 @@ void map_target_free(MapTarget* t) {
 
 void map_target_render(MapTarget* t, const PointRenderer& points, const ImageRenderer& images,
                        const PointCloud& cloud, const MapScene& scene) {
+  GlTally& tally = gl_tally();
+  ++tally.offscreen_redraws;
+  tally.offscreen_pixels += static_cast<uint64_t>(t->width) * t->height;
   glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
   glViewport(0, 0, t->width, t->height);
   glDisable(GL_SCISSOR_TEST);
@@ -250,6 +261,7 @@ void map_target_render(MapTarget* t, const PointRenderer& points, const ImageRen
     glUniform1f(points.u_opacity, scene.opacity);
     glBindVertexArray(cloud.vao);
     glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, point_count);
+    tally.offscreen_vertices += static_cast<uint64_t>(point_count) * 4;
   }
   glBindVertexArray(0);
   glUseProgram(0);
@@ -259,6 +271,10 @@ void map_target_render(MapTarget* t, const PointRenderer& points, const ImageRen
 void map_target_render_list(MapTarget* t, ImDrawList* list, ImVec2 origin, ImVec2 framebuffer_scale,
                             const float background[4]) {
   if (!t->fbo) return;
+  GlTally& tally = gl_tally();
+  ++tally.offscreen_redraws;
+  tally.offscreen_pixels += static_cast<uint64_t>(t->width) * t->height;
+  tally.offscreen_vertices += static_cast<uint64_t>(list->VtxBuffer.Size);
   glBindFramebuffer(GL_FRAMEBUFFER, t->fbo);
   glDisable(GL_SCISSOR_TEST);
   glViewport(0, 0, t->width, t->height);

@@ -37,6 +37,17 @@ struct DriverAllocScope {
 };
 
 void gpu_image_upload(GpuImage* image, const uint8_t* rgba);  // width*height*4 bytes, top row first
+
+// What the app asks of the GL driver in a frame, counted where it is asked (main thread): the
+// frame statistics read and reset it every frame. Software GL's cost follows these, whatever the
+// machine's load, so they compare builds where wall-clock times cannot.
+struct GlTally {
+  uint64_t upload_bytes = 0;     // texture and vertex buffer data handed to the driver
+  int offscreen_redraws = 0;     // map targets and panel lists redrawn offscreen
+  uint64_t offscreen_pixels = 0; // their targets' pixels (each redraw clears and fills its target)
+  uint64_t offscreen_vertices = 0;  // point instances x 4 and the panel lists' vertices
+};
+GlTally& gl_tally();
 void gpu_image_free(GpuImage* image);
 inline ImTextureID gpu_image_id(const GpuImage& image) {
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(image.texture));

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -393,14 +394,37 @@ struct LossPlot {
   bool pending = false;              // rebuilt this frame: render it in the GL phase
 };
 
+// Wall-clock times depend on the machine's load; the main thread's CPU time per phase, what the
+// frame asks of software GL (vertices, uploads, offscreen redraws) and the CPU time of every other
+// thread (llvmpipe's rasterisers, the trainer) do not, so builds can be compared on a busy machine.
+struct ThreadCpu {
+  double main = 0, llvmpipe = 0, trainer = 0, other = 0;  // seconds of CPU since each thread started
+};
 struct FrameStats {
   std::vector<float> frame_ms;        // (kMaxFrameRecords) loop-to-loop time
   std::vector<uint32_t> app_allocs;   // (kMaxFrameRecords) main-thread allocations in our code and ImGui
   std::vector<uint32_t> gl_allocs;    // (kMaxFrameRecords) ... in GLFW/Xlib, GL render and swap
   std::vector<float> phase_ms[4];     // (kMaxFrameRecords) each: UI, views, GL render, swap
+  std::vector<float> phase_cpu_ms[4]; // (kMaxFrameRecords) the same phases, main-thread CPU time
+  std::vector<uint32_t> vertices, indices, draw_cmds;  // (kMaxFrameRecords) the frame's ImDrawData
+  std::vector<uint32_t> upload_bytes; // (kMaxFrameRecords) GlTally: texture and buffer data uploaded
+  std::vector<uint16_t> offscreen_redraws;        // (kMaxFrameRecords) GlTally
+  std::vector<uint32_t> offscreen_kpixels;        // (kMaxFrameRecords) GlTally, thousands of pixels
+  std::vector<float> llvmpipe_ms;     // (kMaxFrameRecords) CPU time of Mesa's rasteriser threads (from the window's start)
+  std::vector<clockid_t> llvmpipe_clocks;  // their CPU clocks, found at the window's start
+  double llvmpipe_last = 0;
+  // Main-thread CPU of views_update's parts: [0] the maps' encoding passes, plane and selection,
+  // [1 + v] kPaneViews[v]'s update. part_ms is this frame's (views_update fills it); the sums and
+  // the frames in which a part ran (over 0.05 ms) cover the measured window.
+  std::vector<double> part_ms, part_sum_ms;
+  std::vector<int> part_busy_frames;
   int count = 0;
   double last_time = 0;
   float fps_smoothed = 0;
+  // The measured window: from the first frame the report keeps to the last.
+  ThreadCpu window_cpu;               // at its start
+  double window_time = 0;             // glfwGetTime() at its start
+  int64_t window_step = 0;            // the trainer's step at its start
 };
 
 struct LabelCount {
@@ -524,6 +548,7 @@ const char* label_name(const AppState& app, int label, char* buf, int size);  //
 
 // gui_compute.cpp: what the UI computes from snapshots (encode, project, decode)
 void views_update(AppState& app);               // once per frame after the UI: encode, decode, upload
+double thread_cpu_seconds();                    // the calling thread's CPU time (gui_main.cpp)
 void views_render_maps(AppState& app);          // then: redraw the maps offscreen where they changed (GL)
 bool views_in_sync(const AppState& app);        // every view reflects the newest snapshot
 bool pane_matches(const AppState& app, const ModelPane& pane, const Network& net);  // net fits the pane's buffers
