@@ -42,6 +42,14 @@ static void set_width_for(const char* widest, bool arrow = false) {
                           (arrow ? ImGui::GetFrameHeight() : 0.0f));
 }
 
+// The widest title of a choice list, in the current font: what a combo over it needs.
+static const char* widest_title(const ChoiceList& list) {
+  const char* widest = list.rows[0].title;
+  for (const Choice& c : list.rows)
+    if (ImGui::CalcTextSize(c.title).x > ImGui::CalcTextSize(widest).x) widest = c.title;
+  return widest;
+}
+
 static int widest_latent(const AppState& app) {
   int latent = 0;
   for (int p = 0; p < app.pane_count; ++p) latent = std::max(latent, app.panes[p].latent);
@@ -74,7 +82,7 @@ static void entry_manifold_grid(AppState& app) {
   ViewOptions& v = app.view;
   {
     int grid = static_cast<int>(v.manifold_grid);
-    set_width_for(choice_of(ManifoldGrid::PriorQuantiles).title, true);
+    set_width_for(widest_title(choice_list<ManifoldGrid>()), true);
     if (choice_combo(app, "##grid", "manifold_grid", &grid, choice_list<ManifoldGrid>()))
       v.manifold_grid = static_cast<ManifoldGrid>(grid);
   }
@@ -112,20 +120,10 @@ static void entry_arith(AppState& app) {
 }
 
 static void entry_anomaly_score(AppState& app) {
-  const ChoiceList& list = choice_list<AnomalyScore>();
-  const char* widest = list.rows[0].title;
-  for (const Choice& c : list.rows)
-    if (ImGui::CalcTextSize(c.title).x > ImGui::CalcTextSize(widest).x) widest = c.title;
-  set_width_for(widest, true);
-  if (ImGui::BeginCombo("##anomaly_score", choice_of(app.view.anomaly_score).title)) {
-    for (size_t i = 0; i < list.rows.size(); ++i) {
-      if (ImGui::Selectable(list.rows[i].title, static_cast<int>(i) == static_cast<int>(app.view.anomaly_score)))
-        app.view.anomaly_score = static_cast<AnomalyScore>(i);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", list.rows[i].description);
-    }
-    ImGui::EndCombo();
-  }
-  control_help(app, "anomaly_score");
+  set_width_for(widest_title(choice_list<AnomalyScore>()), true);
+  int score = static_cast<int>(app.view.anomaly_score);
+  if (choice_combo(app, "##anomaly_score", "anomaly_score", &score, choice_list<AnomalyScore>()))
+    app.view.anomaly_score = static_cast<AnomalyScore>(score);
 }
 
 // Denoising: the switch, then the noise's kind (the table of noises) and level (the noise level's slider span).
@@ -137,20 +135,10 @@ static void entry_denoise(AppState& app) {
 static bool denoise_on(const AppState& app) { return app.view.show_denoise; }
 
 static void entry_denoise_noise(AppState& app) {
-  const ChoiceList& list = choice_list<NoiseKind>();
-  const char* widest = list.rows[0].title;
-  for (const Choice& c : list.rows)
-    if (ImGui::CalcTextSize(c.title).x > ImGui::CalcTextSize(widest).x) widest = c.title;
-  set_width_for(widest, true);
-  if (ImGui::BeginCombo("##denoise_noise", choice_of(app.view.denoise_noise).title)) {
-    for (size_t i = 0; i < list.rows.size(); ++i) {
-      if (ImGui::Selectable(list.rows[i].title, static_cast<int>(i) == static_cast<int>(app.view.denoise_noise)))
-        app.view.denoise_noise = static_cast<NoiseKind>(i);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", list.rows[i].description);
-    }
-    ImGui::EndCombo();
-  }
-  control_help(app, "denoise_noise");
+  set_width_for(widest_title(choice_list<NoiseKind>()), true);
+  int noise = static_cast<int>(app.view.denoise_noise);
+  if (choice_combo(app, "##denoise_noise", "denoise_noise", &noise, choice_list<NoiseKind>()))
+    app.view.denoise_noise = static_cast<NoiseKind>(noise);
   ImGui::SameLine();
   const HyperparamInfo& h = hyperparam_info(Hyperparam::NoiseLevel);
   set_width_for("level 0.00");
@@ -161,6 +149,8 @@ static void entry_denoise_noise(AppState& app) {
 static void entry_feed(AppState& app) {
   ImGui::Checkbox("Feed it anything", &app.view.show_feed);
   control_help(app, "feed");
+}
+
 // The sparse AE's and the contractive AE's rows under the maps (view_units.cpp, view_sensitivity.cpp).
 static void entry_units(AppState& app) {
   ImGui::Checkbox("Code units", &app.view.show_units);

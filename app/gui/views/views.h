@@ -338,6 +338,8 @@ struct FeedView {
   GpuImage image;
   ImVec2 canvas_min = {0, 0}, canvas_max = {0, 0};  // the drawing canvas on screen this frame
   ImVec2 row_min = {0, 0}, row_max = {0, 0};
+};
+
 // Code units (view_units.cpp), in the row under a map: the code of up to kUnitsSamples held-out
 // samples, measured a chunk at a time against one snapshot: a heatmap of |h| (units sorted by mean
 // activation, busiest on top; kUnitsHeatSamples samples across), each unit's mean activation as a bar
@@ -405,6 +407,8 @@ struct SensitivityView {
   GpuImage image;
   ImVec2 row_min = {0, 0}, row_max = {0, 0};    // where the row was drawn (tests, layout)
   ImVec2 arrow_from = {0, 0}, arrow_to = {0, 0};  // the moved code's arrow on the map, this frame
+};
+
 // Disentanglement (view_factors.cpp), in the row under each map on data with true factors (sprites,
 // faces): the mutual information between every latent dimension and every factor (core/measure/mig.h,
 // the same estimator as `latentlab train --json`'s mig: mean codes, 20-bin histograms) of the map's
