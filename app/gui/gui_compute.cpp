@@ -19,7 +19,10 @@
 #include "gui_state.h"
 
 namespace {
-constexpr double kRefreshSeconds = 0.5;  // start a new encoding pass at most this often
+// Start a new encoding pass at most this often. Encoding 10,000 points a map is the main thread's
+// largest cost while training (README, "The explorer's frame budget"); once a second keeps it out
+// of most frames, so the median frame is one without it, and the map still moves every second.
+constexpr double kRefreshSeconds = 1.0;
 constexpr double kMapContentSeconds = 0.5; // a map redraws for new content at most this often
 constexpr double kGlideStepSeconds = 0.1; // following the data moves the view this often ...
 constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the way (~0.9 s to settle)
