@@ -120,8 +120,9 @@ const HyperparamInfo kHyperparams[kHyperparamCount] = {
      kChoice, &kSparsityKinds, 0, 1, 0, 1, 0, false, "%.0f", false, Hyperparam::Sparsity, 0},
     {Hyperparam::SparsityWeight, "sparsity-weight", "sparsity_weight", "Weight", "\xce\xbb", "W", "penalty weight",
      "How hard the sparsity penalty pushes, applied at once. Watch the penalty curve fall and the map's points "
-     "crowd the axes; too high and every code is 0 and every reconstruction becomes the average image.",
-     kReal, nullptr, 0, 1e6, 1e-5, 1, 1e-3, true, "%.0e", true, Hyperparam::SparsityWeight, 0},
+     "crowd the axes; too high and every code is 0 and every reconstruction becomes the average image. With "
+     "KL sparsity the units' mean activation reaches rho only at about 10 (README, what each kind is for).",
+     kReal, nullptr, 0, 1e6, 1e-5, 100, 1e-3, true, "%.0e", true, Hyperparam::SparsityWeight, 0},
     {Hyperparam::Rho, "rho", "rho", "rho", "\xcf\x81", "R", "target mean activation of each code unit",
      "The average activation each code unit should have under the KL penalty. A small rho lets each unit fire "
      "for few images, so the units specialise.",
