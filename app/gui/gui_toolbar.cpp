@@ -88,48 +88,16 @@ static void entry_manifold_grid(AppState& app) {
   }
 }
 
-static void entry_holes(AppState& app) {
-  ImGui::Checkbox("Hole map", &app.view.show_holes);
-  control_help(app, "holes");
-}
-
-// Inside the VAE: KL per dimension and the beta trade-off on VAE maps, traversals on every map.
-static void entry_kl(AppState& app) {
-  ImGui::Checkbox("Inside the VAE", &app.view.show_kl);
-  control_help(app, "inside_vae");
-}
-
-static void entry_anomaly(AppState& app) {
-  ImGui::Checkbox("Anomaly", &app.view.show_anomaly);
-  control_help(app, "anomaly");
-}
-
 static bool anomaly_on(const AppState& app) { return app.view.show_anomaly; }
 
 // Disentanglement: only data with true factors have it.
 static bool has_factors(const AppState& app) { return factors_available(app); }
-
-static void entry_factors(AppState& app) {
-  ImGui::Checkbox("Factors", &app.view.show_factors);
-  control_help(app, "factors");
-}
-
-static void entry_arith(AppState& app) {
-  ImGui::Checkbox("Arithmetic", &app.view.show_arith);
-  control_help(app, "arithmetic");
-}
 
 static void entry_anomaly_score(AppState& app) {
   set_width_for(widest_title(choice_list<AnomalyScore>()), true);
   int score = static_cast<int>(app.view.anomaly_score);
   if (choice_combo(app, "##anomaly_score", "anomaly_score", &score, choice_list<AnomalyScore>()))
     app.view.anomaly_score = static_cast<AnomalyScore>(score);
-}
-
-// Denoising: the switch, then the noise's kind (the table of noises) and level (the noise level's slider span).
-static void entry_denoise(AppState& app) {
-  ImGui::Checkbox("Denoising", &app.view.show_denoise);
-  control_help(app, "denoise");
 }
 
 static bool denoise_on(const AppState& app) { return app.view.show_denoise; }
@@ -146,22 +114,6 @@ static void entry_denoise_noise(AppState& app) {
   control_help(app, "denoise_level");
 }
 
-static void entry_feed(AppState& app) {
-  ImGui::Checkbox("Feed it anything", &app.view.show_feed);
-  control_help(app, "feed");
-}
-
-// The sparse AE's and the contractive AE's rows under the maps (view_units.cpp, view_sensitivity.cpp).
-static void entry_units(AppState& app) {
-  ImGui::Checkbox("Code units", &app.view.show_units);
-  control_help(app, "units");
-}
-
-static void entry_sensitivity(AppState& app) {
-  ImGui::Checkbox("Sensitivity", &app.view.show_sensitivity);
-  control_help(app, "sensitivity");
-}
-
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
 static void entry_color(AppState& app) {
   const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
@@ -176,11 +128,6 @@ static void entry_color(AppState& app) {
     ImGui::EndCombo();
   }
   control_help(app, "color_by");
-}
-
-static void entry_points(AppState& app) {
-  ImGui::Checkbox("Points", &app.view.show_points);
-  control_help(app, "points");
 }
 
 static void entry_prior(AppState& app) {
@@ -280,32 +227,40 @@ static void entry_presenter(AppState& app) {
 
 constexpr int kToolbarMaxRows = 3;  // more, and the entries overflow into the "View options" menu
 
+// A view's on/off switch: one checkbox and its tooltip, which most entries are.
+struct ToolbarSwitch {
+  const char* label;
+  bool ViewOptions::*flag;
+  const char* help_key;                  // gui_help.cpp's table
+};
+
 struct ToolbarEntry {
   const char* name;                      // for the layout check
   bool (*shown)(const AppState& app);    // null: always
-  void (*draw)(AppState& app);           // its widgets, left to right
+  void (*draw)(AppState& app);           // its widgets, left to right; null: `toggle`
+  ToolbarSwitch toggle = {};            // used when draw is null
 };
 
 const ToolbarEntry kToolbarEntries[] = {
-    {"toolbar: hole map", nullptr, entry_holes},
+    {"toolbar: hole map", nullptr, nullptr, {"Hole map", &ViewOptions::show_holes, "holes"}},
     {"toolbar: manifold", nullptr, entry_manifold},
     {"toolbar: manifold tiles", manifold_on, entry_manifold_options},
     {"toolbar: manifold grid", manifold_on, entry_manifold_grid},
-    {"toolbar: points", nullptr, entry_points},
+    {"toolbar: points", nullptr, nullptr, {"Points", &ViewOptions::show_points, "points"}},
     {"toolbar: colour", nullptr, entry_color},
     {"toolbar: prior", nullptr, entry_prior},
     {"toolbar: link probes", nullptr, entry_link},
     {"toolbar: interpolation", nullptr, entry_interpolation},
-    {"toolbar: inside the VAE", nullptr, entry_kl},
-    {"toolbar: anomaly", nullptr, entry_anomaly},
+    {"toolbar: inside the VAE", nullptr, nullptr, {"Inside the VAE", &ViewOptions::show_kl, "inside_vae"}},
+    {"toolbar: anomaly", nullptr, nullptr, {"Anomaly", &ViewOptions::show_anomaly, "anomaly"}},
     {"toolbar: anomaly score", anomaly_on, entry_anomaly_score},
-    {"toolbar: denoising", nullptr, entry_denoise},
+    {"toolbar: denoising", nullptr, nullptr, {"Denoising", &ViewOptions::show_denoise, "denoise"}},
     {"toolbar: denoising noise", denoise_on, entry_denoise_noise},
-    {"toolbar: feed it anything", nullptr, entry_feed},
-    {"toolbar: code units", nullptr, entry_units},
-    {"toolbar: sensitivity", nullptr, entry_sensitivity},
-    {"toolbar: factors", has_factors, entry_factors},
-    {"toolbar: arithmetic", nullptr, entry_arith},
+    {"toolbar: feed it anything", nullptr, nullptr, {"Feed it anything", &ViewOptions::show_feed, "feed"}},
+    {"toolbar: code units", nullptr, nullptr, {"Code units", &ViewOptions::show_units, "units"}},
+    {"toolbar: sensitivity", nullptr, nullptr, {"Sensitivity", &ViewOptions::show_sensitivity, "sensitivity"}},
+    {"toolbar: factors", has_factors, nullptr, {"Factors", &ViewOptions::show_factors, "factors"}},
+    {"toolbar: arithmetic", nullptr, nullptr, {"Arithmetic", &ViewOptions::show_arith, "arithmetic"}},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},
@@ -343,7 +298,13 @@ static int toolbar_rows(const AppState& app, float width, float gap) {
 
 static void toolbar_entry(AppState& app, int i) {
   ImGui::BeginGroup();
-  kToolbarEntries[i].draw(app);
+  const ToolbarEntry& e = kToolbarEntries[i];
+  if (e.draw) {
+    e.draw(app);
+  } else {
+    ImGui::Checkbox(e.toggle.label, &(app.view.*e.toggle.flag));
+    control_help(app, e.toggle.help_key);
+  }
   ImGui::EndGroup();
   app.toolbar.widths[i] = ImGui::GetItemRectSize().x;
 }
