@@ -13,11 +13,14 @@ struct HelpEntry {
 };
 
 const HelpEntry kHelp[] = {
-    // Title row
+    // Menu bar
     {"file_menu",
      "Sessions: Save (Ctrl+S) keeps the whole run (models, training state, data, view) to carry on exactly later; "
      "Open (Ctrl+O) takes a session, a .llnet or a .safetensors model (also the pytorch/examples VAE), or data; "
      "Open Recent; the autosave interval. The app autosaves every few minutes and on close."},
+    {"lessons_menu",
+     "Guided lessons: each sets up the data, the models and the views that show one idea, with steps to follow, "
+     "what to notice, and a question to check yourself."},
     // Data panel
     {"dataset",
      "The data both models learn from. Digits are the classic; sprites and faces are made from known factors "

@@ -711,6 +711,7 @@ int gui_main(int argc, char** argv) {
     ImGui::NewFrame();
     presenter_keys(app);
     layout_begin_frame(&app.layout);
+    ui_menu_bar(app);
     ui_left_column(app);
     ui_centre(app);
     ui_file_browser(app);

@@ -58,28 +58,14 @@ void ui_left_column(AppState& app) {
   controls_seen_begin_frame(app);
   const ImGuiIO& io = ImGui::GetIO();
   const float width = left_column_width(app);
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
+  const float top = menu_bar_height();
+  ImGui::SetNextWindowPos(ImVec2(0, top));
+  ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y - top));
   ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in the theme's left_column_bg: cheaper than a quad
   ImGui::Begin("##left", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   layout_push_window(&app.layout, "left column", true);
-  if (app.font_large) ImGui::PushFont(app.font_large);
-  ImGui::TextUnformatted("latentlab");
-  if (app.font_large) ImGui::PopFont();
-  ImGui::SameLine();
-  ui_session_menu(app);  // the File menu
-  char fps[32];
-  std::snprintf(fps, sizeof fps, "%.0f fps", app.stats.fps_smoothed);
-  const char* tagline = "autoencoders you can touch";  // where the row has room for it
-  const ImGuiStyle& style = ImGui::GetStyle();
-  ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x - style.ItemSpacing.x * 2 >= ImGui::CalcTextSize(tagline).x + ImGui::CalcTextSize("1000 fps").x)
-    ImGui::TextDisabled("%s", tagline);
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(fps).x);
-  ImGui::TextDisabled("%s", fps);
-  ImGui::Separator();
 
   ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);
   app.view.show_data = ImGui::CollapsingHeader("Data");

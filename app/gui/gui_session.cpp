@@ -8,7 +8,7 @@
 //   [SECTION] Paths
 //   [SECTION] Saving: request, finish when the capture arrives, autosave, on close
 //   [SECTION] Opening
-//   [SECTION] The File menu and the resume offer
+//   [SECTION] The File menu's items and the resume offer
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -241,39 +241,41 @@ bool session_open(AppState& app, const std::string& path) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] The File menu and the resume offer
+// [SECTION] The File menu's items and the resume offer
 //-----------------------------------------------------------------------------
 
-void ui_session_menu(AppState& app) {
-  SessionUi& s = app.session;
+// Ctrl+S saves (Ctrl+O, in the file browser, opens). GLFW key codes: 'S'.
+void session_keys(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
-  // Ctrl+S saves (Ctrl+O, in the file browser, opens). GLFW key codes: 'S'.
   if (io.KeyCtrl && ImGui::IsKeyPressed('S', false))
+    session_request_save(app, app.session.path.empty() ? session_state_dir() + "/saved.llsession" : app.session.path, false);
+}
+
+void ui_file_menu_items(AppState& app) {
+  SessionUi& s = app.session;
+  if (ImGui::MenuItem("Save", "Ctrl+S"))
     session_request_save(app, s.path.empty() ? session_state_dir() + "/saved.llsession" : s.path, false);
-  if (ImGui::SmallButton("File")) ImGui::OpenPopup("##file_menu");
-  control_help(app, "file_menu");
-  if (ImGui::BeginPopup("##file_menu")) {
-    if (ImGui::MenuItem("Save", "Ctrl+S"))
-      session_request_save(app, s.path.empty() ? session_state_dir() + "/saved.llsession" : s.path, false);
-    if (ImGui::MenuItem("Open...", "Ctrl+O")) file_browser_open(app, BrowseTarget::Data);
-    if (ImGui::BeginMenu("Open Recent", !s.recent.empty())) {
-      for (const std::string& r : s.recent)
-        if (ImGui::MenuItem(printable_path(r).c_str())) {
-          session_open(app, std::string(r));
-          break;
-        }
-      ImGui::EndMenu();
-    }
-    ImGui::Separator();
-    float minutes = static_cast<float>(s.autosave_minutes);
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    if (ImGui::SliderFloat("autosave (min)", &minutes, 0, 30, minutes <= 0 ? "off" : "%.0f"))
-      s.autosave_minutes = minutes;
-    if (!s.status.empty()) ImGui::TextDisabled("%s", s.status.c_str());
-    if (!s.path.empty()) ImGui::TextDisabled("Save writes %s", printable_path(s.path).c_str());
-    ImGui::EndPopup();
+  if (ImGui::MenuItem("Open...", "Ctrl+O")) file_browser_open(app, BrowseTarget::Data);
+  if (ImGui::BeginMenu("Open Recent", !s.recent.empty())) {
+    for (const std::string& r : s.recent)
+      if (ImGui::MenuItem(printable_path(r).c_str())) {
+        session_open(app, std::string(r));
+        break;
+      }
+    ImGui::EndMenu();
   }
-  // At start, after a crash or a close: the last autosave, offered once.
+  ImGui::Separator();
+  float minutes = static_cast<float>(s.autosave_minutes);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  if (ImGui::SliderFloat("autosave (min)", &minutes, 0, 30, minutes <= 0 ? "off" : "%.0f"))
+    s.autosave_minutes = minutes;
+  if (!s.status.empty()) ImGui::TextDisabled("%s", s.status.c_str());
+  if (!s.path.empty()) ImGui::TextDisabled("Save writes %s", printable_path(s.path).c_str());
+}
+
+// At start, after a crash or a close: the last autosave, offered once.
+void ui_session_popups(AppState& app) {
+  SessionUi& s = app.session;
   if (!s.offer.empty() && !s.offer_shown) {
     ImGui::OpenPopup("Resume?");
     s.offer_shown = true;

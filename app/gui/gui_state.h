@@ -620,7 +620,16 @@ void session_save_on_close(AppState& app);  // blocks until the trainer answers 
 bool session_is_model_path(const std::string& path);  // .llsession, .llnet, .safetensors
 bool session_open(AppState& app, const std::string& path);  // false: data_error says why; models kept
 void session_offer_autosave(AppState& app);  // at start: offer the last autosave if it loads
-void ui_session_menu(AppState& app);      // the File button and menu, Ctrl+S, the resume offer
+void session_keys(AppState& app);          // Ctrl+S
+void ui_file_menu_items(AppState& app);    // the File menu's items (gui_menu.cpp opens the menu)
+void ui_session_popups(AppState& app);     // the offer to resume the last autosave
+
+// gui_menu.cpp: the window's menu bar (File, Lessons, Help); everything else sits under it
+void ui_menu_bar(AppState& app);
+float menu_bar_height();                  // the bar's height at the current font size
+
+// gui_lessons.cpp: guided lessons (core/lessons/lessons.h)
+void ui_lessons_menu_items(AppState& app);  // the Lessons menu's items
 
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);

@@ -117,6 +117,7 @@ void theme_apply_style(const Theme& theme, float scale) {
   c[ImGuiCol_FrameBgActive] = theme.frame_active;
   c[ImGuiCol_TitleBg] = theme.window_bg;
   c[ImGuiCol_TitleBgActive] = theme.window_bg;
+  c[ImGuiCol_MenuBarBg] = theme.header;  // the menu bar: a band of the theme, light on the light one
   c[ImGuiCol_CheckMark] = theme.accent;
   c[ImGuiCol_SliderGrab] = ImVec4(theme.accent.x, theme.accent.y, theme.accent.z, 0.85f);
   c[ImGuiCol_SliderGrabActive] = theme.accent;

@@ -1,0 +1,53 @@
+// The window's menu bar: the app's name, File (sessions: gui_session.cpp), Lessons (gui_lessons.cpp)
+// and Help, with the frame rate at its right end. The left column and the centre start under it
+// (menu_bar_height), so a menu never covers a control.
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "gui_help.h"
+#include "gui_state.h"
+
+float menu_bar_height() { return ImGui::GetFrameHeight(); }
+
+void ui_menu_bar(AppState& app) {
+  session_keys(app);
+  if (!ImGui::BeginMainMenuBar()) return;
+  // The bar's whole rectangle: its menus reach its edges, past the content region.
+  const ImVec2 bar_min = ImGui::GetWindowPos(), bar_size = ImGui::GetWindowSize();
+  layout_push(&app.layout, "menu bar", bar_min, ImVec2(bar_min.x + bar_size.x, bar_min.y + bar_size.y));
+  ImGui::TextUnformatted("latentlab");
+  layout_item(&app.layout, "app name");
+  if (ImGui::BeginMenu("File")) {
+    ui_file_menu_items(app);
+    ImGui::EndMenu();
+  }
+  control_help(app, "file_menu");
+  layout_item(&app.layout, "File menu");
+  if (ImGui::BeginMenu("Lessons")) {
+    ui_lessons_menu_items(app);
+    ImGui::EndMenu();
+  }
+  control_help(app, "lessons_menu");
+  layout_item(&app.layout, "Lessons menu");
+
+  // The right end: the tagline where the bar has room for it, then the frame rate.
+  char fps[32];
+  std::snprintf(fps, sizeof fps, "%.0f fps", app.stats.fps_smoothed);
+  const char* tagline = "autoencoders you can touch";
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float fps_width = ImGui::CalcTextSize("1000 fps").x;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const float tagline_x = right - fps_width - style.ItemSpacing.x * 2 - ImGui::CalcTextSize(tagline).x;
+  if (tagline_x > ImGui::GetCursorPosX() + style.ItemSpacing.x) {
+    ImGui::SameLine(tagline_x);
+    ImGui::TextDisabled("%s", tagline);
+    layout_item(&app.layout, "tagline");
+  }
+  ImGui::SameLine(right - ImGui::CalcTextSize(fps).x);
+  ImGui::TextDisabled("%s", fps);
+  layout_item(&app.layout, "fps");
+  layout_pop(&app.layout);
+  ImGui::EndMainMenuBar();
+  ui_session_popups(app);
+}
