@@ -481,6 +481,11 @@ struct PaneViewOps {
 extern const PaneViewOps* const kPaneViews[];  // in the order they update and draw (views.cpp)
 extern const int kPaneViewCount;
 
+// Wrapped text in at most `max_lines` lines (0 draws nothing); a text that needs more ends its last
+// line in "...", so a small row shows whole lines rather than a line cut through. Returns the
+// height drawn. Allocates nothing.
+float draw_text_clamped(ImDrawList* draw, ImVec2 at, ImU32 color, const char* text, float wrap, int max_lines);
+
 //-----------------------------------------------------------------------------
 // [SECTION] API by view file
 //-----------------------------------------------------------------------------
