@@ -173,6 +173,8 @@ struct HoleMapView {
   float rect[4] = {};              // as pass_rect
   float key[6] = {};
   std::vector<float> values;       // (cols * rows) top row first, in units of the held-out median
+  float hover_value = -1;          // the value the mouse's tooltip shows this frame; -1 = none
+  float hover_uv[2] = {};          // where on the plane
   float p95 = 2;                   // the held-out codes' 95th percentile, same units: the ramp's middle
   int reference = 0, held = 0;     // codes measured against, held-out codes that set the unit (0: the codes themselves)
   uint64_t version = 0;            // snapshot the codes came from; 0 = none yet
