@@ -34,6 +34,7 @@ static void print_usage() {
       "  latentlab datasets [flags]     load a dataset, print its summary, optionally save a sample grid\n"
       "  latentlab reduce [flags]       PCA of the data, measured as train --json measures a model\n"
       "  latentlab anomaly [flags]      hold out a label, train without it, ROC AUC of detecting it\n"
+      "  latentlab lesson NAME --check  measure a guided lesson's claim (exit 0 shows, 1 not); --list\n"
       "  latentlab <command> --help     every flag of a command\n"
       "  latentlab --version            the version\n\n"
       "data (--data): a built-in set (%s), an IDX file (raw or .gz, MNIST's format),\n"
@@ -79,6 +80,7 @@ static int run(int argc, char** argv) {
   if (command == "datasets") return cli_datasets(sub_argc, sub_argv);
   if (command == "reduce") return cli_reduce(sub_argc, sub_argv);
   if (command == "anomaly") return cli_anomaly(sub_argc, sub_argv);
+  if (command == "lesson") return cli_lesson(sub_argc, sub_argv);
 #ifdef LATENTLAB_WITH_GUI
   if (command == "gui") return gui_main(sub_argc, sub_argv);
   // `latentlab --data x --frames 10` is the GUI with flags too.
