@@ -20,7 +20,7 @@ TEST_CASE("the claim rule: a direction and a threshold, NaN never holds") {
   CHECK_FALSE(lesson_claim_holds(below, NAN));
 }
 
-TEST_CASE("the table: eleven lessons, unique names, each with claims and at most 30 s of settings") {
+TEST_CASE("the table: eleven lessons, unique names, each with claims, a measure and models") {
   CHECK(lesson_checks().size() == 11);
   for (const LessonCheck& c : lesson_checks()) {
     CAPTURE(c.name);

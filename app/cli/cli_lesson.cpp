@@ -49,12 +49,13 @@ int cli_lesson(int argc, char** argv) {
                "Each guided lesson's claim, measured: `lesson NAME --check` trains the lesson's set-up headless with\n"
                "fixed seeds and prints the figures that show its phenomenon against their thresholds; exit 0 when it\n"
                "shows, 1 when it does not (the lesson is not shipped at those settings), 2 for bad usage.\n"
-               "usage: latentlab lesson --list | latentlab lesson NAME [--check] [--json] [--seed N]\n"
+               "usage: latentlab lesson --list | latentlab lesson NAME [--check] [--json] [--seed N] [--epochs N]\n"
                "lessons: " + lesson_check_names());
   args.add_switch("list", "list the lessons, each with its claims and thresholds");
   args.add_switch("check", "train the lesson's set-up and measure its claim");
   args.add_switch("json", "print one JSON object per lesson instead of the lines");
   args.add("seed", "N", "", "replace every seed of the set-up (models, data) by N: how robust is the claim?");
+  args.add("epochs", "N", "", "replace the set-up's epochs by N, to explore (0: untrained models)");
   std::string name;
   if (argc > 0 && std::string(argv[0]).rfind("--", 0) != 0) {
     name = argv[0];
@@ -76,8 +77,10 @@ int cli_lesson(int argc, char** argv) {
     throw UsageError("latentlab lesson: no lesson '" + name + "' (lessons: " + lesson_check_names() + ")");
   LessonCheckOptions options;
   if (args.given("seed")) options.seed = uint64_t(args.integer("seed", 1, (1ll << 53)));
+  if (args.given("epochs")) options.epochs = args.integer("epochs", 0, 100000);
   if (!args.flag("check")) {
-    if (args.given("seed")) throw UsageError("latentlab lesson: --seed applies to --check only");
+    if (args.given("seed") || args.given("epochs"))
+      throw UsageError("latentlab lesson: --seed and --epochs apply to --check only");
     print_lesson(*check, json);
     return 0;
   }
