@@ -49,13 +49,15 @@ int cli_lesson(int argc, char** argv) {
                "Each guided lesson's claim, measured: `lesson NAME --check` trains the lesson's set-up headless with\n"
                "fixed seeds and prints the figures that show its phenomenon against their thresholds; exit 0 when it\n"
                "shows, 1 when it does not (the lesson is not shipped at those settings), 2 for bad usage.\n"
-               "usage: latentlab lesson --list | latentlab lesson NAME [--check] [--json] [--seed N] [--epochs N]\n"
+               "usage: latentlab lesson --list | latentlab lesson NAME [--check] [--json] [--seed N] [--epochs N] [--hidden W] [--latent N]\n"
                "lessons: " + lesson_check_names());
   args.add_switch("list", "list the lessons, each with its claims and thresholds");
   args.add_switch("check", "train the lesson's set-up and measure its claim");
   args.add_switch("json", "print one JSON object per lesson instead of the lines");
   args.add("seed", "N", "", "replace every seed of the set-up (models, data) by N: how robust is the claim?");
   args.add("epochs", "N", "", "replace the set-up's epochs by N, to explore (0: untrained models)");
+  args.add("hidden", "W[,W...]", "", "replace every model's hidden widths (\"none\": no hidden layer), to explore");
+  args.add("latent", "N", "", "replace every model's code size, to explore");
   std::string name;
   if (argc > 0 && std::string(argv[0]).rfind("--", 0) != 0) {
     name = argv[0];
@@ -78,9 +80,14 @@ int cli_lesson(int argc, char** argv) {
   LessonCheckOptions options;
   if (args.given("seed")) options.seed = uint64_t(args.integer("seed", 1, (1ll << 53)));
   if (args.given("epochs")) options.epochs = args.integer("epochs", 0, 100000);
+  if (args.given("hidden")) {
+    options.replace_hidden = true;
+    options.hidden = hidden_from_flags(args, kMaxLayerWidth);
+  }
+  if (args.given("latent")) options.latent = args.integer("latent", 1, kMaxLayerWidth);
+  const bool explores = args.given("seed") || args.given("epochs") || args.given("hidden") || args.given("latent");
   if (!args.flag("check")) {
-    if (args.given("seed") || args.given("epochs"))
-      throw UsageError("latentlab lesson: --seed and --epochs apply to --check only");
+    if (explores) throw UsageError("latentlab lesson: --seed, --epochs, --hidden and --latent apply to --check only");
     print_lesson(*check, json);
     return 0;
   }

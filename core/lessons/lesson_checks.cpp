@@ -497,6 +497,10 @@ LessonSetup effective_setup(const LessonCheck& check, const LessonCheckOptions& 
     for (LessonModel& m : s.models) m.config.seed = o.seed;
   }
   if (o.epochs >= 0) s.epochs = o.epochs;
+  for (LessonModel& m : s.models) {
+    if (o.replace_hidden) m.config.hidden = o.hidden;
+    if (o.latent > 0) m.config.latent = o.latent;
+  }
   return s;
 }
 

@@ -68,6 +68,10 @@ std::string lesson_check_names(const char* separator = ", ");   // for --list an
 struct LessonCheckOptions {
   uint64_t seed = 0;  // 0: the table's seeds; otherwise every model's seed (and the data's) replaced
   int epochs = -1;    // -1: the table's; 0 leaves the models untrained (the tests' "can it fail" case)
+  // To explore other set-ups (the GUI's): every model's hidden widths and code size replaced.
+  bool replace_hidden = false;
+  std::vector<int> hidden;
+  int latent = 0;     // 0: the table's
 };
 
 struct LessonResult {
