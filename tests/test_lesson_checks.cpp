@@ -84,3 +84,20 @@ TEST_CASE("cli: --list names every lesson; bad usage is status 2; --check --json
   CHECK(check.out.find("\"shows\":true") != std::string::npos);
   CHECK(check.out.find("\"knn_accuracy\"") != std::string::npos);
 }
+
+TEST_CASE("cli: --check --load measures a saved session's models; one that does not fit the row is status 2") {
+  const fs::path dir = temp_dir("load");
+  const fs::path err = dir / "stderr", session = dir / "ae.llsession";
+  const Run train = run_latentlab("train --data digits --count 6000 --train 5000 --model ae --hidden 256 --latent 2 "
+                                  "--batch 64 --epochs 10 --save " + session.string(), err);
+  REQUIRE(train.status == 0);
+  const Run ok = run_latentlab("lesson autoencoder --check --json --load " + session.string(), err);
+  CHECK(ok.status == 0);
+  CHECK(ok.out.find("\"shows\":true") != std::string::npos);
+  const Run wrong = run_latentlab("lesson holes --check --load " + session.string(), err);
+  CHECK(wrong.status == 2);
+  CHECK(wrong.err.find("ae.llsession") != std::string::npos);
+  CHECK(run_latentlab("lesson anomaly --check --load " + session.string(), err).status == 2);
+  CHECK(run_latentlab("lesson autoencoder --check --seed 2 --load " + session.string(), err).status == 2);
+  CHECK(run_latentlab("lesson autoencoder --check --load " + (dir / "missing.llsession").string(), err).status == 2);
+}

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli.h"
+#include "io/file_input.h"
 #include "lessons/lesson_checks.h"
 
 namespace {
@@ -50,6 +51,7 @@ int cli_lesson(int argc, char** argv) {
                "fixed seeds and prints the figures that show its phenomenon against their thresholds; exit 0 when it\n"
                "shows, 1 when it does not (the lesson is not shipped at those settings), 2 for bad usage.\n"
                "usage: latentlab lesson --list | latentlab lesson NAME [--check] [--json] [--seed N] [--epochs N] [--hidden W] [--latent N]\n"
+               "       latentlab lesson NAME --check --load SESSION   (a saved session's models, not trained here)\n"
                "lessons: " + lesson_check_names());
   args.add_switch("list", "list the lessons, each with its claims and thresholds");
   args.add_switch("check", "train the lesson's set-up and measure its claim");
@@ -58,6 +60,7 @@ int cli_lesson(int argc, char** argv) {
   args.add("epochs", "N", "", "replace the set-up's epochs by N, to explore (0: untrained models)");
   args.add("hidden", "W[,W...]", "", "replace every model's hidden widths (\"none\": no hidden layer), to explore");
   args.add("latent", "N", "", "replace every model's code size, to explore");
+  args.add("load", "SESSION", "", "measure the models of a saved session (a lesson's bundled one) instead of training");
   std::string name;
   if (argc > 0 && std::string(argv[0]).rfind("--", 0) != 0) {
     name = argv[0];
@@ -86,8 +89,13 @@ int cli_lesson(int argc, char** argv) {
   }
   if (args.given("latent")) options.latent = args.integer("latent", 1, kMaxLayerWidth);
   const bool explores = args.given("seed") || args.given("epochs") || args.given("hidden") || args.given("latent");
+  if (args.given("load")) {
+    if (explores) throw UsageError("latentlab lesson: --load measures a session as it is; it takes no --seed, --epochs, --hidden or --latent");
+    options.session = args.str("load");
+  }
   if (!args.flag("check")) {
-    if (explores) throw UsageError("latentlab lesson: --seed, --epochs, --hidden and --latent apply to --check only");
+    if (explores || args.given("load"))
+      throw UsageError("latentlab lesson: --seed, --epochs, --hidden, --latent and --load apply to --check only");
     print_lesson(*check, json);
     return 0;
   }
@@ -98,7 +106,9 @@ int cli_lesson(int argc, char** argv) {
     o.add("claims", claims_json(*check, &r));
     JsonObject details;
     for (const auto& d : r.details) details.add(d.first, d.second);
-    o.add("details", details.text()).add_string("settings", lesson_settings_text(*check, options));
+    o.add("details", details.text())
+        .add_string("settings", options.session.empty() ? lesson_settings_text(*check, options)
+                                                        : "the models and data of " + printable_path(options.session));
     o.add_string("note", check->note).add("cpu_seconds", r.cpu_seconds);
     std::printf("%s\n", o.text().c_str());
   } else {

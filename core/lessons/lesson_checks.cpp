@@ -21,16 +21,20 @@
 #include "measure/latent_arithmetic.h"
 #include "measure/lines.h"
 #include "measure/mig.h"
+#include "io/errors.h"
+#include "io/file_input.h"
 #include "measure/reduction.h"
+#include "train/session.h"
 #include "train/trainer.h"
 
 struct LessonRun {
   const LessonCheck* check = nullptr;
   const Dataset* data = nullptr;
-  std::vector<Model>* models = nullptr;
+  std::vector<Network> nets;  // the trained (or loaded) models, in the row's order
   uint64_t seed = 1;  // the first model's seed: seeds the measures' own draws (pairs, prior samples)
 
-  const Network& net(size_t i) const { return (*models)[i].network(); }
+  const Network& net(size_t i) const { return nets[i]; }
+  size_t count() const { return nets.size(); }
   const char* role(size_t i) const { return check->setup.models[i].role; }
 };
 
@@ -128,7 +132,7 @@ void measure_kl(const LessonRun& run, LessonResult& r) {
 std::vector<KindFigures> kind_figures_of(const LessonRun& run, const KindFigureSettings& s = KindFigureSettings{}) {
   const Mat held_x = dataset_held_matrix(*run.data);
   std::vector<KindFigures> out;
-  for (size_t i = 0; i < run.models->size(); ++i) out.push_back(kind_figures(run.net(i), held_x, s));
+  for (size_t i = 0; i < run.count(); ++i) out.push_back(kind_figures(run.net(i), held_x, s));
   return out;
 }
 
@@ -225,7 +229,7 @@ void measure_arithmetic(const LessonRun& run, LessonResult& r) {
   Mat target_x(d.features(), Eigen::Index(targets.size()));
   d.gather(targets.data(), int(targets.size()), target_x);
   InferenceWorkspace ws;
-  for (size_t i = 0; i < run.models->size(); ++i) {
+  for (size_t i = 0; i < run.count(); ++i) {
     Mat codes, target_codes, out(d.features(), target_x.cols());
     network_codes(run.net(i), train_x, codes);
     network_codes(run.net(i), target_x, target_codes);
@@ -248,7 +252,7 @@ void measure_arithmetic(const LessonRun& run, LessonResult& r) {
 void measure_anomaly(const LessonRun& run, LessonResult& r) {
   const Dataset& d = *run.data;
   const Mat held_x = dataset_held_matrix(d);
-  for (size_t i = 0; i < run.models->size(); ++i) {
+  for (size_t i = 0; i < run.count(); ++i) {
     const int k = run.check->setup.models[i].without_label;
     std::vector<int> keep;
     for (int j = 0; j < d.train_count; ++j)
@@ -277,7 +281,7 @@ void measure_anomaly(const LessonRun& run, LessonResult& r) {
 // every model of the row.
 void measure_lines(const LessonRun& run, LessonResult& r) {
   std::vector<LinesScore> s;
-  for (size_t i = 0; i < run.models->size(); ++i) {
+  for (size_t i = 0; i < run.count(); ++i) {
     s.push_back(lines_score(run.net(i), *run.data, 64, kLinesSteps, run.seed));
     r.details.push_back({std::string(run.role(i)) + "_mean_distance", s.back().mean_distance});
     r.details.push_back({std::string(run.role(i)) + "_smoothness", s.back().smoothness});
@@ -540,46 +544,80 @@ std::string lesson_settings_text(const LessonCheck& check, const LessonCheckOpti
   return out;
 }
 
-LessonResult lesson_check_run(const LessonCheck& check, const LessonCheckOptions& options) {
-  const double cpu0 = process_cpu_seconds();
-  const LessonSetup s = effective_setup(check, options);
-  const Dataset data = load_dataset(s.data);
-  std::vector<Model> models;
-  std::vector<std::vector<int>> samples;  // each model's training samples
+namespace {
+
+// The row's models trained on `data`: compare mode's batches, one shuffle per epoch from the first
+// model's seed, every full batch (the remainder dropped, as the trainer does); a model without a
+// label takes the same order of its own samples.
+std::vector<Network> train_setup(const LessonCheck& check, const LessonSetup& s, const Dataset& data) {
   OptimizerConfig opt;
   opt.lr = s.lr;
+  std::vector<Network> nets;
+  Mat x(data.features(), s.batch);
+  std::vector<int> order, idx(size_t(s.batch));
   for (const LessonModel& m : s.models) {
-    ModelConfig c = fit_to_data(m.config, data);
+    const ModelConfig c = fit_to_data(m.config, data);
     const std::string problem = training_config_problem(c, opt, s.batch, data.train_count);
-    if (!problem.empty()) throw std::invalid_argument(std::string("lesson ") + check.name + ": " + problem);
-    models.emplace_back(c, opt);
+    if (!problem.empty()) throw InputError(std::string("lesson ") + check.name + ": " + problem);
+    Model model(c, opt);
     std::vector<int> keep;
     for (int i = 0; i < data.train_count; ++i)
       if (m.without_label < 0 || data.labels.empty() || data.labels[size_t(i)] != m.without_label) keep.push_back(i);
-    samples.push_back(std::move(keep));
-  }
-  // Compare mode's batches: one shuffle per epoch from the first model's seed, every full batch
-  // (the remainder dropped, as the trainer does); a model without a label takes the same order of
-  // its own samples.
-  Mat x(data.features(), s.batch);
-  std::vector<int> order, idx(size_t(s.batch));
-  for (size_t m = 0; m < models.size(); ++m) {
     Rng order_rng(shuffle_seed(s.models[0].config.seed));
-    const int n = int(samples[m].size());
+    const int n = int(keep.size());
     for (int epoch = 0; epoch < s.epochs; ++epoch) {
       epoch_order(order_rng, n, order);
       for (int first = 0; first + s.batch <= n; first += s.batch) {
-        for (int j = 0; j < s.batch; ++j) idx[size_t(j)] = samples[m][size_t(order[size_t(first + j)])];
+        for (int j = 0; j < s.batch; ++j) idx[size_t(j)] = keep[size_t(order[size_t(first + j)])];
         data.gather(idx.data(), s.batch, x);
-        models[m].train_step(x);
+        model.train_step(x);
       }
     }
+    nets.push_back(model.network());
   }
+  return nets;
+}
+
+// A session's models in place of training: the row's kinds, in its order, and none trained without a label.
+std::vector<Network> session_networks(const LessonCheck& check, const Session& session, const std::string& file) {
+  const std::string path = printable_path(file);
+  const std::vector<LessonModel>& want = check.setup.models;
+  for (const LessonModel& m : want)
+    if (m.without_label >= 0)
+      throw InputError(path + ": the " + check.name + " check trains its models without a label; a session cannot stand in");
+  if (session.models.size() != want.size())
+    throw InputError(path + ": " + std::to_string(session.models.size()) + " models; the " + check.name + " check needs " +
+                     std::to_string(want.size()));
+  std::vector<Network> nets;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const ModelKind k = session.models[i].network.config.kind;
+    if (k != want[i].config.kind)
+      throw InputError(path + ": model " + std::to_string(i + 1) + " is a " + model_kind_name(k) + "; the " + check.name +
+                       " check needs a " + model_kind_name(want[i].config.kind) + " there");
+    nets.push_back(session.models[i].network);
+  }
+  return nets;
+}
+
+}  // namespace
+
+LessonResult lesson_check_run(const LessonCheck& check, const LessonCheckOptions& options) {
+  const double cpu0 = process_cpu_seconds();
+  const LessonSetup s = effective_setup(check, options);
+  Session session;
+  if (!options.session.empty()) session = session_load(options.session);
+  const Dataset data = load_dataset(options.session.empty() ? s.data : session.data);
+  if (!options.session.empty() && session_data_hash(data) != session.data_hash)
+    throw InputError(printable_path(options.session) + ": the data it names no longer loads as it was trained on (hash differs)");
   LessonRun run;
   run.check = &check;
   run.data = &data;
-  run.models = &models;
-  run.seed = s.models[0].config.seed;
+  run.nets = options.session.empty() ? train_setup(check, s, data) : session_networks(check, session, options.session);
+  for (const Network& n : run.nets)
+    if (n.config.input_size != data.features())
+      throw InputError(printable_path(options.session) + ": a model takes " + std::to_string(n.config.input_size) + " inputs, the data has " +
+                       std::to_string(data.features()));
+  run.seed = run.nets.empty() ? 1 : run.nets[0].config.seed;
   LessonResult r;
   check.measure(run, r);
   if (r.figures.size() != check.claims.size())

@@ -72,6 +72,9 @@ struct LessonCheckOptions {
   bool replace_hidden = false;
   std::vector<int> hidden;
   int latent = 0;     // 0: the table's
+  // A saved session (.llsession, e.g. a lesson's bundled one) whose models and data replace the row's
+  // training: the check measures them as they are. Its models must be the row's kinds, in order.
+  std::string session;
 };
 
 struct LessonResult {
@@ -83,7 +86,8 @@ struct LessonResult {
 };
 
 // Loads the data, trains the models (each on its own training samples, in the same shuffled order
-// from the first model's seed: compare mode's batches), runs the row's measure, and decides.
+// from the first model's seed: compare mode's batches) or takes them from options.session, runs the
+// row's measure, and decides. A session that does not fit the row is an InputError naming the file.
 LessonResult lesson_check_run(const LessonCheck& check, const LessonCheckOptions& options);
 // Whether a figure holds against its claim (NaN never does).
 bool lesson_claim_holds(const LessonClaim& claim, double figure);
