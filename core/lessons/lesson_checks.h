@@ -1,8 +1,7 @@
-// Each guided lesson's claim, measured (issue 20): one table from a lesson's name to its set-up (the
-// data, the models, their training, all with fixed seeds), the figures that show its phenomenon, each
-// against a threshold in a stated direction, and what each figure measures. `latentlab lesson NAME
-// --check` runs one row headless; tests/test_lesson_checks.cpp runs every row. A lesson whose claim
-// does not show under its settings is not shipped: the check says so and exits 1.
+// Each guided lesson's claim, measured (issue 20): one table from a lesson's name to its set-up (data,
+// models, training, fixed seeds) and the figures that show its phenomenon, each against a threshold
+// in a stated direction. `latentlab lesson NAME --check` runs one row, tests/test_lesson_checks.cpp
+// every row; a lesson whose claim does not show at its settings is not shipped (the check exits 1).
 //
 //   const LessonCheck* row = lesson_check_find("holes");
 //   LessonResult r = lesson_check_run(*row, LessonCheckOptions{});   // trains, measures
