@@ -38,12 +38,21 @@ struct LessonModel {
   int without_label = -1;
 };
 
+// Training that goes on after `epochs` with beta changed, as the GUI's live slider does: every model
+// trains `epochs` more at `beta`, and its network then is measured as one more model (after the
+// row's own models, one per model and phase, in order).
+struct LessonPhase {
+  int epochs;
+  float beta;
+};
+
 struct LessonSetup {
   DataSpec data;       // a built-in set, with its count and split
   std::vector<LessonModel> models;
   int batch = 128;
   int epochs = 10;
   float lr = 1e-3f;
+  std::vector<LessonPhase> then;
 };
 
 struct LessonResult;
