@@ -118,14 +118,17 @@ void measure_holes(const LessonRun& run, LessonResult& r) {
   r.details.push_back({"sign_test_p", v.sign_test_p});
 }
 
-// 3. The KL term: active units at beta 1 and at a beta high enough to collapse the posterior.
+// 3. The KL term, as the lesson's live beta slider moves: active units of a VAE trained at beta 1, the
+// same VAE after training on at beta 50 (the posterior collapses), and after going back to beta 1.
 void measure_kl(const LessonRun& run, LessonResult& r) {
   const Mat held_x = dataset_held_matrix(*run.data);
   InferenceWorkspace ws;
-  const KlPerDim low = kl_per_dim(run.net(0), held_x, ws), high = kl_per_dim(run.net(1), held_x, ws);
+  const KlPerDim low = kl_per_dim(run.net(0), held_x, ws), high = kl_per_dim(run.net(1), held_x, ws),
+                 back = kl_per_dim(run.net(2), held_x, ws);
   r.figures = {double(low.active_units), double(high.active_units)};
-  r.details = {{"kl_low_beta", low.total}, {"kl_high_beta", high.total},
-               {"collapsed_high_beta", high.collapsed ? 1.0 : 0.0}, {"collapsed_low_beta", low.collapsed ? 1.0 : 0.0}};
+  r.details = {{"kl_low_beta", low.total},           {"kl_high_beta", high.total},
+               {"collapsed_high_beta", high.collapsed ? 1.0 : 0.0},
+               {"active_units_back_at_low_beta", double(back.active_units)}, {"kl_back_at_low_beta", back.total}};
 }
 
 // Kind figures (kind_figures.h) of every model on the held-out samples.
@@ -344,13 +347,18 @@ std::vector<LessonCheck> build_table() {
     t.push_back(c);
   }
   {
-    LessonCheck c{"kl", "KL per dimension: at a high beta the active units fall to none, the posterior collapses",
-                  {}, {}, measure_kl, ""};
+    LessonCheck c{"kl",
+                  "KL per dimension: raising beta to 50 on a trained VAE turns off every dimension, the posterior "
+                  "collapses",
+                  {}, {}, measure_kl, "back at beta 1 the dimensions come back (details)"};
     c.setup.data = builtin("digits", 3000, 2500);
-    c.setup.models = {{"beta 1", model(VAE, {256}, 8)}, {"beta 50", with_beta(model(VAE, {256}, 8), 50)}};
+    c.setup.models = {{"VAE", model(VAE, {256}, 8)}};
     c.setup.epochs = 10;
-    c.claims = {{"active_units_low_beta", "active units (KL above 0.01 nats) of 8 at beta 1", ClaimDirection::Above, 3.5},
-                {"active_units_high_beta", "active units at beta 50 (0 = posterior collapse)", ClaimDirection::Below, 0.5}};
+    c.setup.then = {{5, 50.0f}, {5, 1.0f}};
+    c.claims = {{"active_units_low_beta", "active units (KL above 0.01 nats) of 8 after 10 epochs at beta 1",
+                 ClaimDirection::Above, 3.5},
+                {"active_units_high_beta", "active units after 5 more epochs at beta 50 (0 = posterior collapse)",
+                 ClaimDirection::Below, 0.5}};
     t.push_back(c);
   }
   {
@@ -456,6 +464,9 @@ std::vector<LessonCheck> build_table() {
                   "the VAE's Smoothness is not better than the AE's here (details); ACAI, the lesson's third model, "
                   "is not in this check yet (TODO when its kind lands)"};
     c.setup.data = builtin("lines", 12000, 10000);
+    // TODO(ACAI): when the ACAI kind lands (another engineer's issue), add it here as a third model,
+    // {"ACAI", model(<its kind>, {256}, 8)}, and a claim on its Mean Distance against the AE's
+    // (s[2].mean_distance / s[0].mean_distance in measure_lines, which already measures every model).
     c.setup.models = {{"AE", model(AE, {256}, 8)}, {"VAE", model(VAE, {256}, 8)}};
     c.setup.epochs = 10;
     c.claims = {{"mean_distance_ratio",
@@ -541,6 +552,8 @@ std::string lesson_settings_text(const LessonCheck& check, const LessonCheckOpti
     out += "; ";
   }
   out += "batch " + std::to_string(s.batch) + ", " + std::to_string(s.epochs) + " epochs, Adam lr " + number_text(s.lr);
+  for (const LessonPhase& p : s.then)
+    out += "; then " + std::to_string(p.epochs) + " epochs at beta " + number_text(p.beta);
   return out;
 }
 
@@ -553,28 +566,43 @@ std::vector<Network> train_setup(const LessonCheck& check, const LessonSetup& s,
   OptimizerConfig opt;
   opt.lr = s.lr;
   std::vector<Network> nets;
+  std::vector<Model> models;
+  std::vector<Rng> order_rngs;
+  std::vector<std::vector<int>> samples;  // each model's training samples
   Mat x(data.features(), s.batch);
   std::vector<int> order, idx(size_t(s.batch));
   for (const LessonModel& m : s.models) {
     const ModelConfig c = fit_to_data(m.config, data);
     const std::string problem = training_config_problem(c, opt, s.batch, data.train_count);
     if (!problem.empty()) throw InputError(std::string("lesson ") + check.name + ": " + problem);
-    Model model(c, opt);
+    models.emplace_back(c, opt);
     std::vector<int> keep;
     for (int i = 0; i < data.train_count; ++i)
       if (m.without_label < 0 || data.labels.empty() || data.labels[size_t(i)] != m.without_label) keep.push_back(i);
-    Rng order_rng(shuffle_seed(s.models[0].config.seed));
-    const int n = int(keep.size());
-    for (int epoch = 0; epoch < s.epochs; ++epoch) {
-      epoch_order(order_rng, n, order);
+    order_rngs.emplace_back(shuffle_seed(s.models[0].config.seed));
+    samples.push_back(std::move(keep));
+  }
+  auto train = [&](size_t m, int epochs) {
+    const int n = int(samples[m].size());
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+      epoch_order(order_rngs[m], n, order);
       for (int first = 0; first + s.batch <= n; first += s.batch) {
-        for (int j = 0; j < s.batch; ++j) idx[size_t(j)] = keep[size_t(order[size_t(first + j)])];
+        for (int j = 0; j < s.batch; ++j) idx[size_t(j)] = samples[m][size_t(order[size_t(first + j)])];
         data.gather(idx.data(), s.batch, x);
-        model.train_step(x);
+        models[m].train_step(x);
       }
     }
-    nets.push_back(model.network());
+  };
+  for (size_t m = 0; m < models.size(); ++m) {
+    train(m, s.epochs);
+    nets.push_back(models[m].network());
   }
+  for (const LessonPhase& phase : s.then)
+    for (size_t m = 0; m < models.size(); ++m) {
+      models[m].config().beta = phase.beta;
+      train(m, s.epochs == 0 ? 0 : phase.epochs);
+      nets.push_back(models[m].network());
+    }
   return nets;
 }
 
@@ -585,6 +613,8 @@ std::vector<Network> session_networks(const LessonCheck& check, const Session& s
   for (const LessonModel& m : want)
     if (m.without_label >= 0)
       throw InputError(path + ": the " + check.name + " check trains its models without a label; a session cannot stand in");
+  if (!check.setup.then.empty())
+    throw InputError(path + ": the " + check.name + " check trains on with beta changed; a session cannot stand in");
   if (session.models.size() != want.size())
     throw InputError(path + ": " + std::to_string(session.models.size()) + " models; the " + check.name + " check needs " +
                      std::to_string(want.size()));

@@ -1,8 +1,7 @@
-// Each guided lesson's claim, measured (issue 20): one table from a lesson's name to its set-up (the
-// data, the models, their training, all with fixed seeds), the figures that show its phenomenon, each
-// against a threshold in a stated direction, and what each figure measures. `latentlab lesson NAME
-// --check` runs one row headless; tests/test_lesson_checks.cpp runs every row. A lesson whose claim
-// does not show under its settings is not shipped: the check says so and exits 1.
+// Each guided lesson's claim, measured (issue 20): one table from a lesson's name to its set-up (data,
+// models, training, fixed seeds) and the figures that show its phenomenon, each against a threshold
+// in a stated direction. `latentlab lesson NAME --check` runs one row, tests/test_lesson_checks.cpp
+// every row; a lesson whose claim does not show at its settings is not shipped (the check exits 1).
 //
 //   const LessonCheck* row = lesson_check_find("holes");
 //   LessonResult r = lesson_check_run(*row, LessonCheckOptions{});   // trains, measures
@@ -39,12 +38,21 @@ struct LessonModel {
   int without_label = -1;
 };
 
+// Training that goes on after `epochs` with beta changed, as the GUI's live slider does: every model
+// trains `epochs` more at `beta`, and its network then is measured as one more model (after the
+// row's own models, one per model and phase, in order).
+struct LessonPhase {
+  int epochs;
+  float beta;
+};
+
 struct LessonSetup {
   DataSpec data;       // a built-in set, with its count and split
   std::vector<LessonModel> models;
   int batch = 128;
   int epochs = 10;
   float lr = 1e-3f;
+  std::vector<LessonPhase> then;
 };
 
 struct LessonResult;
