@@ -12,6 +12,7 @@ float menu_bar_height() { return ImGui::GetFrameHeight(); }
 
 void ui_menu_bar(AppState& app) {
   session_keys(app);
+  lessons_keys(app);
   if (!ImGui::BeginMainMenuBar()) return;
   // The bar's whole rectangle: its menus reach its edges, past the content region.
   const ImVec2 bar_min = ImGui::GetWindowPos(), bar_size = ImGui::GetWindowSize();
@@ -50,4 +51,5 @@ void ui_menu_bar(AppState& app) {
   layout_pop(&app.layout);
   ImGui::EndMainMenuBar();
   ui_session_popups(app);
+  ui_lessons_welcome(app);
 }
