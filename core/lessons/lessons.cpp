@@ -71,7 +71,7 @@ const std::vector<Lesson> kLessons = {
      "A line between two real codes often stays near other real codes, while a random code from "
      "N(0, I) can land anywhere in the prior's region, including the empty space on which the AE's "
      "decoder was never trained.",
-     "holes.llsession"},
+     "digits_ae_vae_32_8.llsession"},
 
     {"kl", "The reparameterization trick and the KL term",
      "data digits\n"
@@ -258,7 +258,7 @@ const std::vector<Lesson> kLessons = {
 
     {"arithmetic", "Latent arithmetic on faces",
      "data faces\n"
-     "rebuild pair=ae-vae hidden=256 latent=4\n"
+     "rebuild pair=ae-vae hidden=32 latent=4\n"
      "panel arith on\n"
      "arith label=2 label=1\n"
      "arith-strength 1\n"
@@ -275,7 +275,8 @@ const std::vector<Lesson> kLessons = {
      },
      "Both models' faces move towards a smile as the strength grows, the VAE's more. The change is "
      "partial: at strength 1 the decodings gain a sixth (AE) to a quarter (VAE) of the two groups' "
-     "difference in smile (README, latent arithmetic).",
+     "difference in smile (README, latent arithmetic; measured with 256 hidden units, the bundled "
+     "models have 32 so that the lesson starts trained).",
      "If the code space is smooth, the difference of two groups' mean codes is a direction that "
      "changes one attribute: z' = z + s·(mean_A − mean_B). The VAE's codes, pulled towards one "
      "Gaussian, are spread more evenly, so a shifted code more often lands where the decoder has "
@@ -283,11 +284,11 @@ const std::vector<Lesson> kLessons = {
      "Why might adding the smile vector also change a face's width or tilt?",
      "The vector is a difference of means: if the smiling faces also differ on average in other "
      "ways, or the code mixes factors, those changes ride along.",
-     nullptr},
+     "faces_ae_vae_32_4.llsession"},
 
     {"anomaly", "Anomaly detection, and when it fails",
      "data digits\n"
-     "rebuild pair=ae-vae hidden=256 latent=8\n"
+     "rebuild pair=ae-vae hidden=32 latent=8\n"
      "plane pca\n"
      "panel anomaly on\n"
      "anomaly-score elbo\n"
@@ -303,14 +304,15 @@ const std::vector<Lesson> kLessons = {
      "The score ranks 1s as the least anomalous: a 1 is a simple stroke and reconstructs well. "
      "Trained without any 1s (`latentlab anomaly --holdout-label 1`), −ELBO still ranks the new 1s "
      "below the digits it knows: AUC 0.08, far below chance; the nearest-code distance lifts it to "
-     "0.59 (README). The app trains on every digit; holding one out is the command line's.",
+     "0.59 (README). The app trains on every digit; holding one out is the command line's. The "
+     "bundled models are small (32 hidden units) so that the lesson starts trained.",
      "−ELBO = reconstruction loss + KL(q(z|x) ‖ N(0, I)), a bound on −log p(x). It measures how hard "
      "x is to reconstruct, which depends on how much ink it has, not on whether the model has seen "
      "anything like it. The nearest-code distance asks the second question.",
      "Why does a model trained without 1s still give new 1s a low anomaly score?",
      "A 1 has few pixels on: any decoder that can draw strokes rebuilds it with a small error, so "
      "its −ELBO is low whatever the model was trained on.",
-     nullptr},
+     "digits_ae_vae_32_8.llsession"},
 
     {"lines", "Interpolation with a ground truth: lines",
      "data lines\n"
