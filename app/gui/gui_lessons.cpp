@@ -72,11 +72,11 @@ static bool session_provides(ScriptOp op) {
   return op == ScriptOp::Data || op == ScriptOp::Rebuild || op == ScriptOp::Set || op == ScriptOp::ModelDefaults;
 }
 
-bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* error) {
+bool lesson_parse(const Lesson& lesson, Script* setup, std::string* error) {
   Script q;
   q.exits_on_failure = false;
   q.path = std::string("lesson ") + lesson.name + ", set-up";
-  try {  // every line of the lesson parses before anything changes
+  try {  // every line of the lesson, its steps' too, parses before anything changes
     script_parse(&q, lesson_baseline_script(), "lessons' baseline");
     script_parse(&q, lesson.setup, q.path);
     for (size_t k = 0; k < lesson.steps.size(); ++k) {
@@ -87,6 +87,13 @@ bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* e
     *error = e.what();
     return false;
   }
+  *setup = std::move(q);
+  return true;
+}
+
+bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* error) {
+  Script q;
+  if (!lesson_parse(lesson, &q, error)) return false;
   LessonUi& ui = app.lessons;
   ui.session.clear();
   if (lesson.session && !fresh) {

@@ -85,6 +85,7 @@
 //   lesson-show-me K     run step K's "show me" (K from 1) and wait until it has run
 //   lesson-close         close the lesson panel
 //   welcome on|off       show or hide the welcome screen
+//   lessons-parse        parse every lesson's set-up and steps (core/lessons/lessons.cpp); a bad line fails
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -157,6 +158,7 @@ constexpr OpSpec kOps[] = {
     {"set", ScriptOp::Set, 2, 2},           {"model-defaults", ScriptOp::ModelDefaults, 0, 0},
     {"lesson", ScriptOp::Lesson, 1, 2},     {"lesson-show-me", ScriptOp::LessonShowMe, 1, 1},
     {"lesson-close", ScriptOp::LessonClose, 0, 0}, {"welcome", ScriptOp::Welcome, 1, 1},
+    {"lessons-parse", ScriptOp::LessonsParse, 0, 0},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
@@ -802,6 +804,16 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       return true;
     }
     case ScriptOp::ModelDefaults: edit_defaults(app); return false;
+    case ScriptOp::LessonsParse:
+      for (const Lesson& l : lessons()) {
+        Script parsed;
+        std::string error;
+        if (!lesson_parse(l, &parsed, &error)) {
+          script_fail(app, s, cmd, error);
+          return true;
+        }
+      }
+      return false;
     case ScriptOp::Lesson:
     case ScriptOp::LessonShowMe:
     case ScriptOp::LessonClose:

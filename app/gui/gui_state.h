@@ -256,7 +256,7 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome
+  Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -658,6 +658,7 @@ void ui_lessons_menu_items(AppState& app);  // the Lessons menu's items
 // Opens a lesson: its bundled session (unless `fresh`), then its set-up on the lesson queue. False:
 // *error says why (a set-up line that does not parse, an unknown lesson); nothing changed.
 bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* error);
+bool lesson_parse(const Lesson& lesson, Script* setup, std::string* error);  // set-up and steps; false: *error
 bool lesson_show_me(AppState& app, int step, std::string* error);  // step counts from 0; queues its snippet
 void lesson_close(AppState& app);
 void lessons_keys(AppState& app);           // L: the lessons (the welcome screen's list)
