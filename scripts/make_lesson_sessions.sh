@@ -7,9 +7,12 @@
 # display: without one the script runs it under xvfb-run. Each file must stay under 2 MB (a session
 # holds every model's weights 4 times: weights, Adam's two moments, the divergence guard's copy),
 # which is why these lessons use 32 hidden units.
-#   scripts/make_lesson_sessions.sh [BUILD_DIR]      (default build; run from the repository's root)
+#   scripts/make_lesson_sessions.sh [BUILD_DIR [LESSON ...]]   (default: build, every lesson below;
+#                                                              run from the repository's root)
 set -eu
 exe=${1:-build}/latentlab
+[ $# -gt 0 ] && shift
+only="$*"
 out=assets/lessons
 mkdir -p "$out"
 tmp=$(mktemp -d)
@@ -19,6 +22,7 @@ run() {
 }
 # lesson, steps, file (a lesson's `session` field in core/lessons/lessons.cpp names the file)
 while read -r lesson steps file; do
+  case " ${only:-$lesson} " in *" $lesson "*) ;; *) continue ;; esac
   cat > "$tmp/$lesson.txt" <<EOS
 lesson $lesson fresh
 pause
@@ -36,5 +40,5 @@ EOS
   echo "$out/$file: lesson $lesson, $steps steps, $size bytes"
 done <<EOL
 holes 3000 digits_ae_vae_32_8.llsession
-arithmetic 3000 faces_ae_vae_32_4.llsession
+arithmetic 3000 faces_ae_vae_32_8.llsession
 EOL

@@ -112,7 +112,7 @@ timeout $limit xvfb-run -a -s "-screen 0 1920x1080x24" "$exe" --width 1920 --hei
 expect "$dir/arith.txt" lesson arithmetic
 expect "$dir/arith.txt" dataset faces
 expect "$dir/arith.txt" arith 1
-expect "$dir/arith.txt" pane0.latent 4
+expect "$dir/arith.txt" pane0.latent 8
 expect "$dir/welcome.txt" welcome 1
 expect "$dir/arith.txt" welcome 0
 

@@ -24,8 +24,9 @@
 //                        polygon (plane coordinates), as a lasso drawn there does
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
-//   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
-//                        the current one); LABELS is an IDX labels file, COLUMN a CSV's label column
+//   data SPEC [LABELS] [csv-label=COLUMN] [count=N] [train=N]   load a dataset as the Data panel does (a
+//                        failure keeps the current one); LABELS is an IDX labels file, COLUMN a CSV's label
+//                        column; count= and train= a built-in generator's size and split (--count, --train)
 //   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive] [pair=NAME] [arch=mlp|conv]
 //                        set the Model panel's fields as if typed, then press Rebuild; pair= (the
 //                        compare pairs of models/kinds.h: ae-vae, ae-denoising, ...) implies kind=twin
@@ -130,7 +131,7 @@ constexpr OpSpec kOps[] = {
     {"probe", ScriptOp::Probe, 3, 3},       {"select", ScriptOp::Select, 1, kMaxSelected},
     {"panel", ScriptOp::Panel, 2, 2},       {"plane", ScriptOp::Plane, 1, 3},
     {"zoom", ScriptOp::Zoom, 2, 2},         {"fit", ScriptOp::Fit, 1, 1},
-    {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
+    {"data", ScriptOp::Data, 1, 5},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
     {"dump-holes", ScriptOp::DumpHoles, 2, 2},   {"color-by", ScriptOp::ColorBy, 1, 1},
     {"layout-check", ScriptOp::LayoutCheck, 1, 1}, {"layout-plant", ScriptOp::LayoutPlant, 0, 0},
@@ -238,6 +239,14 @@ void script_parse(Script* script, const std::string& all, const std::string& pat
         break;
       case ScriptOp::Zoom:
         if (!parse_number(cmd.args[0], &v) || !parse_number(cmd.args[1], &v) || v <= 0) fail("zoom expects: model factor");
+        break;
+      case ScriptOp::Data:
+        for (size_t i = 1; i < cmd.args.size(); ++i) {
+          const std::string& a = cmd.args[i];
+          if ((a.compare(0, 6, "count=") == 0 || a.compare(0, 6, "train=") == 0) &&
+              (!parse_number(a.substr(6), &v) || v < 1 || v != std::floor(v)))
+            fail("data expects count=N and train=N as whole numbers from 1");
+        }
         break;
       case ScriptOp::Fit:
       case ScriptOp::DumpProbe:
@@ -530,8 +539,11 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       spec.source = cmd.args[0];
       const std::string csv_label = "csv-label=";
       for (size_t i = 1; i < cmd.args.size(); ++i) {
-        if (cmd.args[i].compare(0, csv_label.size(), csv_label) == 0) spec.csv_label_column = cmd.args[i].substr(csv_label.size());
-        else spec.labels_path = cmd.args[i];
+        const std::string& a = cmd.args[i];
+        if (a.compare(0, csv_label.size(), csv_label) == 0) spec.csv_label_column = a.substr(csv_label.size());
+        else if (a.compare(0, 6, "count=") == 0) spec.count = std::atoi(a.c_str() + 6);  // checked when loaded
+        else if (a.compare(0, 6, "train=") == 0) spec.train_count = std::atoi(a.c_str() + 6);
+        else spec.labels_path = a;
       }
       if (!app_load_data(app, spec)) {
         script_refused(app, s, cmd, app.data_error);
