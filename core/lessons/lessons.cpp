@@ -60,7 +60,7 @@ const std::vector<Lesson> kLessons = {
           "fit 0\nfit 1\npanel interp on\ninterp-random different"},
      },
      "Random codes show the claim plainly at latent 8: the AE's prior samples are about 1.35 times "
-     "farther from any real digit than the VAE's (`latentlab lesson holes --check`, 3 seeds). "
+     "farther from any real digit than the VAE's (latentlab lesson holes --check, 3 seeds). "
      "Interpolants do not: over 50 pairs the VAE's were the closer in 30 to 32, within chance, and "
      "with 256 hidden units the AE's were the closer; the VAE wins that verdict only at latent 20 "
      "(README, the verdict over many pairs). The bundled models are small (32 hidden units) so that "
@@ -131,8 +131,8 @@ const std::vector<Lesson> kLessons = {
      "rebuilds anything, noise included, and learns nothing about digits. Measured here (README, "
      "the copy risk): under the defaults even a 1024-unit code does not copy noise; with "
      "--loss mse --init torch it rebuilds noise better than a 16-unit code, still far worse than "
-     "digits. `latentlab train --model ae --hidden none --latent 1024 --loss mse --init torch "
-     "--json` measures it.",
+     "digits. latentlab train --model ae --hidden none --latent 1024 --loss mse --init torch "
+     "--json measures it.",
      "If an AE rebuilt noise as well as digits, what would that say about its code?",
      "That it keeps everything rather than what is typical of digits: it has learned close to the "
      "identity, and its code describes the data no better than the pixels do.",
@@ -190,8 +190,8 @@ const std::vector<Lesson> kLessons = {
      },
      "The curve on the right is PSNR against noise level (this pane's model bold, the other thin, "
      "the noisy input dashed). From masking 0.3 up the denoising AE's output is cleaner than its "
-     "noisy input (by about 2 dB) and than the plain AE's (by about 0.4 dB at 0.5; `latentlab "
-     "lesson denoising --check`). At 0.1 the input is cleaner than either output: denoising pays "
+     "noisy input (by about 2 dB) and than the plain AE's (by about 0.4 dB at 0.5; latentlab "
+     "lesson denoising --check). At 0.1 the input is cleaner than either output: denoising pays "
      "only when the noise is larger than the model's own reconstruction error.",
      "A denoising AE is trained on pairs (corrupted x~, clean x): loss = BCE(x, g(f(x~))). To undo "
      "the corruption it has to know what digits look like. PSNR = 10 log10(1 / MSE) for values in "
@@ -253,7 +253,7 @@ const std::vector<Lesson> kLessons = {
      "Every MIG here is small (below 0.1). It rose from β = 1 to β = 4 only with batch 32, and "
      "reliably only after 30 epochs (about 9,000 steps: many minutes in the app; at 20 epochs one "
      "seed of three gained 0.008); at batch 128 it did not rise (README, β and disentanglement; "
-     "`latentlab lesson disentangle --check`). Early on, the two β look alike.",
+     "latentlab lesson disentangle --check). Early on, the two β look alike.",
      "β-VAE: loss = recon + β·KL. With β > 1 every nat in the code costs more, so the model keeps "
      "fewer dimensions (β = 4 switched off 3 to 4 of 10) and tends to give the factors that explain "
      "the most pixels an axis each. MIG: for each factor, the gap between its two largest "
@@ -283,7 +283,7 @@ const std::vector<Lesson> kLessons = {
      },
      "Both models' faces move towards a smile as the strength grows. With these settings (latent 8, "
      "about 3,000 steps) the smile of the decodings rose by 0.5 to 0.6 on a 0-to-1 scale from "
-     "strength 0 to 1 (`latentlab lesson arithmetic --check`). The bundled models are small (32 "
+     "strength 0 to 1 (latentlab lesson arithmetic --check). The bundled models are small (32 "
      "hidden units) so that the lesson starts trained; at that size the VAE's vector failed for one "
      "seed of three (the bundled one is seed 1), and at latent 4 neither model smiled reliably.",
      "If the code space is smooth, the difference of two groups' mean codes is a direction that "
@@ -312,10 +312,10 @@ const std::vector<Lesson> kLessons = {
      },
      "The score ranks 1s as the least anomalous: a 1 is a simple stroke and reconstructs well. "
      "Trained without any 1s, −ELBO still ranks the new 1s below the digits it knows: AUC 0.34 to "
-     "0.41 with this lesson's VAE, while held-out 0s are found (0.82 to 0.85; `latentlab lesson "
-     "anomaly --check`); at 784-400-20 the 1s score 0.08 and the nearest-code distance lifts them to "
+     "0.41 with this lesson's VAE, while held-out 0s are found (0.82 to 0.85; latentlab lesson "
+     "anomaly --check); at 784-400-20 the 1s score 0.08 and the nearest-code distance lifts them to "
      "0.59 (README). The app trains on every digit; holding one out is the command line's "
-     "(`latentlab anomaly --holdout-label 1`). The bundled models are small (32 hidden units) so "
+     "(latentlab anomaly --holdout-label 1). The bundled models are small (32 hidden units) so "
      "that the lesson starts trained.",
      "−ELBO = reconstruction loss + KL(q(z|x) ‖ N(0, I)), a bound on −log p(x). It measures how hard "
      "x is to reconstruct, which depends on how much ink it has, not on whether the model has seen "
@@ -329,6 +329,7 @@ const std::vector<Lesson> kLessons = {
      "data lines count=12000 train=10000\n"
      "rebuild pair=ae-vae hidden=256 latent=8\n"
      "plane pca\n"
+     "panel holes off\n"
      "color-by angle\n"
      "start",
      {
@@ -342,8 +343,8 @@ const std::vector<Lesson> kLessons = {
      "On this data the truth is a single line rotating, so a bad interpolant is easy to see: two "
      "crossed faint lines mean the path left the data. At latent 8 the VAE's interpolants are about "
      "three times closer to true lines than the AE's (Mean Distance 0.05 against 0.15), though its "
-     "steps are not more even (Smoothness); at latent 2 the AE's are the closer (`latentlab lesson "
-     "lines --check`). ACAI, the model built for this benchmark, is not in the app yet: this lesson "
+     "steps are not more even (Smoothness); at latent 2 the AE's are the closer (latentlab lesson "
+     "lines --check). ACAI, the model built for this benchmark, is not in the app yet: this lesson "
      "compares the plain AE and the VAE.",
      "Codes mixed linearly, z_t = (1 − t)·z_A + t·z_B, decode to real lines only if the decoder "
      "turns every point of the segment into one. ACAI (Berthelot et al. 2018) adds a critic that "
