@@ -94,7 +94,8 @@ const std::vector<Lesson> kLessons = {
          {"Raise β to 50: posterior collapse. Every dimension's KL drops below 0.01 nats and every "
           "reconstruction becomes the average digit.",
           "set beta 50"},
-         {"Back to β = 1. Dead dimensions may not come back; Reset starts afresh.", "set beta 1"},
+         {"Back to β = 1: the dimensions come back within an epoch, and their KL regrows over many.",
+          "set beta 1"},
      },
      "The map's header reads loss = recon + β × KL with both parts; the trade-off point moves "
      "towards less KL and more reconstruction loss at every step of β.",
@@ -124,8 +125,9 @@ const std::vector<Lesson> kLessons = {
           "panel feed off\npanel recon on"},
      },
      "Neither model rebuilds noise: both turn it into something digit-like or grey, many times "
-     "worse than a digit. Both codes here (2 and 64) are narrower than the 784 inputs: the maps "
-     "cannot show an overcomplete code.",
+     "worse than a digit, and the 64-unit code does worse on noise than the 2-unit one (measured "
+     "with latentlab train --json: 0.26 against 0.12 mean squared error) though better on digits. "
+     "Both codes here are narrower than the 784 inputs: the maps cannot show an overcomplete code.",
      "An undercomplete code (fewer units than inputs) cannot copy, so it must learn the data's "
      "structure. An overcomplete one (code ≥ input) could learn the identity x' = x, which "
      "rebuilds anything, noise included, and learns nothing about digits. Measured here (README, "
