@@ -21,6 +21,15 @@ const HelpEntry kHelp[] = {
     {"lessons_menu",
      "Guided lessons: each sets up the data, the models and the views that show one idea, with steps to follow, "
      "what to notice, and a question to check yourself."},
+    // The lesson panel (gui_lessons.cpp)
+    {"lesson_show_me",
+     "Does this step for you: moves the probe, picks the pair, switches on the view or sets the value the step "
+     "talks about. The models keep training."},
+    {"lesson_answer", "Shows the answer to the question above. Try answering it out loud first."},
+    {"lesson_reset",
+     "Sets the whole lesson up again: the data, fresh models (or the bundled trained session) and the views. "
+     "Anything you changed since is undone."},
+    {"lesson_close", "Closes this panel and opens the Data and Model panels again. The models and views stay as they are."},
     // Data panel
     {"dataset",
      "The data both models learn from. Digits are the classic; sprites and faces are made from known factors "

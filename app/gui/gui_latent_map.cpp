@@ -477,14 +477,25 @@ static bool under_overlay(const ModelPane& pane, ImVec2 min, ImVec2 max) {
   return false;
 }
 
-// A tick label, unless an overlay covers it.
-static void tick_text(AppState& app, const ModelPane& pane, ImDrawList* draw, ImVec2 pos, const char* text, const char* name) {
-  const ImVec2 size = ImGui::CalcTextSize(text);
-  if (under_overlay(pane, pos, ImVec2(pos.x + size.x, pos.y + size.y))) return;
+static bool edge_arrow_triangle(const AppState& app, int p, const MapFrame& f, ImVec2 t[3], ImVec2* dir);
+
+// A tick label, unless an overlay covers it or it would sit on the probe's edge arrow (`arrow`, its
+// bounding box; empty when there is none): the arrow is drawn later and says more.
+static void tick_text(AppState& app, const ModelPane& pane, ImDrawList* draw, ImVec2 pos, const char* text, const char* name,
+                      const ImVec2 arrow[2]) {
+  const ImVec2 size = ImGui::CalcTextSize(text), end(pos.x + size.x, pos.y + size.y);
+  if (under_overlay(pane, pos, end)) return;
+  if (pos.x < arrow[1].x && end.x > arrow[0].x && pos.y < arrow[1].y && end.y > arrow[0].y) return;
   map_text(app, draw, pos, app.theme->tick_text, text, name);
 }
 
-static void draw_grid(AppState& app, const ModelPane& pane, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
+static void draw_grid(AppState& app, int p, ImDrawList* draw, const MapFrame& f, const Plane& plane) {
+  const ModelPane& pane = app.panes[p];
+  ImVec2 arrow[2] = {ImVec2(0, 0), ImVec2(0, 0)}, t[3], dir;
+  if (edge_arrow_triangle(app, p, f, t, &dir)) {
+    arrow[0] = ImVec2(std::min({t[0].x, t[1].x, t[2].x}), std::min({t[0].y, t[1].y, t[2].y}));
+    arrow[1] = ImVec2(std::max({t[0].x, t[1].x, t[2].x}), std::max({t[0].y, t[1].y, t[2].y}));
+  }
   const Theme& theme = *app.theme;
   const float step = nice_step(70.0f * app.ui_scale / f.scale);
   const float u0 = f.to_u(f.min.x), u1 = f.to_u(f.max.x), v0 = f.to_v(f.max.y), v1 = f.to_v(f.min.y);
@@ -496,7 +507,7 @@ static void draw_grid(AppState& app, const ModelPane& pane, ImDrawList* draw, co
     draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (x < f.min.x + 40 * app.ui_scale || x > f.max.x - 40 * app.ui_scale) continue;  // corners belong to the axis names
     std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
-    tick_text(app, pane, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), text, "tick u");
+    tick_text(app, pane, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), text, "tick u", arrow);
   }
   for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
     const float y = std::round(f.to_screen(0, v).y) + 0.5f;
@@ -504,7 +515,7 @@ static void draw_grid(AppState& app, const ModelPane& pane, ImDrawList* draw, co
     draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (y < f.min.y + 30 * app.ui_scale || y > f.max.y - 30 * app.ui_scale) continue;
     std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
-    tick_text(app, pane, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), text, "tick v");
+    tick_text(app, pane, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), text, "tick v", arrow);
   }
   // Axis names in the corners they point to.
   char ux[16], vy[16];
@@ -707,7 +718,7 @@ void ui_latent_map(AppState& app, int p, ImVec2 size) {
   }
   // The grid's labels, the views' legends and the probe arrow's label must stay inside the map and apart.
   layout_push(&app.layout, id, f.min, f.max);
-  draw_grid(app, pane, draw, f, pane.plane);
+  draw_grid(app, p, draw, f, pane.plane);
 
   // The prior's 1 and 2 sigma circles; the posterior's 1 sigma ellipse of each selected sample.
   const bool vae = model_kind_info(pane.kind).variational;

@@ -1,10 +1,384 @@
-// Guided lessons (issue 20): the Lessons menu, the welcome screen and the lesson's side panel.
-// Not written yet: the menu says so.
-#include <imgui.h>
+// Guided lessons (issue 20) in the app: the Lessons menu, the welcome screen at first launch, and the
+// open lesson's panel at the top of the left column. The lessons themselves are one table
+// (core/lessons/lessons.h); their set-up and "show me" lines run on the lesson queue
+// (app.lesson_queue, gui_script.cpp), through the same commands as a --script file, so a lesson does
+// nothing a test script could not do. A lesson with a bundled session (assets/lessons/) opens it
+// first and keeps training from there.
+//
+// Why the panel sits at the top of the left column: the left column already scrolls and is as wide
+// as its panels need at every size from 1024x640 to 2560x1440, while a right-hand column would take
+// its width from the maps, which at 1024 pixels have none to spare. Opening a lesson folds the Data
+// and Model panels (the lesson has set them; a click opens them again), so the lesson and the
+// Training panel are what the column shows.
+//
+// Index:
+//   [SECTION] Assets
+//   [SECTION] Opening, steps, closing
+//   [SECTION] Menu, keys and the welcome screen
+//   [SECTION] The lesson panel
+//   [SECTION] State dump
+#include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#define GLFW_INCLUDE_NONE  // key codes only
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_internal.h>  // the window's CursorMaxPos: how far the panel reached
+
+#include "cli.h"
 #include "gui_state.h"
+#include "lessons/lessons.h"
+
+namespace {
+constexpr const char* kWelcomeMark = "welcome_seen";  // in session_state_dir(): the welcome screen was shown
+constexpr const char* kWelcomeTitle = "Welcome to latentlab";
+constexpr const char* kLessonsFolder = "lessons/";     // under assets/: the bundled sessions
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Assets
+//-----------------------------------------------------------------------------
+
+// Installed: <prefix>/bin/latentlab finds <prefix>/share/latentlab/assets (CMakeLists' install rules);
+// in the build tree: the source tree's assets/ (LATENTLAB_SOURCE_ASSETS, set by CMakeLists).
+std::string lesson_asset_path(const std::string& name) {
+  std::vector<std::filesystem::path> dirs;
+  char exe[4096];
+  const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = 0;
+    dirs.push_back(std::filesystem::path(exe).parent_path().parent_path() / "share/latentlab/assets");
+  }
+#ifdef LATENTLAB_SOURCE_ASSETS
+  dirs.push_back(LATENTLAB_SOURCE_ASSETS);
+#endif
+  std::error_code ec;
+  for (const std::filesystem::path& d : dirs)
+    if (std::filesystem::is_regular_file(d / name, ec)) return (d / name).string();
+  return "";
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Opening, steps, closing
+//-----------------------------------------------------------------------------
+
+// The set-up lines a bundled session stands for: it holds the data, the models and their settings.
+static bool session_provides(ScriptOp op) {
+  return op == ScriptOp::Data || op == ScriptOp::Rebuild || op == ScriptOp::Set || op == ScriptOp::ModelDefaults;
+}
+
+bool lesson_parse(const Lesson& lesson, Script* setup, std::string* error) {
+  Script q;
+  q.exits_on_failure = false;
+  q.path = std::string("lesson ") + lesson.name + ", set-up";
+  try {  // every line of the lesson, its steps' too, parses before anything changes
+    script_parse(&q, lesson_baseline_script(), "lessons' baseline");
+    script_parse(&q, lesson.setup, q.path);
+    for (size_t k = 0; k < lesson.steps.size(); ++k) {
+      Script step;
+      script_parse(&step, lesson.steps[k].show_me, std::string("lesson ") + lesson.name + ", step " + std::to_string(k + 1));
+    }
+  } catch (const UsageError& e) {
+    *error = e.what();
+    return false;
+  }
+  *setup = std::move(q);
+  return true;
+}
+
+bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* error) {
+  Script q;
+  if (!lesson_parse(lesson, &q, error)) return false;
+  LessonUi& ui = app.lessons;
+  ui.session.clear();
+  if (lesson.session && !fresh) {
+    const std::string path = lesson_asset_path(std::string(kLessonsFolder) + lesson.session);
+    if (!path.empty() && session_open(app, path)) {
+      ui.session = path;
+      std::vector<ScriptCommand> kept;
+      for (ScriptCommand& c : q.commands)
+        if (!session_provides(c.op)) kept.push_back(std::move(c));
+      q.commands = std::move(kept);
+      q.wait_newer = true;  // the views' lines wait until the trainer has taken the session
+      q.wait_version = app.snap ? app.snap->version : 0;
+      q.wait_commands = app.trainer->commands_sent();
+      q.wait_started = app.now;
+      app.session.path.clear();  // Save must not write over the bundled file
+    }
+    // Without the file (or if it does not load: app.data_error says why) the set-up builds the models.
+  }
+  app.lesson_queue = std::move(q);
+  ui.open = &lesson;
+  ui.running_step = -1;
+  ui.answer_shown = false;
+  ui.panel_open = true;
+  app.view.show_data = false;
+  app.view.show_model = false;
+  return true;
+}
+
+bool lesson_show_me(AppState& app, int step, std::string* error) {
+  LessonUi& ui = app.lessons;
+  if (!ui.open) {
+    *error = "no lesson is open";
+    return false;
+  }
+  const Lesson& l = *ui.open;
+  if (step < 0 || step >= static_cast<int>(l.steps.size())) {
+    *error = std::string("lesson ") + l.name + " has " + std::to_string(l.steps.size()) + " steps";
+    return false;
+  }
+  Script& q = app.lesson_queue;
+  if (!script_busy(q)) script_clear(&q);  // else it runs after what is still running
+  q.error.clear();
+  q.exits_on_failure = false;
+  q.path = std::string("lesson ") + l.name + ", step " + std::to_string(step + 1);
+  try {
+    script_parse(&q, l.steps[size_t(step)].show_me, q.path);
+  } catch (const UsageError& e) {
+    *error = e.what();
+    return false;
+  }
+  ui.running_step = step;
+  return true;
+}
+
+void lesson_close(AppState& app) {
+  script_clear(&app.lesson_queue);
+  app.lesson_queue.error.clear();
+  app.lessons.open = nullptr;
+  app.lessons.session.clear();
+  app.view.show_data = true;
+  app.view.show_model = true;
+}
+
+// A lesson picked in the menu or on the welcome screen: a table line that does not parse is a bug
+// that tests/test_gui_lessons.sh catches; here it is said on stderr and in the panel's place.
+static void open_from_ui(AppState& app, const Lesson& lesson) {
+  std::string error;
+  if (!lesson_open(app, lesson, false, &error)) {
+    std::fprintf(stderr, "latentlab: %s\n", error.c_str());
+    app.lesson_queue.error = error;
+  }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Menu, keys and the welcome screen
+//-----------------------------------------------------------------------------
 
 void ui_lessons_menu_items(AppState& app) {
-  (void)app;
-  ImGui::MenuItem("No lessons yet", nullptr, false, false);
+  if (ImGui::MenuItem("Welcome screen", "L")) app.lessons.welcome_requested = true;
+  ImGui::Separator();
+  for (const Lesson& l : lessons()) {
+    char item[160];
+    std::snprintf(item, sizeof item, "%d. %s", lesson_number(l), l.title);
+    if (ImGui::MenuItem(item, nullptr, app.lessons.open == &l)) open_from_ui(app, l);
+  }
+  ImGui::Separator();
+  if (ImGui::MenuItem("Close the lesson", nullptr, false, app.lessons.open != nullptr)) lesson_close(app);
+}
+
+void lessons_keys(AppState& app) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) app.lessons.welcome_requested = true;
+}
+
+void lessons_welcome_at_start(AppState& app) {
+  const std::filesystem::path dir = session_state_dir(), mark = dir / kWelcomeMark;
+  std::error_code ec;
+  if (std::filesystem::exists(mark, ec)) return;
+  app.lessons.welcome_requested = true;
+  // Remembered at once: a second launch does not show it again, even if this one crashes.
+  std::filesystem::create_directories(dir, ec);
+  std::ofstream(mark) << "the welcome screen was shown; delete this file to see it at the next launch\n";
+}
+
+void ui_lessons_welcome(AppState& app) {
+  LessonUi& ui = app.lessons;
+  if (ui.welcome_requested && !ImGui::IsPopupOpen(kWelcomeTitle)) ImGui::OpenPopup(kWelcomeTitle);
+  ui.welcome_requested = false;
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float line = ImGui::GetTextLineHeightWithSpacing(), button_h = ImGui::GetFrameHeightWithSpacing();
+  const int count = static_cast<int>(lessons().size());
+  // As wide as a comfortable paragraph, as tall as its content, never more than the window holds:
+  // the list scrolls and the buttons stay in view.
+  const float width = std::min(640.0f * app.ui_scale, io.DisplaySize.x - 4 * style.WindowPadding.x);
+  const float wanted = 7 * line + count * line + 2 * button_h + 4 * style.WindowPadding.y;
+  const float height = std::min(wanted, io.DisplaySize.y - 2 * style.WindowPadding.y);
+  ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Always);
+  ImGui::SetNextWindowPos(ImVec2(0.5f * io.DisplaySize.x, 0.5f * io.DisplaySize.y), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  bool open = true;
+  ui.welcome_showing = false;
+  if (!ImGui::BeginPopupModal(kWelcomeTitle, &open, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
+  ui.welcome_showing = true;
+  layout_push_window(&app.layout, "welcome");
+  ImGui::TextWrapped(
+      "latentlab trains autoencoders while you watch: every dot on a map is one image's code, and the "
+      "decoder turns any point you touch back into an image. Each lesson below sets up the data, the "
+      "models and the views for one idea, with steps to follow and a question to check yourself.");
+  layout_item(&app.layout, "welcome text");
+  int& chosen = ui.welcome_choice;
+  const float footer = button_h + line;
+  ImGui::BeginChild("##lesson list", ImVec2(0, -footer), true);
+  for (const Lesson& l : lessons()) {
+    char item[160];
+    std::snprintf(item, sizeof item, "%d. %s", lesson_number(l), l.title);
+    const int k = lesson_number(l) - 1;
+    if (ImGui::Selectable(item, chosen == k, ImGuiSelectableFlags_AllowDoubleClick)) {
+      chosen = k;
+      if (ImGui::IsMouseDoubleClicked(0)) {
+        open_from_ui(app, l);
+        ImGui::CloseCurrentPopup();
+      }
+    }
+  }
+  ImGui::EndChild();
+  layout_item(&app.layout, "lesson list");
+  char start[48];
+  std::snprintf(start, sizeof start, "Start lesson %d", chosen + 1);
+  if (ImGui::Button(start)) {
+    open_from_ui(app, lessons()[size_t(chosen)]);
+    ImGui::CloseCurrentPopup();
+  }
+  layout_item(&app.layout, "start lesson");
+  ImGui::SameLine();
+  if (ImGui::Button("Just explore") || !open) ImGui::CloseCurrentPopup();
+  layout_item(&app.layout, "just explore");
+  ImGui::TextDisabled("The Lessons menu (or L) opens this again.");
+  layout_item(&app.layout, "welcome hint");
+  layout_pop(&app.layout);
+  ImGui::EndPopup();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The lesson panel
+//-----------------------------------------------------------------------------
+
+static void heading(const AppState& app, const char* text) {
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, app.theme->accent);
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+}
+
+// Buttons side by side while they fit the column, else on the next line.
+static bool button_in_row(const char* label, bool* first) {
+  const float w = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+  if (!*first && ImGui::GetContentRegionAvail().x >= w + ImGui::GetStyle().ItemSpacing.x) ImGui::SameLine();
+  *first = false;
+  return ImGui::Button(label);
+}
+
+void ui_lesson_panel(AppState& app) {
+  LessonUi& ui = app.lessons;
+  const Script& q = app.lesson_queue;
+  if (!ui.open) {
+    if (!q.error.empty()) {  // a lesson that could not open
+      ImGui::PushStyleColor(ImGuiCol_Text, app.theme->error_text);
+      ImGui::TextWrapped("%s", q.error.c_str());
+      ImGui::PopStyleColor();
+    }
+    return;
+  }
+  const Lesson& l = *ui.open;
+  char header[64];
+  std::snprintf(header, sizeof header, "Lesson %d of %zu###lesson", lesson_number(l), lessons().size());
+  bool visible = true;
+  ImGui::SetNextItemOpen(ui.panel_open, ImGuiCond_Always);
+  ui.panel_open = ImGui::CollapsingHeader(header, &visible);
+  if (!visible) {
+    lesson_close(app);
+    return;
+  }
+  if (!ui.panel_open) return;
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  ImGui::PushID("lesson");
+  if (app.font_large) ImGui::PushFont(app.font_large);
+  ImGui::TextWrapped("%s", l.title);
+  if (app.font_large) ImGui::PopFont();
+
+  // What the lesson is doing now.
+  const bool busy = script_busy(q);
+  if (!q.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, app.theme->error_text);
+    ImGui::TextWrapped("Could not finish: %s", q.error.c_str());
+    ImGui::PopStyleColor();
+  } else if (busy) {
+    if (ui.running_step >= 0) ImGui::TextDisabled("Step %d: showing you...", ui.running_step + 1);
+    else ImGui::TextDisabled("Setting up the data, the models and the views...");
+  }
+  if (!ui.session.empty() && ui.running_step < 0)
+    ImGui::TextDisabled("Started from a trained session; training goes on live.");
+
+  heading(app, "Steps");
+  const float number_w = ImGui::CalcTextSize("00.").x;
+  for (size_t k = 0; k < l.steps.size(); ++k) {
+    ImGui::PushID(static_cast<int>(k));
+    const float x = ImGui::GetCursorPosX();
+    ImGui::Text("%zu.", k + 1);
+    ImGui::SameLine(x + number_w);
+    ImGui::BeginGroup();
+    ImGui::TextWrapped("%s", l.steps[k].text);
+    if (ImGui::SmallButton("Show me")) {
+      std::string error;
+      if (!lesson_show_me(app, static_cast<int>(k), &error)) app.lesson_queue.error = error;
+    }
+    control_help(app, "lesson_show_me");
+    ImGui::EndGroup();
+    ImGui::PopID();
+  }
+  heading(app, "What to notice");
+  ImGui::TextWrapped("%s", l.notice);
+  heading(app, "Why");
+  ImGui::TextWrapped("%s", l.why);
+  heading(app, "Check yourself");
+  ImGui::TextWrapped("%s", l.question);
+  if (ui.answer_shown) {
+    ImGui::PushStyleColor(ImGuiCol_Text, app.theme->good_text);
+    ImGui::TextWrapped("%s", l.answer);
+    ImGui::PopStyleColor();
+  } else if (ImGui::SmallButton("Show answer")) {
+    ui.answer_shown = true;
+  }
+  if (!ui.answer_shown) control_help(app, "lesson_answer");
+  ImGui::Spacing();
+  bool first = true;
+  if (button_in_row("Reset this lesson", &first)) open_from_ui(app, l);
+  control_help(app, "lesson_reset");
+  if (button_in_row("Close lesson", &first)) {
+    ImGui::PopID();
+    lesson_close(app);
+    return;
+  }
+  control_help(app, "lesson_close");
+  ImGui::Spacing();
+  ImGui::PopID();
+  const float right = ImGui::GetCurrentWindowRead()->DC.CursorMaxPos.x;
+  layout_rect(&app.layout, "lesson panel", start, ImVec2(right, ImGui::GetCursorScreenPos().y));
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] State dump
+//-----------------------------------------------------------------------------
+
+void lessons_write_state(const AppState& app, FILE* f) {
+  const LessonUi& ui = app.lessons;
+  std::fprintf(f, "lessons=%zu\n", lessons().size());
+  std::fprintf(f, "lesson=%s\n", ui.open ? ui.open->name : "none");
+  std::fprintf(f, "lesson_number=%d\n", ui.open ? lesson_number(*ui.open) : 0);
+  std::fprintf(f, "lesson_steps=%zu\n", ui.open ? ui.open->steps.size() : size_t(0));
+  std::fprintf(f, "lesson_busy=%d\n", script_busy(app.lesson_queue) ? 1 : 0);
+  std::fprintf(f, "lesson_step_run=%d\n", ui.running_step + 1);
+  std::fprintf(f, "lesson_error=%s\n", app.lesson_queue.error.c_str());
+  std::fprintf(f, "lesson_session=%s\n", ui.session.empty() ? "none" : ui.session.c_str());
+  std::fprintf(f, "lesson_panel_open=%d\nlesson_answer_shown=%d\n", ui.panel_open ? 1 : 0, ui.answer_shown ? 1 : 0);
+  std::fprintf(f, "welcome=%d\n", ui.welcome_showing ? 1 : 0);
 }

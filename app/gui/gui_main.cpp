@@ -162,6 +162,14 @@ static void edit_from_launch(const LaunchOptions& launch, ModelEdit* edit) {
   std::snprintf(edit->hidden, sizeof edit->hidden, "%s", hidden.c_str());
 }
 
+void edit_defaults(AppState& app) {
+  edit_from_launch(app.launch, &app.edit);
+  app.edit.error.clear();
+  app.batch = app.launch.batch;
+  app.trainer->set_batch_size(app.batch);
+  training_set_rate(app, app.launch.lr);
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Style, fonts and presenter mode
 //-----------------------------------------------------------------------------
@@ -685,6 +693,10 @@ int gui_main(int argc, char** argv) {
   const bool automated = app.launch.frames > 0 || !app.launch.script.empty();
   app.session.autosave_minutes = app.launch.autosave_minutes >= 0 ? app.launch.autosave_minutes : automated ? 0 : 5;
   if (app.session.autosave_minutes > 0 && app.launch.load.empty() && !automated) session_offer_autosave(app);
+  // The welcome screen at first launch (never in automated runs: tests ask for it with `welcome on`),
+  // unless the app is resuming work: an autosave on offer or a file asked for.
+  app.lesson_queue.exits_on_failure = false;
+  if (!automated && app.session.offer.empty() && app.launch.load.empty()) lessons_welcome_at_start(app);
   if (!app.launch.paused) app.trainer->start();
 
   // Main loop.

@@ -12,6 +12,7 @@
 
 void ui_menu_bar(AppState& app) {
   session_keys(app);
+  lessons_keys(app);
   if (!ImGui::BeginMenuBar()) return;
   // The bar's whole rectangle: its menus reach its edges, past the content region.
   const ImRect bar = ImGui::GetCurrentWindowRead()->MenuBarRect();
@@ -50,4 +51,5 @@ void ui_menu_bar(AppState& app) {
   layout_pop(&app.layout);
   ImGui::EndMenuBar();
   ui_session_popups(app);
+  ui_lessons_welcome(app);
 }

@@ -67,6 +67,7 @@ void ui_left_column(AppState& app) {
   ui_menu_bar(app);
   layout_push_window(&app.layout, "left column", true);
 
+  ui_lesson_panel(app);  // the open lesson first (gui_lessons.cpp); nothing when none is open
   ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);
   app.view.show_data = ImGui::CollapsingHeader("Data");
   if (app.view.show_data) left_panel(app, "data panel", ui_data_panel);

@@ -24,8 +24,9 @@
 //                        polygon (plane coordinates), as a lasso drawn there does
 //   plane dims X Y | plane pca   which plane of a latent space wider than 2 (dims count from 0)
 //   zoom M F | fit M     zoom model M's map by F (> 1 zooms in), or make it follow the data again
-//   data SPEC [LABELS] [csv-label=COLUMN]   load a dataset as the Data panel does (a failure keeps
-//                        the current one); LABELS is an IDX labels file, COLUMN a CSV's label column
+//   data SPEC [LABELS] [csv-label=COLUMN] [count=N] [train=N]   load a dataset as the Data panel does (a
+//                        failure keeps the current one); LABELS is an IDX labels file, COLUMN a CSV's label
+//                        column; count= and train= a built-in generator's size and split (--count, --train)
 //   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive] [pair=NAME] [arch=mlp|conv]
 //                        set the Model panel's fields as if typed, then press Rebuild; pair= (the
 //                        compare pairs of models/kinds.h: ae-vae, ae-denoising, ...) implies kind=twin
@@ -76,8 +77,23 @@
 //   layout-plant         draw a label over the toolbar's first control from now on (a test's proof
 //                        that layout-check sees an overlap)
 //   nudge SIZE random|toward   the sensitivity row's nudge: its RMS size per input value and direction
+//   set KEY VALUE        a Model panel setting as if typed: a hyperparameter by its key (beta, kl_warmup,
+//                        sparsity, sparsity_weight, rho, noise, noise_level, contractive_weight; a choice
+//                        by name), or batch N, or lr RATE. A live one (beta, the weights, noise_level)
+//                        reaches the running models at once; the others apply on the next rebuild
+//   model-defaults       the Model panel's settings (kind's hyperparameters, hidden widths, network),
+//                        the batch size and the learning rate back to the launch flags' (applied on rebuild)
+//   lesson NAME [fresh]  open lesson NAME (core/lessons/lessons.h) and wait until its set-up has run;
+//                        fresh: build its models from scratch even when it has a bundled session
+//   lesson-show-me K     run step K's "show me" (K from 1) and wait until it has run
+//   lesson-close         close the lesson panel
+//   welcome on|off       show or hide the welcome screen
+//   lessons-parse        parse every lesson's set-up and steps (core/lessons/lessons.cpp); a bad line fails
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
+//
+// The open lesson's set-up and steps run through the same commands on a second queue (app.lesson_queue):
+// there a failing command shows its message in the lesson panel instead of ending the app.
 //
 // Index:
 //   [SECTION] Loading
@@ -99,6 +115,7 @@
 
 #include "cli.h"
 #include "gui_state.h"
+#include "lessons/lessons.h"
 #include "measure/label_separation.h"
 
 namespace {
@@ -116,13 +133,13 @@ constexpr OpSpec kOps[] = {
     {"probe", ScriptOp::Probe, 3, 3},       {"select", ScriptOp::Select, 1, kMaxSelected},
     {"panel", ScriptOp::Panel, 2, 2},       {"plane", ScriptOp::Plane, 1, 3},
     {"zoom", ScriptOp::Zoom, 2, 2},         {"fit", ScriptOp::Fit, 1, 1},
-    {"data", ScriptOp::Data, 1, 3},         {"screenshot", ScriptOp::Screenshot, 1, 1},
+    {"data", ScriptOp::Data, 1, 5},         {"screenshot", ScriptOp::Screenshot, 1, 1},
     {"dump-probe", ScriptOp::DumpProbe, 2, 2}, {"state", ScriptOp::State, 1, 1},
     {"dump-holes", ScriptOp::DumpHoles, 2, 2},   {"color-by", ScriptOp::ColorBy, 1, 1},
     {"layout-check", ScriptOp::LayoutCheck, 1, 1}, {"layout-plant", ScriptOp::LayoutPlant, 0, 0},
     {"ui-scale", ScriptOp::UiScale, 1, 1},  {"theme", ScriptOp::Theme, 1, 1},
     {"session-save", ScriptOp::SessionSave, 1, 1}, {"session-open", ScriptOp::SessionOpen, 1, 1},
-    {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 2},
+    {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 5},
     {"wait-file", ScriptOp::WaitFile, 1, 1}, {"browser-defaults", ScriptOp::BrowserDefaults, 0, 0},
     {"interp", ScriptOp::Interp, 2, 2},     {"interp-random", ScriptOp::InterpRandom, 1, 1},
     {"interp-steps", ScriptOp::InterpSteps, 1, 1}, {"interp-path", ScriptOp::InterpPath, 1, 1},
@@ -141,6 +158,10 @@ constexpr OpSpec kOps[] = {
     {"nudge", ScriptOp::Nudge, 2, 2},
     {"arith", ScriptOp::Arith, 2, 2},       {"arith-strength", ScriptOp::ArithStrength, 1, 1},
     {"arith-lasso", ScriptOp::ArithLasso, 8, 40},
+    {"set", ScriptOp::Set, 2, 2},           {"model-defaults", ScriptOp::ModelDefaults, 0, 0},
+    {"lesson", ScriptOp::Lesson, 1, 2},     {"lesson-show-me", ScriptOp::LessonShowMe, 1, 1},
+    {"lesson-close", ScriptOp::LessonClose, 0, 0}, {"welcome", ScriptOp::Welcome, 1, 1},
+    {"lessons-parse", ScriptOp::LessonsParse, 0, 0},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
@@ -157,10 +178,31 @@ static bool parse_number(const std::string& s, double* out) {
   return !s.empty() && *end == '\0' && std::isfinite(*out);
 }
 
+// `set KEY VALUE`: the value a setting takes from its text, or false when it cannot take it.
+static bool setting_value(const std::string& key, const std::string& text, double* value) {
+  if (key == "batch") return parse_number(text, value) && *value >= 1 && *value <= 65536 && *value == std::floor(*value);
+  if (key == "lr") return parse_number(text, value) && *value > 0;
+  const HyperparamInfo* h = hyperparam_by_key(key.c_str());
+  if (!h) return false;
+  if (h->type == HyperparamType::Choice) {
+    const int at = h->choices->find(text);
+    *value = at;
+    return at >= 0;
+  }
+  return parse_number(text, value) && *value >= h->min && *value <= h->max &&
+         (h->type != HyperparamType::Integer || *value == std::floor(*value));
+}
+
 void script_load(Script* script, const std::string& path) {
   std::ifstream in(path);
   if (!in) throw UsageError("latentlab gui: cannot read script " + path);
   script->path = path;
+  script_parse(script, std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), path);
+}
+
+void script_parse(Script* script, const std::string& all, const std::string& path) {
+  std::istringstream in(all);
+  std::vector<ScriptCommand> parsed;
   std::string text;
   int line_number = 0;
   while (std::getline(in, text)) {
@@ -203,6 +245,14 @@ void script_load(Script* script, const std::string& path) {
         break;
       case ScriptOp::Zoom:
         if (!parse_number(cmd.args[0], &v) || !parse_number(cmd.args[1], &v) || v <= 0) fail("zoom expects: model factor");
+        break;
+      case ScriptOp::Data:
+        for (size_t i = 1; i < cmd.args.size(); ++i) {
+          const std::string& a = cmd.args[i];
+          if ((a.compare(0, 6, "count=") == 0 || a.compare(0, 6, "train=") == 0) &&
+              (!parse_number(a.substr(6), &v) || v < 1 || v != std::floor(v)))
+            fail("data expects count=N and train=N as whole numbers from 1");
+        }
         break;
       case ScriptOp::Fit:
       case ScriptOp::DumpProbe:
@@ -303,28 +353,73 @@ void script_load(Script* script, const std::string& path) {
         if (cmd.args[0] == "dims" && n == 3 && parse_number(cmd.args[1], &v) && parse_number(cmd.args[2], &v)) break;
         fail("plane expects 'pca' or 'dims X Y'");
         break;
+      case ScriptOp::Set:
+        if (!setting_value(cmd.args[0], cmd.args[1], &v))
+          fail("set expects batch N, lr RATE or a hyperparameter's key and a value it accepts, not '" + cmd.args[0] + " " +
+               cmd.args[1] + "'");
+        break;
+      case ScriptOp::Lesson:
+        if (!find_lesson(cmd.args[0])) fail("no lesson '" + cmd.args[0] + "' (core/lessons/lessons.cpp lists them)");
+        if (n == 2 && cmd.args[1] != "fresh") fail("lesson expects NAME [fresh]");
+        break;
+      case ScriptOp::LessonShowMe:
+        if (!parse_number(cmd.args[0], &v) || v < 1 || v != std::floor(v)) fail("lesson-show-me expects a step number from 1");
+        break;
+      case ScriptOp::Welcome:
+        if (cmd.args[0] != "on" && cmd.args[0] != "off") fail("welcome expects on or off");
+        break;
       default:
         break;
     }
-    script->commands.push_back(std::move(cmd));
+    parsed.push_back(std::move(cmd));
   }
+  for (ScriptCommand& c : parsed) script->commands.push_back(std::move(c));
+}
+
+bool script_busy(const Script& s) {
+  return s.next < s.commands.size() || s.wait_frames > 0 || !s.wait_file.empty() || s.wait_newer || s.train_pending > 0 ||
+         s.wait_step >= 0 || s.wait_sync || s.readable_target > 0 || s.wait_verdict || s.wait_lesson ||
+         s.input_next < s.input.size();
+}
+
+void script_clear(Script* s) {
+  const std::string path = s->path, error = s->error;
+  const bool exits = s->exits_on_failure;
+  *s = Script{};
+  s->path = path;
+  s->error = error;
+  s->exits_on_failure = exits;
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Running
 //-----------------------------------------------------------------------------
 
-static void script_fail(AppState& app, const ScriptCommand& cmd, const std::string& why) {
-  std::fprintf(stderr, "latentlab: script %s:%d: %s\n", app.script.path.c_str(), cmd.line, why.c_str());
-  app.script.failed = true;
+// A command that cannot be carried out: the tests' script ends the app with status 1; a lesson's
+// queue keeps the message for the lesson panel and stops, and the app goes on.
+static void script_fail(AppState& app, Script& s, const ScriptCommand& cmd, const std::string& why) {
+  std::fprintf(stderr, "latentlab: script %s:%d: %s\n", s.path.c_str(), cmd.line, why.c_str());
+  if (!s.exits_on_failure) {
+    s.error = s.path + ", line " + std::to_string(cmd.line) + ": " + why;
+    script_clear(&s);
+    return;
+  }
+  s.failed = true;
   app.exit_code = 1;
   app.quit = true;
 }
 
-static bool pane_arg(AppState& app, const ScriptCommand& cmd, int* pane) {
+// A refusal the tests' scripts go on after (a data file or model settings the panels refuse, which
+// keep what they had): printed; on a lesson's queue it stops the lesson as a failure does.
+static void script_refused(AppState& app, Script& s, const ScriptCommand& cmd, const std::string& why) {
+  if (!s.exits_on_failure) script_fail(app, s, cmd, why);
+  else std::fprintf(stderr, "latentlab: script: %s\n", why.c_str());
+}
+
+static bool pane_arg(AppState& app, Script& s, const ScriptCommand& cmd, int* pane) {
   *pane = std::atoi(cmd.args[0].c_str());
   if (*pane < 0 || *pane >= app.pane_count) {
-    script_fail(app, cmd, "no model " + cmd.args[0] + " (there are " + std::to_string(app.pane_count) + ")");
+    script_fail(app, s, cmd, "no model " + cmd.args[0] + " (there are " + std::to_string(app.pane_count) + ")");
     return false;
   }
   return true;
@@ -391,8 +486,7 @@ static void play_input(const ScriptInput& in) {
 }
 
 // Runs one command; returns true when the script must wait before the next one.
-static bool script_run(AppState& app, const ScriptCommand& cmd) {
-  Script& s = app.script;
+static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
   Trainer& t = *app.trainer;
   int pane = 0;
   switch (cmd.op) {
@@ -400,21 +494,21 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       t.pause();
       s.train_pending = std::atoi(cmd.args[0].c_str());
       s.wait_newer = true;  // Pause always publishes
-      s.wait_version = app.snap->version;
+      s.wait_version = app.snap->version, s.wait_commands = app.trainer->commands_sent();
       return true;
     case ScriptOp::Start: t.start(); return false;
     case ScriptOp::Pause: t.pause(); return false;
     case ScriptOp::Reset:
       t.reset();
       s.wait_newer = true;
-      s.wait_version = app.snap->version;
+      s.wait_version = app.snap->version, s.wait_commands = app.trainer->commands_sent();
       return true;
     case ScriptOp::Sync: s.wait_sync = true; return true;
     case ScriptOp::Wait: s.wait_frames = std::atoi(cmd.args[0].c_str()); return s.wait_frames > 0;
     case ScriptOp::WaitFile: s.wait_file = cmd.args[0]; return true;
     case ScriptOp::BrowserDefaults: app.browser.options = {}; return false;
     case ScriptOp::Probe:
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       probe_set(app, pane, std::strtof(cmd.args[1].c_str(), nullptr), std::strtof(cmd.args[2].c_str(), nullptr));
       return false;
     case ScriptOp::Select:
@@ -422,7 +516,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       for (const std::string& a : cmd.args) {
         const int sample = std::atoi(a.c_str());
         if (sample >= app.data->count) {
-          script_fail(app, cmd, "no sample " + a + " (the dataset has " + std::to_string(app.data->count) + ")");
+          script_fail(app, s, cmd, "no sample " + a + " (the dataset has " + std::to_string(app.data->count) + ")");
           return true;
         }
         app.selected[app.selected_count++] = sample;
@@ -439,11 +533,11 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       pane_plane_changed(app);
       return false;
     case ScriptOp::Zoom:
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       view_zoom(app, pane, std::strtof(cmd.args[1].c_str(), nullptr));
       return false;
     case ScriptOp::Fit:
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       view_fit(app, pane);
       return false;
     case ScriptOp::Data: {
@@ -451,15 +545,18 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       spec.source = cmd.args[0];
       const std::string csv_label = "csv-label=";
       for (size_t i = 1; i < cmd.args.size(); ++i) {
-        if (cmd.args[i].compare(0, csv_label.size(), csv_label) == 0) spec.csv_label_column = cmd.args[i].substr(csv_label.size());
-        else spec.labels_path = cmd.args[i];
+        const std::string& a = cmd.args[i];
+        if (a.compare(0, csv_label.size(), csv_label) == 0) spec.csv_label_column = a.substr(csv_label.size());
+        else if (a.compare(0, 6, "count=") == 0) spec.count = std::atoi(a.c_str() + 6);  // checked when loaded
+        else if (a.compare(0, 6, "train=") == 0) spec.train_count = std::atoi(a.c_str() + 6);
+        else spec.labels_path = a;
       }
       if (!app_load_data(app, spec)) {
-        std::fprintf(stderr, "latentlab: script: %s\n", app.data_error.c_str());
+        script_refused(app, s, cmd, app.data_error);
         return false;
       }
       s.wait_newer = true;  // until the trainer has switched to the new data
-      s.wait_version = app.snap->version;
+      s.wait_version = app.snap->version, s.wait_commands = app.trainer->commands_sent();
       return true;
     }
     case ScriptOp::Rebuild:
@@ -483,20 +580,20 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       }
       app_rebuild_models(app);
       if (!app.edit.error.empty()) {
-        std::fprintf(stderr, "latentlab: script: %s\n", app.edit.error.c_str());
+        script_refused(app, s, cmd, app.edit.error);
         return false;
       }
       s.wait_newer = true;  // until the trainer has built the new models
-      s.wait_version = app.snap->version;
+      s.wait_version = app.snap->version, s.wait_commands = app.trainer->commands_sent();
       return true;
     case ScriptOp::Screenshot: app_request_screenshot(app, cmd.args[0]); return true;
     case ScriptOp::DumpProbe: {
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       probe_decode(app, pane);
       std::string error;
       const ModelPane& p = app.panes[pane];
       if (!write_png_rgba(cmd.args[1].c_str(), p.probe.rgba.data(), app.tile_w, app.tile_h, &error))
-        script_fail(app, cmd, error);
+        script_fail(app, s, cmd, error);
       return false;
     }
     case ScriptOp::ColorBy: {
@@ -507,29 +604,29 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       for (int k = 0; k < factors; ++k)
         if (cmd.args[0] == app.data->factor_names[k]) mode = k + 1;
       if (mode < 0) {
-        script_fail(app, cmd, "color-by: '" + cmd.args[0] + "' is not label, error or a factor of " + app.data->name);
+        script_fail(app, s, cmd, "color-by: '" + cmd.args[0] + "' is not label, error or a factor of " + app.data->name);
         return true;
       }
       app.view.color_by = mode;
       return false;
     }
     case ScriptOp::DumpHoles:
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       if (!hole_map_write(app, pane, cmd.args[1].c_str()))
-        script_fail(app, cmd, "no hole map for model " + cmd.args[0] + " to write to " + cmd.args[1] + " (holes on? sync first)");
+        script_fail(app, s, cmd, "no hole map for model " + cmd.args[0] + " to write to " + cmd.args[1] + " (holes on? sync first)");
       return false;
     case ScriptOp::State:
-      if (!app_write_state(app, cmd.args[0])) script_fail(app, cmd, "cannot write " + cmd.args[0]);
+      if (!app_write_state(app, cmd.args[0])) script_fail(app, s, cmd, "cannot write " + cmd.args[0]);
       return false;
     case ScriptOp::Quit: app.quit = true; return true;
     case ScriptOp::SessionSave: session_request_save(app, cmd.args[0], false); return false;  // then wait-file
     case ScriptOp::SessionOpen:
-      if (!session_open(app, cmd.args[0])) script_fail(app, cmd, app.data_error);
+      if (!session_open(app, cmd.args[0])) script_fail(app, s, cmd, app.data_error);
       return false;
     case ScriptOp::LayoutCheck: {  // the rectangles of the frame just drawn
       FILE* f = std::fopen(cmd.args[0].c_str(), "w");
       if (!f) {
-        script_fail(app, cmd, "cannot write " + cmd.args[0]);
+        script_fail(app, s, cmd, "cannot write " + cmd.args[0]);
         return true;
       }
       const ImVec2 size = ImGui::GetIO().DisplaySize;
@@ -547,7 +644,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::Interp: {
       const int a = std::atoi(cmd.args[0].c_str()), b = std::atoi(cmd.args[1].c_str());
       if (a >= app.data->count || b >= app.data->count || a == b) {
-        script_fail(app, cmd, "interp needs two different samples below " + std::to_string(app.data->count));
+        script_fail(app, s, cmd, "interp needs two different samples below " + std::to_string(app.data->count));
         return true;
       }
       interp_set_ends(app, a, b);
@@ -555,7 +652,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     }
     case ScriptOp::InterpRandom:
       if (!interp_random_pair(app, cmd.args[0] == "same" ? kPairsSameLabel : kPairsDifferentLabels))
-        script_fail(app, cmd, "no pair of samples satisfies the label rule");
+        script_fail(app, s, cmd, "no pair of samples satisfies the label rule");
       return false;
     case ScriptOp::InterpSteps: interp_set_steps(app, std::atoi(cmd.args[0].c_str())); return false;
     case ScriptOp::InterpPath: interp_set_slerp(app, choice_list<PathKind>().find(cmd.args[0]) == int(PathKind::Slerp)); return false;
@@ -566,7 +663,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::InterpPlay: app.interp.playing = cmd.args[0] == "on"; return false;
     case ScriptOp::AnomalyScoreOp:
       if (!parse_choice(cmd.args[0], &app.view.anomaly_score))
-        script_fail(app, cmd, "anomaly-score expects " + choice_list<AnomalyScore>().names(" or "));
+        script_fail(app, s, cmd, "anomaly-score expects " + choice_list<AnomalyScore>().names(" or "));
       return false;
     case ScriptOp::DenoiseNoise:
       parse_choice(cmd.args[0], &app.view.denoise_noise);
@@ -584,7 +681,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     }
     case ScriptOp::OverfitPreset: training_overfit_preset(app); return false;
     case ScriptOp::AnomalyQuantile:
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       anomaly_set_quantile(app, pane, std::strtof(cmd.args[1].c_str(), nullptr));
       return false;
     case ScriptOp::Nudge:
@@ -594,7 +691,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::Arith: {
       ArithGroup a, b;
       if (!arith_parse_group(app, cmd.args[0], &a) || !arith_parse_group(app, cmd.args[1], &b)) {
-        script_fail(app, cmd, "arith expects two groups, each label=N, FACTOR=LO:HI (a factor of the data) or selection (non-empty)");
+        script_fail(app, s, cmd, "arith expects two groups, each label=N, FACTOR=LO:HI (a factor of the data) or selection (non-empty)");
         return false;
       }
       arith_set_groups(app, a, b);
@@ -604,14 +701,14 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::ArithLasso: {
       ScriptCommand at = cmd;
       at.args.erase(at.args.begin());
-      if (!pane_arg(app, at, &pane)) return false;
+      if (!pane_arg(app, s, at, &pane)) return false;
       std::vector<float> uv;
       for (size_t i = 2; i < cmd.args.size(); ++i) uv.push_back(std::strtof(cmd.args[i].c_str(), nullptr));
       arith_lasso_finish(app, pane, cmd.args[0] == "A" ? 1 : 2, uv);
       return false;
     }
     case ScriptOp::InterpPick: {
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       const ModelPane& p = app.panes[pane];
       const float x = std::strtof(cmd.args[1].c_str(), nullptr), y = std::strtof(cmd.args[2].c_str(), nullptr);
       int nearest = -1;
@@ -621,7 +718,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
         if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, nearest = static_cast<int>(i);
       }
       if (p.codes_version == 0 || nearest < 0) {
-        script_fail(app, cmd, "model " + cmd.args[0] + "'s map has no points yet (sync first)");
+        script_fail(app, s, cmd, "model " + cmd.args[0] + "'s map has no points yet (sync first)");
         return true;
       }
       if (app.interp.pick == 0) app.interp.pick = 1;
@@ -629,15 +726,15 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       return false;
     }
     case ScriptOp::DumpInterp: {
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       std::string error;
-      if (!interp_write_strip(app, pane, cmd.args[1].c_str(), &error)) script_fail(app, cmd, error);
+      if (!interp_write_strip(app, pane, cmd.args[1].c_str(), &error)) script_fail(app, s, cmd, error);
       return false;
     }
     case ScriptOp::InterpVerdict: s.wait_verdict = true; return true;
     case ScriptOp::WaitReadable:
       if (app.data->labels.empty()) {
-        script_fail(app, cmd, "wait-readable needs labelled data");
+        script_fail(app, s, cmd, "wait-readable needs labelled data");
         return true;
       }
       s.readable_target = cmd.args.empty() ? 0.8 : std::strtod(cmd.args[0].c_str(), nullptr);
@@ -645,7 +742,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       return true;
     case ScriptOp::InterpPairs: interp_set_verdict_pairs(app, std::atoi(cmd.args[0].c_str())); return false;
     case ScriptOp::DumpInterpPairs:
-      if (!interp_write_pairs(app, cmd.args[0].c_str())) script_fail(app, cmd, "cannot write " + cmd.args[0]);
+      if (!interp_write_pairs(app, cmd.args[0].c_str())) script_fail(app, s, cmd, "cannot write " + cmd.args[0]);
       return false;
     case ScriptOp::SaveModels: {
       std::error_code ec;
@@ -653,7 +750,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       for (size_t p = 0; p < app.snap->networks.size(); ++p) {
         std::string error;
         if (!network_save(app.snap->networks[p], cmd.args[0] + "/model" + std::to_string(p) + ".llnet", &error)) {
-          script_fail(app, cmd, error);
+          script_fail(app, s, cmd, error);
           return true;
         }
       }
@@ -674,7 +771,7 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
     case ScriptOp::UiHover: {
       ImVec2 at;
       if (!control_centre(app, cmd.args[0], &at)) {
-        script_fail(app, cmd, "no control '" + cmd.args[0] + "' drawn last frame (is its panel open?)");
+        script_fail(app, s, cmd, "no control '" + cmd.args[0] + "' drawn last frame (is its panel open?)");
         return true;
       }
       s.hovering = cmd.op == ScriptOp::UiHover;
@@ -710,12 +807,63 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       return false;
     case ScriptOp::BrowserOpen:
       if (!file_browser_load(app, cmd.args[0])) {
-        std::fprintf(stderr, "latentlab: script: %s\n", app.data_error.c_str());
+        script_refused(app, s, cmd, app.data_error);
         return false;
       }
       s.wait_newer = true;  // until the trainer has switched to the new data
-      s.wait_version = app.snap->version;
+      s.wait_version = app.snap->version, s.wait_commands = app.trainer->commands_sent();
       return true;
+    case ScriptOp::Set: {
+      double value = 0;
+      setting_value(cmd.args[0], cmd.args[1], &value);  // checked when loaded
+      if (cmd.args[0] == "batch") {
+        app.batch = static_cast<int>(value);
+        t.set_batch_size(app.batch);
+      } else if (cmd.args[0] == "lr") {
+        training_set_rate(app, static_cast<float>(value));
+      } else {
+        const HyperparamInfo* h = hyperparam_by_key(cmd.args[0].c_str());
+        hyperparam_set(app.edit.config, h->id, value);
+        if (!h->live) return false;  // applies on the next rebuild
+        t.set_hyperparameter(h->id, value);
+      }
+      s.wait_newer = true;  // until the running models have it
+      s.wait_version = app.snap->version, s.wait_commands = app.trainer->commands_sent();
+      return true;
+    }
+    case ScriptOp::ModelDefaults: edit_defaults(app); return false;
+    case ScriptOp::LessonsParse:
+      for (const Lesson& l : lessons()) {
+        Script parsed;
+        std::string error;
+        if (!lesson_parse(l, &parsed, &error)) {
+          script_fail(app, s, cmd, error);
+          return true;
+        }
+      }
+      return false;
+    case ScriptOp::Lesson:
+    case ScriptOp::LessonShowMe:
+    case ScriptOp::LessonClose:
+    case ScriptOp::Welcome: {
+      if (&s == &app.lesson_queue) {  // a lesson does not open lessons
+        script_fail(app, s, cmd, "lesson commands are for test scripts, not for a lesson's own lines");
+        return true;
+      }
+      std::string error;
+      bool ok = true;
+      if (cmd.op == ScriptOp::Lesson) ok = lesson_open(app, *find_lesson(cmd.args[0]), cmd.args.size() == 2, &error);
+      else if (cmd.op == ScriptOp::LessonShowMe) ok = lesson_show_me(app, std::atoi(cmd.args[0].c_str()) - 1, &error);
+      else if (cmd.op == ScriptOp::LessonClose) lesson_close(app);
+      else app.lessons.welcome_requested = cmd.args[0] == "on", app.lessons.welcome_showing &= cmd.args[0] == "on";
+      if (!ok) {
+        script_fail(app, s, cmd, error);
+        return true;
+      }
+      s.wait_lesson = cmd.op == ScriptOp::Lesson || cmd.op == ScriptOp::LessonShowMe;
+      s.wait_frames = cmd.op == ScriptOp::Welcome ? 2 : 0;  // the popup opens on the next frame
+      return s.wait_lesson || s.wait_frames > 0;
+    }
   }
   return false;
 }
@@ -736,8 +884,7 @@ static double seconds_since_launch() {
 }
 
 // wait-readable: scores every map whose codes are new, notes when each first reached the target.
-static bool maps_readable(AppState& app) {
-  Script& s = app.script;
+static bool maps_readable(AppState& app, Script& s) {
   const int held_out = std::min({app.data->test_count(), static_cast<int>(app.point_indices.size()), 1000});
   bool all = app.pane_count > 0;
   for (int p = 0; p < app.pane_count; ++p) {
@@ -758,8 +905,8 @@ static bool maps_readable(AppState& app) {
   return all;
 }
 
-void script_step(AppState& app) {
-  Script& s = app.script;
+// One queue's turn this frame: what its current command waits for, then commands until one waits.
+static void queue_step(AppState& app, Script& s) {
   if (s.failed || s.commands.empty() || app.quit) return;
   if (!app.snap || app.pane_count == 0) return;  // the first snapshot has not been seen yet
   if (s.input_next < s.input.size()) {
@@ -777,14 +924,14 @@ void script_step(AppState& app) {
   }
   if (!s.wait_file.empty()) {
     if (access(s.wait_file.c_str(), F_OK) != 0) {
-      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for " + s.wait_file);
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for " + s.wait_file);
       return;
     }
     s.wait_file.clear();
   }
   if (s.wait_newer) {
-    if (app.snap->version <= s.wait_version) {
-      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for the trainer");
+    if (app.snap->version <= s.wait_version || app.snap->commands_applied < s.wait_commands) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for the trainer");
       return;
     }
     s.wait_newer = false;
@@ -801,7 +948,7 @@ void script_step(AppState& app) {
     // Early stopping may pause the trainer before the step (a snapshot newer than the command says so).
     const bool stopped_early = app.snap->early_stopped && app.snap->version > s.wait_version;
     if ((app.snap->step < s.wait_step && !stopped_early) || app.snap->running) {
-      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for training");
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for training");
       return;
     }
     s.wait_step = -1;
@@ -810,14 +957,14 @@ void script_step(AppState& app) {
   }
   if (s.wait_sync) {
     if (!views_in_sync(app)) {
-      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for the views");
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for the views");
       return;
     }
     s.wait_sync = false;
   }
   if (s.readable_target > 0) {
-    if (!maps_readable(app)) {
-      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for readable maps");
+    if (!maps_readable(app, s)) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for readable maps");
       return;
     }
     std::printf("latentlab: maps readable (held-out 5-NN accuracy >= %.2f):", s.readable_target);
@@ -830,16 +977,34 @@ void script_step(AppState& app) {
   }
   if (s.wait_verdict) {
     if (!interp_verdict_ready(app)) {
-      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, *current, "timed out waiting for the verdict");
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for the verdict");
       return;
     }
     s.wait_verdict = false;
   }
+  if (s.wait_lesson) {  // lesson / lesson-show-me: the lesson's queue has run, or failed (then so does this)
+    Script& lesson = app.lesson_queue;
+    if (!lesson.error.empty()) {
+      script_fail(app, s, *current, "the lesson's own command failed: " + lesson.error);
+      return;
+    }
+    if (script_busy(lesson)) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for the lesson");
+      return;
+    }
+    s.wait_lesson = false;
+  }
   while (s.next < s.commands.size()) {
     const ScriptCommand& cmd = s.commands[s.next++];
     s.wait_started = app.now;
-    if (script_run(app, cmd)) return;
+    if (script_run(app, s, cmd)) return;
+    if (s.commands.empty()) return;  // a lesson's queue that failed was cleared
   }
+}
+
+void script_step(AppState& app) {
+  queue_step(app, app.script);
+  queue_step(app, app.lesson_queue);
 }
 
 //-----------------------------------------------------------------------------
@@ -912,6 +1077,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
     }
   }
   // The Training panel: the rate in the field and in use, and the events line as shown.
+  std::fprintf(f, "batch=%d\n", app.batch);
   std::fprintf(f, "rate=%g\nrate_field=%g\nrate_in_use=", app.lr, app.lr_field);
   for (size_t i = 0; i < app.snap->learning_rates.size(); ++i)
     std::fprintf(f, "%s%g", i ? "," : "", app.snap->learning_rates[i]);
@@ -960,6 +1126,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   sensitivity_view_write_state(app, f);
   factors_view_write_state(app, f);
   arith_view_write_state(app, f);
+  lessons_write_state(app, f);
   strips_write_state(app, f);
   traversal_write_state(app, f);
   return std::fclose(f) == 0;

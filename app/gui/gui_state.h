@@ -256,7 +256,8 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  MouseMap
+  MouseMap,
+  Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -275,19 +276,27 @@ struct ScriptCommand {
   std::vector<std::string> args;
 };
 
+// A queue of script commands run a few per frame (gui_script.cpp). Two exist: the --script file's, whose
+// failing command ends the app with status 1 (tests), and the open lesson's (set-up and "show me"
+// snippets, gui_lessons.cpp), whose failing command stops that queue and shows its message in the lesson
+// panel while the app goes on.
 struct Script {
-  std::string path;
+  std::string path;                // its name in messages: the file, or "lesson holes, step 2"
+  bool exits_on_failure = true;    // false: a failure is kept in `error` and the queue is emptied
+  std::string error;               // the last failure of a queue that does not exit
   std::vector<ScriptCommand> commands;
   size_t next = 0;
   // What the current command waits for.
   int wait_frames = 0;
   bool wait_newer = false;         // until the trainer publishes a snapshot newer than wait_version,
-  uint64_t wait_version = 0;       // i.e. it has carried out every command sent so far
+  uint64_t wait_version = 0;       // and whose commands_applied reaches wait_commands (Trainer::commands_sent
+  uint64_t wait_commands = 0;      // when the command was sent), i.e. it has carried out every command sent so far
   int train_pending = 0;           // train: steps to ask for once the trainer has paused
   int64_t wait_step = -1;          // train: until the trainer reaches this step, paused
   bool wait_sync = false;          // until every view reflects the newest snapshot
   std::string wait_file;           // until this file exists (a driver outside the app says "go on")
   bool wait_verdict = false;       // until the interpolation's verdict over many pairs has the newest weights
+  bool wait_lesson = false;        // lesson / lesson-show-me: until the lesson's queue has run (or failed)
   // wait-readable: until every map separates its labels (knn_label_accuracy of its held-out points).
   double readable_target = 0;      // the accuracy to reach; 0 = not waiting
   uint64_t readable_checked[kMaxPanes] = {};  // the codes_version last scored
@@ -448,6 +457,19 @@ struct SessionUi {
   bool offer_shown = false;
 };
 
+// Guided lessons (gui_lessons.cpp; the table: core/lessons/lessons.h).
+struct Lesson;
+struct LessonUi {
+  const Lesson* open = nullptr;     // the lesson in the side panel, nullptr = none
+  std::string session;              // the bundled session it started from ("" = set up from scratch)
+  int running_step = -1;            // the step whose "show me" runs now; -1 = the set-up (while busy)
+  bool answer_shown = false;
+  bool panel_open = true;           // the panel's header is expanded
+  bool welcome_requested = false;   // open the welcome screen next frame
+  bool welcome_showing = false;
+  int welcome_choice = 0;           // the lesson picked in its list
+};
+
 struct AppState {
   LaunchOptions launch;
   GLFWwindow* window = nullptr;
@@ -518,6 +540,8 @@ struct AppState {
   // Automation.
   FileBrowser browser;
   Script script;
+  Script lesson_queue;               // the open lesson's commands (LessonUi)
+  LessonUi lessons;
   std::string screenshot_request;    // written after this frame renders
   FrameStats stats;
   LayoutRecorder layout;             // the rectangles drawn this frame, for `layout-check`
@@ -536,6 +560,7 @@ void presenter_set(AppState& app, bool on);          // the toolbar's switch: 15
 void presenter_zoom(AppState& app, int steps);       // +-25% per step, 100% .. 250%, from the next frame
 void presenter_set_scale(AppState& app, float scale);  // 1 .. 2.5, from the next frame
 void presenter_set_theme(AppState& app, bool light);
+void edit_defaults(AppState& app);  // the Model panel, batch and rate back to the launch flags' (script model-defaults)
 
 // gui_data.cpp: datasets and what the UI derives from them
 bool app_load_data(AppState& app, const DataSpec& spec);  // false: data_error says why; data kept
@@ -630,6 +655,18 @@ void ui_menu_bar(AppState& app);          // inside the left column's window, wh
 
 // gui_lessons.cpp: guided lessons (core/lessons/lessons.h)
 void ui_lessons_menu_items(AppState& app);  // the Lessons menu's items
+// Opens a lesson: its bundled session (unless `fresh`), then its set-up on the lesson queue. False:
+// *error says why (a set-up line that does not parse, an unknown lesson); nothing changed.
+bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* error);
+bool lesson_parse(const Lesson& lesson, Script* setup, std::string* error);  // set-up and steps; false: *error
+bool lesson_show_me(AppState& app, int step, std::string* error);  // step counts from 0; queues its snippet
+void lesson_close(AppState& app);
+void lessons_keys(AppState& app);           // L: the lessons (the welcome screen's list)
+void lessons_welcome_at_start(AppState& app);  // first launch (no mark in session_state_dir()): show it
+void ui_lessons_welcome(AppState& app);     // the welcome screen, when requested
+void ui_lesson_panel(AppState& app);        // the open lesson, at the top of the left column
+void lessons_write_state(const AppState& app, FILE* f);
+std::string lesson_asset_path(const std::string& name);  // a file of assets/ (build tree or installed); "" = none
 
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);
@@ -638,5 +675,10 @@ bool file_browser_load(AppState& app, const std::string& path);  // with the bro
 
 // gui_script.cpp
 void script_load(Script* script, const std::string& path);  // throws UsageError on a bad line
+// Appends the commands of `text` (lines of the script language) to script; `name` is the file's
+// name in messages. Throws UsageError naming name:line on a bad line (nothing appended then).
+void script_parse(Script* script, const std::string& text, const std::string& name);
+bool script_busy(const Script& script);     // commands left, or one still waiting
+void script_clear(Script* script);          // drops the commands and whatever the current one waits for
 void script_step(AppState& app);                             // once per frame, before the UI
 bool app_write_state(const AppState& app, const std::string& path);

@@ -382,6 +382,8 @@ struct Trainer::Impl {
   Mat batch;               // (features, batch)
 
   uint64_t version = 0;
+  uint64_t commands_sent = 0;     // under queue_mutex
+  uint64_t commands_applied = 0;  // the training thread's
   Clock::time_point last_publish;
   int64_t samples_since_publish = 0;  // per model
   double train_seconds_since_publish = 0;
@@ -445,7 +447,8 @@ void Trainer::Impl::run() {
     }
     if (stop_requested.load()) break;
 
-    bool changed = false;
+    // Every batch of commands is published, so that a caller waiting for commands_applied sees it.
+    bool changed = !commands.empty();
     for (Command& c : commands) {
       try {
         changed |= apply(c);
@@ -453,6 +456,7 @@ void Trainer::Impl::run() {
         report(-1, std::string("command failed: ") + e.what());
         changed = true;
       }
+      ++commands_applied;
     }
 
     const bool was_training = wants_to_train();
@@ -877,6 +881,7 @@ void Trainer::Impl::publish() {
 
   auto s = std::make_shared<Snapshot>();
   s->version = ++version;
+  s->commands_applied = commands_applied;
   s->step = step;
   s->epoch = epoch;
   s->samples_per_sec = samples_per_sec;
@@ -942,8 +947,14 @@ void Trainer::Impl::enqueue(Command c) {
   {
     std::lock_guard<std::mutex> lock(queue_mutex);
     queue.push_back(std::move(c));
+    ++commands_sent;
   }
   queue_cv.notify_one();
+}
+
+uint64_t Trainer::commands_sent() const {
+  std::lock_guard<std::mutex> lock(impl_->queue_mutex);
+  return impl_->commands_sent;
 }
 
 namespace {

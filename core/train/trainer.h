@@ -52,6 +52,8 @@ struct TrainerEvent {
 
 struct Snapshot {
   uint64_t version = 0;  // increases with every publish
+  uint64_t commands_applied = 0;  // commands carried out so far (Trainer::commands_sent counts those sent):
+                                  // a snapshot with commands_applied >= n reflects the first n commands
   int64_t step = 0;      // optimizer steps taken (the same for every model)
   int epoch = 0;         // completed epochs
   double samples_per_sec = 0;  // per model, over the last publish interval
@@ -110,6 +112,7 @@ class Trainer {
   void set_data(std::shared_ptr<const Dataset> data);      // new dataset; models rebuilt
 
   std::shared_ptr<const Snapshot> snapshot() const;  // newest published snapshot; never null
+  uint64_t commands_sent() const;  // commands sent so far: wait for a snapshot whose commands_applied reaches it
 
   // Sessions (train/session.h). capture_session() asks the training thread for the whole state
   // between two steps; the result appears in captured_session() (null until then) with a larger

@@ -1,0 +1,129 @@
+#!/bin/sh
+# Guided lessons (issue 20; core/lessons/lessons.h, app/gui/gui_lessons.cpp):
+# 1. Every lesson's set-up and "show me" lines parse (lessons-parse: a bad line in the table fails).
+# 2. A lesson sets the app up as it says, and each "show me" changes the state as its step says:
+#    holes opens its bundled session (trained 3,000 steps; latent 8, AE vs VAE), step 2 turns the
+#    points off, step 4 the interpolation on; kl builds one VAE at latent 8 with Inside the VAE on,
+#    steps 3 and 4 set beta to 4 and 50 in the running model; sparse builds AE vs sparse AE at
+#    latent 16 with the code units row; closing the lesson opens the Data and Model panels again.
+# 3. With a lesson open, and on the welcome screen, layout-check finds no problem at 1024x640 and
+#    1920x1080.
+# 4. Screenshots of three lessons (holes and kl at 1024x640, arithmetic at 1920x1080): the README's
+#    docs/lesson_*.png are copies of these.
+#   test_gui_lessons.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
+set -eu
+exe=$1 png_check=$2 png_diff=$3 dir=$4
+rm -rf "$dir" && mkdir -p "$dir"
+value() { sed -n "s/^$2=//p" "$1"; }
+expect() {  # FILE KEY VALUE
+  got=$(value "$1" "$2")
+  [ "$got" = "$3" ] || { echo "test_gui_lessons: $(basename "$1"): $2=$got, expected $3"; exit 1; }
+}
+limit=$((170 * ${LATENTLAB_TIME_SCALE:-1}))
+
+cat > "$dir/small.txt" <<EOS
+lessons-parse
+lesson holes
+sync
+state $dir/holes.txt
+layout-check $dir/holes_layout.txt
+screenshot $dir/lesson_holes.png
+lesson-show-me 2
+state $dir/holes2.txt
+lesson-show-me 4
+state $dir/holes4.txt
+lesson kl
+train 60
+sync
+state $dir/kl.txt
+screenshot $dir/lesson_kl.png
+layout-check $dir/kl_layout.txt
+lesson-show-me 3
+state $dir/kl3.txt
+lesson-show-me 4
+state $dir/kl4.txt
+lesson sparse
+state $dir/sparse.txt
+layout-check $dir/sparse_layout.txt
+lesson-close
+wait 2
+state $dir/closed.txt
+quit
+EOS
+timeout $limit xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --width 1024 --height 640 --paused --script "$dir/small.txt"
+
+expect "$dir/holes.txt" lessons 11
+expect "$dir/holes.txt" lesson holes
+expect "$dir/holes.txt" lesson_steps 4
+expect "$dir/holes.txt" lesson_error ""
+expect "$dir/holes.txt" compare 1
+expect "$dir/holes.txt" pair ae-vae
+expect "$dir/holes.txt" pane0.kind ae
+expect "$dir/holes.txt" pane1.kind vae
+expect "$dir/holes.txt" pane0.latent 8
+expect "$dir/holes.txt" pane0.plane pca
+expect "$dir/holes.txt" holes 1
+expect "$dir/holes.txt" points_shown 1
+case $(value "$dir/holes.txt" lesson_session) in
+  */lessons/digits_ae_vae_32_8.llsession) ;;
+  *) echo "test_gui_lessons: the holes lesson did not open its bundled session"; exit 1 ;;
+esac
+step=$(value "$dir/holes.txt" step)
+[ "$step" -ge 3000 ] || { echo "test_gui_lessons: holes starts at step $step, not from the trained session"; exit 1; }
+expect "$dir/holes2.txt" points_shown 0
+expect "$dir/holes2.txt" lesson_step_run 2
+expect "$dir/holes4.txt" interp 1
+
+expect "$dir/kl.txt" lesson kl
+expect "$dir/kl.txt" lesson_session none
+expect "$dir/kl.txt" compare 0
+expect "$dir/kl.txt" models 1
+expect "$dir/kl.txt" pane0.kind vae
+expect "$dir/kl.txt" pane0.latent 8
+expect "$dir/kl.txt" kl 1
+expect "$dir/kl.txt" selected 3,17,42,99
+expect "$dir/kl.txt" pane0.beta 1
+expect "$dir/kl3.txt" pane0.beta 4
+expect "$dir/kl4.txt" pane0.beta 50
+
+expect "$dir/sparse.txt" lesson sparse
+expect "$dir/sparse.txt" pair ae-sparse
+expect "$dir/sparse.txt" pane1.kind sparse
+expect "$dir/sparse.txt" pane1.latent 16
+expect "$dir/sparse.txt" units 1
+expect "$dir/sparse.txt" kl 0  # the baseline turned off what the kl lesson turned on
+expect "$dir/closed.txt" lesson none
+grep -q "^control=dataset$" "$dir/closed.txt" || { echo "test_gui_lessons: the Data panel did not open again on close"; exit 1; }
+
+cat > "$dir/large.txt" <<EOS
+lesson arithmetic
+sync
+state $dir/arith.txt
+screenshot $dir/lesson_arithmetic.png
+layout-check $dir/arith_layout.txt
+welcome on
+state $dir/welcome.txt
+layout-check $dir/welcome_layout.txt
+screenshot $dir/welcome.png
+welcome off
+quit
+EOS
+timeout $limit xvfb-run -a -s "-screen 0 1920x1080x24" "$exe" --width 1920 --height 1080 --paused --script "$dir/large.txt"
+expect "$dir/arith.txt" lesson arithmetic
+expect "$dir/arith.txt" dataset faces
+expect "$dir/arith.txt" arith 1
+expect "$dir/arith.txt" pane0.latent 8
+expect "$dir/welcome.txt" welcome 1
+expect "$dir/arith.txt" welcome 0
+
+for f in holes kl sparse arith welcome; do
+  expect "$dir/${f}_layout.txt" problems 0
+done
+grep -qx "window=1024x640" "$dir/kl_layout.txt"
+grep -qx "window=1920x1080" "$dir/welcome_layout.txt"
+"$png_check" "$dir/lesson_holes.png" 1024 640
+"$png_check" "$dir/lesson_kl.png" 1024 640
+"$png_check" "$dir/lesson_arithmetic.png" 1920 1080
+# The welcome screen covers the middle of the window: it differs from the lesson under it.
+"$png_diff" "$dir/lesson_arithmetic.png" "$dir/welcome.png" --min 2
+echo "test_gui_lessons: ok"
