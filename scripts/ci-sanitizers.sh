@@ -1,22 +1,44 @@
 #!/usr/bin/env bash
-# CI's sanitizer builds, run by .ci/run after the normal build and suite (from the repository root):
-#  1. AddressSanitizer + UndefinedBehaviorSanitizer, GUI off (no GUI test needs it): the whole
-#     unit suite, the MNIST reference in its short form (LATENTLAB_QUICK=1).
-#  2. ThreadSanitizer, GUI on: the trainer tests and the GUI tests that cross the trainer/UI
-#     boundary (the real app under Xvfb; which and why at tsan_tests below), with tests/tsan.supp
-#     for Mesa's and X's own threads.
-# Each in its own build folder (build-asan, build-tsan; override with ASAN_DIR / TSAN_DIR).
-# Cheaper than RelWithDebInfo's -O2 -g: line tables only (-g1: a report keeps its file:line, without
-# the full debug info of every Eigen template), only the targets the stage runs, and the unit
-# suite two tests at a time (one test uses one core). Prints the wall and CPU time of each part.
+# CI's sanitizer builds (from the repository root), in three stages, each in its own build folder:
+#   readers  AddressSanitizer + UndefinedBehaviorSanitizer at -O1 over every reader of outside bytes:
+#            the fuzz corpus replayed, the hostile-input, malformed-loader and save-fault tests, and
+#            the executable they start (test_cli_hostile). The stage CI runs: the README's test
+#            command ends with `bash scripts/ci-sanitizers.sh readers` (README, "Hardening").
+#   asan     the same sanitizers over the whole unit suite, the MNIST reference in its short form
+#            (LATENTLAB_QUICK=1), GUI off (no unit test needs it). Not in CI: too long for its budget.
+#   tsan     ThreadSanitizer, GUI on: the trainer tests and the GUI tests that cross the trainer/UI
+#            boundary (the real app under Xvfb; which and why at tsan_tests below), with
+#            tests/tsan.supp for Mesa's and X's own threads. Not in CI: never yet run to the end.
+# Usage: bash scripts/ci-sanitizers.sh [readers] [asan] [tsan]   (no argument: readers)
+# Folders: build-asan-readers, build-asan, build-tsan (override with READERS_DIR, ASAN_DIR, TSAN_DIR).
+# Line tables only (-g1: a report keeps its file:line, without the full debug info of every Eigen
+# template), only the targets the stage runs, tests two at a time (one test uses one core). Prints
+# the wall and CPU time of each part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(readers)
+for st in "${stages[@]}"; do
+  case $st in readers|asan|tsan) ;; *) echo "ci-sanitizers: unknown stage '$st' (readers, asan, tsan)" >&2; exit 2 ;; esac
+done
+wants() { [[ " ${stages[*]} " == *" $1 "* ]]; }
+readers_dir=${READERS_DIR:-build-asan-readers}
 asan_dir=${ASAN_DIR:-build-asan}
 tsan_dir=${TSAN_DIR:-build-tsan}
 jobs=${JOBS:-2}
 flags="-O2 -g1 -DNDEBUG"
 common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$flags"
         "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$flags")
+# The readers stage: -O1 (less inlining of Eigen's kernels to instrument; its tests spend their
+# time in the readers, not the kernels), and LATENTLAB_ASAN_READERS (CMakeLists.txt): core's
+# measures, trainer thread and performance counters, which never see outside bytes, build without
+# the sanitizers. model.cpp stays instrumented: it holds the .llnet parser and the size budgets.
+rflags="-O1 -g1 -DNDEBUG"
+readers_common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$rflags"
+                "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$rflags")
+# What reads outside bytes, and the tests that feed it hostile ones (README, "Hardening").
+reader_tests=(test_fuzz_corpus test_hostile_csv test_hostile_idx test_hostile_images test_hostile_model
+              test_cli_hostile test_loaders_malformed test_save_faults)
 
 TIMEFORMAT='%R s wall, %U s user + %S s sys'
 timed() {  # timed <label> <command...>: runs it, prints its wall and CPU time, returns its status
@@ -36,12 +58,37 @@ reports_of() {  # reports_of <dir>: prints the reports found there, fails if the
   for f in $files; do echo "---- $f"; cat "$f"; done
   return 1
 }
-# A failing suite does not stop the other one, so that one CI run shows every report; the script
+# A failing suite does not stop the next stage, so that one run shows every report; the script
 # fails at the end. A failing build stops it.
 failed=()
 
-# -- ASan + UBSan -------------------------------------------------------------------------------
-timed "asan configure" cmake -S . -B "$asan_dir" "${common[@]}" -DLATENTLAB_ASAN=ON -DLATENTLAB_GUI=OFF >/dev/null
+# A report is an error (exit code), with the stack; leaks are reported too. ASAN_OPTIONS_CI /
+# UBSAN_OPTIONS_CI replace these (not ASAN_OPTIONS: a caller's setting must not slip in unnoticed).
+asan_options() {  # asan_options <reports dir>
+  ASAN_OPTIONS=${ASAN_OPTIONS_CI:-abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:log_path=$1/asan}
+  UBSAN_OPTIONS=${UBSAN_OPTIONS_CI:-print_stacktrace=1:halt_on_error=1:log_path=$1/ubsan}
+  export ASAN_OPTIONS UBSAN_OPTIONS
+}
+
+# -- readers: ASan + UBSan over the readers of outside bytes ------------------------------------
+if wants readers; then
+  timed "readers configure" cmake -S . -B "$readers_dir" "${readers_common[@]}" -DLATENTLAB_ASAN=ON \
+    -DLATENTLAB_ASAN_READERS=ON -DLATENTLAB_GUI=OFF >/dev/null
+  timed "readers build" cmake --build "$readers_dir" -j"$jobs" --target latentlab "${reader_tests[@]}"
+  readers_reports=$PWD/$readers_dir/sanitizer-reports
+  rm -rf "$readers_reports" && mkdir -p "$readers_reports"
+  asan_options "$readers_reports"
+  regex="^($(IFS='|'; echo "${reader_tests[*]}"))\$"
+  timed "readers suite" ctest --test-dir "$readers_dir" --output-on-failure -j"$jobs" -R "$regex" ||
+    failed+=("readers suite")
+  reports_of "$readers_reports" || failed+=("readers reports")
+  unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+# -- asan: ASan + UBSan over the whole unit suite -------------------------------------------------
+if wants asan; then
+timed "asan configure" cmake -S . -B "$asan_dir" "${common[@]}" -DLATENTLAB_ASAN=ON -DLATENTLAB_ASAN_READERS=OFF \
+  -DLATENTLAB_GUI=OFF >/dev/null
 # Only what the suite runs: every ctest test (each unit test is a target of the same name) and the
 # executable they start; not the benchmarks.
 mapfile -t asan_tests < <(ctest --test-dir "$asan_dir" -N | sed -n 's/^ *Test *#[0-9]*: //p' | grep -v '^install$')
@@ -49,15 +96,14 @@ mapfile -t asan_tests < <(ctest --test-dir "$asan_dir" -N | sed -n 's/^ *Test *#
 timed "asan build" cmake --build "$asan_dir" -j"$jobs" --target latentlab "${asan_tests[@]}"
 asan_reports=$PWD/$asan_dir/sanitizer-reports
 rm -rf "$asan_reports" && mkdir -p "$asan_reports"
-# A report is an error (exit code), with the stack; leaks are reported too.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:log_path=$asan_reports/asan}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:log_path=$asan_reports/ubsan}
+asan_options "$asan_reports"
 # `install` packages the build (cpack) and runs no code of ours under test: the normal stage runs it
 # (and `--target install` would install the ASan build into the system).
 timed "asan suite" env LATENTLAB_QUICK=1 ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" -E '^install$' ||
   failed+=("ASan+UBSan suite")
 reports_of "$asan_reports" || failed+=("ASan+UBSan reports")
 unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
 
 # -- TSan: the trainer's threads and the GUI's snapshots of them ----------------------------------
 # The GUI tests that cross the boundary in every way it has: gui_smoke (both models training while
@@ -67,6 +113,7 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 # The other GUI tests check what views draw from the same snapshots through the same calls; under
 # TSan they would add about ten times their normal 6 minutes for no new thread interaction.
 tsan_tests='^(test_trainer|gui_smoke|gui_session|gui_fire)$'
+if wants tsan; then
 timed "tsan configure" cmake -S . -B "$tsan_dir" "${common[@]}" -DLATENTLAB_TSAN=ON -DLATENTLAB_GUI=ON >/dev/null
 timed "tsan build" cmake --build "$tsan_dir" -j"$jobs" --target latentlab test_trainer png_check png_diff
 tsan_reports=$PWD/$tsan_dir/sanitizer-reports
@@ -76,9 +123,10 @@ rm -rf "$tsan_reports" && mkdir -p "$tsan_reports"
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:exitcode=66:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp:log_path=$tsan_reports/tsan}
 timed "tsan suite" ctest --test-dir "$tsan_dir" --output-on-failure -j1 -R "$tsan_tests" || failed+=("TSan suite")
 reports_of "$tsan_reports" || failed+=("TSan reports")
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "ci-sanitizers: FAILED: ${failed[*]}" >&2
   exit 1
 fi
-echo "ci-sanitizers: both suites passed"
+echo "ci-sanitizers: passed: ${stages[*]}"

@@ -399,8 +399,8 @@ TEST_CASE("save faults: writes that return short: the layer goes on, the file is
 
 // The real command: `latentlab train ... --save run.llsession` killed with SIGKILL at random
 // moments, 100 times. Half the kills land anywhere in the run (most before the save, some after);
-// the other half wait until the child's temporary file appears (its save has begun) and then a
-// random part of one save's duration, so that many land inside the write or the fsync.
+// the other half wait until the child's temporary file appears (its save has begun) and then up
+// to half a save's duration, so that many land inside the write or the fsync.
 TEST_CASE("save faults: SIGKILL of `latentlab train --save run.llsession`, 100 times: the old session or the new") {
   const fs::path dir = temp_dir("session_sigkill");
   const std::string name = "run.llsession";
@@ -424,14 +424,14 @@ TEST_CASE("save faults: SIGKILL of `latentlab train --save run.llsession`, 100 t
   fs::remove(old_path);
   fs::remove(new_path);
 
-  // One save of that size here (write and fsync), to spread the late kills over it.
-  write_file(path, new_bytes);
-  const Session big = session_load(path);
+  // How long the temporary file lives here (write, fsync, rename of these bytes; the session is
+  // serialized before the file is created), to spread the aimed kills over it.
   const auto t1 = std::chrono::steady_clock::now();
   std::string error;
-  for (int i = 0; i < 3; ++i) REQUIRE(session_save(big, path, &error));
+  for (int i = 0; i < 3; ++i) REQUIRE(write_file_atomically(path, new_bytes.data(), new_bytes.size(), &error));
   const double save_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t1).count() / 3;
-  MESSAGE("one run takes " << run_us << " us, one save " << save_us << " us");
+  REQUIRE_NOTHROW(session_load(path));
+  MESSAGE("one run takes " << run_us << " us, one write of its session " << save_us << " us");
 
   std::mt19937 rng(20261206);
   int killed_mid_save = 0, saw_old = 0, saw_new = 0, late = 0;
@@ -444,7 +444,7 @@ TEST_CASE("save faults: SIGKILL of `latentlab train --save run.llsession`, 100 t
       timespec ts{delay_us / 1000000, long(delay_us % 1000000) * 1000};
       nanosleep(&ts, nullptr);
     } else {
-      // Until the save has begun (or the child has ended), then up to two saves' time.
+      // Until the save has begun (or the child has ended).
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
       while (!has_temp_of(dir, name, child) && waitpid(child, nullptr, WNOHANG) == 0 &&
              std::chrono::steady_clock::now() < deadline) {
@@ -452,7 +452,9 @@ TEST_CASE("save faults: SIGKILL of `latentlab train --save run.llsession`, 100 t
         nanosleep(&ts, nullptr);
       }
       late++;
-      const int delay_us = std::uniform_int_distribution<int>(0, std::max(1, int(2 * save_us)))(rng);
+      // Within half of that: under load or a sanitizer the measured mean is inflated by outliers,
+      // and a wider window let most aimed kills land after the rename.
+      const int delay_us = std::uniform_int_distribution<int>(0, std::max(1, int(save_us / 2)))(rng);
       timespec ts{delay_us / 1000000, long(delay_us % 1000000) * 1000};
       nanosleep(&ts, nullptr);
     }
