@@ -757,7 +757,7 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       return false;
     }
     case ScriptOp::MouseMap: {
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       const MapView& view = app.panes[pane].view;
       const float fx = std::strtof(cmd.args[1].c_str(), nullptr), fy = std::strtof(cmd.args[2].c_str(), nullptr);
       s.hovering = true;
