@@ -145,13 +145,13 @@ const HyperparamInfo kHyperparams[kHyperparamCount] = {
      "weights pack each digit into a tighter cluster; too high and different digits fuse together. The penalty "
      "is costly, so steps are slower.",
      kReal, nullptr, 0, 1e6, 1e-5, 1, 1e-3, true, "%.0e", true, Hyperparam::ContractiveWeight, 0},
-    {Hyperparam::AcaiWeight, "acai-weight", "acai_weight", "Critic weight", "\xce\xbb", "W",
+    {Hyperparam::AcaiWeight, "acai-weight", "acai_weight", "Critic \xce\xbb", "\xce\xbb", "W",
      "weight of the critic's guess on decoded mixes, per pixel",
      "How hard the autoencoder is pushed to make its decoded mixes of two codes look real to the critic, "
      "applied at once (the paper's 0.5). 0 makes ACAI a plain autoencoder with an idle critic; too high and "
      "the reconstructions get worse while the mixes fool the critic.",
      kReal, nullptr, 0, 1e3, 0, 5, 0.5, false, "%.2f", true, Hyperparam::AcaiWeight, 0},
-    {Hyperparam::AcaiGamma, "acai-gamma", "acai_gamma", "Critic gamma", "\xce\xb3", "G",
+    {Hyperparam::AcaiGamma, "acai-gamma", "acai_gamma", "Critic \xce\xb3", "\xce\xb3", "G",
      "the critic also sees gamma x + (1 - gamma) x_hat and must answer 0",
      "The critic learns to answer 0 for a blend of a real image and its reconstruction, gamma parts real "
      "(the paper's 0.2), applied at once: it keeps the critic from telling mixes apart by the blur every "
@@ -325,8 +325,8 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "with its own Adam.",
      "recon(x, g(f(x))) + lambda * D * mean d(x_a)^2, x_a = g(a f(x1) + (1 - a) f(x2)), a ~ U[0, 0.5], D = pixels; "
      "critic: (d(x_a) - a)^2 + d(gamma x + (1 - gamma) g(f(x)))^2",
-     "recon(x, g(f(x))) + \xce\xbb D d(x\xcc\x82_\xce\xb1)\xc2\xb2   x\xcc\x82_\xce\xb1 = g(\xce\xb1 z\xe2\x82\x81 + (1-\xce\xb1) z\xe2\x82\x82)   "
-     "critic: (d(x\xcc\x82_\xce\xb1) - \xce\xb1)\xc2\xb2 + d(\xce\xb3 x + (1-\xce\xb3) x\xcc\x82)\xc2\xb2",
+     "recon(x, g(f(x))) + \xce\xbb D d(x_\xce\xb1)\xc2\xb2   x_\xce\xb1 = g(\xce\xb1 z1 + (1-\xce\xb1) z2)   "
+     "critic: (d(x_\xce\xb1) - \xce\xb1)\xc2\xb2 + d(\xce\xb3 x + (1-\xce\xb3) g(f(x)))\xc2\xb2",
      "critic", "critic", false, true, {Hyperparam::AcaiWeight, Hyperparam::AcaiGamma}},
 };
 
