@@ -114,7 +114,7 @@ std::vector<size_t> conv_model_sample(const Network& net) {
     const size_t step = std::max<size_t>(1, n / most);
     for (size_t i = 0; i < n; i += step) only.push_back(first + i);
   };
-  for (const std::vector<Layer>* list : {&net.encoder, &net.decoder})
+  for (const std::vector<Layer>* list : {&net.encoder, &net.decoder, &net.critic})
     for (const Layer& l : *list) {
       if (l.kind == LayerKind::Dense) {
         spread(l.dense.weight_offset, size_t(l.in) * l.out, 40);
@@ -390,3 +390,106 @@ TEST_CASE("the conv contractive estimate: its penalty alone, and near the exact 
                                         conv_model_sample(with.network()));
   CHECK(r.failures == 0);
 }
+
+namespace {
+
+// ACAI has two losses, each with its own parameters: the autoencoder's L_fg = recon + lambda D
+// mean d(x_alpha)^2 (through the critic, the decoder a second time and the mixing of codes) and the
+// critic's L_d. Each slice of the gradient is checked against its own loss, at fixed alpha.
+struct AcaiCheck {
+  CheckResult ae, critic;
+};
+
+AcaiCheck check_acai(const std::string& name, const ModelConfig& c, int B, bool sample, double weight_only = -1) {
+  Model model(c, OptimizerConfig{});
+  const Problem p = make_problem(model, B, 17);
+  Eigen::VectorXd alpha(B);
+  for (int n = 0; n < B; ++n) alpha[n] = 0.05 + 0.4 * double((n * 7) % B) / B;  // in [0.05, 0.45], all different
+  std::vector<double> analytic;
+  model.acai_losses_and_gradient_double(p.batch, alpha, p.params, &analytic);
+  // weight_only >= 0: the critic's term alone, (L_fg at lambda) - (L_fg at lambda = weight_only = 0)
+  ModelConfig c0 = c;
+  c0.acai_weight = 0.0f;
+  Model without(c0, OptimizerConfig{});
+  if (weight_only >= 0) {
+    std::vector<double> g0;
+    without.acai_losses_and_gradient_double(p.batch, alpha, p.params, &g0);
+    for (size_t i = 0; i < analytic.size(); ++i) analytic[i] -= g0[i];
+  }
+  const size_t split = model.network().autoencoder_count();
+  std::vector<size_t> ae, critic;
+  const std::vector<size_t> sampled = sample ? conv_model_sample(model.network()) : std::vector<size_t>{};
+  if (sample) {
+    for (size_t i : sampled) (i < split ? ae : critic).push_back(i);
+  } else {
+    for (size_t i = 0; i < p.params.size(); ++i) (i < split ? ae : critic).push_back(i);
+  }
+  REQUIRE(!ae.empty());
+  REQUIRE(!critic.empty());
+  AcaiCheck r;
+  r.ae = compare_numeric((name + ": autoencoder, L_fg").c_str(), p.params, analytic, [&](const std::vector<double>& q) {
+    const double l = model.acai_losses_and_gradient_double(p.batch, alpha, q, nullptr).total;
+    return weight_only >= 0 ? l - without.acai_losses_and_gradient_double(p.batch, alpha, q, nullptr).total : l;
+  }, ae);
+  if (weight_only < 0)
+    r.critic = compare_numeric((name + ": critic, L_d").c_str(), p.params, analytic, [&](const std::vector<double>& q) {
+      return model.acai_losses_and_gradient_double(p.batch, alpha, q, nullptr).critic;
+    }, critic);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("ACAI: the autoencoder's loss through the critic, and the critic's loss") {
+  for (OutputLoss loss : {OutputLoss::BCE, OutputLoss::MSE})
+    for (Activation act : {Activation::Tanh, Activation::Elu}) {
+      ModelConfig c = small_config(ModelKind::Acai, act, loss);
+      c.acai_weight = 2.0f;  // the critic's term as large as the reconstruction, so that it counts
+      c.acai_gamma = 0.3f;
+      const std::string name = std::string("acai ") + activation_name(act) + (loss == OutputLoss::BCE ? " bce" : " mse");
+      const AcaiCheck r = check_acai(name, c, 5, false);  // odd B: the middle sample mixes with itself
+      CHECK_MESSAGE(r.ae.failures == 0, name);
+      CHECK_MESSAGE(r.critic.failures == 0, name);
+    }
+  // The critic's term alone, so that an error in its path (the critic's input gradient, the second
+  // decoding, the mixing) is not hidden in the reconstruction's larger gradient.
+  ModelConfig c = small_config(ModelKind::Acai, Activation::Tanh, OutputLoss::BCE);
+  const AcaiCheck alone = check_acai("acai tanh bce, critic term alone", c, 4, false, 0.0);
+  CHECK(alone.ae.failures == 0);
+  CHECK(alone.ae.max_abs_diff < 1e-6);
+}
+
+TEST_CASE("ACAI conv: both losses (a sample of every layer's parameters, the critic's too)") {
+  ModelConfig c = conv_config(ModelKind::Acai, Activation::Relu);
+  const AcaiCheck r = check_acai("conv acai relu 8x8x1", c, 4, true);
+  CHECK(r.ae.failures == 0);
+  CHECK(r.critic.failures == 0);
+  c.loss = OutputLoss::MSE;
+  c.activation = Activation::Tanh;
+  const AcaiCheck m = check_acai("conv acai tanh mse", c, 3, true);
+  CHECK(m.ae.failures == 0);
+  CHECK(m.critic.failures == 0);
+}
+
+TEST_CASE("ACAI: the critic's term moves the autoencoder's gradient, and the critic's parameters only by L_d") {
+  // The check above could pass with a critic term that never reaches the autoencoder; it does.
+  ModelConfig c = small_config(ModelKind::Acai, Activation::Tanh, OutputLoss::BCE);
+  Model model(c, OptimizerConfig{});
+  c.acai_weight = 0.0f;
+  Model without(c, OptimizerConfig{});
+  const Problem p = make_problem(model, 4, 5);
+  const Eigen::VectorXd alpha = Eigen::VectorXd::Constant(4, 0.3);
+  std::vector<double> g, g0;
+  const LossParts l = model.acai_losses_and_gradient_double(p.batch, alpha, p.params, &g);
+  const LossParts l0 = without.acai_losses_and_gradient_double(p.batch, alpha, p.params, &g0);
+  const size_t split = model.network().autoencoder_count();
+  double moved = 0, scale = 0, critic_moved = 0;
+  for (size_t i = 0; i < split; ++i) moved += std::fabs(g[i] - g0[i]), scale += std::fabs(g0[i]);
+  for (size_t i = split; i < g.size(); ++i) critic_moved += std::fabs(g[i] - g0[i]);
+  CHECK(moved > 1e-3 * scale);
+  CHECK(critic_moved < 1e-12);  // L_d does not depend on lambda (equal up to rounding)
+  CHECK(l.critic == l0.critic);
+  CHECK(l.penalty > 0);
+  CHECK(l0.penalty == 0);
+}
+

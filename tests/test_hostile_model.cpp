@@ -201,7 +201,7 @@ TEST_CASE("hostile .llnet: truncated, bit-flipped, wrong magic or version, overl
   Bytes bad = good;
   bad[0] = 'X';
   CHECK(contains(load_error(path, bad), "bad magic"));
-  for (uint32_t version : {0u, 4u, 0xFFFFFFFFu}) {
+  for (uint32_t version : {0u, 5u, 0xFFFFFFFFu}) {
     bad = good;
     std::memcpy(bad.data() + 8, &version, 4);
     CHECK(contains(load_error(path, bad), "unsupported network file version " + std::to_string(version)));

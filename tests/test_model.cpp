@@ -616,9 +616,10 @@ TEST_CASE("a version-3 file whose layer list disagrees with its settings is refu
   const Network net = Network::create(conv_model_config(ModelKind::Plain, 1, 8));
   std::vector<uint8_t> bytes = network_serialize(net);
   // The first layer record (kind, in, out, big_c, big_h, big_w, small_c, ...) sits right after the
-  // two layer counts: make its convolution give 31 channels instead of 32.
+  // v3 fields, the two v4 fields (ACAI's) and the two layer counts: make its convolution give 31
+  // channels instead of 32.
   const size_t v2_fields_end = 12 + 4 * (7 + net.config.hidden.size()) + 8 + 32;
-  const size_t first_record = v2_fields_end + 4 * 5 + 8;
+  const size_t first_record = v2_fields_end + 4 * 5 + 4 * 2 + 8;
   int32_t kind, channels;
   std::memcpy(&kind, bytes.data() + first_record, 4);
   std::memcpy(&channels, bytes.data() + first_record + 4 * 6, 4);

@@ -136,10 +136,10 @@ TEST_CASE("session: truncated, bit-flipped and wrong-version files are refused, 
     refused(flipped, "checksum mismatch");
   }
   Bytes future = bytes;
-  future[8] = 2;  // version 2, with a valid checksum
+  future[8] = 3;  // version 3, with a valid checksum
   const uint32_t crc = uint32_t(crc32(0L, future.data(), uInt(future.size() - 4)));
   std::memcpy(future.data() + future.size() - 4, &crc, 4);
-  refused(future, "unsupported session file version 2");
+  refused(future, "unsupported session file version 3");
   refused(Bytes{'L', 'L', 'N', 'E', 'T'}, "not a latentlab session file");
 }
 

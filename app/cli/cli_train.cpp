@@ -256,6 +256,7 @@ int cli_train(int argc, char** argv) {
     if (test_n > 0) {
       std::fprintf(log, "  test %.2f (recon %.2f", held_out.total, held_out.recon);
       if (pname) std::fprintf(log, ", %s %.4g", pname, held_out.penalty);
+      if (model_kind_info(config.kind).critic) std::fprintf(log, "; the critic's own loss %.4g", held_out.critic);
       std::fprintf(log, ")");
     }
     std::fprintf(log, "  %.0f samples/s  %.1f s\n", data.train_count / epoch_seconds, epoch_seconds);
@@ -351,6 +352,7 @@ int cli_train(int argc, char** argv) {
         .add("test_recon", held_out.recon)
         .add("test_kl", vae ? held_out.penalty : 0.0)
         .add("test_penalty", held_out.penalty)
+        .add("test_critic_loss", held_out.critic)  // ACAI's critic's L_d; 0 for the other kinds
         .add("samples_per_sec", samples_per_sec)
         .add("seconds", seconds)
         .add("divergence_events", static_cast<long long>(guard.rollbacks))

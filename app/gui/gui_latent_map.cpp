@@ -121,6 +121,17 @@ bool pane_loss_header(const AppState& app, int p, char* buf, int size) {
     const double beta = l.penalty > 1e-9 ? (l.total - l.recon) / l.penalty : app.snap->networks[p].config.beta;
     std::snprintf(buf, size, "loss %.1f = recon %.1f + \xce\xb2 %.2f \xc3\x97 KL %.2f", l.total, l.recon, beta,
                   l.penalty);  // "β 1.00 × KL 5.47"
+  } else if (kind.critic) {
+    // ACAI: the autoencoder's loss, then the critic's own loss and its mean guess of alpha on the last
+    // step's mixes against the mean alpha they were made with (both 0.25 on average when it guesses well).
+    double guess = 0, alpha = 0;
+    if (p < static_cast<int>(app.snap->critic.size())) {
+      const CriticReadout& c = app.snap->critic[p];
+      for (size_t i = 0; i < c.alpha.size(); ++i) guess += c.guess[i], alpha += c.alpha[i];
+      if (!c.alpha.empty()) guess /= c.alpha.size(), alpha /= c.alpha.size();
+    }
+    std::snprintf(buf, size, "loss %.1f = recon %.1f + \xce\xbb\xc2\xb7" "critic %.2f | L_d %.3f, guess %.2f "
+                  "(\xce\xb1 %.2f)", l.total, l.recon, l.penalty, l.critic, guess, alpha);
   } else if (kind.penalty) {
     std::snprintf(buf, size, "loss %.1f = recon %.1f + %s penalty %.2f", l.total, l.recon, kind.penalty, l.penalty);
   } else {
@@ -129,14 +140,14 @@ bool pane_loss_header(const AppState& app, int p, char* buf, int size) {
   return true;
 }
 
-// Where a loss line breaks to fit `width`: before " = " and " + " (never inside a number), greedily.
+// Where a loss line breaks to fit `width`: before " = ", " + " and " | " (never inside a number), greedily.
 // starts[0 .. lines] are the offsets of each line's first character (a line after the first starts
 // at the space before its operator) and the text's length; returns the number of lines.
-constexpr int kLossLineParts = 3;  // "loss T", " = recon R", " + beta B x KL K"
+constexpr int kLossLineParts = 4;  // "loss T", " = recon R", " + beta B x KL K", " | critic's loss C" (ACAI)
 static int loss_line_breaks(const char* loss, float width, int* starts) {
   int cuts[kLossLineParts + 1], parts = 0;
   cuts[parts++] = 0;
-  for (const char* op : {" = ", " + "}) {
+  for (const char* op : {" = ", " + ", " | "}) {
     const char* at = std::strstr(loss, op);
     if (at && parts < kLossLineParts) cuts[parts++] = static_cast<int>(at - loss);
   }

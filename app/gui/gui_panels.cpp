@@ -408,6 +408,13 @@ static void running_kinds_summary(AppState& app) {
         ImGui::Text("   = %.2f + %.2f x %.3g = %.2f  (recon, beta x KL)", p.recon, c.beta, p.penalty, p.total);
       else
         ImGui::Text("   = %.2f + %.3g = %.2f  (recon, %s)", p.recon, p.penalty, p.total, k.penalty);
+      if (k.critic && i < snap.critic.size() && !snap.critic[i].alpha.empty()) {
+        const CriticReadout& r = snap.critic[i];
+        double guess = 0, alpha = 0;
+        for (size_t j = 0; j < r.alpha.size(); ++j) guess += r.guess[j], alpha += r.alpha[j];
+        ImGui::Text("   the critic's own loss %.4f; its mean guess of alpha %.3f (true %.3f), on real blends %.3f",
+                    p.critic, guess / r.alpha.size(), alpha / r.alpha.size(), r.real_guess);
+      }
     }
     if (i < snap.step_ms.size() && snap.step_ms[i] > 0) {
       if (i > 0 && snap.step_ms[0] > 0)

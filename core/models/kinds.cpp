@@ -145,6 +145,18 @@ const HyperparamInfo kHyperparams[kHyperparamCount] = {
      "weights pack each digit into a tighter cluster; too high and different digits fuse together. The penalty "
      "is costly, so steps are slower.",
      kReal, nullptr, 0, 1e6, 1e-5, 1, 1e-3, true, "%.0e", true, Hyperparam::ContractiveWeight, 0},
+    {Hyperparam::AcaiWeight, "acai-weight", "acai_weight", "Critic \xce\xbb", "\xce\xbb", "W",
+     "weight of the critic's guess on decoded mixes, per pixel",
+     "How hard the autoencoder is pushed to make its decoded mixes of two codes look real to the critic, "
+     "applied at once (the paper's 0.5). 0 makes ACAI a plain autoencoder with an idle critic; too high and "
+     "the reconstructions get worse while the mixes fool the critic.",
+     kReal, nullptr, 0, 1e3, 0, 5, 0.5, false, "%.2f", true, Hyperparam::AcaiWeight, 0},
+    {Hyperparam::AcaiGamma, "acai-gamma", "acai_gamma", "Critic \xce\xb3", "\xce\xb3", "G",
+     "the critic also sees gamma x + (1 - gamma) x_hat and must answer 0",
+     "The critic learns to answer 0 for a blend of a real image and its reconstruction, gamma parts real "
+     "(the paper's 0.2), applied at once: it keeps the critic from telling mixes apart by the blur every "
+     "reconstruction has.",
+     kReal, nullptr, 0, 1, 0, 1, 0.2, false, "%.2f", true, Hyperparam::AcaiGamma, 0},
 };
 
 std::string number_text(double v) {
@@ -180,6 +192,8 @@ double hyperparam_get(const ModelConfig& c, Hyperparam h) {
     case Hyperparam::Noise: return static_cast<int>(c.noise);
     case Hyperparam::NoiseLevel: return c.noise_level;
     case Hyperparam::ContractiveWeight: return c.contractive_weight;
+    case Hyperparam::AcaiWeight: return c.acai_weight;
+    case Hyperparam::AcaiGamma: return c.acai_gamma;
   }
   return 0;
 }
@@ -196,6 +210,8 @@ void hyperparam_set(ModelConfig& c, Hyperparam h, double v) {
     case Hyperparam::Noise: c.noise = static_cast<NoiseKind>(i); break;
     case Hyperparam::NoiseLevel: c.noise_level = static_cast<float>(v); break;
     case Hyperparam::ContractiveWeight: c.contractive_weight = static_cast<float>(v); break;
+    case Hyperparam::AcaiWeight: c.acai_weight = static_cast<float>(v); break;
+    case Hyperparam::AcaiGamma: c.acai_gamma = static_cast<float>(v); break;
   }
 }
 
@@ -258,7 +274,7 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "input directions the data does not use keep weights that training hardly moves (README, the copy risk).",
      "recon(x, g(f(x)))",
      "recon(x, g(f(x)))",
-     nullptr, nullptr, false, {}},
+     nullptr, nullptr, false, false, {}},
     {ModelKind::Sparse,
      {"sparse", "Sparse autoencoder", "sparse autoencoder: a penalty keeps few code units active"},
      "sparse AE",
@@ -268,7 +284,7 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "close to rho.",
      "recon(x, g(h)) + lambda * sum_j |h_j| (l1), or + lambda * sum_j KL(rho || mean h_j) (kl); h = f(x)",
      "recon(x, g(h)) + \xce\xbb \xce\xa3 |h_j|  (L1)  or  + \xce\xbb \xce\xa3 KL(\xcf\x81 \xe2\x80\x96 mean h_j)  (KL)",
-     "sparsity", "sparsity", false, {Hyperparam::Sparsity, Hyperparam::SparsityWeight, Hyperparam::Rho}},
+     "sparsity", "sparsity", false, false, {Hyperparam::Sparsity, Hyperparam::SparsityWeight, Hyperparam::Rho}},
     {ModelKind::Denoising,
      {"denoising", "Denoising autoencoder", "denoising autoencoder: rebuild the clean input from a corrupted one"},
      "denoising AE",
@@ -277,7 +293,7 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "restore deleted pixels, train it with masking noise: Gaussian noise teaches it little about them.",
      "recon(x, g(f(c(x)))), c = a fresh corruption every step",
      "recon(x, g(f(c(x))))   c: a fresh corruption every step",
-     nullptr, nullptr, false, {Hyperparam::Noise, Hyperparam::NoiseLevel}},
+     nullptr, nullptr, false, false, {Hyperparam::Noise, Hyperparam::NoiseLevel}},
     {ModelKind::Contractive,
      {"contractive", "Contractive autoencoder",
       "contractive autoencoder: a penalty on how much the code moves with the input"},
@@ -288,7 +304,7 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "a weight near 0.1 shows the effect clearly.",
      "recon(x, g(f(x))) + lambda * ||J_f(x)||_F^2",
      "recon(x, g(f(x))) + \xce\xbb \xe2\x80\x96J_f(x)\xe2\x80\x96_F\xc2\xb2",
-     "contractive", "contractive", false, {Hyperparam::ContractiveWeight}},
+     "contractive", "contractive", false, false, {Hyperparam::ContractiveWeight}},
     {ModelKind::VAE,
      {"vae", "Variational autoencoder", "variational autoencoder (beta-VAE for beta != 1): codes drawn near N(0, I)"},
      "VAE",
@@ -297,7 +313,21 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "gives a plausible new sample: it is a generative model.",
      "recon(x, g(z)) + beta * KL(N(mu, sigma^2) || N(0, I)), z = mu + sigma * eps",
      "recon(x, g(z)) + \xce\xb2 KL(N(\xce\xbc, \xcf\x83\xc2\xb2) \xe2\x80\x96 N(0, I)),  z = \xce\xbc + \xcf\x83\xc2\xb7\xce\xb5",
-     "KL", "kl", true, {Hyperparam::Beta, Hyperparam::KlWarmup}},
+     "KL", "kl", true, false, {Hyperparam::Beta, Hyperparam::KlWarmup}},
+    {ModelKind::Acai,
+     {"acai", "Adversarially constrained AE (ACAI)",
+      "ACAI: a plain AE whose decoded mixes of two codes a critic network must not tell from real data"},
+     "ACAI",
+     "ACAI (Berthelot et al. 2018) is a plain autoencoder trained beside a critic, a second network shaped like "
+     "the encoder, which looks at the decoding of a mix of two codes and guesses how much of a mix it is "
+     "(alpha, up to 0.5). The autoencoder is also trained to make the critic answer 0, as for a real image, so "
+     "that the points between two codes decode to realistic images: it learns to interpolate, each network "
+     "with its own Adam.",
+     "recon(x, g(f(x))) + lambda * D * mean d(x_a)^2, x_a = g(a f(x1) + (1 - a) f(x2)), a ~ U[0, 0.5], D = pixels; "
+     "critic: (d(x_a) - a)^2 + d(gamma x + (1 - gamma) g(f(x)))^2",
+     "recon(x, g(f(x))) + \xce\xbb D d(x_\xce\xb1)\xc2\xb2   x_\xce\xb1 = g(\xce\xb1 z1 + (1-\xce\xb1) z2)   "
+     "critic: (d(x_\xce\xb1) - \xce\xb1)\xc2\xb2 + d(\xce\xb3 x + (1-\xce\xb3) g(f(x)))\xc2\xb2",
+     "critic", "critic", false, true, {Hyperparam::AcaiWeight, Hyperparam::AcaiGamma}},
 };
 
 ChoiceList make_kind_choices() {
@@ -354,6 +384,9 @@ const std::vector<ComparePairInfo> kComparePairs = {
       "a narrow code against a wide one (no hidden layer, 64 units): how much more it keeps. Both are under the "
       "784 inputs; a code wider than the input is latentlab train's (README, the copy risk)"},
      {ModelKind::Plain, ModelKind::Plain}, {kSame, CompareShape::WideCode}},
+    {ComparePair::AeAcai,
+     {"ae-acai", "AE vs ACAI", "the adversarial critic on decoded mixes: which model's interpolations stay on the data"},
+     {ModelKind::Plain, ModelKind::Acai}, {kSame, kSame}},
 };
 
 ChoiceList make_pair_choices() {

@@ -20,7 +20,7 @@
 
 // Every enum's values are its table's row indices and are what .llnet files store: a new value
 // goes at the end, never in between.
-enum class ModelKind { Plain, Sparse, Denoising, Contractive, VAE };
+enum class ModelKind { Plain, Sparse, Denoising, Contractive, VAE, Acai };
 enum class Activation { Relu, LeakyRelu, Elu, Tanh, Sigmoid, Identity };
 enum class OutputLoss { BCE, MSE };  // BCE on logits (data in [0,1]); MSE on a linear output
 enum class SparsityKind { L1, KL };
@@ -51,8 +51,10 @@ template <> const ChoiceList& choice_list<AnomalyScore>();
 
 // The settings a kind adds to the plain autoencoder. Values are what ModelConfig holds
 // (hyperparam_get / hyperparam_set), a choice as its row index.
-enum class Hyperparam { Beta, KlWarmup, Sparsity, SparsityWeight, Rho, Noise, NoiseLevel, ContractiveWeight };
-constexpr int kHyperparamCount = 8;
+enum class Hyperparam {
+  Beta, KlWarmup, Sparsity, SparsityWeight, Rho, Noise, NoiseLevel, ContractiveWeight, AcaiWeight, AcaiGamma
+};
+constexpr int kHyperparamCount = 10;
 
 enum class HyperparamType { Real, Integer, Choice };
 
@@ -112,6 +114,8 @@ struct ModelKindInfo {
   bool variational;         // the code is a Gaussian q(z|x) pulled towards the prior N(0, I): the
                             // map shows mu, the prior's circles and sigma; LossParts::penalty is the
                             // unweighted KL and the loss adds beta times it
+  bool critic;              // trained beside a critic network with its own loss and Adam (ACAI):
+                            // LossParts::critic is the critic's loss, Model::critic_readout its guesses
   std::vector<Hyperparam> hyperparams;  // what the kind adds, in the order the GUI shows them
 };
 
@@ -126,7 +130,7 @@ std::string model_kinds_with(Hyperparam h);
 // Compare mode (the GUI's twin, core/train/trainer.h compare_configs): two models trained side by
 // side on the same batches from the same seed, so that any difference comes from what sets them
 // apart. Each pair sets one kind against the plain AE, or a narrow code against a wide one.
-enum class ComparePair { AeVae, AeDenoising, AeContractive, AeSparse, NarrowWide };
+enum class ComparePair { AeVae, AeDenoising, AeContractive, AeSparse, NarrowWide, AeAcai };
 // A member's shape: the Model panel's (Same), or no hidden layer and a code of kWideCodeLatent.
 enum class CompareShape { Same, WideCode };
 // The widest code the app's maps handle within the frame budget (their PCA plane is latent^2 per

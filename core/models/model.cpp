@@ -108,12 +108,11 @@ struct ListBuilder {
   }
 };
 
-// The two lists c implies (see Architecture in model.h), with parameter offsets: every encoder
-// layer, then every decoder layer, W then b. Returns the parameter count.
-uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::vector<Layer>* decoder) {
-  uint64_t count = 0;
-  ListBuilder enc{encoder, &count}, dec{decoder, &count};
-  std::vector<ConvShape> stages;  // encoder's convolutions, input side first
+// The encoder's shape (see Architecture in model.h) ending in a Dense of `rows` and `code`: the
+// encoder itself, and ACAI's critic. Returns the conv stages, input side first (none for Mlp).
+std::vector<ConvShape> build_encoder(ListBuilder& enc, const ModelConfig& c, int rows, float dropout,
+                                     Activation code) {
+  std::vector<ConvShape> stages;
   int width = c.input_size;
   if (c.arch == Architecture::Conv) {
     ConvShape s;
@@ -136,13 +135,23 @@ uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::ve
   for (int h : c.hidden) {
     enc.dense(width, h);
     enc.activation(c.activation);
-    enc.dropout(c.dropout);
+    enc.dropout(dropout);
     width = h;
   }
-  enc.dense(width, code_rows(c));
-  enc.activation(code_activation(c));
+  enc.dense(width, rows);
+  enc.activation(code);
+  return stages;
+}
 
-  width = c.latent;
+// The lists c implies (see Architecture in model.h), with parameter offsets: every encoder layer,
+// then every decoder layer, then (ACAI) every critic layer, W then b. Returns the parameter count.
+uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::vector<Layer>* decoder,
+                      std::vector<Layer>* critic = nullptr) {
+  uint64_t count = 0;
+  ListBuilder enc{encoder, &count}, dec{decoder, &count};
+  const std::vector<ConvShape> stages = build_encoder(enc, c, code_rows(c), c.dropout, code_activation(c));
+
+  int width = c.latent;
   for (auto it = c.hidden.rbegin(); it != c.hidden.rend(); ++it) {
     dec.dense(width, *it);
     dec.activation(c.activation);
@@ -160,17 +169,23 @@ uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::ve
   } else {
     dec.dense(width, c.input_size);
   }
+  if (model_kind_info(c.kind).critic) {  // no dropout: the critic's guess is a function of its input
+    std::vector<Layer> unused;
+    ListBuilder crit{critic ? critic : &unused, &count};
+    build_encoder(crit, c, c.latent, 0.0f, Activation::Identity);
+  }
   return count;
 }
 
 }  // namespace
 
 std::string architecture_summary(const ModelConfig& c) {
-  std::vector<Layer> lists[2];
-  build_layers(c, &lists[0], &lists[1]);
+  std::vector<Layer> lists[3];
+  build_layers(c, &lists[0], &lists[1], &lists[2]);
   std::string out;
-  for (int list = 0; list < 2; ++list) {
-    out += list == 0 ? "encoder:\n" : "decoder:\n";
+  for (int list = 0; list < 3; ++list) {
+    if (lists[list].empty()) continue;
+    out += list == 0 ? "encoder:\n" : list == 1 ? "decoder:\n" : "critic (its outputs averaged to one number):\n";
     for (const Layer& l : lists[list]) {
       const ConvShape& s = l.conv;
       const std::string big = std::to_string(s.big_h) + "x" + std::to_string(s.big_w) + "x" + std::to_string(s.big_c);
@@ -317,11 +332,18 @@ Network Network::create(const ModelConfig& config) {
   validate_config(config);
   Network net;
   net.config = config;
-  net.params.assign(size_t(build_layers(config, &net.encoder, &net.decoder)), 0.0f);
+  net.params.assign(size_t(build_layers(config, &net.encoder, &net.decoder, &net.critic)), 0.0f);
   Rng rng(config.seed);
   init_list(net.params.data(), net.encoder, config.init, rng);
   init_list(net.params.data(), net.decoder, config.init, rng);
+  init_list(net.params.data(), net.critic, config.init, rng);  // last: the autoencoder is a plain AE's
   return net;
+}
+
+size_t Network::autoencoder_count() const {
+  if (critic.empty()) return params.size();
+  const Layer& first = critic.front();
+  return first.kind == LayerKind::Dense ? first.dense.weight_offset : first.conv.weight_offset;
 }
 
 // One vectorized pass: p * 0 is 0 for a finite p and NaN for an Inf or a NaN, and a NaN survives
@@ -396,6 +418,16 @@ struct Workspace {
   MatX<T> probe;        // (input, B) the probe directions v, N(0, I), drawn by the caller
   MatX<T> x_probe;      // (input, B) x_in + step v
   LayersWorkspace<T> enc_probe;  // the encoder's pass on x_probe
+  // ACAI (see "ACAI" below)
+  VecX<T> alpha;             // (B) mixing coefficients in [0, 0.5], drawn by the caller
+  MatX<T> z_mix, dz_mix;     // (latent, B) alpha_n z_n + (1 - alpha_n) z_{B-1-n}, and its gradient
+  LayersWorkspace<T> dec_mix;  // the decoder's pass on z_mix
+  MatX<T> critic_in;         // (input, 2B) the decoded mixes, then gamma x + (1 - gamma) x_hat, as images
+  MatX<T> dmix;              // (input, B) dL_fg / d(decoded mixes)
+  LayersWorkspace<T> crit;   // the critic's pass on critic_in
+  VecX<T> guess;             // (2B) the critic's guesses: the mean of its outputs per column
+  std::vector<T> discard;    // the critic's parameter gradients of L_fg, never read: the critic does
+                             // not learn from the autoencoder's loss
 };
 
 template <typename T>
@@ -408,6 +440,7 @@ bool workspace_fits(const Workspace<T>& ws, const Network& net, int B) {
     if (ws.dec.out[l].rows() != net.decoder[l].out) return false;
   if (ws.x_in.rows() != net.config.input_size || ws.z.rows() != net.config.latent) return false;
   if (contractive_exact(net.config) == ws.d1.empty()) return false;
+  if (net.critic.empty() != (ws.critic_in.size() == 0)) return false;
   return contractive_estimated(net.config) == (ws.probe.size() > 0);
 }
 
@@ -460,6 +493,17 @@ void workspace_prepare(Workspace<T>& ws, const Network& net, int B) {
     ws.probe.resize(c.input_size, B);
     ws.x_probe.resize(c.input_size, B);
     layers_reserve(ws.enc_probe, net.encoder, B, true);
+  }
+  if (!net.critic.empty()) {
+    ws.alpha.resize(B);
+    ws.z_mix.resize(c.latent, B);
+    ws.dz_mix.resize(c.latent, B);
+    layers_reserve(ws.dec_mix, net.decoder, B, true);
+    ws.critic_in.resize(c.input_size, 2 * B);
+    ws.dmix.resize(c.input_size, B);
+    layers_reserve(ws.crit, net.critic, 2 * B, true);
+    ws.guess.resize(2 * B);
+    ws.discard.assign(net.params.size(), T(0));
   }
   ws.batch = B;
 }
@@ -624,6 +668,85 @@ double model_penalty(T* grads, Workspace<T>& ws, const Network& net, const T* pa
   return 0;
 }
 
+//---- ACAI -------------------------------------------------------------------------------------
+// Berthelot, Raffel, Roy and Goodfellow 2018 (arXiv 1807.07543). Each code z_n is mixed with the
+// code of the batch reversed, z_alpha = alpha z_n + (1 - alpha) z_{B-1-n}, alpha ~ U[0, 0.5], and
+// decoded to an image x_alpha. The critic d (the encoder's shape; its outputs averaged to one number)
+// regresses alpha from x_alpha and answers 0 on a blend of a real image and its reconstruction:
+//   L_d  = mean_n (d(x_alpha) - alpha)^2 + mean_n d(gamma x + (1 - gamma) x_hat)^2
+// while the autoencoder learns to make its mixes look real, d(x_alpha) = 0:
+//   L_fg = recon + lambda D mean_n d(x_alpha)^2
+// The paper's reconstruction is a mean over pixels and ours a sum, so the critic's term is scaled
+// by D = input_size: lambda weighs it against the reconstruction per pixel, as in the paper.
+// Both losses come from one forward pass; each gradient goes to its own network only (the paper's
+// code steps both optimizers on the same batch). The critic sees images in data space (the
+// sigmoid of the logits for BCE).
+
+// In data space: the sigmoid of logits for BCE, the logits themselves for MSE.
+template <typename T>
+void output_image(RefX<T> out, CRefX<T> logits, OutputLoss loss) {
+  if (loss == OutputLoss::BCE) activation_forward<T>(out, logits, Activation::Sigmoid);
+  else out = logits;
+}
+
+// The mixes, their decoding and the critic's pass on both halves of critic_in; returns lambda D
+// mean d(x_alpha)^2 and sets *critic_loss to L_d. code: (latent, B); logits: (input, B) of x_hat.
+template <typename T>
+double acai_forward(Workspace<T>& ws, const Network& net, const T* params, CRefX<T> x, CRefX<T> code,
+                    CRefX<T> logits, Rng* dropout, double* critic_loss) {
+  const ModelConfig& c = net.config;
+  const int B = ws.batch;
+  for (int n = 0; n < B; ++n)
+    ws.z_mix.col(n) = ws.alpha[n] * code.col(n) + (T(1) - ws.alpha[n]) * code.col(B - 1 - n);
+  layers_forward<T>(ws.dec_mix, net.decoder, ws.z_mix, params, dropout);
+  output_image<T>(ws.critic_in.leftCols(B), ws.dec_mix.out.back().leftCols(B), c.loss);
+  RefX<T> blend = ws.critic_in.rightCols(B);
+  output_image<T>(blend, logits, c.loss);
+  blend = T(c.acai_gamma) * x + T(1 - c.acai_gamma) * blend;
+  layers_forward<T>(ws.crit, net.critic, ws.critic_in, params, nullptr);
+  for (int n = 0; n < 2 * B; ++n) ws.guess[n] = ws.crit.out.back().col(n).mean();
+  *critic_loss = double((ws.guess.head(B) - ws.alpha).squaredNorm() + ws.guess.tail(B).squaredNorm()) / B;
+  return double(c.acai_weight) * c.input_size * double(ws.guess.head(B).squaredNorm()) / B;
+}
+
+// The two backward passes after acai_forward: L_fg's critic term through the critic (its parameter
+// gradients discarded), the decoder and the mixing into dcode; then L_d into the critic's gradients.
+template <typename T>
+void acai_backward(T* grads, RefX<T> dcode, Workspace<T>& ws, const Network& net, const T* params) {
+  const ModelConfig& c = net.config;
+  const int B = ws.batch, rows = net.critic.back().out;
+  // d(lambda D mean d^2)/d guess_n = 2 lambda D guess_n / B, spread evenly over the outputs it averages
+  // (column by column: a row-wise broadcast would allocate a temporary every step)
+  layers_zero_grads(ws.crit, 2 * B);
+  const T fg_scale = T(2 * double(c.acai_weight) * c.input_size / (double(B) * rows));
+  for (int n = 0; n < B; ++n) ws.crit.dout.back().col(n).setConstant(fg_scale * ws.guess[n]);
+  std::fill(ws.discard.begin() + long(net.autoencoder_count()), ws.discard.end(), T(0));
+  ws.dmix.setZero();
+  RefX<T> dmix = ws.dmix;
+  layers_backward<T>(&dmix, ws.discard.data(), ws.crit, net.critic, ws.critic_in.leftCols(B), params);
+  layers_zero_grads(ws.dec_mix, B);
+  RefX<T> dlogits = ws.dec_mix.dout.back().leftCols(B);
+  if (c.loss == OutputLoss::BCE)  // sigmoid' = s (1 - s), s the decoded mix
+    dlogits.array() = ws.dmix.array() * ws.critic_in.leftCols(B).array() * (T(1) - ws.critic_in.leftCols(B).array());
+  else
+    dlogits = ws.dmix;
+  ws.dz_mix.setZero();
+  RefX<T> dz = ws.dz_mix;
+  layers_backward<T>(&dz, grads, ws.dec_mix, net.decoder, ws.z_mix, params);
+  for (int n = 0; n < B; ++n) {
+    dcode.col(n) += ws.alpha[n] * ws.dz_mix.col(n);
+    dcode.col(B - 1 - n) += (T(1) - ws.alpha[n]) * ws.dz_mix.col(n);
+  }
+  // L_d: 2 (guess - alpha) / B on the mixes, 2 guess / B on the blends, spread over the outputs
+  layers_zero_grads(ws.crit, 2 * B);
+  const T scale = T(2.0 / (double(B) * rows));
+  for (int n = 0; n < B; ++n) {
+    ws.crit.dout.back().col(n).setConstant(scale * (ws.guess[n] - ws.alpha[n]));
+    ws.crit.dout.back().col(B + n).setConstant(scale * ws.guess[B + n]);
+  }
+  layers_backward<T>(nullptr, grads, ws.crit, net.critic, ws.critic_in, params);
+}
+
 //---- model_loss -------------------------------------------------------------------------------
 
 // The VAE's latent head: z = mu + sigma eps with sigma = exp(logvar / 2), code = (mu; logvar)
@@ -685,7 +808,9 @@ LossParts model_loss(T* grads, Workspace<T>& ws, const Network& net, const T* pa
   }
   RefX<T> dlogits = ws.dec.dout.back().leftCols(B);  // scratch when there are no gradients
   parts.recon = loss_recon<T>(dlogits, logits, x_target, T(1.0 / B), c.loss) / B;
-  parts.penalty = vae ? kl : model_penalty<T>(grads, ws, net, params, x_in);
+  const bool critic = !net.critic.empty();
+  if (critic) parts.penalty = acai_forward<T>(ws, net, params, x_target, z, logits, dropout, &parts.critic);
+  else parts.penalty = vae ? kl : model_penalty<T>(grads, ws, net, params, x_in);
   parts.total = parts.recon + (vae ? beta : 1.0) * parts.penalty;
   if (!grads) return parts;
 
@@ -699,6 +824,7 @@ LossParts model_loss(T* grads, Workspace<T>& ws, const Network& net, const T* pa
   } else {
     layers_backward<T>(&dcode, grads, ws.dec, net.decoder, z, params);
   }
+  if (critic) acai_backward<T>(grads, dcode, ws, net, params);
   layers_backward<T>(nullptr, grads, ws.enc, net.encoder, x_in, params);
   return parts;
 }
@@ -747,6 +873,12 @@ void fill_normal(RefX<T> m, Rng& rng) {
     for (Eigen::Index i = 0; i < m.rows(); ++i) m(i, j) = rng.normal();
 }
 
+// ACAI's mixing coefficients: U[0, 1] folded onto [0, 0.5] (the paper's 0.5 - |u - 0.5|).
+template <typename T>
+void fill_alpha(VecX<T>& alpha, Rng& rng) {
+  for (Eigen::Index i = 0; i < alpha.size(); ++i) alpha[i] = T(0.5 - std::fabs(double(rng.uniform()) - 0.5));
+}
+
 }  // namespace
 
 Model::Model(const ModelConfig& config, const OptimizerConfig& optimizer)
@@ -770,6 +902,7 @@ LossParts Model::train_step(ConstMatRef batch) {
   if (c.kind == ModelKind::Denoising) noise_corrupt(ws.x_in, batch, c.noise, c.noise_level, rng_);
   if (c.kind == ModelKind::VAE) fill_normal<float>(ws.eps, rng_);
   if (contractive_estimated(c)) fill_normal<float>(ws.probe, rng_);
+  if (!net_.critic.empty()) fill_alpha<float>(ws.alpha, rng_);
   Rng* dropout = c.dropout > 0 ? &dropout_rng_ : nullptr;
   double beta = c.beta;
   if (c.kl_warmup_steps > 0) beta *= std::min(1.0, double(step_) / c.kl_warmup_steps);
@@ -780,13 +913,30 @@ LossParts Model::train_step(ConstMatRef batch) {
           ? model_loss<float>(grad_.data(), ws, net_, net_.params.data(), batch, ws.x_in, beta, dropout)
           : model_loss<float>(grad_.data(), ws, net_, net_.params.data(), batch, batch, beta, dropout);
 
-  const size_t n = grad_.size();
-  if (opt_.clip_norm > 0) grad_clip_norm(grad_.data(), n, opt_.clip_norm);
-  if (opt_.kind == OptimizerKind::Adam)
-    adam_update(net_.params.data(), grad_.data(), m_.data(), v_.data(), n, opt_.lr, opt_.beta1, opt_.beta2,
-                opt_.eps, ++adam_t_);
-  else
-    sgd_update(net_.params.data(), grad_.data(), m_.data(), n, opt_.lr, opt_.momentum);
+  // One optimizer per network: the autoencoder's parameters, then (ACAI) the critic's, each with its
+  // own moments and its own clipping. Both step once per training step, so they share adam_t_.
+  const size_t split = net_.autoencoder_count(), n = grad_.size();
+  ++adam_t_;
+  for (const size_t first : {size_t(0), split}) {
+    const size_t count = first == 0 ? split : n - split;
+    if (count == 0) continue;
+    float *p = net_.params.data() + first, *g = grad_.data() + first;
+    if (opt_.clip_norm > 0) grad_clip_norm(g, count, opt_.clip_norm);
+    if (opt_.kind == OptimizerKind::Adam)
+      adam_update(p, g, m_.data() + first, v_.data() + first, count, opt_.lr, opt_.beta1, opt_.beta2, opt_.eps,
+                  adam_t_);
+    else
+      sgd_update(p, g, m_.data() + first, count, opt_.lr, opt_.momentum);
+  }
+  if (!net_.critic.empty()) {
+    critic_readout_.alpha.resize(size_t(B));
+    critic_readout_.guess.resize(size_t(B));
+    for (int i = 0; i < B; ++i) {
+      critic_readout_.alpha[size_t(i)] = ws.alpha[i];
+      critic_readout_.guess[size_t(i)] = ws.guess[i];
+    }
+    critic_readout_.real_guess = double(ws.guess.tail(B).mean());
+  }
   ++step_;
   return parts;
 }
@@ -804,15 +954,18 @@ LossParts Model::evaluate(ConstMatRef data) {
     workspace_prepare(ws, net_, n);
     if (c.kind == ModelKind::VAE) fill_normal<float>(ws.eps, eval_rng_);
     if (contractive_estimated(c)) fill_normal<float>(ws.probe, eval_rng_);
+    if (!net_.critic.empty()) fill_alpha<float>(ws.alpha, eval_rng_);
     const LossParts p = model_loss<float>(nullptr, ws, net_, net_.params.data(), data.middleCols(first, n),
                                           data.middleCols(first, n), c.beta, nullptr);
     sum.total += p.total * n;
     sum.recon += p.recon * n;
     sum.penalty += p.penalty * n;
+    sum.critic += p.critic * n;
   }
   sum.total /= N;
   sum.recon /= N;
   sum.penalty /= N;
+  sum.critic /= N;
   return sum;
 }
 
@@ -860,6 +1013,9 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
                                        std::vector<double>* grad) const {
   const ModelConfig& c = net_.config;
   if (params.size() != net_.params.size()) throw InputError("loss_and_gradient_double: wrong parameter count");
+  if (!net_.critic.empty())  // two losses, each with its own parameters: not one function to check
+    throw std::invalid_argument("loss_and_gradient_double: a model with a critic has two losses; use "
+                                "acai_losses_and_gradient_double");
   Workspace<double> ws;
   workspace_prepare(ws, net_, int(batch.cols()));
   if (c.kind == ModelKind::VAE) ws.eps = eps;
@@ -880,10 +1036,27 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
       .total;
 }
 
+LossParts Model::acai_losses_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen::VectorXd& alpha,
+                                                 const std::vector<double>& params, std::vector<double>* grad) const {
+  if (net_.critic.empty()) throw std::invalid_argument("acai_losses_and_gradient_double: the model has no critic");
+  if (params.size() != net_.params.size() || alpha.size() != batch.cols())
+    throw std::invalid_argument("acai_losses_and_gradient_double: wrong parameter count or alpha size");
+  Workspace<double> ws;
+  workspace_prepare(ws, net_, int(batch.cols()));
+  ws.alpha = alpha;
+  double* g = nullptr;
+  if (grad) {
+    grad->assign(params.size(), 0.0);
+    g = grad->data();
+  }
+  return model_loss<double>(g, ws, net_, params.data(), batch, batch, 1.0, nullptr);
+}
+
 //---- save / load ------------------------------------------------------------------------------
 // The .llnet format (docs/model_format.md), little-endian, no padding:
 //   char[8]  magic "LLNET\0\0\0"
-//   u32      version (3; version 2 lacks the v3 fields below, version 1 also the trailing checksum)
+//   u32      version (4; version 3 lacks the v4 fields, version 2 also the v3 fields, version 1 also
+//            the trailing checksum)
 //   i32      kind, input_size, hidden count H, hidden[H], latent, activation, loss, init
 //   u64      seed
 //   f32      beta;  i32 kl_warmup_steps
@@ -895,6 +1068,8 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
 //            i32 kind, in, out, then for Conv2d / ConvTranspose2d i32 big_c, big_h, big_w, small_c,
 //            small_h, small_w, k, stride, pad; for Activation i32 activation; for Dropout f32 p
 //            (the list must be the one the settings build: it describes, the settings decide)
+//   v4:      f32 acai_weight, acai_gamma (ACAI's critic is implied by the kind: its layers are not
+//            listed, its parameters follow the decoder's)
 //   u64      parameter count P (must equal what the config implies)
 //   f32[P]   Network::params in its layout (per layer W (out, in) column-major, then b)
 //   u32      versions 2 and 3: CRC-32 (zlib's) of every byte before it
@@ -902,10 +1077,10 @@ double Model::loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen
 namespace {
 
 constexpr char kMagic[8] = {'L', 'L', 'N', 'E', 'T', 0, 0, 0};
-constexpr uint32_t kVersion = 3;
+constexpr uint32_t kVersion = 4;
 constexpr int kMaxLayersPerList = 3 * kMaxHiddenLayers + 16;  // Dense, activation, dropout per hidden width
 constexpr size_t kMaxLayerRecordBytes = 4 * 12;
-constexpr size_t kMaxHeaderBytes = 12 + 4 * (3 + kMaxHiddenLayers + 4) + 8 + 4 * 8 + 4 * 5 + 8 +
+constexpr size_t kMaxHeaderBytes = 12 + 4 * (3 + kMaxHiddenLayers + 4) + 8 + 4 * 8 + 4 * 5 + 4 * 2 + 8 +
                                    2 * kMaxLayersPerList * kMaxLayerRecordBytes + 8;
 constexpr uint64_t kMaxNetworkFileBytes = kMaxHeaderBytes + 4 * kMaxNetworkParameters + 4;
 
@@ -980,6 +1155,8 @@ std::vector<uint8_t> network_serialize(const Network& net) {
   put(out, int32_t(c.height));
   put(out, int32_t(c.width));
   put(out, c.dropout);
+  put(out, c.acai_weight);
+  put(out, c.acai_gamma);
   put(out, int32_t(net.encoder.size()));
   put(out, int32_t(net.decoder.size()));
   for (const std::vector<Layer>* list : {&net.encoder, &net.decoder})
@@ -1060,6 +1237,10 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
     for (int32_t v : {c.channels, c.height, c.width})
       if (v < 0 || v > kMaxLayerWidth) throw InputError(name + ": bad image geometry value " + std::to_string(v));
     c.dropout = r.get<float>("dropout");
+    if (version >= 4) {
+      c.acai_weight = r.get<float>("ACAI weight");
+      c.acai_gamma = r.get<float>("ACAI gamma");
+    }
     const int32_t counts[2] = {r.get<int32_t>("encoder layer count"), r.get<int32_t>("decoder layer count")};
     for (int list = 0; list < 2; ++list) {
       if (counts[list] < 1 || counts[list] > kMaxLayersPerList)

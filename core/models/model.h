@@ -51,6 +51,11 @@ struct ModelConfig {
   // Contractive: weight * ||J_f(x)||_F^2 for the whole encoder f (exact for Mlp; for Conv a
   // finite-difference estimate, see model.cpp "penalties").
   float contractive_weight = 1e-3f;
+  // ACAI: the autoencoder's loss adds acai_weight * input_size * mean d(x_alpha)^2 (the critic's guess
+  // on decoded mixes; per pixel, as the paper's mean-squared reconstruction), and the critic also
+  // learns to answer 0 on acai_gamma x + (1 - acai_gamma) x_hat (model.cpp, "ACAI").
+  float acai_weight = 0.5f;
+  float acai_gamma = 0.2f;
   // The architecture; Conv needs the image geometry (input_size = channels * height * width).
   Architecture arch = Architecture::Mlp;
   int channels = 1, height = 0, width = 0;
@@ -73,8 +78,10 @@ struct OptimizerConfig {
 
 // Loss parts, each averaged over samples (BCE/MSE summed over features: nats per image for BCE).
 // `penalty` is the KL for a VAE (unweighted), the sparsity / contractive penalty (weighted) otherwise.
+// `critic` is the critic's own loss (ACAI, trained apart: not in `total`), 0 for the other kinds.
 struct LossParts {
   double total = 0, recon = 0, penalty = 0;
+  double critic = 0;
 };
 
 // Weights and architecture: everything needed to encode and decode. All parameters live in
@@ -85,9 +92,13 @@ struct Network {
   std::vector<Layer> encoder;  // input -> ... -> code (the VAE's code has 2*latent rows: mu then
                                // log-variance); ends with the code's activation, if it has one
   std::vector<Layer> decoder;  // latent -> ... -> logits (the output's sigmoid is the loss's)
+  std::vector<Layer> critic;   // ACAI only: the encoder's shape, image -> (latent) whose mean is the
+                               // critic's guess; its parameters come after the decoder's (model.cpp)
 
   static Network create(const ModelConfig& config);  // initialised from config.seed
   size_t parameter_count() const { return params.size(); }
+  // The autoencoder's parameters are params[0, autoencoder_count()); the critic's (ACAI) the rest.
+  size_t autoencoder_count() const;
   bool all_finite() const;
 };
 
@@ -164,7 +175,15 @@ struct ModelTrainingState {
   int64_t step = 0;
   int64_t adam_t = 0;        // Adam's bias-correction step
   uint64_t rng = 0, eval_rng = 0, dropout_rng = 0;  // the three streams' states
-  std::vector<float> m, v;   // the optimizer's moments (SGD: m is the momentum; v unused)
+  std::vector<float> m, v;   // the optimizer's moments (SGD: m is the momentum; v unused); with a
+                             // critic (ACAI), its own optimizer's moments are the arrays' tail
+};
+
+// ACAI's critic on the last training step: for each decoded mix, the alpha it was made with and the
+// critic's guess d(x_alpha); and its mean guess on the gamma blends of real images (ideally 0).
+struct CriticReadout {
+  std::vector<float> alpha, guess;  // (B) each
+  double real_guess = 0;
 };
 
 class Model {
@@ -185,6 +204,8 @@ class Model {
   // Restore weights (and reset optimizer moments) from a known-good copy, e.g. after divergence.
   void restore(const Network& good);
   ModelTrainingState training_state() const;
+  // ACAI: what the critic guessed on the last training step (empty for the other kinds).
+  const CriticReadout& critic_readout() const { return critic_readout_; }
   // Weights, optimizer settings and state exactly as saved: the next step is the one the saved run
   // would have taken. Throws InputError when the sizes do not match this model's.
   void resume(const Network& net, const OptimizerConfig& opt, const ModelTrainingState& state);
@@ -195,6 +216,11 @@ class Model {
   double loss_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen::MatrixXd& eps,
                                   const Eigen::MatrixXd& corrupted, const std::vector<double>& params,
                                   std::vector<double>* grad) const;
+  // ACAI's two objectives in double at fixed mixing coefficients `alpha` (B): returns the parts with
+  // .total the autoencoder's loss L_fg (through the critic) and .critic the critic's loss L_d. grad
+  // gets dL_fg for the autoencoder's parameters and dL_d for the critic's: what the two Adams step on.
+  LossParts acai_losses_and_gradient_double(const Eigen::MatrixXd& batch, const Eigen::VectorXd& alpha,
+                                            const std::vector<double>& params, std::vector<double>* grad) const;
 
  private:
   Network net_;
@@ -206,5 +232,6 @@ class Model {
   int64_t adam_t_ = 0;  // Adam's bias-correction step; restarts with the moments in restore()
   // optimizer moments and training workspaces are preallocated here (see model.cpp)
   std::vector<float> grad_, m_, v_;
+  CriticReadout critic_readout_;  // sized once (ACAI), filled by every training step
   ModelWorkspaceHandle work_;
 };

@@ -68,10 +68,12 @@ std::vector<ParamTensor> layer_tensors(const Layer& l, const std::string& prefix
 
 std::vector<ParamTensor> network_tensors(const Network& net) {
   std::vector<ParamTensor> out;
-  for (int list = 0; list < 2; ++list) {
-    const std::vector<Layer>& layers = list == 0 ? net.encoder : net.decoder;
+  const std::vector<Layer>* lists[3] = {&net.encoder, &net.decoder, &net.critic};  // the critic: ACAI only
+  const char* prefixes[3] = {"encoder.", "decoder.", "critic."};
+  for (int list = 0; list < 3; ++list) {
+    const std::vector<Layer>& layers = *lists[list];
     for (size_t i = 0; i < layers.size(); ++i)
-      for (ParamTensor& t : layer_tensors(layers[i], (list == 0 ? "encoder." : "decoder.") + std::to_string(i)))
+      for (ParamTensor& t : layer_tensors(layers[i], prefixes[list] + std::to_string(i)))
         out.push_back(std::move(t));
   }
   return out;
@@ -202,6 +204,9 @@ ModelConfig get_config(const SafetensorsFile& f, const std::string& shown) {
   for (int i = 0; i < kHyperparamCount; ++i) {
     const Hyperparam h = static_cast<Hyperparam>(i);
     const HyperparamInfo& info = hyperparam_info(h);
+    // A kind's hyperparameter that an older export lacks (ACAI's, added later) keeps its default;
+    // the kind's own are required.
+    if (!f.meta(kPrefix + std::string(info.key)) && !model_kind_has(c.kind, h)) continue;
     if (info.type == HyperparamType::Choice) {
       const int row = info.choices->find(m.get(info.key));
       if (row < 0) m.bad(info.key, m.get(info.key));

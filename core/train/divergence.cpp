@@ -29,7 +29,8 @@ void divergence_init(DivergenceGuard& g, const Network& net, int64_t step, Diver
 }
 
 bool divergence_loss_finite(const LossParts& loss) {
-  return std::isfinite(loss.total) && std::isfinite(loss.recon) && std::isfinite(loss.penalty);
+  return std::isfinite(loss.total) && std::isfinite(loss.recon) && std::isfinite(loss.penalty) &&
+         std::isfinite(loss.critic);
 }
 
 DivergenceAction divergence_after_step(DivergenceGuard& g, Model& model, const LossParts& loss, int64_t step,

@@ -20,7 +20,7 @@
 namespace {
 
 constexpr char kMagic[8] = {'L', 'L', 'S', 'E', 'S', 'S', 'N', 0};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;  // 2 adds the critic's loss (ACAI) to every loss record; 1 is still read
 constexpr int kMaxSessionModels = 8;
 constexpr uint32_t kMaxStringBytes = 1 << 16;
 constexpr uint64_t kMaxHistoryPoints = uint64_t(1) << 24;
@@ -77,6 +77,7 @@ struct Writer {
       put(p.parts.total);
       put(p.parts.recon);
       put(p.parts.penalty);
+      put(p.parts.critic);
     }
   }
 };
@@ -93,6 +94,7 @@ struct Reader {
   const uint8_t* p;
   const uint8_t* end;
   const std::string& name;
+  uint32_t version;  // 1 has no critic's loss in its loss records
   [[noreturn]] void bad(const std::string& what) const {
     throw InputError(name + ": damaged session file: " + what);
   }
@@ -133,7 +135,7 @@ struct Reader {
     return v;
   }
   std::vector<LossPoint> points(const char* what) {
-    const uint64_t n = count(what, kMaxHistoryPoints, 8 * 5);
+    const uint64_t n = count(what, kMaxHistoryPoints, version >= 2 ? 8 * 6 : 8 * 5);
     std::vector<LossPoint> v(static_cast<size_t>(n));
     for (LossPoint& lp : v) {
       lp.step = get<int64_t>(what);
@@ -141,6 +143,7 @@ struct Reader {
       lp.parts.total = get<double>(what);
       lp.parts.recon = get<double>(what);
       lp.parts.penalty = get<double>(what);
+      if (version >= 2) lp.parts.critic = get<double>(what);
     }
     return v;
   }
@@ -217,6 +220,7 @@ std::vector<uint8_t> session_serialize(const Session& s) {
     w.put(m.loss_sum.total);
     w.put(m.loss_sum.recon);
     w.put(m.loss_sum.penalty);
+    w.put(m.loss_sum.critic);
   }
   w.put(uint32_t(s.events.size()));
   for (const TrainerEvent& e : s.events) {
@@ -250,9 +254,9 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
                      (n < 12 ? "only " + std::to_string(n) + " bytes" : std::string("bad magic")) + ")");
   uint32_t version;
   std::memcpy(&version, bytes + 8, 4);
-  if (version != kVersion)
-    throw InputError(name + ": unsupported session file version " + std::to_string(version) + " (this build reads version " +
-                     std::to_string(kVersion) + ")");
+  if (version < 1 || version > kVersion)
+    throw InputError(name + ": unsupported session file version " + std::to_string(version) +
+                     " (this build reads versions 1 to " + std::to_string(kVersion) + ")");
   if (n < 16) throw InputError(name + ": truncated session file (no checksum)");
   uint32_t stored;
   std::memcpy(&stored, bytes + n - 4, 4);
@@ -263,7 +267,7 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
     throw InputError(name + ": checksum mismatch: the session file is damaged (a flipped bit, a partial copy or a "
                             "truncation); it cannot be loaded");
 #endif
-  Reader r{bytes + 12, bytes + n - 4, name};
+  Reader r{bytes + 12, bytes + n - 4, name, version};
   Session s;
   s.data_hash = r.get<uint64_t>("data hash");
   s.data.source = r.str("data source");
@@ -332,6 +336,7 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
     m.loss_sum.total = r.get<double>("running loss");
     m.loss_sum.recon = r.get<double>("running loss");
     m.loss_sum.penalty = r.get<double>("running loss");
+    if (version >= 2) m.loss_sum.critic = r.get<double>("running loss");
     s.models.push_back(std::move(m));
   }
   const uint32_t events = r.get<uint32_t>("event count");

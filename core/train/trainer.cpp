@@ -74,6 +74,7 @@ void add_parts(LossParts& sum, const LossParts& l, double weight) {
   sum.total += weight * l.total;
   sum.recon += weight * l.recon;
   sum.penalty += weight * l.penalty;
+  sum.critic += weight * l.critic;
 }
 
 std::string format_lr(float lr) {
@@ -902,6 +903,7 @@ void Trainer::Impl::publish() {
     s->networks.push_back(live.all_finite() ? live : slot.guard.good);  // checked every step; belt and braces
     s->history.push_back(slot.history);
     s->learning_rates.push_back(slot.model->optimizer().lr);
+    s->critic.push_back(slot.model->critic_readout());  // empty unless the kind has a critic (ACAI)
   }
   s->events = events;
 

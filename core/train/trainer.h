@@ -70,6 +70,8 @@ struct Snapshot {
   int early_stop = 0;                 // the patience in epochs (set_early_stop); 0 = off
   bool early_stopped = false;         // training paused because no model improved for `early_stop` epochs,
                                       // and every model holds its best_step's weights
+  std::vector<CriticReadout> critic;  // one per model: ACAI's critic on its last training step (alpha
+                                      // and the critic's guess per mix); empty for the other kinds
   float learning_rate = 0;            // the rate last set (set_learning_rate or the constructor's), before
                                       // any halving: what learning_rates are compared with, from one snapshot
 };
