@@ -663,7 +663,8 @@ double model_penalty(T* grads, Workspace<T>& ws, const Network& net, const T* pa
                                   : penalty_contractive_estimate<T>(grads, ws, net, params, x_in, c.contractive_weight);
     case ModelKind::Plain:
     case ModelKind::Denoising:
-    case ModelKind::VAE: break;
+    case ModelKind::VAE:
+    case ModelKind::Acai: break;  // ACAI's critic term is added by its own step (acai_forward below)
   }
   return 0;
 }
