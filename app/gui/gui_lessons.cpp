@@ -211,9 +211,9 @@ void ui_lessons_welcome(AppState& app) {
   // the list scrolls and the buttons stay in view.
   const float width = std::min(640.0f * app.ui_scale, io.DisplaySize.x - 4 * style.WindowPadding.x);
   const float wanted = 7 * line + count * line + 2 * button_h + 4 * style.WindowPadding.y;
-  const float height = std::min(wanted, io.DisplaySize.y - menu_bar_height() - 2 * style.WindowPadding.y);
+  const float height = std::min(wanted, io.DisplaySize.y - 2 * style.WindowPadding.y);
   ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Always);
-  ImGui::SetNextWindowPos(ImVec2(0.5f * io.DisplaySize.x, 0.5f * (io.DisplaySize.y + menu_bar_height())), ImGuiCond_Always,
+  ImGui::SetNextWindowPos(ImVec2(0.5f * io.DisplaySize.x, 0.5f * io.DisplaySize.y), ImGuiCond_Always,
                           ImVec2(0.5f, 0.5f));
   bool open = true;
   ui.welcome_showing = false;

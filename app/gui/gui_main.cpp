@@ -723,8 +723,7 @@ int gui_main(int argc, char** argv) {
     ImGui::NewFrame();
     presenter_keys(app);
     layout_begin_frame(&app.layout);
-    ui_menu_bar(app);
-    ui_left_column(app);
+    ui_left_column(app);  // with the menu bar
     ui_centre(app);
     ui_file_browser(app);
     session_update(app);  // a requested save, when the trainer has answered; autosave when due

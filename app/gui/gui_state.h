@@ -256,7 +256,7 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse
+  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -649,9 +649,8 @@ void session_keys(AppState& app);          // Ctrl+S
 void ui_file_menu_items(AppState& app);    // the File menu's items (gui_menu.cpp opens the menu)
 void ui_session_popups(AppState& app);     // the offer to resume the last autosave
 
-// gui_menu.cpp: the window's menu bar (File, Lessons, Help); everything else sits under it
-void ui_menu_bar(AppState& app);
-float menu_bar_height();                  // the bar's height at the current font size
+// gui_menu.cpp: the menu bar (File, Lessons, ...), the left column's own
+void ui_menu_bar(AppState& app);          // inside the left column's window, which has ImGuiWindowFlags_MenuBar
 
 // gui_lessons.cpp: guided lessons (core/lessons/lessons.h)
 void ui_lessons_menu_items(AppState& app);  // the Lessons menu's items
