@@ -40,5 +40,4 @@ EOS
   echo "$out/$file: lesson $lesson, $steps steps, $size bytes"
 done <<EOL
 holes 3000 digits_ae_vae_32_8.llsession
-arithmetic 3000 faces_ae_vae_32_8.llsession
 EOL

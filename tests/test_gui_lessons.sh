@@ -5,10 +5,11 @@
 #    holes opens its bundled session (trained 3,000 steps; latent 8, AE vs VAE), step 2 turns the
 #    points off, step 4 the interpolation on; kl builds one VAE at latent 8 with Inside the VAE on,
 #    steps 3 and 4 set beta to 4 and 50 in the running model; sparse builds AE vs sparse AE at
-#    latent 16 with the code units row; closing the lesson opens the Data and Model panels again.
+#    latent 16 with the code units row; closing the lesson opens the Data and Model panels again;
+#    anomaly opens the same bundled session with the anomaly row; arithmetic (faces) has none.
 # 3. With a lesson open, and on the welcome screen, layout-check finds no problem at 1024x640 and
 #    1920x1080.
-# 4. Screenshots of three lessons (holes and kl at 1024x640, arithmetic at 1920x1080): the README's
+# 4. Screenshots of three lessons (holes and kl at 1024x640, anomaly at 1920x1080): the README's
 #    docs/lesson_*.png are copies of these.
 #   test_gui_lessons.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
@@ -96,10 +97,13 @@ expect "$dir/closed.txt" lesson none
 grep -q "^control=dataset$" "$dir/closed.txt" || { echo "test_gui_lessons: the Data panel did not open again on close"; exit 1; }
 
 cat > "$dir/large.txt" <<EOS
-lesson arithmetic
+lesson anomaly
 sync
+state $dir/anomaly.txt
+screenshot $dir/lesson_anomaly.png
+layout-check $dir/anomaly_layout.txt
+lesson arithmetic
 state $dir/arith.txt
-screenshot $dir/lesson_arithmetic.png
 layout-check $dir/arith_layout.txt
 welcome on
 state $dir/welcome.txt
@@ -109,21 +113,30 @@ welcome off
 quit
 EOS
 timeout $limit xvfb-run -a -s "-screen 0 1920x1080x24" "$exe" --width 1920 --height 1080 --paused --script "$dir/large.txt"
+expect "$dir/anomaly.txt" lesson anomaly
+expect "$dir/anomaly.txt" anomaly 1
+expect "$dir/anomaly.txt" anomaly_score elbo
+expect "$dir/anomaly.txt" pane0.latent 8
+case $(value "$dir/anomaly.txt" lesson_session) in
+  */lessons/digits_ae_vae_32_8.llsession) ;;
+  *) echo "test_gui_lessons: the anomaly lesson did not open its bundled session"; exit 1 ;;
+esac
 expect "$dir/arith.txt" lesson arithmetic
+expect "$dir/arith.txt" lesson_session none
 expect "$dir/arith.txt" dataset faces
 expect "$dir/arith.txt" arith 1
 expect "$dir/arith.txt" pane0.latent 8
 expect "$dir/welcome.txt" welcome 1
 expect "$dir/arith.txt" welcome 0
 
-for f in holes kl sparse arith welcome; do
+for f in holes kl sparse anomaly arith welcome; do
   expect "$dir/${f}_layout.txt" problems 0
 done
 grep -qx "window=1024x640" "$dir/kl_layout.txt"
 grep -qx "window=1920x1080" "$dir/welcome_layout.txt"
 "$png_check" "$dir/lesson_holes.png" 1024 640
 "$png_check" "$dir/lesson_kl.png" 1024 640
-"$png_check" "$dir/lesson_arithmetic.png" 1920 1080
+"$png_check" "$dir/lesson_anomaly.png" 1920 1080
 # The welcome screen covers the middle of the window: it differs from the lesson under it.
-"$png_diff" "$dir/lesson_arithmetic.png" "$dir/welcome.png" --min 2
+"$png_diff" "$dir/lesson_anomaly.png" "$dir/welcome.png" --min 2
 echo "test_gui_lessons: ok"

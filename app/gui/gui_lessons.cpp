@@ -300,6 +300,9 @@ void ui_lesson_panel(AppState& app) {
   }
   if (!ui.panel_open) return;
   const ImVec2 start = ImGui::GetCursorScreenPos();
+  // How far right the window's items reached before the panel (the menu bar's reach the window's
+  // edge): the panel's rectangle ends where its own items do, as gui_panels.cpp's left_panel does.
+  const float reached = ImGui::GetCurrentWindowRead()->DC.CursorMaxPos.x;
   ImGui::PushID("lesson");
   if (app.font_large) ImGui::PushFont(app.font_large);
   ImGui::TextWrapped("%s", l.title);
@@ -362,7 +365,8 @@ void ui_lesson_panel(AppState& app) {
   ImGui::Spacing();
   ImGui::PopID();
   const float right = ImGui::GetCurrentWindowRead()->DC.CursorMaxPos.x;
-  layout_rect(&app.layout, "lesson panel", start, ImVec2(right, ImGui::GetCursorScreenPos().y));
+  layout_rect(&app.layout, "lesson panel", start,
+              ImVec2(right > reached ? right : start.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y));
 }
 
 //-----------------------------------------------------------------------------

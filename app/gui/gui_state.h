@@ -256,8 +256,7 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  MouseMap,
-  Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse
+  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
