@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "test_files.h"
+
 #include "data/dataset.h"
 #include "io/errors.h"
 #include "measure/jpeg_reference.h"
@@ -46,6 +48,13 @@ std::vector<uint8_t> textured(int width, int height, int count, uint64_t seed) {
         p[(size_t(k) * height + y) * width + x] = static_cast<uint8_t>(std::clamp(v, 0.0, 255.0));
       }
   return p;
+}
+
+// The number after "key": in a one-line JSON object; NaN if absent or null.
+double json_value(const std::string& json, const std::string& key) {
+  const size_t at = json.find("\"" + key + "\":");
+  if (at == std::string::npos || json.compare(at + key.size() + 3, 4, "null") == 0) return std::nan("");
+  return std::stod(json.substr(at + key.size() + 3));
 }
 
 double held_psnr(const Network& net, const Dataset& data) {
@@ -147,4 +156,27 @@ TEST_CASE("digits: the AE's held-out PSNR rises from latent 2 to latent 16") {
   }
   MESSAGE("AE held-out PSNR: latent 2 " << psnr[0] << " dB, latent 16 " << psnr[1] << " dB");
   CHECK(psnr[1] > psnr[0] + 1.0);
+}
+
+TEST_CASE("cli: reduce --jpeg reports JPEG at the code's size; a table of values is status 2") {
+  const Run run = run_latentlab("reduce --data digits --count 1200 --latent 4 --jpeg --no-raw-probe --json",
+                                "test_jpeg_reference.stderr");
+  REQUIRE(run.status == 0);
+  CHECK(json_value(run.out, "code_bytes") == 16.0);
+  // 16 bytes is far below any JPEG file: quality 1, the smallest.
+  CHECK(json_value(run.out, "jpeg_quality") == 1.0);
+  CHECK(json_value(run.out, "jpeg_bytes") == json_value(run.out, "jpeg_min_bytes"));
+  CHECK(json_value(run.out, "jpeg_scan_bytes") < json_value(run.out, "jpeg_bytes"));
+  CHECK(json_value(run.out, "jpeg_first_matching_latent") ==
+        std::ceil(json_value(run.out, "jpeg_min_bytes") / 4.0));
+  CHECK(json_value(run.out, "jpeg_psnr") > 0);
+  const fs::path csv = temp_dir("test_jpeg_reference") / "table.csv";
+  write_text(csv, "0.1,0.2,0.3\n0.4,0.5,0.6\n0.2,0.1,0.9\n0.3,0.3,0.3\n0.5,0.2,0.1\n");
+  const Run bad = run_latentlab("reduce --data " + csv.string() + " --latent 1 --jpeg --no-raw-probe",
+                                "test_jpeg_reference.stderr");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("table.csv") != std::string::npos);
+  CHECK(bad.err.find("JPEG") != std::string::npos);
+  fs::remove_all(csv.parent_path());
+  std::remove("test_jpeg_reference.stderr");
 }

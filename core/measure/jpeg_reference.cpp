@@ -37,6 +37,7 @@ size_t scan_size(const std::vector<uint8_t>& file) {
 }
 
 void check_images(const Dataset& data, ConstMatRef held) {
+  if (!data.is_image) throw InputError(data.name + ": JPEG reference needs images, not a table of values");
   if (data.channels != 1 && data.channels != 3)
     throw InputError(data.name + ": JPEG reference needs images of 1 or 3 channels, not " +
                      std::to_string(data.channels));

@@ -31,7 +31,7 @@ struct JpegReference {
 // Dataset stores them) rounded to 8 bits and written as a JPEG file in memory at quality 1..100.
 std::vector<uint8_t> jpeg_encode_sample(const float* sample, int width, int height, int channels, int quality);
 // The JPEG point of `quality` over the columns of held (features, m) with data's geometry. Data
-// outside [0, 1], or not images (1 or 3 channels), is an InputError naming the data.
+// outside [0, 1], or not images (a CSV; not 1 or 3 channels), is an InputError naming the data.
 JpegPoint jpeg_point(const Dataset& data, ConstMatRef held, int quality);
 // The reference for a code of `latent` float32 numbers on data's held-out split.
 JpegReference jpeg_reference(const Dataset& data, int latent);
