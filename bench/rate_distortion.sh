@@ -6,20 +6,21 @@
 # on the MNIST test file (first 8000 train, last 2000 held out; skipped if absent). AE and VAE are
 # 784-400-L, ReLU, Adam 1e-3, batch 128: the train defaults. With several seeds a cell is the mean
 # and the range over seeds. Not part of CI.
-# usage: bench/rate_distortion.sh [BUILD_DIR] [EPOCHS] [SEEDS] [LATENTS]
-#   bench/rate_distortion.sh build 10 "1 2 3" "2 4 8 16 32"
+# usage: bench/rate_distortion.sh [BUILD_DIR] [EPOCHS] [SEEDS] [LATENTS] [SETS]
+#   bench/rate_distortion.sh build 10 "1 2 3" "2 4 8 16 32" "digits mnist"
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
 epochs="${2:-10}"
 seeds="${3:-1}"
 latents="${4:-2 4 8 16 32}"
+sets="${5:-digits mnist}"
 mnist="$here/../../shared/data/mnist/t10k-images-idx3-ubyte.gz"
 exe="$build/latentlab"
 runs="$(mktemp)"
 trap 'rm -f "$runs"' EXIT
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: bench/rate_distortion.sh $build $epochs \"$seeds\" \"$latents\""
+echo "command: bench/rate_distortion.sh $build $epochs \"$seeds\" \"$latents\" \"$sets\""
 echo "AE/VAE: 784-400-L, $epochs epochs, seeds $seeds"
 
 measure() {  # NAME DATA_FLAGS...: one JSON line per run into $runs, tagged with the set's name
@@ -41,9 +42,11 @@ measure() {  # NAME DATA_FLAGS...: one JSON line per run into $runs, tagged with
   "$exe" reduce "$@" --latent "$first" --jpeg --no-raw-probe --json | sed "s/^{/{\"set\":\"$name\",\"matched\":1,/" >> "$runs"
 }
 
-measure digits --data digits
-if [ -f "$mnist" ]; then measure mnist --data "$mnist" --train 8000
-else echo "rate_distortion: MNIST skipped: $mnist not found"; fi
+case " $sets " in *" digits "*) measure digits --data digits ;; esac
+case " $sets " in *" mnist "*)
+  if [ -f "$mnist" ]; then measure mnist --data "$mnist" --train 8000
+  else echo "rate_distortion: MNIST skipped: $mnist not found"; fi ;;
+esac
 
 /usr/bin/python3 - "$runs" <<'PY'
 import json, sys
