@@ -74,6 +74,12 @@
 //   layout-plant         draw a label over the toolbar's first control from now on (a test's proof
 //                        that layout-check sees an overlap)
 //   nudge SIZE random|toward   the sensitivity row's nudge: its RMS size per input value and direction
+//   export KIND FILE [model=M] [tiles=N]   write an export as the Export menu does (gui_export.cpp; KIND:
+//                        manifold | strip | gallery | recon | traversal | window | codes | loss); FILE "-":
+//                        the Export folder's next name; model M (default 0) for a kind of one model;
+//                        tiles: the manifold's per side (8 .. 64, default the menu's). A write that fails
+//                        leaves its error in the status (state: export_status, export_error); the script goes on
+//   export-folder DIR    the Export menu's folder, as typed there
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -137,6 +143,7 @@ constexpr OpSpec kOps[] = {
     {"feed-stroke", ScriptOp::FeedStroke, 4, 4}, {"feed-clear", ScriptOp::FeedClear, 0, 0},
     {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
     {"nudge", ScriptOp::Nudge, 2, 2},
+    {"export", ScriptOp::Export, 2, 4},     {"export-folder", ScriptOp::ExportFolder, 1, 1},
     {"arith", ScriptOp::Arith, 2, 2},       {"arith-strength", ScriptOp::ArithStrength, 1, 1},
     {"arith-lasso", ScriptOp::ArithLasso, 8, 40},
 };
@@ -275,6 +282,9 @@ void script_load(Script* script, const std::string& path) {
       case ScriptOp::FeedStroke:
         for (const std::string& a : cmd.args)
           if (!parse_number(a, &v)) fail("feed-stroke expects X0 Y0 X1 Y1 in image pixels");
+        break;
+      case ScriptOp::Export:
+        if (choice_list<ExportKind>().find(cmd.args[0]) < 0) fail("export expects " + choice_list<ExportKind>().names(" | "));
         break;
       case ScriptOp::ArithStrength:
         if (!parse_number(cmd.args[0], &v)) fail("arith-strength expects a number");
@@ -594,6 +604,27 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       arith_set_groups(app, a, b);
       return false;
     }
+    case ScriptOp::Export: {
+      ExportKind kind;
+      if (!parse_choice(cmd.args[0], &kind)) {
+        script_fail(app, cmd, "export expects " + choice_list<ExportKind>().names(" | "));
+        return true;
+      }
+      int model = 0, tiles = 0;
+      for (size_t i = 2; i < cmd.args.size(); ++i) {
+        const std::string& a = cmd.args[i];
+        if (a.compare(0, 6, "model=") == 0) model = std::atoi(a.c_str() + 6);
+        else if (a.compare(0, 6, "tiles=") == 0) tiles = std::atoi(a.c_str() + 6);
+      }
+      std::string error;
+      if (!export_write(app, kind, model, cmd.args[1] == "-" ? "" : cmd.args[1], tiles, &error))
+        std::fprintf(stderr, "latentlab: script: %s\n", error.c_str());
+      if (kind == ExportKind::Window) s.wait_frames = 3;  // written after a later frame renders
+      return kind == ExportKind::Window;
+    }
+    case ScriptOp::ExportFolder:
+      std::snprintf(app.exports.folder, sizeof app.exports.folder, "%s", cmd.args[0].c_str());
+      return false;
     case ScriptOp::ArithStrength: arith_set_strength(app, std::strtof(cmd.args[0].c_str(), nullptr)); return false;
     case ScriptOp::ArithLasso: {
       ScriptCommand at = cmd;
@@ -946,5 +977,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   arith_view_write_state(app, f);
   strips_write_state(app, f);
   traversal_write_state(app, f);
+  export_write_state(app, f);
+  shortcuts_write_state(app, f);
   return std::fclose(f) == 0;
 }

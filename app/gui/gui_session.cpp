@@ -244,17 +244,15 @@ bool session_open(AppState& app, const std::string& path) {
 // [SECTION] The File menu's items and the resume offer
 //-----------------------------------------------------------------------------
 
-// Ctrl+S saves (Ctrl+O, in the file browser, opens). GLFW key codes: 'S'.
-void session_keys(AppState& app) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && ImGui::IsKeyPressed('S', false))
-    session_request_save(app, app.session.path.empty() ? session_state_dir() + "/saved.llsession" : app.session.path, false);
+// File > Save and Ctrl+S (gui_shortcuts.cpp): the session last opened or saved, else saved.llsession
+// in the state folder.
+void session_save_current(AppState& app) {
+  session_request_save(app, app.session.path.empty() ? session_state_dir() + "/saved.llsession" : app.session.path, false);
 }
 
 void ui_file_menu_items(AppState& app) {
   SessionUi& s = app.session;
-  if (ImGui::MenuItem("Save", "Ctrl+S"))
-    session_request_save(app, s.path.empty() ? session_state_dir() + "/saved.llsession" : s.path, false);
+  if (ImGui::MenuItem("Save", "Ctrl+S")) session_save_current(app);
   if (ImGui::MenuItem("Open...", "Ctrl+O")) file_browser_open(app, BrowseTarget::Data);
   if (ImGui::BeginMenu("Open Recent", !s.recent.empty())) {
     for (const std::string& r : s.recent)
