@@ -658,6 +658,7 @@ int gui_main(int argc, char** argv) {
   app.trainer = std::make_unique<Trainer>(data, configs, optimizer, trainer_options, loaded);
   app_set_data(app, data);
   if (session) {
+    session_view_apply(app, session->view);  // the switches, probes and interpolation it was saved with
     app.trainer->load_session(session);
     // The first frame shows the session, not the seeds' models: the trainer takes the command at once
     // (it is idle until started); a session it refuses leaves an event and the fresh models.

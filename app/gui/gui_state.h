@@ -647,6 +647,7 @@ void session_update(AppState& app);       // once per frame: finish a save, auto
 void session_save_on_close(AppState& app);  // blocks until the trainer answers (at most 5 s)
 bool session_is_model_path(const std::string& path);  // .llsession, .llnet, .safetensors
 bool session_open(AppState& app, const std::string& path);  // false: data_error says why; models kept
+void session_view_apply(AppState& app, const std::vector<std::pair<std::string, std::string>>& view);  // switches, probes, endpoints
 void session_offer_autosave(AppState& app);  // at start: offer the last autosave if it loads
 void session_save_current(AppState& app);  // File > Save, Ctrl+S
 void ui_file_menu_items(AppState& app);    // the File menu's items (gui_menu.cpp opens the menu)
