@@ -55,7 +55,6 @@ static void left_panel(AppState& app, const char* name, void (*panel)(AppState&)
 }
 
 void ui_left_column(AppState& app) {
-  controls_seen_begin_frame(app);
   const ImGuiIO& io = ImGui::GetIO();
   const float width = left_column_width(app);
   const float top = menu_bar_height();

@@ -16,7 +16,7 @@
 //                        kl (inside the VAE: KL per dimension and the beta trade-off on VAE maps) |
 //                        anomaly | denoise | feed | units (code units: the sparse AE's row) |
 //                        sensitivity (the contractive AE's row) | factors (latent-factor MI and MIG) |
-//                        arith (latent arithmetic)
+//                        arith (latent arithmetic) | help (the keyboard shortcuts' overlay, as F1 opens it)
 //   arith A B            latent arithmetic's groups, each label=N, FACTOR=LO:HI (a factor by name) or
 //                        selection (the samples selected now)
 //   arith-strength S     the strength the attribute vector is added with (-3 .. 3)
@@ -149,7 +149,7 @@ constexpr OpSpec kOps[] = {
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
-                               "factors", "arith"};
+                               "factors", "arith", "help"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -358,6 +358,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "sensitivity") v.show_sensitivity = on;
   else if (name == "factors") v.show_factors = on;
   else if (name == "arith") v.show_arith = on;
+  else if (name == "help") app.shortcuts.overlay = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.

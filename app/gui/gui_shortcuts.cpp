@@ -10,6 +10,7 @@
 //   [SECTION] The table
 //   [SECTION] Handling
 //   [SECTION] The Help menu, the overlay and About
+#include <algorithm>
 #include <cfloat>
 #include <cstdio>
 
@@ -42,6 +43,8 @@ void toggle_holes(AppState& app) { app.view.show_holes = !app.view.show_holes; }
 void toggle_manifold(AppState& app) { app.view.show_manifold = !app.view.show_manifold; }
 void toggle_interp(AppState& app) { app.interp.show = !app.interp.show; }
 void toggle_overlay(AppState& app) { app.shortcuts.overlay = !app.shortcuts.overlay; }
+// Esc: the overlay closes here; picking interpolation endpoints and a lasso cancel themselves on it.
+void close_overlay(AppState& app) { app.shortcuts.overlay = app.shortcuts.about = false; }
 void save(AppState& app) { session_save_current(app); }
 void zoom_in(AppState& app) { presenter_zoom(app, +1); }
 void zoom_out(AppState& app) { presenter_zoom(app, -1); }
@@ -74,11 +77,13 @@ const Shortcut kShortcuts[] = {
     {"M", "Decoded manifold on / off", {{GLFW_KEY_M}}, toggle_manifold},
     {"I", "Interpolation view on / off", {{GLFW_KEY_I}}, toggle_interp},
     {"F1 or ?", "This list of shortcuts", {{GLFW_KEY_F1}, {GLFW_KEY_SLASH, kShift}}, toggle_overlay},
+    {"Esc", "Close this list; stop picking interpolation endpoints or drawing a lasso", {{GLFW_KEY_ESCAPE}}, close_overlay},
     {"Ctrl+S", "Save the session", {{GLFW_KEY_S, kCtrl}}, save},
     {"Ctrl+O", "Open a session, a model or data", {{GLFW_KEY_O, kCtrl}}, file_browser_key},
-    {"Ctrl + / Ctrl =", "Larger UI (presenter mode), 25% a press", {{GLFW_KEY_EQUAL, kCtrl}, {GLFW_KEY_KP_ADD, kCtrl}}, zoom_in},
-    {"Ctrl -", "Smaller UI", {{GLFW_KEY_MINUS, kCtrl}, {GLFW_KEY_KP_SUBTRACT, kCtrl}}, zoom_out},
-    {"Ctrl 0", "UI back to 100%", {{GLFW_KEY_0, kCtrl}, {GLFW_KEY_KP_0, kCtrl}}, zoom_reset},
+    {"Ctrl+plus", "Larger UI (presenter mode), 25% a press, up to 250% (also Ctrl+=, keypad +)",
+     {{GLFW_KEY_EQUAL, kCtrl}, {GLFW_KEY_KP_ADD, kCtrl}}, zoom_in},
+    {"Ctrl+minus", "Smaller UI, down to 100% (also keypad -)", {{GLFW_KEY_MINUS, kCtrl}, {GLFW_KEY_KP_SUBTRACT, kCtrl}}, zoom_out},
+    {"Ctrl+0", "UI back to 100%", {{GLFW_KEY_0, kCtrl}, {GLFW_KEY_KP_0, kCtrl}}, zoom_reset},
 };
 
 bool pressed(const ImGuiIO& io, Key key) {
@@ -100,9 +105,9 @@ void shortcuts_handle(AppState& app) {
     for (const Key& k : s.keys)
       if (pressed(io, k)) {
         s.action(app);
+        ++app.shortcuts.fired;
         break;
       }
-  if (app.shortcuts.overlay && !io.WantTextInput && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) app.shortcuts.overlay = false;
 }
 
 //-----------------------------------------------------------------------------
@@ -114,45 +119,60 @@ void ui_help_menu_items(AppState& app) {
   if (ImGui::MenuItem("About latentlab")) app.shortcuts.about = true;
 }
 
-// A window in the middle of the screen, in front, never larger than the screen (it scrolls there).
-static bool begin_centred(const char* title, bool* open) {
+// A window in the middle of the screen, in front, `width` wide at most (0: as wide as it needs) and
+// never larger than the screen: its text wraps and it scrolls there.
+static bool begin_centred(const char* title, bool* open, float width) {
   const ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 most(io.DisplaySize.x * 0.9f, io.DisplaySize.y * 0.9f);
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(io.DisplaySize.x * 0.9f, io.DisplaySize.y * 0.9f));
+  ImGui::SetNextWindowSize(ImVec2(width > 0 ? std::min(width, most.x) : 0.0f, 0.0f));  // 0: fit that axis
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), most);
   ImGui::SetNextWindowFocus();
-  return ImGui::Begin(title, open,
-                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
-                          ImGuiWindowFlags_NoMove);
+  return ImGui::Begin(title, open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
 }
 
 void ui_shortcuts_overlay(AppState& app) {
   ShortcutsUi& ui = app.shortcuts;
   if (ui.overlay) {
-    if (begin_centred("Keyboard shortcuts", &ui.overlay)) {
+    // As wide as the longest row needs; narrower on a small screen, where the labels wrap.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float keys_w = 0, labels_w = 0;
+    for (const Shortcut& s : kShortcuts) {
+      keys_w = std::max(keys_w, ImGui::CalcTextSize(s.shown).x);
+      labels_w = std::max(labels_w, ImGui::CalcTextSize(s.label).x);
+    }
+    const float width = keys_w + labels_w + 4 * style.CellPadding.x + 2 * style.WindowPadding.x + style.ScrollbarSize;
+    if (begin_centred("Keyboard shortcuts", &ui.overlay, width)) {
       layout_push_window(&app.layout, "help overlay", true);
-      if (ImGui::BeginTable("##shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+      if (ImGui::BeginTable("##shortcuts", 2, ImGuiTableFlags_RowBg)) {
+        ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, keys_w);
+        ImGui::TableSetupColumn("does", ImGuiTableColumnFlags_WidthStretch);
         for (const Shortcut& s : kShortcuts) {
           ImGui::TableNextRow();
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(s.shown);
           ImGui::TableNextColumn();
-          ImGui::TextUnformatted(s.label);
+          ImGui::TextWrapped("%s", s.label);
         }
         ImGui::EndTable();
       }
       layout_item(&app.layout, "shortcuts table");
-      ImGui::TextDisabled("Letters and Space do nothing while you type in a field. Esc closes this list.");
+      ImGui::PushTextWrapPos(0.0f);  // within the table's width: a large UI scale on a small window
+      ImGui::TextDisabled("Letters and Space do nothing while you type in a field.");
+      ImGui::PopTextWrapPos();
       layout_item(&app.layout, "shortcuts note");
       layout_pop(&app.layout);
     }
     ImGui::End();
   }
   if (ui.about) {
-    if (begin_centred("About latentlab", &ui.about)) {
+    if (begin_centred("About latentlab", &ui.about, ImGui::GetFontSize() * 30)) {
       layout_push_window(&app.layout, "about");
       ImGui::Text("latentlab %s", LATENTLAB_VERSION);
+      ImGui::PushTextWrapPos(0.0f);
       ImGui::TextUnformatted("Autoencoders you can touch: train an AE and a VAE side by side and watch their latent spaces.");
       ImGui::TextDisabled("Dear ImGui %s, GLFW, OpenGL, Eigen. Help > Keyboard shortcuts (F1) lists the keys.", IMGUI_VERSION);
+      ImGui::PopTextWrapPos();
       layout_item(&app.layout, "about text");
       layout_pop(&app.layout);
     }
@@ -161,6 +181,8 @@ void ui_shortcuts_overlay(AppState& app) {
 }
 
 void shortcuts_write_state(const AppState& app, FILE* f) {
-  std::fprintf(f, "help_overlay=%d\nabout=%d\nshortcuts=%d\n", app.shortcuts.overlay ? 1 : 0, app.shortcuts.about ? 1 : 0,
-               static_cast<int>(sizeof kShortcuts / sizeof kShortcuts[0]));
+  std::fprintf(f, "help_overlay=%d\nabout=%d\nshortcuts=%d\nshortcuts_fired=%d\nwant_text_input=%d\n",
+               app.shortcuts.overlay ? 1 : 0, app.shortcuts.about ? 1 : 0,
+               static_cast<int>(sizeof kShortcuts / sizeof kShortcuts[0]), app.shortcuts.fired,
+               ImGui::GetIO().WantTextInput ? 1 : 0);
 }

@@ -470,6 +470,7 @@ struct ExportUi {
 struct ShortcutsUi {
   bool overlay = false;            // the help overlay listing every shortcut
   bool about = false;              // Help > About
+  int fired = 0;                   // shortcuts acted on since launch (the state dump: was a key seen?)
 };
 
 struct AppState {
