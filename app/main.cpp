@@ -34,6 +34,7 @@ static void print_usage() {
       "  latentlab datasets [flags]     load a dataset, print its summary, optionally save a sample grid\n"
       "  latentlab reduce [flags]       PCA of the data, measured as train --json measures a model\n"
       "  latentlab anomaly [flags]      hold out a label, train without it, ROC AUC of detecting it\n"
+      "  latentlab lesson NAME --check  measure a guided lesson's claim (exit 0 shows, 1 not); --list\n"
       "  latentlab <command> --help     every flag of a command\n"
       "  latentlab --version            the version\n\n"
       "data (--data): a built-in set (%s), an IDX file (raw or .gz, MNIST's format),\n"
@@ -44,7 +45,8 @@ static void print_usage() {
       "  .safetensors  a network's weights in PyTorch's names and order; the pytorch/examples VAE loads too\n\n"
       "environment:\n"
       "  XDG_STATE_HOME  the explorer autosaves to $XDG_STATE_HOME/latentlab (else ~/.local/state/latentlab)\n\n"
-      "exit status: 0 success; 1 training diverged beyond recovery or an internal error; 2 a bad flag or\n"
+      "exit status: 0 success; 1 training diverged beyond recovery, an internal error, or a lesson's\n"
+      "  phenomenon did not show (lesson --check); 2 a bad flag or\n"
       "  bad input (the message names the file and the problem).\n\n"
       "examples:\n"
       "  latentlab train --model vae --epochs 5 --steps 200 --save run.llsession\n"
@@ -79,6 +81,7 @@ static int run(int argc, char** argv) {
   if (command == "datasets") return cli_datasets(sub_argc, sub_argv);
   if (command == "reduce") return cli_reduce(sub_argc, sub_argv);
   if (command == "anomaly") return cli_anomaly(sub_argc, sub_argv);
+  if (command == "lesson") return cli_lesson(sub_argc, sub_argv);
 #ifdef LATENTLAB_WITH_GUI
   if (command == "gui") return gui_main(sub_argc, sub_argv);
   // `latentlab --data x --frames 10` is the GUI with flags too.

@@ -6,6 +6,11 @@ import gzip, os, struct, zlib
 
 root = os.path.join("tests", "fuzz_corpus")
 
+# gzip with a fixed header time (mtime 0, "no time stored" in RFC 1952): gzip.compress stamps the
+# current time into every member, so each regeneration would change the committed .gz files.
+def gz(data):
+    return gzip.compress(data, mtime=0)
+
 def write(target, name, data):
     os.makedirs(os.path.join(root, target), exist_ok=True)
     with open(os.path.join(root, target, name), "wb") as f:
@@ -19,8 +24,8 @@ images = idx(8, [3, 4, 4], bytes(range(48)))
 labels = idx(8, [3], bytes([0, 1, 2]))
 write("idx", "images-3x4x4", images)
 write("idx", "labels-3", labels)
-write("idx", "images-3x4x4.gz", gzip.compress(images))
-write("idx", "multi-member.gz", gzip.compress(images[:20]) + gzip.compress(images[20:]))
+write("idx", "images-3x4x4.gz", gz(images))
+write("idx", "multi-member.gz", gz(images[:20]) + gz(images[20:]))
 write("idx", "count-overflow", idx(8, [0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF], b"\0" * 16))
 write("idx", "count-overflow-32bit", idx(8, [0x10000, 0x10000, 1], b"\0" * 16))
 write("idx", "truncated-payload", images[:30])
@@ -28,8 +33,8 @@ write("idx", "truncated-header", images[:9])
 write("idx", "trailing-data", images + b"extra")
 write("idx", "float-type", idx(0x0D, [1, 2, 2], b"\0" * 16))
 write("idx", "zero-count", idx(8, [0, 28, 28], b""))
-write("idx", "gzip-truncated.gz", gzip.compress(images)[:-10])
-write("idx", "gzip-bomb.gz", gzip.compress(idx(8, [1, 2, 2], b"\0" * 4) + b"\0" * 1000000))
+write("idx", "gzip-truncated.gz", gz(images)[:-10])
+write("idx", "gzip-bomb.gz", gz(idx(8, [1, 2, 2], b"\0" * 4) + b"\0" * 1000000))
 
 # ---- CSV ----
 write("csv", "plain", "a,b,c\n1,2,3\n4,5,6\n7,8,9\n")

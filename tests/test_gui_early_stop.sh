@@ -3,7 +3,7 @@
 # overfitting preset: 100 training digits, 784-1024-64, batch 32. Asked for far more steps than it
 # needs, training stops on its own: the snapshot says early_stopped, the step is below the steps
 # asked for, the events line names the kept step, and for each model the held-out loss at the kept
-# (best) step is below the last epoch's (the held-out curve turned up after it).
+# (best) step is below the last epoch's (the held-out curve turned up after it). Then it trains on.
 #   test_gui_early_stop.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 png_check=$2 png_diff=$3 dir=$4
@@ -16,6 +16,9 @@ train 3000
 sync
 state $dir/stopped.txt
 screenshot $dir/stopped.png
+train 6
+sync
+state $dir/resumed.txt
 quit
 EOS2
 scale=${LATENTLAB_TIME_SCALE:-1}
@@ -36,4 +39,10 @@ for m in 0 1; do
     if (!(lb > 0 && ll > lb)) { print at ": held-out loss at the best step " lb " not below the last " ll; exit 1 }
   }'
 done
+# Training on after the stop (6 steps: two epochs of 100 samples at batch 32, fewer than the patience
+# of 4): patience counts afresh from the resumed epoch, so the run takes every step and is not
+# stopped again at the first epoch's end.
+test "$(value "$dir/resumed.txt" step)" -eq $(( $(value "$dir/stopped.txt" step) + 6 )) ||
+  { echo "test_gui_early_stop: resumed after the stop, training stopped again at once"; exit 1; }
+test "$(value "$dir/resumed.txt" early_stopped)" = 0
 echo "test_gui_early_stop: ok"

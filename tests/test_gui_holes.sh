@@ -12,6 +12,10 @@
 #    2-sigma disk is printed too, not asserted: its rim, where the prior is thin, reads as holes,
 #    and it came out about the AE's figure in one run (README).
 # 3. The map shows: switching it off changes both maps' pixels.
+# 4. Hovering the map shows its value there: at four points of the AE's map (corners, where no
+#    sample's own tooltip wins), the tooltip's value is the dumped grid's at that plane point (its
+#    cell or a neighbour, for a point on a cell's edge), and it says "hole" exactly when the value
+#    is above the legend's mark; at least three of the four show one.
 #   test_gui_holes.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 png_check=$2 png_diff=$3 dir=$4
@@ -23,6 +27,18 @@ state $dir/holes.txt
 dump-holes 0 $dir/holes0.txt
 dump-holes 1 $dir/holes1.txt
 screenshot $dir/on.png
+mouse-map 0 0.04 0.96
+wait 3
+state $dir/hover1.txt
+mouse-map 0 0.96 0.96
+wait 3
+state $dir/hover2.txt
+mouse-map 0 0.5 0.04
+wait 3
+state $dir/hover3.txt
+mouse-map 0 0.3 0.6
+wait 3
+state $dir/hover4.txt
 panel holes off
 sync
 wait 2
@@ -84,6 +100,25 @@ echo "$ae $vae" | awk '{
   if (!(ae_share >= 0.1)) { print "under a tenth of the AE view reads as a hole"; exit 1 }
   if (!(vae_ellipse < ae_ellipse)) { print "the VAE has as many holes where its codes are as the AE"; exit 1 }
 }'
+# 4. The tooltip under the mouse against the dumped grid.
+shown=0
+for i in 1 2 3 4; do
+  hover=$(value "$dir/hover$i.txt" pane0.holes_hover)
+  [ -n "$hover" ] || continue
+  shown=$((shown + 1))
+  echo "$hover" | awk -v p95="$(value "$dir/holes.txt" pane0.holes_p95)" -v grid="$dir/holes0.txt" '{
+    value = $1; u = $2; v = $3; verdict = $4
+    getline header < grid; split(header, g, " "); cols = g[2]; rows = g[3]; u0 = g[4]; v0 = g[5]; u1 = g[6]; v1 = g[7]
+    for (r = 0; r < rows; ++r) { getline line < grid; n = split(line, x, " "); for (c = 0; c < n; ++c) val[r, c] = x[c + 1] }
+    c = int((u - u0) / (u1 - u0) * cols); r = int((v1 - v) / (v1 - v0) * rows)
+    found = 0
+    for (dr = -1; dr <= 1; ++dr) for (dc = -1; dc <= 1; ++dc)
+      if (((r + dr, c + dc) in val) && (val[r + dr, c + dc] - value) ^ 2 <= (1e-4 * value) ^ 2 + 1e-12) found = 1
+    if (!found) { printf "hover at (%g, %g) shows %g, not the map'"'"'s value there (cell %d,%d: %g)\n", u, v, value, r, c, val[r, c]; exit 1 }
+    if ((value > p95) != (verdict == "hole")) { printf "hover shows %g with the verdict %s (mark %g)\n", value, verdict, p95; exit 1 }
+  }'
+done
+[ "$shown" -ge 3 ] || { echo "the hole map showed its value under the mouse at only $shown of 4 points"; exit 1; }
 "$png_check" "$dir/on.png" 1600 900
 for pane in 0 1; do
   "$png_diff" "$dir/on.png" "$dir/off.png" --min 4 --region $(value "$dir/holes.txt" pane$pane.map_rect)

@@ -1,12 +1,16 @@
-// Saving a model when things go wrong: a write that fails after k bytes (the fault-injection hook
-// of core/io/file_write.h, standing in for a full disk) for many k, a read-only folder, a target that
-// is not a regular file, and a process SIGKILLed at random moments while it saves, 100 times.
-// After each, the file on disk is the old one byte for byte or the new one, and it loads; a failed
-// save says so, leaves no temporary file, and the next save works.
+// Saving a model or a session when things go wrong: a write that fails after k bytes (the
+// fault-injection hook of core/io/file_write.h, standing in for a full disk) for many k, which
+// covers a short write followed by ENOSPC and, once every byte fits, a failing fsync; writes that
+// return short and succeed; a read-only folder, a target that is not a regular file; a process
+// SIGKILLed at random moments while it saves, 100 times (a model saved in a forked child, and the
+// real `latentlab train --save run.llsession`). After each, the file on disk is the old one byte
+// for byte or the new one, and it loads; a failed save says so, leaves no temporary file, and the
+// next save works.
 #include <doctest/doctest.h>
 
 #include "test_files.h"
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +28,7 @@
 #include "io/errors.h"
 #include "io/file_write.h"
 #include "models/model.h"
+#include "train/session.h"
 
 
 namespace {
@@ -255,5 +260,223 @@ TEST_CASE("save: leftovers of killed saves are removed by the next save of the s
   for (const std::string& name : kept) CHECK_MESSAGE(fs::exists(dir / name), name);
   CHECK(fs::is_directory(dir / (".model.llnet.tmp-" + d + "-aaaaaaaaaaaa")));
   CHECK(files_in(dir).size() == kept.size() + 2);  // the kept files, the folder and the model
+  fs::remove_all(dir.parent_path());
+}
+
+namespace {
+
+// A one-model session of a small VAE, its weights drawn from `seed`, with Adam's moments filled.
+Session session_with_seed(uint64_t seed) {
+  Session s;
+  SessionModel m;
+  m.network = network_with_seed(seed);
+  m.guard.good = m.network;
+  m.state.m.assign(m.network.params.size(), 0.25f);
+  m.state.v.assign(m.network.params.size(), 0.5f);
+  m.state.step = m.state.adam_t = static_cast<int64_t>(seed);
+  s.models.push_back(m);
+  s.step = static_cast<int64_t>(seed);
+  s.order = {3, 1, 2, 0};
+  s.cursor = 2;
+  return s;
+}
+
+// A child running `LATENTLAB_EXE args...` with its output thrown away; returns its pid.
+pid_t spawn_latentlab(const std::vector<std::string>& args) {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string exe = LATENTLAB_EXE;
+    argv.push_back(exe.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // dup2, not freopen: freopen would flush the parent's buffered doctest output a second time.
+    const int null_fd = open("/dev/null", O_WRONLY);
+    if (null_fd < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0) _exit(126);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  return status;
+}
+
+// Does `dir` hold a temporary file of a save by process `pid` of the target named `name`?
+bool has_temp_of(const fs::path& dir, const std::string& name, pid_t pid) {
+  const std::string prefix = "." + name + ".tmp-" + std::to_string(pid) + "-";
+  for (const std::string& f : files_in(dir))
+    if (f.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("save faults: a session: a write failing after k bytes or at the fsync leaves the old file byte-identical") {
+  const fs::path dir = temp_dir("session_injected");
+  const std::string path = (dir / "run.llsession").string();
+  const Session old_s = session_with_seed(1), new_s = session_with_seed(2);
+  std::string error;
+  REQUIRE(session_save(old_s, path, &error));
+  const Bytes old_bytes = read_bytes(path);
+  const size_t n = session_serialize(new_s).size();
+  REQUIRE(n > 1000);
+
+  InjectionOff off;
+  // Every 97th byte count (the header, the network's middle, the history, the checksum at the
+  // end), then the edges: nothing written, one short write of 1 byte, all but the last byte, and
+  // every byte written but the fsync failing (k >= n).
+  std::vector<size_t> ks = {0, 1, 4, 8, n / 2, n - 4, n - 1, n, n + 1000};
+  for (size_t k = 2; k < n; k += 97) ks.push_back(k);
+  for (size_t k : ks) {
+    CAPTURE(k);
+    file_write_fail_after(int64_t(k));
+    error.clear();
+    CHECK_FALSE(session_save(new_s, path, &error));
+    CHECK(contains(error, path));
+    CHECK(contains(error, "No space left on device"));
+    CHECK(contains(error, k >= n ? "flushing to disk failed" : "write failed"));
+    CHECK(contains(error, "the previous file is unchanged"));
+    CHECK(read_bytes(path) == old_bytes);
+    CHECK(files_in(dir) == std::vector<std::string>{"run.llsession"});
+  }
+  file_write_fail_after(-1);
+  // The old session still loads, and is the old one.
+  const Session back = session_load(path);
+  CHECK(back.models.at(0).network.params == old_s.models[0].network.params);
+  CHECK(back.step == 1);
+
+  // A failed first save creates nothing.
+  const std::string fresh = (dir / "fresh.llsession").string();
+  file_write_fail_after(10);
+  CHECK_FALSE(session_save(new_s, fresh, &error));
+  file_write_fail_after(-1);
+  CHECK_FALSE(fs::exists(fresh));
+
+  // The disk has space again: the next save works, and it is the new session.
+  REQUIRE(session_save(new_s, path, &error));
+  CHECK(read_bytes(path) == session_serialize(new_s));
+  CHECK(files_in(dir) == std::vector<std::string>{"run.llsession"});
+  fs::remove_all(dir.parent_path());
+}
+
+TEST_CASE("save faults: writes that return short: the layer goes on, the file is whole") {
+  struct ChunkOff {
+    ~ChunkOff() { file_write_max_chunk(0); }
+  } chunk_off;
+  const fs::path dir = temp_dir("short_writes");
+  const std::string session_path = (dir / "run.llsession").string(), model_path = (dir / "m.llnet").string();
+  const Session s = session_with_seed(3);
+  const Network net = network_with_seed(4);
+  std::string error;
+  for (size_t chunk : {size_t(1), size_t(7), size_t(4096)}) {
+    CAPTURE(chunk);
+    file_write_max_chunk(chunk);
+    REQUIRE(session_save(s, session_path, &error));
+    REQUIRE(network_save(net, model_path, &error));
+    file_write_max_chunk(0);
+    CHECK(read_bytes(session_path) == session_serialize(s));
+    CHECK(read_bytes(model_path) == network_serialize(net));
+    CHECK(session_load(session_path).models.at(0).network.params == s.models[0].network.params);
+  }
+  // Short writes and then a full disk: still the old file.
+  const Bytes before = read_bytes(session_path);
+  {
+    InjectionOff off;
+    file_write_max_chunk(5);
+    file_write_fail_after(333);
+    CHECK_FALSE(session_save(session_with_seed(5), session_path, &error));
+  }
+  CHECK(contains(error, "No space left on device"));
+  CHECK(read_bytes(session_path) == before);
+  fs::remove_all(dir.parent_path());
+}
+
+// The real command: `latentlab train ... --save run.llsession` killed with SIGKILL at random
+// moments, 100 times. Half the kills land anywhere in the run (most before the save, some after);
+// the other half wait until the child's temporary file appears (its save has begun) and then a
+// random part of one save's duration, so that many land inside the write or the fsync.
+TEST_CASE("save faults: SIGKILL of `latentlab train --save run.llsession`, 100 times: the old session or the new") {
+  const fs::path dir = temp_dir("session_sigkill");
+  const std::string name = "run.llsession";
+  const std::string path = (dir / name).string();
+  // 784-16-2 (0.4 MB with Adam's moments and the guard's copy): its fsync takes a while, and two
+  // steps of training keep each run short, so that 100 runs stay within a unit test's time.
+  auto args_for = [](const std::string& seed, const std::string& out) {
+    return std::vector<std::string>{"train", "--data", "digits", "--count", "200", "--train", "160", "--batch", "32",
+                                    "--hidden", "16", "--latent", "2", "--epochs", "1", "--steps", "2",
+                                    "--seed", seed, "--save", out};
+  };
+  // The old session (seed 1) and the new one (seed 2), each written by a run left to finish.
+  const std::string old_path = (dir / "old.llsession").string(), new_path = (dir / "new.llsession").string();
+  REQUIRE(WEXITSTATUS(wait_status(spawn_latentlab(args_for("1", old_path)))) == 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(WEXITSTATUS(wait_status(spawn_latentlab(args_for("2", new_path)))) == 0);
+  const double run_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  const Bytes old_bytes = read_bytes(old_path), new_bytes = read_bytes(new_path);
+  REQUIRE(old_bytes.size() > 100000);
+  REQUIRE(old_bytes != new_bytes);
+  fs::remove(old_path);
+  fs::remove(new_path);
+
+  // One save of that size here (write and fsync), to spread the late kills over it.
+  write_file(path, new_bytes);
+  const Session big = session_load(path);
+  const auto t1 = std::chrono::steady_clock::now();
+  std::string error;
+  for (int i = 0; i < 3; ++i) REQUIRE(session_save(big, path, &error));
+  const double save_us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t1).count() / 3;
+  MESSAGE("one run takes " << run_us << " us, one save " << save_us << " us");
+
+  std::mt19937 rng(20261206);
+  int killed_mid_save = 0, saw_old = 0, saw_new = 0, late = 0;
+  for (int round = 0; round < 100; ++round) {
+    CAPTURE(round);
+    write_file(path, old_bytes);
+    const pid_t child = spawn_latentlab(args_for("2", path));
+    if (round % 2 == 0) {
+      const int delay_us = std::uniform_int_distribution<int>(0, int(1.2 * run_us))(rng);
+      timespec ts{delay_us / 1000000, long(delay_us % 1000000) * 1000};
+      nanosleep(&ts, nullptr);
+    } else {
+      // Until the save has begun (or the child has ended), then up to two saves' time.
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+      while (!has_temp_of(dir, name, child) && waitpid(child, nullptr, WNOHANG) == 0 &&
+             std::chrono::steady_clock::now() < deadline) {
+        timespec ts{0, 50 * 1000};
+        nanosleep(&ts, nullptr);
+      }
+      late++;
+      const int delay_us = std::uniform_int_distribution<int>(0, std::max(1, int(2 * save_us)))(rng);
+      timespec ts{delay_us / 1000000, long(delay_us % 1000000) * 1000};
+      nanosleep(&ts, nullptr);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);  // the child may have been reaped above if it ended by itself
+
+    // The file is whole: the old session or the new one, byte for byte, and it loads.
+    const Bytes now = read_bytes(path);
+    const bool is_old = now == old_bytes, is_new = now == new_bytes;
+    REQUIRE_MESSAGE((is_old || is_new), "round " << round << ": " << now.size() << " bytes, neither session");
+    REQUIRE_NOTHROW(session_load(path));
+    saw_old += is_old;
+    saw_new += is_new;
+    killed_mid_save += has_temp_of(dir, name, child);
+    for (const std::string& f : files_in(dir)) {
+      if (f == name) continue;
+      REQUIRE_MESSAGE(f.rfind("." + name + ".tmp-", 0) == 0, f);
+    }
+  }
+  MESSAGE(killed_mid_save << " of 100 kills landed mid-save (" << late << " aimed at the save); the file was the old session "
+                          << saw_old << " times, the new " << saw_new);
+  // The test proves something only if kills did land inside saves, and both outcomes occurred.
+  CHECK(killed_mid_save >= 10);
+  CHECK(saw_old > 0);
+  CHECK(saw_new > 0);
   fs::remove_all(dir.parent_path());
 }

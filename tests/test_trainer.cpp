@@ -22,6 +22,7 @@
 #include "train/divergence.h"
 #include "models/model.h"
 #include "nn/rng.h"
+#include "train/early_stopping.h"
 #include "train/trainer.h"
 
 namespace {
@@ -686,4 +687,23 @@ TEST_CASE("history: a tiny dataset's per-epoch held-out points are thinned too")
   CHECK(test.size() >= 8);
   for (size_t i = 1; i < test.size(); ++i) CHECK(test[i].epoch > test[i - 1].epoch);
   CHECK(test.back().epoch == doctest::Approx(s->epoch));  // the newest epoch is always kept
+}
+
+TEST_CASE("early stopping: stops after `patience` epochs without a better held-out loss, and counts afresh on resume") {
+  Network net;
+  EarlyStopping es;
+  es.patience = 2;
+  CHECK_FALSE(early_stopping_after_epoch(es, net, 5.0, 1));
+  CHECK_FALSE(early_stopping_after_epoch(es, net, 4.0, 2));  // the best: epoch 2
+  CHECK_FALSE(early_stopping_after_epoch(es, net, 4.5, 3));
+  CHECK(early_stopping_after_epoch(es, net, 4.2, 4));        // two epochs past the best
+  CHECK(es.best_epoch == 2);
+  early_stopping_resume(es, 4);                               // the user trains on from the best weights
+  CHECK_FALSE(early_stopping_after_epoch(es, net, 4.3, 5));   // one epoch since the resume
+  CHECK(early_stopping_after_epoch(es, net, 4.1, 6));         // two: stops again
+  CHECK(es.best_epoch == 2);
+  CHECK(es.best_loss == 4.0);
+  early_stopping_resume(es, 6);
+  CHECK_FALSE(early_stopping_after_epoch(es, net, 3.9, 7));   // a better loss moves the best on
+  CHECK(es.best_epoch == 7);
 }

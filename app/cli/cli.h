@@ -169,5 +169,7 @@ int cli_datasets(int argc, char** argv);
 // `train --json` measures a model; json_add_reduction writes those figures, the same keys in both.
 int cli_reduce(int argc, char** argv);
 int cli_anomaly(int argc, char** argv);  // hold out a label, train without it, ROC AUC of detecting it
+// Each guided lesson's claim, measured (issue 20; core/lessons/lesson_checks.h): exit 0 shows, 1 does not.
+int cli_lesson(int argc, char** argv);
 struct ReductionFigures;
 void json_add_reduction(JsonObject& out, const ReductionFigures& f);

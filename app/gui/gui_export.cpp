@@ -327,13 +327,23 @@ void export_after_render(AppState& app, int fb_width, int fb_height) {
   e.window_path.clear();
 }
 
-// A recent outcome (an error stays until the next export): the menu bar shows it in place of its tagline.
-const char* export_status_line(const AppState& app, bool* error) {
-  constexpr double kStatusSeconds = 12;
+// The status line: a recent export's outcome at the foot of the window, over everything (a
+// right-click's export has no menu left open to say it), for a few seconds, an error for longer.
+void ui_export_status(AppState& app) {
   const ExportUi& e = app.exports;
-  if (e.status.empty() || (!e.status_error && app.now - e.status_time > kStatusSeconds)) return nullptr;
-  *error = e.status_error;
-  return e.status.c_str();
+  const double shown_for = app.now - e.status_time;
+  if (e.status.empty() || e.status_time < 0 || shown_for > (e.status_error ? 20 : 8)) return;
+  const ImGuiIO& io = ImGui::GetIO();
+  const float pad = ImGui::GetStyle().WindowPadding.x;
+  const float wrap = io.DisplaySize.x - 4 * pad;
+  const ImVec2 size = ImGui::CalcTextSize(e.status.c_str(), nullptr, false, wrap);
+  const ImVec2 min(io.DisplaySize.x - size.x - 3 * pad, io.DisplaySize.y - size.y - 3 * pad);
+  const ImVec2 max(io.DisplaySize.x - pad, io.DisplaySize.y - pad);
+  ImDrawList* draw = ImGui::GetForegroundDrawList();
+  draw->AddRectFilled(min, max, ImGui::GetColorU32(app.theme->popup_bg), ImGui::GetStyle().PopupRounding);
+  draw->AddRect(min, max, ImGui::GetColorU32(e.status_error ? app.theme->error_text : app.theme->good_text),
+                ImGui::GetStyle().PopupRounding);
+  draw->AddText(nullptr, 0, ImVec2(min.x + pad, min.y + pad), ImGui::GetColorU32(app.theme->text), e.status.c_str(), nullptr, wrap);
 }
 
 //-----------------------------------------------------------------------------

@@ -71,9 +71,8 @@ static void plane_ellipse(const Plane& plane, const float* logvar, float* a, flo
 void ui_centre(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
   const float left = left_column_width(app);
-  const float top = menu_bar_height();
-  ImGui::SetNextWindowPos(ImVec2(left, top));
-  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x - left, io.DisplaySize.y - top));
+  ImGui::SetNextWindowPos(ImVec2(left, 0));
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x - left, io.DisplaySize.y));
   ImGui::SetNextWindowBgAlpha(0.0f);  // the clear colour is this window's background: one layer less to fill
   ImGui::Begin("##centre", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |

@@ -698,9 +698,7 @@ int gui_main(int argc, char** argv) {
     ImGui::NewFrame();
     shortcuts_handle(app);  // the table of gui_shortcuts.cpp: space, S, R, H, M, I, F1, Ctrl+S, Ctrl +/-/0, ...
     layout_begin_frame(&app.layout);
-    controls_seen_begin_frame(app);  // the menu bar's menus are controls too (scripts click them by key)
-    ui_menu_bar(app);
-    ui_left_column(app);
+    ui_left_column(app);  // with the menu bar
     ui_centre(app);
     ui_file_browser(app);
     session_update(app);  // a requested save, when the trainer has answered; autosave when due

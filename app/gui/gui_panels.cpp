@@ -55,15 +55,16 @@ static void left_panel(AppState& app, const char* name, void (*panel)(AppState&)
 }
 
 void ui_left_column(AppState& app) {
+  controls_seen_begin_frame(app);
   const ImGuiIO& io = ImGui::GetIO();
   const float width = left_column_width(app);
-  const float top = menu_bar_height();
-  ImGui::SetNextWindowPos(ImVec2(0, top));
-  ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y - top));
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(width, io.DisplaySize.y));
   ImGui::SetNextWindowBgAlpha(0.0f);  // frame_backgrounds clears it in the theme's left_column_bg: cheaper than a quad
   ImGui::Begin("##left", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar);
+  ui_menu_bar(app);
   layout_push_window(&app.layout, "left column", true);
 
   ImGui::SetNextItemOpen(app.view.show_data, ImGuiCond_Always);

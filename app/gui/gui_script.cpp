@@ -63,6 +63,8 @@
 //                        field), Ctrl+A, TEXT one character per frame, Enter
 //   ui-click KEY         click control KEY
 //   ui-hover KEY         rest the mouse on control KEY (its tooltip shows) until the next ui- command
+//   mouse-map M FX FY    rest the mouse on model M's map at (FX, FY), fractions of its width and height
+//                        from its top-left corner, until the next ui- command (the hole map's value shows)
 //   browser-labels PATH  the file browser's labels field, as typed ("-" empties it)
 //   browser-open PATH    open PATH from the file browser with its options, as Enter in its path field does
 //   state FILE           key=value lines describing the app (for tests to check)
@@ -135,7 +137,7 @@ constexpr OpSpec kOps[] = {
     {"interp-verdict", ScriptOp::InterpVerdict, 0, 0}, {"interp-pairs", ScriptOp::InterpPairs, 1, 1},
     {"dump-interp-pairs", ScriptOp::DumpInterpPairs, 1, 1}, {"wait-readable", ScriptOp::WaitReadable, 0, 1},
     {"ui-type", ScriptOp::UiType, 2, 2},    {"ui-click", ScriptOp::UiClick, 1, 1},
-    {"ui-hover", ScriptOp::UiHover, 1, 1},
+    {"ui-hover", ScriptOp::UiHover, 1, 1},  {"mouse-map", ScriptOp::MouseMap, 3, 3},
     {"browser-labels", ScriptOp::BrowserLabels, 1, 1}, {"browser-open", ScriptOp::BrowserOpen, 1, 1},
     {"save-models", ScriptOp::SaveModels, 1, 1},
     {"anomaly-score", ScriptOp::AnomalyScoreOp, 1, 1}, {"anomaly-quantile", ScriptOp::AnomalyQuantile, 2, 2},
@@ -201,6 +203,10 @@ void script_load(Script* script, const std::string& path) {
       case ScriptOp::Select:
         for (const std::string& a : cmd.args)
           if (!parse_number(a, &v) || v < 0 || v != std::floor(v)) fail("select expects sample indices");
+        break;
+      case ScriptOp::MouseMap:
+        for (size_t i = 1; i < cmd.args.size(); ++i)
+          if (!parse_number(cmd.args[i], &v) || v < 0 || v > 1) fail("mouse-map expects: model fx fy (fractions 0 .. 1)");
         break;
       case ScriptOp::Zoom:
         if (!parse_number(cmd.args[0], &v) || !parse_number(cmd.args[1], &v) || v <= 0) fail("zoom expects: model factor");
@@ -683,6 +689,16 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
           return true;
         }
       }
+      return false;
+    }
+    case ScriptOp::MouseMap: {
+      if (!pane_arg(app, cmd, &pane)) return true;
+      const MapView& view = app.panes[pane].view;
+      const float fx = std::strtof(cmd.args[1].c_str(), nullptr), fy = std::strtof(cmd.args[2].c_str(), nullptr);
+      s.hovering = true;
+      s.hover = ScriptInput{};
+      s.hover.mouse = ImVec2(view.rect_min.x + fx * (view.rect_max.x - view.rect_min.x),
+                             view.rect_min.y + fy * (view.rect_max.y - view.rect_min.y));
       return false;
     }
     case ScriptOp::UiType:

@@ -256,7 +256,7 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  Export, ExportFolder
+  Export, ExportFolder, MouseMap
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -654,9 +654,8 @@ void session_save_current(AppState& app);  // File > Save, Ctrl+S
 void ui_file_menu_items(AppState& app);    // the File menu's items (gui_menu.cpp opens the menu)
 void ui_session_popups(AppState& app);     // the offer to resume the last autosave
 
-// gui_menu.cpp: the window's menu bar (File, Lessons, Help); everything else sits under it
-void ui_menu_bar(AppState& app);
-float menu_bar_height();                  // the bar's height at the current font size
+// gui_menu.cpp: the menu bar (File, Lessons, ...), the left column's own
+void ui_menu_bar(AppState& app);          // inside the left column's window, which has ImGuiWindowFlags_MenuBar
 
 // gui_export.cpp: PNG and CSV exports (see ExportUi)
 void ui_export_menu_items(AppState& app);  // the Export menu's items (gui_menu.cpp opens the menu)
@@ -666,7 +665,7 @@ void ui_export_context(AppState& app, int p, ImVec2 map_min, ImVec2 map_max, ImV
 // tiles: the manifold's per side (0 = the menu's). False: the status (and *error) say why.
 bool export_write(AppState& app, ExportKind kind, int p, const std::string& path, int tiles, std::string* error);
 void export_after_render(AppState& app, int fb_width, int fb_height);  // gui_main.cpp: the window's PNG when due
-const char* export_status_line(const AppState& app, bool* error);     // a recent export's outcome for the menu bar, or null
+void ui_export_status(AppState& app);  // a recent export's outcome (where each file went, or why not), over the window's foot
 void export_write_state(const AppState& app, FILE* f);
 
 // gui_shortcuts.cpp: keyboard shortcuts and the Help menu

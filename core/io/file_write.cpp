@@ -21,6 +21,8 @@ namespace {
 
 // Bytes the fault-injection hook still lets through; negative = injection off.
 std::atomic<int64_t> g_fail_after{-1};
+// The most bytes one write may pass on; 0 = no limit (file_write_max_chunk).
+std::atomic<size_t> g_max_chunk{0};
 
 std::string quoted(const std::string& shown) { return "'" + shown + "'"; }
 
@@ -53,8 +55,11 @@ std::string random_suffix() {
   return buf;
 }
 
-// A write that the injection hook may cut short: it lets `allowed` bytes through, then fails.
+// A write that the injection hooks may cut short: it lets `allowed` bytes through, then fails;
+// and it passes at most the chunk limit on, a short write that succeeds.
 ssize_t hooked_write(int fd, const void* data, size_t n) {
+  const size_t chunk = g_max_chunk.load();
+  if (chunk > 0 && n > chunk) n = chunk;
   int64_t left = g_fail_after.load();
   if (left >= 0) {
     if (left == 0) {
@@ -105,6 +110,7 @@ void remove_stale_temps(const std::string& path) {
 }  // namespace
 
 void file_write_fail_after(int64_t bytes) { g_fail_after.store(bytes < 0 ? -1 : bytes); }
+void file_write_max_chunk(size_t bytes) { g_max_chunk.store(bytes); }
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), shown_(printable_path(path_)) {}
 

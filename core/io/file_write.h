@@ -50,3 +50,7 @@ bool write_file_atomically(const std::string& path, const void* data, size_t n, 
 // its commit's fsync fails instead (delayed-allocation file systems report a full disk there).
 // A negative value (the default) turns injection off.
 void file_write_fail_after(int64_t bytes);
+// Test hook, process-wide: every write through this layer hands the kernel at most `bytes` bytes,
+// so it returns short, as a write to a pipe, a network file system or one interrupted by a signal
+// may; the layer must go on until every byte is written. 0 (the default) turns it off.
+void file_write_max_chunk(size_t bytes);

@@ -1,6 +1,7 @@
 // early_stopping.h: the best held-out epoch, its weights, and when to stop.
 #include "train/early_stopping.h"
 
+#include <algorithm>
 #include <cmath>
 
 bool early_stopping_after_epoch(EarlyStopping& es, const Network& net, double held_out_loss, int epoch) {
@@ -11,5 +12,7 @@ bool early_stopping_after_epoch(EarlyStopping& es, const Network& net, double he
     es.best_epoch = epoch;
     es.best = net;  // one copy of the parameters, only when the loss improves
   }
-  return es.patience > 0 && es.best_epoch > 0 && epoch - es.best_epoch >= es.patience;
+  return es.patience > 0 && es.best_epoch > 0 && epoch - std::max(es.best_epoch, es.patience_from) >= es.patience;
 }
+
+void early_stopping_resume(EarlyStopping& es, int epoch) { es.patience_from = epoch; }

@@ -18,9 +18,13 @@ struct EarlyStopping {
   double best_loss = std::numeric_limits<double>::infinity();
   double last_loss = std::numeric_limits<double>::quiet_NaN();  // the most recent epoch's held-out loss
   int last_epoch = 0;
+  int patience_from = 0;  // patience counts from the later of best_epoch and this (a resumed run's epoch)
   Network best;           // the weights of best_epoch
 };
 
 // Records the held-out loss of `epoch` (a loss that is not finite never counts as best). Returns
 // true when training should stop: patience > 0 and `patience` epochs have passed since the best.
 bool early_stopping_after_epoch(EarlyStopping& es, const Network& net, double held_out_loss, int epoch);
+// Training goes on after a stop (the user pressed Train again, on the restored best weights): the
+// best is kept, and patience counts afresh from `epoch`, so the run is not stopped again at once.
+void early_stopping_resume(EarlyStopping& es, int epoch);

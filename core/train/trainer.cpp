@@ -420,6 +420,7 @@ struct Trainer::Impl {
   void publish();
   void capture();
   void load(const Session& s);
+  void resume_after_early_stop();
 };
 
 //-----------------------------------------------------------------------------
@@ -480,12 +481,20 @@ void Trainer::Impl::run() {
   publish();  // the last snapshot stays readable, with running = false
 }
 
+// Train or Step after an early stop: the restored best weights train on, and patience counts afresh
+// from this epoch (else the next epoch's end would stop the run again at once).
+void Trainer::Impl::resume_after_early_stop() {
+  if (!early_stopped) return;
+  for (ModelSlot& slot : slots) early_stopping_resume(slot.early, epoch);
+  early_stopped = false;
+}
+
 bool Trainer::Impl::apply(Command& c) {
   switch (c.kind) {
     case CommandKind::Start:
     case CommandKind::Resume:
       running = true;
-      early_stopped = false;
+      resume_after_early_stop();
       pending_steps = 0;
       if (!can_train()) report(-1, "nothing to train on: the dataset has no training samples");
       return true;
@@ -495,7 +504,7 @@ bool Trainer::Impl::apply(Command& c) {
       return true;
     case CommandKind::Step:
       running = false;
-      early_stopped = false;
+      resume_after_early_stop();
       pending_steps += std::max(0, c.count);
       return c.count <= 0;  // otherwise published when the steps are done
     case CommandKind::Reset: {

@@ -174,10 +174,8 @@ void ui_pane_factors(AppState& app, int p, float height) {
   const ImVec2 n1(origin.x + width, bottom);
   const float wrap = n1.x - n0.x;
   if (n1.y - n0.y >= font) {
-    draw->PushClipRect(n0, n1, true);
-    draw->AddText(nullptr, 0.0f, n0, ImGui::ColorConvertFloat4ToU32(th.warn_text), note, nullptr, wrap);
-    draw->PopClipRect();
-    const float note_h = std::min(n1.y - n0.y, ImGui::CalcTextSize(note, nullptr, false, wrap).y);
+    const int lines = static_cast<int>((n1.y - n0.y) / font);
+    const float note_h = draw_text_clamped(draw, n0, ImGui::ColorConvertFloat4ToU32(th.warn_text), note, wrap, lines);
     layout_rect(&app.layout, "factors note", n0, ImVec2(n1.x, n0.y + note_h));
     if (ImGui::IsMouseHoveringRect(n0, n1)) ImGui::SetTooltip("%s", note);
   }

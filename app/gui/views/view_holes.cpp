@@ -334,9 +334,10 @@ static const HoleLegendText kHoleLegendShort = {"Hole map: no data encoded here"
 // ticks): the long form, else the short one, else none (the toolbar's tooltip explains). Then
 // what the plane is for latent > 2, and the value under the mouse.
 static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+  ModelPane& pane = app.panes[p];
+  HoleMapView& h = pane.holes;
+  h.hover_value = -1;
   if (!app.view.show_holes) return;
-  const ModelPane& pane = app.panes[p];
-  const HoleMapView& h = pane.holes;
   const float s = app.ui_scale, line = ImGui::GetTextLineHeight(), pad = 5 * s, bar_h = 8 * s;
   char text[160], plane_text[96] = "";
   if (pane.latent > 2)
@@ -415,6 +416,9 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
   if (pane.hover_point < 0 && app.drag_pane < 0 && ImGui::IsMouseHoveringRect(f.min, f.max) && ImGui::IsWindowHovered()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     const float d = hole_map_value(pane, f.to_u(m.x), f.to_v(m.y));
+    h.hover_value = d;
+    h.hover_uv[0] = f.to_u(m.x);
+    h.hover_uv[1] = f.to_v(m.y);
     if (d >= 0)
       ImGui::SetTooltip("Hole map here: %.2f (%s)\nThe %d nearest training codes are %.2fx as far as around\n"
                         "a typical held-out sample; 95%% of held-out samples read below %.2f.\n(%.2f, %.2f) on the map%s",
@@ -458,5 +462,8 @@ void hole_map_write_state(const AppState& app, FILE* f) {
                  static_cast<unsigned long long>(h.version), p, h.pass_seconds);
     std::fprintf(f, "pane%d.holes_pass_step_seconds=%g\npane%d.holes_p95=%g\npane%d.holes_reference=%d\npane%d.holes_held=%d\n"
                  "pane%d.holes_error=%s\n", p, h.pass_step_seconds, p, h.p95, p, h.reference, p, h.held, p, h.error.c_str());
+    if (h.hover_value >= 0)  // the mouse's tooltip: value, plane point, and its verdict
+      std::fprintf(f, "pane%d.holes_hover=%.6g %.6g %.6g %s\n", p, h.hover_value, h.hover_uv[0], h.hover_uv[1],
+                   h.hover_value > h.p95 ? "hole" : "data");
   }
 }

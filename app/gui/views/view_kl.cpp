@@ -210,11 +210,22 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   std::snprintf(advice, sizeof advice, "%s", collapsed ? posterior_collapse_advice(app.snap->networks[p].config.beta).c_str() : "");
   const float wrap = w - 2 * pad;
   const float advice_h = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y + 0.3f * line : 0;
+  // The title's short form, and the two status lines wrapped, where a narrow map's box is too small.
+  const char* title = "KL per dimension (nats), largest first";
+  if (ImGui::CalcTextSize(title).x > wrap) title = "KL per dimension (nats)";
+  const int latent = static_cast<int>(k.kl.kl.size());
+  char status[160], warmup[160];
+  std::snprintf(status, sizeof status, "active %d of %d (KL > %.2g nats), KL %.2f", k.kl.active_units, latent,
+                kActiveUnitNats, k.kl.total);
+  warmup_text(app, p, warmup, sizeof warmup);
+  const float text_gap = line - ImGui::GetTextLineHeight();
+  const float status_h = ImGui::CalcTextSize(status, nullptr, false, wrap).y + text_gap;
+  const float warmup_h = ImGui::CalcTextSize(warmup, nullptr, false, wrap).y + text_gap;
   // The trade-off plot only when the map has room for it under everything else, the traversals in
   // the top-left corner included (their rectangle of the last frame; they draw after this box).
   const TraversalView& tr = pane.traversal;
   const float ceiling = tr.rect_max.y > tr.rect_min.y ? tr.rect_max.y + 8 * s : f.min.y + 8 * s;
-  const float base_h = pad + line + bars_h + 2 * line + advice_h + line + pad;
+  const float base_h = pad + line + bars_h + line + status_h + advice_h + warmup_h + pad;
   k.want_h = base_h;
   const bool with_plot = base_h + line + plot_h <= f.max.y - 8 * s - ceiling;
   const float h = base_h + (with_plot ? line + plot_h : 0);
@@ -228,10 +239,9 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   draw->PushClipRect(b0, b1, true);
   float y = b0.y + pad;
   const float x0 = b0.x + pad, x1 = b1.x - pad;
-  draw->AddText(ImVec2(x0, y), th.strong_text, "KL per dimension (nats), largest first");
+  draw->AddText(ImVec2(x0, y), th.strong_text, title);
   y += line;
   // The bars: one per dimension in KL order; below the active threshold in the caption's grey.
-  const int latent = static_cast<int>(k.kl.kl.size());
   if (latent > 0) {
     const double top = std::max(k.kl.kl[k.order[0]], kActiveUnitNats);
     const float slot = (x1 - x0) / latent, gap = std::min(2 * s, 0.2f * slot);
@@ -251,18 +261,14 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
     draw->AddText(ImVec2(x0, y), th.caption, "measuring...");
   }
   y += bars_h + line;
-  char text[160];
-  std::snprintf(text, sizeof text, "active %d of %d (KL > %.2g nats), KL %.2f", k.kl.active_units, latent,
-                kActiveUnitNats, k.kl.total);
-  draw->AddText(ImVec2(x0, y), th.caption, text);
-  y += line;
+  draw->AddText(nullptr, 0.0f, ImVec2(x0, y), th.caption, status, nullptr, wrap);
+  y += status_h;
   if (collapsed) {
     draw->AddText(nullptr, 0.0f, ImVec2(x0, y), ImGui::ColorConvertFloat4ToU32(th.error_text), advice, nullptr, wrap);
     y += advice_h;
   }
-  warmup_text(app, p, text, sizeof text);
-  draw->AddText(ImVec2(x0, y), th.caption, text);
-  y += line;
+  draw->AddText(nullptr, 0.0f, ImVec2(x0, y), th.caption, warmup, nullptr, wrap);
+  y += warmup_h;
   if (with_plot) {
     draw->AddText(ImVec2(x0, y), th.caption, "\xce\xb2 trade-off: recon (up) against KL (right)");
     y += line;

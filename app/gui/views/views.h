@@ -173,6 +173,8 @@ struct HoleMapView {
   float rect[4] = {};              // as pass_rect
   float key[6] = {};
   std::vector<float> values;       // (cols * rows) top row first, in units of the held-out median
+  float hover_value = -1;          // the value the mouse's tooltip shows this frame; -1 = none
+  float hover_uv[2] = {};          // where on the plane
   float p95 = 2;                   // the held-out codes' 95th percentile, same units: the ramp's middle
   int reference = 0, held = 0;     // codes measured against, held-out codes that set the unit (0: the codes themselves)
   uint64_t version = 0;            // snapshot the codes came from; 0 = none yet
@@ -480,6 +482,11 @@ struct PaneViewOps {
 
 extern const PaneViewOps* const kPaneViews[];  // in the order they update and draw (views.cpp)
 extern const int kPaneViewCount;
+
+// Wrapped text in at most `max_lines` lines (0 draws nothing); a text that needs more ends its last
+// line in "...", so a small row shows whole lines rather than a line cut through. Returns the
+// height drawn. Allocates nothing.
+float draw_text_clamped(ImDrawList* draw, ImVec2 at, ImU32 color, const char* text, float wrap, int max_lines);
 
 //-----------------------------------------------------------------------------
 // [SECTION] API by view file
