@@ -10,6 +10,7 @@
 # 4. A write into a missing folder, or under a file, fails with an error naming the file in the state's
 #    export_status; the app goes on (the next export works) and exits 0.
 # 5. `latentlab train --export-codes FILE` writes the same CSV headless; a missing folder is exit 2.
+# 6. A right click (script right-click) opens the map's export menu on a map, the row's under it.
 #   test_gui_export.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 png_check=$2 dir=$4
@@ -44,6 +45,13 @@ interp-steps 7
 panel interp on
 sync
 export strip $dir/strip.png model=1
+right-click 1 0.5 0.5
+wait 3
+state $dir/rc_map.txt
+screenshot $dir/rc_map.png
+right-click 0 0.5 1.2
+wait 3
+state $dir/rc_row.txt
 data sprites
 train 50
 sync
@@ -97,6 +105,11 @@ done
 value export_status "$dir/missing.txt" | grep -q "missing/m.png" || fail "the error does not name the file"
 value export_status "$dir/badfolder.txt" | grep -q "cannot create the folder" || fail "the folder's error does not say so"
 [ ! -e "$dir/missing" ] || fail "an export made a folder it was not asked to"
+
+# Right-clicks: the menu of the view under the mouse.
+[ "$(value export_context "$dir/ok.txt")" = none ] || fail "a right-click menu is open before any right click"
+[ "$(value export_context "$dir/rc_map.txt")" = map ] || fail "a right click on the map did not open its menu"
+[ "$(value export_context "$dir/rc_row.txt")" = row ] || fail "a right click under the map did not open the row's menu"
 
 # 5. Headless: train --export-codes writes the same columns; a missing folder is exit status 2.
 "$exe" train --model vae --latent 3 --count 600 --epochs 1 --export-codes "$dir/cli.csv" > /dev/null 2>&1 || fail "train --export-codes failed"

@@ -120,10 +120,10 @@ while read -r keys field want before; do
   sleep 0.3
   touch "$dir/go$i"
   wait_for "$dir/s$i.txt"
-  # Held? The state a few seconds later decides (the trainer may not have had the CPU yet).
+  # Held? The state 15 s later decides (the nice-19 trainer may not have had the CPU yet under load).
   now=$dir/s$i.txt
   if ! holds "$now"; then
-    sleep 5
+    sleep 15
     now=$dir/late$i.txt
   fi
   touch "$dir/again$i"

@@ -4,7 +4,7 @@
 // exports; the script's `export KIND FILE` writes one to a given path. Every image is decoded afresh
 // from the newest published snapshot (the manifold at the chosen resolution, not the texture on
 // screen); the window is read back after a later frame renders. A failed write says why in the
-// status (the menu bar shows it) and nothing else changes.
+// status line (at the window's foot) and nothing else changes.
 //
 // Index:
 //   [SECTION] Kinds
@@ -397,6 +397,7 @@ void ui_export_context(AppState& app, int p, ImVec2 map_min, ImVec2 map_max, ImV
   }
   if (ImGui::BeginPopup(id)) {
     const int place = app.exports.context_place;
+    app.exports.context_frame = app.frame;
     ImGui::TextDisabled("Export %s to %s", pane_title(app.panes[p]), printable_path(export_folder(app)).c_str());
     export_items(app, place, p);
     ImGui::EndPopup();
@@ -408,6 +409,8 @@ void ui_export_context(AppState& app, int p, ImVec2 map_min, ImVec2 map_max, ImV
 //-----------------------------------------------------------------------------
 
 void export_write_state(const AppState& app, FILE* f) {
-  std::fprintf(f, "export_status=%s\nexport_error=%d\nexport_folder=%s\n", app.exports.status.c_str(),
-               app.exports.status_error ? 1 : 0, app.exports.folder);
+  const ExportUi& e = app.exports;
+  std::fprintf(f, "export_status=%s\nexport_error=%d\nexport_folder=%s\n", e.status.c_str(), e.status_error ? 1 : 0, e.folder);
+  const bool open = e.context_frame + 1 >= app.frame && e.context_frame > 0;  // drawn this frame or the last
+  std::fprintf(f, "export_context=%s\n", !open ? "none" : e.context_place == kOnMap ? "map" : "row");
 }

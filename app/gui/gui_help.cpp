@@ -21,7 +21,7 @@ const HelpEntry kHelp[] = {
     {"export_menu",
      "Save what you see: the decoded manifold at the resolution you choose, interpolation strips, samples, "
      "reconstructions, traversals or the whole window as PNG; every sample's code (mu and sigma for a VAE) or the "
-     "loss history as CSV. Files go to the folder below; the menu bar says where each went. Right-click a map or "
+     "loss history as CSV. Files go to the folder below; a line at the foot of the window says where each went. Right-click a map or "
      "the row under it for that view's exports."},
     {"export_folder", "Where the Export menu and the right-click menus write their files. It is made when the first file goes there."},
     {"export_tiles",

@@ -82,6 +82,8 @@
 //                        tiles: the manifold's per side (8 .. 64, default the menu's). A write that fails
 //                        leaves its error in the status (state: export_status, export_error); the script goes on
 //   export-folder DIR    the Export menu's folder, as typed there
+//   right-click M FX FY  a right click (no drag) at (FX, FY) of model M's map, fractions of its width and
+//                        height; FY past 1 reaches the row under the map (state: export_context)
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -145,6 +147,7 @@ constexpr OpSpec kOps[] = {
     {"feed-stroke", ScriptOp::FeedStroke, 4, 4}, {"feed-clear", ScriptOp::FeedClear, 0, 0},
     {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
     {"nudge", ScriptOp::Nudge, 2, 2},
+    {"right-click", ScriptOp::RightClick, 3, 3},
     {"export", ScriptOp::Export, 2, 4},     {"export-folder", ScriptOp::ExportFolder, 1, 1},
     {"arith", ScriptOp::Arith, 2, 2},       {"arith-strength", ScriptOp::ArithStrength, 1, 1},
     {"arith-lasso", ScriptOp::ArithLasso, 8, 40},
@@ -203,6 +206,10 @@ void script_load(Script* script, const std::string& path) {
       case ScriptOp::Select:
         for (const std::string& a : cmd.args)
           if (!parse_number(a, &v) || v < 0 || v != std::floor(v)) fail("select expects sample indices");
+        break;
+      case ScriptOp::RightClick:
+        for (size_t i = 1; i < cmd.args.size(); ++i)
+          if (!parse_number(cmd.args[i], &v) || v < 0 || v > 2) fail("right-click expects: model fx fy (fractions 0 .. 2 of its map)");
         break;
       case ScriptOp::MouseMap:
         for (size_t i = 1; i < cmd.args.size(); ++i)
@@ -396,6 +403,7 @@ static void play_input(const ScriptInput& in) {
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = in.mouse;
   io.MouseDown[0] = in.mouse_down;
+  io.MouseDown[1] = in.right_down;
   io.KeyCtrl = in.ctrl;
   for (int key : {GLFW_KEY_A, GLFW_KEY_ENTER}) io.KeysDown[key] = key == in.key;
   if (in.character) io.AddInputCharacter(in.character);
@@ -700,6 +708,21 @@ static bool script_run(AppState& app, const ScriptCommand& cmd) {
       s.hover.mouse = ImVec2(view.rect_min.x + fx * (view.rect_max.x - view.rect_min.x),
                              view.rect_min.y + fy * (view.rect_max.y - view.rect_min.y));
       return false;
+    }
+    case ScriptOp::RightClick: {  // hover, press, release the right button; the mouse stays there
+      if (!pane_arg(app, cmd, &pane)) return true;
+      const MapView& view = app.panes[pane].view;
+      ScriptInput in;
+      in.mouse = ImVec2(view.rect_min.x + std::strtof(cmd.args[1].c_str(), nullptr) * (view.rect_max.x - view.rect_min.x),
+                        view.rect_min.y + std::strtof(cmd.args[2].c_str(), nullptr) * (view.rect_max.y - view.rect_min.y));
+      for (bool down : {false, true, false}) {
+        in.right_down = down;
+        s.input.push_back(in);
+      }
+      s.hovering = true;
+      s.hover = ScriptInput{};
+      s.hover.mouse = in.mouse;
+      return true;
     }
     case ScriptOp::UiType:
     case ScriptOp::UiClick:

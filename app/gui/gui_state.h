@@ -256,7 +256,7 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  Export, ExportFolder, MouseMap
+  Export, ExportFolder, MouseMap, RightClick
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -264,6 +264,7 @@ enum class ScriptOp {
 struct ScriptInput {
   ImVec2 mouse = {0, 0};
   bool mouse_down = false;
+  bool right_down = false;  // the right button (right-click)
   bool ctrl = false;
   int key = -1;            // a GLFW key code held down this frame, -1: none
   unsigned character = 0;  // a character typed this frame, 0: none
@@ -464,6 +465,7 @@ struct ExportUi {
   std::string window_path;         // the window's PNG: written after a later frame renders (the menu closed)
   int window_frames = 0;           // frames to let pass first
   int context_place = 0;           // the right-click menu open: on a map (1) or the row under it (2)
+  uint64_t context_frame = 0;      // the last frame a right-click menu was drawn in (the state dump)
 };
 
 // Keyboard shortcuts (gui_shortcuts.cpp): one table drives the keys and the help overlay (F1, ?).
