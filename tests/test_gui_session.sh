@@ -4,7 +4,8 @@
 # losses as the run that never stopped. The session also resumes headless (train --load --epochs 0).
 # Autosave on close writes $XDG_STATE_HOME/latentlab/autosave.llsession, the second close keeps the
 # first as autosave.prev.llsession; a twin session reopens as two models; a damaged session is
-# refused with exit 2; a .safetensors network opens (script session-open) in single-model mode.
+# refused with exit 2; a .safetensors network opens (script session-open) in single-model mode. The
+# view's probes and interpolation endpoints (steps, path, slider) come back with the session.
 #   test_gui_session.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 dir=$4
@@ -46,6 +47,13 @@ grep -q "^evaluated: test" "$dir/eval.txt" || { echo "train --load of the GUI's 
 
 cat > "$dir/c.txt" <<EOS
 train 20
+panel link off
+probe 0 1.25 -0.5
+probe 1 -2 0.75
+interp 3 17
+interp-steps 11
+interp-t 0.3
+interp-path slerp
 session-save $dir/twin.llsession
 wait-file $dir/twin.llsession
 quit
@@ -70,6 +78,15 @@ gui --load "$dir/twin.llsession" --script "$dir/d.txt"
 [ "$(value models "$dir/d.txt.state")" = 2 ] && [ "$(value step "$dir/d.txt.state")" = 20 ] ||
   { echo "the twin session did not reopen as two models at step 20"; exit 1; }
 [ "$(value models "$dir/e.txt.state")" = 1 ] || { echo "the safetensors network did not open as one model"; exit 1; }
+# The view's positions come back, with --load and with File > Open (script session-open): each
+# probe where it was (unlinked, so each its own), the interpolation's endpoints, steps, path and slider.
+printf 'session-open %s\ntrain 0\nsync\nstate %s\nquit\n' "$dir/twin.llsession" "$dir/f.txt.state" > "$dir/f.txt"
+gui --script "$dir/f.txt"
+for f in d f; do
+  for kv in pane0.probe=1.25,-0.5 pane1.probe=-2,0.75 interp.a=3 interp.b=17 interp.steps=11 interp.t=0.3 interp.slerp=1; do
+    grep -qx "$kv" "$dir/$f.txt.state" || { echo "reopened ($f): expected $kv, got $(grep "^${kv%%=*}=" "$dir/$f.txt.state")"; exit 1; }
+  done
+done
 
 head -c 300 "$dir/a.llsession" > "$dir/cut.llsession"
 if gui --load "$dir/cut.llsession" --frames 2 2> "$dir/cut.err"; then echo "a truncated session was opened"; exit 1; fi

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "measure/codes_csv.h"
 #include "measure/kl_per_dim.h"
 #include "measure/mig.h"
 #include "train/collapse.h"
@@ -62,6 +63,8 @@ int cli_train(int argc, char** argv) {
   args.add("steps", "N", "", "stop after optimizer step N (counting a resumed session's steps), even mid-epoch");
   args.add_switch("other-data", "resume a session on data whose hash differs from the session's");
   args.add("loss-csv", "FILE", "", "write the loss history (every step, every epoch's held-out loss) as CSV");
+  args.add("export-codes", "FILE", "", "write every sample's code as CSV at the end: index, split, label, the data's\n"
+           "                             factors, then z (a VAE: mu and sigma) per dimension (measure/codes_csv.h)");
   args.add("early-stop", "N", "0", "stop after N epochs without a better held-out loss and keep the best\n"
            "                             epoch's weights (0 = off; the best epoch is reported either way)");
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
@@ -294,6 +297,10 @@ int cli_train(int argc, char** argv) {
     const std::string csv = loss_history_csv({history}, {model_kind_name(config.kind)});
     std::string error;
     if (!write_file_atomically(args.str("loss-csv"), csv.data(), csv.size(), &error)) throw InputError("train: " + error);
+  }
+  if (args.given("export-codes")) {
+    std::string error;
+    if (!codes_csv_write(model.network(), data, args.str("export-codes"), &error)) throw InputError("train: " + error);
   }
   if (args.given("save")) {
     const std::string save_path = args.str("save");

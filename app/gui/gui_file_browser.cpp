@@ -116,16 +116,16 @@ bool file_browser_load(AppState& app, const std::string& path) {
 // [SECTION] The modal
 //-----------------------------------------------------------------------------
 
+// Ctrl+O (gui_shortcuts.cpp's table) opens the browser with the keyboard in its path field (type a
+// path, Enter), or puts the keyboard back there when it is open.
+void file_browser_key(AppState& app) {
+  if (ImGui::IsPopupOpen("Open data")) app.browser.focus_path = true;
+  else file_browser_open(app, BrowseTarget::Data);
+}
+
 void ui_file_browser(AppState& app) {
   FileBrowser& b = app.browser;
   const float s = app.ui_scale;
-  // Ctrl+O opens the browser with the keyboard in its path field (type a path, Enter), or puts
-  // the keyboard back there when it is open. The GLFW backend indexes keys by GLFW code: 'O'.
-  const ImGuiIO& keys = ImGui::GetIO();
-  if (keys.KeyCtrl && ImGui::IsKeyPressed('O', false)) {
-    if (ImGui::IsPopupOpen("Open data")) b.focus_path = true;
-    else file_browser_open(app, BrowseTarget::Data);
-  }
   if (b.open_requested) {
     ImGui::OpenPopup("Open data");
     b.open_requested = false;

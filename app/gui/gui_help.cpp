@@ -18,6 +18,16 @@ const HelpEntry kHelp[] = {
      "Sessions: Save (Ctrl+S) keeps the whole run (models, training state, data, view) to carry on exactly later; "
      "Open (Ctrl+O) takes a session, a .llnet or a .safetensors model (also the pytorch/examples VAE), or data; "
      "Open Recent; the autosave interval. The app autosaves every few minutes and on close."},
+    {"export_menu",
+     "Save what you see: the decoded manifold at the resolution you choose, interpolation strips, samples, "
+     "reconstructions, traversals or the whole window as PNG; every sample's code (mu and sigma for a VAE) or the "
+     "loss history as CSV. Files go to the folder below; a line at the foot of the window says where each went. Right-click a map or "
+     "the row under it for that view's exports."},
+    {"export_folder", "Where the Export menu and the right-click menus write their files. It is made when the first file goes there."},
+    {"export_tiles",
+     "The decoded manifold's tiles per side: the image is decoded afresh at this resolution from the newest weights "
+     "(more tiles: a finer picture of what each region of the plane decodes to)."},
+    {"help_menu", "The keyboard shortcuts (F1 or ?) and what this app is."},
     {"lessons_menu",
      "Guided lessons: each sets up the data, the models and the views that show one idea, with steps to follow, "
      "what to notice, and a question to check yourself."},

@@ -287,6 +287,8 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   layout_pop(&app.layout);
   layout_item(&app.layout, row_name);
   layout_pop(&app.layout);
+  ui_export_context(app, p, app.panes[p].view.rect_min, app.panes[p].view.rect_max, row,
+                    ImVec2(row.x + avail.x, row.y + row_h));  // right-click: Export
   ImGui::EndChild();
   layout_item(&app.layout, id);
 }

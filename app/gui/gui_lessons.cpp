@@ -183,12 +183,6 @@ void ui_lessons_menu_items(AppState& app) {
   if (ImGui::MenuItem("Close the lesson", nullptr, false, app.lessons.open != nullptr)) lesson_close(app);
 }
 
-void lessons_keys(AppState& app) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) app.lessons.welcome_requested = true;
-}
-
 void lessons_welcome_at_start(AppState& app) {
   const std::filesystem::path dir = session_state_dir(), mark = dir / kWelcomeMark;
   std::error_code ec;

@@ -245,20 +245,6 @@ void presenter_set_theme(AppState& app, bool light) {
   app.presenter.on = app.presenter.scale > 1.0f || light;
 }
 
-// Ctrl + / Ctrl - (main row or keypad) change the UI scale, Ctrl 0 resets it. One step a press, never
-// Dear ImGui's key repeat: every step rebuilds the fonts, and on a slow frame a short press would
-// already count as held.
-static void presenter_keys(AppState& app) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (!io.KeyCtrl) return;
-  auto pressed = [](int key, int keypad_key) {
-    return ImGui::IsKeyPressed(key, false) || ImGui::IsKeyPressed(keypad_key, false);
-  };
-  if (pressed(GLFW_KEY_EQUAL, GLFW_KEY_KP_ADD)) presenter_zoom(app, +1);
-  if (pressed(GLFW_KEY_MINUS, GLFW_KEY_KP_SUBTRACT)) presenter_zoom(app, -1);
-  if (pressed(GLFW_KEY_0, GLFW_KEY_KP_0)) presenter_set_scale(app, 1.0f);
-}
-
 //-----------------------------------------------------------------------------
 // [SECTION] Screenshots
 //-----------------------------------------------------------------------------
@@ -274,7 +260,7 @@ bool write_png_rgba(const char* path, const uint8_t* rgba, int width, int height
 void app_request_screenshot(AppState& app, const std::string& path) { app.screenshot_request = path; }
 
 // Reads the back buffer of the frame just rendered and writes it right way up.
-static bool screenshot_write(const char* path, int width, int height, std::string* error) {
+bool window_write_png(const char* path, int width, int height, std::string* error) {
   std::vector<uint8_t> pixels(static_cast<size_t>(width) * height * 4);
   std::vector<uint8_t> flipped(pixels.size());
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -680,6 +666,7 @@ int gui_main(int argc, char** argv) {
   app.trainer = std::make_unique<Trainer>(data, configs, optimizer, trainer_options, loaded);
   app_set_data(app, data);
   if (session) {
+    session_view_apply(app, session->view);  // the switches, probes and interpolation it was saved with
     app.trainer->load_session(session);
     // The first frame shows the session, not the seeds' models: the trainer takes the command at once
     // (it is idle until started); a session it refuses leaves an event and the fresh models.
@@ -721,7 +708,7 @@ int gui_main(int argc, char** argv) {
     presenter_apply(app);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
-    presenter_keys(app);
+    shortcuts_handle(app);  // the table of gui_shortcuts.cpp: space, S, R, H, M, I, F1, Ctrl+S, Ctrl +/-/0, ...
     layout_begin_frame(&app.layout);
     ui_left_column(app);  // with the menu bar
     ui_centre(app);
@@ -749,12 +736,13 @@ int gui_main(int argc, char** argv) {
       app.screenshot_request = app.launch.screenshot;
     if (!app.screenshot_request.empty()) {
       std::string error;
-      if (!screenshot_write(app.screenshot_request.c_str(), fb_width, fb_height, &error)) {
+      if (!window_write_png(app.screenshot_request.c_str(), fb_width, fb_height, &error)) {
         std::fprintf(stderr, "latentlab: %s\n", error.c_str());
         app.exit_code = 1;
       }
       app.screenshot_request.clear();
     }
+    export_after_render(app, fb_width, fb_height);  // Export > Whole window, a frame after the menu closed
     glfwSwapBuffers(window);
     marks[4] = glfwGetTime();
     cpu_marks[4] = thread_cpu_seconds();

@@ -1,6 +1,7 @@
-// The menu bar: the app's name, File (sessions: gui_session.cpp), Lessons (gui_lessons.cpp) and the
-// other menus, with the frame rate at its right end. It is the left column's own menu bar (it stays
-// put while the column scrolls), so the maps keep the window's full height: a bar across the whole
+// The menu bar: the app's name, File (sessions: gui_session.cpp), Lessons (gui_lessons.cpp), Export
+// (gui_export.cpp) and Help (gui_shortcuts.cpp), with the frame rate at its right end. It is the
+// left column's own menu bar (it stays put
+// while the column scrolls), so the maps keep the window's full height: a bar across the whole
 // window cost a 250% presenter's map a fifth of its height.
 #include <cstdio>
 
@@ -11,8 +12,6 @@
 #include "gui_state.h"
 
 void ui_menu_bar(AppState& app) {
-  session_keys(app);
-  lessons_keys(app);
   if (!ImGui::BeginMenuBar()) return;
   // The bar's whole rectangle: its menus reach its edges, past the content region.
   const ImRect bar = ImGui::GetCurrentWindowRead()->MenuBarRect();
@@ -31,6 +30,18 @@ void ui_menu_bar(AppState& app) {
   }
   control_help(app, "lessons_menu");
   layout_item(&app.layout, "Lessons menu");
+  if (ImGui::BeginMenu("Export")) {
+    ui_export_menu_items(app);
+    ImGui::EndMenu();
+  }
+  control_help(app, "export_menu");
+  layout_item(&app.layout, "Export menu");
+  if (ImGui::BeginMenu("Help")) {
+    ui_help_menu_items(app);
+    ImGui::EndMenu();
+  }
+  control_help(app, "help_menu");
+  layout_item(&app.layout, "Help menu");
 
   // The right end: the tagline where the bar has room for it, then the frame rate.
   char fps[32];
@@ -52,4 +63,6 @@ void ui_menu_bar(AppState& app) {
   ImGui::EndMenuBar();
   ui_session_popups(app);
   ui_lessons_welcome(app);
+  ui_shortcuts_overlay(app);
+  ui_export_status(app);
 }

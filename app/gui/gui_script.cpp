@@ -16,7 +16,7 @@
 //                        kl (inside the VAE: KL per dimension and the beta trade-off on VAE maps) |
 //                        anomaly | denoise | feed | units (code units: the sparse AE's row) |
 //                        sensitivity (the contractive AE's row) | factors (latent-factor MI and MIG) |
-//                        arith (latent arithmetic)
+//                        arith (latent arithmetic) | help (the keyboard shortcuts' overlay, as F1 opens it)
 //   arith A B            latent arithmetic's groups, each label=N, FACTOR=LO:HI (a factor by name) or
 //                        selection (the samples selected now)
 //   arith-strength S     the strength the attribute vector is added with (-3 .. 3)
@@ -89,6 +89,14 @@
 //   lesson-close         close the lesson panel
 //   welcome on|off       show or hide the welcome screen
 //   lessons-parse        parse every lesson's set-up and steps (core/lessons/lessons.cpp); a bad line fails
+//   export KIND FILE [model=M] [tiles=N]   write an export as the Export menu does (gui_export.cpp; KIND:
+//                        manifold | strip | gallery | recon | traversal | window | codes | loss); FILE "-":
+//                        the Export folder's next name; model M (default 0) for a kind of one model;
+//                        tiles: the manifold's per side (8 .. 64, default the menu's). A write that fails
+//                        leaves its error in the status (state: export_status, export_error); the script goes on
+//   export-folder DIR    the Export menu's folder, as typed there
+//   right-click M FX FY  a right click (no drag) at (FX, FY) of model M's map, fractions of its width and
+//                        height; FY past 1 reaches the row under the map (state: export_context)
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -156,6 +164,8 @@ constexpr OpSpec kOps[] = {
     {"feed-stroke", ScriptOp::FeedStroke, 4, 4}, {"feed-clear", ScriptOp::FeedClear, 0, 0},
     {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
     {"nudge", ScriptOp::Nudge, 2, 2},
+    {"right-click", ScriptOp::RightClick, 3, 3},
+    {"export", ScriptOp::Export, 2, 4},     {"export-folder", ScriptOp::ExportFolder, 1, 1},
     {"arith", ScriptOp::Arith, 2, 2},       {"arith-strength", ScriptOp::ArithStrength, 1, 1},
     {"arith-lasso", ScriptOp::ArithLasso, 8, 40},
     {"set", ScriptOp::Set, 2, 2},           {"model-defaults", ScriptOp::ModelDefaults, 0, 0},
@@ -165,7 +175,7 @@ constexpr OpSpec kOps[] = {
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
-                               "factors", "arith"};
+                               "factors", "arith", "help"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -238,6 +248,10 @@ void script_parse(Script* script, const std::string& all, const std::string& pat
       case ScriptOp::Select:
         for (const std::string& a : cmd.args)
           if (!parse_number(a, &v) || v < 0 || v != std::floor(v)) fail("select expects sample indices");
+        break;
+      case ScriptOp::RightClick:
+        for (size_t i = 1; i < cmd.args.size(); ++i)
+          if (!parse_number(cmd.args[i], &v) || v < 0 || v > 2) fail("right-click expects: model fx fy (fractions 0 .. 2 of its map)");
         break;
       case ScriptOp::MouseMap:
         for (size_t i = 1; i < cmd.args.size(); ++i)
@@ -331,6 +345,9 @@ void script_parse(Script* script, const std::string& all, const std::string& pat
       case ScriptOp::FeedStroke:
         for (const std::string& a : cmd.args)
           if (!parse_number(a, &v)) fail("feed-stroke expects X0 Y0 X1 Y1 in image pixels");
+        break;
+      case ScriptOp::Export:
+        if (choice_list<ExportKind>().find(cmd.args[0]) < 0) fail("export expects " + choice_list<ExportKind>().names(" | "));
         break;
       case ScriptOp::ArithStrength:
         if (!parse_number(cmd.args[0], &v)) fail("arith-strength expects a number");
@@ -449,6 +466,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "sensitivity") v.show_sensitivity = on;
   else if (name == "factors") v.show_factors = on;
   else if (name == "arith") v.show_arith = on;
+  else if (name == "help") app.shortcuts.overlay = on;
 }
 
 // The centre of control `key` as the left column drew it last frame.
@@ -480,6 +498,7 @@ static void play_input(const ScriptInput& in) {
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = in.mouse;
   io.MouseDown[0] = in.mouse_down;
+  io.MouseDown[1] = in.right_down;
   io.KeyCtrl = in.ctrl;
   for (int key : {GLFW_KEY_A, GLFW_KEY_ENTER}) io.KeysDown[key] = key == in.key;
   if (in.character) io.AddInputCharacter(in.character);
@@ -697,6 +716,27 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       arith_set_groups(app, a, b);
       return false;
     }
+    case ScriptOp::Export: {
+      ExportKind kind;
+      if (!parse_choice(cmd.args[0], &kind)) {
+        script_fail(app, cmd, "export expects " + choice_list<ExportKind>().names(" | "));
+        return true;
+      }
+      int model = 0, tiles = 0;
+      for (size_t i = 2; i < cmd.args.size(); ++i) {
+        const std::string& a = cmd.args[i];
+        if (a.compare(0, 6, "model=") == 0) model = std::atoi(a.c_str() + 6);
+        else if (a.compare(0, 6, "tiles=") == 0) tiles = std::atoi(a.c_str() + 6);
+      }
+      std::string error;
+      if (!export_write(app, kind, model, cmd.args[1] == "-" ? "" : cmd.args[1], tiles, &error))
+        std::fprintf(stderr, "latentlab: script: %s\n", error.c_str());
+      if (kind == ExportKind::Window) s.wait_frames = 3;  // written after a later frame renders
+      return kind == ExportKind::Window;
+    }
+    case ScriptOp::ExportFolder:
+      std::snprintf(app.exports.folder, sizeof app.exports.folder, "%s", cmd.args[0].c_str());
+      return false;
     case ScriptOp::ArithStrength: arith_set_strength(app, std::strtof(cmd.args[0].c_str(), nullptr)); return false;
     case ScriptOp::ArithLasso: {
       ScriptCommand at = cmd;
@@ -765,6 +805,21 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       s.hover.mouse = ImVec2(view.rect_min.x + fx * (view.rect_max.x - view.rect_min.x),
                              view.rect_min.y + fy * (view.rect_max.y - view.rect_min.y));
       return false;
+    }
+    case ScriptOp::RightClick: {  // hover, press, release the right button; the mouse stays there
+      if (!pane_arg(app, cmd, &pane)) return true;
+      const MapView& view = app.panes[pane].view;
+      ScriptInput in;
+      in.mouse = ImVec2(view.rect_min.x + std::strtof(cmd.args[1].c_str(), nullptr) * (view.rect_max.x - view.rect_min.x),
+                        view.rect_min.y + std::strtof(cmd.args[2].c_str(), nullptr) * (view.rect_max.y - view.rect_min.y));
+      for (bool down : {false, true, false}) {
+        in.right_down = down;
+        s.input.push_back(in);
+      }
+      s.hovering = true;
+      s.hover = ScriptInput{};
+      s.hover.mouse = in.mouse;
+      return true;
     }
     case ScriptOp::UiType:
     case ScriptOp::UiClick:
@@ -1129,5 +1184,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   lessons_write_state(app, f);
   strips_write_state(app, f);
   traversal_write_state(app, f);
+  export_write_state(app, f);
+  shortcuts_write_state(app, f);
   return std::fclose(f) == 0;
 }

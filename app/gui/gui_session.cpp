@@ -6,12 +6,14 @@
 //
 // Index:
 //   [SECTION] Paths
+//   [SECTION] The view's pairs
 //   [SECTION] Saving: request, finish when the capture arrives, autosave, on close
 //   [SECTION] Opening
 //   [SECTION] The File menu's items and the resume offer
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -79,6 +81,56 @@ std::string session_state_dir() {
 std::string session_autosave_path() { return session_state_dir() + "/" + kAutosaveName; }
 
 //-----------------------------------------------------------------------------
+// [SECTION] The view's pairs
+//-----------------------------------------------------------------------------
+
+// Where the user was looking: each map's probe ("probe.P" = "u,v" on its plane) and the
+// interpolation's endpoints, interpolants and slider. Numbers as text with 9 digits: a float exactly.
+static void session_view_positions(const AppState& app, std::vector<std::pair<std::string, std::string>>* view) {
+  char text[64];
+  for (int p = 0; p < app.pane_count; ++p) {
+    std::snprintf(text, sizeof text, "%.9g,%.9g", app.panes[p].probe.uv[0], app.panes[p].probe.uv[1]);
+    view->emplace_back("probe." + std::to_string(p), text);
+  }
+  const Interpolation& it = app.interp;
+  view->emplace_back("interp.a", std::to_string(it.a));
+  view->emplace_back("interp.b", std::to_string(it.b));
+  view->emplace_back("interp.steps", std::to_string(it.steps));
+  view->emplace_back("interp.slerp", it.slerp ? "1" : "0");
+  std::snprintf(text, sizeof text, "%.9g", it.t);
+  view->emplace_back("interp.t", text);
+}
+
+// A session's view on the app: the switches, then the positions. A value that does not parse, or an
+// endpoint the data does not have, leaves what the app had.
+void session_view_apply(AppState& app, const std::vector<std::pair<std::string, std::string>>& view) {
+  int a = -1, b = -1;
+  for (const auto& kv : view) {
+    for (const ViewField& f : kViewFields)
+      if (kv.first == f.key) app.view.*f.flag = kv.second == "1";
+    const char* v = kv.second.c_str();
+    if (kv.first == "interpolation") app.interp.show = kv.second == "1";
+    else if (kv.first == "interp.a") a = std::atoi(v);
+    else if (kv.first == "interp.b") b = std::atoi(v);
+    else if (kv.first == "interp.steps") interp_set_steps(app, std::atoi(v));
+    else if (kv.first == "interp.slerp") interp_set_slerp(app, kv.second == "1");
+    else if (kv.first == "interp.t") {
+      const float t = std::strtof(v, nullptr);
+      if (t >= 0 && t <= 1) app.interp.t = t;
+    } else if (kv.first.compare(0, 6, "probe.") == 0) {
+      const int p = std::atoi(kv.first.c_str() + 6);
+      float u = NAN, w = NAN;
+      if (p >= 0 && p < kMaxPanes && std::sscanf(v, "%f,%f", &u, &w) == 2 && std::isfinite(u) && std::isfinite(w)) {
+        app.panes[p].probe.uv[0] = u;
+        app.panes[p].probe.uv[1] = w;
+        app.panes[p].probe.dirty = true;
+      }
+    }
+  }
+  if (a >= 0 && b >= 0 && a != b) interp_set_ends(app, a, b);  // out-of-range ones are refused there
+}
+
+//-----------------------------------------------------------------------------
 // [SECTION] Saving
 //-----------------------------------------------------------------------------
 
@@ -100,6 +152,7 @@ static bool write_session(AppState& app, const Session& captured, const std::str
   out.view.emplace_back("twin", app.edit.twin ? "1" : "0");
   for (const ViewField& f : kViewFields) out.view.emplace_back(f.key, app.view.*f.flag ? "1" : "0");
   out.view.emplace_back("interpolation", app.interp.show ? "1" : "0");
+  session_view_positions(app, &out.view);
   std::string error;
   // The state folder is made on first use (an autosave, or Save before anything was opened).
   const std::string state_dir = session_state_dir();
@@ -218,11 +271,7 @@ bool session_open(AppState& app, const std::string& path) {
         if (m.network.config.input_size != features)
           throw InputError(shown + ": its models take " + std::to_string(m.network.config.input_size) +
                            " features but the data has " + std::to_string(features));
-      for (const auto& kv : loaded->view) {
-        for (const ViewField& f : kViewFields)
-          if (kv.first == f.key) app.view.*f.flag = kv.second == "1";
-        if (kv.first == "interpolation") app.interp.show = kv.second == "1";
-      }
+      session_view_apply(app, loaded->view);
       edit_from_config(app, loaded->models.back().network.config, loaded->models.size() == 2);
       app.lr = app.lr_field = loaded->models[0].optimizer.lr;
       app.batch = loaded->batch;
@@ -244,17 +293,15 @@ bool session_open(AppState& app, const std::string& path) {
 // [SECTION] The File menu's items and the resume offer
 //-----------------------------------------------------------------------------
 
-// Ctrl+S saves (Ctrl+O, in the file browser, opens). GLFW key codes: 'S'.
-void session_keys(AppState& app) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && ImGui::IsKeyPressed('S', false))
-    session_request_save(app, app.session.path.empty() ? session_state_dir() + "/saved.llsession" : app.session.path, false);
+// File > Save and Ctrl+S (gui_shortcuts.cpp): the session last opened or saved, else saved.llsession
+// in the state folder.
+void session_save_current(AppState& app) {
+  session_request_save(app, app.session.path.empty() ? session_state_dir() + "/saved.llsession" : app.session.path, false);
 }
 
 void ui_file_menu_items(AppState& app) {
   SessionUi& s = app.session;
-  if (ImGui::MenuItem("Save", "Ctrl+S"))
-    session_request_save(app, s.path.empty() ? session_state_dir() + "/saved.llsession" : s.path, false);
+  if (ImGui::MenuItem("Save", "Ctrl+S")) session_save_current(app);
   if (ImGui::MenuItem("Open...", "Ctrl+O")) file_browser_open(app, BrowseTarget::Data);
   if (ImGui::BeginMenu("Open Recent", !s.recent.empty())) {
     for (const std::string& r : s.recent)

@@ -256,7 +256,7 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse
+  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, RightClick
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -264,6 +264,7 @@ enum class ScriptOp {
 struct ScriptInput {
   ImVec2 mouse = {0, 0};
   bool mouse_down = false;
+  bool right_down = false;  // the right button (right-click)
   bool ctrl = false;
   int key = -1;            // a GLFW key code held down this frame, -1: none
   unsigned character = 0;  // a character typed this frame, 0: none
@@ -469,6 +470,32 @@ struct LessonUi {
   int welcome_choice = 0;           // the lesson picked in its list
 };
 
+// Exports (gui_export.cpp): PNGs of what the views show, decoded afresh from the newest snapshot,
+// and CSVs of the codes and the loss history, into a folder; from the Export menu, a right-click on
+// a map or the row under it, and the script's `export`. Its list (names, titles, tooltips) is one
+// ChoiceList; what each kind writes is a row of gui_export.cpp's kExportKinds.
+enum class ExportKind { Manifold, Strip, Gallery, Recon, Traversal, Window, Codes, Loss };
+template <> const ChoiceList& choice_list<ExportKind>();
+constexpr int kExportMinTiles = 8, kExportMaxTiles = 64;  // the decoded manifold's tiles per side
+struct ExportUi {
+  char folder[1024] = "";          // where the menu's exports go; "" until first use: ~/latentlab-exports
+  int manifold_tiles = 24;         // the manifold PNG's tiles per side
+  std::string status;              // the last export's outcome: where each file went, or why not
+  bool status_error = false;
+  double status_time = -1;         // app.now when it was set
+  std::string window_path;         // the window's PNG: written after a later frame renders (the menu closed)
+  int window_frames = 0;           // frames to let pass first
+  int context_place = 0;           // the right-click menu open: on a map (1) or the row under it (2)
+  uint64_t context_frame = 0;      // the last frame a right-click menu was drawn in (the state dump)
+};
+
+// Keyboard shortcuts (gui_shortcuts.cpp): one table drives the keys and the help overlay (F1, ?).
+struct ShortcutsUi {
+  bool overlay = false;            // the help overlay listing every shortcut
+  bool about = false;              // Help > About
+  int fired = 0;                   // shortcuts acted on since launch (the state dump: was a key seen?)
+};
+
 struct AppState {
   LaunchOptions launch;
   GLFWwindow* window = nullptr;
@@ -535,6 +562,8 @@ struct AppState {
   ImageRenderer image_renderer;
 
   SessionUi session;
+  ExportUi exports;
+  ShortcutsUi shortcuts;
 
   // Automation.
   FileBrowser browser;
@@ -554,6 +583,7 @@ struct AppState {
 // gui_main.cpp
 bool launch_parse(int argc, char** argv, LaunchOptions* out);  // false: --help was printed
 void app_request_screenshot(AppState& app, const std::string& path);
+bool window_write_png(const char* path, int width, int height, std::string* error);  // the frame just rendered
 bool write_png_rgba(const char* path, const uint8_t* rgba, int width, int height, std::string* error);
 void presenter_set(AppState& app, bool on);          // the toolbar's switch: 150% and the light theme, or 100% dark
 void presenter_zoom(AppState& app, int steps);       // +-25% per step, 100% .. 250%, from the next frame
@@ -644,13 +674,31 @@ void session_update(AppState& app);       // once per frame: finish a save, auto
 void session_save_on_close(AppState& app);  // blocks until the trainer answers (at most 5 s)
 bool session_is_model_path(const std::string& path);  // .llsession, .llnet, .safetensors
 bool session_open(AppState& app, const std::string& path);  // false: data_error says why; models kept
+void session_view_apply(AppState& app, const std::vector<std::pair<std::string, std::string>>& view);  // switches, probes, endpoints
 void session_offer_autosave(AppState& app);  // at start: offer the last autosave if it loads
-void session_keys(AppState& app);          // Ctrl+S
+void session_save_current(AppState& app);  // File > Save, Ctrl+S
 void ui_file_menu_items(AppState& app);    // the File menu's items (gui_menu.cpp opens the menu)
 void ui_session_popups(AppState& app);     // the offer to resume the last autosave
 
 // gui_menu.cpp: the menu bar (File, Lessons, ...), the left column's own
 void ui_menu_bar(AppState& app);          // inside the left column's window, which has ImGuiWindowFlags_MenuBar
+
+// gui_export.cpp: PNG and CSV exports (see ExportUi)
+void ui_export_menu_items(AppState& app);  // the Export menu's items (gui_menu.cpp opens the menu)
+// Right-click menus on model p's map and on the row under it (gui_latent_map.cpp), this frame's rectangles.
+void ui_export_context(AppState& app, int p, ImVec2 map_min, ImVec2 map_max, ImVec2 row_min, ImVec2 row_max);
+// Writes `kind` for model p (ignored by kinds of the whole app) to path ("" = the folder's next name);
+// tiles: the manifold's per side (0 = the menu's). False: the status (and *error) say why.
+bool export_write(AppState& app, ExportKind kind, int p, const std::string& path, int tiles, std::string* error);
+void export_after_render(AppState& app, int fb_width, int fb_height);  // gui_main.cpp: the window's PNG when due
+void ui_export_status(AppState& app);  // a recent export's outcome (where each file went, or why not), over the window's foot
+void export_write_state(const AppState& app, FILE* f);
+
+// gui_shortcuts.cpp: keyboard shortcuts and the Help menu
+void shortcuts_handle(AppState& app);      // once per frame after NewFrame: the table's keys
+void ui_help_menu_items(AppState& app);    // the Help menu's items (gui_menu.cpp opens the menu)
+void ui_shortcuts_overlay(AppState& app);  // the help overlay and About, when open
+void shortcuts_write_state(const AppState& app, FILE* f);
 
 // gui_lessons.cpp: guided lessons (core/lessons/lessons.h)
 void ui_lessons_menu_items(AppState& app);  // the Lessons menu's items
@@ -660,7 +708,6 @@ bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* e
 bool lesson_parse(const Lesson& lesson, Script* setup, std::string* error);  // set-up and steps; false: *error
 bool lesson_show_me(AppState& app, int step, std::string* error);  // step counts from 0; queues its snippet
 void lesson_close(AppState& app);
-void lessons_keys(AppState& app);           // L: the lessons (the welcome screen's list)
 void lessons_welcome_at_start(AppState& app);  // first launch (no mark in session_state_dir()): show it
 void ui_lessons_welcome(AppState& app);     // the welcome screen, when requested
 void ui_lesson_panel(AppState& app);        // the open lesson, at the top of the left column
@@ -669,6 +716,7 @@ std::string lesson_asset_path(const std::string& name);  // a file of assets/ (b
 
 // gui_file_browser.cpp
 void file_browser_open(AppState& app, BrowseTarget target);
+void file_browser_key(AppState& app);  // Ctrl+O: open it with the keyboard in its path field, or put the keyboard back there
 void ui_file_browser(AppState& app);
 bool file_browser_load(AppState& app, const std::string& path);  // with the browser's options; false: data_error says why
 
