@@ -719,7 +719,7 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
     case ScriptOp::Export: {
       ExportKind kind;
       if (!parse_choice(cmd.args[0], &kind)) {
-        script_fail(app, cmd, "export expects " + choice_list<ExportKind>().names(" | "));
+        script_fail(app, s, cmd, "export expects " + choice_list<ExportKind>().names(" | "));
         return true;
       }
       int model = 0, tiles = 0;
@@ -807,7 +807,7 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       return false;
     }
     case ScriptOp::RightClick: {  // hover, press, release the right button; the mouse stays there
-      if (!pane_arg(app, cmd, &pane)) return true;
+      if (!pane_arg(app, s, cmd, &pane)) return true;
       const MapView& view = app.panes[pane].view;
       ScriptInput in;
       in.mouse = ImVec2(view.rect_min.x + std::strtof(cmd.args[1].c_str(), nullptr) * (view.rect_max.x - view.rect_min.x),
