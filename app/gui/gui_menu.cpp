@@ -1,8 +1,7 @@
 // The menu bar: the app's name, File (sessions: gui_session.cpp), Lessons (gui_lessons.cpp), Export
 // (gui_export.cpp) and Help (gui_shortcuts.cpp), with the frame rate at its right end. It is the
-// left column's own menu bar (it stays put
-// while the column scrolls), so the maps keep the window's full height: a bar across the whole
-// window cost a 250% presenter's map a fifth of its height.
+// left column's own menu bar (it stays put while the column scrolls), so the maps keep the window's
+// full height: a bar across the whole window cost a 250% presenter's map a fifth of its height.
 #include <cstdio>
 
 #include <imgui.h>
@@ -11,6 +10,25 @@
 #include "gui_help.h"
 #include "gui_state.h"
 
+namespace {
+
+// One row per menu, in the bar's order: a new menu is a row here and its items function in its own file.
+struct Menu {
+  const char* title;
+  const char* help_key;     // its tooltip (gui_help.cpp's table)
+  const char* layout_name;  // its rectangle's name for the layout recorder
+  void (*items)(AppState& app);
+};
+
+const Menu kMenus[] = {
+    {"File", "file_menu", "File menu", ui_file_menu_items},
+    {"Lessons", "lessons_menu", "Lessons menu", ui_lessons_menu_items},
+    {"Export", "export_menu", "Export menu", ui_export_menu_items},
+    {"Help", "help_menu", "Help menu", ui_help_menu_items},
+};
+
+}  // namespace
+
 void ui_menu_bar(AppState& app) {
   if (!ImGui::BeginMenuBar()) return;
   // The bar's whole rectangle: its menus reach its edges, past the content region.
@@ -18,30 +36,14 @@ void ui_menu_bar(AppState& app) {
   layout_push(&app.layout, "menu bar", bar.Min, bar.Max);
   ImGui::TextUnformatted("latentlab");
   layout_item(&app.layout, "app name");
-  if (ImGui::BeginMenu("File")) {
-    ui_file_menu_items(app);
-    ImGui::EndMenu();
+  for (const Menu& m : kMenus) {
+    if (ImGui::BeginMenu(m.title)) {
+      m.items(app);
+      ImGui::EndMenu();
+    }
+    control_help(app, m.help_key);
+    layout_item(&app.layout, m.layout_name);
   }
-  control_help(app, "file_menu");
-  layout_item(&app.layout, "File menu");
-  if (ImGui::BeginMenu("Lessons")) {
-    ui_lessons_menu_items(app);
-    ImGui::EndMenu();
-  }
-  control_help(app, "lessons_menu");
-  layout_item(&app.layout, "Lessons menu");
-  if (ImGui::BeginMenu("Export")) {
-    ui_export_menu_items(app);
-    ImGui::EndMenu();
-  }
-  control_help(app, "export_menu");
-  layout_item(&app.layout, "Export menu");
-  if (ImGui::BeginMenu("Help")) {
-    ui_help_menu_items(app);
-    ImGui::EndMenu();
-  }
-  control_help(app, "help_menu");
-  layout_item(&app.layout, "Help menu");
 
   // The right end: the tagline where the bar has room for it, then the frame rate.
   char fps[32];
