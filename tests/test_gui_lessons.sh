@@ -9,6 +9,8 @@
 #    anomaly opens the same bundled session with the anomaly row; arithmetic (faces) has none.
 # 3. With a lesson open, and on the welcome screen, layout-check finds no problem at 1024x640 and
 #    1920x1080.
+# A lesson's set-up ends by starting training: the script pauses before every `sync` (while the
+# trainer runs on a quiet machine the views never catch up with its newest snapshot).
 # 4. Screenshots of three lessons (holes and kl at 1024x640, anomaly at 1920x1080): the README's
 #    docs/lesson_*.png are copies of these.
 #   test_gui_lessons.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
@@ -25,6 +27,7 @@ limit=$((170 * ${LATENTLAB_TIME_SCALE:-1}))
 cat > "$dir/small.txt" <<EOS
 lessons-parse
 lesson holes
+pause
 sync
 state $dir/holes.txt
 layout-check $dir/holes_layout.txt
@@ -98,6 +101,7 @@ grep -q "^control=dataset$" "$dir/closed.txt" || { echo "test_gui_lessons: the D
 
 cat > "$dir/large.txt" <<EOS
 lesson anomaly
+pause
 sync
 state $dir/anomaly.txt
 screenshot $dir/lesson_anomaly.png
