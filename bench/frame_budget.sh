@@ -9,7 +9,7 @@
 # the draw data and uploads per frame, and the trainer's steps per second (a cheaper frame bought
 # by starving the trainer is no win). Prints `uptime` before and after: wall times under load are
 # noise, and are not README benchmark figures. Not part of CI.
-# usage: bench/frame_budget.sh [BUILD_DIR] [OTHER_BUILD_DIR|REV] [ROUNDS] [FRAMES]
+# usage: [FRAME_VIEWS="defaults manifold anomaly kl"] bench/frame_budget.sh [BUILD_DIR] [OTHER_BUILD_DIR|REV] [ROUNDS] [FRAMES]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -45,8 +45,9 @@ if [ -n "$other" ]; then
   fi
 fi
 
-# The view settings: a script each (the hole map is on by default).
-views=(defaults manifold anomaly kl)
+# The view settings: a script each (the hole map is on by default). FRAME_VIEWS="anomaly kl" runs only
+# those.
+read -r -a views <<< "${FRAME_VIEWS:-defaults manifold anomaly kl}"
 for v in "${views[@]}"; do
   { [ "$v" != defaults ] && echo "panel $v on"; echo "wait $frames"; echo "quit"; } > "$work/$v.txt"
 done

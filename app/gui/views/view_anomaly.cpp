@@ -23,7 +23,10 @@ constexpr int kAnomalySamples = 2000;            // held-out samples a pass scor
 constexpr int kAnomalyChunk = 32;                // samples scored at once (the least a pane does in a frame)
 constexpr double kAnomalyFrameSeconds = 0.003;   // the panes' share of a frame (at least one chunk each)
 constexpr int kAnomalyNearestTrain = 2000;       // training codes the nearest score measures against
-constexpr double kAnomalyRefreshSeconds = 0.5;   // a new pass on new weights at most this often
+// A new pass on new weights at most this often. While training the weights are always new, so this
+// sets the share of frames that score: a pass takes a few frames of kAnomalyFrameSeconds, and at 2 s
+// most frames score nothing (README, "The explorer's frame budget").
+constexpr double kAnomalyRefreshSeconds = 2.0;
 constexpr float kAnomalyDefaultQuantile = 0.95f; // the threshold until the user moves it
 
 // The score pane p measures: the chosen one where it applies, else reconstruction error.
@@ -220,12 +223,14 @@ static void anomaly_draw_map(AppState& app, int p, ImDrawList* draw, const MapFr
   const ImU32 ring = ImGui::ColorConvertFloat4ToU32(app.theme->error_text);
   const float r = 5 * app.ui_scale;
   // Drawn every frame through Dear ImGui, and software GL pays for every triangle: rings off the
-  // map are skipped, and 8 segments still read as a circle at this size.
+  // map are skipped, 8 segments still read as a circle at this size, and a whole-pixel width takes
+  // Dear ImGui's textured line path (a third of the triangles of a fractional width's geometry).
+  const float thickness = std::max(1.0f, std::round(1.5f * app.ui_scale));
   for (size_t i = 0; i < n; ++i) {
     if (!(a.scores[i] > a.threshold)) continue;
     const ImVec2 c = f.to_screen(pane.plane_xy[2 * i], pane.plane_xy[2 * i + 1]);
     if (c.x < f.min.x - r || c.x > f.max.x + r || c.y < f.min.y - r || c.y > f.max.y + r) continue;
-    draw->AddCircle(c, r, ring, 8, 1.5f * app.ui_scale);
+    draw->AddCircle(c, r, ring, 8, thickness);
   }
 }
 
