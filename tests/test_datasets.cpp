@@ -366,7 +366,7 @@ double hue_distance(double a, double b) {  // around the circle
 
 TEST_CASE("a built-in set names the image-folder options it ignores") {
   DataSpec spec;
-  spec.source = "sprites";
+  spec.source = "digits";
   spec.count = 50;
   spec.rgb = true;
   spec.image_size = 64;
@@ -377,9 +377,67 @@ TEST_CASE("a built-in set names the image-folder options it ignores") {
   CHECK(d.warnings[0].find("rgb is ignored") == 0);
   CHECK(d.warnings[0].find("sprites-rgb, faces-rgb") != std::string::npos);
   CHECK(d.warnings[1].find("image size 64 is ignored") == 0);
+  CHECK(d.warnings[1].find("28, 32, 64") != std::string::npos);
+  // A size the sized sets do not draw: named, with the sizes they do.
+  spec.source = "sprites";
+  spec.rgb = false;
+  spec.image_size = 40;
+  d = load_dataset(spec);
+  CHECK(d.width == 28);
+  REQUIRE(d.warnings.size() == 1u);
+  CHECK(d.warnings[0].find("image size 40 is ignored") == 0);
+  CHECK(d.warnings[0].find("drawn at 28, 32, 64") != std::string::npos);
   spec.source = "sprites-rgb";
   spec.image_size = 28;
   CHECK(load_dataset(spec).warnings.empty());  // colour asked of a colour set: nothing to say
+}
+
+TEST_CASE("sprites and faces at 32 and 64 px: the same samples, drawn larger") {
+  for (const char* name : {"sprites", "sprites-rgb", "faces", "faces-rgb"}) {
+    DataSpec spec;
+    spec.source = name;
+    spec.count = 300;
+    const Dataset small = load_dataset(spec);
+    for (int side : {32, 64}) {
+      CAPTURE(name);
+      CAPTURE(side);
+      spec.image_size = side;
+      const Dataset big = load_dataset(spec);
+      CHECK(big.warnings.empty());
+      REQUIRE(big.width == side);
+      REQUIRE(big.height == side);
+      CHECK(big.channels == small.channels);
+      CHECK(big.features() == side * side * small.channels);
+      // The same samples: labels and true factors as at 28.
+      CHECK(big.labels == small.labels);
+      CHECK(big.factors == small.factors);
+      // Drawn larger, not padded: each sample's ink grows with the area, (side / 28)^2, and its
+      // centre of mass sits at the same place relative to the image.
+      double ink_ratio = 0, centre_shift = 0;
+      const int c = small.channels;
+      for (int i = 0; i < small.count; ++i) {
+        double ink[2] = {0, 0}, cx[2] = {0, 0}, cy[2] = {0, 0};
+        const Dataset* sets[2] = {&small, &big};
+        for (int k = 0; k < 2; ++k) {
+          const Dataset& d = *sets[k];
+          const uint8_t* px = &d.pixels[size_t(i) * size_t(d.features())];
+          for (int y = 0; y < d.height; ++y)
+            for (int x = 0; x < d.width; ++x)
+              for (int ch = 0; ch < c; ++ch) {
+                const double v = px[(size_t(y) * d.width + x) * c + ch];
+                ink[k] += v, cx[k] += v * (x + 0.5) / d.width, cy[k] += v * (y + 0.5) / d.height;
+              }
+        }
+        REQUIRE(ink[0] > 0);
+        ink_ratio += ink[1] / ink[0] / small.count;
+        centre_shift += std::hypot(cx[1] / ink[1] - cx[0] / ink[0], cy[1] / ink[1] - cy[0] / ink[0]) / small.count;
+      }
+      const double area = double(side) * side / (28.0 * 28.0);
+      CHECK(ink_ratio > 0.85 * area);
+      CHECK(ink_ratio < 1.15 * area);
+      CHECK(centre_shift < 0.02);  // of the image's side
+    }
+  }
 }
 
 TEST_CASE("colour generators: deterministic per seed, the grey set's samples in colour, hue spans [0, 1)") {

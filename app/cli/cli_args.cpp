@@ -199,7 +199,7 @@ void add_data_flags(CliArgs& args) {
   args.add("labels", "FILE", "", "IDX labels file (found next to MNIST-named image files by itself)");
   args.add("train", "N", "", "the first N samples train, the rest are held out (default: the source's split)");
   args.add("count", "N", "", "built-in generators: total samples (default 12000)");
-  args.add("image-size", "N", "28", "image folders: resize every image to NxN (area filter)");
+  args.add("image-size", "N", "28", "image folders: resize every image to NxN (area filter); sprites and faces (grey or rgb): draw at 28, 32 or 64");
   args.add_switch("rgb", "image folders: keep colour (3 channels)");
   args.add("csv-label", "COL", "", "CSV: label column, by header name or 0-based index");
   args.add("csv-scaling", "MODE", choice_name(DataSpec{}.csv_scaling), "CSV: " + choice_list<CsvScaling>().names(" | "));

@@ -178,7 +178,7 @@ void write_png_grid(const Dataset& d, const std::string& file, int grid, bool by
 // The summary --help prints: what the command does, then the built-in datasets from their table.
 std::string datasets_help_summary() {
   std::string s = "Load a dataset and describe it; optionally write a PNG grid of samples (in colour for RGB data).\n\n"
-                  "built-in datasets (--data NAME; 28x28, 10,000 train + 2,000 held out by default, seeded by --seed):";
+                  "built-in datasets (--data NAME; 28x28 (sprites and faces also 32 or 64 with --image-size), 10,000 train + 2,000 held out by default, seeded by --seed):";
   for (const BuiltinDataset& b : builtin_datasets()) {
     char name[32];
     std::snprintf(name, sizeof name, "\n  %-12s ", b.name);

@@ -10,7 +10,7 @@
 
 namespace {
 
-constexpr int kSide = 28;
+constexpr int kSide = 28;  // the grid the face is laid out on, whatever the image's side
 constexpr float kPi = 3.14159265f;
 constexpr float kSkin = 0.85f, kInk = 0.08f;  // a light head, dark features: both edges show
 constexpr float kMaxTiltRadians = 20.0f * kPi / 180.0f;
@@ -31,16 +31,17 @@ std::vector<Pt> ellipse(float cx, float cy, float rx, float ry, int n) {
   return pts;
 }
 
-void draw_face(Canvas& canvas, Canvas& mask, const FaceFactors& f) {
+// Laid out on the 28-pixel grid, drawn scaled by `zoom` (the image's side / 28).
+void draw_face(Canvas& canvas, Canvas& mask, const FaceFactors& f, float zoom) {
   const float cx = 14.0f, cy = 14.5f;
   const float head_rx = 7.5f + 3.5f * f.face_width, head_ry = 11.5f;
   const float angle = f.head_tilt * kMaxTiltRadians;
   const float c = std::cos(angle), s = std::sin(angle);
-  // Everything is laid out upright, then turned about the head's centre.
+  // Everything is laid out upright, then turned about the head's centre, then scaled.
   auto tilt = [&](std::vector<Pt> pts) {
     for (Pt& p : pts) {
       const float x = p.x - cx, y = p.y - cy;
-      p = {cx + c * x - s * y, cy + s * x + c * y};
+      p = {zoom * (cx + c * x - s * y), zoom * (cy + s * x + c * y)};
     }
     return pts;
   };
@@ -65,20 +66,21 @@ void draw_face(Canvas& canvas, Canvas& mask, const FaceFactors& f) {
     mouth.push_back({cx + half_mouth * u, mouth_y + 1.1f * f.smile - 2.2f * f.smile * u * u});
   }
   std::vector<PenPt> pen;
-  for (const Pt& p : tilt(mouth)) pen.push_back({p.x, p.y, 0.8f});
+  for (const Pt& p : tilt(mouth)) pen.push_back({p.x, p.y, 0.8f * zoom});
   raster_stroke_max(mask, pen, 1.0f);
   canvas_paint(canvas, mask, kInk);
 }
 
 }  // namespace
 
-Dataset generate_faces(int count, int train_count, uint64_t seed, int channels) {
+Dataset generate_faces(int count, int train_count, uint64_t seed, int channels, int side) {
   std::vector<std::string> factor_names = {"smile", "eye_openness", "face_width", "head_tilt"};
   if (channels == 3) factor_names.push_back("hue");
   Dataset d = generated_dataset_init(channels == 3 ? "faces-rgb" : "faces", channels, count, train_count,
-                                     {"frowning", "neutral", "smiling"}, std::move(factor_names));  // factors (4 or 5, count)
+                                     {"frowning", "neutral", "smiling"}, std::move(factor_names), side);  // factors (4 or 5, count)
   const size_t features = static_cast<size_t>(d.features());
-  Canvas canvas(kSide, kSide), mask(kSide, kSide);
+  Canvas canvas(side, side), mask(side, side);
+  const float zoom = float(side) / kSide;
   for (int i = 0; i < count; ++i) {
     Rng rng(generated_sample_seed(seed, i));
     FaceFactors f;
@@ -87,7 +89,7 @@ Dataset generate_faces(int count, int train_count, uint64_t seed, int channels) 
     f.face_width = rng.uniform();
     f.head_tilt = 2 * rng.uniform() - 1;
     canvas.clear();
-    draw_face(canvas, mask, f);
+    draw_face(canvas, mask, f, zoom);
     uint8_t* out = &d.pixels[static_cast<size_t>(i) * features];
     d.labels[i] = f.smile < -1.0f / 3 ? 0 : (f.smile > 1.0f / 3 ? 2 : 1);
     d.factors(0, i) = f.smile;

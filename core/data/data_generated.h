@@ -19,12 +19,16 @@ Dataset generate_digits(int count, int train_count, uint64_t seed);
 // a colour whose hue is one more true factor, the last row of `factors`: hue in [0, 1) around the
 // colour circle (0 red, 1/3 green, 2/3 blue; near 1 is red again, like rotation near 2pi).
 // Pixels are (y, x, c) interleaved, as Dataset documents.
+// Size: `side` (kGeneratedSides) draws the same samples at side x side: the shapes are laid out
+// on the 28-pixel grid and scaled, so the true factors mean the same at every size (the conv
+// models' 32x32 and 64x64 stages need images of those sizes).
+constexpr int kGeneratedSides[] = {28, 32, 64};
 
 // dSprites-like shapes on black: label = shape (0 square, 1 ellipse, 2 heart).
 // factors (5, count), rows: shape (0-2), scale [0.5, 1], rotation [0, 2pi), x [0, 1], y [0, 1]
 // (x, y: where the shape's centre sits within the range that keeps it inside the image);
 // channels = 3 adds hue (6, count): the sprite is that hue, strongly saturated, at full value.
-Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels = 1);
+Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels = 1, int side = 28);
 
 // Cartoon faces: a light head on black with dark eyes and mouth.
 // factors (4, count), rows: smile [-1 frown, +1 smile], eye_openness [0 shut, 1 wide],
@@ -32,7 +36,7 @@ Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels
 // channels = 3 adds hue (5, count): the head is that hue, half saturated and light, so the
 // dark eyes and mouth still stand out.
 // label = smile binned in thirds: 0 frowning (< -1/3), 1 neutral, 2 smiling (> 1/3).
-Dataset generate_faces(int count, int train_count, uint64_t seed, int channels = 1);
+Dataset generate_faces(int count, int train_count, uint64_t seed, int channels = 1, int side = 28);
 
 // The per-sample random stream: a hash of (seed, sample index), so sample i is the same
 // whatever the count.

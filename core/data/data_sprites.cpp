@@ -10,7 +10,7 @@
 
 namespace {
 
-constexpr int kSide = 28;
+constexpr int kSide = 28;  // the grid the shapes are laid out on, whatever the image's side
 constexpr float kPi = 3.14159265f;
 // At scale 1 a shape reaches at most kReach pixels from its centre whatever its rotation, so a
 // centre in [kReach, kSide - kReach] keeps every sprite whole.
@@ -43,14 +43,15 @@ std::vector<Pt> shape_outline(int shape) {
 
 }  // namespace
 
-Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels) {
+Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels, int side) {
   std::vector<std::string> factor_names = {"shape", "scale", "rotation", "x", "y"};
   if (channels == 3) factor_names.push_back("hue");
   Dataset d = generated_dataset_init(channels == 3 ? "sprites-rgb" : "sprites", channels, count, train_count,
-                                     {"square", "ellipse", "heart"}, std::move(factor_names));  // factors (5 or 6, count)
+                                     {"square", "ellipse", "heart"}, std::move(factor_names), side);  // factors (5 or 6, count)
   const std::vector<Pt> outlines[3] = {shape_outline(0), shape_outline(1), shape_outline(2)};
   const size_t features = static_cast<size_t>(d.features());
-  Canvas canvas(kSide, kSide);
+  Canvas canvas(side, side);
+  const float zoom = float(side) / kSide;  // laid out on the 28-pixel grid, drawn at `side`
   std::vector<Pt> polygon;
   for (int i = 0; i < count; ++i) {
     Rng rng(generated_sample_seed(seed, i));
@@ -61,7 +62,8 @@ Dataset generate_sprites(int count, int train_count, uint64_t seed, int channels
     const float cx = kReach + x * (kSide - 2 * kReach), cy = kReach + y * (kSide - 2 * kReach);
     const float c = std::cos(rotation), s = std::sin(rotation);
     polygon.clear();
-    for (const Pt& p : outlines[shape]) polygon.push_back({cx + scale * (c * p.x - s * p.y), cy + scale * (s * p.x + c * p.y)});
+    for (const Pt& p : outlines[shape])
+      polygon.push_back({zoom * (cx + scale * (c * p.x - s * p.y)), zoom * (cy + scale * (s * p.x + c * p.y))});
     canvas.clear();
     raster_polygon_max(canvas, polygon);
     uint8_t* out = &d.pixels[static_cast<size_t>(i) * features];

@@ -73,12 +73,15 @@ struct BuiltinDataset {
   const char* name;         // what --data takes
   const char* description;  // one line: what the samples are, their labels and true factors
   int channels;             // 1 grey, 3 RGB; 28x28 but for lines (32x32)
-  Dataset (*generate)(int count, int train_count, uint64_t seed);
+  // side: the image size asked for (DataSpec::image_size); a set that draws only its own size
+  // (sizeable false) ignores it.
+  Dataset (*generate)(int count, int train_count, uint64_t seed, int side);
   // What was measured about beta and disentanglement (the MIG) on this set, in plain words for the
   // app's disentanglement row (the README's table, "Inside the VAE"); nullptr = not measured.
   const char* disentanglement_note = nullptr;
   int default_count = 12000;  // 10,000 train + 2,000 held out unless the set's protocol says otherwise
   int default_test = 2000;
+  bool sizeable = false;  // draws at any side of kGeneratedSides (data_generated.h), not only its own
 };
 const std::vector<BuiltinDataset>& builtin_datasets();
 const BuiltinDataset* builtin_dataset_find(const std::string& name);  // nullptr if not built in

@@ -50,7 +50,7 @@ static bool other_set_sample(const AppState& app, Mat& x, int col, std::string* 
     if (!pick || (pick->channels != d.channels && b.channels == d.channels)) pick = &b;
   }
   if (!pick) return false;
-  const Dataset o = pick->generate(2, 1, 1);
+  const Dataset o = pick->generate(2, 1, 1, 28);
   *name = pick->name;
   for (int y = 0; y < d.height; ++y)
     for (int xx = 0; xx < d.width; ++xx) {
