@@ -120,11 +120,12 @@ const HelpEntry kHelp[] = {
      "data; bright = emptier than around 95% of them: no data was ever encoded there, so the decoder never "
      "learned it). Latent > 2: the plane shown, other coordinates at the codes' mean."},
     {"inside_vae",
-     "On each VAE map: the KL of every latent dimension (nats, largest first; a dimension above 0.01 nats is "
+     "Under each map, in place of the strips (narrow panes show its parts as tabs): for a VAE the KL of every "
+     "latent dimension (nats, largest first; a dimension above 0.01 nats is "
      "an active unit, one below says the same for every input), a warning when none is active (posterior "
      "collapse), the KL warm-up's state, and the beta trade-off: reconstruction against KL, one point per "
      "beta you have trained with. Move beta in the Model panel and watch the current point travel. Click a "
-     "point: every map shows its traversals, each dimension swept across +-3 sigma, collapsed ones struck through."},
+     "point: every pane shows its traversals, each dimension swept across +-3 sigma, collapsed ones struck through."},
     {"anomaly",
      "Under each map, in place of the strips: an anomaly score of every held-out sample on the map (-ELBO for "
      "a VAE, reconstruction error for an AE, or the score chosen beside the switch), its histogram, the "

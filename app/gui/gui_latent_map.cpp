@@ -32,6 +32,8 @@ static float nice_step(float raw) {
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * base;
 }
 
+static void pane_row_choose(AppState& app);
+
 static MapFrame map_frame(const MapView& view) {
   MapFrame f;
   f.min = view.rect_min;
@@ -86,6 +88,7 @@ void ui_centre(AppState& app) {
   if (app.pane_count == 0) {
     ImGui::TextDisabled("Waiting for the trainer's first snapshot...");
   }
+  pane_row_choose(app);
   // The interpolation's controls take one row under the panes (and that much off their strips).
   app.interp.control_rows = interp_controls_rows(app, avail.x);
   const float controls_h = app.interp.show ? interp_controls_height(app) : 0.0f;
@@ -181,7 +184,8 @@ static int pane_loss_lines(const AppState& app, int p, float width) {
 }
 
 // The views that take the row under a map in place of the samples and reconstructions, by the
-// toolbar switch of each; the first switched on wins (their switches are independent).
+// toolbar switch of each; the one switched on most recently wins (their switches are independent),
+// and when it goes off, the first still on in this table.
 struct PaneRow {
   const char* name;            // the layout recorder's name
   bool ViewOptions::*on;       // its toolbar switch
@@ -196,7 +200,23 @@ static const PaneRow kPaneRows[] = {
     {"feed", &ViewOptions::show_feed, ui_pane_feed, nullptr},
     {"units", &ViewOptions::show_units, ui_pane_units, nullptr},
     {"sensitivity", &ViewOptions::show_sensitivity, ui_pane_sensitivity, nullptr},
+    {"inside the VAE", &ViewOptions::show_kl, ui_pane_inside, nullptr},  // KL, trade-off, traversals: off the map
 };
+constexpr int kPaneRowCount = static_cast<int>(sizeof kPaneRows / sizeof kPaneRows[0]);
+static_assert(kPaneRowCount <= 32, "AppState::pane_rows_on holds a bit per row");
+
+// Once a frame, before the panes: AppState::pane_row from the switches now and last frame.
+static void pane_row_choose(AppState& app) {
+  uint32_t on = 0;
+  for (int i = 0; i < kPaneRowCount; ++i)
+    if (app.view.*kPaneRows[i].on && (!kPaneRows[i].available || kPaneRows[i].available(app))) on |= 1u << i;
+  for (int i = 0; i < kPaneRowCount; ++i)
+    if ((on & ~app.pane_rows_on) >> i & 1u) app.pane_row = i;  // just switched on
+  if (app.pane_row >= 0 && !(on >> app.pane_row & 1u)) app.pane_row = -1;
+  for (int i = 0; i < kPaneRowCount && app.pane_row < 0; ++i)
+    if (on >> i & 1u) app.pane_row = i;
+  app.pane_rows_on = on;
+}
 
 void ui_pane(AppState& app, int p, ImVec2 size) {
   ModelPane& pane = app.panes[p];
@@ -276,9 +296,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - spacing)));
   const ImVec2 row = ImGui::GetCursorScreenPos();  // its captions and tiles must stay inside it, and apart
   // The row: the interpolation's strip, else the first row view switched on, else the strips.
-  const PaneRow* shown = nullptr;
-  for (const PaneRow& r : kPaneRows)
-    if (!shown && app.view.*r.on && (!r.available || r.available(app))) shown = &r;
+  const PaneRow* shown = app.pane_row >= 0 ? &kPaneRows[app.pane_row] : nullptr;
   const char* row_name = app.interp.show ? "interpolation strip" : shown ? shown->name : "strips";
   layout_push(&app.layout, row_name, row, ImVec2(row.x + ImGui::GetContentRegionAvail().x, row.y + row_h));
   if (app.interp.show) ui_interp_strip(app, p, interp_h);

@@ -251,7 +251,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme, InsideTab,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
@@ -573,6 +573,10 @@ struct AppState {
   std::string screenshot_request;    // written after this frame renders
   FrameStats stats;
   LayoutRecorder layout;             // the rectangles drawn this frame, for `layout-check`
+  // The row under the maps (kPaneRows, gui_latent_map.cpp): the view switched on most recently wins.
+  int pane_row = -1;                 // index into kPaneRows; -1 = the strips
+  uint32_t pane_rows_on = 0;         // bit i: row i was on last frame
+  int inside_tab = 0;                // Inside the VAE's tab (kInsideTabs) where its row is too narrow for its parts side by side
   ControlsSeen controls_seen;        // the left column's controls this frame and whether each has a tooltip
 };
 
