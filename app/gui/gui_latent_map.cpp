@@ -280,9 +280,22 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   for (int q = 0; q < app.pane_count; ++q)
     most_lines = std::max(most_lines, pane_loss_lines(app, q, ImGui::GetContentRegionMax().x - ImGui::GetWindowContentRegionMin().x));
   const int own_lines = pane_loss_lines(app, p, ImGui::GetContentRegionMax().x - ImGui::GetWindowContentRegionMin().x);
-  // as many lines as the pane that needs most
-  if (most_lines > own_lines)
-    ImGui::Dummy(ImVec2(0, (most_lines - own_lines) * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetStyle().ItemSpacing.y));
+  // As many lines as the pane that needs most, so that the maps start at the same height; the lines
+  // this pane does not need for its loss say what the loss is (the kind's formula), whole lines only.
+  if (most_lines > own_lines) {
+    const float band_h = (most_lines - own_lines) * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetStyle().ItemSpacing.y;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float band_w = ImGui::GetContentRegionAvail().x;
+    ImGui::Dummy(ImVec2(band_w, band_h));
+    if (pane.latent) {
+      char formula[192];
+      std::snprintf(formula, sizeof formula, "loss = %s", model_kind_info(pane.kind).loss_symbols);
+      const float drawn = draw_text_clamped(draw, at, ImGui::GetColorU32(ImGuiCol_TextDisabled), formula, band_w, most_lines - own_lines);
+      if (drawn > 0)
+        layout_rect(&app.layout, "pane formula", at,
+                    ImVec2(at.x + std::min(band_w, ImGui::CalcTextSize(formula, nullptr, false, band_w).x), at.y + drawn));
+    }
+  }
   ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
 
   // The strips' row is 200 pixels high; the interpolation's is shorter by its controls' row, which
