@@ -490,6 +490,11 @@ extern const int kPaneViewCount;
 // height drawn. Allocates nothing.
 float draw_text_clamped(ImDrawList* draw, ImVec2 at, ImU32 color, const char* text, float wrap, int max_lines);
 
+// The map's free parts: [min, max] less every box recorded so far in the open layout container (an
+// item at least two text lines tall and wide: a legend, not a tick or an axis name), as at most `cap`
+// rectangles (x0, y0, x1, y1). A line drawn on the map through each as a clip rectangle crosses no box.
+int map_free_rects(const AppState& app, ImVec2 min, ImVec2 max, ImVec4* out, int cap);
+
 //-----------------------------------------------------------------------------
 // [SECTION] API by view file
 //-----------------------------------------------------------------------------
