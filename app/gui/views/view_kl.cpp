@@ -208,12 +208,11 @@ static void kl_draw_box(AppState& app, int p, ImVec2 min, ImVec2 max, bool plot)
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const Theme& th = *app.theme;
   const float s = app.ui_scale, line = ImGui::GetTextLineHeightWithSpacing(), pad = 6 * s;
-  const float w = max.x - min.x, bars_h = std::min(70 * s, std::max(2 * s, 0.3f * (max.y - min.y)));
+  const float w = max.x - min.x, room = max.y - min.y;
   const bool collapsed = k.version != 0 && k.kl.collapsed;
   char advice[640];
   std::snprintf(advice, sizeof advice, "%s", collapsed ? posterior_collapse_advice(app.snap->networks[p].config.beta).c_str() : "");
   const float wrap = w - 2 * pad;
-  const float advice_h = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y + 0.3f * line : 0;
   // The title's short form, and the two status lines wrapped, where the box is narrow.
   const char* title = "KL per dimension (nats), largest first";
   if (ImGui::CalcTextSize(title).x > wrap) title = "KL per dimension (nats)";
@@ -225,8 +224,15 @@ static void kl_draw_box(AppState& app, int p, ImVec2 min, ImVec2 max, bool plot)
   const float text_gap = line - ImGui::GetTextLineHeight();
   const float status_h = ImGui::CalcTextSize(status, nullptr, false, wrap).y + text_gap;
   const float warmup_h = ImGui::CalcTextSize(warmup, nullptr, false, wrap).y + text_gap;
-  const float base_h = pad + line + bars_h + line + status_h + advice_h + warmup_h + pad;
-  const float plot_h = std::min(90 * s, max.y - min.y - base_h - line);
+  const float fixed_h = pad + line + line + status_h + warmup_h + pad;  // all but the bars and the warning
+  // The collapse warning gets the room first (the bars are all but empty then), as many whole lines
+  // as fit, the rest in the box's tooltip; the bars take what is left, up to 70 px.
+  const float advice_full = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y : 0;
+  const float bars_h = std::clamp(room - fixed_h - advice_full, 12 * s, 70 * s);
+  const int advice_lines = collapsed ? std::max(1, static_cast<int>((room - fixed_h - bars_h) / ImGui::GetFontSize())) : 0;
+  const float advice_h = collapsed ? std::min(advice_full, advice_lines * ImGui::GetFontSize()) + 0.3f * line : 0;
+  const float base_h = fixed_h + bars_h + advice_h;
+  const float plot_h = std::min(90 * s, room - base_h - line);
   const bool with_plot = plot && plot_h >= 40 * s;
   const ImVec2 b0 = min, b1(max.x, std::min(max.y, min.y + base_h + (with_plot ? line + plot_h : 0)));
   k.box_min = b0;
@@ -260,12 +266,12 @@ static void kl_draw_box(AppState& app, int p, ImVec2 min, ImVec2 max, bool plot)
   y += bars_h + line;
   draw->AddText(nullptr, 0.0f, ImVec2(x0, y), th.caption, status, nullptr, wrap);
   y += status_h;
-  if (collapsed) {
-    draw->AddText(nullptr, 0.0f, ImVec2(x0, y), ImGui::ColorConvertFloat4ToU32(th.error_text), advice, nullptr, wrap);
-    y += advice_h;
-  }
   draw->AddText(nullptr, 0.0f, ImVec2(x0, y), th.caption, warmup, nullptr, wrap);
   y += warmup_h;
+  if (collapsed) {
+    draw_text_clamped(draw, ImVec2(x0, y), ImGui::ColorConvertFloat4ToU32(th.error_text), advice, wrap, advice_lines);
+    y += advice_h;
+  }
   if (with_plot) {
     draw->AddText(ImVec2(x0, y), th.caption, "\xce\xb2 trade-off: recon (up) against KL (right)");
     y += line;
@@ -273,6 +279,13 @@ static void kl_draw_box(AppState& app, int p, ImVec2 min, ImVec2 max, bool plot)
   }
   draw->PopClipRect();
   layout_rect(&app.layout, "kl box", b0, b1);
+  if (collapsed && ImGui::IsMouseHoveringRect(b0, b1) && ImGui::IsWindowHovered()) {  // the whole warning
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+    ImGui::TextUnformatted(advice);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
 }
 
 // The trade-off plot alone, in a box of its own.
