@@ -259,6 +259,10 @@ const HelpEntry kHelp[] = {
     {"presenter_smaller", "The UI a step smaller, down to its normal size (Ctrl -)."},
     {"presenter_larger", "The UI a step larger, up to the largest presenter size (Ctrl +)."},
     {"presenter_light", "Dark text on white, for a projector in a lit room."},
+    {"presenter_fitted",
+     "The window is too small for the size asked: it shows the largest step it can hold (the layout needs "
+     "768 x 432 pixels at the UI's scale; 250% needs a 1920 x 1080 window). Enlarge the window and the size "
+     "asked comes back."},
     // Interpolation controls (gui_interpolation.cpp)
     {"verdict_pairs",
      "How many random pairs of held-out samples the verdict counts over: the same pairs as "

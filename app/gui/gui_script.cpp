@@ -652,7 +652,8 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
         return true;
       }
       const ImVec2 size = ImGui::GetIO().DisplaySize;
-      std::fprintf(f, "window=%.0fx%.0f\nscale=%.2f\n", size.x, size.y, app.ui_scale);
+      std::fprintf(f, "window=%.0fx%.0f\nscale=%.2f\nscale_asked=%.2f\n", size.x, size.y, app.ui_scale,
+                   app.presenter.content_scale * app.presenter.scale);
       layout_check(app.layout, f);
       std::fclose(f);
       return false;

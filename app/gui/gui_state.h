@@ -343,9 +343,14 @@ struct ToolbarState {
 constexpr float kPresenterDefaultScale = 1.5f;  // what the toolbar's switch turns on
 constexpr float kPresenterScaleStep = 0.25f;    // Ctrl + / Ctrl -
 constexpr float kPresenterMaxScale = 2.5f;
+// The smallest window, in units of the UI scale, that the layout is made and checked for (1920x1080 at
+// 250%): a window smaller than that many scaled pixels gets the largest scale step that fits (at
+// least 100%), and the toolbar says so. 250% on a 1024x640 window would leave 410x256.
+constexpr float kPresenterMinWidth = 768, kPresenterMinHeight = 432;
 struct PresenterState {
   bool on = false;            // the toolbar's switch
-  float scale = 1;            // 1 .. kPresenterMaxScale; AppState::ui_scale = content_scale * scale
+  float scale = 1;            // 1 .. kPresenterMaxScale: asked; AppState::ui_scale = content_scale * fitted
+  float fitted = 1;           // the scale applied: `scale`, or less where the window cannot hold it
   bool light = false;         // the light, high-contrast theme
   float content_scale = 1;    // the monitor's (HiDPI)
   bool applied = false;       // fonts and style built at least once
