@@ -330,46 +330,22 @@ void inside_tab_names(char* buf, int size) {
   for (int i = 0, n = 0; i < kInsideTabCount; ++i) n += std::snprintf(buf + n, size > n ? size - n : 0, "%s%s", i ? ", " : "", kInsideTabs[i].name);
 }
 
-void ui_pane_inside(AppState& app, int p, float height) {
-  ModelPane& pane = app.panes[p];
-  const float s = app.ui_scale, gap = 8 * s;
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const float width = ImGui::GetContentRegionAvail().x;
-  const bool vae = variational(pane) && app.snap && p < static_cast<int>(app.snap->networks.size());
-  if (!vae) {  // the traversals alone, the whole row
-    ImGui::Dummy(ImVec2(width, height));
-    traversal_draw(app, p, origin, ImVec2(origin.x + width, origin.y + height));
-    return;
-  }
-  // Side by side: the KL, the trade-off where there is room, the traversals with tiles of at least kInsideMinTile.
-  const float kl_w = std::clamp(0.45f * width, kKlMinWidth * s, kKlMaxWidth * s);
-  int groups = 1;
-  const float trav_w = width - kl_w - gap;
-  const float tile = traversal_fit_tile(app, p, trav_w, height, &groups);
-  if (kl_w <= 0.6f * width && tile >= kInsideMinTile * s) {
-    ImGui::Dummy(ImVec2(width, height));
-    const float label_w = ImGui::CalcTextSize("z00").x + 4 * s;
-    const float trav_need = 12 * s + groups * (label_w + 7 * tile) + (groups - 1) * gap;
-    const float spare = trav_w - trav_need;
-    const bool plot_column = spare >= kPlotMinWidth * s + gap;
-    kl_draw_box(app, p, origin, ImVec2(origin.x + kl_w, origin.y + height), !plot_column);
-    float x = origin.x + kl_w + gap;
-    if (plot_column) {
-      const float plot_w = std::min(spare - gap, kKlMaxWidth * s);
-      kl_draw_trade_off_box(app, p, ImVec2(x, origin.y), ImVec2(x + plot_w, origin.y + height));
-      x += plot_w + gap;
-    }
-    traversal_draw(app, p, ImVec2(x, origin.y), ImVec2(origin.x + width, origin.y + height));
-    return;
-  }
-  // Tabs: the one chosen (here, in the other pane, or by a script) fills the row under them.
-  KlView& k = pane.kl;
+// Tabs kInsideTabs[first, first + count) in [origin, origin + size] (a child region, so that the tab
+// bar spans it alone), the chosen one's part under them. The choice is shared (AppState::inside_tab:
+// a click in one pane, or a script, sets it for both); a choice outside the range shows `first`.
+static void inside_tabs(AppState& app, int p, ImVec2 origin, ImVec2 size, int first, int count) {
+  KlView& k = app.panes[p].kl;
+  const int wanted = app.inside_tab >= first && app.inside_tab < first + count ? app.inside_tab : first;
   char id[24];
-  std::snprintf(id, sizeof id, "##inside%d", p);
-  int chosen = app.inside_tab;
-  if (ImGui::BeginTabBar(id, ImGuiTabBarFlags_FittingPolicyResizeDown)) {
-    for (int i = 0; i < kInsideTabCount; ++i) {
-      const ImGuiTabItemFlags flags = i == app.inside_tab && k.tab_shown != app.inside_tab ? ImGuiTabItemFlags_SetSelected : 0;
+  std::snprintf(id, sizeof id, "##inside%d.%d", p, first);
+  ImGui::SetCursorScreenPos(origin);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  ImGui::PopStyleVar();
+  int chosen = wanted;
+  if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_FittingPolicyResizeDown)) {
+    for (int i = first; i < first + count; ++i) {
+      const ImGuiTabItemFlags flags = i == wanted && k.tab_shown != wanted ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(kInsideTabs[i].label, nullptr, flags)) {
         chosen = i;
         ImGui::EndTabItem();
@@ -378,13 +354,50 @@ void ui_pane_inside(AppState& app, int p, float height) {
     ImGui::EndTabBar();
   }
   layout_item(&app.layout, "inside tabs");
-  if (chosen != k.tab_shown && k.tab_shown >= 0 && chosen != app.inside_tab) app.inside_tab = chosen;  // a click here
+  if (chosen != k.tab_shown && k.tab_shown >= 0 && chosen != wanted) app.inside_tab = chosen;  // a click here
   k.tab_shown = chosen;
   const ImVec2 at = ImGui::GetCursorScreenPos();
-  const float rest = std::max(1.0f, origin.y + height - at.y);
-  ImGui::Dummy(ImVec2(width, rest));
-  const ImVec2 end(origin.x + width, at.y + rest);
-  kInsideTabs[chosen].draw(app, p, at, end);
+  const ImVec2 end(origin.x + size.x, origin.y + size.y);
+  if (end.y - at.y > 1) kInsideTabs[chosen].draw(app, p, at, end);
+  ImGui::EndChild();
+}
+
+void ui_pane_inside(AppState& app, int p, float height) {
+  ModelPane& pane = app.panes[p];
+  const float s = app.ui_scale, gap = 8 * s;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const ImVec2 end(origin.x + width, origin.y + height);
+  const bool vae = variational(pane) && app.snap && p < static_cast<int>(app.snap->networks.size());
+  if (!vae) {  // the traversals alone, the whole row
+    traversal_draw(app, p, origin, end);
+  } else {
+    // Side by side: the KL (the trade-off in a column of its own where there is room, else a tab
+    // beside the KL's), and the traversals with tiles of at least kInsideMinTile.
+    const float kl_w = std::clamp(0.45f * width, kKlMinWidth * s, kKlMaxWidth * s);
+    int groups = 1;
+    const float trav_w = width - kl_w - gap;
+    const float tile = traversal_fit_tile(app, p, trav_w, height, &groups);
+    if (kl_w <= 0.6f * width && tile >= kInsideMinTile * s) {
+      const float label_w = ImGui::CalcTextSize("z00").x + 4 * s;
+      const float trav_need = 12 * s + groups * (label_w + 7 * tile) + (groups - 1) * gap;
+      const float spare = trav_w - trav_need;
+      float x = origin.x + kl_w + gap;
+      if (spare >= kPlotMinWidth * s + gap) {
+        kl_draw_box(app, p, origin, ImVec2(origin.x + kl_w, end.y), false);
+        const float plot_w = std::min(spare - gap, kKlMaxWidth * s);
+        kl_draw_trade_off_box(app, p, ImVec2(x, origin.y), ImVec2(x + plot_w, end.y));
+        x += plot_w + gap;
+      } else {
+        inside_tabs(app, p, origin, ImVec2(kl_w, height), 0, 2);  // KL | trade-off
+      }
+      traversal_draw(app, p, ImVec2(x, origin.y), end);
+    } else {
+      inside_tabs(app, p, origin, ImVec2(width, height), 0, kInsideTabCount);  // one part at a time
+    }
+  }
+  ImGui::SetCursorScreenPos(origin);
+  ImGui::Dummy(ImVec2(width, height));  // the row's last item: the row itself
 }
 
 // Nothing on the map: where the row drew last frame is forgotten here, each frame before the row,
