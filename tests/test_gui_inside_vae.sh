@@ -4,9 +4,11 @@
 # second point to the trade-off, with less KL and a worse reconstruction than beta 1's, and the live
 # KL falls. A VAE started at beta 50 collapses: no dimension is active, the state says collapsed and
 # the warning is drawn (the box differs from the healthy one's). The AE's map has no such box.
-# Traversals of a selected sample: one row per dimension on both maps; at beta 1 every row is live
-# and the VAE's top row changes its decoding; at beta 50 every row is marked collapsed and changes
-# far less than that.
+# Traversals of a selected sample: one row per dimension in both panes' rows; at beta 1 every row is
+# live and the VAE's top row changes its decoding; at beta 50 every row is marked collapsed and
+# changes far less than that. At 1024x640 the VAE's row is too narrow for the KL and the traversals
+# side by side: they are tabs, and on the Traversals tab (as in the AE's row) the tiles are at least
+# 20 px, large enough to read a sprite; none of it lies on the map.
 #   test_gui_inside_vae.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 png_check=$2 png_diff=$3 dir=$4
@@ -22,6 +24,12 @@ sync
 wait 2
 state $dir/b1.txt
 screenshot $dir/b1.png
+inside-tab traversals
+wait 2
+state $dir/b1t.txt
+screenshot $dir/b1t.png
+inside-tab kl
+wait 1
 ui-type beta 10
 train 300
 sync
@@ -67,8 +75,15 @@ BEGIN {
 for pane in 0 1; do
   test "$(value "$dir/b1.txt" pane$pane.traversal_sample)" = 10005
   test "$(value "$dir/b1.txt" pane$pane.traversal_rows | tr ',' '\n' | sort | tr '\n' ' ')" = "0 1 2 3 "
-  test "$(value "$dir/b1.txt" pane$pane.traversal_rect)" != "0 0 0 0"
+  test "$(value "$dir/b1t.txt" pane$pane.traversal_rect)" != "0 0 0 0"
+  tile=$(value "$dir/b1t.txt" pane$pane.traversal_tile)
+  [ "$tile" -ge 20 ] || { echo "pane$pane: traversal tiles of $tile px at 1024x640 (want >= 20)"; exit 1; }
 done
+test "$(value "$dir/b1.txt" pane1.traversal_rect)" = "0 0 0 0"   # the KL tab: the VAE's traversals wait behind theirs
+# Nothing of it lies on the map: the KL box and the traversals are inside the row, under the map.
+awk -v map="$(value "$dir/b1t.txt" pane1.map_rect)" -v kl="$(value "$dir/b1.txt" pane1.kl_box)" -v tr="$(value "$dir/b1t.txt" pane1.traversal_rect)" '
+BEGIN { split(map, m, " "); split(kl, k, " "); split(tr, t, " ")
+  if (!(k[2] + 0 >= m[2] + m[4] && t[2] + 0 >= m[2] + m[4])) { print "a box on the map: map " map ", kl " kl ", traversals " tr; exit 1 } }'
 test "$(value "$dir/b1.txt" pane1.traversal_collapsed)" = "0,0,0,0"
 test "$(value "$dir/b50.txt" pane1.traversal_collapsed)" = "1,1,1,1"
 awk -v live="$(value "$dir/b1.txt" pane1.traversal_change)" -v dead="$(value "$dir/b50.txt" pane1.traversal_change)" '

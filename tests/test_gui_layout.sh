@@ -3,7 +3,8 @@
 # single mode, at latent 2 and at latent 8 (two dimensions chosen, so the plane's sliders show), with
 # the interpolation on and off, `layout-check` lists no rectangle outside its window, pane or map,
 # and none overlapping another; also at 250% (presenter mode) at 1920x1080, in the light theme, with
-# the interpolation off and on. With the interpolation on, every map keeps a usable size: at least
+# the interpolation off and on, and at 250% in the dark theme at 1024x640 and 2560x1440. With the
+# interpolation on, every map keeps a usable size: at least
 # MIN_MAP pixels on its shorter side (the strips, the controls and the summary shrink, wrap or fold
 # first).
 # The maps' own labels are checked too: the grid's ticks and axis names, the hole map's legend and
@@ -92,6 +93,17 @@ printf 'ui-scale 2.5\ntheme light\n' | run 1920x1080 twin 1920x1080-250
 for f in l2 l2.interp l8 l8.interp; do check "$dir/1920x1080-250.$f.txt"; done
 for f in l2 l8; do check_maps "$dir/1920x1080-250.$f.interp.state"; done
 grep -qx "scale=2.50" "$dir/1920x1080-250.l2.interp.txt"
+# A classroom projector at its smallest and a large screen, both at 250% (the dark theme).
+for size in 1024x640 2560x1440; do
+  printf 'ui-scale 2.5\n' | run $size twin $size-250
+  for f in l2 l2.interp l8 l8.interp; do check "$dir/$size-250.$f.txt"; done
+  for f in l2 l8; do check_maps "$dir/$size-250.$f.interp.state"; done
+  grep -qx "scale_asked=2.50" "$dir/$size-250.l2.txt"
+done
+# 2560x1440 holds 250%; 1024x640 would be 410x256 at 250% and gets the largest step that leaves the
+# layout's 768x432 (125%), the toolbar saying so.
+grep -qx "scale=2.50" "$dir/2560x1440-250.l2.txt"
+grep -qx "scale=1.25" "$dir/1024x640-250.l2.txt"
 
 # The check can fail: a planted overlap is found and named.
 cat > "$dir/plant.script" <<EOS

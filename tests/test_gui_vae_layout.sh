@@ -1,10 +1,10 @@
 #!/bin/sh
 # The "Inside the VAE" views pass the layout check (layout-check: nothing outside its window, pane or
 # map, nothing overlapping) at 1024x640, 1280x720 and 1920x1080, in compare mode on the sprites: the
-# KL box and the traversals of a selected sample on the maps (the traversals under the v axis's name
-# and left of the hole map's legend, the grid's labels making way for both boxes), then the
-# disentanglement row, then latent arithmetic's row and its panel. Both boxes must have been recorded
-# by the check, so that a box that stopped reporting itself cannot pass unseen.
+# row under each map with the KL box and the traversals of a selected sample (side by side, or tabs
+# where the row is narrow: each tab checked), then the disentanglement row, then latent
+# arithmetic's row and its panel. Both boxes must have been recorded by the check, so that a box that
+# stopped reporting itself cannot pass unseen.
 #   test_gui_vae_layout.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 png_check=$2 png_diff=$3 dir=$4
@@ -22,6 +22,14 @@ sync
 wait 3
 layout-check $dir/$size.kl.txt
 screenshot $dir/$size.kl.png
+inside-tab tradeoff
+wait 2
+layout-check $dir/$size.kl2.txt
+inside-tab traversals
+wait 2
+layout-check $dir/$size.kl3.txt
+screenshot $dir/$size.kl3.png
+inside-tab kl
 panel factors on
 sync
 wait 3
@@ -38,11 +46,12 @@ EOS
   timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 2560x1440x24" "$exe" --paused --points 1000 \
     --width "$w" --height "$h" --script "$dir/$size.script" > "$dir/$size.log" 2>&1 || { cat "$dir/$size.log"; exit 1; }
   "$png_check" "$dir/$size.kl.png" "$w" "$h"
-  for part in kl factors arith; do
+  for part in kl kl2 kl3 factors arith; do
     if ! grep -qx "problems=0" "$dir/$size.$part.txt"; then echo "test_gui_vae_layout: $size $part:"; cat "$dir/$size.$part.txt"; fail=1; fi
   done
   for box in "kl box" "traversal box" "hole legend"; do
-    grep -q "^recorded=.*$box" "$dir/$size.kl.txt" || { echo "test_gui_vae_layout: $size: no $box recorded"; fail=1; }
+    cat "$dir/$size.kl.txt" "$dir/$size.kl2.txt" "$dir/$size.kl3.txt" | grep -q "^recorded=.*$box" ||
+      { echo "test_gui_vae_layout: $size: no $box recorded"; fail=1; }
   done
   grep -q "^recorded=.*factors heatmap" "$dir/$size.factors.txt" || { echo "test_gui_vae_layout: $size: no heatmap recorded"; fail=1; }
   grep -q "^recorded=.*arith tiles" "$dir/$size.arith.txt" || { echo "test_gui_vae_layout: $size: no arithmetic tiles recorded"; fail=1; }

@@ -120,11 +120,12 @@ const HelpEntry kHelp[] = {
      "data; bright = emptier than around 95% of them: no data was ever encoded there, so the decoder never "
      "learned it). Latent > 2: the plane shown, other coordinates at the codes' mean."},
     {"inside_vae",
-     "On each VAE map: the KL of every latent dimension (nats, largest first; a dimension above 0.01 nats is "
+     "Under each map, in place of the strips (narrow panes show its parts as tabs): for a VAE the KL of every "
+     "latent dimension (nats, largest first; a dimension above 0.01 nats is "
      "an active unit, one below says the same for every input), a warning when none is active (posterior "
      "collapse), the KL warm-up's state, and the beta trade-off: reconstruction against KL, one point per "
      "beta you have trained with. Move beta in the Model panel and watch the current point travel. Click a "
-     "point: every map shows its traversals, each dimension swept across +-3 sigma, collapsed ones struck through."},
+     "point: every pane shows its traversals, each dimension swept across +-3 sigma, collapsed ones struck through."},
     {"anomaly",
      "Under each map, in place of the strips: an anomaly score of every held-out sample on the map (-ELBO for "
      "a VAE, reconstruction error for an AE, or the score chosen beside the switch), its histogram, the "
@@ -258,6 +259,10 @@ const HelpEntry kHelp[] = {
     {"presenter_smaller", "The UI a step smaller, down to its normal size (Ctrl -)."},
     {"presenter_larger", "The UI a step larger, up to the largest presenter size (Ctrl +)."},
     {"presenter_light", "Dark text on white, for a projector in a lit room."},
+    {"presenter_fitted",
+     "The window is too small for the size asked: it shows the largest step it can hold (the layout needs "
+     "768 x 432 pixels at the UI's scale; 250% needs a 1920 x 1080 window). Enlarge the window and the size "
+     "asked comes back."},
     // Interpolation controls (gui_interpolation.cpp)
     {"verdict_pairs",
      "How many random pairs of held-out samples the verdict counts over: the same pairs as "

@@ -32,6 +32,8 @@ static float nice_step(float raw) {
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * base;
 }
 
+static void pane_row_choose(AppState& app);
+
 static MapFrame map_frame(const MapView& view) {
   MapFrame f;
   f.min = view.rect_min;
@@ -86,6 +88,7 @@ void ui_centre(AppState& app) {
   if (app.pane_count == 0) {
     ImGui::TextDisabled("Waiting for the trainer's first snapshot...");
   }
+  pane_row_choose(app);
   // The interpolation's controls take one row under the panes (and that much off their strips).
   app.interp.control_rows = interp_controls_rows(app, avail.x);
   const float controls_h = app.interp.show ? interp_controls_height(app) : 0.0f;
@@ -181,7 +184,8 @@ static int pane_loss_lines(const AppState& app, int p, float width) {
 }
 
 // The views that take the row under a map in place of the samples and reconstructions, by the
-// toolbar switch of each; the first switched on wins (their switches are independent).
+// toolbar switch of each; the one switched on most recently wins (their switches are independent),
+// and when it goes off, the first still on in this table.
 struct PaneRow {
   const char* name;            // the layout recorder's name
   bool ViewOptions::*on;       // its toolbar switch
@@ -196,7 +200,23 @@ static const PaneRow kPaneRows[] = {
     {"feed", &ViewOptions::show_feed, ui_pane_feed, nullptr},
     {"units", &ViewOptions::show_units, ui_pane_units, nullptr},
     {"sensitivity", &ViewOptions::show_sensitivity, ui_pane_sensitivity, nullptr},
+    {"inside the VAE", &ViewOptions::show_kl, ui_pane_inside, nullptr},  // KL, trade-off, traversals: off the map
 };
+constexpr int kPaneRowCount = static_cast<int>(sizeof kPaneRows / sizeof kPaneRows[0]);
+static_assert(kPaneRowCount <= 32, "AppState::pane_rows_on holds a bit per row");
+
+// Once a frame, before the panes: AppState::pane_row from the switches now and last frame.
+static void pane_row_choose(AppState& app) {
+  uint32_t on = 0;
+  for (int i = 0; i < kPaneRowCount; ++i)
+    if (app.view.*kPaneRows[i].on && (!kPaneRows[i].available || kPaneRows[i].available(app))) on |= 1u << i;
+  for (int i = 0; i < kPaneRowCount; ++i)
+    if ((on & ~app.pane_rows_on) >> i & 1u) app.pane_row = i;  // just switched on
+  if (app.pane_row >= 0 && !(on >> app.pane_row & 1u)) app.pane_row = -1;
+  for (int i = 0; i < kPaneRowCount && app.pane_row < 0; ++i)
+    if (on >> i & 1u) app.pane_row = i;
+  app.pane_rows_on = on;
+}
 
 void ui_pane(AppState& app, int p, ImVec2 size) {
   ModelPane& pane = app.panes[p];
@@ -260,9 +280,22 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   for (int q = 0; q < app.pane_count; ++q)
     most_lines = std::max(most_lines, pane_loss_lines(app, q, ImGui::GetContentRegionMax().x - ImGui::GetWindowContentRegionMin().x));
   const int own_lines = pane_loss_lines(app, p, ImGui::GetContentRegionMax().x - ImGui::GetWindowContentRegionMin().x);
-  // as many lines as the pane that needs most
-  if (most_lines > own_lines)
-    ImGui::Dummy(ImVec2(0, (most_lines - own_lines) * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetStyle().ItemSpacing.y));
+  // As many lines as the pane that needs most, so that the maps start at the same height; the lines
+  // this pane does not need for its loss say what the loss is (the kind's formula), whole lines only.
+  if (most_lines > own_lines) {
+    const float band_h = (most_lines - own_lines) * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetStyle().ItemSpacing.y;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float band_w = ImGui::GetContentRegionAvail().x;
+    ImGui::Dummy(ImVec2(band_w, band_h));
+    if (pane.latent) {
+      char formula[192];
+      std::snprintf(formula, sizeof formula, "loss = %s", model_kind_info(pane.kind).loss_symbols);
+      const float drawn = draw_text_clamped(draw, at, ImGui::GetColorU32(ImGuiCol_TextDisabled), formula, band_w, most_lines - own_lines);
+      if (drawn > 0)
+        layout_rect(&app.layout, "pane formula", at,
+                    ImVec2(at.x + std::min(band_w, ImGui::CalcTextSize(formula, nullptr, false, band_w).x), at.y + drawn));
+    }
+  }
   ImGui::Dummy(ImVec2(0, 2 * app.ui_scale));
 
   // The strips' row is 200 pixels high; the interpolation's is shorter by its controls' row, which
@@ -276,9 +309,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   ui_latent_map(app, p, ImVec2(avail.x, std::max(100.0f, avail.y - row_h - spacing)));
   const ImVec2 row = ImGui::GetCursorScreenPos();  // its captions and tiles must stay inside it, and apart
   // The row: the interpolation's strip, else the first row view switched on, else the strips.
-  const PaneRow* shown = nullptr;
-  for (const PaneRow& r : kPaneRows)
-    if (!shown && app.view.*r.on && (!r.available || r.available(app))) shown = &r;
+  const PaneRow* shown = app.pane_row >= 0 ? &kPaneRows[app.pane_row] : nullptr;
   const char* row_name = app.interp.show ? "interpolation strip" : shown ? shown->name : "strips";
   layout_push(&app.layout, row_name, row, ImVec2(row.x + ImGui::GetContentRegionAvail().x, row.y + row_h));
   if (app.interp.show) ui_interp_strip(app, p, interp_h);

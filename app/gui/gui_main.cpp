@@ -202,7 +202,15 @@ static ImFont* fonts_load(float scale, ImFont** large) {
 // Presenter mode changes the scale and the theme; the font atlas is rebuilt here, between frames
 // on the main thread (never inside one: the frame's draw lists point into the atlas).
 static void presenter_apply(AppState& app) {
-  const float wanted = app.presenter.content_scale * app.presenter.scale;
+  int win_w = 0, win_h = 0;  // screen coordinates, as ImGui's display size
+  glfwGetWindowSize(app.window, &win_w, &win_h);
+  float fitted = app.presenter.scale;
+  if (win_w > 0 && win_h > 0) {
+    const float holds = std::min(win_w / kPresenterMinWidth, win_h / kPresenterMinHeight) / app.presenter.content_scale;
+    fitted = std::max(1.0f, std::min(fitted, std::floor(holds / kPresenterScaleStep + 1e-3f) * kPresenterScaleStep));
+  }
+  app.presenter.fitted = fitted;
+  const float wanted = app.presenter.content_scale * fitted;
   const Theme* theme = app.presenter.light ? &kThemeLight : &kThemeDark;
   if (wanted == app.ui_scale && theme == app.theme && app.presenter.applied) return;
   if (theme != app.theme) {  // the offscreen maps and plots are drawn in the theme's colours: redraw them

@@ -74,6 +74,8 @@
 //                        line, then problems=N (gui_layout.h)
 //   ui-scale F           presenter mode's UI scale, 1 .. 2.5 (fonts, points, lines, images), as Ctrl +/- do
 //   theme light|dark     the light, high-contrast theme for projectors, or the dark one
+//   inside-tab NAME      the Inside the VAE row's tab where it is too narrow for its parts side by side
+//                        (kl, tradeoff, traversals: kInsideTabs in view_kl.cpp)
 //   layout-plant         draw a label over the toolbar's first control from now on (a test's proof
 //                        that layout-check sees an overlap)
 //   nudge SIZE random|toward   the sensitivity row's nudge: its RMS size per input value and direction
@@ -146,6 +148,7 @@ constexpr OpSpec kOps[] = {
     {"dump-holes", ScriptOp::DumpHoles, 2, 2},   {"color-by", ScriptOp::ColorBy, 1, 1},
     {"layout-check", ScriptOp::LayoutCheck, 1, 1}, {"layout-plant", ScriptOp::LayoutPlant, 0, 0},
     {"ui-scale", ScriptOp::UiScale, 1, 1},  {"theme", ScriptOp::Theme, 1, 1},
+    {"inside-tab", ScriptOp::InsideTab, 1, 1},
     {"session-save", ScriptOp::SessionSave, 1, 1}, {"session-open", ScriptOp::SessionOpen, 1, 1},
     {"quit", ScriptOp::Quit, 0, 0},         {"rebuild", ScriptOp::Rebuild, 0, 5},
     {"wait-file", ScriptOp::WaitFile, 1, 1}, {"browser-defaults", ScriptOp::BrowserDefaults, 0, 0},
@@ -649,7 +652,8 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
         return true;
       }
       const ImVec2 size = ImGui::GetIO().DisplaySize;
-      std::fprintf(f, "window=%.0fx%.0f\nscale=%.2f\n", size.x, size.y, app.ui_scale);
+      std::fprintf(f, "window=%.0fx%.0f\nscale=%.2f\nscale_asked=%.2f\n", size.x, size.y, app.ui_scale,
+                   app.presenter.content_scale * app.presenter.scale);
       layout_check(app.layout, f);
       std::fclose(f);
       return false;
@@ -660,6 +664,17 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       s.wait_frames = 3;
       return true;
     case ScriptOp::Theme: presenter_set_theme(app, cmd.args[0] == "light"); return false;
+    case ScriptOp::InsideTab: {
+      const int tab = inside_tab_find(cmd.args[0].c_str());
+      if (tab < 0) {
+        char names[128];
+        inside_tab_names(names, sizeof names);
+        script_fail(app, s, cmd, std::string("inside-tab expects one of: ") + names);
+        return true;
+      }
+      app.inside_tab = tab;
+      return false;
+    }
     case ScriptOp::Interp: {
       const int a = std::atoi(cmd.args[0].c_str()), b = std::atoi(cmd.args[1].c_str());
       if (a >= app.data->count || b >= app.data->count || a == b) {

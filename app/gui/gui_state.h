@@ -251,7 +251,7 @@ struct FileBrowser {
 
 enum class ScriptOp {
   Train, Start, Pause, Reset, Probe, Select, Panel, Screenshot, DumpProbe, Wait, Sync,
-  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme,
+  Data, Zoom, Fit, Plane, State, Quit, Rebuild, WaitFile, BrowserDefaults, DumpHoles, ColorBy, LayoutCheck, LayoutPlant, UiScale, Theme, InsideTab,
   Interp, InterpRandom, InterpSteps, InterpPath, InterpT, InterpPlay, InterpPick, DumpInterp,
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
@@ -343,9 +343,14 @@ struct ToolbarState {
 constexpr float kPresenterDefaultScale = 1.5f;  // what the toolbar's switch turns on
 constexpr float kPresenterScaleStep = 0.25f;    // Ctrl + / Ctrl -
 constexpr float kPresenterMaxScale = 2.5f;
+// The smallest window, in units of the UI scale, that the layout is made and checked for (1920x1080 at
+// 250%): a window smaller than that many scaled pixels gets the largest scale step that fits (at
+// least 100%), and the toolbar says so. 250% on a 1024x640 window would leave 410x256.
+constexpr float kPresenterMinWidth = 768, kPresenterMinHeight = 432;
 struct PresenterState {
   bool on = false;            // the toolbar's switch
-  float scale = 1;            // 1 .. kPresenterMaxScale; AppState::ui_scale = content_scale * scale
+  float scale = 1;            // 1 .. kPresenterMaxScale: asked; AppState::ui_scale = content_scale * fitted
+  float fitted = 1;           // the scale applied: `scale`, or less where the window cannot hold it
   bool light = false;         // the light, high-contrast theme
   float content_scale = 1;    // the monitor's (HiDPI)
   bool applied = false;       // fonts and style built at least once
@@ -573,6 +578,10 @@ struct AppState {
   std::string screenshot_request;    // written after this frame renders
   FrameStats stats;
   LayoutRecorder layout;             // the rectangles drawn this frame, for `layout-check`
+  // The row under the maps (kPaneRows, gui_latent_map.cpp): the view switched on most recently wins.
+  int pane_row = -1;                 // index into kPaneRows; -1 = the strips
+  uint32_t pane_rows_on = 0;         // bit i: row i was on last frame
+  int inside_tab = 0;                // Inside the VAE's tab (kInsideTabs) where its row is too narrow for its parts side by side
   ControlsSeen controls_seen;        // the left column's controls this frame and whether each has a tooltip
 };
 

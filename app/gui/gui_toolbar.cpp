@@ -211,7 +211,13 @@ static void entry_presenter(AppState& app) {
   control_help(app, "presenter_smaller");
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
-  ImGui::Text("%d%%", static_cast<int>(std::lround(app.presenter.scale * 100)));
+  if (app.presenter.fitted < app.presenter.scale) {  // the window cannot hold the size asked: what it shows instead
+    ImGui::TextColored(app.theme->warn_text, "%d%% (%d%% asked)", static_cast<int>(std::lround(app.presenter.fitted * 100)),
+                       static_cast<int>(std::lround(app.presenter.scale * 100)));
+    if (ImGui::IsItemHovered()) help_tooltip("presenter_fitted");
+  } else {
+    ImGui::Text("%d%%", static_cast<int>(std::lround(app.presenter.scale * 100)));
+  }
   ImGui::SameLine();
   if (ImGui::SmallButton("+")) presenter_zoom(app, +1);
   control_help(app, "presenter_larger");

@@ -324,19 +324,26 @@ static void arith_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
     }
   }
   if (t.v.size() != pane.latent || t.serial == 0) return;
-  float ua[2], ub[2], u0[2];
+  float ua[2], ub[2], u0[2], us[2];
   plane_project(pane.plane, t.mean_a.data(), ua);
   plane_project(pane.plane, t.mean_b.data(), ub);
   t.arrow_from = f.to_screen(ub[0], ub[1]);
   t.arrow_to = f.to_screen(ua[0], ua[1]);
-  draw_arrow(draw, t.arrow_from, t.arrow_to, app.theme->overlay_shadow, 5 * s, 14 * s);
-  draw_arrow(draw, t.arrow_from, t.arrow_to, pane_accent(p), 2.5f * s, 12 * s);
-  draw->AddText(ImVec2(t.arrow_from.x + 4 * s, t.arrow_from.y), app.theme->strong_text, "B");
-  draw->AddText(ImVec2(t.arrow_to.x + 4 * s, t.arrow_to.y), app.theme->strong_text, "A");
-  Vec shifted = t.code.col(0) + app.arith.strength * t.v;
+  const Vec shifted = t.code.col(0) + app.arith.strength * t.v;
   plane_project(pane.plane, t.code.col(0).data(), u0);
-  plane_project(pane.plane, shifted.data(), ua);
-  draw_arrow(draw, f.to_screen(u0[0], u0[1]), f.to_screen(ua[0], ua[1]), app.theme->overlay_line, 1.5f * s, 9 * s);
+  plane_project(pane.plane, shifted.data(), us);
+  // Drawn through each part of the map that no box covers (the hole legend): the arrows pass under it.
+  ImVec4 free[16];
+  const int parts = map_free_rects(app, f.min, f.max, free, 16);
+  for (int r = 0; r < parts; ++r) {
+    draw->PushClipRect(ImVec2(free[r].x, free[r].y), ImVec2(free[r].z, free[r].w), true);
+    draw_arrow(draw, t.arrow_from, t.arrow_to, app.theme->overlay_shadow, 5 * s, 14 * s);
+    draw_arrow(draw, t.arrow_from, t.arrow_to, pane_accent(p), 2.5f * s, 12 * s);
+    draw->AddText(ImVec2(t.arrow_from.x + 4 * s, t.arrow_from.y), app.theme->strong_text, "B");
+    draw->AddText(ImVec2(t.arrow_to.x + 4 * s, t.arrow_to.y), app.theme->strong_text, "A");
+    draw_arrow(draw, f.to_screen(u0[0], u0[1]), f.to_screen(us[0], us[1]), app.theme->overlay_line, 1.5f * s, 9 * s);
+    draw->PopClipRect();
+  }
 }
 
 void ui_pane_arith(AppState& app, int p, float height) {

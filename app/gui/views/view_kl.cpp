@@ -1,10 +1,12 @@
-// Inside the VAE, on each variational pane's map (toolbar: "Inside the VAE"): the KL of every latent
-// dimension, sorted and live, with the active units (KL above kActiveUnitNats) and, when none is
+// Inside the VAE, the row under each map (toolbar: "Inside the VAE"), off the map so that nothing on
+// the map (the arithmetic arrow, the probe's arrow, the legend) meets it: on a variational pane the KL
+// of every latent dimension, sorted and live, with the active units (KL above kActiveUnitNats) and, when none is
 // active, the posterior-collapse warning with what it means and what to try; the KL warm-up's state;
 // and the beta trade-off, reconstruction against KL with one point per beta the model has trained
 // with, the current model's point moving as it trains. The figures are core/measure/kl_per_dim.h's,
 // measured on up to kKlSamples held-out samples a chunk per frame, refreshed at most every
-// kKlRefreshSeconds on new weights.
+// kKlRefreshSeconds on new weights; beside them the traversals (view_traversal.cpp). Where the row is
+// too narrow for the KL and tiles of kInsideMinTile side by side, its parts are tabs (kInsideTabs).
 //
 // Index:
 //   [SECTION] Measuring
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "gui_state.h"
 
@@ -22,6 +25,8 @@ constexpr int kKlSamples = 512;            // held-out samples a pass measures a
 constexpr int kKlChunk = 32;               // samples encoded per pane per frame (a few ms at most)
 constexpr double kKlRefreshSeconds = 1.0;  // a new pass on new weights at most this often
 constexpr int kMaxBetaPoints = 16;         // the trade-off keeps the betas tried, oldest dropped first
+constexpr float kInsideMinTile = 20;       // traversal tiles below this (at 100%) do not show a digit: tabs instead
+constexpr float kKlMinWidth = 220, kKlMaxWidth = 320, kPlotMinWidth = 180;  // at 100%
 
 bool variational(const ModelPane& pane) { return model_kind_info(pane.kind).variational; }
 }  // namespace
@@ -194,23 +199,21 @@ static void draw_trade_off(const AppState& app, int p, ImDrawList* draw, ImVec2 
   }
 }
 
-static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+// The KL part in [min, max] (as tall as its content, at most the rectangle): title, bars, the
+// active units, the collapse warning, the warm-up; the trade-off plot under them when `plot` and the
+// rectangle has room for it.
+static void kl_draw_box(AppState& app, int p, ImVec2 min, ImVec2 max, bool plot) {
   ModelPane& pane = app.panes[p];
   KlView& k = pane.kl;
-  k.box_min = k.box_max = ImVec2(0, 0);
-  if (!app.view.show_kl || !variational(pane) || !app.snap || p >= static_cast<int>(app.snap->networks.size())) return;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
   const Theme& th = *app.theme;
-  const float s = app.ui_scale, line = ImGui::GetTextLineHeightWithSpacing();
-  const float map_w = f.max.x - f.min.x, map_h = f.max.y - f.min.y;
-  // 300 px at 100%, at most 60% of a wide map and up to 95% of a narrow one (the warning must be readable).
-  const float w = std::min(300 * s, std::max(0.6f * map_w, std::min(0.95f * map_w, 240 * s))), pad = 6 * s;
-  const float bars_h = std::min(70 * s, 0.18f * map_h), plot_h = std::min(90 * s, 0.22f * map_h);
+  const float s = app.ui_scale, line = ImGui::GetTextLineHeightWithSpacing(), pad = 6 * s;
+  const float w = max.x - min.x, room = max.y - min.y;
   const bool collapsed = k.version != 0 && k.kl.collapsed;
   char advice[640];
   std::snprintf(advice, sizeof advice, "%s", collapsed ? posterior_collapse_advice(app.snap->networks[p].config.beta).c_str() : "");
   const float wrap = w - 2 * pad;
-  const float advice_h = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y + 0.3f * line : 0;
-  // The title's short form, and the two status lines wrapped, where a narrow map's box is too small.
+  // The title's short form, and the two status lines wrapped, where the box is narrow.
   const char* title = "KL per dimension (nats), largest first";
   if (ImGui::CalcTextSize(title).x > wrap) title = "KL per dimension (nats)";
   const int latent = static_cast<int>(k.kl.kl.size());
@@ -221,17 +224,17 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   const float text_gap = line - ImGui::GetTextLineHeight();
   const float status_h = ImGui::CalcTextSize(status, nullptr, false, wrap).y + text_gap;
   const float warmup_h = ImGui::CalcTextSize(warmup, nullptr, false, wrap).y + text_gap;
-  // The trade-off plot only when the map has room for it under everything else, the traversals in
-  // the top-left corner included (their rectangle of the last frame; they draw after this box).
-  const TraversalView& tr = pane.traversal;
-  const float ceiling = tr.rect_max.y > tr.rect_min.y ? tr.rect_max.y + 8 * s : f.min.y + 8 * s;
-  const float base_h = pad + line + bars_h + line + status_h + advice_h + warmup_h + pad;
-  k.want_h = base_h;
-  const bool with_plot = base_h + line + plot_h <= f.max.y - 8 * s - ceiling;
-  const float h = base_h + (with_plot ? line + plot_h : 0);
-  // The bottom-left corner: the hole map's legend holds the top-right, the axis names the others' edges.
-  const float top = std::max(ceiling, f.max.y - 8 * s - h);
-  const ImVec2 b0(f.min.x + 8 * s, top), b1(f.min.x + 8 * s + w, f.max.y - 8 * s);
+  const float fixed_h = pad + line + line + status_h + warmup_h + pad;  // all but the bars and the warning
+  // The collapse warning gets the room first (the bars are all but empty then), as many whole lines
+  // as fit, the rest in the box's tooltip; the bars take what is left, up to 70 px.
+  const float advice_full = collapsed ? ImGui::CalcTextSize(advice, nullptr, false, wrap).y : 0;
+  const float bars_h = std::clamp(room - fixed_h - advice_full, 12 * s, 70 * s);
+  const int advice_lines = collapsed ? std::max(1, static_cast<int>((room - fixed_h - bars_h) / ImGui::GetFontSize())) : 0;
+  const float advice_h = collapsed ? std::min(advice_full, advice_lines * ImGui::GetFontSize()) + 0.3f * line : 0;
+  const float base_h = fixed_h + bars_h + advice_h;
+  const float plot_h = std::min(90 * s, room - base_h - line);
+  const bool with_plot = plot && plot_h >= 40 * s;
+  const ImVec2 b0 = min, b1(max.x, std::min(max.y, min.y + base_h + (with_plot ? line + plot_h : 0)));
   k.box_min = b0;
   k.box_max = b1;
   draw->AddRectFilled(b0, b1, (th.map_background & 0x00FFFFFF) | 0xE0000000, 4 * s);
@@ -263,12 +266,12 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   y += bars_h + line;
   draw->AddText(nullptr, 0.0f, ImVec2(x0, y), th.caption, status, nullptr, wrap);
   y += status_h;
-  if (collapsed) {
-    draw->AddText(nullptr, 0.0f, ImVec2(x0, y), ImGui::ColorConvertFloat4ToU32(th.error_text), advice, nullptr, wrap);
-    y += advice_h;
-  }
   draw->AddText(nullptr, 0.0f, ImVec2(x0, y), th.caption, warmup, nullptr, wrap);
   y += warmup_h;
+  if (collapsed) {
+    draw_text_clamped(draw, ImVec2(x0, y), ImGui::ColorConvertFloat4ToU32(th.error_text), advice, wrap, advice_lines);
+    y += advice_h;
+  }
   if (with_plot) {
     draw->AddText(ImVec2(x0, y), th.caption, "\xce\xb2 trade-off: recon (up) against KL (right)");
     y += line;
@@ -276,12 +279,134 @@ static void kl_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
   }
   draw->PopClipRect();
   layout_rect(&app.layout, "kl box", b0, b1);
+  if (collapsed && ImGui::IsMouseHoveringRect(b0, b1) && ImGui::IsWindowHovered()) {  // the whole warning
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+    ImGui::TextUnformatted(advice);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
 }
 
-// The grid's labels make way for the box (where it was drawn last frame).
-static bool kl_covers(const ModelPane& pane, ImVec2 min, ImVec2 max) {
-  const KlView& k = pane.kl;
-  return k.box_max.x > k.box_min.x && min.x < k.box_max.x && max.x > k.box_min.x && min.y < k.box_max.y && max.y > k.box_min.y;
+// The trade-off plot alone, in a box of its own.
+static void kl_draw_trade_off_box(AppState& app, int p, ImVec2 min, ImVec2 max) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const Theme& th = *app.theme;
+  const float s = app.ui_scale, pad = 6 * s, line = ImGui::GetTextLineHeightWithSpacing();
+  const float h = std::min(max.y - min.y, 2 * pad + line + 120 * s);
+  const ImVec2 b1(max.x, min.y + h);
+  draw->AddRectFilled(min, b1, (th.map_background & 0x00FFFFFF) | 0xE0000000, 4 * s);
+  draw->AddRect(min, b1, th.map_border, 4 * s);
+  draw->PushClipRect(min, b1, true);
+  const char* title = "\xce\xb2 trade-off: recon (up) against KL (right)";
+  if (ImGui::CalcTextSize(title).x > max.x - min.x - 2 * pad) title = "\xce\xb2 trade-off";
+  draw->AddText(ImVec2(min.x + pad, min.y + pad), th.caption, title);
+  draw_trade_off(app, p, draw, ImVec2(min.x + pad, min.y + pad + line), ImVec2(b1.x - pad, b1.y - pad));
+  draw->PopClipRect();
+  layout_rect(&app.layout, "trade-off box", min, b1);
+}
+
+// The parts a narrow row shows one at a time.
+struct InsideTab {
+  const char* name;   // the script's `inside-tab NAME`
+  const char* label;
+  void (*draw)(AppState& app, int pane, ImVec2 min, ImVec2 max);
+};
+const InsideTab kInsideTabs[] = {
+    {"kl", "KL per dimension", [](AppState& app, int p, ImVec2 a, ImVec2 b) { kl_draw_box(app, p, a, b, true); }},
+    {"tradeoff", "\xce\xb2 trade-off", kl_draw_trade_off_box},
+    {"traversals", "Traversals", traversal_draw},
+};
+const int kInsideTabCount = static_cast<int>(sizeof kInsideTabs / sizeof kInsideTabs[0]);
+
+int inside_tab_find(const char* name) {
+  for (int i = 0; i < kInsideTabCount; ++i)
+    if (std::strcmp(kInsideTabs[i].name, name) == 0) return i;
+  return -1;
+}
+
+void inside_tab_names(char* buf, int size) {
+  buf[0] = 0;
+  for (int i = 0, n = 0; i < kInsideTabCount; ++i) n += std::snprintf(buf + n, size > n ? size - n : 0, "%s%s", i ? ", " : "", kInsideTabs[i].name);
+}
+
+// Tabs kInsideTabs[first, first + count) in [origin, origin + size] (a child region, so that the tab
+// bar spans it alone), the chosen one's part under them. The choice is shared (AppState::inside_tab:
+// a click in one pane, or a script, sets it for both); a choice outside the range shows `first`.
+static void inside_tabs(AppState& app, int p, ImVec2 origin, ImVec2 size, int first, int count) {
+  KlView& k = app.panes[p].kl;
+  const int wanted = app.inside_tab >= first && app.inside_tab < first + count ? app.inside_tab : first;
+  char id[24];
+  std::snprintf(id, sizeof id, "##inside%d.%d", p, first);
+  ImGui::SetCursorScreenPos(origin);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::BeginChild(id, size, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  ImGui::PopStyleVar();
+  int chosen = wanted;
+  if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_FittingPolicyResizeDown)) {
+    for (int i = first; i < first + count; ++i) {
+      const ImGuiTabItemFlags flags = i == wanted && k.tab_shown != wanted ? ImGuiTabItemFlags_SetSelected : 0;
+      if (ImGui::BeginTabItem(kInsideTabs[i].label, nullptr, flags)) {
+        chosen = i;
+        ImGui::EndTabItem();
+      }
+    }
+    ImGui::EndTabBar();
+  }
+  layout_item(&app.layout, "inside tabs");
+  if (chosen != k.tab_shown && k.tab_shown >= 0 && chosen != wanted) app.inside_tab = chosen;  // a click here
+  k.tab_shown = chosen;
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const ImVec2 end(origin.x + size.x, origin.y + size.y);
+  if (end.y - at.y > 1) kInsideTabs[chosen].draw(app, p, at, end);
+  ImGui::EndChild();
+}
+
+void ui_pane_inside(AppState& app, int p, float height) {
+  ModelPane& pane = app.panes[p];
+  const float s = app.ui_scale, gap = 8 * s;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  const ImVec2 end(origin.x + width, origin.y + height);
+  const bool vae = variational(pane) && app.snap && p < static_cast<int>(app.snap->networks.size());
+  if (!vae) {  // the traversals alone, the whole row
+    traversal_draw(app, p, origin, end);
+  } else {
+    // Side by side: the KL (the trade-off in a column of its own where there is room, else a tab
+    // beside the KL's), and the traversals with tiles of at least kInsideMinTile.
+    const float kl_w = std::clamp(0.45f * width, kKlMinWidth * s, kKlMaxWidth * s);
+    int groups = 1;
+    const float trav_w = width - kl_w - gap;
+    const float tile = traversal_fit_tile(app, p, trav_w, height, &groups);
+    if (kl_w <= 0.6f * width && tile >= kInsideMinTile * s) {
+      const float label_w = ImGui::CalcTextSize("z00").x + 4 * s;
+      const float trav_need = 12 * s + groups * (label_w + 7 * tile) + (groups - 1) * gap;
+      const float spare = trav_w - trav_need;
+      float x = origin.x + kl_w + gap;
+      if (spare >= kPlotMinWidth * s + gap) {
+        kl_draw_box(app, p, origin, ImVec2(origin.x + kl_w, end.y), false);
+        const float plot_w = std::min(spare - gap, kKlMaxWidth * s);
+        kl_draw_trade_off_box(app, p, ImVec2(x, origin.y), ImVec2(x + plot_w, end.y));
+        x += plot_w + gap;
+      } else {
+        inside_tabs(app, p, origin, ImVec2(kl_w, height), 0, 2);  // KL | trade-off
+      }
+      traversal_draw(app, p, ImVec2(x, origin.y), end);
+    } else {
+      inside_tabs(app, p, origin, ImVec2(width, height), 0, kInsideTabCount);  // one part at a time
+    }
+  }
+  ImGui::SetCursorScreenPos(origin);
+  ImGui::Dummy(ImVec2(width, height));  // the row's last item: the row itself
+}
+
+// Nothing on the map: where the row drew last frame is forgotten here, each frame before the row,
+// so that a row another view replaced leaves no stale rectangles in the state.
+static void kl_draw_map(AppState& app, int p, ImDrawList*, const MapFrame&) {
+  ModelPane& pane = app.panes[p];
+  pane.kl.box_min = pane.kl.box_max = ImVec2(0, 0);
+  pane.traversal.rect_min = pane.traversal.rect_max = ImVec2(0, 0);
+  pane.traversal.tile = 0;
 }
 
 //-----------------------------------------------------------------------------
@@ -307,4 +432,4 @@ void kl_view_write_state(const AppState& app, FILE* f) {
   }
 }
 
-extern const PaneViewOps kKlView = {"kl", kl_configure, kl_update, kl_in_sync, nullptr, kl_draw_map, kl_free_gl, kl_covers};
+extern const PaneViewOps kKlView = {"kl", kl_configure, kl_update, kl_in_sync, nullptr, kl_draw_map, kl_free_gl};

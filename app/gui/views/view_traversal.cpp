@@ -1,5 +1,5 @@
-// Latent traversals, in the top-left corner of each map while "Inside the VAE" is on and a sample
-// is selected (click a point): one row per latent dimension, the dimension swept across +-3 sigma
+// Latent traversals, in the "Inside the VAE" row under each map (view_kl.cpp lays the row out) once
+// a sample is selected (click a point): one row per latent dimension, the dimension swept across +-3 sigma
 // with every other coordinate at the sample's code, what each dimension means to the decoder. Sigma
 // is the prior's (1) for a variational kind and the spread of the map's codes along the dimension
 // otherwise, centred on the prior's mean (0) or the codes' mean. A VAE's rows are sorted by KL (the
@@ -22,7 +22,8 @@ namespace {
 constexpr int kTraversalCols = 7;            // -3, -2, ..., +3 sigma
 constexpr float kTraversalSigmas = 3.0f;
 constexpr double kTraversalSeconds = 0.5;
-constexpr float kTraversalMinTile = 10;     // pixels at 100%: narrower beside the legend, and the box goes under it
+constexpr float kTraversalMaxTile = 40;     // pixels at 100%: larger tiles show nothing more
+constexpr int kTraversalMaxColumns = 4;      // column groups the rows may flow into
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -141,74 +142,75 @@ static void traversal_free_gl(ModelPane& pane) { gpu_image_free(&pane.traversal.
 // [SECTION] Drawing and state
 //-----------------------------------------------------------------------------
 
-static void traversal_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
+// The box's inner parts for a tile side and a number of column groups: the title line on top, then
+// each group a column of dimension names and a column of tiles side by side.
+static float traversal_label_w(const AppState& app) { return ImGui::CalcTextSize("z00").x + 4 * app.ui_scale; }
+
+float traversal_fit_tile(const AppState& app, int p, float w, float h, int* columns) {
+  const int rows = std::max(1, app.panes[p].latent);
+  const float s = app.ui_scale, pad = 6 * s, gap = 8 * s, line = ImGui::GetTextLineHeightWithSpacing();
+  float best = 0;
+  *columns = 1;
+  for (int k = 1; k <= std::min(kTraversalMaxColumns, rows); ++k) {
+    const int per = (rows + k - 1) / k;
+    const float by_h = (h - 2 * pad - line) / per;
+    const float by_w = (w - 2 * pad - k * traversal_label_w(app) - (k - 1) * gap) / (k * kTraversalCols);
+    const float tile = std::min({kTraversalMaxTile * s, by_h, by_w});
+    if (tile > best + 0.5f) best = tile, *columns = k;  // fewer groups unless more give larger tiles
+  }
+  return std::floor(std::max(0.0f, best));
+}
+
+void traversal_draw(AppState& app, int p, ImVec2 min, ImVec2 max) {
   ModelPane& pane = app.panes[p];
   TraversalView& t = pane.traversal;
   t.rect_min = t.rect_max = ImVec2(0, 0);
-  if (!app.view.show_kl || t.sample < 0 || t.sample != traversal_sample(app) || t.rows.empty()) return;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
   const Theme& th = *app.theme;
-  const float s = app.ui_scale, line = ImGui::GetTextLineHeightWithSpacing();
+  if (t.sample < 0 || t.sample != traversal_sample(app) || t.rows.empty()) {
+    const char* text = "Traversals: click a point on the map to sweep its code one dimension at a time.";
+    const float wrap = max.x - min.x;
+    draw->AddText(nullptr, 0.0f, min, th.caption, text, nullptr, wrap);
+    const ImVec2 ts = ImGui::CalcTextSize(text, nullptr, false, wrap);
+    layout_rect(&app.layout, "traversal note", min, ImVec2(min.x + std::min(wrap, ts.x), min.y + std::min(max.y - min.y, ts.y)));
+    return;
+  }
+  const float s = app.ui_scale, line = ImGui::GetTextLineHeightWithSpacing(), pad = 6 * s, gap = 8 * s;
   const int rows = static_cast<int>(t.rows.size());
-  const float label_w = ImGui::CalcTextSize("z00").x + 4 * s, pad = 6 * s;
-  const float map_w = f.max.x - f.min.x, map_h = f.max.y - f.min.y;
-  // Top left, under the v axis's name (the grid's, in that corner); as wide as the map leaves free of
-  // what is already recorded to its right at that height (the hole map's legend, the probe's edge
-  // arrow): on a small map the tiles shrink rather than cover them.
-  // Where that leaves no room for tiles of kTraversalMinTile, it goes under what is in the way.
-  ImVec2 b0(f.min.x + 8 * s, f.min.y + 8 * s + ImGui::GetTextLineHeight());
-  const float tallest = 0.45f * map_h + 2 * pad, widest = std::min(f.max.x - 8 * s, b0.x + 0.5f * map_w + label_w + 2 * pad);
-  const LayoutRecorder& rec = app.layout;
-  const int map_container = rec.depth > 0 ? rec.stack[rec.depth - 1] : -1;
-  float right = widest, below = b0.y;
-  for (int i = 0; i < rec.item_count; ++i) {
-    const LayoutItem& it = rec.items[i];
-    if (it.container == map_container && it.min.x > b0.x && it.min.x < widest && it.min.y < b0.y + tallest && it.max.y > b0.y) {
-      right = std::min(right, it.min.x - 4 * s);
-      below = std::max(below, it.max.y + 4 * s);
-    }
-  }
-  if (right - b0.x - 2 * pad - label_w < kTraversalCols * kTraversalMinTile * s) {
-    b0.y = below;
-    right = widest;
-  }
-  // On a VAE's map with the KL box on, the box's figures and any collapse warning under the tiles keep their room.
-  const bool kl_box = app.view.show_kl && model_kind_info(pane.kind).variational && pane.kl.want_h > 0;
-  const float floor_y = f.max.y - 8 * s - (kl_box ? pane.kl.want_h + 8 * s : 0);
-  const float tile = std::max(4.0f, std::min({24 * s, (0.45f * map_h - line) / rows, (floor_y - b0.y - line - 2 * pad) / rows,
-                                              (right - b0.x - 2 * pad - label_w) / kTraversalCols}));
-  const ImVec2 img0(b0.x + pad + label_w, b0.y + pad + line);
-  const ImVec2 img1(img0.x + tile * kTraversalCols, img0.y + tile * rows);
-  const ImVec2 b1(img1.x + pad, img1.y + pad);
+  int groups = 1;
+  const float tile = std::max(1.0f, traversal_fit_tile(app, p, max.x - min.x, max.y - min.y, &groups));
+  const int per = (rows + groups - 1) / groups;
+  const float label_w = traversal_label_w(app), group_w = label_w + tile * kTraversalCols;
+  const ImVec2 b0 = min;
+  const ImVec2 b1(min.x + 2 * pad + groups * group_w + (groups - 1) * gap, min.y + 2 * pad + line + per * tile);
   draw->AddRectFilled(b0, b1, (th.map_background & 0x00FFFFFF) | 0xE0000000, 4 * s);
   draw->AddRect(b0, b1, th.map_border, 4 * s);
   draw->PushClipRect(b0, b1, true);
-  const char* title = "-3\xcf\x83  traversals  +3\xcf\x83";
+  const char* title = "traversals of the selected sample: -3\xcf\x83 to +3\xcf\x83 per dimension";
+  if (ImGui::CalcTextSize(title).x > b1.x - b0.x - 2 * pad) title = "-3\xcf\x83  traversals  +3\xcf\x83";
   if (ImGui::CalcTextSize(title).x > b1.x - b0.x - 2 * pad) title = "\xc2\xb1" "3\xcf\x83";  // "±3σ"
   draw->AddText(ImVec2(b0.x + pad, b0.y + pad), th.strong_text, title);
-  draw->AddImage(gpu_image_id(t.image), img0, img1);
   char label[16];
   for (int r = 0; r < rows; ++r) {
-    const float y = img0.y + r * tile;
+    const int g = r / per, i = r % per;
+    const float x = b0.x + pad + g * (group_w + gap), y = b0.y + pad + line + i * tile;
+    const ImVec2 img0(x + label_w, y), img1(img0.x + tile * kTraversalCols, y + tile);
+    draw->AddImage(gpu_image_id(t.image), img0, img1, ImVec2(0, float(r) / rows), ImVec2(1, float(r + 1) / rows));
     std::snprintf(label, sizeof label, "z%d", t.rows[r] + 1);
     const bool dead = t.collapsed[r] != 0;
     if (tile >= 0.8f * ImGui::GetFontSize())  // rows too thin for a name each keep none (they would overlap)
-      draw->AddText(ImVec2(b0.x + pad, y + 0.5f * (tile - ImGui::GetFontSize())), dead ? th.caption : th.tick_text, label);
+      draw->AddText(ImVec2(x, y + 0.5f * (tile - ImGui::GetFontSize())), dead ? th.caption : th.tick_text, label);
     if (dead) {  // collapsed: greyed, struck through
-      draw->AddRectFilled(ImVec2(img0.x, y), ImVec2(img1.x, y + tile), (th.map_background & 0x00FFFFFF) | 0xA0000000);
-      draw->AddLine(ImVec2(img0.x, y + 0.5f * tile), ImVec2(img1.x, y + 0.5f * tile),
-                    ImGui::ColorConvertFloat4ToU32(th.error_text), 1.5f * s);
+      draw->AddRectFilled(img0, img1, (th.map_background & 0x00FFFFFF) | 0xA0000000);
+      draw->AddLine(ImVec2(img0.x, y + 0.5f * tile), ImVec2(img1.x, y + 0.5f * tile), ImGui::ColorConvertFloat4ToU32(th.error_text),
+                    1.5f * s);
     }
   }
   draw->PopClipRect();
   t.rect_min = b0;
   t.rect_max = b1;
+  t.tile = tile;
   layout_rect(&app.layout, "traversal box", b0, b1);
-}
-
-// The grid's labels make way for the box (where it was drawn last frame).
-static bool traversal_covers(const ModelPane& pane, ImVec2 min, ImVec2 max) {
-  const TraversalView& t = pane.traversal;
-  return t.rect_max.x > t.rect_min.x && min.x < t.rect_max.x && max.x > t.rect_min.x && min.y < t.rect_max.y && max.y > t.rect_min.y;
 }
 
 void traversal_write_state(const AppState& app, FILE* f) {
@@ -221,6 +223,7 @@ void traversal_write_state(const AppState& app, FILE* f) {
     std::fprintf(f, "\npane%d.traversal_change=", p);
     for (size_t r = 0; r < t.change.size(); ++r) std::fprintf(f, "%s%g", r ? "," : "", t.change[r]);
     const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    std::fprintf(f, "\npane%d.traversal_tile=%d", p, static_cast<int>(t.tile * scale.x));
     std::fprintf(f, "\npane%d.traversal_rect=%d %d %d %d\n", p, static_cast<int>(t.rect_min.x * scale.x),
                  static_cast<int>(t.rect_min.y * scale.y), static_cast<int>((t.rect_max.x - t.rect_min.x) * scale.x),
                  static_cast<int>((t.rect_max.y - t.rect_min.y) * scale.y));
@@ -228,4 +231,4 @@ void traversal_write_state(const AppState& app, FILE* f) {
 }
 
 extern const PaneViewOps kTraversalView = {"traversal", traversal_configure, traversal_update, traversal_in_sync,
-                                           nullptr, traversal_draw_map, traversal_free_gl, traversal_covers};
+                                           nullptr, nullptr, traversal_free_gl};

@@ -2,8 +2,11 @@
 // A new view adds one row here. Also the helpers every view draws with.
 #include "views.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+
+#include "gui_state.h"
 
 extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
     kTraversalView, kAnomalyView, kDenoiseView, kFeedView, kUnitsView, kSensitivityView, kFactorsView, kArithView;
@@ -52,4 +55,36 @@ float draw_text_clamped(ImDrawList* draw, ImVec2 at, ImU32 color, const char* te
     while (s < end && (*s == ' ' || *s == '\n')) ++s;
   }
   return y - at.y;
+}
+
+int map_free_rects(const AppState& app, ImVec2 min, ImVec2 max, ImVec4* out, int cap) {
+  if (cap <= 0) return 0;
+  int n = 0;
+  out[n++] = ImVec4(min.x, min.y, max.x, max.y);
+  const LayoutRecorder& rec = app.layout;
+  if (rec.depth == 0 || rec.stack[rec.depth - 1] < 0) return n;
+  const int container = rec.stack[rec.depth - 1];
+  const float least = 2 * ImGui::GetTextLineHeight();
+  for (int i = 0; i < rec.item_count; ++i) {
+    const LayoutItem& it = rec.items[i];
+    if (it.container != container || it.max.x - it.min.x < least || it.max.y - it.min.y < least) continue;
+    // Each free rectangle the box meets becomes up to four around it: above, below, left, right.
+    ImVec4 next[64];
+    int m = 0;
+    for (int r = 0; r < n; ++r) {
+      const ImVec4 a = out[r];
+      if (it.min.x >= a.z || it.max.x <= a.x || it.min.y >= a.w || it.max.y <= a.y) {
+        if (m < 64) next[m++] = a;
+        continue;
+      }
+      const float y0 = std::max(a.y, it.min.y), y1 = std::min(a.w, it.max.y);
+      const ImVec4 parts[4] = {ImVec4(a.x, a.y, a.z, y0), ImVec4(a.x, y1, a.z, a.w), ImVec4(a.x, y0, std::max(a.x, it.min.x), y1),
+                               ImVec4(std::min(a.z, it.max.x), y0, a.z, y1)};
+      for (const ImVec4& q : parts)
+        if (q.z > q.x && q.w > q.y && m < 64) next[m++] = q;
+    }
+    n = std::min(m, cap);
+    for (int r = 0; r < n; ++r) out[r] = next[r];
+  }
+  return n;
 }

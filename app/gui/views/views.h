@@ -207,10 +207,11 @@ struct PointColorsView {
   InferenceWorkspace ws;
 };
 
-// Inside the VAE (view_kl.cpp), on a variational pane's map: KL per latent dimension (sorted, live,
-// the active units, the posterior-collapse warning, the KL warm-up's state) measured on up to
-// kKlSamples held-out samples a chunk per frame, and the beta trade-off: one (KL, recon) point per
-// beta the model has trained with, the current one moving as it trains.
+// Inside the VAE (view_kl.cpp), in the row under each map ("Inside the VAE" on): on a variational
+// pane, KL per latent dimension (sorted, live, the active units, the posterior-collapse warning, the
+// KL warm-up's state) measured on up to kKlSamples held-out samples a chunk per frame, and the beta
+// trade-off: one (KL, recon) point per beta the model has trained with, the current one moving as it
+// trains; beside them (or, in a narrow row, behind tabs) the traversals. Nothing of it lies on the map.
 struct KlView {
   struct BetaPoint {
     float beta = 1;
@@ -231,11 +232,11 @@ struct KlView {
   std::vector<BetaPoint> betas;    // in the order tried
   int current_beta = -1;           // index into betas of the model's beta now
   int64_t beta_since_step = -1;    // beta changed at this step: its point waits for a newer training point
-  ImVec2 box_min = {0, 0}, box_max = {0, 0};  // where the overlay was drawn (tests, layout)
-  float want_h = 0;                // its height without the trade-off plot, last frame: the traversals leave it that
+  ImVec2 box_min = {0, 0}, box_max = {0, 0};  // where its part of the row was drawn (tests, layout)
+  int tab_shown = -1;              // kInsideTabs index its narrow row showed last frame
 };
 
-// Latent traversals (view_traversal.cpp), with "Inside the VAE" on and a sample selected (clicked):
+// Latent traversals (view_traversal.cpp), in the "Inside the VAE" row with a sample selected (clicked):
 // one row per latent dimension, that dimension swept across +-3 sigma (the prior's for a VAE, the
 // codes' own spread for other kinds) with the others at the sample's code; rows sorted by KL for a
 // VAE (by the codes' spread otherwise), collapsed dimensions marked.
@@ -253,6 +254,7 @@ struct TraversalView {
   std::vector<uint8_t> rgba;       // cols x rows tiles
   GpuImage image;
   ImVec2 rect_min = {0, 0}, rect_max = {0, 0};  // where it was drawn this frame
+  float tile = 0;                  // the tiles' side there, display pixels
 };
 
 // Anomaly (view_anomaly.cpp), in the row under a map: core/measure/anomaly.h's score of up to
@@ -488,6 +490,11 @@ extern const int kPaneViewCount;
 // height drawn. Allocates nothing.
 float draw_text_clamped(ImDrawList* draw, ImVec2 at, ImU32 color, const char* text, float wrap, int max_lines);
 
+// The map's free parts: [min, max] less every box recorded so far in the open layout container (an
+// item at least two text lines tall and wide: a legend, not a tick or an axis name), as at most `cap`
+// rectangles (x0, y0, x1, y1). A line drawn on the map through each as a clip rectangle crosses no box.
+int map_free_rects(const AppState& app, ImVec2 min, ImVec2 max, ImVec4* out, int cap);
+
 //-----------------------------------------------------------------------------
 // [SECTION] API by view file
 //-----------------------------------------------------------------------------
@@ -509,9 +516,16 @@ ImU32 value_ramp_color(float t);                              // low (0) to high
 void point_colors_write_state(const AppState& app, FILE* f);
 
 // view_kl.cpp
+void ui_pane_inside(AppState& app, int pane, float height);  // the row under a map: KL, trade-off, traversals
+int inside_tab_find(const char* name);                        // kInsideTabs index of a script name; -1 = none
+void inside_tab_names(char* buf, int size);                   // "kl, tradeoff, traversals", for an error
 void kl_view_write_state(const AppState& app, FILE* f);
 
 // view_traversal.cpp
+// The largest tile side the traversals can have in a w x h rectangle (their rows flow into as many
+// columns as make the tiles largest); traversal_draw draws them there.
+float traversal_fit_tile(const AppState& app, int pane, float w, float h, int* columns);
+void traversal_draw(AppState& app, int pane, ImVec2 min, ImVec2 max);
 void traversal_write_state(const AppState& app, FILE* f);
 // view_anomaly.cpp
 void ui_pane_anomaly(AppState& app, int pane, float height);  // the row under a map, in place of the strips
