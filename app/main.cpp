@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <string>
 
 #include <sys/resource.h>
@@ -111,6 +112,12 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const InputError& e) {
     std::fprintf(stderr, "latentlab: %s\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    // Every size passed its budget (README, "Hardening") and the machine still had too little
+    // memory for it (or a ulimit): the input is too big here, which is not an internal error.
+    std::fprintf(stderr, "latentlab: not enough memory for this input (its sizes are within the budgets, "
+                         "but this machine or its limits cannot hold them)\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "latentlab: internal error: %s\n", e.what());

@@ -131,6 +131,23 @@ TEST_CASE("an IDX count beyond the budget or int: status 2, not a one-sample spl
   CHECK(!contains(r.out, "1 train"));
 }
 
+// Under ASan the limit below would stop its shadow memory, not our allocation: the normal build checks it.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_CASE("not enough memory for an input within every budget: a clear message, status 2, no internal error") {
+  // 400 images of 1024x1024 (the per-image limit): a 400 MB payload from a gzip of about 400 KB;
+  // the process gets 300 MB of address space.
+  const fs::path dir = temp_dir("memory");
+  Bytes header{0, 0, 8, 3};
+  for (uint32_t v : {400u, 1024u, 1024u}) put_u32(header, v);
+  write_file(dir / "big.idx.gz", deflate_stream(header, header.size() + 400ull * 1024 * 1024, kGzipWindowBits));
+  Run r = run_program("/bin/sh", {"-c", "ulimit -v 300000 && exec \"$0\" datasets --data \"$1\"", LATENTLAB_EXE,
+                                  (dir / "big.idx.gz").string()});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "not enough memory"));
+  CHECK(!contains(r.err, "internal error"));
+}
+#endif
+
 TEST_CASE("datasets --png of large images: refused before allocating, status 2") {
   const fs::path dir = temp_dir("png");
   write_file(dir / "big.idx", idx_images(1, 1024, 1024, 1));

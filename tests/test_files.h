@@ -22,10 +22,21 @@ namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 
 // <tmp>/latentlab_<test executable>_<pid>/<name>, emptied: each executable and each run has its own.
+// The whole <tmp>/latentlab_<test executable>_<pid> goes when the executable ends (a forked child's
+// exit leaves it to its parent), so runs of the suite do not pile folders up in /tmp.
 inline fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("latentlab_" + std::string(program_invocation_short_name) + "_" + std::to_string(getpid())) /
-                       name;
+  struct RemovedAtExit {
+    fs::path root;
+    pid_t owner;
+    ~RemovedAtExit() {
+      std::error_code ignored;
+      if (getpid() == owner) fs::remove_all(root, ignored);
+    }
+  };
+  static const RemovedAtExit root{
+      fs::temp_directory_path() / ("latentlab_" + std::string(program_invocation_short_name) + "_" + std::to_string(getpid())),
+      getpid()};
+  const fs::path dir = root.root / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

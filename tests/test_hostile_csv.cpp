@@ -101,10 +101,10 @@ TEST_CASE("a UTF-8 BOM is skipped: the header is still a header, and numbers are
 
 TEST_CASE("a first row that is mostly numbers is data: its bad field is an error naming line 1") {
   const std::string typo = error_of([] { parse("1.5,2,x3\n4,5,6\n7,8,9\n"); });
-  CHECK(contains(typo, "'mem.csv' line 1, column 2: 'x3' is not a number"));
+  CHECK(contains(typo, "'mem.csv' line 1, column 3: 'x3' is not a number"));
   CHECK(contains(typo, "first row is read as data"));
   const std::string empty = error_of([] { parse("1,,3\n4,5,6\n"); });
-  CHECK(contains(empty, "line 1, column 1: '' is not a number"));
+  CHECK(contains(empty, "line 1, column 2: '' is not a number"));
   // With the label column given by index, the label field does not count: text labels are fine.
   Dataset labelled = parse("1,2,cat\n3,4,dog\n", "2");
   CHECK(labelled.count == 2);
@@ -121,15 +121,15 @@ TEST_CASE("CR-only, CRLF and mixed line ends all split lines, and line numbers c
   CHECK(cr.features() == 2);
   Dataset mixed = parse("1,2\r\n3,4\r5,6\n\r\n7,8");
   CHECK(mixed.count == 4);
-  CHECK(contains(error_of([] { parse("1,2\r3,4\r5,x\r"); }), "line 3, column 1: 'x' is not a number"));
-  CHECK(contains(error_of([] { parse("1,2\r\n\r\n3,x\r\n"); }), "line 3, column 1"));  // the blank line counts
+  CHECK(contains(error_of([] { parse("1,2\r3,4\r5,x\r"); }), "line 3, column 2: 'x' is not a number"));
+  CHECK(contains(error_of([] { parse("1,2\r\n\r\n3,x\r\n"); }), "line 3, column 2"));  // the blank line counts
 }
 
 TEST_CASE("the float range: 3.2e38 is a number, 3.5e38 is refused with the limit in the message") {
   Dataset big = parse("3.2e38,1\n-3.2e38,2\n0,3\n", "", 3);
   CHECK(big.count == 3);
   const std::string too_big = error_of([] { parse("1,2\n3.5e38,4\n"); });
-  CHECK(contains(too_big, "line 2, column 0: '3.5e38' is beyond the float range"));
+  CHECK(contains(too_big, "line 2, column 1: '3.5e38' is beyond the float range"));
   CHECK(contains(too_big, "3.40282e+38"));
   CHECK(contains(error_of([] { parse("1,2\n-1e400,4\n"); }), "'-1e400' is beyond the float range"));
   CHECK(contains(error_of([] { parse("1,2\nnan,4\n"); }), "'nan' is NaN or infinite"));
@@ -155,7 +155,7 @@ TEST_CASE("min-max scaling near +-3e38 keeps the values apart and in order") {
 TEST_CASE("a NUL or control byte in a field is quoted escaped, and a long field is cut") {
   const std::string text = std::string("a,b\n1,2\n3,4\0x5\n", 15);
   const std::string message = error_of([&] { parse(text); });
-  CHECK(contains(message, "line 3, column 1: '4\\x00x5' is not a number"));
+  CHECK(contains(message, "line 3, column 2: '4\\x00x5' is not a number"));
   CHECK(message.find('\0') == std::string::npos);
   const std::string long_field = "1,2\n3," + std::string(100000, 'z') + "\n";
   const std::string cut = error_of([&] { parse(long_field); });
@@ -219,7 +219,7 @@ TEST_CASE("more classes than kCsvMaxClasses is refused, exactly that many is fin
   };
   const std::string too_many = error_of([&] { parse(labels(kCsvMaxClasses + 1), "label"); });
   CHECK(contains(too_many, "at most " + std::to_string(kCsvMaxClasses) + " classes"));
-  CHECK(contains(too_many, "line " + std::to_string(kCsvMaxClasses + 2) + ", column 1"));
+  CHECK(contains(too_many, "line " + std::to_string(kCsvMaxClasses + 2) + ", column 2"));
   Dataset most = parse(labels(kCsvMaxClasses), "label");
   CHECK(static_cast<int>(most.label_names.size()) == kCsvMaxClasses);
 }

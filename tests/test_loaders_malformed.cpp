@@ -202,18 +202,18 @@ TEST_CASE("malformed CSV: ragged rows, NaN/Inf and text give the line number") {
   const std::vector<Case> cases = {
       {"ragged row", "a,b,c\n1,2,3\n4,5\n", "", "line 3: ragged row: 2 fields, expected 3"},
       {"too many fields", "1,2\n3,4\n5,6,7\n", "", "line 3: ragged row: 3 fields, expected 2"},
-      {"NaN", "x,y\n1,2\n3,nan\n", "", "line 3, column 1: 'nan' is NaN or infinite"},
-      {"Inf", "1,2\ninf,4\n", "", "line 2, column 0: 'inf' is NaN or infinite"},
-      {"overflow", "1,2\n1e999,4\n", "", "line 2, column 0: '1e999' is beyond the float range"},
-      {"text in a data row", "x,y\n1,2\n3,abc\n", "", "line 3, column 1: 'abc' is not a number"},
-      {"empty field", "1,2\n3,\n", "", "line 2, column 1: '' is not a number"},
+      {"NaN", "x,y\n1,2\n3,nan\n", "", "line 3, column 2: 'nan' is NaN or infinite"},
+      {"Inf", "1,2\ninf,4\n", "", "line 2, column 1: 'inf' is NaN or infinite"},
+      {"overflow", "1,2\n1e999,4\n", "", "line 2, column 1: '1e999' is beyond the float range"},
+      {"text in a data row", "x,y\n1,2\n3,abc\n", "", "line 3, column 2: 'abc' is not a number"},
+      {"empty field", "1,2\n3,\n", "", "line 2, column 2: '' is not a number"},
       {"empty file", "", "", "the file is empty"},
       {"blank lines only", "\n\n  \n", "", "only blank lines"},
       {"header only", "a,b\n", "", "a header but no data rows"},
       {"label name not in header", "a,b\n1,2\n", "label", "no column named 'label'"},
       {"label index out of range", "1,2\n3,4\n", "5", "label column 5 does not exist"},
       {"only a label column", "y\n1\n2\n", "y", "no feature columns"},
-      {"empty label", "x,y\n1,a\n2,\n", "1", "line 3, column 1: empty label"},
+      {"empty label", "x,y\n1,a\n2,\n", "1", "line 3, column 2: empty label"},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
     const fs::path file = dir / ("case" + std::to_string(i) + ".csv");

@@ -107,8 +107,10 @@ std::string quote(Span text, size_t max_bytes = kCsvQuoteBytes) {
          " bytes)";
 }
 
+// Lines and columns both count from 1, as a text editor or a spreadsheet shows them (`column` is the
+// field's 0-based index). Only --csv-label's number counts from 0 (README, Data).
 std::string at(const std::string& where, long long line, int column) {
-  return where + " line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";
+  return where + " line " + std::to_string(line) + ", column " + std::to_string(column + 1) + ": ";
 }
 
 std::string number_error(NumberKind kind, Span field) {
@@ -143,7 +145,7 @@ Layout read_layout(const std::vector<Span>& first, long long first_line, const s
       l.label_index = label_column.size() > 6 ? l.columns : std::atoi(label_column.c_str());
       if (l.label_index >= l.columns)
         throw InputError(where + ": label column " + printable_path(label_column) + " does not exist: line " +
-                         std::to_string(first_line) + " has " + std::to_string(l.columns) + " columns (0 to " +
+                         std::to_string(first_line) + " has " + std::to_string(l.columns) + " columns (a label column by number counts from 0: 0 to " +
                          std::to_string(l.columns - 1) + ")");
     } else {
       for (int c = 0; c < l.columns && l.label_index < 0; ++c)
@@ -312,7 +314,7 @@ Dataset parse_rows(const char* bytes, size_t n, const std::string& name, const s
         if (static_cast<int>(distinct.size()) == kCsvMaxClasses)
           throw InputError(at(where, number, c) + "label " + quote(field) + " is distinct label number " +
                            std::to_string(kCsvMaxClasses + 1) + "; at most " + std::to_string(kCsvMaxClasses) +
-                           " classes are allowed (is column " + std::to_string(c) + " really the label?)");
+                           " classes are allowed (is column " + std::to_string(c + 1) + " really the label?)");
         label_seen[r] = static_cast<int>(distinct.size());
         distinct_index.emplace(field, label_seen[r]);
         distinct.push_back(field);
