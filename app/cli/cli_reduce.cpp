@@ -37,6 +37,7 @@ void json_add_reduction(JsonObject& out, const ReductionFigures& f) {
       .add("knn_accuracy", f.knn_accuracy)
       .add("trustworthiness", f.trustworthiness)
       .add("linear_probe_accuracy", f.linear_probe_accuracy);
+  if (!std::isnan(f.pca_angle_degrees)) out.add("pca_angle_degrees", f.pca_angle_degrees);  // a linear AE
 }
 
 int cli_reduce(int argc, char** argv) {

@@ -32,9 +32,11 @@ constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the
 // [SECTION] Names and colours
 //-----------------------------------------------------------------------------
 
-const char* pane_title(const ModelPane& pane) { return model_kind_info(pane.kind).choice.title; }
+const char* pane_title(const ModelPane& pane) { return pane.pca ? "PCA" : model_kind_info(pane.kind).choice.title; }
 
-ImU32 pane_accent(int pane) { return pane == 0 ? IM_COL32(246, 174, 45, 255) : IM_COL32(72, 202, 255, 255); }
+ImU32 pane_accent(int pane) {
+  return pane == 0 ? IM_COL32(246, 174, 45, 255) : pane == 1 ? IM_COL32(72, 202, 255, 255) : IM_COL32(150, 220, 120, 255);
+}
 
 //-----------------------------------------------------------------------------
 // [SECTION] Plane: project, lift, PCA
@@ -405,12 +407,13 @@ void views_update(AppState& app) {
     part_ms[part] += (now - mark) * 1e3;
     mark = now;
   };
-  app.snap = app.trainer->snapshot();
+  app.snap = pca_map_snapshot(app, app.trainer->snapshot());  // with the PCA map's network when it is on
   const Snapshot& snap = *app.snap;
   app.pane_count = std::min(kMaxPanes, static_cast<int>(snap.networks.size()));
   for (int p = 0; p < app.pane_count; ++p) {
     ModelPane& pane = app.panes[p];
     const Network& net = snap.networks[p];
+    pane.pca = pca_pane(app, p);
     if (net.config.input_size != app.data->features()) continue;  // the trainer has not switched data yet
     if (!pane_matches(app, pane, net) || pane.codes.cols() != static_cast<Eigen::Index>(app.point_indices.size()))
       pane_configure(app, p, net);

@@ -270,6 +270,15 @@ const HelpEntry kHelp[] = {
      "more surely, and take longer to measure after every change of the weights. Applied when you press Enter "
      "or leave the field."},
     // Not controls, but texts of the same kind
+    {"pca_map",
+     "One more map: PCA of the data (not of the codes), fitted on the training samples, to as many dimensions "
+     "as the models' code. Same colours, hover and probe; its probe decodes by the linear reconstruction "
+     "mean + W z. The baseline every autoencoder is measured against (latentlab reduce)."},
+    {"pca_pane",
+     "How much of the data's variance the PCA's components keep. A linear autoencoder (no hidden layer, MSE) "
+     "beside it learns the same plane: minimising squared error with a linear encoder and decoder has PCA's "
+     "subspace as its optimum (Baldi & Hornik), though its axes may be any mix of PCA's, so its map is PCA's "
+     "up to a linear change of axes. The angle is the largest principal angle between the two planes: 0 = the same."},
     {"pane_loss",
      "The training loss of the latest steps, the numbers the Loss panel plots. recon: how far the "
      "reconstructions are from the inputs. For a VAE, KL: how far each code's distribution is from the prior "

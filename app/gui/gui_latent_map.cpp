@@ -112,6 +112,7 @@ void ui_centre(AppState& app) {
 
 bool pane_loss_header(const AppState& app, int p, char* buf, int size) {
   buf[0] = 0;
+  if (pca_pane(app, p)) return pca_pane_header(app, buf, size);  // no loss: what it keeps
   if (!app.snap || p >= static_cast<int>(app.snap->history.size())) return false;
   const ModelHistory& h = app.snap->history[p];
   if (h.train.empty()) return false;
@@ -266,7 +267,7 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
     ImGui::TextDisabled("%s", loss);
   }
   layout_item(&app.layout, "pane loss");
-  if (loss[0] && ImGui::IsItemHovered()) help_tooltip("pane_loss");
+  if (loss[0] && ImGui::IsItemHovered()) help_tooltip(pane.pca ? "pca_pane" : "pane_loss");
   if (!pane.view.follow_data) {
     const float button_w = ImGui::CalcTextSize("Fit view").x + 2 * ImGui::GetStyle().FramePadding.x;
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_w);

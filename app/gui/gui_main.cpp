@@ -108,7 +108,7 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   spec.latent_help = "latent dimensions (the map shows two of them, or their PCA plane)";
   spec.max_latent = 64;
   spec.seed_help = "model initialisation seed";
-  spec.output = false;
+  spec.output = true;  // --loss and --init: the linear AE beside the PCA map needs MSE (views/pca_map.h)
   spec.optimizer = false;
   spec.epochs = false;
   // 3e-3, not the command line's 1e-3: both maps separate their labels about twice as soon (README).

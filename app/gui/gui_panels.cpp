@@ -271,7 +271,7 @@ static bool edit_differs(const AppState& app) {
     s = end;
   }
   const size_t models = e.twin ? 2 : 1;
-  if (app.snap->networks.size() != models) return true;
+  if (size_t(app.pca.models) != models) return true;  // (app.snap has the PCA map's network after them)
   const ComparePairInfo& pair = compare_pair_info(e.pair);
   for (size_t i = 0; i < models; ++i) {
     const ModelConfig& have = app.snap->networks[i].config;
@@ -390,7 +390,7 @@ static void running_kinds_summary(AppState& app) {
   const bool open = ImGui::TreeNode("What these models are");  // closed: the Training panel stays in view
   control_help(app, "kinds_summary");
   if (!open) return;
-  const size_t models = std::min<size_t>(snap.networks.size(), kMaxPanes);
+  const size_t models = std::min<size_t>(snap.history.size(), kMaxPanes);  // the trained ones, not the PCA map
   for (size_t i = 0; i < models; ++i) {
     const ModelConfig& c = snap.networks[i].config;
     const ModelKindInfo& k = model_kind_info(c.kind);
@@ -505,7 +505,7 @@ void ui_model_panel(AppState& app) {
   control_help(app, "rebuild");
   if (ImGui::IsItemHovered() && app.snap) {  // adds to the tooltip: what the models weigh now
     ImGui::BeginTooltip();
-    for (size_t i = 0; i < app.snap->networks.size() && i < kMaxPanes; ++i)
+    for (size_t i = 0; i < size_t(app.pca.models) && i < kMaxPanes; ++i)
       ImGui::TextDisabled("%s: %zu parameters", model_kind_name(app.snap->networks[i].config.kind),
                           app.snap->networks[i].parameter_count());
     ImGui::EndTooltip();

@@ -178,7 +178,7 @@ constexpr OpSpec kOps[] = {
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
-                               "factors", "arith", "help"};
+                               "factors", "arith", "pca", "help"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -469,6 +469,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "sensitivity") v.show_sensitivity = on;
   else if (name == "factors") v.show_factors = on;
   else if (name == "arith") v.show_arith = on;
+  else if (name == "pca") v.show_pca = on;
   else if (name == "help") app.shortcuts.overlay = on;
 }
 
@@ -1104,6 +1105,10 @@ bool app_write_state(const AppState& app, const std::string& path) {
   std::fprintf(f, "selected=");
   for (int i = 0; i < app.selected_count; ++i) std::fprintf(f, "%s%d", i ? "," : "", app.selected[i]);
   std::fprintf(f, "\n");
+  // The PCA map (views/pca_map.h): which pane it is, what it keeps, a linear AE's angle to it.
+  std::fprintf(f, "pca.error=%s\npca.kept=%.4f\n", app.pca.error.c_str(), app.pca.kept);
+  for (int p = 0; p < 2; ++p) std::fprintf(f, "pca.match%d=%.2f\n", p, app.pca.match_degrees[p]);
+  for (int p = 0; p < app.pane_count; ++p) std::fprintf(f, "pane%d.pca=%d\n", p, app.panes[p].pca ? 1 : 0);
   for (int p = 0; p < app.pane_count; ++p) {
     const ModelPane& pane = app.panes[p];
     std::fprintf(f, "pane%d.kind=%s\n", p, model_kind_name(pane.kind));

@@ -30,6 +30,7 @@
 #include "gui_theme.h"
 #include "gui_render.h"
 #include "views.h"
+#include "pca_map.h"
 
 struct GLFWwindow;
 
@@ -37,7 +38,7 @@ struct GLFWwindow;
 // [SECTION] Limits and launch options
 //-----------------------------------------------------------------------------
 
-constexpr int kMaxPanes = 2;        // maps side by side (twin mode: AE and VAE)
+constexpr int kMaxPanes = 3;        // maps side by side: twin mode's AE and VAE, then the PCA map (pca_map.h)
 constexpr int kMaxSelected = 8;     // selected samples (rings, sigma ellipses)
 constexpr int kEncodeChunk = 512;   // samples encoded per model per frame; a map refresh is a few frames
 constexpr int kGalleryCols = 5, kGalleryRows = 4;   // decodes of z ~ N(0, I)
@@ -112,6 +113,7 @@ struct MapView {
 struct ModelPane {
   int latent = 0, features = 0;  // the shapes the buffers below are sized for; 0 = not yet
   ModelKind kind = ModelKind::Plain;
+  bool pca = false;                // the PCA map's pane (views/pca_map.h): the data's PCA, not a trained model
   // The map's points: codes of AppState::point_indices from the newest complete encoding pass.
   Mat codes;                       // (latent, points); mu for a VAE
   std::vector<float> plane_xy;     // (2 * points) codes on the plane: what the GPU draws
@@ -389,6 +391,7 @@ struct ViewOptions {
   PerturbDirection sensitivity_direction = PerturbDirection::Random;
   bool show_factors = false;   // the row under each map: latent-factor MI heatmap and MIG (view_factors.cpp)
   bool show_arith = false;     // the row under each map: latent arithmetic's decodings (view_arith.cpp)
+  bool show_pca = false;       // one more map: PCA of the data to the models' latent size (views/pca_map.h)
   bool show_data = true, show_model = true, show_training = true, show_loss = true;  // left panels
 };
 
@@ -534,6 +537,7 @@ struct AppState {
   std::shared_ptr<const Snapshot> snap;
   ModelPane panes[kMaxPanes];
   int pane_count = 0;
+  PcaMap pca;                        // the PCA map: app.snap's extra network while it is on
   ModelEdit edit;
   float lr = 3e-3f;                  // the learning rate sent to the trainer
   float lr_field = 3e-3f;            // the Rate field's value: lr, or what is being typed into it

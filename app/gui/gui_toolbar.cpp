@@ -267,6 +267,7 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: sensitivity", nullptr, nullptr, {"Sensitivity", &ViewOptions::show_sensitivity, "sensitivity"}},
     {"toolbar: factors", has_factors, nullptr, {"Factors", &ViewOptions::show_factors, "factors"}},
     {"toolbar: arithmetic", nullptr, nullptr, {"Arithmetic", &ViewOptions::show_arith, "arithmetic"}},
+    {"toolbar: PCA map", nullptr, nullptr, {"PCA map", &ViewOptions::show_pca, "pca_map"}},
     {"toolbar: samples", nullptr, entry_samples},
     {"toolbar: reconstructions", nullptr, entry_recon},
     {"toolbar: plane", show_plane, entry_plane},

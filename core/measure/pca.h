@@ -7,6 +7,7 @@
 //   pca_project(p, x, codes);          // x (features, m) -> codes (2, m)
 //   pca_reconstruct(p, codes, xhat);   // codes (2, m) -> xhat (features, m)
 #pragma once
+#include "models/model.h"
 #include "nn/tensor.h"
 
 struct Pca {
@@ -27,3 +28,18 @@ Pca pca_fit(ConstMatRef x, int k);
 void pca_project(const Pca& p, ConstMatRef x, MatRef codes);
 // out (features, m) = mean + components * codes: the linear decoder.
 void pca_reconstruct(const Pca& p, ConstMatRef codes, MatRef out);
+
+// PCA as a linear autoencoder: no hidden layer, MSE (a linear output); the encoder's dense layer is
+// components^T (x - mean) and the decoder's mean + components z, so network_encode and
+// network_decode are pca_project and pca_reconstruct. (The GUI's PCA map is this network.)
+Network pca_network(const Pca& p);
+
+// A linear autoencoder is PCA: an MLP with no hidden layer, MSE and no VAE head, trained to its
+// minimum, has a decoder whose columns span the same subspace as the leading principal components
+// (Baldi & Hornik 1989), though not the components themselves: its code is PCA's up to an
+// invertible linear map. Its decoder's weights (features, latent), or an empty matrix when `net` is
+// not such a network.
+Mat linear_decoder_weights(const Network& net);
+// The largest principal angle between the column spaces of a (D, k) and b (D, k'), in degrees:
+// 0 when one contains the other, 90 when some direction of one is orthogonal to the other.
+double largest_principal_angle(ConstMatRef a, ConstMatRef b);

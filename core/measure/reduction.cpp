@@ -67,7 +67,11 @@ ReductionFigures reduction_figures_network(const Network& net, const Dataset& da
     const Eigen::Index take = std::min<Eigen::Index>(512, held.cols() - start);
     network_decode(net, held_codes.middleCols(start, take), recon.middleCols(start, take), ws);
   }
-  return reduction_figures(data, train_codes, held, held_codes, recon);
+  ReductionFigures f = reduction_figures(data, train_codes, held, held_codes, recon);
+  const Mat w = linear_decoder_weights(net);
+  if (w.size() > 0 && w.cols() <= train.rows() && train.cols() > 0)
+    f.pca_angle_degrees = largest_principal_angle(w, pca_fit(train, static_cast<int>(w.cols())).components);
+  return f;
 }
 
 ReductionFigures reduction_figures_pca(const Pca& pca, const Dataset& data) {

@@ -5,10 +5,13 @@
 //   knn_accuracy           5-NN accuracy of held-out codes against the training codes (knn_accuracy.h)
 //   trustworthiness        Venna & Kaski at k = 10 on the first kTrustworthinessSamples held-out samples
 //   linear_probe_accuracy  softmax classifier on frozen codes, train -> held out (linear_probe.h)
+//   pca_angle_degrees      a linear AE only (pca.h linear_decoder_weights): the largest principal angle
+//                          between its decoder's columns and the training split's PCA of the same size
 //
 //   ReductionFigures f = reduction_figures_network(model.network(), data);
 //   ReductionFigures g = reduction_figures_pca(pca_fit(train, 2), data);
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include "data/dataset.h"
@@ -23,6 +26,7 @@ constexpr int kTrustworthinessSamples = 1000;
 
 struct ReductionFigures {
   double recon_error = 0, psnr = 0, knn_accuracy = 0, trustworthiness = 0, linear_probe_accuracy = 0;
+  double pca_angle_degrees = std::nan("");  // NaN: not a linear autoencoder (or PCA itself)
 };
 
 // The figures from codes already computed: train_codes (d, n) of data's training split, held_x
