@@ -11,14 +11,19 @@
 #    export_status; the app goes on (the next export works) and exits 0.
 # 5. `latentlab train --export-codes FILE` writes the same CSV headless; a missing folder is exit 2.
 # 6. A right click (script right-click) opens the map's export menu on a map, the row's under it.
+# 7. The export folder chosen in the file browser (browser-folder, its Use this folder): a file is
+#    refused and the folder kept; a folder is taken and the next export goes there.
+# 8. `latentlab train --export-manifold` (also with --load and --epochs 0) writes the GUI's decoded
+#    manifold: the same network at the prior's quantiles gives the same pixels in both.
 #   test_gui_export.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
-exe=$1 png_check=$2 dir=$4
+exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 limit=$((180 * ${LATENTLAB_TIME_SCALE:-1}))
 fail() { echo "test_gui_export: FAIL: $*" >&2; exit 1; }
 value() { sed -n "s/^$1=//p" "$2"; }
 touch "$dir/afile"
+mkdir -p "$dir/picked"
 cat > "$dir/script.txt" <<EOS
 train 200
 sync
@@ -41,6 +46,11 @@ export-folder $dir/folder
 export manifold - model=1 tiles=8
 export window -
 state $dir/folder.txt
+browser-folder $dir/afile
+state $dir/browse_bad.txt
+browser-folder $dir/picked
+export gallery - model=1
+state $dir/picked.txt
 interp-steps 7
 panel interp on
 sync
@@ -118,4 +128,32 @@ csv_check "$dir/cli.csv" '^index,split,label,label_name,mu0,mu1,mu2,sigma0,sigma
 status=0
 "$exe" train --count 600 --epochs 1 --export-codes "$dir/missing/c.csv" > /dev/null 2> "$dir/cli.err" || status=$?
 [ "$status" = 2 ] && grep -q "missing/c.csv" "$dir/cli.err" || fail "train --export-codes into a missing folder: status $status, $(cat "$dir/cli.err")"
+
+# 7. The folder from the file browser.
+[ "$(value export_folder "$dir/browse_bad.txt")" = "$dir/folder" ] ||
+  fail "a file taken as the export folder: $(value export_folder "$dir/browse_bad.txt")"
+[ "$(value export_folder "$dir/picked.txt")" = "$(realpath "$dir/picked")" ] ||
+  fail "the browser's folder was not taken: $(value export_folder "$dir/picked.txt")"
+ls "$dir/picked"/gallery-vae-step200.png > /dev/null 2>&1 || fail "the export did not go to the chosen folder: $(ls "$dir/picked")"
+
+# 8. The manifold from the command line: the size asked for, and the GUI's pixels for the same network.
+"$exe" train --model vae --latent 2 --hidden 64 --count 600 --epochs 1 --save "$dir/vae.llnet" \
+  --export-manifold "$dir/cli_m10.png" --manifold-tiles 10 > /dev/null 2>&1 || fail "train --export-manifold failed"
+check "$dir/cli_m10.png" 280 280
+"$exe" train --load "$dir/vae.llnet" --count 600 --epochs 0 --export-manifold "$dir/cli_m12.png" --manifold-tiles 12 \
+  > /dev/null 2>&1 || fail "train --load --epochs 0 --export-manifold failed"
+cat > "$dir/script2.txt" <<EOS
+panel quantiles on
+sync
+export manifold $dir/gui_m12.png model=0 tiles=12
+quit
+EOS
+timeout $limit xvfb-run -a -s "-screen 0 1280x800x24" "$exe" --width 1024 --height 640 --paused --count 600 \
+  --load "$dir/vae.llnet" --script "$dir/script2.txt" > "$dir/stdout2.log" 2> "$dir/stderr2.log" ||
+  { tail "$dir/stderr2.log"; fail "the app failed on the saved VAE"; }
+"$png_diff" "$dir/cli_m12.png" "$dir/gui_m12.png" --max 0 > /dev/null ||
+  fail "the command line's manifold is not the GUI's: $("$png_diff" "$dir/cli_m12.png" "$dir/gui_m12.png")"
+status=0
+"$exe" train --count 600 --epochs 1 --export-manifold "$dir/missing/m.png" > /dev/null 2> "$dir/cli_m.err" || status=$?
+[ "$status" = 2 ] && grep -q "missing/m.png" "$dir/cli_m.err" || fail "--export-manifold into a missing folder: status $status"
 echo "test_gui_export: ok"

@@ -5,7 +5,8 @@
 # Autosave on close writes $XDG_STATE_HOME/latentlab/autosave.llsession, the second close keeps the
 # first as autosave.prev.llsession; a twin session reopens as two models; a damaged session is
 # refused with exit 2; a .safetensors network opens (script session-open) in single-model mode. The
-# view's probes and interpolation endpoints (steps, path, slider) come back with the session.
+# view's probes and interpolation endpoints (steps, path, slider) come back with the session. Open
+# Recent is kept across launches (recent.txt in the state folder).
 #   test_gui_session.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 exe=$1 dir=$4
@@ -24,9 +25,12 @@ train 10
 state $dir/a50.txt
 quit
 EOS
+mkdir -p "$dir/state/latentlab" && echo "$dir/old.llsession" > "$dir/state/latentlab/recent.txt"  # an earlier launch's
 gui --model vae --autosave-minutes 5 --script "$dir/a.txt"
 [ "$(value step "$dir/a40.txt")" = 40 ] || { echo "run A did not reach step 40"; exit 1; }
 [ -f "$dir/state/latentlab/autosave.llsession" ] || { echo "no autosave on close"; exit 1; }
+# Open Recent across launches: the save is in recent.txt, and the next launch lists it.
+[ "$(head -n 1 "$dir/state/latentlab/recent.txt")" = "$dir/a.llsession" ] || { echo "the save is not first in recent.txt"; exit 1; }
 
 cat > "$dir/b.txt" <<EOS
 sync
@@ -38,6 +42,7 @@ EOS
 gui --load "$dir/a.llsession" --autosave-minutes 5 --script "$dir/b.txt"
 [ "$(value step "$dir/b40.txt")" = 40 ] || { echo "the opened session is not at step 40"; exit 1; }
 [ "$(value models "$dir/b40.txt")" = 1 ] || { echo "the opened session does not have one model"; exit 1; }
+[ "$(value recent "$dir/b40.txt")" = "$dir/a.llsession|$dir/old.llsession" ] || { echo "Open Recent: '$(value recent "$dir/b40.txt")'"; exit 1; }
 a=$(value pane0.loss_parts "$dir/a50.txt") b=$(value pane0.loss_parts "$dir/b50.txt")
 [ -n "$a" ] && [ "$a" = "$b" ] || { echo "resumed losses differ: '$a' against '$b'"; exit 1; }
 [ -f "$dir/state/latentlab/autosave.prev.llsession" ] || { echo "the previous autosave was not kept"; exit 1; }

@@ -2,7 +2,10 @@
 // after N steps (mid-epoch, at an epoch's end, twice in a chain) and resumed ends with the same
 // weights and the same loss history, bit for bit, as a run never interrupted, for every model
 // kind and both architectures; truncated, bit-flipped and wrong-version files are refused naming
-// the file, with exit status 2 and nothing overwritten; a dataset-hash mismatch is reported.
+// the file, with exit status 2 and nothing overwritten; a dataset-hash mismatch is reported. The
+// early-stop record travels too (version 3): a run cut before or after an early stop goes on as the
+// uninterrupted one, in the CLI and in the app's trainer; a version 2 file still loads and resumes.
+// The app's trainer and the CLI cut an epoch into the same steps (train/epoch_batches.h).
 #include <doctest/doctest.h>
 
 #include <zlib.h>
@@ -136,10 +139,10 @@ TEST_CASE("session: truncated, bit-flipped and wrong-version files are refused, 
     refused(flipped, "checksum mismatch");
   }
   Bytes future = bytes;
-  future[8] = 3;  // version 3, with a valid checksum
+  future[8] = 4;  // version 4, with a valid checksum
   const uint32_t crc = uint32_t(crc32(0L, future.data(), uInt(future.size() - 4)));
   std::memcpy(future.data() + future.size() - 4, &crc, 4);
-  refused(future, "unsupported session file version 3");
+  refused(future, "unsupported session file version 4");
   refused(Bytes{'L', 'L', 'N', 'E', 'T'}, "not a latentlab session file");
 }
 
@@ -251,4 +254,179 @@ TEST_CASE("session: the GUI's trainer captures a twin mid-epoch and a new traine
     for (size_t i = 0; i < whole->history[m].test.size(); ++i)
       CHECK(resumed->history[m].test[i].parts.total == whole->history[m].test[i].parts.total);
   }
+}
+
+TEST_CASE("session: a version 2 file (before the early-stop record) still loads and resumes exactly") {
+  // Written by the build before version 3 (tests/fixtures/session_v2.llsession: a VAE on
+  // assets/example_manifolds.csv, 288 training rows in 6 steps of 48, saved after step 5).
+  const fs::path dir = temp_dir("v2");
+  const fs::path fixture = fs::path(LATENTLAB_SOURCE_DIR) / "tests/fixtures/session_v2.llsession";
+  const Bytes bytes = read_bytes(fixture);
+  REQUIRE(bytes.size() > 12);
+  CHECK(bytes[8] == 2);
+  const Session s = session_load(fixture.string());
+  CHECK(s.step == 5);
+  CHECK(s.cursor == 240);
+  CHECK_FALSE(s.early_stopped);
+  REQUIRE(s.models.size() == 1);
+  CHECK(s.models[0].early.best_epoch == 0);
+  CHECK(s.models[0].early.patience == 0);
+  const std::string data = "--data " + (fs::path(LATENTLAB_SOURCE_DIR) / "assets/example_manifolds.csv").string() +
+                           " --csv-label label ";
+  const fs::path whole = dir / "whole.llnet", resumed = dir / "resumed.llnet";
+  Run r = train(data + "--loss mse --model vae --hidden 8 --latent 2 --batch 48 --seed 3 --epochs 2 --save " +
+                    whole.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  r = train("--load " + fixture.string() + " " + data + "--epochs 2 --save " + resumed.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  expect_same_files(whole, resumed);
+}
+
+namespace {
+// 60 training digits in steps of 16 (four per epoch, the last of 12) on a wide AE at a high rate:
+// the held-out loss turns within a few epochs, and --early-stop 2 stops the run.
+const std::string kOverfitModel = "--data digits --count 300 --train 60 --batch 16 --model ae --hidden 128 "
+                                  "--latent 16 --lr 3e-3 --seed 2 ";
+const std::string kOverfit = kOverfitModel + "--early-stop 2 ";
+}  // namespace
+
+TEST_CASE("session: resumed before or after an early stop, a run is the uninterrupted one") {
+  const fs::path dir = temp_dir("early");
+  const fs::path whole = dir / "whole.llsession";
+  Run r = train(kOverfit + "--epochs 40 --save " + whole.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  const Session w = session_load(whole.string());
+  REQUIRE(w.early_stopped);  // else the test proves nothing
+  const EarlyStopping& es = w.models[0].early;
+  CHECK(es.patience == 2);
+  CHECK(es.best_epoch + 2 == w.epoch);
+  CHECK(es.best_step == 4 * es.best_epoch);
+  CHECK(w.models[0].network.params == es.best.params);  // the kept weights are the best epoch's
+  CHECK(w.models[0].guard.good.params == es.best.params);
+
+  // Cut mid-epoch before the stop (step 6, in epoch 2) and resumed: it stops at the same epoch, with
+  // the same kept weights, history and record: the same file, byte for byte.
+  const fs::path before = dir / "before.llsession", parts = dir / "parts.llsession";
+  r = train(kOverfit + "--epochs 40 --steps 6 --save " + before.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  CHECK_FALSE(session_load(before.string()).early_stopped);
+  r = train("--load " + before.string() + " --epochs 39 --save " + parts.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  expect_same_files(whole, parts);
+
+  // Going on after the stop (on the kept weights, patience afresh), in one run or cut mid-epoch.
+  const fs::path after = dir / "after.llsession", cut = dir / "cut.llsession", ends = dir / "ends.llsession";
+  r = train("--load " + whole.string() + " --epochs 3 --save " + after.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  CHECK(session_load(after.string()).step > w.step);
+  r = train("--load " + whole.string() + " --epochs 3 --steps " + std::to_string(w.step + 5) + " --save " + cut.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  r = train("--load " + cut.string() + " --epochs 2 --save " + ends.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  expect_same_files(after, ends);
+
+  // The test can fail: without the record (patience given afresh on a network's weights) the run differs.
+  const fs::path other = dir / "other.llsession";
+  r = train(kOverfitModel + "--epochs 40 --early-stop 3 --save " + other.string(), dir);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  CHECK(read_bytes(other) != read_bytes(whole));
+}
+
+TEST_CASE("session: the app's trainer and the CLI take the same steps in an epoch (the last batch smaller)") {
+  // 256 training samples in steps of 48: five full steps and one of 16 per epoch, in both.
+  const fs::path dir = temp_dir("epochs");
+  const fs::path cli = dir / "cli.llnet";
+  REQUIRE(train(kMlp + "--model ae --epochs 2 --save " + cli.string(), dir).status == 0);
+  DataSpec spec;
+  spec.count = 320;
+  spec.train_count = 256;
+  auto data = std::make_shared<const Dataset>(load_dataset(spec));
+  ModelConfig c;
+  c.kind = ModelKind::Plain;
+  c.hidden = {16};
+  c.latent = 2;
+  c.seed = 3;
+  TrainerOptions options;
+  options.batch = 48;
+  Trainer t(data, {c}, OptimizerConfig{}, options);
+  t.step(12);
+  const std::shared_ptr<const Snapshot> s = wait_steps(t, 12);
+  REQUIRE(s->step == 12);
+  CHECK(s->epoch == 2);
+  CHECK(s->networks[0].params == network_load(cli.string()).params);
+}
+
+TEST_CASE("session: the app's trainer keeps its early-stop record: the stop's mark and going on, after a reload") {
+  DataSpec spec;
+  spec.count = 300;
+  spec.train_count = 60;
+  auto data = std::make_shared<const Dataset>(load_dataset(spec));
+  ModelConfig c;
+  c.kind = ModelKind::Plain;
+  c.hidden = {128};
+  c.latent = 16;
+  c.seed = 2;
+  OptimizerConfig opt;
+  opt.lr = 3e-3f;
+  TrainerOptions options;
+  options.batch = 16;
+  Trainer a(data, {c}, opt, options);
+  a.set_early_stop(2);
+  a.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::shared_ptr<const Snapshot> stopped = a.snapshot();
+  while (!stopped->early_stopped && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    stopped = a.snapshot();
+  }
+  REQUIRE(stopped->early_stopped);
+  REQUIRE(stopped->best_step.size() == 1);
+  CHECK(stopped->best_step[0] > 0);
+  a.capture_session();
+  std::shared_ptr<const Session> captured;
+  for (int i = 0; i < 60000 && !captured; ++i) {
+    captured = a.captured_session();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(captured);
+  CHECK(captured->early_stopped);
+  const fs::path dir = temp_dir("trainer_early");
+  std::string error;
+  REQUIRE(session_save(*captured, (dir / "s.llsession").string(), &error));
+  auto loaded = std::make_shared<const Session>(session_load((dir / "s.llsession").string()));
+
+  Trainer b(data, {c}, opt, options);
+  b.load_session(loaded);
+  const uint64_t sent = b.commands_sent();
+  std::shared_ptr<const Snapshot> back = b.snapshot();
+  for (int i = 0; i < 60000 && back->commands_applied < sent; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    back = b.snapshot();
+  }
+  // What the loss plot marks (gui_panels.cpp: the kept step) comes back with the session.
+  CHECK(back->early_stopped);
+  CHECK(back->early_stop == 2);
+  CHECK(back->best_step == stopped->best_step);
+  CHECK(back->step == stopped->step);
+  CHECK(back->networks[0].params == stopped->networks[0].params);
+
+  // Going on: patience counts afresh in both, the same steps, and (no better epoch within two) the
+  // same second stop, eight steps on.
+  a.step(12);
+  b.step(12);
+  auto idle_after = [&](const Trainer& t) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    std::shared_ptr<const Snapshot> s = t.snapshot();
+    while ((s->running || s->step == stopped->step) && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      s = t.snapshot();
+    }
+    return s;
+  };
+  const std::shared_ptr<const Snapshot> x = idle_after(a), y = idle_after(b);
+  REQUIRE(x->step > stopped->step);
+  REQUIRE(y->step == x->step);
+  CHECK(y->networks[0].params == x->networks[0].params);
+  CHECK(y->best_step == x->best_step);
+  CHECK(y->early_stopped == x->early_stopped);
 }

@@ -148,7 +148,7 @@ TEST_CASE("determinism: the trainer's losses equal a plain loop over Model::trai
   std::shared_ptr<const Dataset> data = small_digits();
   const std::vector<ModelConfig> configs = twin_configs(small_config(11));
   TrainerOptions opts;
-  opts.batch = 32;  // 15 steps per epoch of 500, so 40 steps cross two epoch ends
+  opts.batch = 32;  // 16 steps per epoch of 500 (the last of 20 samples), so 40 steps cross two epoch ends
   const int kSteps = 40;
 
   SUBCASE("threads = 1") { opts.threads = 1; }
@@ -171,10 +171,13 @@ TEST_CASE("determinism: the trainer's losses equal a plain loop over Model::trai
     std::vector<double> train_losses, test_losses;
     int cursor = 0;
     for (int i = 0; i < kSteps; ++i) {
-      data->gather(order.data() + cursor, b, batch);
+      // PyTorch's DataLoader (drop_last=False): every sample once per epoch, the last batch smaller.
+      const int size = std::min(b, n - cursor);
+      if (batch.cols() != size) batch.resize(Eigen::NoChange, size);
+      data->gather(order.data() + cursor, size, batch);
       train_losses.push_back(model.train_step(batch).total);
-      cursor += b;
-      if (cursor + b > n) {
+      cursor += size;
+      if (cursor >= n) {
         test_losses.push_back(held_out_loss(model, *data).total);
         epoch_order(order_rng, n, order);
         cursor = 0;
@@ -437,7 +440,7 @@ TEST_CASE("commands: pause, resume, step, lr, batch, rebuild, reset, set_data be
   t.step(6);
   s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 6); });
   CHECK(steps_done(*s, 6));
-  CHECK(s->epoch == 3);  // 80 samples at batch 32: two steps per epoch (the last 16 are dropped)
+  CHECK(s->epoch == 2);  // 80 samples at batch 32: three steps per epoch (the last of 16)
 
   t.stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -512,8 +515,8 @@ TEST_CASE("live setters: a bad value is refused by the core's validation, report
   REQUIRE(steps_done(*s, 3));
   CHECK(s->events.size() == 11);
   CHECK(s->networks[2].config.noise_level == 1.0f);
-  // The rest of the epoch is too short for batch 500: it ends, and the next step fills a whole epoch.
-  CHECK(s->history[0].train.back().epoch == doctest::Approx(2.0));
+  // The step at batch 500 takes the 450 samples left of the epoch (every sample once per epoch) and ends it.
+  CHECK(s->history[0].train.back().epoch == doctest::Approx(1.0));
 }
 
 TEST_CASE("set_hyperparameter: any row of the table, a choice by its row; a row the table lacks is refused") {

@@ -155,6 +155,12 @@ class JsonObject {
   std::string body_;
 };
 
+// --export-manifold FILE.png and --manifold-tiles N, on every command that trains (and with --load):
+// the decoded manifold as the app's Export menu writes it (measure/manifold_image.h). The export
+// writes model `net`'s; `tag` (the model's kind) goes before ".png" when a command trains several.
+void add_manifold_flags(CliArgs& args);
+void export_manifold_from_flags(const CliArgs& args, const Network& net, const Dataset& data, const std::string& tag = "");
+
 // Largest PNG a subcommand writes (datasets --png, interpolate --png), in bytes of pixels; checked
 // before the image is allocated. 64 MB holds 4096 x 4096 RGB, far beyond any grid of the
 // project's datasets at the largest zoom, and stb's encoder needs about as much again.

@@ -46,6 +46,7 @@ int cli_anomaly(int argc, char** argv) {
   args.add("holdout-label", "K", "", "the label left out of training and detected among the held-out samples");
   args.add("score", "S", "", choice_list<AnomalyScore>().names() +
                                  " (default: elbo for a variational model, recon otherwise)");
+  add_manifold_flags(args);
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
   if (!args.parse(argc, argv)) return 0;
 
@@ -98,8 +99,8 @@ int cli_anomaly(int argc, char** argv) {
     epoch_order(order_rng, int(keep.size()), order);
     double sum = 0;
     int kept = 0;
-    for (int first = 0; first < int(keep.size()); first += batch) {
-      const int n = std::min(batch, int(keep.size()) - first);
+    for (int first = 0; !epoch_ended(first, int(keep.size())); first += batch) {
+      const int n = epoch_batch(first, batch, int(keep.size()));  // train/epoch_batches.h
       for (int j = 0; j < n; ++j) idx[j] = keep[order[first + j]];
       if (x.cols() != n) x.resize(Eigen::NoChange, n);
       data.gather(idx.data(), n, x);
@@ -117,6 +118,8 @@ int cli_anomaly(int argc, char** argv) {
     std::fprintf(log, "epoch %d/%d: train %.2f\n", epoch, epochs, kept > 0 ? sum / kept : 0.0);
     std::fflush(log);
   }
+
+  export_manifold_from_flags(args, model.network(), data);
 
   // Score the held-out split with every score that applies; the chosen one is the headline.
   Mat train_x(data.features(), int(keep.size()));

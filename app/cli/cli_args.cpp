@@ -8,6 +8,7 @@
 #include "io/errors.h"
 #include "models/model.h"
 #include "io/file_input.h"
+#include "measure/manifold_image.h"
 #include "train/trainer.h"
 
 #include <cerrno>
@@ -475,4 +476,27 @@ void check_loaded_flags(const CliArgs& args, const std::string& file, const Mode
   for (Hyperparam h : model_kind_info(saved.kind).hyperparams)
     agree(hyperparam_info(h).flag, hyperparam_format(h, hyperparam_get(saved, h)),
           hyperparam_format(h, hyperparam_get(given, h)));
+}
+
+//---- the decoded manifold, from any command that trains -------------------------------------
+
+void add_manifold_flags(CliArgs& args) {
+  args.add("export-manifold", "FILE", "", "write the decoded manifold at the end as a PNG, as the app's Export menu does:\n"
+           "                             latent dimensions 0 and 1 through the held-out codes' mean; a variational\n"
+           "                             kind at the prior's quantiles, the others over +-3 sigma of the codes");
+  args.add("manifold-tiles", "N", "24", "--export-manifold: N x N decoded tiles (8 to 64)");
+}
+
+void export_manifold_from_flags(const CliArgs& args, const Network& net, const Dataset& data, const std::string& tag) {
+  const int tiles = args.integer("manifold-tiles", 8, 64);
+  if (!args.given("export-manifold")) return;
+  std::string path = args.str("export-manifold");
+  if (!tag.empty()) {
+    const size_t dot = path.rfind('.');
+    const size_t slash = path.rfind('/');
+    const size_t at = dot != std::string::npos && (slash == std::string::npos || dot > slash) ? dot : path.size();
+    path.insert(at, "-" + tag);
+  }
+  std::string error;
+  if (!manifold_png_write(net, data, tiles, path, &error)) throw InputError("--export-manifold: " + error);
 }

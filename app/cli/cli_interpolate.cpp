@@ -131,6 +131,7 @@ int cli_interpolate(int argc, char** argv) {
            "); the verdict compares the first two");
   args.add("load", "SESSION", "", "skip training: load the networks saved by --save");
   args.add("save", "SESSION", "", "save the trained networks into this folder");
+  add_manifold_flags(args);
   args.add("pairs", "N", "100", "number of endpoint pairs (held-out samples)");
   args.add("steps", "K", "9", "interpolants between the two endpoints");
   args.add_switch("same-label", "pairs share a label");
@@ -208,6 +209,8 @@ int cli_interpolate(int argc, char** argv) {
         throw InputError("latentlab interpolate: " + error);
     }
   }
+
+  for (const Model& m : models) export_manifold_from_flags(args, m.network(), data, model_kind_name(m.network().config.kind));
 
   const int rule = args.flag("same-label") ? kPairsSameLabel
                    : args.flag("different-labels") ? kPairsDifferentLabels

@@ -2,7 +2,8 @@
 // held-out loss with its parts and the speed; with --json, a final one-line JSON summary on stdout
 // (the epoch lines then go to stderr). The recipe of pytorch/examples is the default:
 //   latentlab train --data mnist.idx.gz --train 8000 --model vae --hidden 400 --latent 20
-// Every batch of an epoch is used, the last one possibly smaller (as a PyTorch DataLoader does).
+// An epoch is train/epoch_batches.h's, as in the app's trainer: every sample once, the last batch
+// possibly smaller (as a PyTorch DataLoader does).
 // One model trains on one thread: --threads is accepted, and values above 1 change nothing here
 // (Eigen runs single-threaded by design; see CMakeLists.txt).
 // Divergence is handled as in the app's trainer (core/train/divergence.h): a step that leaves a NaN or
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,7 @@
 #include "train/collapse.h"
 #include "train/divergence.h"
 #include "train/early_stopping.h"
+#include "train/epoch_batches.h"
 #include "io/errors.h"
 #include "io/file_input.h"
 #include "measure/reduction.h"
@@ -67,6 +70,7 @@ int cli_train(int argc, char** argv) {
            "                             factors, then z (a VAE: mu and sigma) per dimension (measure/codes_csv.h)");
   args.add("early-stop", "N", "0", "stop after N epochs without a better held-out loss and keep the best\n"
            "                             epoch's weights (0 = off; the best epoch is reported either way)");
+  add_manifold_flags(args);
   args.add_switch("json", "end with a one-line JSON summary on stdout (epoch lines go to stderr)");
   // The figures of kind_figures.h (--json): how held-out inputs are corrupted for psnr_noisy.
   const KindFigureSettings figure_defaults;
@@ -93,8 +97,12 @@ int cli_train(int argc, char** argv) {
       throw InputError(load_name + ": holds " + std::to_string(session.models.size()) +
                        " models (a twin session of the GUI); train resumes one: open it with latentlab gui --load");
   }
+  // A session brings its early-stop record (the best epoch, its weights, the patience); --early-stop
+  // replaces the patience only.
   EarlyStopping early;
-  early.patience = args.integer("early-stop", 0, 100000);
+  if (resuming) early = session.models[0].early;
+  if (!resuming || args.given("early-stop")) early.patience = args.integer("early-stop", 0, 100000);
+  bool stopped_early = resuming && session.early_stopped;
   KindFigureSettings figure_settings;
   figure_settings.eval_noise = args.choice_of<NoiseKind>("eval-noise");
   figure_settings.eval_noise_level =
@@ -183,6 +191,10 @@ int cli_train(int argc, char** argv) {
     }
   }
   const int last_epoch = epochs_done + epochs;  // an epoch cut mid-way counts as the first of the N
+  if (stopped_early && epochs > 0) {  // going on after an early stop: on the kept weights, patience afresh
+    early_stopping_resume(early, epochs_done);
+    stopped_early = false;
+  }
   Mat x(data.features(), std::min(batch, data.train_count));  // (features, batch)
   const Eigen::Index test_n = data.test_count();
   Mat test(data.features(), test_n);  // (features, held out)
@@ -221,8 +233,8 @@ int cli_train(int argc, char** argv) {
       sum = 0;
       kept = 0;
     }
-    for (; cursor < data.train_count && (max_steps < 0 || step < max_steps); cursor += batch) {
-      const int n = std::min(batch, data.train_count - cursor);
+    for (; !epoch_ended(cursor, data.train_count) && (max_steps < 0 || step < max_steps); cursor += static_cast<int>(x.cols())) {
+      const int n = epoch_batch(cursor, batch, data.train_count);
       if (x.cols() != n) x.resize(Eigen::NoChange, n);
       data.gather(order.data() + cursor, n, x);
       const LossParts loss = model.train_step(x);
@@ -246,7 +258,7 @@ int cli_train(int argc, char** argv) {
       }
     }
     train_seconds += seconds_since(t0);
-    if (cursor < data.train_count) break;  // --steps reached mid-epoch
+    if (!epoch_ended(cursor, data.train_count)) break;  // --steps reached mid-epoch
     const double epoch_seconds = seconds_since(t0);
     cursor = 0;
     ++epochs_done;
@@ -271,13 +283,24 @@ int cli_train(int argc, char** argv) {
       events.push_back(TrainerEvent{step, 0, message});
     }
     // Early stopping watches the held-out loss (the training loss when nothing is held out).
-    if (early_stopping_after_epoch(early, model.network(), test_n > 0 ? held_out.total : train_loss, epochs_done)) {
+    if (early_stopping_after_epoch(early, model.network(), test_n > 0 ? held_out.total : train_loss, epochs_done, step)) {
       std::fprintf(log, "early stop after epoch %d: no better held-out loss for %d epochs\n", epochs_done, early.patience);
+      stopped_early = true;
       break;
     }
   }
   const int epochs_run = early.last_epoch;
+  // The best epoch's weights are what the run reports and exports. A session saved after an early
+  // stop holds them too (as the app's trainer does, its guard's copy with them); one saved when
+  // --epochs ran out holds the run's own state, so that going on is the uninterrupted run.
+  std::unique_ptr<Model> live;
   if (early.patience > 0 && early.best_epoch > 0 && early.best_epoch != early.last_epoch) {
+    if (stopped_early) {
+      guard.good = early.best;
+      guard.good_step = early.best_step;
+    } else {
+      live = std::make_unique<Model>(model);
+    }
     model.restore(early.best);
     if (test_n > 0) held_out = model.evaluate(test);
     std::fprintf(log, "kept the weights of epoch %d (held-out %.2f; epoch %d: %.2f)\n", early.best_epoch,
@@ -298,6 +321,7 @@ int cli_train(int argc, char** argv) {
     std::string error;
     if (!write_file_atomically(args.str("loss-csv"), csv.data(), csv.size(), &error)) throw InputError("train: " + error);
   }
+  export_manifold_from_flags(args, model.network(), data);
   if (args.given("export-codes")) {
     std::string error;
     if (!codes_csv_write(model.network(), data, args.str("export-codes"), &error)) throw InputError("train: " + error);
@@ -314,12 +338,14 @@ int cli_train(int argc, char** argv) {
     if (is_session_path(save_path)) {
       Session out;
       SessionModel sm;
-      sm.network = model.network();
-      sm.optimizer = model.optimizer();
-      sm.state = model.training_state();
+      Model& run = live ? *live : model;
+      sm.network = run.network();
+      sm.optimizer = run.optimizer();
+      sm.state = run.training_state();
       sm.guard = guard;
       sm.collapse = collapse;
       sm.history = history;
+      sm.early = early;
       out.models.push_back(std::move(sm));
       out.order_rng = order_rng.state;
       out.order = order;
@@ -329,6 +355,7 @@ int cli_train(int argc, char** argv) {
       out.batch = batch;
       out.epoch_loss_sum = cursor > 0 ? sum : 0;
       out.epoch_kept = cursor > 0 ? kept : 0;
+      out.early_stopped = stopped_early;
       out.data = spec;
       out.data_hash = session_data_hash(data);
       out.events = events;

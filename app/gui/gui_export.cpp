@@ -1,5 +1,5 @@
 // Exports: PNGs of what the views show and CSVs of the codes and the loss history. The Export menu
-// writes into a folder (typed in the menu; ~/latentlab-exports until then) under names that say what,
+// writes into a folder (typed in the menu or chosen in the file browser; ~/latentlab-exports until then) under names that say what,
 // which model and which step; a right-click on a map or on the row under it offers that view's
 // exports; the script's `export KIND FILE` writes one to a given path. Every image is decoded afresh
 // from the newest published snapshot (the manifold at the chosen resolution, not the texture on
@@ -29,6 +29,7 @@
 #include "io/file_input.h"
 #include "io/file_write.h"
 #include "measure/codes_csv.h"
+#include "measure/manifold_image.h"
 #include "models/kinds.h"
 #include "train/session.h"
 
@@ -89,12 +90,16 @@ const Network* pane_network(const AppState& app, int p, std::string* error) {
   return &app.snap->networks[size_t(p)];
 }
 
-// Tiles of `x`'s columns, `cols` across, as one RGBA image.
-std::vector<uint8_t> tiles_rgba(const AppState& app, const Mat& x, int cols, int rows) {
-  std::vector<uint8_t> rgba(static_cast<size_t>(cols) * rows * app.tile_w * app.tile_h * 4, 0);
-  for (int k = 0; k < cols * rows && k < x.cols(); ++k)
-    sample_to_rgba(app, x.col(k).data(), rgba.data(), cols * app.tile_w, (k % cols) * app.tile_w, (k / cols) * app.tile_h);
-  return rgba;
+// Tiles of `x`'s columns, `cols` across, as one RGBA image: the tiles the command line writes too
+// (measure/manifold_image.h), in the app's tile geometry and value range.
+std::vector<uint8_t> app_tiles_rgba(const AppState& app, const Mat& x, int cols, int rows) {
+  TileFormat f;
+  f.width = app.tile_w;
+  f.height = app.tile_h;
+  f.channels = app.data->is_image ? app.data->channels : 1;
+  f.lo = app.display_lo;
+  f.hi = app.display_hi;
+  return tiles_rgba(x, cols, rows, f);
 }
 
 bool any_model(const AppState& app, int) { return app.pane_count > 0 && app.panes[0].latent > 0; }
@@ -106,19 +111,15 @@ bool write_manifold(AppState& app, int p, const std::string& path, int tiles, st
   if (!net) return false;
   const ModelPane& pane = app.panes[p];
   const int n = std::clamp(tiles > 0 ? tiles : app.exports.manifold_tiles, kExportMinTiles, kExportMaxTiles);
-  const bool quantiles = app.view.manifold_grid == ManifoldGrid::PriorQuantiles;
-  Mat z(pane.latent, n * n), x(pane.features, n * n);  // (latent, tiles), (features, tiles)
-  for (int r = 0; r < n; ++r)
-    for (int c = 0; c < n; ++c) {
-      const float u = quantiles ? static_cast<float>(inverse_normal_cdf((c + 0.5) / n))
-                                : pane.view.center[0] + pane.view.half_extent * (2 * (c + 0.5f) / n - 1);
-      const float v = quantiles ? static_cast<float>(inverse_normal_cdf((n - r - 0.5) / n))  // top row: highest v
-                                : pane.view.center[1] - pane.view.half_extent * (2 * (r + 0.5f) / n - 1);
-      plane_lift(pane.plane, u, v, z.col(r * n + c).data());
-    }
-  InferenceWorkspace ws;
-  network_decode(*net, z, x, ws);
-  const std::vector<uint8_t> rgba = tiles_rgba(app, x, n, n);
+  ManifoldLayout g;  // the grid and the decoding are the command line's --export-manifold's
+  g.tiles = n;
+  g.quantiles = app.view.manifold_grid == ManifoldGrid::PriorQuantiles;
+  g.center[0] = pane.view.center[0];
+  g.center[1] = pane.view.center[1];
+  g.half_extent = pane.view.half_extent;
+  Mat x;  // (features, tiles)
+  manifold_decode(*net, g, [&](float u, float v, float* z) { plane_lift(pane.plane, u, v, z); }, &x);
+  const std::vector<uint8_t> rgba = app_tiles_rgba(app, x, n, n);
   return write_png(path, rgba.data(), n * app.tile_w, n * app.tile_h, error);
 }
 
@@ -149,7 +150,7 @@ bool write_gallery(AppState& app, int p, const std::string& path, int, std::stri
     for (int i = 0; i < latent; ++i) eps(i, j) = rng.normal();
   InferenceWorkspace ws;
   network_decode(*net, eps, x, ws);
-  const std::vector<uint8_t> rgba = tiles_rgba(app, x, kGalleryCols, kGalleryRows);
+  const std::vector<uint8_t> rgba = app_tiles_rgba(app, x, kGalleryCols, kGalleryRows);
   return write_png(path, rgba.data(), kGalleryCols * app.tile_w, kGalleryRows * app.tile_h, error);
 }
 
@@ -162,7 +163,7 @@ bool write_recon(AppState& app, int p, const std::string& path, int, std::string
   InferenceWorkspace ws;
   network_encode(*net, x.leftCols(n), code, ws);
   network_decode(*net, code, x.rightCols(n), ws);
-  const std::vector<uint8_t> rgba = tiles_rgba(app, x, n, 2);
+  const std::vector<uint8_t> rgba = app_tiles_rgba(app, x, n, 2);
   return write_png(path, rgba.data(), n * app.tile_w, 2 * app.tile_h, error);
 }
 
@@ -367,6 +368,9 @@ void ui_export_menu_items(AppState& app) {
   ImGui::SetNextItemWidth(field);
   ImGui::InputText("folder", e.folder, sizeof e.folder);
   control_help(app, "export_folder");
+  ImGui::SameLine();
+  if (ImGui::Button("Choose...")) file_browser_open(app, BrowseTarget::ExportFolder);  // gui_file_browser.cpp
+  control_help(app, "export_folder_choose");
   ImGui::SetNextItemWidth(field);
   ImGui::SliderInt("manifold tiles per side", &e.manifold_tiles, kExportMinTiles, kExportMaxTiles);
   control_help(app, "export_tiles");

@@ -3,7 +3,8 @@
 // image folders, CSV label column). A file that fails to load shows its error in the browser and
 // in the Data panel; the current dataset stays. Lists a folder only when the path changes. A path
 // typed into the path field opens directly when it is not a folder; Ctrl+O opens the browser with
-// the keyboard in that field.
+// the keyboard in that field. The Export menu's "Choose..." opens it to pick the export folder
+// (BrowseTarget::ExportFolder): folders only matter, and "Use this folder" takes the one listed.
 //
 // Index:
 //   [SECTION] Listing
@@ -67,6 +68,9 @@ void file_browser_open(AppState& app, BrowseTarget target) {
   b.open_requested = true;
   b.focus_path = true;
   b.target = target;
+  std::error_code ec;
+  if (target == BrowseTarget::ExportFolder && app.exports.folder[0] && fs::is_directory(app.exports.folder, ec))
+    browser_enter(b, app.exports.folder);  // start where the exports go now
   if (!b.path[0]) {
     std::error_code ec;
     std::snprintf(b.path, sizeof b.path, "%s", fs::current_path(ec).string().c_str());
@@ -112,14 +116,31 @@ bool file_browser_load(AppState& app, const std::string& path) {
   return app_load_data(app, spec);
 }
 
+bool file_browser_use_folder(AppState& app, const std::string& dir) {
+  std::error_code ec;
+  if (dir.empty() || !fs::is_directory(dir, ec)) {
+    app.browser.list_error = printable_path(dir) + " is not a folder; the exports stay in " + printable_path(app.exports.folder);
+    return false;
+  }
+  const fs::path p = fs::weakly_canonical(fs::path(dir), ec);
+  std::snprintf(app.exports.folder, sizeof app.exports.folder, "%s", (ec ? fs::path(dir) : p).string().c_str());
+  app.browser.list_error.clear();
+  return true;
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] The modal
 //-----------------------------------------------------------------------------
 
+// One popup for every target; its title says which (the ID after ### stays the same).
+static const char* browser_title(BrowseTarget t) {
+  return t == BrowseTarget::ExportFolder ? "Choose the export folder###browser" : "Open data###browser";
+}
+
 // Ctrl+O (gui_shortcuts.cpp's table) opens the browser with the keyboard in its path field (type a
 // path, Enter), or puts the keyboard back there when it is open.
 void file_browser_key(AppState& app) {
-  if (ImGui::IsPopupOpen("Open data")) app.browser.focus_path = true;
+  if (ImGui::IsPopupOpen("###browser")) app.browser.focus_path = true;
   else file_browser_open(app, BrowseTarget::Data);
 }
 
@@ -127,7 +148,7 @@ void ui_file_browser(AppState& app) {
   FileBrowser& b = app.browser;
   const float s = app.ui_scale;
   if (b.open_requested) {
-    ImGui::OpenPopup("Open data");
+    ImGui::OpenPopup(browser_title(b.target));
     b.open_requested = false;
   }
   const ImGuiIO& io = ImGui::GetIO();
@@ -137,10 +158,12 @@ void ui_file_browser(AppState& app) {
   const ImVec2 size(std::min(760 * s, io.DisplaySize.x), std::min(560 * s, io.DisplaySize.y));
   ImGui::SetNextWindowPos(ImVec2(0.5f * (io.DisplaySize.x - size.x), 0.5f * (io.DisplaySize.y - size.y)), place);
   ImGui::SetNextWindowSize(size, place);
-  if (!ImGui::BeginPopupModal("Open data", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  if (!ImGui::BeginPopupModal(browser_title(b.target), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  const bool folder_only = b.target == BrowseTarget::ExportFolder;
   if (b.listed != b.path) browser_list(b);
 
   ImGui::TextDisabled(b.target == BrowseTarget::Labels ? "Pick the IDX labels file." :
+                      folder_only ? "Go into the folder the exports are to be written to (double-click), then Use this folder." :
                       "Pick an IDX file (.idx, .gz, ...-ubyte), a CSV, or a folder of images (one sub-folder per label).");
   if (ImGui::Button("Up")) {
     fs::path parent = fs::path(b.path).parent_path();
@@ -157,7 +180,7 @@ void ui_file_browser(AppState& app) {
     // Enter on a folder lists it; on anything else (a file, a FIFO, a path that is not there) it
     // opens it as data, and the loader says what is wrong with it.
     std::error_code ec;
-    if (b.path[0] && !fs::is_directory(b.path, ec)) {
+    if (b.path[0] && !folder_only && !fs::is_directory(b.path, ec)) {
       open = b.path;
       const fs::path parent = fs::path(b.path).parent_path();
       browser_enter(b, parent.empty() ? "." : parent.string());
@@ -177,7 +200,8 @@ void ui_file_browser(AppState& app) {
       b.selected = i;
       if (!e.is_dir && b.target == BrowseTarget::Data && !b.options.labels[0]) guess_labels(b, e.name);
       if (b.target == BrowseTarget::Data && !data_source_takes_labels(join(b.path, e.name))) b.options.labels[0] = 0;
-      if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) (e.is_dir ? enter : open) = join(b.path, e.name);
+      if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && (e.is_dir || !folder_only))
+        (e.is_dir ? enter : open) = join(b.path, e.name);
     }
     if (e.is_dir) ImGui::PopStyleColor();
     if (!e.is_dir) {
@@ -187,6 +211,16 @@ void ui_file_browser(AppState& app) {
     }
   }
   ImGui::EndChild();
+
+  if (folder_only) {  // the export folder: no loader options
+    ImGui::TextDisabled("Exports go to %s", printable_path(b.path).c_str());
+    if (ImGui::Button("Use this folder") && file_browser_use_folder(app, b.path)) ImGui::CloseCurrentPopup();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (!enter.empty()) browser_enter(b, enter);
+    ImGui::EndPopup();
+    return;
+  }
 
   // Options for the loaders.
   ImGui::SetNextItemWidth(-160 * s);

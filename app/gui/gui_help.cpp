@@ -24,6 +24,7 @@ const HelpEntry kHelp[] = {
      "loss history as CSV. Files go to the folder below; a line at the foot of the window says where each went. Right-click a map or "
      "the row under it for that view's exports."},
     {"export_folder", "Where the Export menu and the right-click menus write their files. It is made when the first file goes there."},
+    {"export_folder_choose", "Pick the export folder in the file browser: go into a folder, then Use this folder."},
     {"export_tiles",
      "The decoded manifold's tiles per side: the image is decoded afresh at this resolution from the newest weights "
      "(more tiles: a finer picture of what each region of the plane decodes to)."},

@@ -68,6 +68,7 @@
 //                        from its top-left corner, until the next ui- command (the hole map's value shows)
 //   browser-labels PATH  the file browser's labels field, as typed ("-" empties it)
 //   browser-open PATH    open PATH from the file browser with its options, as Enter in its path field does
+//   browser-folder PATH  the export folder chosen in the file browser (Export > Choose..., Use this folder)
 //   state FILE           key=value lines describing the app (for tests to check)
 //   layout-check FILE    every recorded rectangle of the last frame that lies outside its container
 //                        (window, pane, map) or overlaps another one of the same container, one per
@@ -168,7 +169,7 @@ constexpr OpSpec kOps[] = {
     {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
     {"nudge", ScriptOp::Nudge, 2, 2},
     {"right-click", ScriptOp::RightClick, 3, 3},
-    {"export", ScriptOp::Export, 2, 4},     {"export-folder", ScriptOp::ExportFolder, 1, 1},
+    {"export", ScriptOp::Export, 2, 4},     {"export-folder", ScriptOp::ExportFolder, 1, 1}, {"browser-folder", ScriptOp::BrowserFolder, 1, 1},
     {"arith", ScriptOp::Arith, 2, 2},       {"arith-strength", ScriptOp::ArithStrength, 1, 1},
     {"arith-lasso", ScriptOp::ArithLasso, 8, 40},
     {"set", ScriptOp::Set, 2, 2},           {"model-defaults", ScriptOp::ModelDefaults, 0, 0},
@@ -753,6 +754,9 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
     case ScriptOp::ExportFolder:
       std::snprintf(app.exports.folder, sizeof app.exports.folder, "%s", cmd.args[0].c_str());
       return false;
+    case ScriptOp::BrowserFolder:  // the file browser's "Use this folder" (Export > Choose...) on PATH
+      if (!file_browser_use_folder(app, cmd.args[0])) std::fprintf(stderr, "latentlab: script: %s\n", app.browser.list_error.c_str());
+      return false;
     case ScriptOp::ArithStrength: arith_set_strength(app, std::strtof(cmd.args[0].c_str(), nullptr)); return false;
     case ScriptOp::ArithLasso: {
       ScriptCommand at = cmd;
@@ -1205,6 +1209,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   strips_write_state(app, f);
   traversal_write_state(app, f);
   export_write_state(app, f);
+  session_write_state(app, f);
   shortcuts_write_state(app, f);
   return std::fclose(f) == 0;
 }

@@ -26,6 +26,7 @@
 #include "gui_state.h"
 #include "io/errors.h"
 #include "io/file_input.h"
+#include "io/file_write.h"
 #include "models/network_safetensors.h"
 #include "train/session.h"
 
@@ -38,6 +39,7 @@ namespace {
 constexpr size_t kMaxRecent = 8;
 constexpr const char* kAutosaveName = "autosave.llsession";
 constexpr const char* kAutosavePrevName = "autosave.prev.llsession";  // the one before: two good sessions kept
+constexpr const char* kRecentName = "recent.txt";  // Open Recent across launches: one path a line, newest first
 
 // The view's switches and panels as the session's view pairs: one row per field.
 struct ViewField {
@@ -62,11 +64,47 @@ bool make_dirs(const std::string& dir) {
   return true;
 }
 
+// Open Recent survives a restart while autosave is on (automated runs, with autosave off, leave the
+// user's state folder alone). A list that cannot be written stays in memory; nothing else changes.
+void write_recent(const SessionUi& s) {
+  if (s.autosave_minutes <= 0 || !make_dirs(session_state_dir())) return;
+  std::string text;
+  for (const std::string& r : s.recent) text += r + "\n";
+  std::string error;
+  write_file_atomically(session_state_dir() + "/" + kRecentName, text.data(), text.size(), &error);
+}
+
+// The saved list after this run's own entries (a --load at start), without repeats.
+void read_recent(SessionUi& s) {
+  s.recent_read = true;
+  if (s.autosave_minutes <= 0) return;
+  const std::string path = session_state_dir() + "/" + kRecentName;
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return;
+  try {
+    const std::vector<uint8_t> bytes = read_regular_file(path, "recent list", 1 << 20);
+    std::string line;
+    for (size_t i = 0; i <= bytes.size(); ++i) {
+      if (i < bytes.size() && bytes[i] != '\n') {
+        line += char(bytes[i]);
+        continue;
+      }
+      bool seen = line.empty();
+      for (const std::string& r : s.recent) seen = seen || r == line;
+      if (!seen && s.recent.size() < kMaxRecent) s.recent.push_back(line);
+      line.clear();
+    }
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "latentlab: %s\n", e.what());
+  }
+}
+
 void add_recent(SessionUi& s, const std::string& path) {
   for (size_t i = 0; i < s.recent.size(); ++i)
     if (s.recent[i] == path) s.recent.erase(s.recent.begin() + long(i));
   s.recent.insert(s.recent.begin(), path);
   if (s.recent.size() > kMaxRecent) s.recent.resize(kMaxRecent);
+  write_recent(s);
 }
 
 }  // namespace
@@ -187,6 +225,7 @@ static bool write_session(AppState& app, const Session& captured, const std::str
 
 void session_update(AppState& app) {
   SessionUi& s = app.session;
+  if (!s.recent_read) read_recent(s);
   if (!s.pending.empty()) {
     uint64_t serial = 0;
     std::shared_ptr<const Session> captured = app.trainer->captured_session(&serial);
@@ -275,6 +314,9 @@ bool session_open(AppState& app, const std::string& path) {
       edit_from_config(app, loaded->models.back().network.config, loaded->models.size() == 2);
       app.lr = app.lr_field = loaded->models[0].optimizer.lr;
       app.batch = loaded->batch;
+      const int patience = loaded->models[0].early.patience;  // the trainer takes it from the session
+      app.early_stop = patience > 0;
+      if (patience > 0) app.early_stop_patience = patience;
       s.status = "opened step " + std::to_string(loaded->step) + data_note;
       app.trainer->load_session(std::move(loaded));
       s.path = path;
@@ -356,4 +398,10 @@ void session_offer_autosave(AppState& app) {
   } catch (const InputError& e) {  // a damaged autosave: say so on stderr, offer nothing
     std::fprintf(stderr, "latentlab: the last autosave cannot be resumed: %s\n", e.what());
   }
+}
+
+void session_write_state(const AppState& app, FILE* f) {
+  std::string list;
+  for (const std::string& r : app.session.recent) list += (list.empty() ? "" : "|") + r;
+  std::fprintf(f, "recent=%s\n", list.c_str());
 }

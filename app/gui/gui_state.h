@@ -231,7 +231,7 @@ struct FileEntry {
   uintmax_t size = 0;
 };
 
-enum class BrowseTarget { Data, Labels };
+enum class BrowseTarget { Data, Labels, ExportFolder };
 
 struct FileBrowser {
   bool open_requested = false;
@@ -258,7 +258,7 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, RightClick
+  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -459,7 +459,8 @@ struct SessionUi {
   uint64_t pending_serial = 0;      // the capture serial when it was asked for
   double autosave_minutes = 5;      // 0 = off
   double last_autosave = 0;         // app.now at the last one
-  std::vector<std::string> recent;  // newest first
+  std::vector<std::string> recent;  // newest first; kept in the state folder's recent.txt while autosave is on
+  bool recent_read = false;         // recent.txt merged in (the first session_update)
   std::string status;               // the last save's or open's outcome, shown in the File menu
   std::string offer, offer_text;    // the autosave offered at start ("" = none)
   bool offer_shown = false;
@@ -680,6 +681,7 @@ void interp_draw_map(AppState& app, int pane, ImDrawList* draw, const MapFrame& 
 void ui_toolbar(AppState& app);
 
 // gui_session.cpp: sessions (see SessionUi)
+void session_write_state(const AppState& app, FILE* f);  // recent=A|B|... (Open Recent, newest first)
 std::string session_state_dir();          // $XDG_STATE_HOME/latentlab, else ~/.local/state/latentlab
 std::string session_autosave_path();
 void session_request_save(AppState& app, const std::string& path, bool autosave);  // written when the trainer answers
@@ -732,6 +734,7 @@ void file_browser_open(AppState& app, BrowseTarget target);
 void file_browser_key(AppState& app);  // Ctrl+O: open it with the keyboard in its path field, or put the keyboard back there
 void ui_file_browser(AppState& app);
 bool file_browser_load(AppState& app, const std::string& path);  // with the browser's options; false: data_error says why
+bool file_browser_use_folder(AppState& app, const std::string& dir);  // the export folder; false: not a folder (browser's list_error)
 
 // gui_script.cpp
 void script_load(Script* script, const std::string& path);  // throws UsageError on a bad line

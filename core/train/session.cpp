@@ -20,7 +20,9 @@
 namespace {
 
 constexpr char kMagic[8] = {'L', 'L', 'S', 'E', 'S', 'S', 'N', 0};
-constexpr uint32_t kVersion = 2;  // 2 adds the critic's loss (ACAI) to every loss record; 1 is still read
+// 2 adds the critic's loss (ACAI) to every loss record; 3 adds the early-stop record. 1 and 2 are still
+// read (with no early-stop record: nothing recorded yet).
+constexpr uint32_t kVersion = 3;
 constexpr int kMaxSessionModels = 8;
 constexpr uint32_t kMaxStringBytes = 1 << 16;
 constexpr uint64_t kMaxHistoryPoints = uint64_t(1) << 24;
@@ -187,6 +189,7 @@ std::vector<uint8_t> session_serialize(const Session& s) {
   for (int i : s.order) w.put(int32_t(i));
   w.put(s.epoch_loss_sum);
   w.put(int64_t(s.epoch_kept));
+  w.put(uint8_t(s.early_stopped ? 1 : 0));
   w.put(uint32_t(s.models.size()));
   for (const SessionModel& m : s.models) {
     w.blob(network_serialize(m.network));
@@ -221,6 +224,15 @@ std::vector<uint8_t> session_serialize(const Session& s) {
     w.put(m.loss_sum.recon);
     w.put(m.loss_sum.penalty);
     w.put(m.loss_sum.critic);
+    const EarlyStopping& es = m.early;
+    w.put(int32_t(es.patience));
+    w.put(int32_t(es.best_epoch));
+    w.put(int64_t(es.best_step));
+    w.put(es.best_loss);
+    w.put(int32_t(es.last_epoch));
+    w.put(es.last_loss);
+    w.put(int32_t(es.patience_from));
+    w.blob(es.best_epoch > 0 ? network_serialize(es.best) : std::vector<uint8_t>{});
   }
   w.put(uint32_t(s.events.size()));
   for (const TrainerEvent& e : s.events) {
@@ -239,7 +251,8 @@ std::vector<uint8_t> session_serialize(const Session& s) {
 
 bool session_save(const Session& s, const std::string& path, std::string* error) {
   for (const SessionModel& m : s.models)
-    if (!m.network.all_finite() || !m.guard.good.all_finite() || !all_finite(m.state.m) || !all_finite(m.state.v)) {
+    if (!m.network.all_finite() || !m.guard.good.all_finite() || !all_finite(m.state.m) || !all_finite(m.state.v) ||
+        (m.early.best_epoch > 0 && !m.early.best.all_finite())) {
       *error = "'" + printable_path(path) + "': not saved: the training state is not finite";
       return false;
     }
@@ -294,6 +307,7 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
     r.bad("bad batch, step, epoch or position");
   s.epoch_loss_sum = r.get<double>("epoch loss");
   s.epoch_kept = r.get<int64_t>("epoch loss");
+  if (version >= 3) s.early_stopped = r.get<uint8_t>("early-stop flag") != 0;
   const uint32_t models = r.get<uint32_t>("model count");
   if (models < 1 || models > uint32_t(kMaxSessionModels)) r.bad("bad model count " + std::to_string(models));
   for (uint32_t k = 0; k < models; ++k) {
@@ -337,6 +351,26 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
     m.loss_sum.recon = r.get<double>("running loss");
     m.loss_sum.penalty = r.get<double>("running loss");
     if (version >= 2) m.loss_sum.critic = r.get<double>("running loss");
+    if (version >= 3) {
+      EarlyStopping& es = m.early;
+      es.patience = r.get<int32_t>("early-stop record");
+      es.best_epoch = r.get<int32_t>("early-stop record");
+      es.best_step = r.get<int64_t>("early-stop record");
+      es.best_loss = r.get<double>("early-stop record");
+      es.last_epoch = r.get<int32_t>("early-stop record");
+      es.last_loss = r.get<double>("early-stop record");
+      es.patience_from = r.get<int32_t>("early-stop record");
+      if (es.patience < 0 || es.best_epoch < 0 || es.best_step < 0 || es.last_epoch < 0 || es.patience_from < 0 ||
+          es.best_epoch > es.last_epoch)
+        r.bad("a bad early-stop record");
+      if (es.best_epoch > 0) {
+        es.best = r.network("best epoch's weights");
+        if (es.best.params.size() != P || !es.best.all_finite())
+          r.bad("the best epoch's weights do not fit the network or are not finite");
+      } else if (r.get<uint64_t>("best epoch's weights") != 0) {
+        r.bad("best epoch's weights without a best epoch");
+      }
+    }
     s.models.push_back(std::move(m));
   }
   const uint32_t events = r.get<uint32_t>("event count");

@@ -2,7 +2,8 @@
 // docs/session_format.md). Every model's layer list and weights, its optimizer settings, Adam's
 // moments and step, its three RNG streams, its divergence guard and collapse watch, its loss history;
 // the batch order (the shuffler's state, this epoch's order and the position in it), step and epoch;
-// the dataset spec and a hash of the loaded data; the trainer's events and the GUI's view state.
+// the early-stop record (best held-out epoch, its weights, patience); the dataset spec and a hash of
+// the loaded data; the trainer's events and the GUI's view state.
 // A run saved after N steps and resumed takes the same steps, bit for bit, as one never interrupted.
 //
 //   Session s = ...;                          // filled by `latentlab train` (app/cli/cli_train.cpp)
@@ -18,6 +19,7 @@
 #include "models/model.h"
 #include "train/collapse.h"
 #include "train/divergence.h"
+#include "train/early_stopping.h"
 #include "train/trainer.h"
 
 struct SessionModel {
@@ -27,6 +29,7 @@ struct SessionModel {
   DivergenceGuard guard;      // its known-good copy, streak and count (the policy is the caller's)
   CollapseWatch collapse;     // its peak spread and loss record (the policy is the caller's)
   ModelHistory history;       // training loss per step (or thinned), held-out loss per epoch
+  EarlyStopping early;        // its patience, best held-out epoch (step, loss, weights) and where patience counts from
   // The GUI trainer's running mean between two history points (trainer.cpp "record"); the CLI's are 1, 0, 0.
   int record_every = 1;
   int loss_count = 0;
@@ -42,6 +45,8 @@ struct Session {
   int64_t step = 0;        // optimizer steps taken
   int epoch = 0;           // epochs completed
   int batch = 128;
+  bool early_stopped = false;  // training stopped early: every model holds its best epoch's weights;
+                               // going on counts patience afresh (early_stopping_resume)
   double epoch_loss_sum = 0;  // the current epoch's training loss so far (sum over kept samples) and
   int64_t epoch_kept = 0;     // the samples it counts, so the epoch's line comes out as uninterrupted
   DataSpec data;

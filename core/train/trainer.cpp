@@ -3,7 +3,7 @@
 //
 // Index (grep for the banners):
 //   [SECTION] Divergence policy
-//   [SECTION] Free functions: twin configs, batch order, held-out loss
+//   [SECTION] Free functions: twin configs, held-out loss (the batch order: train/epoch_batches.h)
 //   [SECTION] Commands and per-model state
 //   [SECTION] ComputeThread: a thread with a stack sized for Eigen's products
 //   [SECTION] ModelPool: options.threads > 1 trains the models side by side
@@ -143,16 +143,6 @@ std::vector<ModelConfig> compare_configs(const ModelConfig& base, ComparePair pa
 
 std::vector<ModelConfig> twin_configs(const ModelConfig& base) { return compare_configs(base, ComparePair::AeVae); }
 
-uint64_t shuffle_seed(uint64_t model_seed) {
-  return model_seed ^ 0xD1B54A32D192ED03ull;  // a stream apart from the one that initialised the weights
-}
-
-void epoch_order(Rng& rng, int n, std::vector<int>& order) {
-  order.resize(static_cast<size_t>(std::max(n, 0)));
-  std::iota(order.begin(), order.end(), 0);
-  for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-}
-
 LossParts held_out_loss(Model& model, const Dataset& data) {
   LossParts out;
   held_out_loss_chunked(model, data, nullptr, &out);
@@ -189,8 +179,7 @@ struct ModelSlot {
   double step_seconds = 0;      // its train_step's wall time since the last publish, and how many steps
   int step_count = 0;
   double step_ms = 0;           // the mean of the last publish interval that had steps
-  EarlyStopping early;          // its best held-out epoch and weights (patience: Impl::early_patience)
-  int64_t best_step = 0;        // the step at the end of early.best_epoch
+  EarlyStopping early;          // its best held-out epoch, step and weights (patience: Impl::early_patience)
 };
 
 }  // namespace
@@ -418,7 +407,7 @@ struct Trainer::Impl {
   void train_one_step();
   void end_epoch_if_done();
   void report_divergence(size_t i, DivergenceAction action);
-  void record(ModelSlot& s, const LossParts& l);
+  void record(ModelSlot& s, const LossParts& l, int b);  // b: the step's batch size
   void report(int model, std::string message);
   void publish();
   void capture();
@@ -649,8 +638,8 @@ void Trainer::Impl::restart(std::vector<ModelSlot> new_slots, std::vector<ModelC
 
 // One step for every model on the same batch, then the finiteness check, history, checkpoints.
 void Trainer::Impl::train_one_step() {
-  end_epoch_if_done();  // the batch size may have grown past what is left of the epoch
-  const int b = batch_size();
+  end_epoch_if_done();
+  const int b = epoch_batch(cursor, batch_size(), data->train_count);  // the epoch's last step may be smaller
   if (batch.rows() != data->features() || batch.cols() != b) batch.resize(data->features(), b);
   data->gather(order.data() + cursor, b, batch);
 
@@ -667,7 +656,7 @@ void Trainer::Impl::train_one_step() {
   });
   for (size_t i = 0; i < slots.size(); ++i) {
     if (step_actions[i] == DivergenceAction::None)
-      record(slots[i], step_losses[i]);
+      record(slots[i], step_losses[i], b);
     else
       report_divergence(i, step_actions[i]);
   }
@@ -676,10 +665,11 @@ void Trainer::Impl::train_one_step() {
   end_epoch_if_done();
 }
 
-// At the end of an epoch: the held-out loss for every model, then a fresh order.
+// At the end of an epoch (every sample used: train/epoch_batches.h): the held-out loss for every
+// model, then a fresh order.
 void Trainer::Impl::end_epoch_if_done() {
   const int n = data->train_count;
-  if (cursor + batch_size() <= n) return;
+  if (!epoch_ended(cursor, n)) return;
   ++epoch;
   const int n_models = static_cast<int>(slots.size());
   std::vector<LossParts> held_out(n_models);
@@ -716,8 +706,7 @@ void Trainer::Impl::end_epoch_if_done() {
       }
       ModelSlot& slot = slots[i];
       slot.early.patience = early_patience;
-      if (early_stopping_after_epoch(slot.early, slot.model->network(), held_out[i].total, epoch)) ++out_of_patience;
-      if (slot.early.best_epoch == epoch) slot.best_step = step;
+      if (early_stopping_after_epoch(slot.early, slot.model->network(), held_out[i].total, epoch, step)) ++out_of_patience;
     } else {
       report(static_cast<int>(i), std::string(model_kind_name(slots[i].model->config().kind)) +
                                       ": held-out loss is not finite (check the held-out data)");
@@ -729,9 +718,9 @@ void Trainer::Impl::end_epoch_if_done() {
     for (ModelSlot& slot : slots) {
       slot.model->restore(slot.early.best);
       slot.guard.good = slot.early.best;
-      slot.guard.good_step = slot.best_step;
+      slot.guard.good_step = slot.early.best_step;
       kept += (kept.empty() ? "" : ", ") + std::string(model_kind_name(slot.model->config().kind)) + " step " +
-              std::to_string(slot.best_step) + " (epoch " + std::to_string(slot.early.best_epoch) + ")";
+               std::to_string(slot.early.best_step) + " (epoch " + std::to_string(slot.early.best_epoch) + ")";
     }
     running = false;
     pending_steps = 0;
@@ -756,13 +745,13 @@ void Trainer::Impl::report_divergence(size_t i, DivergenceAction action) {
 }
 
 // The running training loss: one point per record_every steps; thinned 2:1 past max_history_points.
-void Trainer::Impl::record(ModelSlot& s, const LossParts& l) {
+void Trainer::Impl::record(ModelSlot& s, const LossParts& l, int b) {
   add_parts(s.loss_sum, l, 1.0);
   ++s.loss_count;
   if (step % s.record_every != 0) return;
   LossPoint p;
   p.step = step;
-  p.epoch = epoch + static_cast<double>(cursor + batch_size()) / data->train_count;
+  p.epoch = epoch + static_cast<double>(cursor + b) / data->train_count;
   add_parts(p.parts, s.loss_sum, 1.0 / s.loss_count);
   s.history.train.push_back(p);
   s.loss_sum = LossParts{};
@@ -806,8 +795,11 @@ void Trainer::Impl::capture() {
     m.record_every = slot.record_every;
     m.loss_count = slot.loss_count;
     m.loss_sum = slot.loss_sum;
+    m.early = slot.early;
+    m.early.patience = early_patience;
     s->models.push_back(std::move(m));
   }
+  s->early_stopped = early_stopped;
   s->order_rng = order_rng.state;
   s->order = order;
   s->cursor = cursor;
@@ -847,6 +839,7 @@ void Trainer::Impl::load(const Session& s) {
       slot.record_every = m.record_every;
       slot.loss_count = m.loss_count;
       slot.loss_sum = m.loss_sum;
+      slot.early = m.early;
     }
   } catch (const std::exception& e) {
     report(-1, std::string("session not loaded, kept the current models: ") + e.what());
@@ -858,6 +851,8 @@ void Trainer::Impl::load(const Session& s) {
   step = s.step;
   epoch = s.epoch;
   events = s.events;
+  early_patience = s.models[0].early.patience;
+  early_stopped = s.early_stopped;  // after restart(), which clears it
   order_rng.state = s.order_rng;
   if (s.order.size() == static_cast<size_t>(data->train_count)) {
     order = s.order;
@@ -894,7 +889,7 @@ void Trainer::Impl::publish() {
   s->early_stop = early_patience;
   s->early_stopped = early_stopped;
   for (ModelSlot& slot : slots) {
-    s->best_step.push_back(slot.best_step);
+    s->best_step.push_back(slot.early.best_step);
     if (slot.step_count > 0) slot.step_ms = 1e3 * slot.step_seconds / slot.step_count;
     slot.step_seconds = 0;
     slot.step_count = 0;

@@ -15,6 +15,7 @@
 
 #include "data/dataset.h"
 #include "models/model.h"
+#include "train/epoch_batches.h"
 
 struct TrainerOptions {
   int batch = 128;
@@ -140,12 +141,10 @@ std::vector<ModelConfig> twin_configs(const ModelConfig& base);
 // for data outside [0,1] (then *note says so). The trainer, the CLI and the GUI's checks all use it.
 ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* note = nullptr);
 
-// The batch order, public so a test or a tool can reproduce a run step for step. One Rng, seeded
-// with shuffle_seed(models[0].seed), deals the training samples [0, n): epoch_order() shuffles
-// them at the start of every epoch, each step takes the next `batch` of them, and the epoch ends
-// when fewer than `batch` are left (the remainder is dropped; batch is clamped to n).
-uint64_t shuffle_seed(uint64_t model_seed);
-void epoch_order(Rng& rng, int n, std::vector<int>& order);  // order = a Fisher-Yates shuffle of [0, n)
+// The batch order is train/epoch_batches.h's, as in `latentlab train`: one Rng, seeded with
+// shuffle_seed(models[0].seed), deals the training samples [0, n): epoch_order() shuffles them at
+// the start of every epoch, each step takes the next `batch` of them, and the last step of an epoch
+// takes what is left (every sample once per epoch, as PyTorch's DataLoader does).
 // Held-out loss over samples [train_count, count), in chunks, averaged per sample: what the
 // trainer records after every epoch. Zero parts when nothing is held out.
 LossParts held_out_loss(Model& model, const Dataset& data);
