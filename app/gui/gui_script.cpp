@@ -884,8 +884,10 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
         training_set_rate(app, static_cast<float>(value));
       } else if (cmd.args[0] == "loss") {
         app.edit.config.loss = static_cast<OutputLoss>(static_cast<int>(value));
+        return false;  // applies on the next rebuild: nothing to wait for
       } else if (cmd.args[0] == "init") {
         app.edit.config.init = static_cast<InitKind>(static_cast<int>(value));
+        return false;
       } else {
         const HyperparamInfo* h = hyperparam_by_key(cmd.args[0].c_str());
         hyperparam_set(app.edit.config, h->id, value);
