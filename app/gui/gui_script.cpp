@@ -35,7 +35,8 @@
 //                        (a refused size shows its message there and the models stay)
 //   screenshot FILE      the window as a PNG, after this frame renders
 //   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
-//   color-by WHAT        the points' colour: label | error (each sample's reconstruction error) | a
+//   color-by WHAT        the points' colour: label | error (each sample's reconstruction error) |
+//                        jacobian (the encoder's ||J||_F at each sample) | a
 //                        factor of the data by name (sprites: scale, rotation, x, y; faces: smile, ...)
 //   dump-holes M FILE    model M's hole map: "grid COLS ROWS U0 V0 U1 V1", its values row by row (top
 //                        first), then "heldout N" and the map coordinates of the held-out points
@@ -626,10 +627,11 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       int mode = -1;
       if (cmd.args[0] == "label") mode = 0;
       else if (cmd.args[0] == "error") mode = factors + 1;
+      else if (cmd.args[0] == "jacobian") mode = point_color_last(app);
       for (int k = 0; k < factors; ++k)
         if (cmd.args[0] == app.data->factor_names[k]) mode = k + 1;
       if (mode < 0) {
-        script_fail(app, s, cmd, "color-by: '" + cmd.args[0] + "' is not label, error or a factor of " + app.data->name);
+        script_fail(app, s, cmd, "color-by: '" + cmd.args[0] + "' is not label, error, jacobian or a factor of " + app.data->name);
         return true;
       }
       app.view.color_by = mode;
