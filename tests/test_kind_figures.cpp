@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "nn/rng.h"
 #include "measure/kind_figures.h"
 #include "models/model.h"
 #include "train/early_stopping.h"
@@ -196,6 +197,29 @@ TEST_CASE("an overcomplete AE rebuilds uniform noise better than an undercomplet
   CHECK(o.noise_recon_error < 0.9 * u.noise_recon_error);
   CHECK(o.clean_recon_error < 0.5 * u.clean_recon_error);
   CHECK(o.noise_recon_error > 10 * o.clean_recon_error);  // the limit measured, not the theory's claim
+}
+
+TEST_CASE("trained on images that vary in every pixel, the overcomplete AE copies uniform noise; the undercomplete does not") {
+  // The copy risk's condition (README, "The copy risk"): trained on the digits, no AE copies noise,
+  // because the pixels the digits never use get no gradient. Mixed half and half with uniform noise,
+  // every training image varies in every pixel, and the overcomplete AE learns to copy: it rebuilds
+  // uniform noise far better than a flat grey guess (whose error is the noise's variance, 1/12),
+  // and far better than an undercomplete AE, which does worse than the grey guess.
+  Dataset mixed = figure_digits();
+  Rng rng(20261206);
+  for (uint8_t& v : mixed.pixels) v = static_cast<uint8_t>(std::lround(0.5 * v + 0.5 * 255.0 * rng.uniform()));
+  ModelConfig over = config_of(ModelKind::Plain, {}, 1024), under = config_of(ModelKind::Plain, {128}, 16);
+  over.loss = under.loss = OutputLoss::MSE;
+  over.init = under.init = InitKind::Torch;
+  const KindFigures o = figures_of(trained(mixed, over, 10, 32));
+  const KindFigures u = figures_of(trained(mixed, under, 10, 32));
+  const double grey_guess = 1.0 / 12.0;  // the error of 0.5 everywhere on uniform noise
+  MESSAGE("noise error: overcomplete ", o.noise_recon_error, ", undercomplete ", u.noise_recon_error,
+          "; clean digits: ", o.clean_recon_error, ", ", u.clean_recon_error);
+  CHECK(o.noise_recon_error < 0.5 * grey_guess);
+  CHECK(u.noise_recon_error > grey_guess);
+  CHECK(o.noise_recon_error < 0.5 * u.noise_recon_error);
+  CHECK(o.clean_recon_error < u.clean_recon_error);  // the copy keeps the clean digits too
 }
 
 TEST_CASE("small training set, wide model: the held-out loss turns up; early stopping keeps the best") {

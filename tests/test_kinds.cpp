@@ -344,11 +344,12 @@ TEST_CASE("compare pairs: the default is AE vs VAE (twin_configs), every pair bu
       CHECK(c[m].kind == info.kinds[m]);
       CHECK(c[m].seed == base.seed);
       CHECK(model_config_problem(c[m]) == "");
-      const bool wide = info.shapes[m] == CompareShape::WideCode;
-      CHECK(c[m].latent == (wide ? kWideCodeLatent : base.latent));
-      CHECK(c[m].hidden.size() == (wide ? 0u : 1u));
+      CHECK(c[m].latent == compare_shape_latent(info.shapes[m], base.latent));
+      CHECK(c[m].hidden.size() == (info.shapes[m] == CompareShape::Same ? 1u : 0u));
     }
     CHECK((c[0].kind != c[1].kind || c[0].latent != c[1].latent));  // a pair differs in something
   }
   CHECK(names.size() == size_t(choice_list<ComparePair>().count()));
+  // under-over's second model is overcomplete on the 784 pixels of the grey 28x28 data.
+  CHECK(compare_configs(base, ComparePair::UnderOver)[1].latent > 784);
 }

@@ -26,6 +26,15 @@ constexpr double kRefreshSeconds = 1.0;
 constexpr double kMapContentSeconds = 0.5; // a map redraws for new content at most this often
 constexpr double kGlideStepSeconds = 0.1; // following the data moves the view this often ...
 constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the way (~0.9 s to settle)
+// A slice encodes kEncodeChunk samples of an encoder up to this many multiply-adds per sample (the
+// default 784-256-2 model's); a costlier one (an overcomplete code) encodes proportionally fewer a
+// slice and starts its passes proportionally less often, so that a frame's cost and the share of
+// frames that encode stay those of the default model.
+constexpr double kEncodeReferenceMacs = 784.0 * 256.0;
+// Above this many code units the PCA plane is fitted without the latent x latent covariance
+// (latent^2 per point), on a strided subset of at most kPlaneFitPoints codes.
+constexpr int kPlaneCovLatent = 64;
+constexpr int kPlaneFitPoints = 2000;
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -89,6 +98,29 @@ static float power_iteration(const Mat& c, Vec& v, Vec& scratch) {
   return lambda;
 }
 
+// The same for the covariance of the centred codes xc (latent, m) without forming it, deflated by
+// (l1, u) when l1 > 0: v <- (xc xc^T / m - l1 u u^T) v. Costs 2 latent m per step instead of latent^2.
+static float power_iteration_implicit(const Mat& xc, float l1, const Vec& u, Vec& v, Vec& scratch) {
+  float lambda = 0;
+  const float m = static_cast<float>(std::max<Eigen::Index>(1, xc.cols()));
+  for (int it = 0; it < 100; ++it) {
+    scratch.noalias() = xc * (xc.transpose() * v);
+    scratch /= m;
+    if (l1 > 0) scratch -= l1 * u.dot(v) * u;
+    const float norm = scratch.norm();
+    if (norm < 1e-20f) break;
+    v = scratch / norm;
+    if (std::fabs(norm - lambda) <= 1e-6f * norm) {
+      lambda = norm;
+      break;
+    }
+    lambda = norm;
+  }
+  return lambda;
+}
+
+static void plane_fit_cov(Plane& plane, const Mat& codes);
+
 // Mean of the codes and, for the PCA plane, their two principal axes. The axes keep their previous
 // signs so the map does not flip between refreshes.
 static void plane_fit(Plane& plane, const Mat& codes) {
@@ -96,6 +128,33 @@ static void plane_fit(Plane& plane, const Mat& codes) {
   if (n == 0) return;
   plane.mean.noalias() = codes.rowwise().sum() / static_cast<float>(n);
   if (plane.mode != PlaneMode::Pca || latent < 2) return;
+  if (latent > kPlaneCovLatent) {
+    // A wide code: the axes of a strided subset's centred codes, by implicit power iteration.
+    const int m = std::min(n, kPlaneFitPoints), stride = std::max(1, n / m);
+    if (plane.cov.rows() != latent || plane.cov.cols() != m) plane.cov.resize(latent, m);
+    for (int j = 0; j < m; ++j) plane.cov.col(j) = codes.col(std::min(n - 1, j * stride)) - plane.mean;
+    plane.axis_u.array() += 1e-3f;
+    const float l1 = power_iteration_implicit(plane.cov, 0, plane.axis_u, plane.axis_u, plane.scratch);
+    plane.axis_v.array() += 1e-3f;
+    plane.axis_v -= plane.axis_v.dot(plane.axis_u) * plane.axis_u;
+    power_iteration_implicit(plane.cov, l1, plane.axis_u, plane.axis_v, plane.scratch);
+  } else {
+    plane_fit_cov(plane, codes);
+  }
+  plane.axis_v -= plane.axis_v.dot(plane.axis_u) * plane.axis_u;  // exact orthogonality
+  plane.axis_v.normalize();
+  // Sign convention: the largest component of each axis is positive.
+  Eigen::Index k = 0;
+  plane.axis_u.cwiseAbs().maxCoeff(&k);
+  if (plane.axis_u[k] < 0) plane.axis_u = -plane.axis_u;
+  plane.axis_v.cwiseAbs().maxCoeff(&k);
+  if (plane.axis_v[k] < 0) plane.axis_v = -plane.axis_v;
+}
+
+// plane_fit's axes from the covariance, for a code of up to kPlaneCovLatent units.
+static void plane_fit_cov(Plane& plane, const Mat& codes) {
+  const int latent = plane.latent, n = static_cast<int>(codes.cols());
+  if (plane.cov.rows() != latent || plane.cov.cols() != latent) plane.cov.resize(latent, latent);
   plane.cov.setZero();
   for (int j = 0; j < n; ++j)
     for (int a = 0; a < latent; ++a) {
@@ -112,14 +171,6 @@ static void plane_fit(Plane& plane, const Mat& codes) {
   plane.axis_v.array() += 1e-3f;
   plane.axis_v -= plane.axis_v.dot(plane.axis_u) * plane.axis_u;
   power_iteration(plane.cov, plane.axis_v, plane.scratch);
-  plane.axis_v -= plane.axis_v.dot(plane.axis_u) * plane.axis_u;  // exact orthogonality
-  plane.axis_v.normalize();
-  // Sign convention: the largest component of each axis is positive.
-  Eigen::Index k = 0;
-  plane.axis_u.cwiseAbs().maxCoeff(&k);
-  if (plane.axis_u[k] < 0) plane.axis_u = -plane.axis_u;
-  plane.axis_v.cwiseAbs().maxCoeff(&k);
-  if (plane.axis_v[k] < 0) plane.axis_v = -plane.axis_v;
 }
 
 //-----------------------------------------------------------------------------
@@ -137,9 +188,20 @@ static void pane_configure(AppState& app, int p, const Network& net) {
   pane.kind = net.config.kind;
   pane.codes.setZero(latent, n);
   pane.pass_codes.setZero(latent, n);
-  pane.chunk_x.resize(features, kEncodeChunk);
-  pane.chunk_code.resize(latent, kEncodeChunk);
-  pane.chunk_indices.assign(kEncodeChunk, 0);
+  // The encoder's multiply-adds per sample (dense layers; a convolutional one keeps the full slice).
+  double macs = 0;
+  int width = features;
+  for (int h : net.config.hidden) {
+    macs += double(width) * h;
+    width = h;
+  }
+  macs += double(width) * latent;
+  pane.encode_chunk = net.config.arch == Architecture::Mlp && macs > kEncodeReferenceMacs
+                          ? std::max(32, static_cast<int>(kEncodeChunk * kEncodeReferenceMacs / macs))
+                          : kEncodeChunk;
+  pane.chunk_x.resize(features, pane.encode_chunk);
+  pane.chunk_code.resize(latent, pane.encode_chunk);
+  pane.chunk_indices.assign(pane.encode_chunk, 0);
   pane.plane_xy.assign(static_cast<size_t>(n) * 2, 0.0f);
   pane.fit_scratch.assign(n, 0.0f);
   pane.codes_version = 0;
@@ -244,7 +306,7 @@ static void pane_codes_changed(AppState& app, ModelPane& pane) {
   pane.probe.dirty = true;          // the plane's mean (and axes) moved under the probe
 }
 
-// One frame's share of the encoding pass: chunks_per_frame slices of kEncodeChunk samples
+// One frame's share of the encoding pass: chunks_per_frame slices of pane.encode_chunk samples
 // (the last slice padded by repeating its last sample, so every call has the same shape).
 static void encode_step(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
@@ -252,8 +314,9 @@ static void encode_step(AppState& app, int p) {
   if (n == 0) return;
   if (pane.pass_next < 0) {
     const bool stale = pane.codes_version != app.snap->version;
-    if (!stale || (pane.codes_version != 0 && app.now - pane.codes_time < kRefreshSeconds)) return;
-    if (pane.codes_version != 0 && app.now - pane.codes_time > 2 * kRefreshSeconds && pane.chunks_per_frame < 2)
+    const double refresh = kRefreshSeconds * kEncodeChunk / pane.encode_chunk;
+    if (!stale || (pane.codes_version != 0 && app.now - pane.codes_time < refresh)) return;
+    if (pane.codes_version != 0 && app.now - pane.codes_time > 2 * refresh && pane.chunks_per_frame < 2)
       ++pane.chunks_per_frame;  // the last pass was slow: take bigger bites
     pane.pass_snapshot = app.snap;
     pane.pass_next = 0;
@@ -266,9 +329,10 @@ static void encode_step(AppState& app, int p) {
     return;
   }
   for (int slice = 0; slice < pane.chunks_per_frame && pane.pass_next >= 0; ++slice) {
-    const int take = std::min(kEncodeChunk, n - pane.pass_next);
-    for (int i = 0; i < kEncodeChunk; ++i) pane.chunk_indices[i] = app.point_indices[pane.pass_next + std::min(i, take - 1)];
-    app.data->gather(pane.chunk_indices.data(), kEncodeChunk, pane.chunk_x);
+    const int chunk = pane.encode_chunk;
+    const int take = std::min(chunk, n - pane.pass_next);
+    for (int i = 0; i < chunk; ++i) pane.chunk_indices[i] = app.point_indices[pane.pass_next + std::min(i, take - 1)];
+    app.data->gather(pane.chunk_indices.data(), chunk, pane.chunk_x);
     network_encode(net, pane.chunk_x, pane.chunk_code, pane.encode_ws);
     pane.pass_codes.middleCols(pane.pass_next, take) = pane.chunk_code.leftCols(take);
     pane.pass_next += take;

@@ -228,8 +228,11 @@ const HelpEntry kHelp[] = {
     {"color_by",
      "What the points' colour shows: the label; a true factor the data was generated from (sprites: scale, "
      "rotation, x, y; faces: smile, eye openness, width, tilt), dark blue low to yellow high, to see whether the "
-     "model lays it out along a direction; or each sample's reconstruction error by this model, to see where "
-     "on the map it reconstructs badly."},
+     "model lays it out along a direction; each sample's reconstruction error by this model, to see where "
+     "on the map it reconstructs badly; or the encoder's \xe2\x80\x96J\xe2\x80\x96_F at each sample, how far "
+     "its code moves per unit of input change (the contractive AE makes it small), to see where the model "
+     "is most sensitive. A code wider than 64 units keeps its label colours: \xe2\x80\x96J\xe2\x80\x96_F "
+     "would cost a backward pass per unit at every point."},
     {"prior",
      "VAE: the prior N(0, I) as its 1 and 2 sigma circles, and the 1 sigma ellipse of every selected sample's "
      "posterior. Watch the VAE's codes fill the circles while the AE's wander off wherever they like."},

@@ -276,8 +276,9 @@ static bool edit_differs(const AppState& app) {
   for (size_t i = 0; i < models; ++i) {
     const ModelConfig& have = app.snap->networks[i].config;
     const ModelKind want_kind = e.twin ? pair.kinds[i] : e.config.kind;
-    const bool wide = e.twin && pair.shapes[i] == CompareShape::WideCode;  // compare_configs' shape
-    const int want_count = wide ? 0 : count, want_latent = wide ? kWideCodeLatent : e.config.latent;
+    const CompareShape shape = e.twin ? pair.shapes[i] : CompareShape::Same;  // compare_configs' shape
+    const bool reshaped = shape != CompareShape::Same;
+    const int want_count = reshaped ? 0 : count, want_latent = compare_shape_latent(shape, e.config.latent);
     if (have.kind != want_kind || have.arch != e.config.arch || static_cast<int>(have.hidden.size()) != want_count ||
         have.latent != want_latent ||
         have.activation != e.config.activation || have.seed != e.config.seed)

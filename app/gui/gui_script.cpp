@@ -35,7 +35,8 @@
 //                        (a refused size shows its message there and the models stay)
 //   screenshot FILE      the window as a PNG, after this frame renders
 //   dump-probe M FILE    model M's probe decoding as a PNG (one pixel per data pixel)
-//   color-by WHAT        the points' colour: label | error (each sample's reconstruction error) | a
+//   color-by WHAT        the points' colour: label | error (each sample's reconstruction error) |
+//                        jacobian (the encoder's ||J||_F at each sample) | a
 //                        factor of the data by name (sprites: scale, rotation, x, y; faces: smile, ...)
 //   dump-holes M FILE    model M's hole map: "grid COLS ROWS U0 V0 U1 V1", its values row by row (top
 //                        first), then "heldout N" and the map coordinates of the held-out points
@@ -82,7 +83,8 @@
 //   nudge SIZE random|toward   the sensitivity row's nudge: its RMS size per input value and direction
 //   set KEY VALUE        a Model panel setting as if typed: a hyperparameter by its key (beta, kl_warmup,
 //                        sparsity, sparsity_weight, rho, noise, noise_level, contractive_weight; a choice
-//                        by name), or batch N, or lr RATE. A live one (beta, the weights, noise_level)
+//                        by name), or batch N, or lr RATE, or loss bce|mse, or init he|xavier|torch
+//                        (the Model panel has no field for those two; the copying lesson sets them). A live one (beta, the weights, noise_level)
 //                        reaches the running models at once; the others apply on the next rebuild
 //   model-defaults       the Model panel's settings (kind's hyperparameters, hidden widths, network),
 //                        the batch size and the learning rate back to the launch flags' (applied on rebuild)
@@ -196,6 +198,11 @@ static bool parse_number(const std::string& s, double* out) {
 static bool setting_value(const std::string& key, const std::string& text, double* value) {
   if (key == "batch") return parse_number(text, value) && *value >= 1 && *value <= 65536 && *value == std::floor(*value);
   if (key == "lr") return parse_number(text, value) && *value > 0;
+  if (key == "loss" || key == "init") {  // the output loss and the initialisation: on the next rebuild
+    const int at = key == "loss" ? choice_list<OutputLoss>().find(text) : choice_list<InitKind>().find(text);
+    *value = at;
+    return at >= 0;
+  }
   const HyperparamInfo* h = hyperparam_by_key(key.c_str());
   if (!h) return false;
   if (h->type == HyperparamType::Choice) {
@@ -376,7 +383,7 @@ void script_parse(Script* script, const std::string& all, const std::string& pat
         break;
       case ScriptOp::Set:
         if (!setting_value(cmd.args[0], cmd.args[1], &v))
-          fail("set expects batch N, lr RATE or a hyperparameter's key and a value it accepts, not '" + cmd.args[0] + " " +
+          fail("set expects batch N, lr RATE, loss bce|mse, init he|xavier|torch or a hyperparameter's key and a value it accepts, not '" + cmd.args[0] + " " +
                cmd.args[1] + "'");
         break;
       case ScriptOp::Lesson:
@@ -625,10 +632,11 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       int mode = -1;
       if (cmd.args[0] == "label") mode = 0;
       else if (cmd.args[0] == "error") mode = factors + 1;
+      else if (cmd.args[0] == "jacobian") mode = point_color_last(app);
       for (int k = 0; k < factors; ++k)
         if (cmd.args[0] == app.data->factor_names[k]) mode = k + 1;
       if (mode < 0) {
-        script_fail(app, s, cmd, "color-by: '" + cmd.args[0] + "' is not label, error or a factor of " + app.data->name);
+        script_fail(app, s, cmd, "color-by: '" + cmd.args[0] + "' is not label, error, jacobian or a factor of " + app.data->name);
         return true;
       }
       app.view.color_by = mode;
@@ -896,6 +904,12 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
         t.set_batch_size(app.batch);
       } else if (cmd.args[0] == "lr") {
         training_set_rate(app, static_cast<float>(value));
+      } else if (cmd.args[0] == "loss") {
+        app.edit.config.loss = static_cast<OutputLoss>(static_cast<int>(value));
+        return false;  // applies on the next rebuild: nothing to wait for
+      } else if (cmd.args[0] == "init") {
+        app.edit.config.init = static_cast<InitKind>(static_cast<int>(value));
+        return false;
       } else {
         const HyperparamInfo* h = hyperparam_by_key(cmd.args[0].c_str());
         hyperparam_set(app.edit.config, h->id, value);

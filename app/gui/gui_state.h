@@ -93,7 +93,8 @@ struct Plane {
   int dim_x = 0, dim_y = 1;  // Dims; dim_y = -1 when latent == 1
   Vec mean;                  // (latent) mean code of the map's points
   Vec axis_u, axis_v;        // (latent) unit principal axes, Pca only
-  Mat cov;                   // (latent, latent) scratch for the PCA
+  Mat cov;                   // (latent, latent) scratch for the PCA; for a wide code (latent, kPlaneFitPoints),
+                             // the centred codes of a strided subset (gui_compute.cpp, plane_fit)
   Vec scratch;               // (latent)
 };
 
@@ -120,13 +121,14 @@ struct ModelPane {
   uint64_t codes_version = 0;      // snapshot version of `codes`; 0 = none yet
   double codes_time = -1;          // when the last pass started
   int chunks_per_frame = 1;        // raised when a pass takes longer than kRefreshSeconds
-  // The encoding pass in progress: a pinned snapshot, kEncodeChunk samples per frame.
+  int encode_chunk = kEncodeChunk; // samples a slice encodes: fewer for a costlier encoder (pane_configure)
+  // The encoding pass in progress: a pinned snapshot, encode_chunk samples a slice.
   std::shared_ptr<const Snapshot> pass_snapshot;
   int pass_next = -1;              // next point to encode; -1 = no pass running
   Mat pass_codes;                  // (latent, points)
-  Mat chunk_x;                     // (features, kEncodeChunk)
-  Mat chunk_code;                  // (latent, kEncodeChunk)
-  std::vector<int> chunk_indices;  // (kEncodeChunk)
+  Mat chunk_x;                     // (features, encode_chunk)
+  Mat chunk_code;                  // (latent, encode_chunk)
+  std::vector<int> chunk_indices;  // (encode_chunk)
   InferenceWorkspace encode_ws;
   std::vector<float> fit_scratch;  // (points) for the auto-fit percentiles
   Plane plane;

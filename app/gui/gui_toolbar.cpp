@@ -116,14 +116,13 @@ static void entry_denoise_noise(AppState& app) {
 
 // Colour by: label, a true factor of the data (sprites, faces), or each sample's reconstruction error.
 static void entry_color(AppState& app) {
-  const int factors = app.data ? static_cast<int>(app.data->factor_names.size()) : 0;
-  if (app.view.color_by > factors + 1) app.view.color_by = 0;  // another dataset's factor
+  if (app.view.color_by > point_color_last(app)) app.view.color_by = 0;  // another dataset's factor
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Colour");
   ImGui::SameLine();
   set_width_for("reconstruction error", true);
   if (ImGui::BeginCombo("##color_by", point_color_name(app, app.view.color_by))) {
-    for (int mode = 0; mode <= factors + 1; ++mode)
+    for (int mode = 0; mode <= point_color_last(app); ++mode)
       if (ImGui::Selectable(point_color_name(app, mode), mode == app.view.color_by)) app.view.color_by = mode;
     ImGui::EndCombo();
   }

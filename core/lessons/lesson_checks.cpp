@@ -363,17 +363,18 @@ std::vector<LessonCheck> build_table() {
   }
   {
     LessonCheck c{"copying",
-                  "an overcomplete AE (no hidden layer, code 1024 > 784 pixels) rebuilds uniform noise better than an "
-                  "undercomplete one",
+                  "the lesson's pair (under-over: a 256-2 AE against no hidden layer and a 1024-unit code, more "
+                  "than the 784 pixels): the overcomplete AE rebuilds uniform noise better than the undercomplete",
                   {}, {}, measure_copying,
-                  "holds with MSE and torch's small init only (under BCE and He init the overcomplete AE is the worse "
-                  "on noise); it never copies noise nearly as well as digits: pixels the digits never use get no "
-                  "gradient"};
+                  "holds with MSE and torch's small init only, which the lesson sets (under BCE and He init the "
+                  "overcomplete AE is the worse on noise); trained on the digits it never copies noise nearly as well "
+                  "as digits: pixels the digits never use get no gradient (README, the copy risk)"};
     c.setup.data = builtin("digits", 3000, 2500);
-    ModelConfig over = model(AE, {}, 1024), under = model(AE, {128}, 16);
-    over.loss = under.loss = OutputLoss::MSE;
-    over.init = under.init = InitKind::Torch;
-    c.setup.models = {{"overcomplete", over}, {"undercomplete", under}};
+    ModelConfig base = model(AE, {256}, 2);
+    base.loss = OutputLoss::MSE;
+    base.init = InitKind::Torch;
+    const std::vector<ModelConfig> pair = compare_configs(base, ComparePair::UnderOver);  // the explorer's pair
+    c.setup.models = {{"overcomplete", pair[1]}, {"undercomplete", pair[0]}};
     c.setup.epochs = 10;
     c.claims = {{"noise_error_ratio", "error rebuilding uniform noise, overcomplete over undercomplete",
                  ClaimDirection::Below, 0.9}};

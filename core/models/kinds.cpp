@@ -267,11 +267,11 @@ const std::vector<ModelKindInfo> kModelKinds = {
      {"ae", "Autoencoder", "plain autoencoder: encode, decode, compare"},
      "AE",
      "The plain autoencoder squeezes each input into a small code and rebuilds the input from it. With a code "
-     "smaller than the input (undercomplete) it must keep what matters most; with a code as large as the input "
-     "(overcomplete) it risks learning to copy, and then it rebuilds noise as well as digits. Measured on the "
-     "built-in digits and sprites, an overcomplete AE rebuilds noise better than an undercomplete one only with "
-     "an MSE loss and a small initialisation (--loss mse --init torch), and never nearly as well as digits: the "
-     "input directions the data does not use keep weights that training hardly moves (README, the copy risk).",
+     "smaller than the input (undercomplete) it must keep what matters most; with a code larger than the input "
+     "(overcomplete) it risks learning to copy, and then it rebuilds noise as well as digits. Trained on digits an "
+     "overcomplete AE does not copy, as the pixels digits never use get no gradient (with --loss mse --init torch "
+     "it rebuilds noise better than an undercomplete one, still far worse than digits), while trained on images "
+     "that vary in every pixel, digits mixed half and half with uniform noise, it does (README, the copy risk).",
      "recon(x, g(f(x)))",
      "recon(x, g(f(x)))",
      nullptr, nullptr, false, false, {}},
@@ -382,11 +382,19 @@ const std::vector<ComparePairInfo> kComparePairs = {
     {ComparePair::NarrowWide,
      {"narrow-wide", "Narrow vs wide code",
       "a narrow code against a wide one (no hidden layer, 64 units): how much more it keeps. Both are under the "
-      "784 inputs; a code wider than the input is latentlab train's (README, the copy risk)"},
+      "784 inputs; undercomplete-overcomplete has a code wider than the input"},
      {ModelKind::Plain, ModelKind::Plain}, {kSame, CompareShape::WideCode}},
     {ComparePair::AeAcai,
      {"ae-acai", "AE vs ACAI", "the adversarial critic on decoded mixes: which model's interpolations stay on the data"},
      {ModelKind::Plain, ModelKind::Acai}, {kSame, kSame}},
+    {ComparePair::UnderOver,
+     {"under-over", "Undercomplete vs overcomplete",
+      "the Model panel's code against a code of 1024 units, wider than the 784 pixels, with no hidden layer: "
+      "the risk of learning to copy. The wide one rebuilds digits almost exactly; uniform noise it rebuilds "
+      "better than the narrow one only with loss MSE and init Torch, and nearly as well as digits only when "
+      "the training images vary in every pixel (README, the copy risk). On RGB data (2352 values) the 1024 "
+      "units are undercomplete too"},
+     {ModelKind::Plain, ModelKind::Plain}, {kSame, CompareShape::Overcomplete}},
 };
 
 ChoiceList make_pair_choices() {
@@ -397,6 +405,15 @@ ChoiceList make_pair_choices() {
 const ChoiceList kComparePairChoices = make_pair_choices();
 
 }  // namespace
+
+int compare_shape_latent(CompareShape s, int base_latent) {
+  switch (s) {
+    case CompareShape::Same: return base_latent;
+    case CompareShape::WideCode: return kWideCodeLatent;
+    case CompareShape::Overcomplete: return kOvercompleteLatent;
+  }
+  return base_latent;
+}
 
 const ComparePairInfo& compare_pair_info(ComparePair p) { return kComparePairs[static_cast<size_t>(p)]; }
 template <> const ChoiceList& choice_list<ComparePair>() { return kComparePairChoices; }

@@ -129,13 +129,19 @@ std::string model_kinds_with(Hyperparam h);
 
 // Compare mode (the GUI's twin, core/train/trainer.h compare_configs): two models trained side by
 // side on the same batches from the same seed, so that any difference comes from what sets them
-// apart. Each pair sets one kind against the plain AE, or a narrow code against a wide one.
-enum class ComparePair { AeVae, AeDenoising, AeContractive, AeSparse, NarrowWide, AeAcai };
-// A member's shape: the Model panel's (Same), or no hidden layer and a code of kWideCodeLatent.
-enum class CompareShape { Same, WideCode };
-// The widest code the app's maps handle within the frame budget (their PCA plane is latent^2 per
-// point); a code wider than the input, truly overcomplete, is for `latentlab train` (README).
+// apart. Each pair sets one kind against the plain AE, or a narrow code against a wider one.
+enum class ComparePair { AeVae, AeDenoising, AeContractive, AeSparse, NarrowWide, AeAcai, UnderOver };
+// A member's shape: the Model panel's (Same), or no hidden layer and a code of kWideCodeLatent
+// (WideCode) or of kOvercompleteLatent (Overcomplete).
+enum class CompareShape { Same, WideCode, Overcomplete };
+// A wide code that is still undercomplete, for narrow-wide.
 constexpr int kWideCodeLatent = 64;
+// A code wider than the 784 pixels of the grey 28x28 data (the built-in sets, MNIST): an
+// overcomplete AE, which could learn to copy (README, the copy risk). RGB images (2352 values)
+// are wider still, so on them this code is undercomplete; the pair's text says so.
+constexpr int kOvercompleteLatent = 1024;
+// The code size and hidden layers a member of shape `s` gets from the Model panel's `base_latent`.
+int compare_shape_latent(CompareShape s, int base_latent);
 
 struct ComparePairInfo {
   ComparePair pair;

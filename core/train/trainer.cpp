@@ -133,9 +133,9 @@ std::vector<ModelConfig> compare_configs(const ModelConfig& base, ComparePair pa
   std::vector<ModelConfig> out(2, base);
   for (size_t i = 0; i < 2; ++i) {
     out[i].kind = info.kinds[i];
-    if (info.shapes[i] == CompareShape::WideCode) {
+    if (info.shapes[i] != CompareShape::Same) {
       out[i].hidden.clear();
-      out[i].latent = kWideCodeLatent;
+      out[i].latent = compare_shape_latent(info.shapes[i], base.latent);
     }
   }
   return out;

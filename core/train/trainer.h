@@ -132,7 +132,7 @@ class Trainer {
 };
 
 // Compare mode: the pair's two models with base's shape, activation, loss, seed and
-// hyperparameters (a WideCode member: no hidden layer, a code of kWideCodeLatent).
+// hyperparameters (a reshaped member: no hidden layer, a code of compare_shape_latent).
 std::vector<ModelConfig> compare_configs(const ModelConfig& base, ComparePair pair);
 // Twin mode, compare mode's default pair: a plain AE and a VAE.
 std::vector<ModelConfig> twin_configs(const ModelConfig& base);

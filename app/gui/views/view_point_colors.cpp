@@ -1,11 +1,15 @@
 // What the map's points are coloured by: their label (the default, AppState::point_colors), one
 // of the dataset's true generative factors (sprites: scale, rotation, x, y; faces: smile, eye
-// openness, width, tilt), or each sample's reconstruction error by this model. A factor shows
-// whether a model lays that factor out along a direction of its latent space; the error shows
-// where on the map the model reconstructs badly.
+// openness, width, tilt), each sample's reconstruction error by this model, or the Frobenius norm
+// of its encoder's Jacobian at the sample (the contractive AE's subject). A factor shows whether a
+// model lays that factor out along a direction of its latent space; the error shows where on the
+// map the model reconstructs badly; ||J||_F where its code is most sensitive to its input.
 //
-// The error is measured on the map's newest codes (a pinned copy, decoded and compared a chunk per
-// frame within a time budget, with the weights of the frame it started) and redone when they change.
+// A measure is taken for the map's newest codes (the error on a pinned copy of them, decoded and
+// compared; ||J||_F on the samples, with kind_figures.h's jacobian_norms) a chunk per frame within
+// a time budget, with the snapshot's weights of the frame it started, and redone when they change.
+// ||J||_F costs a backward pass per code unit and sample: a code wider than kJacobianMaxLatent
+// units keeps its label colours, and the legend says why.
 // Colours run from dark blue (low) to yellow (high) over the points' 2nd..98th percentile.
 //
 // Index:
@@ -20,7 +24,9 @@
 
 namespace {
 constexpr int kErrorChunk = 256;              // points decoded at once for the error
-constexpr double kErrorFrameSeconds = 0.003;  // the error's share of a frame (at least one chunk)
+constexpr int kJacobianChunk = 8;             // points whose ||J||_F is measured at once
+constexpr double kErrorFrameSeconds = 0.003;  // a measure's share of a frame (at least one chunk)
+constexpr int kJacobianMaxLatent = kWideCodeLatent;  // wider codes: ||J||_F is not measured per point
 
 double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -47,14 +53,17 @@ ImU32 value_ramp_color(float t) {
   return IM_COL32(kStops[n - 1].r, kStops[n - 1].g, kStops[n - 1].b, 235);
 }
 
-// ViewOptions::color_by: 0 label, 1 .. factors the factor color_by - 1, factors + 1 the error.
+// ViewOptions::color_by: 0 label, 1 .. factors the factor color_by - 1, factors + 1 the error,
+// factors + 2 the encoder's ||J||_F. The last two are measures of each model.
 static int factor_count(const AppState& app) { return app.data ? static_cast<int>(app.data->factor_names.size()) : 0; }
-static bool by_error(const AppState& app) { return app.view.color_by == factor_count(app) + 1; }
+static bool by_measure(const AppState& app) { return app.view.color_by > factor_count(app); }
+static bool jacobian_mode(const AppState& app, int mode) { return mode == factor_count(app) + 2; }
+int point_color_last(const AppState& app) { return factor_count(app) + 2; }
 
 const char* point_color_name(const AppState& app, int mode) {
   if (mode <= 0) return "label";
   if (mode <= factor_count(app)) return app.data->factor_names[mode - 1].c_str();
-  return "reconstruction error";
+  return jacobian_mode(app, mode) ? "encoder \xe2\x80\x96J\xe2\x80\x96_F" : "reconstruction error";
 }
 
 // values (points) -> rgba over their 2nd..98th percentile; lo and hi are that range.
@@ -91,13 +100,16 @@ static void point_colors_configure(AppState& app, int p) {
   pc.shown = 0;  // pane_configure uploaded the label colours
   pc.pass_snapshot.reset();
   pc.error_version = 0;
+  pc.values_mode = 0;
+  pc.too_wide = app.panes[p].latent > kJacobianMaxLatent;
   pc.x.setZero(app.panes[p].features, kErrorChunk);
   pc.out.setZero(app.panes[p].features, kErrorChunk);
   pc.indices.assign(kErrorChunk, 0);
 }
 
-// One chunk of the error pass: decode the codes, squared pixel error against the samples.
-static void error_step(AppState& app, int p) {
+// One chunk of a measure's pass: the error (decode the codes, squared pixel error against the
+// samples) or ||J||_F of the encoder at the samples.
+static void measure_step(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   PointColorsView& pc = pane.point_colors;
   const Network& net = pc.pass_snapshot->networks[p];
@@ -106,24 +118,32 @@ static void error_step(AppState& app, int p) {
     pc.pass_snapshot.reset();
     return;
   }
-  const int take = std::min(kErrorChunk, n - pc.pass_next);
-  for (int j = 0; j < kErrorChunk; ++j) pc.indices[j] = app.point_indices[pc.pass_next + std::min(j, take - 1)];
-  app.data->gather(pc.indices.data(), kErrorChunk, pc.x);
-  network_decode(net, pc.pass_z.middleCols(pc.pass_next, take), pc.out.leftCols(take), pc.ws);
-  for (int j = 0; j < take; ++j) pc.pass_error[pc.pass_next + j] = (pc.out.col(j) - pc.x.col(j)).squaredNorm();
+  const bool jacobian = jacobian_mode(app, pc.pass_mode);
+  const int chunk = jacobian ? kJacobianChunk : kErrorChunk;
+  const int take = std::min(chunk, n - pc.pass_next);
+  for (int j = 0; j < chunk; ++j) pc.indices[j] = app.point_indices[pc.pass_next + std::min(j, take - 1)];
+  app.data->gather(pc.indices.data(), chunk, pc.x);  // the chunk's tail repeats its last sample
+  if (jacobian) {
+    jacobian_norms(net, pc.x.leftCols(take), pc.norms, pc.jacobian_ws);
+    for (int j = 0; j < take; ++j) pc.pass_error[pc.pass_next + j] = static_cast<float>(pc.norms[j]);
+  } else {
+    network_decode(net, pc.pass_z.middleCols(pc.pass_next, take), pc.out.leftCols(take), pc.ws);
+    for (int j = 0; j < take; ++j) pc.pass_error[pc.pass_next + j] = (pc.out.col(j) - pc.x.col(j)).squaredNorm();
+  }
   pc.pass_next += take;
   if (pc.pass_next < n) return;
   pc.error.swap(pc.pass_error);
   pc.error_version = pc.pass_codes;
+  pc.values_mode = pc.pass_mode;
   pc.pass_snapshot.reset();
   values_to_colors(pc, pc.error);
   upload(app, pane, pc.rgba.data());
-  pc.shown = app.view.color_by;
+  pc.shown = pc.values_mode;
 }
 
 static void point_colors_update(AppState& app) {
   if (!app.data) return;
-  const int mode = app.view.color_by > factor_count(app) + 1 ? 0 : app.view.color_by;
+  const int mode = app.view.color_by > point_color_last(app) ? 0 : app.view.color_by;
   const int n = static_cast<int>(app.point_indices.size());
   const double start = seconds_now();
   for (int p = 0; p < app.pane_count; ++p) {
@@ -141,17 +161,27 @@ static void point_colors_update(AppState& app) {
         for (int i = 0; i < n; ++i) values[i] = app.data->factors(mode - 1, app.point_indices[i]);
         values_to_colors(pc, values);
         upload(app, pane, pc.rgba.data());
-        pc.error_version = 0;  // the scratch no longer holds errors
+        pc.error_version = 0;  // the scratch no longer holds a measure
+        pc.values_mode = 0;
       }
       pc.shown = mode;
       continue;
     }
-    // The reconstruction error, on the newest codes.
+    // A measure of the model, on the newest codes; a code too wide for ||J||_F keeps the labels.
+    if (jacobian_mode(app, mode) && pc.too_wide) {
+      if (pc.shown != mode) upload(app, pane, app.point_colors.data());
+      pc.pass_snapshot.reset();
+      pc.shown = mode;
+      continue;
+    }
     if (pane.codes_version == 0) continue;
-    if (!pc.pass_snapshot && (pc.error_version != pane.codes_version || pc.shown != mode)) {
+    if (pc.pass_snapshot && pc.pass_mode != mode) pc.pass_snapshot.reset();  // the other measure's pass
+    if (!pc.pass_snapshot && (pc.error_version != pane.codes_version || pc.values_mode != mode)) {
       pc.pass_snapshot = app.snap;
       pc.pass_codes = pane.codes_version;
-      pc.pass_z = pane.codes;  // pinned: the next encoding pass swaps the pane's codes
+      pc.pass_mode = mode;
+      if (!jacobian_mode(app, mode)) pc.pass_z = pane.codes;  // pinned: the next encoding pass swaps the pane's codes
+      else if (pc.pass_z.cols() != n) pc.pass_z.resize(pane.latent, n);  // only its shape is read
       pc.pass_next = 0;
       pc.pass_error.resize(n);
     }
@@ -164,7 +194,7 @@ static void point_colors_update(AppState& app) {
       continue;
     }
     idle = 0;
-    error_step(app, p);
+    measure_step(app, p);
     if (seconds_now() - start >= kErrorFrameSeconds) break;
   }
 }
@@ -174,7 +204,8 @@ static bool point_colors_in_sync(const AppState& app) {
     const ModelPane& pane = app.panes[p];
     const PointColorsView& pc = pane.point_colors;
     if (pc.shown != app.view.color_by) return false;
-    if (by_error(app) && (pc.pass_snapshot || pc.error_version != pane.codes_version)) return false;
+    if (jacobian_mode(app, app.view.color_by) && pc.too_wide) continue;
+    if (by_measure(app) && (pc.pass_snapshot || pc.error_version != pane.codes_version)) return false;
   }
   return true;
 }
@@ -190,7 +221,15 @@ static void point_colors_draw_map(AppState& app, int p, ImDrawList* draw, const 
   const PointColorsView& pc = app.panes[p].point_colors;
   if (app.view.color_by == 0 || pc.shown != app.view.color_by || !app.view.show_points) return;
   const float s = app.ui_scale, pad = 5 * s, bar_w = 110 * s, bar_h = 7 * s;
-  char text[96];
+  char text[128];
+  if (jacobian_mode(app, app.view.color_by) && pc.too_wide) {  // the labels' colours, and why
+    std::snprintf(text, sizeof text, "colour: label (%s not measured per point: a %d-unit code)",
+                  point_color_name(app, app.view.color_by), app.panes[p].latent);
+    const ImVec2 ts = ImGui::CalcTextSize(text), a(f.min.x + 56 * s, f.min.y + 4 * s);
+    draw->AddRectFilled(a, ImVec2(a.x + ts.x + 2 * pad, a.y + ts.y + 2 * pad), IM_COL32(0, 0, 0, 185), 4 * s);
+    draw->AddText(ImVec2(a.x + pad, a.y + pad), app.theme->caption, text);
+    return;
+  }
   std::snprintf(text, sizeof text, "colour: %s, %.3g .. %.3g", point_color_name(app, app.view.color_by), pc.lo, pc.hi);
   const ImVec2 ts = ImGui::CalcTextSize(text);
   const ImVec2 a(f.min.x + 56 * s, f.min.y + 4 * s);
@@ -212,10 +251,11 @@ void point_colors_write_state(const AppState& app, FILE* f) {
   for (int p = 0; p < app.pane_count; ++p) {
     const PointColorsView& pc = app.panes[p].point_colors;
     std::fprintf(f, "pane%d.color_range=%g,%g\n", p, pc.lo, pc.hi);
-    if (by_error(app) && !pc.error.empty() && pc.error_version != 0) {
+    if (by_measure(app) && !pc.error.empty() && pc.error_version != 0 && pc.values_mode == app.view.color_by) {
       double mean = 0;
       for (float e : pc.error) mean += e / pc.error.size();
-      std::fprintf(f, "pane%d.recon_error_mean=%g\n", p, mean);
+      std::fprintf(f, "pane%d.%s=%g\n", p, jacobian_mode(app, pc.values_mode) ? "jacobian_norm_mean" : "recon_error_mean", mean);
     }
+    if (jacobian_mode(app, app.view.color_by)) std::fprintf(f, "pane%d.jacobian_too_wide=%d\n", p, pc.too_wide ? 1 : 0);
   }
 }

@@ -187,13 +187,18 @@ struct HoleMapView {
   std::string error;               // why there is no map (too few points)
 };
 
-// Point colours (view_point_colors.cpp): the map's points by label, a true factor of the data, or
-// each sample's reconstruction error by this model.
+// Point colours (view_point_colors.cpp): the map's points by label, a true factor of the data,
+// each sample's reconstruction error by this model, or its encoder's ||J||_F at the sample.
 struct PointColorsView {
   int shown = 0;                   // ViewOptions::color_by the cloud's colours show
   float lo = 0, hi = 0;            // the values the ramp's ends stand for
-  std::vector<float> error;        // (points) squared reconstruction error (or a factor's values)
-  uint64_t error_version = 0;      // ModelPane::codes_version the error was measured on; 0 = none
+  std::vector<float> error;        // (points) the measure's values (or a factor's)
+  uint64_t error_version = 0;      // ModelPane::codes_version the values were measured on; 0 = none
+  int values_mode = 0;             // the color_by whose measure `error` holds; pass_mode the running pass's
+  int pass_mode = 0;
+  bool too_wide = false;           // ||J||_F: this pane's code is too wide to measure at every point
+  std::vector<double> norms;       // (jacobian chunk) one chunk's ||J||_F
+  JacobianWorkspace jacobian_ws;
   std::vector<uint8_t> rgba;       // (points * 4)
   std::vector<float> sorted;       // (points) scratch for the percentiles
   // The error pass in progress.
@@ -511,7 +516,8 @@ bool hole_map_write(const AppState& app, int pane, const char* path);  // dump-h
 void hole_map_write_state(const AppState& app, FILE* f);
 
 // view_point_colors.cpp
-const char* point_color_name(const AppState& app, int mode);  // "label", a factor's name, "reconstruction error"
+const char* point_color_name(const AppState& app, int mode);  // "label", a factor's name, "reconstruction error", ...
+int point_color_last(const AppState& app);                   // the last color_by mode (the encoder's ||J||_F)
 ImU32 value_ramp_color(float t);                              // low (0) to high (1)
 void point_colors_write_state(const AppState& app, FILE* f);
 
