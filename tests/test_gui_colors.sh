@@ -5,6 +5,7 @@
 # measures every point (a finite positive mean error per model).
 #   test_gui_colors.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -27,8 +28,7 @@ screenshot $dir/error.png
 state $dir/error.txt
 quit
 EOS
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 
 grep -qx "color_by=label" "$dir/label.txt"
 grep -qx "color_by=scale" "$dir/scale.txt"
