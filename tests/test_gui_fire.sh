@@ -73,6 +73,7 @@ EOS
   # The random keys may have typed into the browser's option fields (a CSV label column "abc2"):
   # once they stop, clear those as a user would, so that the typed paths below are opened plainly.
   cat <<EOS
+state $dir/rounds.txt
 wait-file $dir/go-browse
 browser-defaults
 wait-file $dir/go-bad
@@ -169,8 +170,9 @@ alive "after the random input"
 echo "test_gui_fire: $count random actions in $bursts bursts over $(($(date +%s) - start)) s (seed $seed)"
 
 #---- the browser's path field: a FIFO is refused, a CSV loads --------------------------------
-# A slow build (the sanitizers: several times slower frames) may still be in the script's third round.
-wait_for "$dir/budget3.txt"
+# The script's three rounds done before the browser checks: a slow machine or build (the
+# sanitizers) may still be in them, and their last `data digits` would clear the error typed below.
+wait_for "$dir/rounds.txt"
 for f in fifo huge fake hidden latent budget; do
   for round in 1 2 3; do [ -s "$dir/$f$round.txt" ] || fail "the script did not reach $f$round.txt"; done
 done
