@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# CI's sanitizer builds (from the repository root), in three stages, each in its own build folder:
-#   readers  AddressSanitizer + UndefinedBehaviorSanitizer at -O1 over every reader of outside bytes:
-#            the fuzz corpus replayed, the hostile-input, malformed-loader and save-fault tests, and
-#            the executable they start (test_cli_hostile). The stage CI runs: the README's test
-#            command ends with `bash scripts/ci-sanitizers.sh readers` (README, "Hardening").
-#   asan     the same sanitizers over the whole unit suite, the MNIST reference in its short form
-#            (LATENTLAB_QUICK=1), GUI off (no unit test needs it). Not in CI: too long for its budget.
+# CI's sanitizer builds (from the repository root), each in its own build folder, at -O1 -g1:
+#   readers  AddressSanitizer + UndefinedBehaviorSanitizer over every reader of outside bytes: the
+#            fuzz corpus replayed, the hostile-input, malformed-loader and save-fault tests, and the
+#            executable they start (test_cli_hostile); most of core built plain
+#            (LATENTLAB_ASAN_READERS). The stage CI runs today: the README's test command ends with
+#            `bash scripts/ci-sanitizers.sh readers` (README, "Hardening").
+#   asan     the same sanitizers over the whole unit suite (every ctest test but `install`, which
+#            packages the build and runs no code of ours under test; the readers' tests among them),
+#            every file instrumented, the MNIST reference in its short form (LATENTLAB_QUICK=1), GUI
+#            off (no unit test needs it). Meant to replace `readers` in CI; not there yet: not yet
+#            run to the end in this form (README, "Hardening").
 #   tsan     ThreadSanitizer, GUI on: the trainer tests and the GUI tests that cross the trainer/UI
 #            boundary (the real app under Xvfb; which and why at tsan_tests below), with
 #            tests/tsan.supp for Mesa's and X's own threads. Not in CI: never yet run to the end.
 # Usage: bash scripts/ci-sanitizers.sh [readers] [asan] [tsan]   (no argument: readers)
 # Folders: build-asan-readers, build-asan, build-tsan (override with READERS_DIR, ASAN_DIR, TSAN_DIR).
-# Line tables only (-g1: a report keeps its file:line, without the full debug info of every Eigen
-# template), only the targets the stage runs, tests two at a time (one test uses one core). Prints
-# the wall and CPU time of each part.
+# -O1 in every stage (the asan and tsan stages were -O2 until 2026-12-06): less of Eigen's kernels
+# inlined and then instrumented, a cheaper build. Line tables only (-g1: a report keeps its
+# file:line, without the full debug info of every Eigen template), only the targets the stage
+# runs, tests two at a time (one test uses one core) except the GUI's. Prints the wall and CPU
+# time of each part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
@@ -26,16 +32,13 @@ readers_dir=${READERS_DIR:-build-asan-readers}
 asan_dir=${ASAN_DIR:-build-asan}
 tsan_dir=${TSAN_DIR:-build-tsan}
 jobs=${JOBS:-2}
-flags="-O2 -g1 -DNDEBUG"
+# -O1 in every stage: less inlining of Eigen's kernels to instrument. The readers stage also builds
+# with LATENTLAB_ASAN_READERS (CMakeLists.txt): core's measures, trainer thread and performance
+# counters, which never see outside bytes, build without the sanitizers; model.cpp stays
+# instrumented (it holds the .llnet parser and the size budgets).
+flags="-O1 -g1 -DNDEBUG"
 common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$flags"
         "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$flags")
-# The readers stage: -O1 (less inlining of Eigen's kernels to instrument; its tests spend their
-# time in the readers, not the kernels), and LATENTLAB_ASAN_READERS (CMakeLists.txt): core's
-# measures, trainer thread and performance counters, which never see outside bytes, build without
-# the sanitizers. model.cpp stays instrumented: it holds the .llnet parser and the size budgets.
-rflags="-O1 -g1 -DNDEBUG"
-readers_common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$rflags"
-                "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$rflags")
 # What reads outside bytes, and the tests that feed it hostile ones (README, "Hardening").
 reader_tests=(test_fuzz_corpus test_hostile_csv test_hostile_idx test_hostile_images test_hostile_model
               test_cli_hostile test_loaders_malformed test_save_faults)
@@ -72,7 +75,7 @@ asan_options() {  # asan_options <reports dir>
 
 # -- readers: ASan + UBSan over the readers of outside bytes ------------------------------------
 if wants readers; then
-  timed "readers configure" cmake -S . -B "$readers_dir" "${readers_common[@]}" -DLATENTLAB_ASAN=ON \
+  timed "readers configure" cmake -S . -B "$readers_dir" "${common[@]}" -DLATENTLAB_ASAN=ON \
     -DLATENTLAB_ASAN_READERS=ON -DLATENTLAB_GUI=OFF >/dev/null
   timed "readers build" cmake --build "$readers_dir" -j"$jobs" --target latentlab "${reader_tests[@]}"
   readers_reports=$PWD/$readers_dir/sanitizer-reports

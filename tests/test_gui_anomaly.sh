@@ -7,6 +7,7 @@
 # pixels change). Choosing the nearest score rescores both panes.
 #   test_gui_anomaly.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS2
@@ -27,9 +28,7 @@ sync
 state $dir/nearest.txt
 quit
 EOS2
-scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
+xvfb $((240 * scale)) 1600x900 "$exe" --paused --points 2000 --width 1024 --height 640 --script "$dir/script.txt"
 
 grep -qx "anomaly=1" "$dir/p95.txt"
 test "$(value "$dir/p95.txt" pane0.anomaly_score)" = recon

@@ -5,6 +5,7 @@
 # reason, and the digits and the conv models stay).
 #   test_gui_arch.sh LATENTLAB WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 dir=$2
 rm -rf "$dir" && mkdir -p "$dir"
 printf 'a,b,c\n1,2,3\n4,5,6\n7,8,9\n1,0,1\n' > "$dir/table.csv"
@@ -24,7 +25,7 @@ data $dir/table.csv
 state $dir/refused.txt
 quit
 EOS
-timeout 300 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --batch 32 --arch conv \
+xvfb 300 1600x900 "$exe" --paused --points 2000 --batch 32 --arch conv \
   --script "$dir/script.txt" 2> "$dir/stderr.txt" || { cat "$dir/stderr.txt"; exit 1; }
 # Opened with conv networks: two conv layers before the dense one and the code (an MLP with one
 # hidden layer has 2 encoder layers at most, activation included or not).

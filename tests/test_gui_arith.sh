@@ -9,6 +9,7 @@
 # An unknown factor in a group is refused (exit 1). The row passes the layout check.
 #   test_gui_arith.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -33,10 +34,9 @@ sync
 state $dir/lasso.txt
 quit
 EOS
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 \
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 2000 --width 1024 --height 640 \
   --script "$dir/script.txt" > "$dir/log.txt" 2>&1 || { cat "$dir/log.txt"; exit 1; }
 "$png_check" "$dir/labels.png" 1024 640
-value() { sed -n "s/^$2=//p" "$1"; }
 grep -qx "arith=1" "$dir/labels.txt"
 grep -qx "arith_strengths=-1,-0.5,0,0.5,1,1.5,2" "$dir/labels.txt"
 grep -qx "problems=0" "$dir/layout.txt" || { cat "$dir/layout.txt"; exit 1; }
@@ -64,7 +64,7 @@ awk -v c="$(value "$dir/lasso.txt" pane1.arith_counts)" 'BEGIN { split(c, n, " "
   if (!(n[1] == 2000 && n[2] > 0 && n[2] < 2000)) { print "lasso groups " c ": want 2000 and part of it"; exit 1 } }'
 # A group that names no factor of the data is refused.
 printf 'data faces\nrebuild latent=4\npanel arith on\narith nosuch=0:1 label=1\nquit\n' > "$dir/bad.txt"
-if timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 500 \
+if xvfb $((120 * scale)) 1600x900 "$exe" --paused --points 500 \
      --script "$dir/bad.txt" > "$dir/bad.log" 2>&1; then
   echo "test_gui_arith: a bad group was accepted"; exit 1
 fi

@@ -7,6 +7,7 @@
 # label colours under ||J||_F (too wide to measure at every point), which its state says.
 #   test_gui_colors.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -39,8 +40,7 @@ screenshot $dir/over.png
 state $dir/over.txt
 quit
 EOS
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 
 grep -qx "color_by=label" "$dir/label.txt"
 grep -qx "color_by=scale" "$dir/scale.txt"

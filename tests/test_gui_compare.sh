@@ -5,6 +5,7 @@
 # model a 64-unit code with no hidden layer.
 #   test_gui_compare.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -20,7 +21,7 @@ sync
 state $dir/wide.txt
 quit
 EOS
-timeout $((150 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+xvfb $((150 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 "$png_check" "$dir/contractive.png" 1600 900
 grep -qx "pair=ae-vae" "$dir/default.txt"
 grep -qx "pane1.kind=vae" "$dir/default.txt"

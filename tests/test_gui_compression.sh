@@ -4,6 +4,7 @@
 # shown rises as the model trains.
 #   test_gui_compression.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -17,10 +18,9 @@ sync
 state $dir/latent8.txt
 quit
 EOS
-timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --latent 2 --points 2000 \
+xvfb $((120 * scale)) 1600x900 "$exe" --paused --latent 2 --points 2000 \
   --width 1600 --height 900 --script "$dir/script.txt"
 "$png_check" "$dir/trained.png" 1600 900
-value() { sed -n "s/^$2=//p" "$1"; }
 [ "$(value "$dir/trained.txt" pane0.compression_ratio)" = "98.00" ]
 [ "$(value "$dir/latent8.txt" pane0.compression_ratio)" = "24.50" ]
 before=$(value "$dir/untrained.txt" pane0.recon_psnr)

@@ -3,6 +3,7 @@
 # current dataset; a CSV and a built-in set load, and the maps follow them.
 #   test_gui_data.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 printf 'this is not an IDX file\n' > "$dir/bad.idx"
@@ -22,7 +23,7 @@ screenshot $dir/sprites.png
 state $dir/sprites.txt
 quit
 EOS
-timeout $((150 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+xvfb $((150 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 grep -qx "dataset=digits" "$dir/bad.txt"
 grep -q "^data_error=.*bad.idx" "$dir/bad.txt"
 grep -qx "dataset=digits" "$dir/missing.txt"

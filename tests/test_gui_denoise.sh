@@ -11,6 +11,7 @@
 #   - choosing another noise measures a new curve for it, and the row's pixels change.
 #   test_gui_denoise.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS2
@@ -29,10 +30,8 @@ state $dir/gaussian.txt
 screenshot $dir/gaussian.png
 quit
 EOS2
-scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --model denoising --noise mask \
+xvfb $((240 * scale)) 1600x900 "$exe" --paused --points 2000 --model denoising --noise mask \
   --width 1024 --height 640 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
 "$png_check" "$dir/mask.png" 1024 640
 
 grep -qx "denoise=1" "$dir/mask.txt"

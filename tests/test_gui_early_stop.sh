@@ -6,6 +6,7 @@
 # (best) step is below the last epoch's (the held-out curve turned up after it). Then it trains on.
 #   test_gui_early_stop.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS2
@@ -21,10 +22,8 @@ sync
 state $dir/resumed.txt
 quit
 EOS2
-scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((300 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 \
+xvfb $((300 * scale)) 1600x900 "$exe" --paused --points 2000 \
   --width 1024 --height 640 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
 "$png_check" "$dir/stopped.png" 1024 640
 test "$(value "$dir/stopped.txt" early_stop)" = 1
 test "$(value "$dir/stopped.txt" early_stopped)" = 1

@@ -17,11 +17,11 @@
 #    manifold: the same network at the prior's quantiles gives the same pixels in both.
 #   test_gui_export.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
-limit=$((180 * ${LATENTLAB_TIME_SCALE:-1}))
+limit=$((180 * scale))
 fail() { echo "test_gui_export: FAIL: $*" >&2; exit 1; }
-value() { sed -n "s/^$1=//p" "$2"; }
 touch "$dir/afile"
 mkdir -p "$dir/picked"
 cat > "$dir/script.txt" <<EOS
@@ -69,7 +69,7 @@ export codes $dir/codes_sprites.csv model=1
 state $dir/sprites.txt
 quit
 EOS
-timeout $limit xvfb-run -a -s "-screen 0 1280x800x24" "$exe" --width 1024 --height 640 --paused --points 1000 --count 600 \
+xvfb $limit 1280x800 "$exe" --width 1024 --height 640 --paused --points 1000 --count 600 \
   --script "$dir/script.txt" > "$dir/stdout.log" 2> "$dir/stderr.log" || { tail "$dir/stderr.log"; fail "the app failed"; }
 
 # 1. PNG sizes and content.
@@ -79,10 +79,10 @@ check "$dir/m20.png" 560 560
 check "$dir/gallery.png" 140 112
 check "$dir/recon.png" 280 56
 check "$dir/strip.png" 252 28
-[ "$(value export_error "$dir/ok.txt")" = 0 ] || fail "an export failed: $(value export_status "$dir/ok.txt")"
+[ "$(value "$dir/ok.txt" export_error)" = 0 ] || fail "an export failed: $(value "$dir/ok.txt" export_status)"
 
 # 2. CSVs: one row per sample, the columns, finite numbers.
-samples=$(value samples "$dir/ok.txt")
+samples=$(value "$dir/ok.txt" samples)
 csv_check() {  # FILE HEADER_PATTERN SIGMA_FROM (0 = none): rows, header, every value after label_name finite
   [ "$(($(wc -l < "$1") - 1))" = "$samples" ] || fail "$1 has $(($(wc -l < "$1") - 1)) rows for $samples samples"
   head -n 1 "$1" | grep -Eq "$2" || fail "$1's header is '$(head -n 1 "$1")', expected $2"
@@ -92,7 +92,7 @@ csv_check() {  # FILE HEADER_PATTERN SIGMA_FROM (0 = none): rows, header, every 
 }
 csv_check "$dir/codes_ae.csv" '^index,split,label,label_name,z0,z1$' 0
 csv_check "$dir/codes_vae.csv" '^index,split,label,label_name,mu0,mu1,sigma0,sigma1$' 7
-samples=$(value samples "$dir/sprites.txt")
+samples=$(value "$dir/sprites.txt" samples)
 head -n 1 "$dir/codes_sprites.csv" | grep -q ',scale,.*,mu0,mu1,sigma0,sigma1$' || fail "the sprites' codes lack the factors: $(head -n 1 "$dir/codes_sprites.csv")"
 [ "$(($(wc -l < "$dir/codes_sprites.csv") - 1))" = "$samples" ] || fail "the sprites' codes do not have one row per sample"
 [ "$(cut -d, -f2 "$dir/codes_ae.csv" | sort -u | tr '\n' ' ')" = "heldout split train " ] || fail "the split column is not train/heldout"
@@ -105,21 +105,21 @@ awk -F, 'NR > 1 { for (i = 3; i <= NF; ++i) if ($i !~ /^-?[0-9.]+(e[-+][0-9]+)?$
 ls "$dir/folder/manifold-vae-8x8-step200.png" > /dev/null 2>&1 || fail "no manifold-vae-8x8-step200.png in the folder: $(ls "$dir/folder")"
 check "$dir/folder/manifold-vae-8x8-step200.png" 224 224
 check "$dir/folder/window-step200.png" 1024 640
-value export_status "$dir/folder.txt" | grep -q "window-step200.png" || fail "the status does not say where the window went"
+value "$dir/folder.txt" export_status | grep -q "window-step200.png" || fail "the status does not say where the window went"
 
 # 4. Errors shown, the app kept going.
 for f in missing underfile badfolder; do
-  [ "$(value export_error "$dir/$f.txt")" = 1 ] || fail "the $f export did not report an error"
-  echo "test_gui_export: $f: $(value export_status "$dir/$f.txt")"
+  [ "$(value "$dir/$f.txt" export_error)" = 1 ] || fail "the $f export did not report an error"
+  echo "test_gui_export: $f: $(value "$dir/$f.txt" export_status)"
 done
-value export_status "$dir/missing.txt" | grep -q "missing/m.png" || fail "the error does not name the file"
-value export_status "$dir/badfolder.txt" | grep -q "cannot create the folder" || fail "the folder's error does not say so"
+value "$dir/missing.txt" export_status | grep -q "missing/m.png" || fail "the error does not name the file"
+value "$dir/badfolder.txt" export_status | grep -q "cannot create the folder" || fail "the folder's error does not say so"
 [ ! -e "$dir/missing" ] || fail "an export made a folder it was not asked to"
 
 # Right-clicks: the menu of the view under the mouse.
-[ "$(value export_context "$dir/ok.txt")" = none ] || fail "a right-click menu is open before any right click"
-[ "$(value export_context "$dir/rc_map.txt")" = map ] || fail "a right click on the map did not open its menu"
-[ "$(value export_context "$dir/rc_row.txt")" = row ] || fail "a right click under the map did not open the row's menu"
+[ "$(value "$dir/ok.txt" export_context)" = none ] || fail "a right-click menu is open before any right click"
+[ "$(value "$dir/rc_map.txt" export_context)" = map ] || fail "a right click on the map did not open its menu"
+[ "$(value "$dir/rc_row.txt" export_context)" = row ] || fail "a right click under the map did not open the row's menu"
 
 # 5. Headless: train --export-codes writes the same columns; a missing folder is exit status 2.
 "$exe" train --model vae --latent 3 --count 600 --epochs 1 --export-codes "$dir/cli.csv" > /dev/null 2>&1 || fail "train --export-codes failed"
@@ -130,10 +130,10 @@ status=0
 [ "$status" = 2 ] && grep -q "missing/c.csv" "$dir/cli.err" || fail "train --export-codes into a missing folder: status $status, $(cat "$dir/cli.err")"
 
 # 7. The folder from the file browser.
-[ "$(value export_folder "$dir/browse_bad.txt")" = "$dir/folder" ] ||
-  fail "a file taken as the export folder: $(value export_folder "$dir/browse_bad.txt")"
-[ "$(value export_folder "$dir/picked.txt")" = "$(realpath "$dir/picked")" ] ||
-  fail "the browser's folder was not taken: $(value export_folder "$dir/picked.txt")"
+[ "$(value "$dir/browse_bad.txt" export_folder)" = "$dir/folder" ] ||
+  fail "a file taken as the export folder: $(value "$dir/browse_bad.txt" export_folder)"
+[ "$(value "$dir/picked.txt" export_folder)" = "$(realpath "$dir/picked")" ] ||
+  fail "the browser's folder was not taken: $(value "$dir/picked.txt" export_folder)"
 ls "$dir/picked"/gallery-vae-step200.png > /dev/null 2>&1 || fail "the export did not go to the chosen folder: $(ls "$dir/picked")"
 
 # 8. The manifold from the command line: the size asked for, and the GUI's pixels for the same network.

@@ -10,6 +10,7 @@
 # row is not measured.
 #   test_gui_factors.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -28,10 +29,9 @@ sync
 state $dir/digits.txt
 quit
 EOS
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 \
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 2000 --width 1024 --height 640 \
   --script "$dir/script.txt" > "$dir/log.txt" 2>&1 || { cat "$dir/log.txt"; exit 1; }
 "$png_check" "$dir/sprites.png" 1024 640
-value() { sed -n "s/^$2=//p" "$1"; }
 grep -qx "factors=1" "$dir/sprites.txt"
 grep -qx "problems=0" "$dir/layout.txt" || { cat "$dir/layout.txt"; exit 1; }
 for pane in 0 1; do

@@ -9,6 +9,7 @@
 #     column's error in both panes and the canvas's pixels; feed-clear blanks it again (the blank's error).
 #   test_gui_feed.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS2
@@ -29,10 +30,8 @@ sync
 state $dir/cleared.txt
 quit
 EOS2
-scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((240 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 \
+xvfb $((240 * scale)) 1600x900 "$exe" --paused --points 2000 \
   --width 1024 --height 640 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
 "$png_check" "$dir/drawn.png" 1024 640
 
 grep -qx "feed=1" "$dir/before.txt"

@@ -16,13 +16,13 @@
 #      names (those of presenter mode and the overflow menu too) has a text in gui_help.cpp's table.
 #   test_gui_feedback.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR [WIDTH HEIGHT]
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4 width=${5:-1600} height=${6:-900}
 here=$(dirname "$0")
 rm -rf "$dir" && mkdir -p "$dir"
 awk 'BEGIN { srand(3); print "a,b,c,d,e,f,g,h"; for (i = 0; i < 400; i++) {
        s = ""; for (j = 0; j < 8; j++) s = s (j ? "," : "") sprintf("%.3f", rand() + (i % 2) * j * 0.2); print s } }' > "$dir/points.csv"
 printf 'not read: the CSV carries its labels\n' > "$dir/t10k-labels-idx1-ubyte"
-value() { sed -n "s/^$1=//p" "$2"; }
 fail() { echo "test_gui_feedback: $*" >&2; exit 1; }
 
 cat > "$dir/script.txt" <<EOS
@@ -66,14 +66,14 @@ rebuild kind=contractive
 state $dir/contractive.txt
 quit
 EOS
-timeout $((240 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$exe" --paused --points 2000 \
+xvfb $((240 * scale)) ${width}x${height} "$exe" --paused --points 2000 \
   --width "$width" --height "$height" --script "$dir/script.txt"
 "$png_check" "$dir/arrow.png" "$width" "$height"
 
 # 1. The arrow: on the map's border (within its 3-pixel inset and rounding), pointing at the probe.
-arrow=$(value pane1.probe_arrow "$dir/arrow.txt")
+arrow=$(value "$dir/arrow.txt" pane1.probe_arrow)
 [ "$arrow" != none ] && [ -n "$arrow" ] || fail "no arrow for a probe off the VAE map"
-echo "$(value pane1.map_rect "$dir/arrow.txt") $arrow $(value pane1.probe_screen "$dir/arrow.txt")" | awk '{
+echo "$(value "$dir/arrow.txt" pane1.map_rect) $arrow $(value "$dir/arrow.txt" pane1.probe_screen)" | awk '{
   x = $1; y = $2; w = $3; h = $4; tx = $5; ty = $6; dx = $7; dy = $8; px = $9; py = $10
   inside = tx >= x - 1 && tx <= x + w + 1 && ty >= y - 1 && ty <= y + h + 1
   edge = (tx - x < 8 || x + w - tx < 8 || ty - y < 8 || y + h - ty < 8)
@@ -82,16 +82,16 @@ echo "$(value pane1.map_rect "$dir/arrow.txt") $arrow $(value pane1.probe_screen
   if (!inside || !edge || px >= x && px <= x + w && py >= y && py <= y + h || cosine < 0.999) {
     printf "arrow %s,%s dir %s,%s probe %s,%s map %s %s %s %s: inside %d edge %d cos %.4f\n", tx, ty, dx, dy, px, py, x, y, w, h, inside, edge, cosine
     exit 1 } }' || fail "the arrow is not on the edge pointing at the probe"
-[ "$(value pane1.probe_arrow "$dir/no_arrow.txt")" = none ] || fail "an arrow while the probe is on the map"
+[ "$(value "$dir/no_arrow.txt" pane1.probe_arrow)" = none ] || fail "an arrow while the probe is on the map"
 # ... and it is drawn: the pixels around its tip change when it goes.
 set -- $arrow
 region=$(awk -v x="$1" -v y="$2" 'BEGIN { printf "%d %d 24 24", x - 12, y - 12 }')
 "$png_diff" "$dir/arrow.png" "$dir/no_arrow.png" --min 4 --region $region
 
 # 2. The header: its numbers are the snapshot's, beta and the raw KL apart.
-header=$(value pane1.header "$dir/header.txt")
-parts=$(value pane1.loss_parts "$dir/header.txt")
-beta=$(value pane1.beta "$dir/header.txt")
+header=$(value "$dir/header.txt" pane1.header)
+parts=$(value "$dir/header.txt" pane1.loss_parts)
+beta=$(value "$dir/header.txt" pane1.beta)
 [ "$beta" = 4 ] || fail "beta is $beta, not the 4 typed into the field"
 echo "$header | $parts $beta" | awk -F'|' '{
   n = split($1, h, " "); split($2, s, " ")
@@ -106,23 +106,23 @@ echo "$header | $parts $beta" | awk -F'|' '{
   || fail "the VAE header does not show the snapshot's numbers"
 
 # 3. The rate: what is in use is what was typed, and nothing on the way was refused.
-[ "$(value rate_in_use "$dir/rate.txt")" = "0.1,0.1" ] || fail "rate in use $(value rate_in_use "$dir/rate.txt")"
-[ "$(value rate_field "$dir/rate.txt")" = 0.1 ] || fail "the Rate field shows $(value rate_field "$dir/rate.txt")"
+[ "$(value "$dir/rate.txt" rate_in_use)" = "0.1,0.1" ] || fail "rate in use $(value "$dir/rate.txt" rate_in_use)"
+[ "$(value "$dir/rate.txt" rate_field)" = 0.1 ] || fail "the Rate field shows $(value "$dir/rate.txt" rate_field)"
 if grep -q "^event=.*\(refused\|must be\|kept\)" "$dir/rate.txt"; then fail "a refusal on the events line: $(grep '^event=' "$dir/rate.txt")"; fi
 grep -q "^event=.*ae: training has collapsed" "$dir/collapse.txt" || fail "no collapse warning for the AE at rate 0.1"
 if grep -q "^event=.*kept" "$dir/collapse.txt"; then fail "the events line names a rate not in use"; fi
 
 # 4. Errors go with the fix.
 grep -q "^model_error=hidden sizes must be" "$dir/hidden_bad.txt" || fail "hidden 0,abc was not refused"
-grep -qx "model_error=" "$dir/hidden_fixed.txt" || fail "the hidden-size error stayed after the fix: $(value model_error "$dir/hidden_fixed.txt")"
+grep -qx "model_error=" "$dir/hidden_fixed.txt" || fail "the hidden-size error stayed after the fix: $(value "$dir/hidden_fixed.txt" model_error)"
 grep -q "^data_error=.*labels file applies to IDX images only" "$dir/labels_explicit.txt" || fail "the explicit labels file was not refused"
-grep -qx "data_error=" "$dir/labels_browser.txt" || fail "the browser's labels file refused a CSV: $(value data_error "$dir/labels_browser.txt")"
+grep -qx "data_error=" "$dir/labels_browser.txt" || fail "the browser's labels file refused a CSV: $(value "$dir/labels_browser.txt" data_error)"
 grep -qx "features=8" "$dir/labels_browser.txt" || fail "the CSV did not load"
-grep -qx "browser_labels=" "$dir/labels_browser.txt" || fail "the labels field kept $(value browser_labels "$dir/labels_browser.txt")"
+grep -qx "browser_labels=" "$dir/labels_browser.txt" || fail "the labels field kept $(value "$dir/labels_browser.txt" browser_labels)"
 
 # 5. Tooltips: none missing, and the weights of the single models are among the controls.
 for f in header sparse denoising contractive; do
-  grep -qx "controls_without_help=" "$dir/$f.txt" || fail "controls without a tooltip in $f: $(value controls_without_help "$dir/$f.txt")"
+  grep -qx "controls_without_help=" "$dir/$f.txt" || fail "controls without a tooltip in $f: $(value "$dir/$f.txt" controls_without_help)"
   grep -qx "controls_dropped=0" "$dir/$f.txt" || fail "controls not recorded in $f"
 done
 grep -qx "control=sparsity_weight" "$dir/sparse.txt" || fail "no sparsity weight control"

@@ -11,47 +11,20 @@
 #   test_gui_fire.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR [SECONDS] [SEED]
 # The same SEED replays the same input sequence (LATENTLAB_FIRE_SEED overrides the default).
 set -eu
-# LATENTLAB_TIME_SCALE (the sanitizer builds, tests/CMakeLists.txt) stretches every wait for the app.
-scale=${LATENTLAB_TIME_SCALE:-1}
 exe=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") dir=$4 seconds=${5:-60} seed=${6:-${LATENTLAB_FIRE_SEED:-11}}
-
-# Outside the display: make the work folder and run this script again inside xvfb-run.
-if [ -z "${LATENTLAB_FIRE_DISPLAY:-}" ]; then
-  rm -rf "$dir" && mkdir -p "$dir"
-  LATENTLAB_FIRE_DISPLAY=1 exec xvfb-run -a -s "-screen 0 1600x900x24" sh "$0" "$@"
-fi
-
-app= wm=
-cleanup() {
-  [ -n "$app" ] && kill "$app" 2>/dev/null || true
-  [ -n "$wm" ] && kill "$wm" 2>/dev/null || true
-}
-trap cleanup EXIT
-fail() {
-  echo "test_gui_fire: FAIL (seed $seed): $*" >&2
-  [ -s "$dir/stderr.log" ] && tail -n 20 "$dir/stderr.log" >&2
-  exit 1
-}
+# scale (LATENTLAB_TIME_SCALE, the sanitizer builds) stretches every wait for the app.
+. "$(dirname "$0")/gui_lib.sh"
+test_name="test_gui_fire (seed $seed)"
+in_display 1600x900 "$@"
 
 #---- hostile files, and good ones to come back to ---------------------------------------------
 h=$dir/hostile
 # A random click may hit File > Save: its session goes to the work folder, not the user's state folder.
 export XDG_STATE_HOME="$dir/state"
-mkdir -p "$h/fakeonly/a" "$h/mixed/a" "$h/mixed/b"
+mkdir -p "$h/fakeonly/a"
+png_classes "$h/mixed"
 printf 'P5\n1 1\n255\n' > "$h/fakeonly/a/x.png"   # a PGM header named .png, and nothing else
 printf 'P5\n1 1\n255\n' > "$h/mixed/a/fake.png"   # ... next to real PNGs
-python3 - "$h/mixed" <<'EOF'
-import struct, sys, zlib
-def png(path, w, h, seed):
-    raw = b''.join(b'\0' + bytes((x * 7 + y * 13 + seed * 31) % 256 for x in range(w)) for y in range(h))
-    def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0)) +
-                chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
-for i in range(6):
-    png('%s/a/a%d.png' % (sys.argv[1], i), 16, 16, i)
-    png('%s/b/b%d.png' % (sys.argv[1], i), 16, 16, i + 10)
-EOF
 mkfifo "$h/bad.csv"                                   # opening it for reading would block
 printf '\000\000\010\003\177\377\377\377\000\000\000\034\000\000\000\034' > "$h/huge.idx"  # 2^31-1 images, no data
 awk 'BEGIN { srand(5); print "x,y,z,label"
@@ -100,6 +73,7 @@ EOS
   # The random keys may have typed into the browser's option fields (a CSV label column "abc2"):
   # once they stop, clear those as a user would, so that the typed paths below are opened plainly.
   cat <<EOS
+state $dir/rounds.txt
 wait-file $dir/go-browse
 browser-defaults
 wait-file $dir/go-bad
@@ -112,23 +86,11 @@ EOS
 } > "$dir/fire.txt"
 
 #---- the window manager and the app -------------------------------------------------------------
-openbox > "$dir/openbox.log" 2>&1 &
-wm=$!
-i=0
-until wmctrl -m > /dev/null 2>&1; do
-  i=$((i + 1)); [ $i -lt $((100 * scale)) ] || fail "openbox did not start"; sleep 0.1
-done
+wm_start
 # The browser starts in the working folder: the hostile one.
 (cd "$h" && exec "$exe" --points 2000 --script "$dir/fire.txt") > "$dir/stdout.log" 2> "$dir/stderr.log" &
 app=$!
-wid=
-i=0
-while [ -z "$wid" ]; do
-  [ -r "/proc/$app/stat" ] && ! grep -q ') Z ' "/proc/$app/stat" || fail "the app exited before its window opened"
-  i=$((i + 1)); [ $i -lt $((300 * scale)) ] || fail "no window after $((30 * scale)) s"
-  sleep 0.1
-  wid=$(xdotool search --onlyvisible --name '^latentlab$' 2>/dev/null | head -n 1) || wid=
-done
+window_wait
 sleep 1
 
 width=1600 height=900
@@ -150,12 +112,6 @@ browse() {  # Ctrl+O, the path field, Enter: what a user typing a path does
   hold ctrl+o; sleep 0.3; hold ctrl+a
   xdotool type --delay 15 -- "$1"
   sleep 0.5; hold Return; sleep 0.5
-}
-# Running, and not a zombie (a dead child stays one until waited for, and kill -0 still succeeds).
-running() {
-  [ -r "/proc/$app/stat" ] || return 1
-  read -r _ _ state _ < "/proc/$app/stat" || return 1
-  [ "$state" != Z ]
 }
 alive() { running || fail "the app died ($1)"; }
 
@@ -214,6 +170,9 @@ alive "after the random input"
 echo "test_gui_fire: $count random actions in $bursts bursts over $(($(date +%s) - start)) s (seed $seed)"
 
 #---- the browser's path field: a FIFO is refused, a CSV loads --------------------------------
+# The script's three rounds done before the browser checks: a slow machine or build (the
+# sanitizers) may still be in them, and their last `data digits` would clear the error typed below.
+wait_for "$dir/rounds.txt"
 for f in fifo huge fake hidden latent budget; do
   for round in 1 2 3; do [ -s "$dir/$f$round.txt" ] || fail "the script did not reach $f$round.txt"; done
 done

@@ -18,6 +18,7 @@
 #    is above the legend's mark; at least three of the four show one.
 #   test_gui_holes.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -45,8 +46,7 @@ wait 2
 screenshot $dir/off.png
 quit
 EOS
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 4000 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 4000 --script "$dir/script.txt"
 
 grep -qx "holes=1" "$dir/holes.txt"
 # 48 cells along the map's longer side, the other side in proportion (the map is near square here).

@@ -10,24 +10,13 @@
 #     it had, and goes on (a state dump after it, then a clean quit).
 #   test_gui_hostile.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 dir=$4
-scale=${LATENTLAB_TIME_SCALE:-1}
-rm -rf "$dir" && mkdir -p "$dir/mixed/a" "$dir/mixed/b"
+rm -rf "$dir" && mkdir -p "$dir"
 fail() { echo "test_gui_hostile: FAIL: $*" >&2; exit 1; }
 
 # Twelve real 16x16 PNGs in two labels, and a PGM header named .png among them.
-python3 - "$dir/mixed" <<'EOF'
-import struct, sys, zlib
-def png(path, w, h, seed):
-    raw = b''.join(b'\0' + bytes((x * 7 + y * 13 + seed * 31) % 256 for x in range(w)) for y in range(h))
-    def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 0, 0, 0, 0)) +
-                chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
-for i in range(6):
-    png('%s/a/a%d.png' % (sys.argv[1], i), 16, 16, i)
-    png('%s/b/b%d.png' % (sys.argv[1], i), 16, 16, i + 10)
-EOF
+png_classes "$dir/mixed"
 printf 'P5\n1 1\n255\n' > "$dir/mixed/a/fake.png"
 
 # 2000 rows with labels 0..999 (the cap), the same with 0..1000 (one over), and 30 rows with 99999.
@@ -55,7 +44,7 @@ data $dir/labels99999.csv csv-label=label
 state $dir/labels99999.txt
 quit
 EOS
-timeout $((120 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt" \
+xvfb $((120 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt" \
   > "$dir/stdout.log" 2> "$dir/stderr.log" || fail "the app failed (status $?): $(tail -n 5 "$dir/stderr.log")"
 
 # 1. The disguised file is skipped and named, the twelve real images load.
@@ -94,7 +83,7 @@ quit
 EOS
 # The limit is the app's own address space (under 1 GB with llvmpipe on two threads: each thread's
 # stack counts, so LP_NUM_THREADS fixes their number whatever the machine) plus less than the payload.
-timeout $((120 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" env LP_NUM_THREADS=2 sh -c 'ulimit -v 1300000 && exec "$@"' sh \
+xvfb $((120 * scale)) 1600x900 env LP_NUM_THREADS=2 sh -c 'ulimit -v 1300000 && exec "$@"' sh \
   "$exe" --paused --points 2000 --script "$dir/memory.txt" > "$dir/memory-stdout.log" 2> "$dir/memory-stderr.log" ||
   fail "the app under ulimit -v failed (status $?): $(tail -n 5 "$dir/memory-stderr.log")"
 grep -q "^data_error=.*big\.idx\.gz.*not enough memory" "$dir/memory-state.txt" ||

@@ -11,6 +11,7 @@
 # 20 px, large enough to read a sprite; none of it lies on the map.
 #   test_gui_inside_vae.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/healthy.txt" <<EOS
@@ -49,10 +50,8 @@ state $dir/b50.txt
 screenshot $dir/b50.png
 quit
 EOS
-scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((170 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 1000 --width 1024 --height 640 --script "$dir/healthy.txt"
-timeout $((170 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 1000 --width 1024 --height 640 --beta 50 --script "$dir/collapse.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 1000 --width 1024 --height 640 --script "$dir/healthy.txt"
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 1000 --width 1024 --height 640 --beta 50 --script "$dir/collapse.txt"
 
 grep -qx "kl=1" "$dir/b1.txt"
 test "$(value "$dir/b1.txt" pane0.kl_version)" = 0      # the AE: nothing measured, no box

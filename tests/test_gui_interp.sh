@@ -7,6 +7,7 @@
 # on, and the pixels around the path change when only the endpoints do.
 #   test_gui_interp.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -39,9 +40,8 @@ sync
 state $dir/picked.txt
 quit
 EOS
-timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+xvfb $((120 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 
-value() { sed -n "s/^$2=//p" "$1"; }
 
 "$png_check" "$dir/on.png" 1600 900
 # The strips are pictures: original A, 9 interpolants, original B, 28 x 28 each.

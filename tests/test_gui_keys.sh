@@ -10,29 +10,10 @@
 set -eu
 exe=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") dir=$4
 
-# Outside the display: make the work folder and run this script again inside xvfb-run.
-if [ -z "${LATENTLAB_KEYS_DISPLAY:-}" ]; then
-  rm -rf "$dir" && mkdir -p "$dir"
-  LATENTLAB_KEYS_DISPLAY=1 exec xvfb-run -a -s "-screen 0 1600x900x24" sh "$0" "$@"
-fi
+. "$(dirname "$0")/gui_lib.sh"
+test_name=test_gui_keys
+in_display 1600x900 "$@"
 
-app= wm=
-cleanup() {
-  [ -n "$app" ] && kill "$app" 2>/dev/null || true
-  [ -n "$wm" ] && kill "$wm" 2>/dev/null || true
-}
-trap cleanup EXIT
-# Running, and not a zombie (a dead child stays one until waited for, and kill -0 still succeeds).
-running() {
-  [ -r "/proc/$app/stat" ] || return 1
-  read -r _ _ state _ < "/proc/$app/stat" || return 1
-  [ "$state" != Z ]
-}
-fail() {
-  echo "test_gui_keys: FAIL: $*" >&2
-  [ -s "$dir/stderr.log" ] && tail -n 20 "$dir/stderr.log" >&2
-  exit 1
-}
 
 # The presses, one a line: the keys xdotool holds, and the UI scale expected after them.
 cat > "$dir/presses.txt" <<EOF
@@ -68,42 +49,15 @@ presses=$(wc -l < "$dir/presses.txt")
   echo "quit"
 } > "$dir/keys.txt"
 
-openbox > "$dir/openbox.log" 2>&1 &
-wm=$!
-i=0
-until wmctrl -m > /dev/null 2>&1; do
-  i=$((i + 1)); [ $i -lt 100 ] || fail "openbox did not start"; sleep 0.1
-done
+wm_start
 "$exe" --paused --points 2000 --width 1600 --height 900 --script "$dir/keys.txt" > "$dir/stdout.log" 2> "$dir/stderr.log" &
 app=$!
-wid=
-i=0
-while [ -z "$wid" ]; do
-  running || fail "the app exited before its window opened"
-  i=$((i + 1)); [ $i -lt 300 ] || fail "no window after 30 s"
-  sleep 0.1
-  wid=$(xdotool search --onlyvisible --name '^latentlab$' 2>/dev/null | head -n 1) || wid=
-done
-# The keys go to the focused window: activate it until the window manager says it is active.
-tries=0
-until [ "$(xdotool getactivewindow 2>/dev/null)" = "$wid" ]; do
-  tries=$((tries + 1)); [ $tries -lt 50 ] || fail "the window never became active"
-  xdotool windowactivate "$wid" 2>/dev/null || true
-  sleep 0.2
-done
-wait_for() {  # FILE: the script has written it
-  tries=0
-  until [ -s "$1" ]; do
-    running || fail "the app died before writing $1"
-    tries=$((tries + 1)); [ $tries -lt 600 ] || fail "no $1 after 60 s"
-    sleep 0.1
-  done
-}
-value() { sed -n "s/^$1=//p" "$2"; }
+window_wait
+window_activate
 wait_for "$dir/s0.txt"
 sleep 1
-[ "$(value ui_scale "$dir/s0.txt")" = 1.00 ] || fail "the UI scale starts at $(value ui_scale "$dir/s0.txt"), not 1.00"
-[ "$(value presenter "$dir/s0.txt")" = 0 ] || fail "presenter mode is on before any key"
+[ "$(value "$dir/s0.txt" ui_scale)" = 1.00 ] || fail "the UI scale starts at $(value "$dir/s0.txt" ui_scale), not 1.00"
+[ "$(value "$dir/s0.txt" presenter)" = 0 ] || fail "presenter mode is on before any key"
 
 i=1
 while read -r keys want; do
@@ -113,23 +67,15 @@ while read -r keys want; do
   sleep 0.2
   touch "$dir/go$i"
   wait_for "$dir/s$i.txt"
-  got=$(value ui_scale "$dir/s$i.txt")
+  got=$(value "$dir/s$i.txt" ui_scale)
   [ "$got" = "$want" ] || fail "after press $i ($keys) the UI scale is $got, expected $want"
-  on=$(value presenter "$dir/s$i.txt")
+  on=$(value "$dir/s$i.txt" presenter)
   if [ "$want" = 1.00 ]; then [ "$on" = 0 ] || fail "presenter mode on at 100% after $keys"
   else [ "$on" = 1 ] || fail "presenter mode off at $want after $keys"; fi
   echo "test_gui_keys: $keys -> $got"
   i=$((i + 1))
 done < "$dir/presses.txt"
 
-i=0
-while running; do
-  i=$((i + 1)); [ $i -lt 100 ] || fail "still running 10 s after quit"
-  sleep 0.1
-done
-status=0
-wait "$app" || status=$?
-app=
-[ "$status" -eq 0 ] || fail "exit status $status"
+quit_wait
 [ -s "$dir/largest.png" ] || fail "no screenshot at 250%"
 echo "test_gui_keys: ok"

@@ -14,6 +14,7 @@
 # supported size, are both reported.
 #   test_gui_layout.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 
@@ -56,7 +57,7 @@ state $dir/$name.l8.interp.state
 quit
 EOS
   } > "$dir/$name.script"
-  timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 2560x1440x24" "$exe" --paused --model "$model" --points 2000 \
+  xvfb $((170 * scale)) 2560x1440 "$exe" --paused --model "$model" --points 2000 \
     --width "$w" --height "$h" --script "$dir/$name.script" > "$dir/$name.log" 2>&1
   "$png_check" "$dir/$name.l8.png" "$w" "$h"
 }
@@ -112,12 +113,12 @@ wait 5
 layout-check $dir/plant.txt
 quit
 EOS
-timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/plant.script" > "$dir/plant.log" 2>&1
+xvfb $((120 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/plant.script" > "$dir/plant.log" 2>&1
 grep -Eq "^overlap: (planted label .* and toolbar: |toolbar: .* and planted label )" "$dir/plant.txt"  # either recorded first
 ! grep -qx "problems=0" "$dir/plant.txt"
 # ... and so is a window below the supported size.
 printf 'wait 5\nlayout-check %s/small.txt\nquit\n' "$dir" > "$dir/small.script"
-timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 700 --height 420 \
+xvfb $((120 * scale)) 1600x900 "$exe" --paused --points 2000 --width 700 --height 420 \
   --script "$dir/small.script" > "$dir/small.log" 2>&1
 ! grep -qx "problems=0" "$dir/small.txt"
 

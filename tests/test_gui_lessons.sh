@@ -15,14 +15,14 @@
 #    docs/lesson_*.png are copies of these.
 #   test_gui_lessons.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
-value() { sed -n "s/^$2=//p" "$1"; }
 expect() {  # FILE KEY VALUE
   got=$(value "$1" "$2")
   [ "$got" = "$3" ] || { echo "test_gui_lessons: $(basename "$1"): $2=$got, expected $3"; exit 1; }
 }
-limit=$((170 * ${LATENTLAB_TIME_SCALE:-1}))
+limit=$((170 * scale))
 
 cat > "$dir/small.txt" <<EOS
 lessons-parse
@@ -54,7 +54,7 @@ wait 2
 state $dir/closed.txt
 quit
 EOS
-timeout $limit xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --width 1024 --height 640 --paused --script "$dir/small.txt"
+xvfb $limit 1600x900 "$exe" --width 1024 --height 640 --paused --script "$dir/small.txt"
 
 expect "$dir/holes.txt" lessons 11
 expect "$dir/holes.txt" lesson holes
@@ -116,7 +116,7 @@ screenshot $dir/welcome.png
 welcome off
 quit
 EOS
-timeout $limit xvfb-run -a -s "-screen 0 1920x1080x24" "$exe" --width 1920 --height 1080 --paused --script "$dir/large.txt"
+xvfb $limit 1920x1080 "$exe" --width 1920 --height 1080 --paused --script "$dir/large.txt"
 expect "$dir/anomaly.txt" lesson anomaly
 expect "$dir/anomaly.txt" anomaly 1
 expect "$dir/anomaly.txt" anomaly_score elbo

@@ -11,6 +11,7 @@
 #    The same after a zoom (the tiles follow the view). Points off: the map region changes.
 #   test_gui_manifold.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -44,8 +45,7 @@ screenshot $dir/points_off.png
 state $dir/points_off.txt
 quit
 EOS
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
-value() { sed -n "s/^$2=//p" "$1"; }
+xvfb $((170 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 "$png_check" "$dir/on.png" 1600 900
 for pane in 0 1; do
   "$png_diff" "$dir/off.png" "$dir/on.png" --min 4 --region $(value "$dir/on.txt" pane$pane.map_rect)

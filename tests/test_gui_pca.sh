@@ -3,6 +3,7 @@
 # the probe decodes points of that plane, so moving it changes the decoding.
 #   test_gui_pca.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -22,7 +23,7 @@ sync
 state $dir/dims.txt
 quit
 EOS
-timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --latent 4 --points 2000 --script "$dir/script.txt"
+xvfb $((120 * scale)) 1600x900 "$exe" --paused --latent 4 --points 2000 --script "$dir/script.txt"
 "$png_check" "$dir/pca.png" 1600 900
 "$png_diff" "$dir/a.png" "$dir/b.png" --min 3
 grep -qx "pane1.latent=4" "$dir/pca.txt"

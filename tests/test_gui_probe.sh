@@ -4,6 +4,7 @@
 # model 0's probe leaves model 1's where it was.
 #   test_gui_probe.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -24,7 +25,7 @@ probe 0 0 0
 state $dir/unlinked.txt
 quit
 EOS
-timeout $((120 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+xvfb $((120 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 "$png_check" "$dir/shot_b.png" 1600 900
 "$png_diff" "$dir/ae_a.png" "$dir/ae_b.png" --min 3
 "$png_diff" "$dir/vae_a.png" "$dir/vae_b.png" --min 3

@@ -4,6 +4,7 @@
 # to the grey sprites, the same places are grey again (every pixel's R = G = B).
 #   test_gui_rgb.sh LATENTLAB PNG_CHECK PNG_COLOR WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_color=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 # The hole map is off: it is not what is tested, and on a loaded machine it slows every step.
@@ -26,7 +27,7 @@ screenshot $dir/grey.png
 state $dir/grey.txt
 quit
 EOS
-timeout 240 xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+xvfb 240 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 grep -qx "dataset=sprites-rgb" "$dir/rgb.txt"
 grep -qx "features=2352" "$dir/rgb.txt"
 grep -qx "in_sync=1" "$dir/rgb.txt"

@@ -8,6 +8,7 @@
 # code further.
 #   test_gui_sensitivity.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -28,11 +29,9 @@ state $dir/large.txt
 screenshot $dir/large.png
 quit
 EOS
-scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((180 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 1000 --width 1024 --height 640 \
+xvfb $((180 * scale)) 1600x900 "$exe" --paused --points 1000 --width 1024 --height 640 \
   --pair ae-contractive --latent 16 --contractive-weight 0.1 --script "$dir/script.txt"
 "$png_check" "$dir/small.png" 1024 640
-value() { sed -n "s/^$2=//p" "$1"; }
 s="$dir/small.txt" l="$dir/large.txt"
 grep -qx "sensitivity=1" "$s"
 grep -qx "pane1.kind=contractive" "$s"

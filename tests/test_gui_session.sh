@@ -9,12 +9,12 @@
 # Recent is kept across launches (recent.txt in the state folder).
 #   test_gui_session.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 dir=$4
 rm -rf "$dir" && mkdir -p "$dir/state"
 export XDG_STATE_HOME="$dir/state"
-limit=$((120 * ${LATENTLAB_TIME_SCALE:-1}))
-gui() { timeout $limit xvfb-run -a -s "-screen 0 1280x800x24" "$exe" --width 1024 --height 640 --paused --points 1000 --count 600 "$@"; }
-value() { sed -n "s/^$1=//p" "$2"; }
+limit=$((120 * scale))
+gui() { xvfb $limit 1280x800 "$exe" --width 1024 --height 640 --paused --points 1000 --count 600 "$@"; }
 
 cat > "$dir/a.txt" <<EOS
 train 40
@@ -27,7 +27,7 @@ quit
 EOS
 mkdir -p "$dir/state/latentlab" && echo "$dir/old.llsession" > "$dir/state/latentlab/recent.txt"  # an earlier launch's
 gui --model vae --autosave-minutes 5 --script "$dir/a.txt"
-[ "$(value step "$dir/a40.txt")" = 40 ] || { echo "run A did not reach step 40"; exit 1; }
+[ "$(value "$dir/a40.txt" step)" = 40 ] || { echo "run A did not reach step 40"; exit 1; }
 [ -f "$dir/state/latentlab/autosave.llsession" ] || { echo "no autosave on close"; exit 1; }
 # Open Recent across launches: the save is in recent.txt, and the next launch lists it.
 [ "$(head -n 1 "$dir/state/latentlab/recent.txt")" = "$dir/a.llsession" ] || { echo "the save is not first in recent.txt"; exit 1; }
@@ -40,10 +40,10 @@ state $dir/b50.txt
 quit
 EOS
 gui --load "$dir/a.llsession" --autosave-minutes 5 --script "$dir/b.txt"
-[ "$(value step "$dir/b40.txt")" = 40 ] || { echo "the opened session is not at step 40"; exit 1; }
-[ "$(value models "$dir/b40.txt")" = 1 ] || { echo "the opened session does not have one model"; exit 1; }
-[ "$(value recent "$dir/b40.txt")" = "$dir/a.llsession|$dir/old.llsession" ] || { echo "Open Recent: '$(value recent "$dir/b40.txt")'"; exit 1; }
-a=$(value pane0.loss_parts "$dir/a50.txt") b=$(value pane0.loss_parts "$dir/b50.txt")
+[ "$(value "$dir/b40.txt" step)" = 40 ] || { echo "the opened session is not at step 40"; exit 1; }
+[ "$(value "$dir/b40.txt" models)" = 1 ] || { echo "the opened session does not have one model"; exit 1; }
+[ "$(value "$dir/b40.txt" recent)" = "$dir/a.llsession|$dir/old.llsession" ] || { echo "Open Recent: '$(value "$dir/b40.txt" recent)'"; exit 1; }
+a=$(value "$dir/a50.txt" pane0.loss_parts) b=$(value "$dir/b50.txt" pane0.loss_parts)
 [ -n "$a" ] && [ "$a" = "$b" ] || { echo "resumed losses differ: '$a' against '$b'"; exit 1; }
 [ -f "$dir/state/latentlab/autosave.prev.llsession" ] || { echo "the previous autosave was not kept"; exit 1; }
 
@@ -80,9 +80,9 @@ quit
 EOS
 "$exe" train --model vae --hidden 256 --latent 2 --count 600 --epochs 1 --save "$dir/vae.safetensors" > /dev/null
 gui --load "$dir/twin.llsession" --script "$dir/d.txt"
-[ "$(value models "$dir/d.txt.state")" = 2 ] && [ "$(value step "$dir/d.txt.state")" = 20 ] ||
+[ "$(value "$dir/d.txt.state" models)" = 2 ] && [ "$(value "$dir/d.txt.state" step)" = 20 ] ||
   { echo "the twin session did not reopen as two models at step 20"; exit 1; }
-[ "$(value models "$dir/e.txt.state")" = 1 ] || { echo "the safetensors network did not open as one model"; exit 1; }
+[ "$(value "$dir/e.txt.state" models)" = 1 ] || { echo "the safetensors network did not open as one model"; exit 1; }
 # The view's positions come back, with --load and with File > Open (script session-open): each
 # probe where it was (unlinked, so each its own), the interpolation's endpoints, steps, path and slider.
 printf 'session-open %s\ntrain 0\nsync\nstate %s\nquit\n' "$dir/twin.llsession" "$dir/f.txt.state" > "$dir/f.txt"

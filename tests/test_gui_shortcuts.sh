@@ -11,28 +11,10 @@
 set -eu
 exe=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") png_check=$2 dir=$4
 
-# Outside the display: make the work folder and run this script again inside xvfb-run.
-if [ -z "${LATENTLAB_KEYS_DISPLAY:-}" ]; then
-  rm -rf "$dir" && mkdir -p "$dir"
-  LATENTLAB_KEYS_DISPLAY=1 exec xvfb-run -a -s "-screen 0 1600x900x24" sh "$0" "$@"
-fi
+. "$(dirname "$0")/gui_lib.sh"
+test_name=test_gui_shortcuts
+in_display 1600x900 "$@"
 
-app= wm=
-cleanup() {
-  [ -n "$app" ] && kill "$app" 2>/dev/null || true
-  [ -n "$wm" ] && kill "$wm" 2>/dev/null || true
-}
-trap cleanup EXIT
-running() {  # and not a zombie
-  [ -r "/proc/$app/stat" ] || return 1
-  read -r _ _ state _ < "/proc/$app/stat" || return 1
-  [ "$state" != Z ]
-}
-fail() {
-  echo "test_gui_shortcuts: FAIL: $*" >&2
-  [ -s "$dir/stderr.log" ] && tail -n 20 "$dir/stderr.log" >&2
-  exit 1
-}
 
 # The presses, one a line: the key xdotool holds, the state field and its value expected after it
 # ("+" = more than after the press before), and the script's command to run before the press.
@@ -69,52 +51,26 @@ EOP
   echo "quit"
 } > "$dir/keys.txt"
 
-openbox > "$dir/openbox.log" 2>&1 &
-wm=$!
-i=0
-until wmctrl -m > /dev/null 2>&1; do
-  i=$((i + 1)); [ $i -lt 100 ] || fail "openbox did not start"; sleep 0.1
-done
+wm_start
 "$exe" --paused --points 2000 --count 2000 --width 1024 --height 640 --script "$dir/keys.txt" > "$dir/stdout.log" 2> "$dir/stderr.log" &
 app=$!
-wid=
-i=0
-while [ -z "$wid" ]; do
-  running || fail "the app exited before its window opened"
-  i=$((i + 1)); [ $i -lt 300 ] || fail "no window after 30 s"
-  sleep 0.1
-  wid=$(xdotool search --onlyvisible --name '^latentlab$' 2>/dev/null | head -n 1) || wid=
-done
-tries=0
-until [ "$(xdotool getactivewindow 2>/dev/null)" = "$wid" ]; do
-  tries=$((tries + 1)); [ $tries -lt 50 ] || fail "the window never became active"
-  xdotool windowactivate "$wid" 2>/dev/null || true
-  sleep 0.2
-done
-wait_for() {
-  tries=0
-  until [ -s "$1" ]; do
-    running || fail "the app died before writing $1"
-    tries=$((tries + 1)); [ $tries -lt 600 ] || fail "no $1 after 60 s"
-    sleep 0.1
-  done
-}
-value() { sed -n "s/^$1=//p" "$2"; }
+window_wait
+window_activate
 wait_for "$dir/s0.txt"
 sleep 2
-[ "$(value running "$dir/s0.txt")" = 0 ] && [ "$(value holes "$dir/s0.txt")" = 1 ] && [ "$(value help_overlay "$dir/s0.txt")" = 0 ] ||
+[ "$(value "$dir/s0.txt" running)" = 0 ] && [ "$(value "$dir/s0.txt" holes)" = 1 ] && [ "$(value "$dir/s0.txt" help_overlay)" = 0 ] ||
   fail "the start is not paused, holes on, no overlay"
 
 holds() {  # STATE: the expectation of this press holds in it
-  got=$(value "$field" "$1")
-  if [ "$want" = + ]; then [ "$got" -gt "$(value "$field" "$prev")" ]; else [ "$got" = "$want" ]; fi
+  got=$(value "$1" "$field")
+  if [ "$want" = + ]; then [ "$got" -gt "$(value "$prev" "$field")" ]; else [ "$got" = "$want" ]; fi
 }
 i=1
 prev=$dir/s0.txt
 while read -r keys field want before; do
   if [ -n "$before" ]; then wait_for "$dir/pre$i.txt"; fi
   if [ "${before%% *}" = ui-click ]; then
-    [ "$(value want_text_input "$dir/pre$i.txt")" = 1 ] || fail "'$before' did not put the keyboard in a text field"
+    [ "$(value "$dir/pre$i.txt" want_text_input)" = 1 ] || fail "'$before' did not put the keyboard in a text field"
   fi
   xdotool keydown "$keys" sleep 1 keyup "$keys"
   sleep 0.3
@@ -128,21 +84,13 @@ while read -r keys field want before; do
   fi
   touch "$dir/again$i"
   wait_for "$dir/late$i.txt"
-  got=$(value "$field" "$now")
-  holds "$now" || fail "after press $i ($keys) $field is $got, expected $want (shortcuts fired: $(value shortcuts_fired "$now"))"
+  got=$(value "$now" "$field")
+  holds "$now" || fail "after press $i ($keys) $field is $got, expected $want (shortcuts fired: $(value "$now" shortcuts_fired))"
   echo "test_gui_shortcuts: $keys -> $field=$got"
   prev=$now
   i=$((i + 1))
 done < "$dir/presses.txt"
 
-i=0
-while running; do
-  i=$((i + 1)); [ $i -lt 100 ] || fail "still running 10 s after quit"
-  sleep 0.1
-done
-status=0
-wait "$app" || status=$?
-app=
-[ "$status" -eq 0 ] || fail "exit status $status"
+quit_wait
 "$png_check" "$dir/overlay.png" 1024 640 > /dev/null || fail "the screenshot with the overlay open"
 echo "test_gui_shortcuts: ok"

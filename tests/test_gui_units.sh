@@ -7,6 +7,7 @@
 # strips back (its pixels change).
 #   test_gui_units.sh LATENTLAB PNG_CHECK PNG_COLOR WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_color=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -19,11 +20,9 @@ state $dir/units.txt
 screenshot $dir/units.png
 quit
 EOS
-scale=${LATENTLAB_TIME_SCALE:-1}
-timeout $((180 * scale)) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --width 1024 --height 640 \
+xvfb $((180 * scale)) 1600x900 "$exe" --paused --points 2000 --width 1024 --height 640 \
   --pair ae-sparse --latent 16 --sparsity kl --sparsity-weight 10 --script "$dir/script.txt"
 "$png_check" "$dir/units.png" 1024 640
-value() { sed -n "s/^$2=//p" "$1"; }
 s="$dir/units.txt"
 grep -qx "units=1" "$s"
 grep -qx "pane1.kind=sparse" "$s"

@@ -7,6 +7,7 @@
 # stopped reporting itself cannot pass unseen.
 #   test_gui_vae_layout.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 png_check=$2 png_diff=$3 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 fail=0
@@ -43,7 +44,7 @@ layout-check $dir/$size.arith.txt
 screenshot $dir/$size.arith.png
 quit
 EOS
-  timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 2560x1440x24" "$exe" --paused --points 1000 \
+  xvfb $((170 * scale)) 2560x1440 "$exe" --paused --points 1000 \
     --width "$w" --height "$h" --script "$dir/$size.script" > "$dir/$size.log" 2>&1 || { cat "$dir/$size.log"; exit 1; }
   "$png_check" "$dir/$size.kl.png" "$w" "$h"
   for part in kl kl2 kl3 factors arith; do

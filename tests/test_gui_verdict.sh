@@ -12,6 +12,7 @@
 # wait-readable reports when both maps first separate their labels.
 #   test_gui_verdict.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
+. "$(dirname "$0")/gui_lib.sh"
 exe=$1 dir=$4
 rm -rf "$dir" && mkdir -p "$dir"
 cat > "$dir/script.txt" <<EOS
@@ -44,9 +45,8 @@ interp-verdict
 state $dir/trained.txt
 quit
 EOS
-timeout $((300 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1600x900x24" "$exe" --paused --points 2000 --script "$dir/script.txt"
+xvfb $((300 * scale)) 1600x900 "$exe" --paused --points 2000 --script "$dir/script.txt"
 
-value() { sed -n "s/^$2=//p" "$1"; }
 fail() { echo "test_gui_verdict: $*"; exit 1; }
 
 # Recomputes the verdict from a pairs dump and checks the state's figures and sentence against it.
@@ -155,7 +155,7 @@ test "$(value "$dir/trained.txt" interp.verdict_version)" -gt "$(value "$dir/s12
 # wait-readable: from launch, training, until both maps separate their labels (here 0.5, to be
 # quick); the line gives each model's seconds since launch, step and accuracy (at least the target).
 printf 'wait-readable 0.5\nquit\n' > "$dir/readable.txt"
-timeout $((170 * ${LATENTLAB_TIME_SCALE:-1})) xvfb-run -a -s "-screen 0 1024x640x24" "$exe" --points 2000 --script "$dir/readable.txt" > "$dir/readable.out"
+xvfb $((170 * scale)) 1024x640 "$exe" --points 2000 --script "$dir/readable.txt" > "$dir/readable.out"
 grep -q "^latentlab: maps readable" "$dir/readable.out" || fail "no readable line: $(cat "$dir/readable.out")"
 awk '/^latentlab: maps readable/ {
   for (i = 1; i <= NF; ++i) if ($i == "ae" || $i == "vae") {

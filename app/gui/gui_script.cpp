@@ -102,6 +102,10 @@
 //   export-folder DIR    the Export menu's folder, as typed there
 //   right-click M FX FY  a right click (no drag) at (FX, FY) of model M's map, fractions of its width and
 //                        height; FY past 1 reaches the row under the map (state: export_context)
+//   session-save FILE    File > Save to FILE; waits until it is written or has failed (state: session_status)
+//   autosave             an autosave now, as the timer makes one; waits the same way
+//   fail-writes BYTES    fault injection (core/io/file_write.h's test hook): every save fails once BYTES more
+//                        bytes are written, as on a full disk; -1 turns it off
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -128,6 +132,7 @@
 
 #include "cli.h"
 #include "gui_state.h"
+#include "io/file_write.h"
 #include "lessons/lessons.h"
 #include "measure/label_separation.h"
 
@@ -178,6 +183,7 @@ constexpr OpSpec kOps[] = {
     {"lesson", ScriptOp::Lesson, 1, 2},     {"lesson-show-me", ScriptOp::LessonShowMe, 1, 1},
     {"lesson-close", ScriptOp::LessonClose, 0, 0}, {"welcome", ScriptOp::Welcome, 1, 1},
     {"lessons-parse", ScriptOp::LessonsParse, 0, 0},
+    {"fail-writes", ScriptOp::FailWrites, 1, 1}, {"autosave", ScriptOp::Autosave, 0, 0},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
@@ -651,7 +657,23 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       if (!app_write_state(app, cmd.args[0])) script_fail(app, s, cmd, "cannot write " + cmd.args[0]);
       return false;
     case ScriptOp::Quit: app.quit = true; return true;
-    case ScriptOp::SessionSave: session_request_save(app, cmd.args[0], false); return false;  // then wait-file
+    case ScriptOp::SessionSave:
+    case ScriptOp::Autosave:
+      if (!app.session.pending.empty()) {  // one save at a time (session_request_save): a timer's autosave
+        script_fail(app, s, cmd, "a save is already under way");
+        return true;
+      }
+      session_request_save(app, cmd.op == ScriptOp::Autosave ? session_autosave_path() : cmd.args[0], cmd.op == ScriptOp::Autosave);
+      s.wait_save = true;
+      return true;
+    case ScriptOp::FailWrites: {
+      double bytes = 0;
+      if (!parse_number(cmd.args[0], &bytes) || bytes != std::floor(bytes) || bytes < -1)
+        script_fail(app, s, cmd, "fail-writes takes a byte count (-1: off), not " + cmd.args[0]);
+      else
+        file_write_fail_after(static_cast<int64_t>(bytes));
+      return false;
+    }
     case ScriptOp::SessionOpen:
       if (!session_open(app, cmd.args[0])) script_fail(app, s, cmd, app.data_error);
       return false;
@@ -1083,6 +1105,13 @@ static void queue_step(AppState& app, Script& s) {
     }
     s.wait_lesson = false;
   }
+  if (s.wait_save) {  // the trainer's capture, then the write (gui_session.cpp's session_update)
+    if (!app.session.pending.empty()) {
+      if (app.now - s.wait_started > kScriptTimeout) script_fail(app, s, *current, "timed out waiting for the save");
+      return;
+    }
+    s.wait_save = false;
+  }
   while (s.next < s.commands.size()) {
     const ScriptCommand& cmd = s.commands[s.next++];
     s.wait_started = app.now;
@@ -1191,6 +1220,8 @@ bool app_write_state(const AppState& app, const std::string& path) {
   for (size_t i = events.size() - std::min<size_t>(kEventsShown, events.size()); i < events.size(); ++i)
     std::fprintf(f, "event=step %lld: %s\n", static_cast<long long>(events[i].step), events[i].message.c_str());
   std::fprintf(f, "browser_labels=%s\n", app.browser.options.labels);
+  // The last save's or open's outcome (File menu), and whether a save still waits for the trainer.
+  std::fprintf(f, "session_status=%s\nsession_pending=%d\n", app.session.status.c_str(), app.session.pending.empty() ? 0 : 1);
   // The left column's controls last frame, and those without a tooltip text.
   const ControlsSeen& seen = app.controls_seen;
   std::fprintf(f, "controls=%d\ncontrols_dropped=%d\ncontrols_without_help=", seen.count, seen.dropped);

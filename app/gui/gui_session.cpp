@@ -11,6 +11,7 @@
 //   [SECTION] Opening
 //   [SECTION] The File menu's items and the resume offer
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <new>
 #include <thread>
 
 #include <imgui.h>
@@ -206,10 +208,20 @@ static bool write_session(AppState& app, const Session& captured, const std::str
       s.status = "autosave skipped: the training state is not finite";
       return false;
     }
-    std::rename(path.c_str(), (session_state_dir() + "/" + kAutosavePrevName).c_str());
+    // A second name for it (a hard link, put in place by a rename), not a move: the autosave
+    // itself stays on disk until the new one replaces it atomically, so a crash or a SIGKILL
+    // during the save below leaves the old autosave, never none (tests/test_gui_save_faults.sh).
+    const std::string prev = session_state_dir() + "/" + kAutosavePrevName;
+    const std::string prev_tmp = prev + ".link";  // a fixed name: a kill here leaves one stray link, removed next time
+    unlink(prev_tmp.c_str());
+    if (link(path.c_str(), prev_tmp.c_str()) == 0) std::rename(prev_tmp.c_str(), prev.c_str());
   }
   if (!session_save(out, path, &error)) {
     s.status = (autosave ? "autosave failed: " : "not saved: ") + error;
+    // Seen without opening the File menu: the corner note an export's outcome uses (gui_export.cpp).
+    app.exports.status = s.status;
+    app.exports.status_error = true;
+    app.exports.status_time = app.now;
     return false;
   }
   char when[32];
@@ -325,6 +337,10 @@ bool session_open(AppState& app, const std::string& path) {
   } catch (const InputError& e) {
     app.data_error = e.what();  // shown where a failed open shows; the models stay
     s.status = e.what();
+    return false;
+  } catch (const std::bad_alloc&) {  // within every budget, but more than this machine holds
+    app.data_error = "cannot open " + shown + ": not enough memory";
+    s.status = app.data_error;
     return false;
   }
   for (ModelPane& pane : app.panes) pane.latent = 0;  // resized when the new networks arrive

@@ -260,7 +260,8 @@ enum class ScriptOp {
   InterpVerdict, InterpPairs, DumpInterpPairs, WaitReadable,
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
-  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick
+  MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick,
+  FailWrites, Autosave
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -301,6 +302,7 @@ struct Script {
   std::string wait_file;           // until this file exists (a driver outside the app says "go on")
   bool wait_verdict = false;       // until the interpolation's verdict over many pairs has the newest weights
   bool wait_lesson = false;        // lesson / lesson-show-me: until the lesson's queue has run (or failed)
+  bool wait_save = false;          // session-save / autosave: until the save is written, or has failed
   // wait-readable: until every map separates its labels (knn_label_accuracy of its held-out points).
   double readable_target = 0;      // the accuracy to reach; 0 = not waiting
   uint64_t readable_checked[kMaxPanes] = {};  // the codes_version last scored
