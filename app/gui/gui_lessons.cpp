@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -98,11 +99,18 @@ bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* e
   ui.session.clear();
   if (lesson.session && !fresh) {
     const std::string path = lesson_asset_path(std::string(kLessonsFolder) + lesson.session);
-    if (!path.empty() && session_open(app, path)) {
+    // A session does not record a held-out label (gui_state.h): the set-up's last `holdout` line says
+    // it. Holding a label out starts the models again, so the session is opened once more after it.
+    int holdout = -1;
+    for (const ScriptCommand& c : q.commands)
+      if (c.op == ScriptOp::Holdout) holdout = c.args[0] == "off" ? -1 : std::atoi(c.args[0].c_str());
+    bool opened = !path.empty() && session_open(app, path);
+    if (opened && holdout != app.holdout_label) opened = app_set_holdout(app, holdout) && session_open(app, path);
+    if (opened) {
       ui.session = path;
       std::vector<ScriptCommand> kept;
       for (ScriptCommand& c : q.commands)
-        if (!session_provides(c.op)) kept.push_back(std::move(c));
+        if (!session_provides(c.op) && c.op != ScriptOp::Holdout) kept.push_back(std::move(c));
       q.commands = std::move(kept);
       q.wait_newer = true;  // the views' lines wait until the trainer has taken the session
       q.wait_version = app.snap ? app.snap->version : 0;
