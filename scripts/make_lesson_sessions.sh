@@ -9,7 +9,7 @@
 # which is why these lessons use 32 hidden units. The step counts are whole epochs of each lesson's
 # check row (core/lessons/lesson_checks.cpp): anomaly 43 epochs of the 8,949 digits that are not 1s
 # (69 steps each; the lesson holds the 1s out with its `holdout 1` line, and File > Save records the
-# whole data's hash, not the hold-out), arithmetic 200 epochs of 5,000 faces (39 steps each).
+# whole data's hash, not the hold-out).
 #   scripts/make_lesson_sessions.sh [BUILD_DIR [LESSON ...]]   (default: build, every lesson below;
 #                                                              run from the repository's root)
 set -eu
@@ -46,5 +46,4 @@ while read -r lesson steps file; do
 done <<EOL
 holes 3000 digits_ae_vae_32_8.llsession
 anomaly 2967 digits_ae_vae_32_8_no1.llsession
-arithmetic 7800 faces_ae_vae_32_8.llsession
 EOL

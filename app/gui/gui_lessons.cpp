@@ -271,6 +271,13 @@ static void heading(const AppState& app, const char* text) {
   ImGui::PopStyleColor();
 }
 
+// A status line in the disabled colour, wrapped to the column (at 250% on 1024x640 it is wider).
+static void wrapped_disabled(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+}
+
 // Buttons side by side while they fit the column, else on the next line.
 static bool button_in_row(const char* label, bool* first) {
   const float w = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
@@ -318,10 +325,10 @@ void ui_lesson_panel(AppState& app) {
     ImGui::PopStyleColor();
   } else if (busy) {
     if (ui.running_step >= 0) ImGui::TextDisabled("Step %d: showing you...", ui.running_step + 1);
-    else ImGui::TextDisabled("Setting up the data, the models and the views...");
+    else wrapped_disabled("Setting up the data, the models and the views...");
   }
   if (!ui.session.empty() && ui.running_step < 0)
-    ImGui::TextDisabled("Started from a trained session; training goes on live.");
+    wrapped_disabled("Started from a trained session; training goes on live.");
 
   heading(app, "Steps");
   const float number_w = ImGui::CalcTextSize("00.").x;
