@@ -6,7 +6,10 @@
 #    points off, step 4 the interpolation on; kl builds one VAE at latent 8 with Inside the VAE on,
 #    steps 3 and 4 set beta to 4 and 50 in the running model; sparse builds AE vs sparse AE at
 #    latent 16 with the code units row; closing the lesson opens the Data and Model panels again;
-#    anomaly opens the same bundled session with the anomaly row; arithmetic (faces) has none.
+#    anomaly opens its bundled session (AE vs VAE trained without the 1s) with the 1s held out of
+#    training (the Data panel's hold-out): the Anomaly row's AUC of the held-out 1s is below 0.5 for
+#    the VAE's -ELBO, and step 4 (the nearest training code) lifts it above 0.75; arithmetic (faces,
+#    trained live, no session) turns the hold-out off again.
 # 3. With a lesson open, and on the welcome screen, layout-check finds no problem at 1024x640 and
 #    1920x1080.
 # A lesson's set-up ends by starting training: the script pauses before every `sync` (while the
@@ -106,7 +109,12 @@ sync
 state $dir/anomaly.txt
 screenshot $dir/lesson_anomaly.png
 layout-check $dir/anomaly_layout.txt
+lesson-show-me 4
+pause
+sync
+state $dir/anomaly4.txt
 lesson arithmetic
+pause
 state $dir/arith.txt
 layout-check $dir/arith_layout.txt
 welcome on
@@ -122,10 +130,20 @@ expect "$dir/anomaly.txt" anomaly 1
 expect "$dir/anomaly.txt" anomaly_score elbo
 expect "$dir/anomaly.txt" pane0.latent 8
 case $(value "$dir/anomaly.txt" lesson_session) in
-  */lessons/digits_ae_vae_32_8.llsession) ;;
+  */lessons/digits_ae_vae_32_8_no1.llsession) ;;
   *) echo "test_gui_lessons: the anomaly lesson did not open its bundled session"; exit 1 ;;
 esac
+step=$(value "$dir/anomaly.txt" step)
+[ "$step" -ge 2967 ] || { echo "test_gui_lessons: anomaly starts at step $step, not from the trained session"; exit 1; }
+expect "$dir/anomaly.txt" holdout 1
+expect "$dir/anomaly.txt" pane1.anomaly_holdout 1
+expect "$dir/anomaly4.txt" anomaly_score nearest
+# The VAE's -ELBO ranks the unseen 1s below the rest; the nearest training code finds them.
+awk -v a="$(value "$dir/anomaly.txt" pane1.anomaly_auc)" -v b="$(value "$dir/anomaly4.txt" pane1.anomaly_auc)" \
+  'BEGIN { exit !(a >= 0 && a < 0.5 && b > 0.75) }' ||
+  { echo "test_gui_lessons: held-out 1s' AUC: elbo $(value "$dir/anomaly.txt" pane1.anomaly_auc), nearest $(value "$dir/anomaly4.txt" pane1.anomaly_auc)"; exit 1; }
 expect "$dir/arith.txt" lesson arithmetic
+expect "$dir/arith.txt" holdout -1
 expect "$dir/arith.txt" lesson_session none
 expect "$dir/arith.txt" dataset faces
 expect "$dir/arith.txt" arith 1

@@ -64,17 +64,12 @@ int cli_anomaly(int argc, char** argv) {
   const Dataset data = load_dataset(data_spec_from_flags(args, 1));
   print_data_warnings(data);
   const std::string shown_name = printable_path(data.name);
-  if (data.labels.empty() || *std::max_element(data.labels.begin(), data.labels.end()) < 0)
-    throw InputError(shown_name + ": no labels; anomaly needs them to hold one out (see --labels)");
-  std::vector<int> keep;  // the training samples without label K
-  for (int i = 0; i < data.train_count; ++i)
-    if (data.labels[i] != holdout) keep.push_back(i);
-  int held_k = 0;
-  for (int i = data.train_count; i < data.count; ++i) held_k += data.labels[i] == holdout;
-  if (held_k == 0 || held_k == data.test_count())
-    throw InputError(shown_name + ": the held-out split has " + std::to_string(held_k) + " samples of label " +
-                     std::to_string(holdout) + " out of " + std::to_string(data.test_count()) +
-                     "; the AUC needs both some and not all");
+  // The hold-out policy (core/measure/anomaly.h), shared with the GUI's Data panel and the lessons.
+  const std::string holdout_problem = holdout_label_problem(data, holdout);
+  if (!holdout_problem.empty()) throw InputError(holdout_problem);
+  const std::vector<int> keep = holdout_training_samples(data, holdout);  // the training samples without label K
+  const std::vector<bool> positive = holdout_positives(data, holdout);
+  const int held_k = int(std::count(positive.begin(), positive.end(), true));
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)
     throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
@@ -125,8 +120,6 @@ int cli_anomaly(int argc, char** argv) {
   Mat train_x(data.features(), int(keep.size()));
   data.gather(keep.data(), int(keep.size()), train_x);
   const Mat held = dataset_held_matrix(data);
-  std::vector<bool> positive(data.test_count());
-  for (int i = 0; i < data.test_count(); ++i) positive[i] = data.labels[data.train_count + i] == holdout;
   JsonObject by_score;
   RocCurve chosen;
   std::vector<float> scores;

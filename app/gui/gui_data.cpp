@@ -7,6 +7,7 @@
 //   [SECTION] Labels and colours
 //   [SECTION] Samples as pixels
 //   [SECTION] Loading and switching datasets
+//   [SECTION] Holding a label out of training
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,7 +16,9 @@
 
 #include "io/errors.h"
 #include "io/file_input.h"
+#include "gui_help.h"
 #include "gui_state.h"
+#include "measure/anomaly.h"
 
 //-----------------------------------------------------------------------------
 // [SECTION] Labels and colours
@@ -163,6 +166,8 @@ static void pick_evenly(int first, int n, int want, std::vector<int>* out) {
 
 void app_set_data(AppState& app, std::shared_ptr<const Dataset> data) {
   app.data = std::move(data);
+  app.data_all = app.data;  // new data trains whole; app_set_holdout sets these after calling here
+  app.holdout_label = -1;
   const Dataset& d = *app.data;
 
   // Geometry and value range of a sample drawn as an image.
@@ -261,4 +266,74 @@ void app_set_data(AppState& app, std::shared_ptr<const Dataset> data) {
     pane.latent = 0;
     pane.features = 0;
   }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Holding a label out of training
+//-----------------------------------------------------------------------------
+
+// The policy is measure/anomaly.h's, the one `latentlab anomaly --holdout-label K` and the anomaly
+// lesson's check train by: the training samples of label K are dropped, the held-out split keeps every
+// sample. The models start again from their seeds on the new training split (the trainer's new data).
+bool app_set_holdout(AppState& app, int label) {
+  if (label == app.holdout_label) return true;
+  const std::shared_ptr<const Dataset> all = app.data_all ? app.data_all : app.data;
+  std::shared_ptr<const Dataset> use = all;
+  if (label >= 0) {
+    const std::string problem = holdout_label_problem(*all, label);
+    if (!problem.empty()) {
+      app.data_error = "cannot hold out label " + std::to_string(label) + ": " + problem;
+      return false;
+    }
+    try {
+      use = std::make_shared<const Dataset>(dataset_holding_out(*all, label));
+    } catch (const std::bad_alloc&) {
+      app.data_error = "cannot hold out label " + std::to_string(label) + ": not enough memory";
+      return false;
+    }
+  }
+  const std::string problem = models_problem(app, *use);
+  if (!problem.empty()) {
+    app.data_error = "cannot hold out label " + std::to_string(label) + " with the current models: " + problem;
+    return false;
+  }
+  app.data_error.clear();
+  app.trainer->set_data(use);
+  app_set_data(app, use);
+  app.data_all = all;
+  app.holdout_label = label;
+  return true;
+}
+
+// The Data panel's row: "Hold out of training: none | 0 | 1 ...", for labelled data only.
+void ui_data_holdout(AppState& app) {
+  const Dataset& all = app.data_all ? *app.data_all : *app.data;
+  if (all.labels.empty() || app.label_total < 2) return;
+  char preview[64] = "none";
+  if (app.holdout_label >= 0) label_name(app, app.holdout_label, preview, sizeof preview);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Hold out of training:");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(ImGui::CalcTextSize("none").x, ImGui::CalcTextSize(preview).x) +
+                          ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().FramePadding.x);
+  if (ImGui::BeginCombo("##holdout", preview)) {
+    if (ImGui::Selectable("none", app.holdout_label < 0)) app_set_holdout(app, -1);
+    std::vector<int> distinct(all.labels.begin(), all.labels.end());
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    for (int label : distinct) {
+      if (label < 0) continue;
+      char name[64];
+      label_name(app, label, name, sizeof name);
+      ImGui::PushID(label);
+      if (ImGui::Selectable(name, label == app.holdout_label)) app_set_holdout(app, label);
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  control_help(app, "holdout_label");
+  if (app.holdout_label >= 0)
+    ImGui::TextDisabled("%d training samples left out; the held-out split keeps its %d",
+                        all.train_count - app.data->train_count,
+                        static_cast<int>(std::count(all.labels.begin() + all.train_count, all.labels.end(), app.holdout_label)));
 }

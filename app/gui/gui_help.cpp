@@ -156,6 +156,11 @@ const HelpEntry kHelp[] = {
     {"anomaly_score",
      "Which anomaly score to measure (latentlab anomaly --score): a score that needs a VAE (-ELBO, KL) falls "
      "back to reconstruction error on an AE's pane."},
+    {"holdout_label",
+     "Train without this label (latentlab anomaly --holdout-label K): its training samples are left out, the "
+     "held-out split keeps its own, and the models start again. The Anomaly view then shows how well its "
+     "score finds the held-out label: the ROC curve and its AUC (0.5 = chance, below 0.5 = the label looks "
+     "more familiar than the rest)."},
     {"anomaly_threshold",
      "Samples scoring above this are called anomalous (ringed on the map). It starts at the 95th percentile "
      "of the held-out scores; once moved, it stays where you put it."},

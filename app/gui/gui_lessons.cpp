@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -98,11 +99,18 @@ bool lesson_open(AppState& app, const Lesson& lesson, bool fresh, std::string* e
   ui.session.clear();
   if (lesson.session && !fresh) {
     const std::string path = lesson_asset_path(std::string(kLessonsFolder) + lesson.session);
-    if (!path.empty() && session_open(app, path)) {
+    // A session does not record a held-out label (gui_state.h): the set-up's last `holdout` line says
+    // it. Holding a label out starts the models again, so the session is opened once more after it.
+    int holdout = -1;
+    for (const ScriptCommand& c : q.commands)
+      if (c.op == ScriptOp::Holdout) holdout = c.args[0] == "off" ? -1 : std::atoi(c.args[0].c_str());
+    bool opened = !path.empty() && session_open(app, path);
+    if (opened && holdout != app.holdout_label) opened = app_set_holdout(app, holdout) && session_open(app, path);
+    if (opened) {
       ui.session = path;
       std::vector<ScriptCommand> kept;
       for (ScriptCommand& c : q.commands)
-        if (!session_provides(c.op)) kept.push_back(std::move(c));
+        if (!session_provides(c.op) && c.op != ScriptOp::Holdout) kept.push_back(std::move(c));
       q.commands = std::move(kept);
       q.wait_newer = true;  // the views' lines wait until the trainer has taken the session
       q.wait_version = app.snap ? app.snap->version : 0;
@@ -263,6 +271,13 @@ static void heading(const AppState& app, const char* text) {
   ImGui::PopStyleColor();
 }
 
+// A status line in the disabled colour, wrapped to the column (at 250% on 1024x640 it is wider).
+static void wrapped_disabled(const char* text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", text);
+  ImGui::PopStyleColor();
+}
+
 // Buttons side by side while they fit the column, else on the next line.
 static bool button_in_row(const char* label, bool* first) {
   const float w = ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
@@ -310,10 +325,10 @@ void ui_lesson_panel(AppState& app) {
     ImGui::PopStyleColor();
   } else if (busy) {
     if (ui.running_step >= 0) ImGui::TextDisabled("Step %d: showing you...", ui.running_step + 1);
-    else ImGui::TextDisabled("Setting up the data, the models and the views...");
+    else wrapped_disabled("Setting up the data, the models and the views...");
   }
   if (!ui.session.empty() && ui.running_step < 0)
-    ImGui::TextDisabled("Started from a trained session; training goes on live.");
+    wrapped_disabled("Started from a trained session; training goes on live.");
 
   heading(app, "Steps");
   const float number_w = ImGui::CalcTextSize("00.").x;

@@ -143,6 +143,7 @@ void ui_data_panel(AppState& app) {
   ImGui::SameLine();
   if (labels > 0) ImGui::TextDisabled("%d labels, %d held out", labels, d.test_count());
   else ImGui::TextDisabled("unlabelled, %d held out", d.test_count());
+  ui_data_holdout(app);  // gui_data.cpp: hold a label out of training
   // The load's warnings (skipped files, a header row, remapped labels): the first few in full, as
   // long as this dataset is loaded; all of them on hover.
   if (!d.warnings.empty()) {

@@ -184,6 +184,7 @@ constexpr OpSpec kOps[] = {
     {"lesson-close", ScriptOp::LessonClose, 0, 0}, {"welcome", ScriptOp::Welcome, 1, 1},
     {"lessons-parse", ScriptOp::LessonsParse, 0, 0},
     {"fail-writes", ScriptOp::FailWrites, 1, 1}, {"autosave", ScriptOp::Autosave, 0, 0},
+    {"holdout", ScriptOp::Holdout, 1, 1},  // holdout K|off: train without label K (the Data panel's row)
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
@@ -347,6 +348,10 @@ void script_parse(Script* script, const std::string& all, const std::string& pat
             fail("rebuild expects hidden=LIST, latent=N, kind=twin|" + choice_list<ModelKind>().names() +
                  ", pair=" + choice_list<ComparePair>().names() + " and/or arch=" + choice_list<Architecture>().names());
         }
+        break;
+      case ScriptOp::Holdout:
+        if (cmd.args[0] != "off" && (!parse_number(cmd.args[0], &v) || v < 0 || v != std::floor(v)))
+          fail("holdout expects a label (a whole number from 0) or off");
         break;
       case ScriptOp::AnomalyScoreOp:
         if (choice_list<AnomalyScore>().find(cmd.args[0]) < 0)
@@ -727,6 +732,17 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       app.interp.playing = false;
       return false;
     case ScriptOp::InterpPlay: app.interp.playing = cmd.args[0] == "on"; return false;
+    case ScriptOp::Holdout: {
+      const int label = cmd.args[0] == "off" ? -1 : std::atoi(cmd.args[0].c_str());
+      if (label == app.holdout_label) return false;
+      if (!app_set_holdout(app, label)) {
+        script_refused(app, s, cmd, app.data_error);
+        return false;
+      }
+      s.wait_newer = true;  // until the trainer has switched to the new training split
+      s.wait_version = app.snap->version, s.wait_commands = app.trainer->commands_sent();
+      return true;
+    }
     case ScriptOp::AnomalyScoreOp:
       if (!parse_choice(cmd.args[0], &app.view.anomaly_score))
         script_fail(app, s, cmd, "anomaly-score expects " + choice_list<AnomalyScore>().names(" or "));
@@ -1135,6 +1151,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   const Dataset& d = *app.data;
   std::fprintf(f, "dataset=%s\n", app.data_spec.source.c_str());
   std::fprintf(f, "data_error=%s\n", app.data_error.c_str());
+  std::fprintf(f, "holdout=%d\n", app.holdout_label);
   std::fprintf(f, "data_warnings=%d\n", static_cast<int>(d.warnings.size()));
   for (const std::string& w : d.warnings) std::fprintf(f, "data_warning=%s\n", w.c_str());
   std::fprintf(f, "labels=%d\nlegend_labels=%d\n", app.label_total,

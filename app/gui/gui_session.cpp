@@ -188,6 +188,7 @@ static bool write_session(AppState& app, const Session& captured, const std::str
   SessionUi& s = app.session;
   Session out = captured;
   out.data = app.data_spec;
+  if (app.data_all) out.data_hash = session_data_hash(*app.data_all);  // the data as loaded, not a hold-out's training split
   out.view.clear();
   out.view.emplace_back("twin", app.edit.twin ? "1" : "0");
   for (const ViewField& f : kViewFields) out.view.emplace_back(f.key, app.view.*f.flag ? "1" : "0");
@@ -310,10 +311,11 @@ bool session_open(AppState& app, const std::string& path) {
       // The session's own data, when the loaded data is not it; if that cannot be had, go on with
       // the current data and say so.
       std::string data_note;
-      if (loaded->data_hash != session_data_hash(*app.data)) {
+      const auto whole = [&app]() -> const Dataset& { return app.data_all ? *app.data_all : *app.data; };  // before any hold-out
+      if (loaded->data_hash != session_data_hash(whole())) {
         if (!app_load_data(app, loaded->data))
           data_note = "; its data could not be loaded (" + app.data_error + "), going on with the current data";
-        else if (loaded->data_hash != session_data_hash(*app.data))
+        else if (loaded->data_hash != session_data_hash(whole()))
           data_note = "; its data has changed since (hash differs), going on with it";
         app.data_error.clear();
       }

@@ -261,7 +261,7 @@ enum class ScriptOp {
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
   MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick,
-  FailWrites, Autosave
+  FailWrites, Autosave, Holdout
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -525,6 +525,11 @@ struct AppState {
   DataSpec data_spec;
   std::vector<std::string> builtin_names;  // load_dataset's built-in sources
   std::shared_ptr<const Dataset> data;
+  // Holding a label out of training (the Data panel, gui_data.cpp; measure/anomaly.h's policy): `data`
+  // is then data_all without the training samples of holdout_label. A session records data_all's hash
+  // and not the hold-out (a lesson sets it again). Loading other data clears it.
+  std::shared_ptr<const Dataset> data_all;
+  int holdout_label = -1;            // -1 = every label trains
   std::string data_error;            // the last failed load; the current dataset stays
   std::vector<int> point_indices;    // samples on the map: held-out first, then training samples
   std::vector<uint8_t> point_colors; // (4 * points) RGBA by label
@@ -612,6 +617,8 @@ void edit_defaults(AppState& app);  // the Model panel, batch and rate back to t
 // gui_data.cpp: datasets and what the UI derives from them
 bool app_load_data(AppState& app, const DataSpec& spec);  // false: data_error says why; data kept
 void app_set_data(AppState& app, std::shared_ptr<const Dataset> data);  // new points, previews, panes reset
+bool app_set_holdout(AppState& app, int label);  // -1 = none; models start again; false: data_error says why
+void ui_data_holdout(AppState& app);             // the Data panel's hold-out row
 ImU32 label_color(int label);                              // the legend's colour for a label
 // A sample as a tile_w x tile_h RGBA tile at (x0, y0) of an image `stride` pixels wide, in colour
 // when the data has 3 channels: every view that shows a sample or a decoding draws through these.

@@ -250,38 +250,39 @@ void measure_arithmetic(const LessonRun& run, LessonResult& r) {
   }
 }
 
-// 10. Anomaly detection: the ROC AUC of the reconstruction score (-ELBO for a VAE) at finding the
-// held-out digit, for each model trained without its digit.
+// 10. Anomaly detection: for each model trained without its label (the hold-out policy of
+// measure/anomaly.h), the ROC AUC at finding that label among the held-out samples of its own score
+// (-ELBO for a VAE, reconstruction error for an AE) and of the fix the lesson offers, the distance
+// to the nearest training code. The figures: the VAE without 1's own AUC and nearest-code AUC, then
+// the VAE without 0's own AUC (the row's models 0 and 2; the AE's are details).
 void measure_anomaly(const LessonRun& run, LessonResult& r) {
   const Dataset& d = *run.data;
   const Mat held_x = dataset_held_matrix(d);
+  std::vector<double> own, nearest_auc;
   for (size_t i = 0; i < run.count(); ++i) {
     const int k = run.check->setup.models[i].without_label;
-    std::vector<int> keep;
-    for (int j = 0; j < d.train_count; ++j)
-      if (d.labels[size_t(j)] != k) keep.push_back(j);
+    const std::vector<int> keep = holdout_training_samples(d, k);
     Mat train_x(d.features(), Eigen::Index(keep.size()));
     d.gather(keep.data(), int(keep.size()), train_x);
     const bool variational = model_kind_info(run.net(i).config.kind).variational;
+    const std::vector<bool> positive = holdout_positives(d, k);
+    std::vector<float> scores;
     AnomalyScorer scorer;
     anomaly_scorer_init(scorer, run.net(i), variational ? AnomalyScore::Elbo : AnomalyScore::Recon, train_x);
-    std::vector<float> scores;
     anomaly_scores(scorer, held_x, scores);
-    std::vector<bool> positive(size_t(d.test_count()));
-    for (int j = 0; j < d.test_count(); ++j) positive[size_t(j)] = d.labels[size_t(d.train_count + j)] == k;
-    r.figures.push_back(roc_curve(scores, positive).auc);
-    // The fix the lesson offers: the distance to the nearest training code.
+    own.push_back(roc_curve(scores, positive).auc);
     AnomalyScorer nearest;
     anomaly_scorer_init(nearest, run.net(i), AnomalyScore::Nearest, train_x);
     anomaly_scores(nearest, held_x, scores);
-    r.details.push_back({"auc_nearest_code_without_" + std::to_string(k), roc_curve(scores, positive).auc});
+    nearest_auc.push_back(roc_curve(scores, positive).auc);
+    r.details.push_back({std::string(run.role(i)) + " auc", own.back()});
+    r.details.push_back({std::string(run.role(i)) + " auc_nearest_code", nearest_auc.back()});
   }
+  r.figures = {own[0], nearest_auc[0], own[2]};
 }
 
-// 11. Interpolation with a ground truth: the exact metrics of the lines benchmark (lines.h).
-// TODO(ACAI, issue of the ACAI engineer): when the ACAI kind lands, add it as a third model of the
-// row and a claim that its Mean Distance is below the AE's; the measure below already loops over
-// every model of the row.
+// 11. Interpolation with a ground truth: the exact metrics of the lines benchmark (lines.h) for the
+// plain AE and ACAI, the model built for it; the figure is ACAI's Mean Distance over the AE's.
 void measure_lines(const LessonRun& run, LessonResult& r) {
   std::vector<LinesScore> s;
   for (size_t i = 0; i < run.count(); ++i) {
@@ -437,7 +438,9 @@ std::vector<LessonCheck> build_table() {
   }
   {
     LessonCheck c{"arithmetic", "on faces, adding the smile vector to neutral faces makes their decodings smile", {}, {},
-                  measure_arithmetic, ""};
+                  measure_arithmetic,
+                  "at 784-32-8 (a size a bundled session can have) it shows after 200 epochs for seeds 1-3, but a "
+                  "session the app trained so did not (AE 0.08): the lesson trains live at 256 hidden units"};
     c.setup.data = builtin("faces", 6000, 5000);
     c.setup.models = {{"AE", model(AE, {256}, 8)}, {"VAE", model(VAE, {256}, 8)}};
     c.setup.epochs = 20;
@@ -448,31 +451,36 @@ std::vector<LessonCheck> build_table() {
   }
   {
     LessonCheck c{"anomaly",
-                  "a VAE trained without a digit finds the held-out 0s, and fails on the 1s: they are simpler to "
-                  "reconstruct than the digits it saw",
-                  {}, {}, measure_anomaly, ""};
-    c.setup.data = builtin("digits", 3000, 2500);
-    c.setup.models = {{"without 0", model(VAE, {256}, 20), 0}, {"without 1", model(VAE, {256}, 20), 1}};
-    c.setup.epochs = 10;
-    c.claims = {{"auc_held_out_0", "ROC AUC of -ELBO at finding the held-out 0s", ClaimDirection::Above, 0.75},
-                {"auc_held_out_1", "ROC AUC of -ELBO at finding the held-out 1s (below 0.5: ranked least anomalous)",
-                 ClaimDirection::Below, 0.5}};
+                  "trained without the 1s, a VAE's -ELBO ranks the new 1s as less anomalous than the digits it saw, "
+                  "while the distance to the nearest training code finds them; trained without the 0s, -ELBO finds "
+                  "the 0s",
+                  {}, {}, measure_anomaly,
+                  "the lesson's bundled session holds these models (AE vs VAE 784-32-8 without the 1s, about 3,000 "
+                  "steps); at 784-400-20 the 1s' -ELBO AUC was 0.08 and the nearest code's 0.59 (README)"};
+    c.setup.data = builtin("digits", 12000, 10000);
+    c.setup.models = {{"VAE without 1", model(VAE, {32}, 8), 1},
+                      {"AE without 1", model(AE, {32}, 8), 1},
+                      {"VAE without 0", model(VAE, {32}, 8), 0}};
+    c.setup.epochs = 43;
+    c.claims = {{"auc_held_out_1", "ROC AUC of the VAE's -ELBO at finding the held-out 1s (below 0.5: ranked least anomalous)",
+                 ClaimDirection::Below, 0.5},
+                {"auc_nearest_held_out_1", "ROC AUC of the same VAE's distance to the nearest training code at finding them",
+                 ClaimDirection::Above, 0.75},
+                {"auc_held_out_0", "ROC AUC of -ELBO at finding the held-out 0s (a VAE trained without them)",
+                 ClaimDirection::Above, 0.75}};
     t.push_back(c);
   }
   {
-    LessonCheck c{"lines", "on the lines set, the VAE's interpolants are closer to real lines than the AE's", {}, {},
+    LessonCheck c{"lines", "on the lines set, ACAI's interpolants are closer to real lines than the plain AE's", {}, {},
                   measure_lines,
-                  "the VAE's Smoothness is not better than the AE's here (details); ACAI, the lesson's third model, "
-                  "is not in this check yet (TODO when its kind lands)"};
+                  "ACAI's Smoothness is not better than the AE's (details; README, the lines table); the VAE's "
+                  "interpolants were closer still there"};
     c.setup.data = builtin("lines", 12000, 10000);
-    // TODO(ACAI): when the ACAI kind lands (another engineer's issue), add it here as a third model,
-    // {"ACAI", model(<its kind>, {256}, 8)}, and a claim on its Mean Distance against the AE's
-    // (s[2].mean_distance / s[0].mean_distance in measure_lines, which already measures every model).
-    c.setup.models = {{"AE", model(AE, {256}, 8)}, {"VAE", model(VAE, {256}, 8)}};
+    c.setup.models = {{"AE", model(AE, {256}, 8)}, {"ACAI", model(ModelKind::Acai, {256}, 8)}};
     c.setup.epochs = 10;
     c.claims = {{"mean_distance_ratio",
-                 "Mean Distance of the interpolants to the closest true line (exact lines metric), VAE over AE",
-                 ClaimDirection::Below, 0.6}};
+                 "Mean Distance of the interpolants to the closest true line (exact lines metric), ACAI over AE",
+                 ClaimDirection::Below, 0.7}};
     t.push_back(c);
   }
   return t;
@@ -577,9 +585,12 @@ std::vector<Network> train_setup(const LessonCheck& check, const LessonSetup& s,
     const std::string problem = training_config_problem(c, opt, s.batch, data.train_count);
     if (!problem.empty()) throw InputError(std::string("lesson ") + check.name + ": " + problem);
     models.emplace_back(c, opt);
-    std::vector<int> keep;
-    for (int i = 0; i < data.train_count; ++i)
-      if (m.without_label < 0 || data.labels.empty() || data.labels[size_t(i)] != m.without_label) keep.push_back(i);
+    std::vector<int> keep;  // the hold-out policy of `latentlab anomaly` (measure/anomaly.h)
+    if (m.without_label >= 0) {
+      keep = holdout_training_samples(data, m.without_label);
+    } else {
+      for (int i = 0; i < data.train_count; ++i) keep.push_back(i);
+    }
     order_rngs.emplace_back(shuffle_seed(s.models[0].config.seed));
     samples.push_back(std::move(keep));
   }

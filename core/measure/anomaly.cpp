@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "io/errors.h"
+#include "io/file_input.h"
 
 std::string anomaly_score_problem(const Network& net, AnomalyScore score) {
   const bool needs_kl = score == AnomalyScore::Elbo || score == AnomalyScore::Kl;
@@ -95,4 +96,64 @@ RocCurve roc_curve(const std::vector<float>& scores, const std::vector<bool>& po
   }
   r.auc = area / (pos * neg);
   return r;
+}
+
+//---- the hold-out policy ----------------------------------------------------------------------
+
+std::string holdout_label_problem(const Dataset& d, int label) {
+  const std::string name = printable_path(d.name);
+  if (d.labels.empty() || *std::max_element(d.labels.begin(), d.labels.end()) < 0)
+    return name + ": no labels; holding one out needs them (see --labels)";
+  int held_k = 0;
+  for (int i = d.train_count; i < d.count; ++i) held_k += d.labels[size_t(i)] == label;
+  if (held_k == 0 || held_k == d.test_count())
+    return name + ": the held-out split has " + std::to_string(held_k) + " samples of label " + std::to_string(label) +
+           " out of " + std::to_string(d.test_count()) + "; the AUC needs both some and not all";
+  if (holdout_training_samples(d, label).empty())
+    return name + ": every training sample has label " + std::to_string(label) + "; nothing is left to train on";
+  return "";
+}
+
+std::vector<int> holdout_training_samples(const Dataset& d, int label) {
+  std::vector<int> keep;
+  for (int i = 0; i < d.train_count; ++i)
+    if (d.labels.empty() || d.labels[size_t(i)] != label) keep.push_back(i);
+  return keep;
+}
+
+std::vector<bool> holdout_positives(const Dataset& d, int label) {
+  std::vector<bool> positive(size_t(d.test_count()), false);
+  if (d.labels.empty()) return positive;
+  for (int i = 0; i < d.test_count(); ++i) positive[size_t(i)] = d.labels[size_t(d.train_count + i)] == label;
+  return positive;
+}
+
+Dataset dataset_holding_out(const Dataset& d, int label) {
+  const std::string problem = holdout_label_problem(d, label);
+  if (!problem.empty()) throw InputError(problem);
+  std::vector<int> order = holdout_training_samples(d, label);
+  const int train = int(order.size());
+  for (int i = d.train_count; i < d.count; ++i) order.push_back(i);
+  Dataset out = d;
+  if (!out.pixels.empty()) {
+    const size_t f = size_t(d.features());
+    out.pixels.resize(f * order.size());
+    for (size_t j = 0; j < order.size(); ++j)
+      std::copy_n(d.pixels.data() + size_t(order[j]) * f, f, out.pixels.data() + j * f);
+  }
+  if (d.values.size() > 0) {
+    out.values.resize(d.values.rows(), Eigen::Index(order.size()));
+    for (size_t j = 0; j < order.size(); ++j) out.values.col(Eigen::Index(j)) = d.values.col(order[j]);
+  }
+  if (d.factors.size() > 0) {
+    out.factors.resize(d.factors.rows(), Eigen::Index(order.size()));
+    for (size_t j = 0; j < order.size(); ++j) out.factors.col(Eigen::Index(j)) = d.factors.col(order[j]);
+  }
+  out.labels.resize(order.size());
+  for (size_t j = 0; j < order.size(); ++j) out.labels[j] = d.labels[size_t(order[j])];
+  out.count = int(order.size());
+  out.train_count = train;
+  out.split_rule = (d.split_rule.empty() ? std::string("") : d.split_rule + "; ") + "training samples of label " +
+                   std::to_string(label) + " held out";
+  return out;
 }

@@ -8,10 +8,12 @@
 //   AnomalyScorer s;  anomaly_scorer_init(s, net, AnomalyScore::Elbo, train_x);
 //   anomaly_scores(s, held_x, scores);                // (m) larger = more anomalous
 //   RocCurve roc = roc_curve(scores, is_anomaly);     // roc.auc, roc.fpr, roc.tpr
+//   Dataset without = dataset_holding_out(d, 1);      // the hold-out policy (CLI, GUI, lesson checks)
 #pragma once
 #include <string>
 #include <vector>
 
+#include "data/dataset.h"
 #include "measure/code_density.h"
 #include "models/model.h"
 
@@ -39,3 +41,17 @@ struct RocCurve {
 };
 // NaN auc (and no points) when either class is empty.
 RocCurve roc_curve(const std::vector<float>& scores, const std::vector<bool>& positive);
+
+// Holding label K out of training, the one policy of `latentlab anomaly --holdout-label K`, the GUI's
+// Data panel and the anomaly lesson's check: the training samples of label K are dropped, the held-out
+// split keeps every sample (its K's are the anomalies to find). "" if K can be held out of d, else why
+// not, naming the data (no labels, no K among the held-out samples or nothing but K's, no training
+// sample left).
+std::string holdout_label_problem(const Dataset& d, int label);
+// The training samples [0, train_count) whose label is not `label`, in order.
+std::vector<int> holdout_training_samples(const Dataset& d, int label);
+// d with the training split reduced to holdout_training_samples (held-out samples unchanged, after
+// them); its name says what was held out. Throws InputError when holdout_label_problem says no.
+Dataset dataset_holding_out(const Dataset& d, int label);
+// Whether held-out sample i (0 = the first held-out sample) has the held-out label: the ROC's positives.
+std::vector<bool> holdout_positives(const Dataset& d, int label);

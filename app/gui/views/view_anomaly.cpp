@@ -3,7 +3,10 @@
 // kAnomalySamples held-out samples, its histogram with a threshold slider (the 95th percentile until
 // moved), the share above it, the kAnomalyTop most anomalous samples beside their reconstructions,
 // and on the map the points above the threshold ringed. A pass scores chunks within kAnomalyFrameSeconds a frame against one
-// snapshot, at most every kAnomalyRefreshSeconds on new weights.
+// snapshot, at most every kAnomalyRefreshSeconds on new weights. With a label held out of training (the
+// Data panel's "Hold out of training", the policy of `latentlab anomaly --holdout-label K`), the row adds
+// the ROC curve of the score at finding that label among the scored held-out samples, and its AUC: the
+// figure `latentlab anomaly` prints for the same models.
 //
 // Index:
 //   [SECTION] Measuring
@@ -120,6 +123,25 @@ static void anomaly_histogram(AnomalyView& a) {
   for (float v : a.sorted) ++a.bins[std::min(kAnomalyBins - 1, static_cast<int>((v - lo) / span * kAnomalyBins))];
 }
 
+// The ROC curve of the shown scores at finding the held-out label (positives: scored held-out samples
+// of that label; training points, scored only when nothing is held out, never count).
+static void anomaly_roc(const AppState& app, AnomalyView& a) {
+  a.roc_label = -1;
+  a.roc = RocCurve{};
+  const int k = app.holdout_label;
+  if (k < 0 || app.data->labels.empty()) return;
+  std::vector<float> scores;
+  std::vector<bool> positive;
+  for (size_t i = 0; i < a.scores.size(); ++i) {
+    const int sample = app.point_indices[i];
+    if (sample < app.data->train_count) continue;
+    scores.push_back(a.scores[i]);
+    positive.push_back(app.data->labels[size_t(sample)] == k);
+  }
+  a.roc = roc_curve(scores, positive);
+  if (std::isfinite(a.roc.auc)) a.roc_label = k;
+}
+
 // One chunk; at the end of the pass the scores replace the shown ones.
 static void anomaly_pass_step(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
@@ -145,6 +167,7 @@ static void anomaly_pass_step(AppState& app, int p) {
   if (!a.threshold_moved) a.threshold = a.p95;
   anomaly_histogram(a);
   anomaly_top(app, p);
+  anomaly_roc(app, a);
   a.version = a.pass_snapshot->version;
   a.pass_snapshot.reset();
 }
@@ -176,6 +199,8 @@ static void anomaly_configure(AppState& app, int p) {
   a.threshold_moved = false;
   a.version = 0;
   a.time = -1;
+  a.roc_label = -1;
+  a.roc = RocCurve{};
   a.rgba.assign(static_cast<size_t>(app.tile_w) * app.tile_h * 4 * kAnomalyTop * 2, 0);
   gpu_image_resize(&a.image, kAnomalyTop * app.tile_w, 2 * app.tile_h, true);
 }
@@ -243,6 +268,38 @@ static const char* anomaly_caveat(AnomalyScore score) {
          "training code) asks whether the code is familiar.";
 }
 
+// The ROC curve in a square at `o`: false positive rate across, true positive rate up, the diagonal
+// (chance) dashed, the AUC in the corner; hover says what it means.
+static void anomaly_draw_roc(AppState& app, const AnomalyView& a, ImVec2 o, float side) {
+  const Theme& th = *app.theme;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float s = app.ui_scale;
+  const ImVec2 o1(o.x + side, o.y + side);
+  draw->AddRect(o, o1, th.grid_axis);
+  for (int k = 0; k < 10; k += 2) {  // the chance diagonal, dashed
+    const float t0 = k / 10.0f, t1 = (k + 1) / 10.0f;
+    draw->AddLine(ImVec2(o.x + t0 * side, o1.y - t0 * side), ImVec2(o.x + t1 * side, o1.y - t1 * side), th.grid_axis, s);
+  }
+  const size_t n = std::min(a.roc.fpr.size(), a.roc.tpr.size());
+  for (size_t i = 1; i < n; ++i)
+    draw->AddLine(ImVec2(o.x + float(a.roc.fpr[i - 1]) * side, o1.y - float(a.roc.tpr[i - 1]) * side),
+                  ImVec2(o.x + float(a.roc.fpr[i]) * side, o1.y - float(a.roc.tpr[i]) * side), th.strong_text, 1.5f * s);
+  char text[32];
+  std::snprintf(text, sizeof text, "AUC %.2f", a.roc.auc);
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  if (ts.x <= side) draw->AddText(ImVec2(o1.x - ts.x - 2 * s, o1.y - ts.y - 2 * s), th.strong_text, text);
+  layout_rect(&app.layout, "anomaly roc", o, o1);
+  if (ImGui::IsMouseHoveringRect(o, o1)) {
+    char label[48];
+    label_name(app, a.roc_label, label, sizeof label);
+    ImGui::SetTooltip("ROC curve of this score at finding the held-out %s among the held-out samples:\n"
+                      "across, the share of other samples called anomalous; up, the share of %s found.\n"
+                      "AUC %.3f: 1 = every %s scores above every other sample, 0.5 = chance (the dashed line),\n"
+                      "below 0.5 = the %s look MORE familiar than the digits the model trained on.",
+                      label, label, a.roc.auc, label, label);
+  }
+}
+
 void ui_pane_anomaly(AppState& app, int p, float height) {
   ModelPane& pane = app.panes[p];
   AnomalyView& a = pane.anomaly;
@@ -253,7 +310,7 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
   const float width = ImGui::GetContentRegionAvail().x, gap = 12 * s;
   a.row_min = origin;
   a.row_max = ImVec2(origin.x + width, origin.y + height);
-  char text[192];
+  char text[256];
   const char* title = choice_of(a.score).title;
   if (a.version == 0) {
     draw->AddText(origin, th.caption, "Anomaly: scoring the held-out samples...");
@@ -263,11 +320,17 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
   const float share = anomaly_share_above(a);
   const int above = static_cast<int>(std::lround(share * a.sorted.size()));
   // The caption's long form where it fits the row, else shorter ones.
-  char short_text[96], tiny_text[48];
-  std::snprintf(text, sizeof text, "%s of %d held-out: %.1f%% (%d) above %.4g", title, static_cast<int>(a.sorted.size()),
-                100 * share, above, a.threshold);
-  std::snprintf(short_text, sizeof short_text, "%s: %.1f%% (%d) above", title, 100 * share, above);
-  std::snprintf(tiny_text, sizeof tiny_text, "%.1f%% (%d) above", 100 * share, above);
+  char short_text[160], tiny_text[64];
+  char label[32] = "", auc[80] = "";
+  if (a.roc_label >= 0) {
+    label_name(app, a.roc_label, label, sizeof label);
+    std::snprintf(auc, sizeof auc, "AUC (held-out %s) %.2f; ", label, a.roc.auc);
+  }
+  std::snprintf(text, sizeof text, "%s%s of %d held-out: %.1f%% (%d) above %.4g", auc, title,
+                static_cast<int>(a.sorted.size()), 100 * share, above, a.threshold);
+  std::snprintf(short_text, sizeof short_text, "%s%s: %.1f%% (%d) above", auc, title, 100 * share, above);
+  if (a.roc_label >= 0) std::snprintf(tiny_text, sizeof tiny_text, "AUC (held-out %s) %.2f", label, a.roc.auc);
+  else std::snprintf(tiny_text, sizeof tiny_text, "%.1f%% (%d) above", 100 * share, above);
   const char* caption = ImGui::CalcTextSize(text).x <= width ? text
                         : ImGui::CalcTextSize(short_text).x <= width ? short_text : tiny_text;
   draw->AddText(origin, th.strong_text, caption);
@@ -281,7 +344,11 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
   // The top-k: each original over its reconstruction, kTopRows rows of pairs, right of the histogram.
   constexpr int kTopRows = 2, kTopCols = (kAnomalyTop + kTopRows - 1) / kTopRows;
   const float cell = std::floor(std::min((body_h + slider_h) / (2 * kTopRows), 0.55f * width / kTopCols));
-  const float top_w = kTopCols * cell, hist_w = std::max(40 * s, width - top_w - gap);
+  const float top_w = kTopCols * cell;
+  // The ROC square (with a hold-out) between the histogram and the top-k, as tall as the body.
+  const float roc_side = a.roc_label >= 0 ? std::floor(std::min(body_h, 0.3f * width)) : 0;
+  const float roc_w = roc_side > 0 ? roc_side + gap : 0;
+  const float hist_w = std::max(40 * s, width - top_w - gap - roc_w);
   const float tx = origin.x + width - top_w;
   const float tw = 1.0f / kAnomalyTop;
   for (int k = 0; k < a.top_count; ++k) {
@@ -311,6 +378,7 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
   const float cut = h0.x + std::min(1.0f, std::max(0.0f, (a.threshold - lo) / span)) * (h1.x - h0.x);
   draw->AddLine(ImVec2(cut, h0.y), ImVec2(cut, h1.y), th.strong_text, 1.5f * s);
   layout_rect(&app.layout, "anomaly histogram", h0, h1);
+  if (roc_side > 0) anomaly_draw_roc(app, a, ImVec2(h1.x + gap, body_top), roc_side);
   // The slider under the histogram, over the same range.
   ImGui::SetCursorScreenPos(ImVec2(origin.x, h1.y + ImGui::GetStyle().ItemSpacing.y));
   ImGui::SetNextItemWidth(hist_w);
@@ -343,6 +411,7 @@ void anomaly_view_write_state(const AppState& app, FILE* f) {
                  a.p95, p, a.threshold, p, anomaly_share_above(a), p);
     for (int k = 0; k < a.top_count; ++k) std::fprintf(f, "%s%g", k ? "," : "", a.scores[size_t(a.top[k])]);
     const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    std::fprintf(f, "\npane%d.anomaly_holdout=%d\npane%d.anomaly_auc=%g", p, a.roc_label, p, a.roc_label >= 0 ? a.roc.auc : -1.0);
     std::fprintf(f, "\npane%d.anomaly_row=%d %d %d %d\n", p, static_cast<int>(a.row_min.x * scale.x),
                  static_cast<int>(a.row_min.y * scale.y), static_cast<int>((a.row_max.x - a.row_min.x) * scale.x),
                  static_cast<int>((a.row_max.y - a.row_min.y) * scale.y));

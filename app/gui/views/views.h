@@ -293,6 +293,10 @@ struct AnomalyView {
   uint64_t version = 0;            // snapshot measured; 0 = none yet
   double time = -1;                // when its pass started
   ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
+  // With a label held out of training (the Data panel): how well the score finds it among the scored
+  // held-out samples. roc_label -1 = no hold-out (or a class empty): no curve.
+  RocCurve roc;
+  int roc_label = -1;
 };
 
 // Denoising (view_denoise.cpp), in the row under each map: a few held-out samples corrupted with the
