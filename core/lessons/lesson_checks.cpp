@@ -569,7 +569,7 @@ std::string lesson_settings_text(const LessonCheck& check, const LessonCheckOpti
 namespace {
 
 // The row's models trained on `data`: compare mode's batches, one shuffle per epoch from the first
-// model's seed, every full batch (the remainder dropped, as the trainer does); a model without a
+// model's seed, every full batch (the remainder dropped: the thresholds were measured so; the app's trainer and `latentlab train` now train it, core/train/epoch_batches.h); a model without a
 // label takes the same order of its own samples.
 std::vector<Network> train_setup(const LessonCheck& check, const LessonSetup& s, const Dataset& data) {
   OptimizerConfig opt;

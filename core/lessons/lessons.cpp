@@ -87,7 +87,7 @@ const std::vector<Lesson> kLessons = {
          {"Four samples are selected: each VAE code is a Gaussian, drawn as its σ ellipse. Click "
           "other points to see theirs.",
           "select 3 17 42 99\npanel prior on"},
-         {"Inside the VAE (bottom left of the map): the KL of each dimension, largest first, and "
+         {"Inside the VAE (the row under each map): the KL of each dimension, largest first, and "
           "the β trade-off: reconstruction against KL.",
           "panel kl on"},
          {"Raise β to 4: the KL falls, reconstructions blur, and some dimensions fall silent "
@@ -254,7 +254,7 @@ const std::vector<Lesson> kLessons = {
          {"The Factors row: how much each code dimension tells about each true factor (shape, "
           "scale, rotation, x, y), each factor's best dimension framed, and the MIG.",
           "panel factors on"},
-         {"A sprite is selected: the traversals (top left of each map) sweep one dimension per row. "
+         {"A sprite is selected: the traversals (Inside the VAE's row, under each map) sweep one dimension per row. "
           "At β = 4 some rows change one factor; greyed rows are switched off.",
           "select 12\npanel kl on"},
          {"Colour the points by x position: does one direction of the map follow it?", "color-by x"},
