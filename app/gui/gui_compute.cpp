@@ -15,6 +15,7 @@
 //   [SECTION] views_update
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "gui_state.h"
 
@@ -42,6 +43,16 @@ constexpr int kPlaneFitPoints = 2000;
 //-----------------------------------------------------------------------------
 
 const char* pane_title(const ModelPane& pane) { return pane.pca ? "PCA" : model_kind_info(pane.kind).choice.title; }
+
+void pane_heading(const AppState& app, int p, bool short_name, char* out, size_t n) {
+  const ModelPane& pane = app.panes[p];
+  const char* title = short_name && !pane.pca ? model_kind_short_name(pane.kind) : pane_title(pane);
+  bool same_kind = false;
+  for (int q = 0; q < app.pane_count; ++q)
+    same_kind |= q != p && !pane.pca && !app.panes[q].pca && app.panes[q].kind == pane.kind;
+  if (same_kind) std::snprintf(out, n, "%s, code %d", title, pane.latent);
+  else std::snprintf(out, n, "%s", title);
+}
 
 ImU32 pane_accent(int pane) {
   return pane == 0 ? IM_COL32(246, 174, 45, 255) : pane == 1 ? IM_COL32(72, 202, 255, 255) : IM_COL32(150, 220, 120, 255);

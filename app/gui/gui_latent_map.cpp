@@ -173,8 +173,9 @@ static int pane_loss_lines(const AppState& app, int p, float width) {
   if (!pane_loss_header(app, p, loss, sizeof loss)) return 0;
   const ModelPane& pane = app.panes[p];
   if (app.font_large) ImGui::PushFont(app.font_large);
-  const char* title = pane.latent ? pane_title(pane) : "...";
-  if (pane.latent && ImGui::CalcTextSize(title).x > width - 10 * app.ui_scale) title = model_kind_short_name(pane.kind);
+  char title[96] = "...";
+  if (pane.latent) pane_heading(app, p, false, title, sizeof title);
+  if (pane.latent && ImGui::CalcTextSize(title).x > width - 10 * app.ui_scale) pane_heading(app, p, true, title, sizeof title);
   const float title_w = ImGui::CalcTextSize(title).x;
   if (app.font_large) ImGui::PopFont();
   const float fit_w = pane.view.follow_data ? 0.0f : ImGui::CalcTextSize("Fit view").x + 3 * ImGui::GetStyle().FramePadding.x;
@@ -237,8 +238,9 @@ void ui_pane(AppState& app, int p, ImVec2 size) {
   const float h = ImGui::GetTextLineHeight();
   draw->AddRectFilled(ImVec2(pos.x, pos.y + 2), ImVec2(pos.x + 4 * app.ui_scale, pos.y + h - 1), pane_accent(p), 2);
   ImGui::SetCursorScreenPos(ImVec2(pos.x + 10 * app.ui_scale, pos.y));
-  const char* title = pane.latent ? pane_title(pane) : "...";
-  if (pane.latent && ImGui::CalcTextSize(title).x > ImGui::GetContentRegionAvail().x) title = model_kind_short_name(pane.kind);
+  char title[96] = "...";
+  if (pane.latent) pane_heading(app, p, false, title, sizeof title);
+  if (pane.latent && ImGui::CalcTextSize(title).x > ImGui::GetContentRegionAvail().x) pane_heading(app, p, true, title, sizeof title);
   ImGui::TextUnformatted(title);
   layout_item(&app.layout, "pane title");
   if (app.font_large) ImGui::PopFont();

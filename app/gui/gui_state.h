@@ -639,6 +639,9 @@ void view_zoom(AppState& app, int pane, float factor);  // > 1 zooms in, about t
 void pane_plane_changed(AppState& app);         // after view.plane_mode / dim_x / dim_y change
 void pane_free_gl(ModelPane& pane);
 const char* pane_title(const ModelPane& pane);  // "Autoencoder", "Variational autoencoder", ...
+// The map's heading: pane_title, or `short_name` (the kind's short name), plus the code's width when
+// another pane shows the same kind (undercomplete vs overcomplete: two "Autoencoder"s otherwise).
+void pane_heading(const AppState& app, int p, bool short_name, char* out, size_t n);
 ImU32 pane_accent(int pane);
 
 // gui_panels.cpp: the left column
