@@ -18,6 +18,7 @@
 #include <cstdio>
 
 #include "gui_state.h"
+#include "perf/flops.h"
 
 namespace {
 // Start a new encoding pass at most this often. Encoding 10,000 points a map is the main thread's
@@ -199,17 +200,10 @@ static void pane_configure(AppState& app, int p, const Network& net) {
   pane.kind = net.config.kind;
   pane.codes.setZero(latent, n);
   pane.pass_codes.setZero(latent, n);
-  // The encoder's multiply-adds per sample (dense layers; a convolutional one keeps the full slice).
-  double macs = 0;
-  int width = features;
-  for (int h : net.config.hidden) {
-    macs += double(width) * h;
-    width = h;
-  }
-  macs += double(width) * latent;
-  pane.encode_chunk = net.config.arch == Architecture::Mlp && macs > kEncodeReferenceMacs
-                          ? std::max(32, static_cast<int>(kEncodeChunk * kEncodeReferenceMacs / macs))
-                          : kEncodeChunk;
+  // The encoder's multiply-adds per sample, from its layers (dense and convolutional alike).
+  const double macs = forward_flops_per_sample(net.encoder) / 2;
+  pane.encode_chunk = macs > kEncodeReferenceMacs ? std::max(32, static_cast<int>(kEncodeChunk * kEncodeReferenceMacs / macs))
+                                                   : kEncodeChunk;
   pane.chunk_x.resize(features, pane.encode_chunk);
   pane.chunk_code.resize(latent, pane.encode_chunk);
   pane.chunk_indices.assign(pane.encode_chunk, 0);
