@@ -93,11 +93,13 @@ void plane_lift(const Plane& plane, float u, float v, float* z) {
   if (plane.dim_y >= 0) z[plane.dim_y] = v;
 }
 
-// The unit eigenvector of the largest eigenvalue of `c`, by power iteration from `v` (in/out).
-static float power_iteration(const Mat& c, Vec& v, Vec& scratch) {
+// The unit eigenvector of the largest eigenvalue of a symmetric matrix A, by power iteration from
+// `v` (in/out); apply(v, out) sets out = A v. Returns the eigenvalue.
+template <class Apply>
+static float power_iteration(const Apply& apply, Vec& v, Vec& scratch) {
   float lambda = 0;
   for (int it = 0; it < 100; ++it) {
-    scratch.noalias() = c * v;
+    apply(v, scratch);
     const float norm = scratch.norm();
     if (norm < 1e-20f) break;
     v = scratch / norm;
@@ -110,25 +112,14 @@ static float power_iteration(const Mat& c, Vec& v, Vec& scratch) {
   return lambda;
 }
 
-// The same for the covariance of the centred codes xc (latent, m) without forming it, deflated by
-// (l1, u) when l1 > 0: v <- (xc xc^T / m - l1 u u^T) v. Costs 2 latent m per step instead of latent^2.
-static float power_iteration_implicit(const Mat& xc, float l1, const Vec& u, Vec& v, Vec& scratch) {
-  float lambda = 0;
-  const float m = static_cast<float>(std::max<Eigen::Index>(1, xc.cols()));
-  for (int it = 0; it < 100; ++it) {
-    scratch.noalias() = xc * (xc.transpose() * v);
-    scratch /= m;
-    if (l1 > 0) scratch -= l1 * u.dot(v) * u;
-    const float norm = scratch.norm();
-    if (norm < 1e-20f) break;
-    v = scratch / norm;
-    if (std::fabs(norm - lambda) <= 1e-6f * norm) {
-      lambda = norm;
-      break;
-    }
-    lambda = norm;
-  }
-  return lambda;
+// A for the covariance of the centred codes xc (latent, m) without forming it, deflated by (l1, u)
+// when l1 > 0: A v = (xc xc^T / m - l1 u u^T) v. Costs 2 latent m per step instead of latent^2.
+static auto implicit_covariance(const Mat& xc, float l1, const Vec& u) {
+  return [&xc, l1, &u](const Vec& v, Vec& out) {
+    out.noalias() = xc * (xc.transpose() * v);
+    out /= static_cast<float>(std::max<Eigen::Index>(1, xc.cols()));
+    if (l1 > 0) out -= l1 * u.dot(v) * u;
+  };
 }
 
 static void plane_fit_cov(Plane& plane, const Mat& codes);
@@ -146,10 +137,10 @@ static void plane_fit(Plane& plane, const Mat& codes) {
     if (plane.cov.rows() != latent || plane.cov.cols() != m) plane.cov.resize(latent, m);
     for (int j = 0; j < m; ++j) plane.cov.col(j) = codes.col(std::min(n - 1, j * stride)) - plane.mean;
     plane.axis_u.array() += 1e-3f;
-    const float l1 = power_iteration_implicit(plane.cov, 0, plane.axis_u, plane.axis_u, plane.scratch);
+    const float l1 = power_iteration(implicit_covariance(plane.cov, 0, plane.axis_u), plane.axis_u, plane.scratch);
     plane.axis_v.array() += 1e-3f;
     plane.axis_v -= plane.axis_v.dot(plane.axis_u) * plane.axis_u;
-    power_iteration_implicit(plane.cov, l1, plane.axis_u, plane.axis_v, plane.scratch);
+    power_iteration(implicit_covariance(plane.cov, l1, plane.axis_u), plane.axis_v, plane.scratch);
   } else {
     plane_fit_cov(plane, codes);
   }
@@ -177,12 +168,13 @@ static void plane_fit_cov(Plane& plane, const Mat& codes) {
     for (int b = 0; b <= a; ++b) plane.cov(b, a) = plane.cov(a, b) /= static_cast<float>(n);
   // Start from the previous axes (nudged, so a zero start cannot stall) and deflate for the second.
   plane.axis_u.array() += 1e-3f;
-  const float l1 = power_iteration(plane.cov, plane.axis_u, plane.scratch);
+  const auto covariance = [&plane](const Vec& v, Vec& out) { out.noalias() = plane.cov * v; };
+  const float l1 = power_iteration(covariance, plane.axis_u, plane.scratch);
   for (int a = 0; a < latent; ++a)
     for (int b = 0; b < latent; ++b) plane.cov(a, b) -= l1 * plane.axis_u[a] * plane.axis_u[b];
   plane.axis_v.array() += 1e-3f;
   plane.axis_v -= plane.axis_v.dot(plane.axis_u) * plane.axis_u;
-  power_iteration(plane.cov, plane.axis_v, plane.scratch);
+  power_iteration(covariance, plane.axis_v, plane.scratch);
 }
 
 //-----------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "gui_state.h"
+#include "measure/manifold_image.h"
 
 static const ChoiceList kManifoldGrids = {
     "manifold grid",
@@ -28,31 +29,6 @@ constexpr double kManifoldSeconds = 0.25;  // refresh on new weights (view chang
 //-----------------------------------------------------------------------------
 // [SECTION] Grid
 //-----------------------------------------------------------------------------
-
-// The inverse of the standard normal CDF, Φ⁻¹(p) for p in (0, 1): Acklam's rational
-// approximation (relative error below 1.2e-9), enough for tile positions.
-double inverse_normal_cdf(double p) {
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                             1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
-  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01, -1.328068155288572e+01};
-  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                             -2.549671324901348e+00, 4.374664141464968e+00, 2.938163982698783e+00};
-  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                             3.754408661907416e+00};
-  const double low = 0.02425;
-  if (p <= 0) return -INFINITY;
-  if (p >= 1) return INFINITY;
-  if (p < low) {
-    const double q = std::sqrt(-2 * std::log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - low) return -inverse_normal_cdf(1 - p);
-  const double q = p - 0.5, r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
 
 namespace {
 constexpr int kQuantilePictureMax = 1024;  // the resampled quantile picture's longer side, pixels
@@ -130,10 +106,10 @@ static void manifold_decode(AppState& app, int p, const Network& net) {
   const float cx = 0.5f * (view.rect_min.x + view.rect_max.x), cy = 0.5f * (view.rect_min.y + view.rect_max.y);
   std::vector<float> us(cols), vs(rows);  // the grid's codes: u left to right, v top to bottom
   for (int c = 0; c < cols; ++c)
-    us[c] = quantiles ? static_cast<float>(inverse_normal_cdf((c + 0.5) / cols))
+    us[c] = quantiles ? static_cast<float>(normal_quantile((c + 0.5) / cols))
                       : view.center[0] + (view.rect_min.x + (c + 0.5f) * cell - cx) / scale;
   for (int r = 0; r < rows; ++r)  // the top row is the highest quantile of v, as on the map
-    vs[r] = quantiles ? static_cast<float>(inverse_normal_cdf((rows - r - 0.5) / rows))
+    vs[r] = quantiles ? static_cast<float>(normal_quantile((rows - r - 0.5) / rows))
                       : view.center[1] - (view.rect_min.y + (r + 0.5f) * cell - cy) / scale;
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) plane_lift(pane.plane, us[c], vs[r], m.z.col(r * cols + c).data());

@@ -562,7 +562,6 @@ void ui_pane_sensitivity(AppState& app, int pane, float height);  // the row und
 void sensitivity_view_write_state(const AppState& app, FILE* f);
 
 // view_manifold.cpp
-double inverse_normal_cdf(double p);  // Φ⁻¹(p), p in (0, 1)
 void manifold_write_state(const AppState& app, FILE* f);
 
 // view_strips.cpp
