@@ -25,6 +25,14 @@ expect() {  # FILE KEY VALUE
   got=$(value "$1" "$2")
   [ "$got" = "$3" ] || { echo "test_gui_lessons: $(basename "$1"): $2=$got, expected $3"; exit 1; }
 }
+expect_session() {  # FILE LESSON SESSION MIN_STEP: the lesson opened its bundled session, trained that far
+  case $(value "$1" lesson_session) in
+    */lessons/"$3") ;;
+    *) echo "test_gui_lessons: the $2 lesson did not open its bundled session"; exit 1 ;;
+  esac
+  step=$(value "$1" step)
+  [ "$step" -ge "$4" ] || { echo "test_gui_lessons: $2 starts at step $step, not from the trained session"; exit 1; }
+}
 limit=$((170 * scale))
 
 cat > "$dir/small.txt" <<EOS
@@ -71,12 +79,7 @@ expect "$dir/holes.txt" pane0.latent 8
 expect "$dir/holes.txt" pane0.plane pca
 expect "$dir/holes.txt" holes 1
 expect "$dir/holes.txt" points_shown 1
-case $(value "$dir/holes.txt" lesson_session) in
-  */lessons/digits_ae_vae_32_8.llsession) ;;
-  *) echo "test_gui_lessons: the holes lesson did not open its bundled session"; exit 1 ;;
-esac
-step=$(value "$dir/holes.txt" step)
-[ "$step" -ge 3000 ] || { echo "test_gui_lessons: holes starts at step $step, not from the trained session"; exit 1; }
+expect_session "$dir/holes.txt" holes digits_ae_vae_32_8.llsession 3000
 expect "$dir/holes2.txt" points_shown 0
 expect "$dir/holes2.txt" lesson_step_run 2
 expect "$dir/holes4.txt" interp 1
@@ -129,12 +132,7 @@ expect "$dir/anomaly.txt" lesson anomaly
 expect "$dir/anomaly.txt" anomaly 1
 expect "$dir/anomaly.txt" anomaly_score elbo
 expect "$dir/anomaly.txt" pane0.latent 8
-case $(value "$dir/anomaly.txt" lesson_session) in
-  */lessons/digits_ae_vae_32_8_no1.llsession) ;;
-  *) echo "test_gui_lessons: the anomaly lesson did not open its bundled session"; exit 1 ;;
-esac
-step=$(value "$dir/anomaly.txt" step)
-[ "$step" -ge 2967 ] || { echo "test_gui_lessons: anomaly starts at step $step, not from the trained session"; exit 1; }
+expect_session "$dir/anomaly.txt" anomaly digits_ae_vae_32_8_no1.llsession 2967
 expect "$dir/anomaly.txt" holdout 1
 expect "$dir/anomaly.txt" pane1.anomaly_holdout 1
 expect "$dir/anomaly4.txt" anomaly_score nearest
