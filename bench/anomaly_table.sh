@@ -8,6 +8,7 @@
 # usage: bench/anomaly_table.sh [BUILD_DIR] [EPOCHS] [SEED]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/common.sh"
 build="${1:-$here/../build}"
 epochs="${2:-10}"
 seed="${3:-1}"
@@ -23,7 +24,7 @@ elif ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&
 fi
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
-echo "date: $(date -u +%Y-%m-%d)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_stamp
 echo "epochs $epochs, seed $seed"
 ours_elbo="| latentlab, -ELBO |"; ours_near="| latentlab, nearest code |"; ours_recon="| latentlab, recon |"; ours_kl="| latentlab, KL alone |"
 torch_elbo="| PyTorch, -ELBO |"; torch_near="| PyTorch, nearest code |"

@@ -9,6 +9,7 @@
 #   defaults: build mlp 10 10000 "1 2 3" 16
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/common.sh"
 build="${1:-$here/../build}"
 arch="${2:-mlp}"
 epochs="${3:-10}"
@@ -17,7 +18,7 @@ seeds="${5:-1 2 3}"
 latent="${6:-16}"
 models="ae,denoising,vae,acai"
 count=$((train + 5000))  # the paper's 5,000 held-out lines
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_stamp
 echo "latentlab interpolate --data lines --count $count --train $train --arch $arch --latent $latent --epochs $epochs --models $models --seed S --json"
 start=$(date +%s)
 out=$(mktemp -d)

@@ -10,6 +10,7 @@
 #   bench/rate_distortion.sh build 10 "1 2 3" "2 4 8 16 32" "digits mnist"
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/common.sh"
 build="${1:-$here/../build}"
 epochs="${2:-10}"
 seeds="${3:-1}"
@@ -19,7 +20,7 @@ mnist="$here/../../shared/data/mnist/t10k-images-idx3-ubyte.gz"
 exe="$build/latentlab"
 runs="$(mktemp)"
 trap 'rm -f "$runs"' EXIT
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_stamp
 echo "command: bench/rate_distortion.sh $build $epochs \"$seeds\" \"$latents\" \"$sets\""
 echo "AE/VAE: 784-400-L, $epochs epochs, seeds $seeds"
 
