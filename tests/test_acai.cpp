@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "test_training.h"
 #include "measure/lines.h"
 #include "models/model.h"
 #include "train/trainer.h"
@@ -34,17 +35,9 @@ std::vector<LinesScore> train_pair(uint64_t seed, int train, int epochs, int pai
     c.seed = seed;
     models.emplace_back(c, OptimizerConfig{});
   }
-  const int batch = 64;
-  Rng order_rng(shuffle_seed(seed));
-  std::vector<int> order;
-  Mat x(data.features(), batch);
-  for (int e = 0; e < epochs; ++e) {
-    epoch_order(order_rng, data.train_count, order);
-    for (int first = 0; first + batch <= data.train_count; first += batch) {
-      data.gather(order.data() + first, batch, x);
-      for (Model& m : models) m.train_step(x);
-    }
-  }
+  train_full_batches(data, epochs, 64, seed, [&](const Mat& x) {
+    for (Model& m : models) m.train_step(x);
+  });
   std::vector<LinesScore> scores;
   for (Model& m : models) scores.push_back(lines_score(m.network(), data, pairs, kLinesSteps, seed));
   return scores;

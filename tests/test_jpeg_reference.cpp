@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "test_files.h"
+#include "test_training.h"
 
 #include "data/dataset.h"
 #include "io/errors.h"
@@ -141,17 +142,7 @@ TEST_CASE("digits: the AE's held-out PSNR rises from latent 2 to latent 16") {
     c.seed = 1;
     c.input_size = data.features();
     Model model(c, OptimizerConfig{});
-    Rng order_rng(shuffle_seed(c.seed));
-    std::vector<int> order;
-    const int batch = 64;
-    Mat x(data.features(), batch);
-    for (int epoch = 0; epoch < 5; ++epoch) {
-      epoch_order(order_rng, data.train_count, order);
-      for (int first = 0; first + batch <= data.train_count; first += batch) {
-        data.gather(order.data() + first, batch, x);
-        model.train_step(x);
-      }
-    }
+    train_full_batches(data, 5, 64, c.seed, [&](const Mat& x) { model.train_step(x); });
     psnr[i] = held_psnr(model.network(), data);
   }
   MESSAGE("AE held-out PSNR: latent 2 " << psnr[0] << " dB, latent 16 " << psnr[1] << " dB");

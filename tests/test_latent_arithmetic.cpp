@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "test_training.h"
 #include "measure/latent_arithmetic.h"
 #include "models/model.h"
 #include "train/trainer.h"
@@ -44,17 +45,7 @@ Model train_faces(ModelKind kind, int epochs, uint64_t seed) {
   c.seed = seed;
   c.input_size = d.features();
   Model model(c, OptimizerConfig{});
-  Rng order_rng(shuffle_seed(seed));
-  std::vector<int> order;
-  const int batch = 128;
-  Mat x(d.features(), batch);
-  for (int e = 0; e < epochs; ++e) {
-    epoch_order(order_rng, d.train_count, order);
-    for (int first = 0; first + batch <= d.train_count; first += batch) {
-      d.gather(order.data() + first, batch, x);
-      model.train_step(x);
-    }
-  }
+  train_full_batches(d, epochs, 128, seed, [&](const Mat& x) { model.train_step(x); });
   return model;
 }
 

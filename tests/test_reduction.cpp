@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "test_files.h"
+#include "test_training.h"
 
 #include <sys/wait.h>
 
@@ -186,17 +187,7 @@ TEST_CASE("digits: an AE's 2-D codes beat PCA's 2-D projection on reconstruction
   c.seed = 1;
   c.input_size = data.features();
   Model model(c, OptimizerConfig{});
-  Rng order_rng(shuffle_seed(c.seed));
-  std::vector<int> order;
-  const int batch = 64;
-  Mat x(data.features(), batch);
-  for (int epoch = 0; epoch < 8; ++epoch) {
-    epoch_order(order_rng, data.train_count, order);
-    for (int first = 0; first + batch <= data.train_count; first += batch) {
-      data.gather(order.data() + first, batch, x);
-      model.train_step(x);
-    }
-  }
+  train_full_batches(data, 8, 64, c.seed, [&](const Mat& x) { model.train_step(x); });
   const ReductionFigures ae = reduction_figures_network(model.network(), data);
   const ReductionFigures pca = reduction_figures_pca(pca_fit(dataset_train_matrix(data), 2), data);
   MESSAGE("AE  2-D: recon " << ae.recon_error << " knn " << ae.knn_accuracy << " trust " << ae.trustworthiness
@@ -272,19 +263,10 @@ TEST_CASE("a linear autoencoder is PCA: pca_network is the projection, a trained
   opt.lr = 3e-3f;
   Model model(c, opt);
   const double start = largest_principal_angle(linear_decoder_weights(model.network()), pca.components);
-  Rng order_rng(shuffle_seed(c.seed));
-  std::vector<int> order;
   // Slow: the digits' 2nd and 3rd principal variances are within a few percent
-  // of each other, and the plane's second direction settles at the rate of that gap (many small steps).
-  const int batch = 16;
-  Mat x(data.features(), batch);
-  for (int epoch = 0; epoch < 60; ++epoch) {
-    epoch_order(order_rng, data.train_count, order);
-    for (int first = 0; first + batch <= data.train_count; first += batch) {
-      data.gather(order.data() + first, batch, x);
-      model.train_step(x);
-    }
-  }
+  // of each other, and the plane's second direction settles at the rate of that gap (many small steps:
+  // 60 epochs of batch 16).
+  train_full_batches(data, 60, 16, c.seed, [&](const Mat& x) { model.train_step(x); });
   const ReductionFigures f = reduction_figures_network(model.network(), data);
   const double end = largest_principal_angle(linear_decoder_weights(model.network()), pca.components);
   MESSAGE("linear AE vs PCA: largest principal angle " << start << " deg at init, " << end << " deg trained ("

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "test_training.h"
 #include "measure/kl_per_dim.h"
 #include "measure/mig.h"
 #include "models/model.h"
@@ -138,17 +139,7 @@ Model train_sprites_vae(float beta, int epochs, uint64_t seed, int latent) {
   c.seed = seed;
   c.input_size = d.features();
   Model model(c, OptimizerConfig{});
-  Rng order_rng(shuffle_seed(seed));
-  std::vector<int> order;
-  const int batch = 128;
-  Mat x(d.features(), batch);
-  for (int e = 0; e < epochs; ++e) {
-    epoch_order(order_rng, d.train_count, order);
-    for (int first = 0; first + batch <= d.train_count; first += batch) {
-      d.gather(order.data() + first, batch, x);
-      model.train_step(x);
-    }
-  }
+  train_full_batches(d, epochs, 128, seed, [&](const Mat& x) { model.train_step(x); });
   return model;
 }
 
