@@ -29,6 +29,15 @@ const HelpEntry kHelp[] = {
      "The decoded manifold's tiles per side: the image is decoded afresh at this resolution from the newest weights "
      "(more tiles: a finer picture of what each region of the plane decodes to)."},
     {"help_menu", "The keyboard shortcuts (F1 or ?) and what this app is."},
+    // The session prompts (gui_session.cpp)
+    {"session_resume", "Opens the last autosave: the models, their training state and the view, at the step it was saved."},
+    {"session_fresh", "Starts with new models. The autosave stays on disk until the next autosave replaces it."},
+    {"session_data_load",
+     "Loads the data the session was trained on, then the session: training goes on exactly where it was saved."},
+    {"session_data_keep",
+     "Opens the session on the data loaded now. Its models must take this data's shape; training then goes on from "
+     "the saved step on other samples, so it is no longer the run that was saved."},
+    {"session_data_cancel", "Leaves everything as it is: the session is not opened."},
     {"lessons_menu",
      "Guided lessons: each sets up the data, the models and the views that show one idea, with steps to follow, "
      "what to notice, and a question to check yourself."},

@@ -601,9 +601,20 @@ int gui_main(int argc, char** argv) {
   app.data_spec = app.launch.data;
   app.builtin_names = builtin_dataset_names();
   std::shared_ptr<const Dataset> data = std::make_shared<const Dataset>(load_dataset(app.data_spec));
-  if (session && session->data_hash != session_data_hash(*data))
-    std::fprintf(stderr, "latentlab: warning: '%s' was trained on other data (its hash differs); going on with %s\n",
-                 printable_path(app.launch.load).c_str(), printable_path(data->name).c_str());
+  // A session trained on other data than --data's: the app starts with fresh models of its shape on
+  // --data's data and asks (gui_session.cpp's prompt: the session's data, or this data). Without a
+  // --data flag the data is the session's own, changed since: nothing else to load, so go on with it.
+  std::shared_ptr<const Session> other_data;
+  if (session && session->data_hash != session_data_hash(*data)) {
+    if (data_flags_given_in(argc, argv)) {
+      other_data = std::move(session);
+      session.reset();
+      loaded.clear();
+    } else {
+      std::fprintf(stderr, "latentlab: warning: '%s' was trained on data that has changed since (its hash differs); going on with %s\n",
+                   printable_path(app.launch.load).c_str(), printable_path(data->name).c_str());
+    }
+  }
   if (!loaded.empty() && loaded[0].config.input_size != data->features())
     throw InputError("'" + printable_path(app.launch.load) + "': the saved model takes " +
                      std::to_string(loaded[0].config.input_size) + " features but " + printable_path(data->name) +
@@ -683,11 +694,17 @@ int gui_main(int argc, char** argv) {
     app.session.path = app.launch.load;
     app.session.recent.push_back(app.launch.load);
   }
+  if (other_data) {
+    app.session.mismatch = std::move(other_data);
+    app.session.mismatch_path = app.launch.load;
+  }
   // Autosave: every 5 minutes by default, off for automated runs unless asked for; the last autosave
-  // is offered when nothing was asked to be loaded.
+  // is offered when nothing was asked to be loaded (also in an automated run that asked for autosave,
+  // so that a test can answer the offer: tests/test_gui_resume.sh).
   const bool automated = app.launch.frames > 0 || !app.launch.script.empty();
   app.session.autosave_minutes = app.launch.autosave_minutes >= 0 ? app.launch.autosave_minutes : automated ? 0 : 5;
-  if (app.session.autosave_minutes > 0 && app.launch.load.empty() && !automated) session_offer_autosave(app);
+  if (app.session.autosave_minutes > 0 && app.launch.load.empty() && (!automated || app.launch.autosave_minutes > 0))
+    session_offer_autosave(app);
   // The welcome screen at first launch (never in automated runs: tests ask for it with `welcome on`),
   // unless the app is resuming work: an autosave on offer or a file asked for.
   app.lesson_queue.exits_on_failure = false;

@@ -104,6 +104,11 @@
 //                        height; FY past 1 reaches the row under the map (state: export_context)
 //   session-save FILE    File > Save to FILE; waits until it is written or has failed (state: session_status)
 //   autosave             an autosave now, as the timer makes one; waits the same way
+//   session-data session|current   answer the prompt of a session trained on other data (session-open,
+//                        gui --load with --data): load the session's data, or go on with the current
+//                        data; a refusal (its models do not fit) is printed and the script goes on
+//                        (state: session_status, session_data_prompt)
+//   session-resume yes|no   answer the offer to resume the last autosave at start (state: session_offer)
 //   fail-writes BYTES    fault injection (core/io/file_write.h's test hook): every save fails once BYTES more
 //                        bytes are written, as on a full disk; -1 turns it off
 //   quit
@@ -185,6 +190,7 @@ constexpr OpSpec kOps[] = {
     {"lessons-parse", ScriptOp::LessonsParse, 0, 0},
     {"fail-writes", ScriptOp::FailWrites, 1, 1}, {"autosave", ScriptOp::Autosave, 0, 0},
     {"holdout", ScriptOp::Holdout, 1, 1},  // holdout K|off: train without label K (the Data panel's row)
+    {"session-data", ScriptOp::SessionData, 1, 1}, {"session-resume", ScriptOp::SessionResume, 1, 1},
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
@@ -406,6 +412,12 @@ void script_parse(Script* script, const std::string& all, const std::string& pat
         break;
       case ScriptOp::Welcome:
         if (cmd.args[0] != "on" && cmd.args[0] != "off") fail("welcome expects on or off");
+        break;
+      case ScriptOp::SessionData:
+        if (cmd.args[0] != "session" && cmd.args[0] != "current") fail("session-data expects session or current");
+        break;
+      case ScriptOp::SessionResume:
+        if (cmd.args[0] != "yes" && cmd.args[0] != "no") fail("session-resume expects yes or no");
         break;
       default:
         break;
@@ -681,6 +693,13 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
     }
     case ScriptOp::SessionOpen:
       if (!session_open(app, cmd.args[0])) script_fail(app, s, cmd, app.data_error);
+      return false;
+    case ScriptOp::SessionData:
+      if (!session_answer_data(app, cmd.args[0] == "session")) script_fail(app, s, cmd, "no session is waiting for a choice of data");
+      else if (!app.data_error.empty()) script_refused(app, s, cmd, app.data_error);
+      return false;
+    case ScriptOp::SessionResume:
+      if (!session_answer_resume(app, cmd.args[0] == "yes")) script_fail(app, s, cmd, "no autosave is on offer");
       return false;
     case ScriptOp::LayoutCheck: {  // the rectangles of the frame just drawn
       FILE* f = std::fopen(cmd.args[0].c_str(), "w");

@@ -1,15 +1,16 @@
 // Sessions in the app: File > Save (Ctrl+S), Open (Ctrl+O, the file browser: a .llsession, .llnet or
 // .safetensors opens as models, anything else as data), Open Recent, autosave every few minutes and
-// on close to the per-user state folder keeping the last two, and the offer to resume the last
-// autosave at start. The state comes from the trainer thread (Trainer::capture_session, between two
-// steps): this file never touches live parameters, and every GL and ImGui call stays on this thread.
+// on close to the per-user state folder keeping the last two, the offer to resume the last autosave
+// at start, and for a session trained on other data the choice of its data or the current data. The
+// state comes from the trainer thread (Trainer::capture_session, between two steps): this file never
+// touches live parameters, and every GL and ImGui call stays on this thread.
 //
 // Index:
 //   [SECTION] Paths
 //   [SECTION] The view's pairs
 //   [SECTION] Saving: request, finish when the capture arrives, autosave, on close
-//   [SECTION] Opening
-//   [SECTION] The File menu's items and the resume offer
+//   [SECTION] Opening, and the choice of data
+//   [SECTION] The File menu's items, the resume offer and the other-data prompt
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -276,7 +277,7 @@ void session_save_on_close(AppState& app) {
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] Opening
+// [SECTION] Opening, and the choice of data
 //-----------------------------------------------------------------------------
 
 bool session_is_model_path(const std::string& path) {
@@ -294,6 +295,53 @@ static void edit_from_config(AppState& app, const ModelConfig& c, bool twin) {
   app.edit.error.clear();
 }
 
+// Why a session's models cannot go on with data `d` ("" if they can): another feature count, or
+// for a convolutional model another image geometry. Checked before anything changes.
+static std::string session_fit_problem(const Session& loaded, const Dataset& d, const std::string& shown) {
+  const std::string data_name = printable_path(d.name);
+  for (const SessionModel& m : loaded.models) {
+    const ModelConfig& c = m.network.config;
+    if (c.input_size != d.features())
+      return shown + ": its models take " + std::to_string(c.input_size) + " features but " + data_name + " has " +
+             std::to_string(d.features());
+    const ModelConfig fitted = fit_to_data(c, d);
+    if (c.arch == Architecture::Conv && (fitted.channels != c.channels || fitted.height != c.height || fitted.width != c.width))
+      return shown + ": its convolutional models take " + std::to_string(c.width) + "x" + std::to_string(c.height) + "x" +
+             std::to_string(c.channels) + " images but " + data_name + " has " + std::to_string(fitted.width) + "x" +
+             std::to_string(fitted.height) + "x" + std::to_string(fitted.channels);
+  }
+  return "";
+}
+
+// The data before any hold-out: what a session's hash is of.
+static const Dataset& whole_data(const AppState& app) { return app.data_all ? *app.data_all : *app.data; }
+
+// A loaded session onto the app, on the data loaded now: refused (the app keeps what it had) when its
+// models do not fit that data.
+static bool session_apply(AppState& app, const std::string& path, std::shared_ptr<const Session> loaded,
+                          const std::string& note) {
+  SessionUi& s = app.session;
+  const std::string problem = session_fit_problem(*loaded, *app.data, "'" + printable_path(path) + "'");
+  if (!problem.empty()) {
+    app.data_error = problem + "; not opened, the current models stay";  // shown where a failed open shows
+    s.status = app.data_error;
+    return false;
+  }
+  session_view_apply(app, loaded->view);
+  edit_from_config(app, loaded->models.back().network.config, loaded->models.size() == 2);
+  app.lr = app.lr_field = loaded->models[0].optimizer.lr;
+  app.batch = loaded->batch;
+  const int patience = loaded->models[0].early.patience;  // the trainer takes it from the session
+  app.early_stop = patience > 0;
+  if (patience > 0) app.early_stop_patience = patience;
+  s.status = "opened step " + std::to_string(loaded->step) + note;
+  app.trainer->load_session(std::move(loaded));
+  s.path = path;
+  add_recent(s, path);
+  for (ModelPane& pane : app.panes) pane.latent = 0;  // resized when the new networks arrive
+  return true;
+}
+
 bool session_open(AppState& app, const std::string& path) {
   SessionUi& s = app.session;
   const std::string shown = "'" + printable_path(path) + "'";
@@ -306,36 +354,19 @@ bool session_open(AppState& app, const std::string& path) {
       edit_from_config(app, net.config, false);
       const ModelConfig c = net.config;
       app.trainer->rebuild({c}, {std::move(net)});
-    } else {
-      auto loaded = std::make_shared<Session>(session_load(path));
-      // The session's own data, when the loaded data is not it; if that cannot be had, go on with
-      // the current data and say so.
-      std::string data_note;
-      const auto whole = [&app]() -> const Dataset& { return app.data_all ? *app.data_all : *app.data; };  // before any hold-out
-      if (loaded->data_hash != session_data_hash(whole())) {
-        if (!app_load_data(app, loaded->data))
-          data_note = "; its data could not be loaded (" + app.data_error + "), going on with the current data";
-        else if (loaded->data_hash != session_data_hash(whole()))
-          data_note = "; its data has changed since (hash differs), going on with it";
-        app.data_error.clear();
-      }
-      const int features = app.data->features();
-      for (const SessionModel& m : loaded->models)
-        if (m.network.config.input_size != features)
-          throw InputError(shown + ": its models take " + std::to_string(m.network.config.input_size) +
-                           " features but the data has " + std::to_string(features));
-      session_view_apply(app, loaded->view);
-      edit_from_config(app, loaded->models.back().network.config, loaded->models.size() == 2);
-      app.lr = app.lr_field = loaded->models[0].optimizer.lr;
-      app.batch = loaded->batch;
-      const int patience = loaded->models[0].early.patience;  // the trainer takes it from the session
-      app.early_stop = patience > 0;
-      if (patience > 0) app.early_stop_patience = patience;
-      s.status = "opened step " + std::to_string(loaded->step) + data_note;
-      app.trainer->load_session(std::move(loaded));
-      s.path = path;
-      add_recent(s, path);
+      for (ModelPane& pane : app.panes) pane.latent = 0;  // resized when the new networks arrive
+      return true;
     }
+    auto loaded = std::make_shared<const Session>(session_load(path));
+    if (loaded->data_hash != session_data_hash(whole_data(app))) {
+      // Trained on other data: the user chooses (ui_session_popups, script session-data), nothing changes before.
+      s.mismatch = std::move(loaded);
+      s.mismatch_path = path;
+      s.mismatch_shown = false;
+      s.status = shown + " was trained on other data: load its data, or go on with the current data";
+      return true;
+    }
+    return session_apply(app, path, std::move(loaded), "");
   } catch (const InputError& e) {
     app.data_error = e.what();  // shown where a failed open shows; the models stay
     s.status = e.what();
@@ -345,12 +376,33 @@ bool session_open(AppState& app, const std::string& path) {
     s.status = app.data_error;
     return false;
   }
-  for (ModelPane& pane : app.panes) pane.latent = 0;  // resized when the new networks arrive
+}
+
+bool session_answer_data(AppState& app, bool load_session_data) {
+  SessionUi& s = app.session;
+  if (!s.mismatch) return false;
+  std::shared_ptr<const Session> loaded = std::move(s.mismatch);
+  s.mismatch.reset();
+  const std::string shown = "'" + printable_path(s.mismatch_path) + "'";
+  app.data_error.clear();
+  std::string note;
+  if (load_session_data) {
+    if (!app_load_data(app, loaded->data)) {  // the current data and models stay
+      app.data_error = shown + ": its data could not be loaded (" + app.data_error + "); not opened";
+      s.status = app.data_error;
+      return true;
+    }
+    if (loaded->data_hash != session_data_hash(whole_data(app)))
+      note = "; its data has changed since it was saved (the hash differs), going on with it";
+  } else {
+    note = "; on " + printable_path(app.data->name) + ", not the data it was trained on";
+  }
+  session_apply(app, s.mismatch_path, std::move(loaded), note);
   return true;
 }
 
 //-----------------------------------------------------------------------------
-// [SECTION] The File menu's items and the resume offer
+// [SECTION] The File menu's items, the resume offer and the other-data prompt
 //-----------------------------------------------------------------------------
 
 // File > Save and Ctrl+S (gui_shortcuts.cpp): the session last opened or saved, else saved.llsession
@@ -380,25 +432,70 @@ void ui_file_menu_items(AppState& app) {
   if (!s.path.empty()) ImGui::TextDisabled("Save writes %s", printable_path(s.path).c_str());
 }
 
-// At start, after a crash or a close: the last autosave, offered once.
+bool session_answer_resume(AppState& app, bool resume) {
+  SessionUi& s = app.session;
+  if (s.offer.empty()) return false;
+  const std::string path = s.offer;
+  s.offer.clear();
+  if (resume) session_open(app, path);  // a failure shows in the File menu's status; the fresh models stay
+  return true;
+}
+
+// A data spec as the prompt names it: the source, and the sample counts when they were chosen.
+static std::string data_spec_text(const DataSpec& d) {
+  std::string text = printable_path(d.source);
+  if (d.count > 0) text += ", " + std::to_string(d.count) + " samples";
+  if (d.train_count > 0) text += ", " + std::to_string(d.train_count) + " training";
+  return text;
+}
+
+// At start, after a crash or a close: the last autosave, offered once. And a session trained on
+// other data: its data, or the current data (each button also answers to a script command).
 void ui_session_popups(AppState& app) {
   SessionUi& s = app.session;
+  // Not in the first frames: Dear ImGui 1.86 aborts (Begin: blocking_modal != NULL) when a window is
+  // first created in the frame a modal first shows, and the centre window is created after the menu
+  // bar that draws these on the first frame.
+  if (ImGui::GetFrameCount() <= 2) return;
   if (!s.offer.empty() && !s.offer_shown) {
     ImGui::OpenPopup("Resume?");
     s.offer_shown = true;
   }
   if (ImGui::BeginPopupModal("Resume?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::Text("Resume the last session (%s)?", s.offer_text.c_str());
-    if (ImGui::Button("Resume")) {
-      session_open(app, s.offer);
-      s.offer.clear();
-      ImGui::CloseCurrentPopup();
-    }
+    const bool resume = ImGui::Button("Resume");
+    control_help(app, "session_resume");
     ImGui::SameLine();
-    if (ImGui::Button("Start fresh")) {
-      s.offer.clear();
-      ImGui::CloseCurrentPopup();
+    const bool fresh = ImGui::Button("Start fresh");
+    control_help(app, "session_fresh");
+    if (resume || fresh) session_answer_resume(app, resume);
+    if (s.offer.empty()) ImGui::CloseCurrentPopup();  // answered here or by the script
+    ImGui::EndPopup();
+  }
+  if (s.mismatch && !s.mismatch_shown && !ImGui::IsPopupOpen("Resume?")) {
+    ImGui::OpenPopup("Other data");
+    s.mismatch_shown = true;
+  }
+  if (ImGui::BeginPopupModal("Other data", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (s.mismatch) {
+      const std::string theirs = data_spec_text(s.mismatch->data), ours = data_spec_text(app.data_spec);
+      ImGui::Text("'%s' was trained on other data than the data loaded now.", printable_path(s.mismatch_path).c_str());
+      const std::string load = "Load the session's data (" + theirs + ")##load";
+      const std::string keep = "Go on with the current data (" + ours + ")##keep";
+      const bool load_theirs = ImGui::Button(load.c_str());
+      control_help(app, "session_data_load");
+      const bool keep_ours = ImGui::Button(keep.c_str());
+      control_help(app, "session_data_keep");
+      const bool cancel = ImGui::Button("Cancel");
+      control_help(app, "session_data_cancel");
+      if (cancel) {
+        s.mismatch.reset();
+        s.status = "'" + printable_path(s.mismatch_path) + "' not opened";
+      } else if (load_theirs || keep_ours) {
+        session_answer_data(app, load_theirs);
+      }
     }
+    if (!s.mismatch) ImGui::CloseCurrentPopup();  // answered here or by the script
     ImGui::EndPopup();
   }
 }
@@ -422,4 +519,7 @@ void session_write_state(const AppState& app, FILE* f) {
   std::string list;
   for (const std::string& r : app.session.recent) list += (list.empty() ? "" : "|") + r;
   std::fprintf(f, "recent=%s\n", list.c_str());
+  // The choices waiting for an answer ("" = none): the autosave on offer, the session trained on other data.
+  std::fprintf(f, "session_offer=%s\n", app.session.offer.empty() ? "" : app.session.offer_text.c_str());
+  std::fprintf(f, "session_data_prompt=%s\n", app.session.mismatch ? app.session.mismatch_path.c_str() : "");
 }

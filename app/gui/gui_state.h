@@ -261,7 +261,7 @@ enum class ScriptOp {
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
   MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick,
-  FailWrites, Autosave, Holdout
+  FailWrites, Autosave, Holdout, SessionData, SessionResume
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -454,7 +454,9 @@ struct LabelCount {
   int points = 0;  // how many of the map's points carry it
 };
 
-// Sessions in the app (gui_session.cpp): Save, Open, Open Recent, autosave and the resume offer.
+struct Session;  // train/session.h
+// Sessions in the app (gui_session.cpp): Save, Open, Open Recent, autosave, the resume offer and the
+// choice of data for a session trained on other data.
 struct SessionUi {
   std::string path;                 // where Save writes: the session last opened or saved ("" = saved.llsession
                                     // in the state folder)
@@ -468,6 +470,11 @@ struct SessionUi {
   std::string status;               // the last save's or open's outcome, shown in the File menu
   std::string offer, offer_text;    // the autosave offered at start ("" = none)
   bool offer_shown = false;
+  // A session opened on data whose hash differs from its own, waiting for the user's choice: load
+  // the session's data, or go on with the current data (null = no choice pending).
+  std::shared_ptr<const Session> mismatch;
+  std::string mismatch_path;
+  bool mismatch_shown = false;
 };
 
 // Guided lessons (gui_lessons.cpp; the table: core/lessons/lessons.h).
@@ -708,6 +715,10 @@ void session_offer_autosave(AppState& app);  // at start: offer the last autosav
 void session_save_current(AppState& app);  // File > Save, Ctrl+S
 void ui_file_menu_items(AppState& app);    // the File menu's items (gui_menu.cpp opens the menu)
 void ui_session_popups(AppState& app);     // the offer to resume the last autosave
+// The two pending choices, as their buttons answer them: the other data's prompt (true: load the
+// session's data) and the resume offer (true: resume). False when no such choice is pending.
+bool session_answer_data(AppState& app, bool load_session_data);
+bool session_answer_resume(AppState& app, bool resume);
 
 // gui_menu.cpp: the menu bar (File, Lessons, ...), the left column's own
 void ui_menu_bar(AppState& app);          // inside the left column's window, which has ImGuiWindowFlags_MenuBar
