@@ -101,6 +101,40 @@ TEST_CASE("cli: bad requests are status 2 with the flag named") {
   std::remove("test_anomaly.stderr");
 }
 
+// The JSON's "auc_by_score" object as printed (every score's AUC, each to the printed digits).
+static std::string auc_by_score(const std::string& json) {
+  const size_t at = json.find("\"auc_by_score\":");
+  return at == std::string::npos ? "" : json.substr(at, json.find('}', at) - at);
+}
+
+TEST_CASE("cli: --save then --load: --epochs 0 scores the same model, --epochs 1 goes on as the uninterrupted run") {
+  const std::string run = "anomaly --data digits --count 1500 --hidden 64 --latent 4 --holdout-label 1 --json";
+  const std::string err = "test_anomaly_save.stderr", session = "test_anomaly_save.llsession", net = "test_anomaly_save.llnet";
+  const Run two = run_latentlab(run + " --epochs 2 --save " + session, err);
+  REQUIRE(two.status == 0);
+  const Run again = run_latentlab("anomaly --load " + session + " --holdout-label 1 --epochs 0 --json", err);
+  REQUIRE(again.status == 0);
+  CHECK(json_value(again.out, "auc") == json_value(two.out, "auc"));
+  CHECK(auc_by_score(again.out) == auc_by_score(two.out));
+  // Resumed for one more epoch: the three-epoch run's model, every score's AUC alike, and not the two-epoch one's.
+  const Run three = run_latentlab(run + " --epochs 3", err);
+  const Run resumed = run_latentlab("anomaly --load " + session + " --holdout-label 1 --epochs 1 --json", err);
+  REQUIRE(three.status == 0);
+  REQUIRE(resumed.status == 0);
+  CHECK(!auc_by_score(three.out).empty());
+  CHECK(auc_by_score(resumed.out) == auc_by_score(three.out));
+  CHECK(auc_by_score(resumed.out) != auc_by_score(two.out));
+  // The weights alone (.llnet) score the same too; a session on other data is refused, naming the file.
+  REQUIRE(run_latentlab(run + " --epochs 2 --save " + net, err).status == 0);
+  const Run weights = run_latentlab(run + " --load " + net + " --epochs 0", err);
+  REQUIRE(weights.status == 0);
+  CHECK(json_value(weights.out, "auc") == json_value(two.out, "auc"));
+  const Run other = run_latentlab("anomaly --data digits --count 1400 --load " + session + " --holdout-label 1 --epochs 0", err);
+  CHECK(other.status == 2);
+  CHECK(other.err.find(session + "': was trained on data of hash") != std::string::npos);
+  for (const std::string& f : {err, session, net}) std::remove(f.c_str());
+}
+
 TEST_CASE("mnist: a VAE trained without the 0s detects the held-out 0s, AUC above 0.9") {
   const std::string images = std::string(LATENTLAB_SHARED_DIR) + "/data/mnist/t10k-images-idx3-ubyte.gz";
   if (!fs::exists(images)) {

@@ -161,6 +161,16 @@ class JsonObject {
 void add_manifold_flags(CliArgs& args);
 void export_manifold_from_flags(const CliArgs& args, const Network& net, const Dataset& data, const std::string& tag = "");
 
+// --save FILE, --load FILE and --other-data, the same in every command that trains one model to keep
+// (train, anomaly): a .llsession is the whole run, resumed exactly (--load FILE --epochs N trains N
+// more, --epochs 0 only evaluates); a .safetensors or .llnet holds the weights, loaded with a fresh
+// optimizer.
+void add_save_load_flags(CliArgs& args);
+// --load of a session on `data`: an InputError naming the file and both hashes when the data is not
+// the one the session was trained on, unless --other-data.
+struct Session;
+void check_session_data(const CliArgs& args, const Session& session, const Dataset& data);
+
 // Largest PNG a subcommand writes (datasets --png, interpolate --png), in bytes of pixels; checked
 // before the image is allocated. 64 MB holds 4096 x 4096 RGB, far beyond any grid of the
 // project's datasets at the largest zoom, and stb's encoder needs about as much again.

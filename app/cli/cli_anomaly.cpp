@@ -6,6 +6,9 @@
 // The default model is the pytorch/examples VAE (784-400-20, 10 epochs, Adam 1e-3, batch 128),
 // as bench/anomaly_torch.py trains it. --json prints auc, the curve's points (thinned to steps of
 // about 0.01), and the AUC of every other score that applies to the same trained model.
+// --save FILE / --load FILE as `latentlab train` has them (cli.h add_save_load_flags): a .llsession
+// resumes the run exactly (--epochs N more; --epochs 0 only scores the loaded model), on the same
+// data and --holdout-label it was trained with.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -14,10 +17,13 @@
 #include "cli.h"
 #include "io/errors.h"
 #include "io/file_input.h"
+#include "io/file_write.h"
+#include "models/network_safetensors.h"
 #include "measure/anomaly.h"
 #include "measure/reduction.h"
 #include "models/model.h"
 #include "train/divergence.h"
+#include "train/session.h"
 #include "train/trainer.h"
 
 namespace {
@@ -41,8 +47,10 @@ int cli_anomaly(int argc, char** argv) {
                "familiar than the rest: the score measures how hard an image is to reconstruct, not how new).\n\n" +
                    model_kinds_help());
   add_data_flags(args);
-  const ModelFlagSpec model_spec;  // the pytorch/examples recipe: VAE 400-20, 10 epochs
+  ModelFlagSpec model_spec;  // the pytorch/examples recipe: VAE 400-20, 10 epochs
+  model_spec.min_epochs = 0;  // --epochs 0: score a loaded model
   add_model_flags(args, model_spec);
+  add_save_load_flags(args);
   args.add("holdout-label", "K", "", "the label left out of training and detected among the held-out samples");
   args.add("score", "S", "", choice_list<AnomalyScore>().names() +
                                  " (default: elbo for a variational model, recon otherwise)");
@@ -51,17 +59,25 @@ int cli_anomaly(int argc, char** argv) {
   if (!args.parse(argc, argv)) return 0;
 
   ModelConfig config = model_config_from_flags(args, model_spec);
-  const OptimizerConfig opt = optimizer_from_flags(args, model_spec);
+  OptimizerConfig opt = optimizer_from_flags(args, model_spec);
   const int epochs = epochs_from_flags(args, model_spec);
-  const int batch = batch_from_flags(args);
+  int batch = batch_from_flags(args);
   const bool json = args.flag("json");
   if (!args.given("holdout-label")) throw UsageError("latentlab anomaly: --holdout-label K is required");
   const int holdout = args.integer("holdout-label", 0, 1 << 30);
-  const bool variational = model_kind_info(config.kind).variational;
-  const AnomalyScore score = args.given("score") ? args.choice_of<AnomalyScore>("score")
-                                                 : variational ? AnomalyScore::Elbo : AnomalyScore::Recon;
 
-  const Dataset data = load_dataset(data_spec_from_flags(args, 1));
+  // --load: a session brings its data (unless a data flag is given), its model and its training state.
+  const std::string load_path = args.str("load");
+  const bool resuming = args.given("load") && is_session_path(load_path);
+  Session session;
+  if (resuming) {
+    session = session_load(load_path);
+    if (session.models.size() != 1)
+      throw InputError("'" + printable_path(load_path) + "': holds " + std::to_string(session.models.size()) +
+                       " models (a twin session of the GUI); anomaly resumes one");
+  }
+  const DataSpec spec = resuming && !data_flags_given(args) ? session.data : data_spec_from_flags(args, 1);
+  const Dataset data = load_dataset(spec);
   print_data_warnings(data);
   const std::string shown_name = printable_path(data.name);
   // The hold-out policy (core/measure/anomaly.h), shared with the GUI's Data panel and the lessons.
@@ -74,9 +90,31 @@ int cli_anomaly(int argc, char** argv) {
     throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
   arch_from_flags(args, data, config);
+  Network loaded;
+  if (args.given("load")) {  // the file's architecture wins; explicit flags that disagree are refused
+    loaded = resuming ? session.models[0].network : network_load_file(load_path);
+    check_loaded_flags(args, load_path, loaded.config, config, data);
+    const uint64_t seed = config.seed;
+    config = loaded.config;
+    if (!resuming) config.seed = seed;
+  }
+  if (resuming) {
+    check_session_data(args, session, data);
+    const OptimizerConfig saved = session.models[0].optimizer;
+    if (!args.given("lr")) opt.lr = saved.lr;
+    if (!args.given("optimizer")) opt.kind = saved.kind;
+    if (!args.given("clip")) opt.clip_norm = saved.clip_norm;
+    opt.momentum = saved.momentum, opt.beta1 = saved.beta1, opt.beta2 = saved.beta2, opt.eps = saved.eps;
+    if (!args.given("batch")) batch = session.batch;
+  }
+  const bool variational = model_kind_info(config.kind).variational;  // the loaded model's kind, if one is loaded
+  const AnomalyScore score = args.given("score") ? args.choice_of<AnomalyScore>("score")
+                                                 : variational ? AnomalyScore::Elbo : AnomalyScore::Recon;
   const std::string problem = training_config_problem(config, opt, batch, int(keep.size()));
   if (!problem.empty()) throw InputError("anomaly: " + problem);
   Model model(config, opt);
+  if (resuming) model.resume(loaded, opt, session.models[0].state);
+  else if (args.given("load")) model.restore(loaded);
   const std::string score_problem = anomaly_score_problem(model.network(), score);
   if (!score_problem.empty()) throw UsageError("latentlab anomaly: --score: " + score_problem);
 
@@ -88,9 +126,19 @@ int cli_anomaly(int argc, char** argv) {
   std::vector<int> order, idx(batch);
   Mat x(data.features(), batch);  // (features, batch)
   DivergenceGuard guard;
-  divergence_init(guard, model.network(), 0, DivergencePolicy{});
   int64_t step = 0;
-  for (int epoch = 1; epoch <= epochs; ++epoch) {
+  int epochs_done = 0;
+  divergence_init(guard, model.network(), 0, DivergencePolicy{});
+  if (resuming) {  // where the saved run stopped (always at the end of an epoch here)
+    order_rng.state = session.order_rng;
+    step = session.step;
+    epochs_done = session.epoch;
+    const DivergencePolicy policy = guard.policy;
+    guard = session.models[0].guard;
+    guard.policy = policy;
+  }
+  const int last_epoch = epochs_done + epochs;
+  for (int epoch = epochs_done + 1; epoch <= last_epoch; ++epoch) {
     epoch_order(order_rng, int(keep.size()), order);
     double sum = 0;
     int kept = 0;
@@ -110,8 +158,34 @@ int cli_anomaly(int argc, char** argv) {
         return 1;
       }
     }
-    std::fprintf(log, "epoch %d/%d: train %.2f\n", epoch, epochs, kept > 0 ? sum / kept : 0.0);
+    std::fprintf(log, "epoch %d/%d: train %.2f\n", epoch, last_epoch, kept > 0 ? sum / kept : 0.0);
     std::fflush(log);
+  }
+  if (args.given("save")) {
+    const std::string save_path = args.str("save");
+    std::string error;
+    bool saved = false;
+    if (is_session_path(save_path)) {  // atomic (io/file_write.h); a non-finite network is refused
+      Session out;
+      SessionModel sm;
+      sm.network = model.network();
+      sm.optimizer = model.optimizer();
+      sm.state = model.training_state();
+      sm.guard = guard;
+      out.models.push_back(std::move(sm));
+      out.order_rng = order_rng.state;
+      out.order = order;
+      out.step = step;
+      out.epoch = last_epoch;
+      out.batch = batch;
+      out.data = spec;
+      out.data_hash = session_data_hash(data);
+      saved = session_save(out, save_path, &error);
+    } else {
+      saved = network_save_file(model.network(), save_path, &error);
+    }
+    if (!saved) throw InputError("anomaly: " + error);
+    std::fprintf(log, "saved %s\n", save_path.c_str());
   }
 
   export_manifold_from_flags(args, model.network(), data);

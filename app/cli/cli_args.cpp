@@ -9,6 +9,7 @@
 #include "models/model.h"
 #include "io/file_input.h"
 #include "measure/manifold_image.h"
+#include "train/session.h"
 #include "train/trainer.h"
 
 #include <cerrno>
@@ -476,6 +477,29 @@ void check_loaded_flags(const CliArgs& args, const std::string& file, const Mode
   for (Hyperparam h : model_kind_info(saved.kind).hyperparams)
     agree(hyperparam_info(h).flag, hyperparam_format(h, hyperparam_get(saved, h)),
           hyperparam_format(h, hyperparam_get(given, h)));
+}
+
+//---- saved and loaded runs ------------------------------------------------------------------
+
+void add_save_load_flags(CliArgs& args) {
+  // Saved and loaded files, by the extension (README, "Saved models and sessions").
+  args.add("save", "FILE", "", "write FILE at the end: .llsession (the whole run, to resume exactly), .safetensors\n"
+           "                             (the weights in PyTorch's names and order), else .llnet (the weights)");
+  args.add("load", "FILE", "", "a .llsession resumes that run exactly (its data, model and settings; --epochs N more,\n"
+           "                             0 = only evaluate); a .llnet or .safetensors (a latentlab export or the pytorch/examples\n"
+           "                             VAE) starts from that network with a fresh optimizer. The file's architecture wins over the flags");
+  args.add_switch("other-data", "resume a session on data whose hash differs from the session's");
+}
+
+void check_session_data(const CliArgs& args, const Session& session, const Dataset& data) {
+  const uint64_t hash = session_data_hash(data);
+  if (hash == session.data_hash || args.flag("other-data")) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "was trained on data of hash %016llx but %s hashes to %016llx",
+                static_cast<unsigned long long>(session.data_hash), printable_path(data.name).c_str(),
+                static_cast<unsigned long long>(hash));
+  throw InputError("'" + printable_path(args.str("load")) + "': " + text + "; give the session's data (--data " +
+                   printable_path(session.data.source) + ") or --other-data to go on with this one");
 }
 
 //---- the decoded manifold, from any command that trains -------------------------------------

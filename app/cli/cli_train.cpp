@@ -57,14 +57,8 @@ int cli_train(int argc, char** argv) {
   model_spec.min_epochs = 0;  // --epochs 0: evaluate only (a loaded model)
   add_model_flags(args, model_spec);
   args.add("threads", "N", "1", "compute threads; one model trains on one thread, so 1 is what is used");
-  // Saved and loaded files, by the extension (README, "Saved models and sessions").
-  args.add("save", "FILE", "", "write FILE at the end: .llsession (the whole run, to resume exactly), .safetensors\n"
-           "                             (the weights in PyTorch's names and order), else .llnet (the weights)");
-  args.add("load", "FILE", "", "a .llsession resumes that run exactly (its data, model and settings; --epochs N more);\n"
-           "                             a .llnet or .safetensors (a latentlab export or the pytorch/examples VAE) starts\n"
-           "                             from that network with a fresh optimizer. The file's architecture wins over the flags");
+  add_save_load_flags(args);
   args.add("steps", "N", "", "stop after optimizer step N (counting a resumed session's steps), even mid-epoch");
-  args.add_switch("other-data", "resume a session on data whose hash differs from the session's");
   args.add("loss-csv", "FILE", "", "write the loss history (every step, every epoch's held-out loss) as CSV");
   args.add("export-codes", "FILE", "", "write every sample's code as CSV at the end: index, split, label, the data's\n"
            "                             factors, then z (a VAE: mu and sigma) per dimension (measure/codes_csv.h)");
@@ -132,15 +126,7 @@ int cli_train(int argc, char** argv) {
     if (!resuming) config.seed = seed;
   }
   if (resuming) {
-    const uint64_t hash = session_data_hash(data);
-    if (hash != session.data_hash && !args.flag("other-data")) {
-      char text[160];
-      std::snprintf(text, sizeof text, "was trained on data of hash %016llx but %s hashes to %016llx",
-                    static_cast<unsigned long long>(session.data_hash), shown_name.c_str(),
-                    static_cast<unsigned long long>(hash));
-      throw InputError(load_name + ": " + text + "; give the session's data (--data " + printable_path(session.data.source) +
-                       ") or --other-data to go on with this one");
-    }
+    check_session_data(args, session, data);
     const OptimizerConfig saved = session.models[0].optimizer;
     if (!args.given("lr")) opt.lr = saved.lr;
     if (!args.given("optimizer")) opt.kind = saved.kind;
