@@ -203,8 +203,12 @@ void lessons_welcome_at_start(AppState& app) {
 
 void ui_lessons_welcome(AppState& app) {
   LessonUi& ui = app.lessons;
-  if (ui.welcome_requested && !ImGui::IsPopupOpen(kWelcomeTitle)) ImGui::OpenPopup(kWelcomeTitle);
-  ui.welcome_requested = false;
+  // Not in the first frames (as gui_session.cpp's prompts): Dear ImGui 1.86 aborts when the centre
+  // window is first created in the frame this modal first shows, which crashed every first launch.
+  if (ImGui::GetFrameCount() > 2) {
+    if (ui.welcome_requested && !ImGui::IsPopupOpen(kWelcomeTitle)) ImGui::OpenPopup(kWelcomeTitle);
+    ui.welcome_requested = false;
+  }
   const ImGuiIO& io = ImGui::GetIO();
   const ImGuiStyle& style = ImGui::GetStyle();
   const float line = ImGui::GetTextLineHeightWithSpacing(), button_h = ImGui::GetFrameHeightWithSpacing();
