@@ -41,7 +41,7 @@ static void print_usage() {
       "data (--data): a built-in set (%s), an IDX file (raw or .gz, MNIST's format),\n"
       "  a folder of images (one sub-folder per label) or a CSV file.\n\n"
       "files (chosen by extension in --save and --load):\n"
-      "  .llsession    a whole training run, resumed exactly (train --load F --epochs N, gui --load F)\n"
+      "  .llsession    a whole training run, resumed exactly (train or anomaly --load F --epochs N, gui --load F)\n"
       "  .llnet        a network's settings and weights\n"
       "  .safetensors  a network's weights in PyTorch's names and order; the pytorch/examples VAE loads too\n\n"
       "environment:\n"

@@ -4,7 +4,8 @@
 # losses as the run that never stopped. The session also resumes headless (train --load --epochs 0).
 # Autosave on close writes $XDG_STATE_HOME/latentlab/autosave.llsession, the second close keeps the
 # first as autosave.prev.llsession; a twin session reopens as two models; a damaged session is
-# refused with exit 2; a .safetensors network opens (script session-open) in single-model mode. The
+# refused with exit 2; a .safetensors network opens (script session-open) in single-model mode, also
+# the pytorch/examples VAE layout written by tests/fixtures/make_pytorch_vae.py. The
 # view's probes and interpolation endpoints (steps, path, slider) come back with the session. Open
 # Recent is kept across launches (recent.txt in the state folder).
 #   test_gui_session.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
@@ -33,6 +34,7 @@ gui --model vae --autosave-minutes 5 --script "$dir/a.txt"
 [ "$(head -n 1 "$dir/state/latentlab/recent.txt")" = "$dir/a.llsession" ] || { echo "the save is not first in recent.txt"; exit 1; }
 
 cat > "$dir/b.txt" <<EOS
+train 0
 sync
 state $dir/b40.txt
 train 10
@@ -70,6 +72,7 @@ printf 'train 5\nsession-save %s\nwait-file %s\nquit\n' "$dir/state/latentlab/sa
   "$dir/state/latentlab/saved.llsession" > "$dir/s.txt"
 gui --script "$dir/s.txt"
 cat > "$dir/d.txt" <<EOS
+train 0
 sync
 state $dir/d.txt.state
 session-open $dir/vae.safetensors
@@ -92,6 +95,17 @@ for f in d f; do
     grep -qx "$kv" "$dir/$f.txt.state" || { echo "reopened ($f): expected $kv, got $(grep "^${kv%%=*}=" "$dir/$f.txt.state")"; exit 1; }
   done
 done
+
+# A model trained elsewhere: the pytorch/examples VAE layout (fc1, fc21, fc22, fc3, fc4 in F16, written
+# by the standard-library fixture script) opens through File > Open in single-model mode, with its
+# latent map, probe, manifold and samples on screen.
+python3 "$(dirname "$0")/fixtures/make_pytorch_vae.py" "$dir/pytorch_vae.safetensors" 784 64 2 F16
+printf 'session-open %s\npanel manifold on\ntrain 0\nsync\nstate %s\nscreenshot %s\nquit\n' "$dir/pytorch_vae.safetensors" "$dir/py.txt" \
+  "$dir/py.png" > "$dir/py.script"
+gui --script "$dir/py.script"
+[ "$(value "$dir/py.txt" models)" = 1 ] && [ "$(value "$dir/py.txt" pane0.kind)" = vae ] && [ "$(value "$dir/py.txt" pane0.latent)" = 2 ] ||
+  { echo "the pytorch/examples VAE did not open as one 2-d VAE: $(grep '^models=\|^pane0.kind=\|^pane0.latent=' "$dir/py.txt")"; exit 1; }
+"$2" "$dir/py.png" 1024 640 > /dev/null || { echo "the opened pytorch VAE's screenshot is blank"; exit 1; }
 
 head -c 300 "$dir/a.llsession" > "$dir/cut.llsession"
 if gui --load "$dir/cut.llsession" --frames 2 2> "$dir/cut.err"; then echo "a truncated session was opened"; exit 1; fi

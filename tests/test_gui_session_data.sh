@@ -24,7 +24,7 @@ fail() { echo "test_gui_session_data: FAIL: $*" >&2; exit 1; }
 "$exe" train --model vae --hidden 64 --latent 2 --count 600 --epochs 20 --steps 30 --save "$dir/a.llsession" > /dev/null
 
 # The reference: the session on its own data, 5 more steps.
-printf 'sync\nstate %s\ntrain 5\nstate %s\nquit\n' "$dir/ref30.txt" "$dir/ref35.txt" > "$dir/ref.script"
+printf 'train 0\nsync\nstate %s\ntrain 5\nstate %s\nquit\n' "$dir/ref30.txt" "$dir/ref35.txt" > "$dir/ref.script"
 gui --load "$dir/a.llsession" --script "$dir/ref.script"
 [ "$(value "$dir/ref30.txt" step)" = 30 ] && [ "$(value "$dir/ref30.txt" samples)" = 600 ] ||
   fail "the session on its own data is not at step 30 on 600 samples"
