@@ -79,8 +79,21 @@ export DISPLAY=":$(head -n1 "$work/display")"
 ticks="$(getconf CLK_TCK)"
 xcpu() { awk '{print $14 + $15}' "/proc/$xvfb_pid/stat"; }
 
+# FRAME_TRAINER_POLICY=idle: the run's training thread ("ll-train") is moved to SCHED_IDLE once it
+# exists (the app itself sets nice 19), to see whether the frames gain from a trainer that yields at
+# once to every waking thread, and what the trainer's steps a second lose. Any Mesa variable
+# (LP_NUM_THREADS=1) passes through the environment the same way.
+trainer_idle() {
+  for _ in $(seq 100); do
+    for t in /proc/"$1"/task/*; do
+      [ "$(cat "$t/comm" 2>/dev/null)" = ll-train ] && { chrt --idle -p 0 "${t##*/}" >/dev/null 2>&1; return 0; }
+    done
+    sleep 0.1
+  done
+}
+
 echo "frame_budget: $(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores"
-echo "frame_budget: load before: $(uptime | sed 's/.*load/load/')"
+echo "frame_budget: load before: $(uptime | sed 's/.*load/load/')${FRAME_TRAINER_POLICY:+; trainer policy $FRAME_TRAINER_POLICY}${LP_NUM_THREADS:+; LP_NUM_THREADS=$LP_NUM_THREADS}"
 results="$work/results.txt"
 : > "$results"
 for ((r = 1; r <= rounds; ++r)); do
@@ -89,8 +102,10 @@ for ((r = 1; r <= rounds; ++r)); do
       stats="$work/fs_${v}_${i}_$r.txt"
       x0="$(xcpu)"
       read -r -a flags <<< "$(setting_flags "$v")"
-      "${builds[$i]}" --points 10000 ${flags[@]+"${flags[@]}"} --script "$work/$v.txt" --frame-stats "$stats" >/dev/null 2>&1 ||
-        { echo "frame_budget: ${names[$i]} failed on $v" >&2; exit 1; }
+      "${builds[$i]}" --points 10000 ${flags[@]+"${flags[@]}"} --script "$work/$v.txt" --frame-stats "$stats" >/dev/null 2>&1 &
+      app=$!
+      [ "${FRAME_TRAINER_POLICY:-}" = idle ] && trainer_idle "$app"
+      wait "$app" || { echo "frame_budget: ${names[$i]} failed on $v" >&2; exit 1; }
       x1="$(xcpu)"
       n="$(grep -c '^[0-9]' "$stats")"
       echo "$v ${names[$i]} $r $stats $(( x1 - x0 )) $n" >> "$results"
