@@ -14,6 +14,7 @@ namespace {
 constexpr int kChunk = 128;            // samples per pass, to bound the workspaces
 constexpr int kExactJacobianRows = 32;  // up to this many code units the Jacobian is exact (one
                                         // backward pass per unit); beyond, this many random probes
+constexpr int kJacobianColumns = 1024;  // dense encoders: samples x probes a product carries at most
 uint64_t stream(uint64_t seed, uint64_t salt) { return seed * 0x9E3779B97F4A7C15ull ^ salt; }
 
 }  // namespace
@@ -44,7 +45,7 @@ void code_activity(ConstMatRef code, std::vector<double>& unit_mean, double* act
     *active_fraction = double((code.array().abs() > kActiveThreshold).count()) / double(code.size());
 }
 
-// ||J_n||_F^2 = sum_k ||J_n^T e_k||^2: each row of J is one backward pass of the encoder with the
+// ||J_n||_F^2 = sum_k ||J_n^T e_k||^2: each row of J is a backward pass of the encoder with the
 // code's gradient set to a unit vector. Above kExactJacobianRows units, Hutchinson's estimate
 // E_u ||J^T u||^2 = ||J||_F^2 (u ~ N(0, I) over the code units, the same u for every sample) with
 // that many probes keeps the cost bounded; averaging over samples smooths it.
@@ -53,14 +54,11 @@ void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out)
   jacobian_norms(net, x, out, ws);
 }
 
-void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& jws) {
-  const ModelConfig& c = net.config;
-  if (x.rows() != c.input_size) throw InputError("jacobian_norms: x has the wrong number of features");
-  const int N = int(x.cols());
-  out.assign(size_t(N), 0.0);
+// The probes (latent, probes): unit vectors (exact) or scaled Gaussians (the estimate).
+static const Mat& jacobian_probes(const ModelConfig& c, JacobianWorkspace& jws) {
   const bool exact = c.latent <= kExactJacobianRows;
   const int probes = exact ? c.latent : kExactJacobianRows;
-  Mat& u = jws.probes;  // (latent, probes): the code gradients, unit vectors or Gaussian
+  Mat& u = jws.probes;
   if (u.rows() != c.latent || u.cols() != probes) u.resize(c.latent, probes);
   if (exact) {
     u.setIdentity();
@@ -69,6 +67,66 @@ void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out,
     for (int p = 0; p < probes; ++p)
       for (int k = 0; k < c.latent; ++k) u(k, p) = rng.normal() / std::sqrt(float(probes));
   }
+  return u;
+}
+
+// Whether the encoder is dense layers, elementwise activations and layers that pass values through
+// at inference (dropout, reshape): then every probe of every sample goes down in one product a layer.
+static bool dense_encoder(const Network& net) {
+  for (const Layer& l : net.encoder)
+    if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) return false;
+  return true;
+}
+
+// Dense encoders: J_n^T u = W_1^T D_1 W_2^T ... D_{L-1} W_L^T u, with D_l the activation's
+// derivative at sample n. The probes of every sample in a chunk are the columns of one matrix
+// g (width, n probes), sample-major, so each layer is one GEMM (W^T g) or a per-sample scaling; no
+// weight gradient is formed. The same sums as the per-unit backward passes, in another order.
+static void jacobian_norms_dense(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& jws) {
+  const ModelConfig& c = net.config;
+  const int N = int(x.cols());
+  const Mat& u = jacobian_probes(c, jws);
+  const int P = int(u.cols());
+  const int chunk = std::max(1, std::min(kChunk, kJacobianColumns / P));  // n P columns at most kJacobianColumns
+  LayersWorkspace<float>& ws = jws.layers;
+  for (int first = 0; first < N; first += chunk) {
+    const int n = std::min(chunk, N - first);
+    const Eigen::Ref<const Mat> xs = x.middleCols(first, n);
+    layers_reserve(ws, net.encoder, n, true);  // keeps every layer's output: the derivatives read them
+    for (size_t l = 0; l < net.encoder.size(); ++l)
+      if (net.encoder[l].kind == LayerKind::Dropout) ws.mask[l].setOnes();
+    layers_forward<float>(ws, net.encoder, xs, net.params.data(), nullptr);
+    Mat* g = &jws.g;  // (rows of layer l's output, n P): d(u_p . code_n)/d(output of layer l)
+    Mat* below = &jws.g_below;
+    g->setZero(net.encoder.back().out, Eigen::Index(n) * P);  // the code's rows: mu is the first latent rows
+    for (int j = 0; j < n; ++j) g->block(0, Eigen::Index(j) * P, c.latent, P) = u;
+    for (size_t l = net.encoder.size(); l-- > 0;) {
+      const Layer& layer = net.encoder[l];
+      if (layer.kind == LayerKind::Dense) {
+        Eigen::Map<const Mat> W(net.params.data() + layer.dense.weight_offset, layer.dense.out, layer.dense.in);
+        below->resize(layer.dense.in, g->cols());
+        below->noalias() = W.transpose() * *g;
+        std::swap(g, below);
+      } else if (layer.kind == LayerKind::Activation) {
+        const Eigen::Ref<const Mat> pre = l == 0 ? Eigen::Ref<const Mat>(xs) : Eigen::Ref<const Mat>(ws.out[l - 1].leftCols(n));
+        if (jws.deriv.rows() != layer.out || jws.deriv.cols() < n) jws.deriv.resize(layer.out, n);
+        MatRef dd = jws.deriv.leftCols(n);
+        dd.setOnes();
+        activation_backward<float>(dd, dd, pre, ws.out[l].leftCols(n), layer.activation);
+        for (int j = 0; j < n; ++j) g->middleCols(Eigen::Index(j) * P, P).array().colwise() *= dd.col(j).array();
+      }  // dropout (inference) and reshape pass the gradient through
+    }
+    for (int j = 0; j < n; ++j) out[size_t(first + j)] = double(g->middleCols(Eigen::Index(j) * P, P).squaredNorm());
+  }
+}
+
+void jacobian_norms_by_backward(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& jws) {
+  const ModelConfig& c = net.config;
+  if (x.rows() != c.input_size) throw InputError("jacobian_norms: x has the wrong number of features");
+  const int N = int(x.cols());
+  out.assign(size_t(N), 0.0);
+  const Mat& u = jacobian_probes(c, jws);  // (latent, probes): the code gradients
+  const int probes = int(u.cols());
   LayersWorkspace<float>& ws = jws.layers;
   jws.dparams.resize(net.params.size());
   const int chunk = std::min(N, kChunk);
@@ -90,6 +148,14 @@ void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out,
       for (int j = 0; j < n; ++j) out[size_t(first + j)] += double(d.col(j).squaredNorm());
     }
   }
+  for (double& v : out) v = std::sqrt(v);
+}
+
+void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& jws) {
+  if (!dense_encoder(net)) return jacobian_norms_by_backward(net, x, out, jws);
+  if (x.rows() != net.config.input_size) throw InputError("jacobian_norms: x has the wrong number of features");
+  out.assign(size_t(x.cols()), 0.0);
+  jacobian_norms_dense(net, x, out, jws);
   for (double& v : out) v = std::sqrt(v);
 }
 

@@ -47,8 +47,10 @@ KindFigures kind_figures(const Network& net, ConstMatRef held_out, const KindFig
 double psnr(ConstMatRef clean_column, ConstMatRef reconstruction_column);
 // reconstruction (input, n) = g(f(x)) in data space; the code (latent, n) is left in `code`.
 void reconstruct(const Network& net, ConstMatRef x, Mat& code, Mat& reconstruction, InferenceWorkspace& ws);
-// Per sample ||J||_F of the encoder's code (mu for a VAE) with respect to its input, exact (one
-// backward pass per code unit). out has x.cols() values.
+// Per sample ||J||_F of the encoder's code (mu for a VAE) with respect to its input, exact up to
+// kExactJacobianRows code units (one backward pass per unit), Hutchinson's estimate beyond. A dense
+// encoder takes every unit of every sample down in one product per layer, without weight gradients.
+// out has x.cols() values.
 void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out);
 // The same with its scratch kept by the caller, so that repeated calls of one size (the GUI's chunk
 // a frame) allocate nothing after the first.
@@ -56,8 +58,12 @@ struct JacobianWorkspace {
   LayersWorkspace<float> layers;
   std::vector<float> dparams;  // (parameters) the backward pass writes them; unused
   Mat din, probes;             // (input, chunk), (latent, probes)
+  Mat g, g_below, deriv;       // dense encoders: (width, samples x probes) twice, (width, samples)
 };
 void jacobian_norms(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& ws);
+// The same by one full backward pass of the layer list per probe (any encoder, conv included):
+// what jacobian_norms does for conv encoders, and the reference its dense path is tested against.
+void jacobian_norms_by_backward(const Network& net, ConstMatRef x, std::vector<double>& out, JacobianWorkspace& ws);
 // Code activity over codes (latent, n): per unit mean |h| (latent values), and the share of
 // values above kActiveThreshold.
 void code_activity(ConstMatRef code, std::vector<double>& unit_mean, double* active_fraction);

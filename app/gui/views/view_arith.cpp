@@ -332,16 +332,24 @@ static void arith_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
   const Vec shifted = t.code.col(0) + app.arith.strength * t.v;
   plane_project(pane.plane, t.code.col(0).data(), u0);
   plane_project(pane.plane, shifted.data(), us);
-  // Drawn through each part of the map that no box covers (the hole legend): the arrows pass under it.
+  // Drawn through each part of the map that no box covers (the hole legend): the arrows pass under
+  // it. Only the parts the arrows and their letters reach: each part drawn is a draw command of its own.
+  const ImVec2 sample_from = f.to_screen(u0[0], u0[1]), sample_to = f.to_screen(us[0], us[1]);
+  const float reach = 14 * s + ImGui::GetFontSize();
+  const ImVec2 lo(std::min({t.arrow_from.x, t.arrow_to.x, sample_from.x, sample_to.x}) - reach,
+                  std::min({t.arrow_from.y, t.arrow_to.y, sample_from.y, sample_to.y}) - reach);
+  const ImVec2 hi(std::max({t.arrow_from.x, t.arrow_to.x, sample_from.x, sample_to.x}) + reach,
+                  std::max({t.arrow_from.y, t.arrow_to.y, sample_from.y, sample_to.y}) + reach);
   ImVec4 free[16];
   const int parts = map_free_rects(app, f.min, f.max, free, 16);
   for (int r = 0; r < parts; ++r) {
+    if (free[r].x >= hi.x || free[r].z <= lo.x || free[r].y >= hi.y || free[r].w <= lo.y) continue;
     draw->PushClipRect(ImVec2(free[r].x, free[r].y), ImVec2(free[r].z, free[r].w), true);
     draw_arrow(draw, t.arrow_from, t.arrow_to, app.theme->overlay_shadow, 5 * s, 14 * s);
     draw_arrow(draw, t.arrow_from, t.arrow_to, pane_accent(p), 2.5f * s, 12 * s);
     draw->AddText(ImVec2(t.arrow_from.x + 4 * s, t.arrow_from.y), app.theme->strong_text, "B");
     draw->AddText(ImVec2(t.arrow_to.x + 4 * s, t.arrow_to.y), app.theme->strong_text, "A");
-    draw_arrow(draw, f.to_screen(u0[0], u0[1]), f.to_screen(us[0], us[1]), app.theme->overlay_line, 1.5f * s, 9 * s);
+    draw_arrow(draw, sample_from, sample_to, app.theme->overlay_line, 1.5f * s, 9 * s);
     draw->PopClipRect();
   }
 }
@@ -375,10 +383,15 @@ void ui_pane_arith(AppState& app, int p, float height) {
   const float th_px = tile * aspect;
   const ImVec2 t0(origin.x, origin.y + line);
   const float u_tile = 1.0f / (kArithTiles + 1);
+  // Every tile first, then their labels and frames: images and text alternating would switch
+  // textures, and start a draw command, twice a tile.
   for (int c = 0; c <= kArithTiles; ++c) {
     const float x = t0.x + c * tile + (c == kArithTiles ? gap : 0);
     draw->AddImage(gpu_image_id(t.image), ImVec2(x, t0.y), ImVec2(x + tile, t0.y + th_px), ImVec2(c * u_tile, 0),
                    ImVec2((c + 1) * u_tile, 1));
+  }
+  for (int c = 0; c <= kArithTiles; ++c) {
+    const float x = t0.x + c * tile + (c == kArithTiles ? gap : 0);
     const float strength = c < kArithTiles ? kArithStrengths[c] : app.arith.strength;
     std::snprintf(text, sizeof text, "%+.1f", strength);
     const float tw = ImGui::CalcTextSize(text).x;

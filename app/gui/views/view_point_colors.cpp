@@ -7,7 +7,9 @@
 //
 // A measure is taken for the map's newest codes (the error on a pinned copy of them, decoded and
 // compared; ||J||_F on the samples, with kind_figures.h's jacobian_norms) a chunk per frame within
-// a time budget, with the snapshot's weights of the frame it started, and redone when they change.
+// a time budget, with the snapshot's weights of the frame it started, and redone when they change,
+// at most every kMeasurePassSeconds: while training, a pass over every point is what keeps the
+// colours current, and a budget that stays small leaves the frame to the map and the other views.
 // ||J||_F costs a backward pass per code unit and sample: a code wider than kJacobianMaxLatent
 // units keeps its label colours, and the legend says why.
 // Colours run from dark blue (low) to yellow (high) over the points' 2nd..98th percentile.
@@ -24,8 +26,9 @@
 
 namespace {
 constexpr int kErrorChunk = 256;              // points decoded at once for the error
-constexpr int kJacobianChunk = 8;             // points whose ||J||_F is measured at once
-constexpr double kErrorFrameSeconds = 0.003;  // a measure's share of a frame (at least one chunk)
+constexpr int kJacobianChunk = 16;            // points whose ||J||_F is measured at once
+constexpr double kMeasureFrameSeconds = 0.001;  // a measure's share of a frame (at least one chunk)
+constexpr double kMeasurePassSeconds = 2.0;     // a new pass of the same measure starts at most this often
 constexpr int kJacobianMaxLatent = kWideCodeLatent;  // wider codes: ||J||_F is not measured per point
 
 double seconds_now() {
@@ -176,7 +179,9 @@ static void point_colors_update(AppState& app) {
     }
     if (pane.codes_version == 0) continue;
     if (pc.pass_snapshot && pc.pass_mode != mode) pc.pass_snapshot.reset();  // the other measure's pass
-    if (!pc.pass_snapshot && (pc.error_version != pane.codes_version || pc.values_mode != mode)) {
+    const bool refresh = pc.error_version != pane.codes_version && start - pc.pass_started >= kMeasurePassSeconds;
+    if (!pc.pass_snapshot && (refresh || pc.values_mode != mode)) {
+      pc.pass_started = start;
       pc.pass_snapshot = app.snap;
       pc.pass_codes = pane.codes_version;
       pc.pass_mode = mode;
@@ -195,7 +200,7 @@ static void point_colors_update(AppState& app) {
     }
     idle = 0;
     measure_step(app, p);
-    if (seconds_now() - start >= kErrorFrameSeconds) break;
+    if (seconds_now() - start >= kMeasureFrameSeconds) break;
   }
 }
 

@@ -205,6 +205,7 @@ struct PointColorsView {
   std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
   uint64_t pass_codes = 0;
   int pass_next = 0;
+  double pass_started = -1e9;      // seconds (steady clock) the latest pass started
   Mat pass_z;                      // (latent, points) the codes it measures, pinned
   std::vector<float> pass_error;   // (points)
   std::vector<int> indices;        // (chunk)
