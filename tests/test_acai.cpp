@@ -4,7 +4,10 @@
 // the README's table has the full protocol, 3 seeds, and the Smoothness that is not asserted here.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <vector>
 
 #include "data/dataset.h"
@@ -50,4 +53,40 @@ TEST_CASE("ACAI interpolates closer to the lines than the plain AE (Mean Distanc
   std::printf("lines, 5000 train, 8 epochs, 64 pairs: mean distance AE %.4f ACAI %.4f; smoothness AE %.3f ACAI %.3f\n",
               s[0].mean_distance, s[1].mean_distance, s[0].smoothness, s[1].smoothness);
   CHECK(s[1].mean_distance < 0.8 * s[0].mean_distance);
+}
+
+// The budgets count what ACAI adds (models/model.h): the critic's parameters and the fifth array
+// training keeps of them, and a step's second decoding and critic passes. Sizes just over the
+// line: the same network as a plain AE is accepted, as ACAI it is refused, and the message says
+// the critic is why. Nothing is allocated.
+TEST_CASE("the memory budgets count ACAI's critic: refused only because of it, with a clear message") {
+  ModelConfig c;
+  c.input_size = 1024;
+  c.latent = 16;
+  // Parameters: the AE has about 2 x 1024 x h, the critic 1024 x h more; five arrays of AE + critic
+  // pass 4 x the budget where the plain AE's four do not.
+  const uint64_t budget = 4 * kMaxNetworkParameters;
+  const int h = int(budget / (5 * 3 * 1024)) + 64;
+  c.hidden = {h};
+  c.kind = ModelKind::Plain;
+  REQUIRE(4 * network_parameter_count(c) < budget);
+  CHECK(model_config_problem(c).empty());
+  c.kind = ModelKind::Acai;
+  REQUIRE(network_parameter_count(c) <= kMaxNetworkParameters);  // not the plain parameter check
+  const std::string params_problem = model_config_problem(c);
+  CHECK(params_problem.find("critic") != std::string::npos);
+  CHECK(params_problem.find("budget") != std::string::npos);
+  c.hidden = {h / 2};  // half the width fits
+  CHECK(model_config_problem(c).empty());
+
+  // Activations: a batch the plain AE's buffers hold and ACAI's (second decoding, critic on 2B) do not.
+  c.hidden = {256};
+  c.kind = ModelKind::Plain;
+  int fits = 1;
+  while (training_config_problem(c, OptimizerConfig{}, fits * 2, 1 << 30).empty()) fits *= 2;
+  c.kind = ModelKind::Acai;
+  const std::string batch_problem = training_config_problem(c, OptimizerConfig{}, fits, 1 << 30);
+  CHECK(batch_problem.find("critic") != std::string::npos);
+  CHECK(batch_problem.find("--batch") != std::string::npos);
+  CHECK(training_config_problem(c, OptimizerConfig{}, fits / 8, 1 << 30).empty());
 }

@@ -100,6 +100,41 @@ TEST_CASE("closest line: a true line is at distance 0, a blank image at 1, noise
   }
 }
 
+// The authors' scale (brain-research/acai, lib/eval.py on lines drawn in [-1, 1]): the same images
+// mapped by 2x - 1; checked against a brute-force search in double on the mapped images, and a
+// blank image, far from every line on [0, 1], lies near them there.
+TEST_CASE("closest line on the authors' [-1, 1] scale: a true line at 0, blank and noise where brute force says") {
+  const LineReference& ref = LineReference::shared();
+  std::vector<double> angle, distance, paper_angle, paper_distance;
+  closest_lines(ref, line_images({ref.angle(4321)}), angle, distance, &paper_angle, &paper_distance);
+  CHECK(paper_distance[0] < 1e-6);
+  CHECK(paper_angle[0] == doctest::Approx(ref.angle(4321)));
+  Mat probe(1024, 2);
+  probe.col(0).setZero();  // blank
+  Rng rng(5);
+  for (Eigen::Index i = 0; i < 1024; ++i) probe(i, 1) = rng.uniform();
+  closest_lines(ref, probe, angle, distance, &paper_angle, &paper_distance);
+  std::vector<float> line(1024);
+  for (int j = 0; j < 2; ++j) {
+    double best = -2;
+    for (int k = 0; k < kLineReferences; k += 1) {
+      draw_line_image(float(ref.angle(k)), line.data());
+      double dot = 0, ll = 0, xx = 0;
+      for (int p = 0; p < 1024; ++p) {
+        const double a = 2.0 * line[size_t(p)] - 1, b = 2.0 * probe(p, j) - 1;
+        dot += a * b, ll += a * a, xx += b * b;
+      }
+      best = std::max(best, dot / std::sqrt(ll * xx));
+    }
+    CHECK(paper_distance[size_t(j)] == doctest::Approx(1 - best).epsilon(1e-4));
+  }
+  CHECK(distance[0] == 1.0);
+  CHECK(paper_distance[0] < 0.2);  // all -1: only the ~30 lit pixels of a line differ
+  const LinesScore blank = lines_score_images(Mat::Zero(1024, 16), 16);
+  CHECK(blank.paper_mean_distance == doctest::Approx(paper_distance[0]).epsilon(1e-3));
+  CHECK(blank.paper_smoothness == 0.0);  // the one pair is skipped and counts 0, as in the authors' mean
+}
+
 TEST_CASE("smoothness, worked out by hand") {
   double s = -1;
   REQUIRE(line_smoothness({0.0, 0.1, 0.5, 1.0}, &s));  // steps .1 .4 .5 of 1.0: 0.5 - 1/3

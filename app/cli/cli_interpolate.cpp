@@ -121,7 +121,6 @@ int cli_interpolate(int argc, char** argv) {
   spec.latent_help = "latent size (the claim about midpoints holds at 20, not at 2: see README)";
   spec.max_latent = 64;
   spec.seed_help = "seed for the models, the batches and the pairs";
-  spec.output = false;
   spec.optimizer = false;
   spec.min_epochs = 0;
   spec.lr_help = "Adam learning rate";
@@ -280,7 +279,9 @@ int cli_interpolate(int argc, char** argv) {
         m.add("mean_distance", s.lines.mean_distance)
             .add("smoothness", s.lines.smoothness)
             .add("smoothness_pairs", s.lines.pairs)
-            .add("smoothness_skipped", s.lines.skipped);
+            .add("smoothness_skipped", s.lines.skipped)
+            .add("paper_mean_distance", s.lines.paper_mean_distance)
+            .add("paper_smoothness", s.lines.paper_smoothness);
       const char* nn = lines ? "nn_" : "";
       m.add(std::string(nn) + "mean_distance", s.mean_distance)
           .add("midpoint_distance", s.midpoint_distance)
@@ -308,9 +309,11 @@ int cli_interpolate(int argc, char** argv) {
     std::printf("\nLines, the exact metrics (%d pairs of held-out lines, %d steps each, codes mixed linearly;\n"
                 "Mean Distance x 1e-3, 0 = every interpolant is a real line; Smoothness, 0 = the angle moves evenly):\n",
                 kLinesPairs, kLinesSteps);
-    std::printf("  %-12s %14s %11s\n", "model", "mean distance", "smoothness");
+    std::printf("  %-12s %14s %11s   %s\n", "model", "mean distance", "smoothness",
+                "on the authors' [-1, 1] scale (measure/lines.h)");
     for (const ModelSummary& s : summaries)
-      std::printf("  %-12s %14.2f %11.3f%s\n", s.name.c_str(), 1e3 * s.lines.mean_distance, s.lines.smoothness,
+      std::printf("  %-12s %14.2f %11.3f   %14.2f %11.3f%s\n", s.name.c_str(), 1e3 * s.lines.mean_distance,
+                  s.lines.smoothness, 1e3 * s.lines.paper_mean_distance, s.lines.paper_smoothness,
                   s.lines.skipped ? (" (" + std::to_string(s.lines.skipped) + " pairs skipped)").c_str() : "");
   }
   std::printf("\n%zu pairs, %d interpolants each; distance to the data in units of the typical nearest-neighbour\n"

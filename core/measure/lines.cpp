@@ -17,8 +17,12 @@ const LineReference& LineReference::shared() {
   static const LineReference ref = [] {
     LineReference r;
     r.unit.resize(kPixels, kLineReferences);
+    r.norm.resize(kLineReferences);
+    r.sum.resize(kLineReferences);
     for (int k = 0; k < kLineReferences; ++k) {
       draw_line_image(static_cast<float>(r.angle(k)), r.unit.col(k).data());
+      r.norm[size_t(k)] = double(r.unit.col(k).norm());
+      r.sum[size_t(k)] = double(r.unit.col(k).sum());
       r.unit.col(k).normalize();
     }
     return r;
@@ -27,17 +31,46 @@ const LineReference& LineReference::shared() {
 }
 
 void closest_lines(const LineReference& ref, ConstMatRef images, std::vector<double>& angle,
-                   std::vector<double>& distance) {
+                   std::vector<double>& distance, std::vector<double>* paper_angle,
+                   std::vector<double>* paper_distance) {
   const Eigen::Index n = images.cols();
   angle.assign(size_t(n), 0.0);
   distance.assign(size_t(n), 1.0);
+  const bool paper = paper_angle && paper_distance;
+  if (paper) {
+    paper_angle->assign(size_t(n), 0.0);
+    paper_distance->assign(size_t(n), 1.0);
+  }
   constexpr Eigen::Index kChunk = 256;  // (references, chunk) floats at a time: 10 MB
   Mat cosines;
+  std::vector<double> paper_norm;  // |2r - 1| of each reference
+  if (paper)
+    for (int k = 0; k < kLineReferences; ++k) {
+      const double nr = ref.norm[size_t(k)], sr = ref.sum[size_t(k)];
+      paper_norm.push_back(std::sqrt(std::max(1e-30, 4 * nr * nr - 4 * sr + double(kPixels))));
+    }
   for (Eigen::Index first = 0; first < n; first += kChunk) {
     const Eigen::Index m = std::min(kChunk, n - first);
     cosines.noalias() = ref.unit.transpose() * images.middleCols(first, m);  // (references, m)
     for (Eigen::Index j = 0; j < m; ++j) {
       const double norm = images.col(first + j).norm();
+      if (paper) {
+        // (2x - 1).(2r - 1) = 4 x.r - 2 sum x - 2 sum r + D, |2x - 1|^2 = 4 |x|^2 - 4 sum x + D.
+        const double sx = double(images.col(first + j).sum()), D = double(kPixels);
+        const double nx = std::sqrt(std::max(0.0, 4 * norm * norm - 4 * sx + D));
+        double top = -2;
+        int best = 0;
+        for (int k = 0; k < kLineReferences; ++k) {
+          const double nr = ref.norm[size_t(k)], sr = ref.sum[size_t(k)];
+          const double dot = 4 * double(cosines(k, j)) * nr - 2 * sx - 2 * sr + D;
+          const double c = dot / (nx * paper_norm[size_t(k)]);
+          if (c > top) top = c, best = k;
+        }
+        if (nx > 0) {
+          (*paper_angle)[size_t(first + j)] = ref.angle(best);
+          (*paper_distance)[size_t(first + j)] = std::max(0.0, 1.0 - top);
+        }
+      }
       if (!(norm > 0)) continue;  // blank: distance 1, angle 0
       Eigen::Index best = 0;
       const double top = cosines.col(j).maxCoeff(&best);
@@ -76,12 +109,15 @@ std::vector<double> ideal_line_angles(double a, double b, int steps) {
 
 LinesScore lines_score_images(ConstMatRef images, int steps) {
   LinesScore score;
-  std::vector<double> angle, distance;
-  closest_lines(LineReference::shared(), images, angle, distance);
-  for (double d : distance) score.mean_distance += d;
-  score.mean_distance /= std::max<double>(1, double(distance.size()));
+  std::vector<double> angle, distance, paper_angle, paper_distance;
+  closest_lines(LineReference::shared(), images, angle, distance, &paper_angle, &paper_distance);
+  const double count = std::max<double>(1, double(distance.size()));
+  for (size_t i = 0; i < distance.size(); ++i) {
+    score.mean_distance += distance[i] / count;
+    score.paper_mean_distance += paper_distance[i] / count;
+  }
   const int interpolations = steps > 0 ? int(images.cols()) / steps : 0;
-  double sum = 0;
+  double sum = 0, paper_sum = 0;
   for (int p = 0; p < interpolations; ++p) {
     const std::vector<double> one(angle.begin() + p * steps, angle.begin() + (p + 1) * steps);
     double s = 0;
@@ -91,8 +127,11 @@ LinesScore lines_score_images(ConstMatRef images, int steps) {
     } else {
       ++score.skipped;
     }
+    const std::vector<double> paper_one(paper_angle.begin() + p * steps, paper_angle.begin() + (p + 1) * steps);
+    if (line_smoothness(paper_one, &s)) paper_sum += s;
   }
   score.smoothness = score.pairs > 0 ? sum / score.pairs : std::nan("");
+  score.paper_smoothness = interpolations > 0 ? paper_sum / interpolations : std::nan("");
   return score;
 }
 

@@ -5,6 +5,10 @@
 // interpolants (0 = every interpolant is a real line); Smoothness is, per interpolation, the
 // largest step of the matched angle over the whole change, minus 1/(S-1) (0 = the angle moves in
 // equal steps; more = it jumps).
+// The authors' code (github.com/brain-research/acai, lib/data.py and lib/eval.py) draws the lines
+// in [-1, 1] (background -1) and takes the cosine there, and averages Smoothness over all pairs with
+// a skipped pair counting 0; ours are on [0, 1] as the app's data are. Both are computed, from one
+// product with the references: `paper_*` is the authors' scale (images mapped by 2x - 1).
 //
 //   const LineReference& ref = LineReference::shared();
 //   LinesScore s = lines_score(net, data, 256, 16, seed);   // s.mean_distance, s.smoothness
@@ -23,14 +27,18 @@ constexpr int kLinesPairs = 256, kLinesSteps = 16;  // the paper's protocol
 // k at angle 2 pi k / kLineReferences. Built once (40 MB) on first use.
 struct LineReference {
   Mat unit;
+  std::vector<double> norm, sum;  // each reference's length and pixel sum before scaling (for the [-1, 1] cosine)
   double angle(int k) const;
   static const LineReference& shared();
 };
 
 // For each column of `images` (1024, n): the angle of the closest reference line and the cosine
 // distance 1 - cos to it. A blank image is as far from every line as an orthogonal one: distance 1.
+// With `paper_angle` and `paper_distance` also the same on the authors' scale: images and
+// references mapped by 2x - 1 (a blank image then lies near every line).
 void closest_lines(const LineReference& ref, ConstMatRef images, std::vector<double>& angle,
-                   std::vector<double>& distance);
+                   std::vector<double>& distance, std::vector<double>* paper_angle = nullptr,
+                   std::vector<double>* paper_distance = nullptr);
 
 // Smoothness of one interpolation from its matched angles (S >= 3): unwrapped, then
 // max |a[i+1] - a[i]| / |a[S-1] - a[0]| - 1/(S-1). Returns false (the pair is skipped, as the
@@ -44,6 +52,9 @@ struct LinesScore {
   double mean_distance = 0;  // over every interpolant
   double smoothness = 0;     // over the pairs not skipped
   int pairs = 0, skipped = 0;
+  // The authors' scale (see the top): matched on [-1, 1]; Smoothness averaged over all pairs, a
+  // skipped one counting 0.
+  double paper_mean_distance = 0, paper_smoothness = 0;
 };
 // Linear interpolation of the codes (a VAE's means) between `pairs` random held-out pairs, `steps`
 // points each with the ends, decoded and matched. `data` must be the lines set (32x32, one channel).

@@ -235,6 +235,19 @@ std::string model_config_problem(const ModelConfig& c) {
     return "a network of " + std::to_string(c.input_size) + " features, --hidden and --latent " +
            std::to_string(c.latent) + " would have " + std::to_string(params) + " parameters, over the budget of " +
            std::to_string(kMaxNetworkParameters) + "; use smaller layers";
+  // A critic (ACAI) adds its parameters to `params`, and training keeps a fifth array of them
+  // beside the four (weights, gradient, Adam's moments): the critic's gradient of the
+  // autoencoder's loss, which is discarded (Workspace::discard). Weighed in the same 1 GiB.
+  if (model_kind_info(c.kind).critic && 5 * params > 4 * kMaxNetworkParameters) {
+    ModelConfig plain = c;
+    plain.kind = ModelKind::Plain;
+    const uint64_t own = network_parameter_count(plain);
+    return "--model " + std::string(model_kind_name(c.kind)) + " trains a critic beside the autoencoder: " +
+           std::to_string(own) + " + " + std::to_string(params - own) + " (the critic's) parameters in five " +
+           "arrays (weights, gradient, Adam's two moments, the critic's discarded gradient) are " +
+           std::to_string(5 * params) + " values, over the training budget of " +
+           std::to_string(4 * kMaxNetworkParameters) + "; use smaller layers";
+  }
   // The exact contractive penalty (Mlp) keeps a (first width)^2 Gram matrix and its gradient.
   const uint64_t n1 = c.hidden.empty() ? uint64_t(c.latent) : uint64_t(c.hidden[0]);
   if (c.kind == ModelKind::Contractive && c.arch == Architecture::Mlp && 2 * n1 * n1 > kMaxNetworkParameters)
@@ -266,10 +279,27 @@ std::string training_config_problem(const ModelConfig& c, const OptimizerConfig&
       for (const Layer& l : *list)
         if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) widths += 2 * uint64_t(l.out);
   }
+  // A critic (ACAI) adds per sample: the second decoding (the mixes, its outputs and gradients),
+  // the critic's input and its gradient (decoded mixes and real blends: three images) and the
+  // critic's pass on twice the batch, outputs and gradients (Workspace: dec_mix, critic_in, dmix, crit).
+  uint64_t critic_widths = 0;
+  if (model_kind_info(c.kind).critic) {
+    std::vector<Layer> encoder, decoder, critic;
+    build_layers(c, &encoder, &decoder, &critic);
+    critic_widths = uint64_t(c.input_size) * 3 + uint64_t(c.latent) * 2;
+    for (const Layer& l : decoder) critic_widths += 2 * uint64_t(l.out);
+    for (const Layer& l : critic) critic_widths += 4 * uint64_t(l.out);
+  }
   if (uint64_t(batch) * widths > kMaxBatchActivations)
     return "--batch " + std::to_string(batch) + " with these layer widths needs " +
            std::to_string(uint64_t(batch) * widths) + " values per buffer, over the budget of " +
            std::to_string(kMaxBatchActivations) + "; use a smaller --batch";
+  if (uint64_t(batch) * (widths + critic_widths) > kMaxBatchActivations)
+    return "--batch " + std::to_string(batch) + " with these layer widths needs " +
+           std::to_string(uint64_t(batch) * widths) + " values per buffer for the autoencoder and " +
+           std::to_string(uint64_t(batch) * critic_widths) + " more for --model " + model_kind_name(c.kind) +
+           "'s critic and second decoding, over the budget of " + std::to_string(kMaxBatchActivations) +
+           "; use a smaller --batch";
   return "";
 }
 
