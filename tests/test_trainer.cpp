@@ -538,7 +538,7 @@ TEST_CASE("set_hyperparameter: any row of the table, a choice by its row; a row 
   CHECK(c.noise_level == 0.25f);
   CHECK(c.kl_warmup_steps == 0);
   REQUIRE(s->events.size() == 2);
-  CHECK(s->events[0].message.find("noise refused, kept saltpepper: --noise must be one of gaussian|mask|saltpepper") == 0);
+  CHECK(s->events[0].message.find("noise refused, kept saltpepper: --noise must be one of gaussian|mask|saltpepper|dropcolour") == 0);
   CHECK(s->events[1].message.find("warmup refused, kept 0: --kl-warmup must be a finite number >= 0") == 0);
 }
 

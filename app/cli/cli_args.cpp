@@ -438,6 +438,7 @@ std::vector<int> hidden_from_flags(const CliArgs& args, int max_width) {
 
 void arch_from_flags(const CliArgs& args, const Dataset& data, ModelConfig& c) {
   c.arch = args.choice_of<Architecture>("arch");
+  c.channels = data.is_image ? data.channels : 1;  // every model's (drop-colour noise needs them)
   if (c.arch != Architecture::Conv) return;
   if (!data.is_image)
     throw InputError(printable_path(data.name) + ": --arch conv needs images, and this data set is not one");

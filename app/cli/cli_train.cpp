@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "measure/codes_csv.h"
+#include "measure/colourise.h"
 #include "measure/kl_per_dim.h"
 #include "measure/mig.h"
 #include "train/collapse.h"
@@ -410,6 +411,11 @@ int cli_train(int argc, char** argv) {
         .add("jacobian_norm", kf.jacobian_norm)
         .add("noise_recon_error", kf.noise_recon_error)
         .add("clean_recon_error", kf.clean_recon_error);
+    // Colourisation on colour data (measure/colourise.h): the grey input rebuilt, against the grey input itself.
+    if (data.channels == 3) {
+      const ColouriseFigures cf = colourise_figures(model.network(), test_n > 0 ? test : spread_x, data.channels);
+      out.add("psnr_colourised", cf.psnr_colourised).add("psnr_grey_baseline", cf.psnr_grey_baseline);
+    }
     std::printf("%s\n", out.text().c_str());
   }
   return 0;

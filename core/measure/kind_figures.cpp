@@ -179,7 +179,7 @@ KindFigures kind_figures(const Network& net, ConstMatRef held_out, const KindFig
   // Corrupted held-out inputs against their clean originals.
   Mat noisy(c.input_size, n);
   Rng corruption(stream(s.seed, 0x6E6F697379ull));
-  noise_corrupt(noisy, clean, s.eval_noise, s.eval_noise_level, corruption);
+  noise_corrupt(noisy, clean, s.eval_noise, s.eval_noise_level, corruption, c.channels);
   reconstruct(net, noisy, code, recon, ws);
   for (int j = 0; j < n; ++j) f.psnr_noisy += psnr(clean.col(j), recon.col(j)) / n;
 

@@ -49,6 +49,7 @@ const ChoiceList kNoiseKinds = {
         {"gaussian", "Gaussian", "adds N(0, level^2)"},
         {"mask", "Masking", "zeroes a value with probability level"},
         {"saltpepper", "Salt and pepper", "0 or 1 with probability level"},
+        {"dropcolour", "Drop colour", "each pixel's channels set to its luminance (colourisation; level unused)"},
     }};
 
 const ChoiceList kOptimizers = {
@@ -130,9 +131,9 @@ const HyperparamInfo kHyperparams[kHyperparamCount] = {
      static_cast<int>(SparsityKind::KL)},
     {Hyperparam::Noise, "noise", "noise", "Noise", "", "KIND", "how inputs are corrupted",
      "How inputs are corrupted before they are encoded; the model must still reconstruct the clean image. "
-     "Gaussian adds static, masking deletes pixels, salt and pepper turns them black or white. Applies on "
-     "Rebuild.",
-     kChoice, &kNoiseKinds, 0, 2, 0, 2, 0, false, "%.0f", false, Hyperparam::Noise, 0},
+     "Gaussian adds static, masking deletes pixels, salt and pepper turns them black or white, drop colour "
+     "turns a colour image grey (the model learns to colourise). Applies on Rebuild.",
+     kChoice, &kNoiseKinds, 0, 3, 0, 3, 0, false, "%.0f", false, Hyperparam::Noise, 0},
     {Hyperparam::NoiseLevel, "noise-level", "noise_level", "Level", "", "L",
      "Gaussian sigma, or the masking / salt-and-pepper probability",
      "How much corruption, applied at once: the Gaussian noise's sigma, or the share of pixels masked or "
@@ -252,7 +253,7 @@ std::string hyperparam_problem(const ModelConfig& c) {
                                          : "in [" + number_text(h.min) + ", " + number_text(h.max) + "]";
     return "--" + std::string(h.flag) + " must be a finite number " + range + ", got " + number_text(v);
   }
-  if (c.noise != NoiseKind::Gaussian && c.noise_level > 1)
+  if ((c.noise == NoiseKind::Mask || c.noise == NoiseKind::SaltPepper) && c.noise_level > 1)
     return "--noise-level is a probability for masking and salt-and-pepper noise: it must be in [0, 1]";
   return "";
 }

@@ -24,7 +24,7 @@ enum class ModelKind { Plain, Sparse, Denoising, Contractive, VAE, Acai };
 enum class Activation { Relu, LeakyRelu, Elu, Tanh, Sigmoid, Identity };
 enum class OutputLoss { BCE, MSE };  // BCE on logits (data in [0,1]); MSE on a linear output
 enum class SparsityKind { L1, KL };
-enum class NoiseKind { Gaussian, Mask, SaltPepper };
+enum class NoiseKind { Gaussian, Mask, SaltPepper, DropColour };  // DropColour: colour images only
 enum class OptimizerKind { Adam, SGD };
 enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default (see model.cpp)
 // The shape around the latent head (models/model.cpp, "network"): dense layers, or convolutions

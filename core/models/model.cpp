@@ -230,6 +230,8 @@ std::string model_config_problem(const ModelConfig& c) {
     return "--arch conv needs images: the data's " + std::to_string(c.input_size) +
            " features are not channels x height x width (" + std::to_string(c.channels) + " x " +
            std::to_string(c.height) + " x " + std::to_string(c.width) + ")";
+  if (c.kind == ModelKind::Denoising && c.noise == NoiseKind::DropColour && c.channels != 3)
+    return "--noise dropcolour needs colour images (3 channels: sprites-rgb, faces-rgb, an image folder with --rgb)";
   const uint64_t params = network_parameter_count(c);
   if (params > kMaxNetworkParameters)
     return "a network of " + std::to_string(c.input_size) + " features, --hidden and --latent " +
@@ -881,8 +883,20 @@ ModelWorkspaceHandle& ModelWorkspaceHandle::operator=(ModelWorkspaceHandle&& oth
   return *this;
 }
 
-void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng) {
+void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng, int channels) {
   const Eigen::Index rows = x.rows(), cols = x.cols();
+  if (noise == NoiseKind::DropColour) {  // the whole image, always: the colouriser's input is grey
+    if (channels != 3) {
+      x_in = x;
+      return;
+    }
+    for (Eigen::Index j = 0; j < cols; ++j)
+      for (Eigen::Index i = 0; i + 2 < rows; i += 3) {
+        const float y = 0.299f * x(i, j) + 0.587f * x(i + 1, j) + 0.114f * x(i + 2, j);
+        x_in(i, j) = x_in(i + 1, j) = x_in(i + 2, j) = y;
+      }
+    return;
+  }
   for (Eigen::Index j = 0; j < cols; ++j)
     for (Eigen::Index i = 0; i < rows; ++i) {
       const float v = x(i, j);
@@ -892,6 +906,7 @@ void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng
         case NoiseKind::SaltPepper:
           x_in(i, j) = rng.uniform() < level ? (rng.uniform() < 0.5f ? 0.0f : 1.0f) : v;
           break;
+        case NoiseKind::DropColour: break;  // above
       }
     }
 }
@@ -930,7 +945,7 @@ LossParts Model::train_step(ConstMatRef batch) {
   Workspace<float>& ws = work_.ptr->train;
   workspace_prepare(ws, net_, B);
 
-  if (c.kind == ModelKind::Denoising) noise_corrupt(ws.x_in, batch, c.noise, c.noise_level, rng_);
+  if (c.kind == ModelKind::Denoising) noise_corrupt(ws.x_in, batch, c.noise, c.noise_level, rng_, c.channels);
   if (c.kind == ModelKind::VAE) fill_normal<float>(ws.eps, rng_);
   if (contractive_estimated(c)) fill_normal<float>(ws.probe, rng_);
   if (!net_.critic.empty()) fill_alpha<float>(ws.alpha, rng_);

@@ -116,8 +116,10 @@ void network_decode(const Network& net, ConstMatRef z, MatRef out, InferenceWork
 
 // Fills x_in (input, B) with a fresh corruption of x (the denoising AE's, and the held-out figures'):
 // Gaussian x + level n; masking zeroes each value with probability level; salt-and-pepper sets each
-// value with probability level to 0 or 1 (even odds). x_in may not alias x.
-void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng);
+// value with probability level to 0 or 1 (even odds); drop colour sets each pixel's three channels
+// to its luminance (Rec. 601: 0.299 R + 0.587 G + 0.114 B; x is (y, x, c) interleaved with `channels`
+// values per pixel, and other than 3 channels it copies). x_in may not alias x.
+void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng& rng, int channels = 1);
 
 // Budgets, checked before anything is allocated (Network::create, network_load, the CLI and the
 // trainer all go through model_config_problem), so an absurd size is an InputError, never a

@@ -186,9 +186,11 @@ struct ModelSlot {
 
 ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* note) {
   config.input_size = data.features();
-  if (config.arch == Architecture::Conv) {  // an MLP's config keeps no geometry (its files compare equal)
+  // Every model knows its input's channels (drop-colour noise needs them); an MLP's config keeps no
+  // other geometry.
+  config.channels = data.is_image ? data.channels : 1;
+  if (config.arch == Architecture::Conv) {
     const bool images = data.is_image;
-    config.channels = images ? data.channels : 1;
     config.height = images ? data.height : 0;
     config.width = images ? data.width : 0;
   }

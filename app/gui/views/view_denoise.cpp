@@ -65,7 +65,7 @@ static void denoise_triptychs(AppState& app, int p, const Network& net) {
   d.level = app.view.denoise_level;
   const int n = static_cast<int>(d.clean.cols());
   Rng rng(noise_seed(-1));
-  noise_corrupt(d.noisy, d.clean, d.noise, d.level, rng);
+  noise_corrupt(d.noisy, d.clean, d.noise, d.level, rng, app.data->channels);
   reconstruct(net, d.noisy, d.code, d.out, d.ws);
   const int w = kDenoiseSamples * app.tile_w;
   std::fill(d.rgba.begin(), d.rgba.end(), 0);
@@ -108,7 +108,7 @@ static void denoise_pass_step(AppState& app, int p) {
   // pass corrupts the same sample the same way.
   Rng rng(noise_seed(d.pass_level) * 31 + uint64_t(d.pass_next));
   d.curve_noisy.resize(pane.features, m);
-  noise_corrupt(d.curve_noisy, clean, d.pass_noise, denoise_level_at(d.pass_level), rng);
+  noise_corrupt(d.curve_noisy, clean, d.pass_noise, denoise_level_at(d.pass_level), rng, app.data->channels);
   reconstruct(net, d.curve_noisy, d.curve_code, d.curve_out, d.ws);
   for (int j = 0; j < m; ++j) {
     d.pass_sum[d.pass_level] += psnr(clean.col(j), d.curve_out.col(j));
