@@ -4,7 +4,8 @@
 # 1920x1080, and `layout-check` finds nothing outside its window and nothing overlapping: anywhere at
 # 100%, and in the lesson panel and the welcome screen at 250% (there the menu bar, the toolbar and
 # some rows under the maps do not fit 1024x640; that is test_gui_layout's part, reported, not failed). One run of the app
-# per size. A lesson whose set-up fails shows its error (lesson_error): that fails the test too.
+# per size. A lesson whose set-up fails shows its error (lesson_error): that fails the test too. The
+# welcome screen's list must show all eleven lessons without scrolling at every size.
 # Screenshots of the welcome screen and of the last lesson at each size stay in WORKDIR to look at.
 #   test_gui_lesson_sizes.sh LATENTLAB PNG_CHECK WORKDIR
 set -eu
@@ -65,6 +66,10 @@ EOS
     [ -z "$(value "$s" lesson_error)" ] || { echo "test_gui_lesson_sizes: $name, $l: $(value "$s" lesson_error)"; exit 1; }
   done
   [ "$(value "$dir/$name.welcome.state.txt" welcome)" = 1 ]
+  # The welcome list shows every lesson whole, without scrolling (at 250% on 1024x640 it showed two
+  # rows at a time before the compact layout).
+  rows=$(value "$dir/$name.welcome.state.txt" welcome_rows_visible)
+  [ "$rows" = 11 ] || { echo "test_gui_lesson_sizes: $name: the welcome list shows $rows of 11 lessons"; exit 1; }
   "$png_check" "$dir/$name.welcome.png" "$w" "$h"
 }
 

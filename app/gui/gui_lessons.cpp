@@ -201,6 +201,30 @@ void lessons_welcome_at_start(AppState& app) {
   std::ofstream(mark) << "the welcome screen was shown; delete this file to see it at the next launch\n";
 }
 
+// The welcome screen's layouts, from roomiest to most compact: the first whose list shows every
+// lesson without scrolling wins (the last one scrolls if even it does not fit). Compact drops the
+// introduction to one line and the hint below the buttons (the hint moves to the button's tooltip);
+// two columns halve the list's height where the titles fit side by side.
+namespace {
+struct WelcomeLayout {
+  bool full_intro;
+  int columns;
+};
+constexpr WelcomeLayout kWelcomeLayouts[] = {{true, 1}, {true, 2}, {false, 1}, {false, 2}};
+constexpr const char* kWelcomeIntro =
+    "latentlab trains autoencoders while you watch: every dot on a map is one image's code, and the "
+    "decoder turns any point you touch back into an image. Each lesson below sets up the data, the "
+    "models and the views for one idea, with steps to follow and a question to check yourself.";
+constexpr const char* kWelcomeShortIntro = "Each lesson sets up one idea, with steps and a question.";
+constexpr const char* kWelcomeHint = "The Lessons menu (or L) opens this again.";
+}  // namespace
+
+static std::string welcome_item(const Lesson& l) {
+  char item[160];
+  std::snprintf(item, sizeof item, "%d. %s", lesson_number(l), l.title);
+  return item;
+}
+
 void ui_lessons_welcome(AppState& app) {
   LessonUi& ui = app.lessons;
   // Not in the first frames (as gui_session.cpp's prompts): Dear ImGui 1.86 aborts when the centre
@@ -213,11 +237,29 @@ void ui_lessons_welcome(AppState& app) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float line = ImGui::GetTextLineHeightWithSpacing(), button_h = ImGui::GetFrameHeightWithSpacing();
   const int count = static_cast<int>(lessons().size());
-  // As wide as a comfortable paragraph, as tall as its content, never more than the window holds:
-  // the list scrolls and the buttons stay in view.
-  const float width = std::min(640.0f * app.ui_scale, io.DisplaySize.x - 4 * style.WindowPadding.x);
-  const float wanted = 7 * line + count * line + 2 * button_h + 4 * style.WindowPadding.y;
-  const float height = std::min(wanted, io.DisplaySize.y - 2 * style.WindowPadding.y);
+  // As wide as a comfortable paragraph (wider for two columns), as tall as its content, never more
+  // than the window holds.
+  const float max_w = io.DisplaySize.x - 4 * style.WindowPadding.x, max_h = io.DisplaySize.y - 2 * style.WindowPadding.y;
+  float title_w = 0;
+  for (const Lesson& l : lessons()) title_w = std::max(title_w, ImGui::CalcTextSize(welcome_item(l).c_str()).x);
+  const float list_pad = 2 * style.WindowPadding.x + style.ScrollbarSize;
+  const float title_bar = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+  WelcomeLayout layout = kWelcomeLayouts[0];
+  float width = 0, height = 0;
+  for (const WelcomeLayout& w : kWelcomeLayouts) {
+    const float list_w = w.columns * title_w + (w.columns - 1) * style.ItemSpacing.x + list_pad;
+    if (w.columns > 1 && list_w + 2 * style.WindowPadding.x > max_w) continue;
+    width = std::min(std::max(640.0f * app.ui_scale, list_w + 2 * style.WindowPadding.x), max_w);
+    const float text_w = width - 2 * style.WindowPadding.x;
+    const float intro = ImGui::CalcTextSize(w.full_intro ? kWelcomeIntro : kWelcomeShortIntro, nullptr, false, text_w).y +
+                        style.ItemSpacing.y;
+    const int rows = (count + w.columns - 1) / w.columns;
+    height = title_bar + intro + rows * line + 2 * style.WindowPadding.y + style.ItemSpacing.y + button_h +
+             (w.full_intro ? line : 0) + 2 * style.WindowPadding.y;
+    layout = w;
+    if (height <= max_h) break;
+  }
+  height = std::min(height, max_h);
   ImGui::SetNextWindowSize(ImVec2(width, height), ImGuiCond_Always);
   ImGui::SetNextWindowPos(ImVec2(0.5f * io.DisplaySize.x, 0.5f * io.DisplaySize.y), ImGuiCond_Always,
                           ImVec2(0.5f, 0.5f));
@@ -225,28 +267,39 @@ void ui_lessons_welcome(AppState& app) {
   ui.welcome_showing = false;
   if (!ImGui::BeginPopupModal(kWelcomeTitle, &open, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
   ui.welcome_showing = true;
+  ui.welcome_columns = layout.columns;
+  ui.welcome_compact = !layout.full_intro;
   layout_push_window(&app.layout, "welcome");
-  ImGui::TextWrapped(
-      "latentlab trains autoencoders while you watch: every dot on a map is one image's code, and the "
-      "decoder turns any point you touch back into an image. Each lesson below sets up the data, the "
-      "models and the views for one idea, with steps to follow and a question to check yourself.");
+  ImGui::TextWrapped("%s", layout.full_intro ? kWelcomeIntro : kWelcomeShortIntro);
   layout_item(&app.layout, "welcome text");
   int& chosen = ui.welcome_choice;
-  const float footer = button_h + line;
+  const float footer = button_h + (layout.full_intro ? line : 0);
   ImGui::BeginChild("##lesson list", ImVec2(0, -footer), true);
+  const ImRect clip = ImGui::GetCurrentWindowRead()->ClipRect;
+  const float column_w = (ImGui::GetContentRegionAvail().x - (layout.columns - 1) * style.ItemSpacing.x) / layout.columns;
+  const int rows = (count + layout.columns - 1) / layout.columns;
+  int visible = 0;
   for (const Lesson& l : lessons()) {
-    char item[160];
-    std::snprintf(item, sizeof item, "%d. %s", lesson_number(l), l.title);
     const int k = lesson_number(l) - 1;
-    if (ImGui::Selectable(item, chosen == k, ImGuiSelectableFlags_AllowDoubleClick)) {
+    // Column-major, so the numbers read down the first column and then the second.
+    const int column = k / rows;
+    if (column > 0 && k % rows == 0) {
+      ImGui::SetCursorPos(ImVec2(ImGui::GetCursorStartPos().x + column * (column_w + style.ItemSpacing.x),
+                                 ImGui::GetCursorStartPos().y));
+    } else if (column > 0) {
+      ImGui::SetCursorPosX(ImGui::GetCursorStartPos().x + column * (column_w + style.ItemSpacing.x));
+    }
+    if (ImGui::Selectable(welcome_item(l).c_str(), chosen == k, ImGuiSelectableFlags_AllowDoubleClick, ImVec2(column_w, 0))) {
       chosen = k;
       if (ImGui::IsMouseDoubleClicked(0)) {
         open_from_ui(app, l);
         ImGui::CloseCurrentPopup();
       }
     }
+    if (clip.Contains(ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()))) ++visible;
   }
   ImGui::EndChild();
+  ui.welcome_rows_visible = visible;
   layout_item(&app.layout, "lesson list");
   char start[48];
   std::snprintf(start, sizeof start, "Start lesson %d", chosen + 1);
@@ -257,9 +310,12 @@ void ui_lessons_welcome(AppState& app) {
   layout_item(&app.layout, "start lesson");
   ImGui::SameLine();
   if (ImGui::Button("Just explore") || !open) ImGui::CloseCurrentPopup();
+  if (!layout.full_intro && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kWelcomeHint);
   layout_item(&app.layout, "just explore");
-  ImGui::TextDisabled("The Lessons menu (or L) opens this again.");
-  layout_item(&app.layout, "welcome hint");
+  if (layout.full_intro) {
+    ImGui::TextDisabled("%s", kWelcomeHint);
+    layout_item(&app.layout, "welcome hint");
+  }
   layout_pop(&app.layout);
   ImGui::EndPopup();
 }
@@ -398,4 +454,7 @@ void lessons_write_state(const AppState& app, FILE* f) {
   std::fprintf(f, "lesson_session=%s\n", ui.session.empty() ? "none" : ui.session.c_str());
   std::fprintf(f, "lesson_panel_open=%d\nlesson_answer_shown=%d\n", ui.panel_open ? 1 : 0, ui.answer_shown ? 1 : 0);
   std::fprintf(f, "welcome=%d\n", ui.welcome_showing ? 1 : 0);
+  // Of the lessons' rows, how many the list shows whole without scrolling, and in which layout.
+  std::fprintf(f, "welcome_rows_visible=%d\nwelcome_columns=%d\nwelcome_compact=%d\n", ui.welcome_rows_visible,
+               ui.welcome_columns, ui.welcome_compact ? 1 : 0);
 }

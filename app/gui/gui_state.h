@@ -488,6 +488,8 @@ struct LessonUi {
   bool welcome_requested = false;   // open the welcome screen next frame
   bool welcome_showing = false;
   int welcome_choice = 0;           // the lesson picked in its list
+  int welcome_rows_visible = 0, welcome_columns = 1;  // the list's layout this frame (state dump)
+  bool welcome_compact = false;
 };
 
 // Exports (gui_export.cpp): PNGs of what the views show, decoded afresh from the newest snapshot,
