@@ -33,6 +33,13 @@ constexpr float kGlideRate = 6.0f;        // ... by 1 - exp(-rate * step) of the
 // slice and starts its passes proportionally less often, so that a frame's cost and the share of
 // frames that encode stay those of the default model.
 constexpr double kEncodeReferenceMacs = 784.0 * 256.0;
+// Multiply-adds are a guess at the cost: a conv encoder's im2col products run at a lower rate than
+// dense ones. So each slice's CPU time is measured, and a slice costing more than this per model
+// is cut (to no less than a kEncodeMaxCut-th of its flops-based size) with its pass's start interval
+// stretched to match, which keeps the share of frames that encode, and what such a frame costs,
+// bounded whatever the encoder; the bound keeps a loaded machine's map moving.
+constexpr double kEncodeSliceSeconds = 0.002;
+constexpr int kEncodeMaxCut = 4;
 // Above this many code units the PCA plane is fitted without the latent x latent covariance
 // (latent^2 per point), on a strided subset of at most kPlaneFitPoints codes.
 constexpr int kPlaneCovLatent = 64;
@@ -196,6 +203,8 @@ static void pane_configure(AppState& app, int p, const Network& net) {
   const double macs = forward_flops_per_sample(net.encoder) / 2;
   pane.encode_chunk = macs > kEncodeReferenceMacs ? std::max(32, static_cast<int>(kEncodeChunk * kEncodeReferenceMacs / macs))
                                                    : kEncodeChunk;
+  pane.encode_take = pane.encode_chunk;
+  pane.encode_sample_cpu = 0;
   pane.chunk_x.resize(features, pane.encode_chunk);
   pane.chunk_code.resize(latent, pane.encode_chunk);
   pane.chunk_indices.assign(pane.encode_chunk, 0);
@@ -303,15 +312,16 @@ static void pane_codes_changed(AppState& app, ModelPane& pane) {
   pane.probe.dirty = true;          // the plane's mean (and axes) moved under the probe
 }
 
-// One frame's share of the encoding pass: chunks_per_frame slices of pane.encode_chunk samples
-// (the last slice padded by repeating its last sample, so every call has the same shape).
+// One frame's share of the encoding pass: chunks_per_frame slices of pane.encode_take samples
+// (the last slice padded by repeating its last sample, so that calls keep their shape; the
+// workspaces were sized by the first, full slice).
 static void encode_step(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   const int n = static_cast<int>(app.point_indices.size());
   if (n == 0) return;
   if (pane.pass_next < 0) {
     const bool stale = pane.codes_version != app.snap->version;
-    const double refresh = kRefreshSeconds * kEncodeChunk / pane.encode_chunk;
+    const double refresh = kRefreshSeconds * kEncodeChunk / pane.encode_take;
     if (!stale || (pane.codes_version != 0 && app.now - pane.codes_time < refresh)) return;
     if (pane.codes_version != 0 && app.now - pane.codes_time > 2 * refresh && pane.chunks_per_frame < 2)
       ++pane.chunks_per_frame;  // the last pass was slow: take bigger bites
@@ -326,11 +336,16 @@ static void encode_step(AppState& app, int p) {
     return;
   }
   for (int slice = 0; slice < pane.chunks_per_frame && pane.pass_next >= 0; ++slice) {
-    const int chunk = pane.encode_chunk;
+    const int chunk = pane.encode_take;
     const int take = std::min(chunk, n - pane.pass_next);
+    const double cpu0 = thread_cpu_seconds();
     for (int i = 0; i < chunk; ++i) pane.chunk_indices[i] = app.point_indices[pane.pass_next + std::min(i, take - 1)];
-    app.data->gather(pane.chunk_indices.data(), chunk, pane.chunk_x);
-    network_encode(net, pane.chunk_x, pane.chunk_code, pane.encode_ws);
+    app.data->gather(pane.chunk_indices.data(), chunk, pane.chunk_x.leftCols(chunk));
+    network_encode(net, pane.chunk_x.leftCols(chunk), pane.chunk_code.leftCols(chunk), pane.encode_ws);
+    const double per_sample = (thread_cpu_seconds() - cpu0) / chunk;
+    pane.encode_sample_cpu = pane.encode_sample_cpu > 0 ? 0.75 * pane.encode_sample_cpu + 0.25 * per_sample : per_sample;
+    const double fits = kEncodeSliceSeconds / std::max(1e-9, pane.encode_sample_cpu);
+    pane.encode_take = std::clamp(static_cast<int>(fits), std::max(1, pane.encode_chunk / kEncodeMaxCut), pane.encode_chunk);
     pane.pass_codes.middleCols(pane.pass_next, take) = pane.chunk_code.leftCols(take);
     pane.pass_next += take;
     if (pane.pass_next >= n) {

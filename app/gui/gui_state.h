@@ -122,6 +122,8 @@ struct ModelPane {
   double codes_time = -1;          // when the last pass started
   int chunks_per_frame = 1;        // raised when a pass takes longer than kRefreshSeconds
   int encode_chunk = kEncodeChunk; // samples a slice encodes: fewer for a costlier encoder (pane_configure)
+  int encode_take = kEncodeChunk;  // samples the next slice encodes: encode_chunk, fewer when slices cost more CPU than the budget
+  double encode_sample_cpu = 0;    // CPU seconds a sample's encoding took in the last slices (0: none measured yet)
   // The encoding pass in progress: a pinned snapshot, encode_chunk samples a slice.
   std::shared_ptr<const Snapshot> pass_snapshot;
   int pass_next = -1;              // next point to encode; -1 = no pass running
