@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "io/errors.h"
 #include "io/file_input.h"
+#include "measure/critic_realism.h"
 #include "measure/interpolate.h"
 #include "measure/lines.h"
 #include "train/trainer.h"
@@ -26,6 +27,7 @@ struct ModelSummary {
   double endpoint_distance = 0;  // its reconstructions of the endpoints: the model's own blur
   double prior_distance = 0;     // decodes of z ~ N(0, I)
   LinesScore lines;              // on the lines set: the exact metrics
+  double critic_score = 0;       // with an ACAI among the models: its critic's mean guess on these interpolants
 };
 
 // Trains both models side by side: same seed, same batches, same number of steps.
@@ -233,6 +235,12 @@ int cli_interpolate(int argc, char** argv) {
   std::vector<std::vector<Mat>> strips(models.size());
   std::vector<std::vector<double>> pair_means(models.size());  // per model, per pair: the verdict's input
   PathMeasure pm;
+  // With an ACAI among the models, its critic scores every model's interpolants too (0 = looks
+  // real): a second realism measure beside the nearest-neighbour distance (measure/critic_realism.h).
+  int critic_model = -1;
+  for (size_t m = 0; m < models.size(); ++m)
+    if (critic_model < 0 && !models[m].network().critic.empty()) critic_model = int(m);
+  std::vector<double> pooled_critic, pooled_distance;  // per (model, pair)
   for (size_t m = 0; m < models.size(); ++m) {
     const Network& net = models[m].network();
     const PathKind kind = model_kind_info(net.config.kind).variational ? vae_path : PathKind::Linear;
@@ -247,6 +255,15 @@ int cli_interpolate(int argc, char** argv) {
       s.endpoint_distance += pm.endpoint_distance / pairs.size();
       s.max_distance = std::max(s.max_distance, pm.max_distance);
       if (static_cast<int>(p) < png_pairs) strips[m].push_back(ws.path.decoded.leftCols(steps + 2));
+      if (critic_model >= 0) {
+        const std::vector<double> g =
+            critic_guesses(models[size_t(critic_model)].network(), ws.path.decoded.middleCols(1, steps));
+        double mean = 0;
+        for (double v : g) mean += v / std::max<size_t>(1, g.size());
+        s.critic_score += mean / pairs.size();
+        pooled_critic.push_back(mean);
+        pooled_distance.push_back(pm.mean_distance);
+      }
     }
     Rng prior_rng(data_spec.seed * 104729 + 3);
     s.prior_distance = prior_sample_distance(net, 500, prior_rng, distance, ws.path.inference);
@@ -289,9 +306,22 @@ int cli_interpolate(int argc, char** argv) {
           .add(std::string(nn) + "smoothness", s.smoothness)
           .add("endpoint_distance", s.endpoint_distance)
           .add("prior_sample_distance", s.prior_distance);
+      if (critic_model >= 0) m.add("critic_score", s.critic_score);
       list += (list.empty() ? "" : ",") + m.text();
     }
     out.add("models", "[" + list + "]");
+    if (critic_model >= 0 && pooled_critic.size() >= 2) {
+      // Do the critic and the nearest-neighbour distance agree? Over every (model, pair), and on the
+      // order of the models' means.
+      bool same_order = true;
+      for (size_t a = 0; a < summaries.size(); ++a)
+        for (size_t b = 0; b < summaries.size(); ++b)
+          if (summaries[a].critic_score < summaries[b].critic_score &&
+              summaries[a].mean_distance > summaries[b].mean_distance)
+            same_order = false;
+      out.add("critic_distance_spearman", spearman_correlation(pooled_critic, pooled_distance))
+          .add("critic_same_order", same_order);
+    }
     if (summaries.size() >= 2)
       out.add("midpoint_ratio_ae_over_vae", ratio)
           .add("prior_ratio_ae_over_vae", summaries[0].prior_distance / std::max(1e-12, summaries[1].prior_distance))

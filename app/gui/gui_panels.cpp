@@ -682,8 +682,10 @@ struct PlotFrame {
   }
 };
 
+constexpr int kSeriesCritic = 3;  // ACAI's critic loss L_d: drawn on its own scale (plot_critic)
+
 static double series_value(const LossPoint& p, int series) {
-  return series == 0 ? p.parts.total : series == 1 ? p.parts.recon : p.parts.penalty;
+  return series == 0 ? p.parts.total : series == 1 ? p.parts.recon : series == 2 ? p.parts.penalty : p.parts.critic;
 }
 
 // Training points as a line (at most about one vertex per pixel), held-out points as dots.
@@ -735,6 +737,38 @@ static bool plot_frame(const ModelHistory& h, int series_count, bool log, ImVec2
   return true;
 }
 
+// ACAI's critic loss L_d (a squared error on alpha in [0, 0.5], hundredths, where the autoencoder's
+// loss is in nats) on its own scale over the plot's height, named bottom left in its colour: log
+// from its smallest to its largest value when the plot is log, else linear from 0 to its 98th
+// percentile (the first steps' spike would flatten the rest; the clip cuts it).
+static void plot_critic(ImDrawList* draw, const PlotFrame& f, const ModelHistory& h, const Theme& theme, ImU32 plate,
+                        float s) {
+  std::vector<double> v;
+  for (const std::vector<LossPoint>* list : {&h.train, &h.test})
+    for (const LossPoint& pt : *list)
+      if (std::isfinite(pt.parts.critic) && pt.parts.critic > 0) v.push_back(pt.parts.critic);
+  if (v.empty()) return;
+  std::sort(v.begin(), v.end());
+  PlotFrame own = f;
+  char text[64];
+  if (f.log) {
+    const double lo = std::log10(v.front()), hi = std::log10(v.back()), pad = std::max(1e-6, (hi - lo) * 0.06);
+    own.y0 = lo - pad;
+    own.y1 = hi + pad;
+    std::snprintf(text, sizeof text, "critic %.2g - %.2g", v.front(), v.back());
+  } else {
+    const double hi = v[std::min(v.size() - 1, v.size() * 98 / 100)];
+    own.y0 = 0;
+    own.y1 = hi * 1.06;
+    std::snprintf(text, sizeof text, "critic 0 - %.2g", hi);
+  }
+  plot_series(draw, own, h.train, h.test, kSeriesCritic, theme.series_critic, theme.map_background, s);
+  const ImVec2 ts = ImGui::CalcTextSize(text);
+  const ImVec2 tp(f.min.x + 4 * s, f.max.y - ts.y - 2 * s);
+  draw->AddRectFilled(ImVec2(tp.x - 3 * s, tp.y - 1 * s), ImVec2(tp.x + ts.x + 3 * s, tp.y + ts.y + 1 * s), plate, 3);
+  draw->AddText(tp, theme.series_critic, text);
+}
+
 // Everything but the hover: background, grid, series, step count and title, into `draw`.
 static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2 size, bool has_frame,
                        const PlotFrame& f) {
@@ -776,6 +810,7 @@ static void plot_build(AppState& app, int p, ImDrawList* draw, ImVec2 p0, ImVec2
   if (has_penalty) plot_series(draw, f, h.train, h.test, 2, theme.series_penalty, theme.map_background, s);
   plot_series(draw, f, h.train, h.test, 1, theme.series_recon, theme.map_background, s);
   plot_series(draw, f, h.train, h.test, 0, theme.series_total, theme.map_background, s);
+  if (model_kind_info(app.panes[p].kind).critic) plot_critic(draw, f, h, theme, plate, s);
   // The best held-out step (early stopping's weights): a dashed line in the held-out colour.
   if (p < static_cast<int>(app.snap->best_step.size()) && app.snap->best_step[p] > 0) {
     const float x = static_cast<float>(f.min.x + (app.snap->best_step[p] - f.x0) / (f.x1 - f.x0) * (f.max.x - f.min.x));
@@ -867,6 +902,7 @@ static void plot_losses(AppState& app, int p, ImVec2 size) {
     ImGui::Text("step %lld (epoch %.2f)", static_cast<long long>(it->step), it->epoch);
     ImGui::Text("total %.2f   recon %.2f", it->parts.total, it->parts.recon);
     if (has_penalty) ImGui::Text("%s %.3f", penalty, it->parts.penalty);
+    if (model_kind_info(kind).critic) ImGui::Text("critic's loss %.4f", it->parts.critic);
     ImGui::EndTooltip();
   }
 }
@@ -889,7 +925,7 @@ static void legend_item(ImU32 color, const char* name, bool ring, float s) {
 void ui_loss_panel(AppState& app) {
   if (!app.snap) return;
   const float s = app.ui_scale;
-  bool any_vae = false;
+  bool any_vae = false;  // ACAI's critic curve is named inside its plot (plot_critic): the row is full
   for (int p = 0; p < app.pane_count; ++p) any_vae |= model_kind_info(app.panes[p].kind).variational;
   legend_item(app.theme->series_total, "total", false, s);
   ImGui::SameLine(0, 10 * s);

@@ -21,6 +21,7 @@ struct Theme {
   ImU32 overlay_line;     // rings and circles over the points (prior, selection, hover)
   ImU32 overlay_shadow;   // the dark halo that keeps an overlay readable over any point colour
   ImU32 series_total, series_recon, series_penalty, series_heldout;  // the loss plots
+  ImU32 series_critic;  // ACAI's critic loss, on its own scale in the loss plots
   ImVec4 error_text, warn_text, good_text;
 };
 

@@ -124,7 +124,8 @@ void noise_corrupt(MatRef x_in, ConstMatRef x, NoiseKind noise, float level, Rng
 // Budgets, checked before anything is allocated (Network::create, network_load, the CLI and the
 // trainer all go through model_config_problem), so an absurd size is an InputError, never a
 // std::bad_alloc. Parameters are floats: the budget is 256 MiB of weights, and training keeps four
-// such arrays (weights, gradient, Adam's two moments), 1 GiB in all.
+// such arrays (weights, gradient, Adam's two moments), 1 GiB in all; a critic's (ACAI) parameters
+// count in it, and its training keeps a fifth array, weighed against the same 1 GiB.
 constexpr uint64_t kMaxNetworkParameters = uint64_t(1) << 26;
 constexpr int kMaxLayerWidth = 1 << 20;  // features, every hidden width, the latent size
 constexpr int kMaxHiddenLayers = 64;
