@@ -8,8 +8,10 @@
 #    latent 16 with the code units row; closing the lesson opens the Data and Model panels again;
 #    anomaly opens its bundled session (AE vs VAE trained without the 1s) with the 1s held out of
 #    training (the Data panel's hold-out): the Anomaly row's AUC of the held-out 1s is below 0.5 for
-#    the VAE's -ELBO, and step 4 (the nearest training code) lifts it above 0.75; arithmetic (faces,
-#    trained live, no session) turns the hold-out off again.
+#    the VAE's -ELBO, and step 4 (the nearest training code) lifts it above 0.75; arithmetic opens
+#    its bundled faces session (AE vs VAE 784-28-8, lr 0.001), turns the hold-out off again, and its
+#    smile vector moves both models' decodings towards the smiling faces; disentangle opens its beta 4
+#    session, step 4 the beta 1 one, and the Factors row's MIG of the two is beta 4's the higher.
 # 3. With a lesson open, and on the welcome screen, layout-check finds no problem at 1024x640 and
 #    1920x1080.
 # A lesson's set-up ends by starting training: the script pauses before every `sync` (while the
@@ -105,7 +107,28 @@ expect "$dir/sparse.txt" kl 0  # the baseline turned off what the kl lesson turn
 expect "$dir/closed.txt" lesson none
 grep -q "^control=dataset$" "$dir/closed.txt" || { echo "test_gui_lessons: the Data panel did not open again on close"; exit 1; }
 
+assets=$(cd "$(dirname "$0")/../assets/lessons" && pwd)
 cat > "$dir/large.txt" <<EOS
+lesson disentangle
+pause
+sync
+state $dir/dis.txt
+lesson-show-me 4
+pause
+sync
+state $dir/dis4.txt
+session-open $assets/sprites_vae_48_10_beta4.llsession
+panel factors on
+pause
+wait 2
+sync
+state $dir/dis_b4.txt
+session-open $assets/sprites_vae_48_10_beta1.llsession
+panel factors on
+pause
+wait 2
+sync
+state $dir/dis_b1.txt
 lesson anomaly
 pause
 sync
@@ -118,6 +141,9 @@ sync
 state $dir/anomaly4.txt
 lesson arithmetic
 pause
+sync
+wait 2
+sync
 state $dir/arith.txt
 layout-check $dir/arith_layout.txt
 welcome on
@@ -142,10 +168,37 @@ awk -v a="$(value "$dir/anomaly.txt" pane1.anomaly_auc)" -v b="$(value "$dir/ano
   { echo "test_gui_lessons: held-out 1s' AUC: elbo $(value "$dir/anomaly.txt" pane1.anomaly_auc), nearest $(value "$dir/anomaly4.txt" pane1.anomaly_auc)"; exit 1; }
 expect "$dir/arith.txt" lesson arithmetic
 expect "$dir/arith.txt" holdout -1
-expect "$dir/arith.txt" lesson_session none
+expect "$dir/arith.txt" lesson_error ""
+expect_session "$dir/arith.txt" arithmetic faces_ae_vae_28_8.llsession 7800
 expect "$dir/arith.txt" dataset faces
 expect "$dir/arith.txt" arith 1
+expect "$dir/arith.txt" arith_strength 1
 expect "$dir/arith.txt" pane0.latent 8
+expect "$dir/arith.txt" rate 0.001
+# The smile vector works in the app (the row recomputes on new codes at most twice a second, which
+# sync does not wait for: hence the wait): in both panes the face decoded at strength 1 lies more than a
+# quarter of the way further from the neutral mean's decoding towards the smiling mean's than at
+# strength 0 (arith_toward_a: strengths -1, -0.5, 0, 0.5, 1, 1.5, 2, then the panel's).
+for p in 0 1; do
+  value "$dir/arith.txt" pane$p.arith_toward_a | awk -F, '{ exit !($5 - $3 > 0.25) }' ||
+    { echo "test_gui_lessons: arithmetic, pane $p: toward the smiling mean $(value "$dir/arith.txt" pane$p.arith_toward_a)"; exit 1; }
+done
+# The disentangle lesson opens its beta 4 session, step 4 its beta 1 twin; the Factors row's MIG of
+# the two bundled models as saved (opened paused) differs as the check claims: beta 4 above beta 1
+# by more than the check's 0.01.
+expect "$dir/dis.txt" lesson disentangle
+expect "$dir/dis.txt" lesson_error ""
+expect_session "$dir/dis.txt" disentangle sprites_vae_48_10_beta4.llsession 9390
+expect "$dir/dis.txt" pane0.beta 4
+expect "$dir/dis.txt" factors 1
+expect "$dir/dis4.txt" lesson_error ""
+expect_session "$dir/dis4.txt" disentangle sprites_vae_48_10_beta1.llsession 9390
+expect "$dir/dis4.txt" pane0.beta 1
+expect "$dir/dis_b4.txt" step 9390
+expect "$dir/dis_b1.txt" step 9390
+awk -v a="$(value "$dir/dis_b4.txt" pane0.factors_mig)" -v b="$(value "$dir/dis_b1.txt" pane0.factors_mig)" \
+  'BEGIN { exit !(a - b > 0.01) }' ||
+  { echo "test_gui_lessons: MIG beta 4 $(value "$dir/dis_b4.txt" pane0.factors_mig), beta 1 $(value "$dir/dis_b1.txt" pane0.factors_mig)"; exit 1; }
 expect "$dir/welcome.txt" welcome 1
 expect "$dir/arith.txt" welcome 0
 

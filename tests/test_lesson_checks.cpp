@@ -47,6 +47,23 @@ TEST_CASE("every lesson's phenomenon shows at its settings (fixed seeds)") {
   }
 }
 
+// The bundled sessions whose models stand in for their row's (the same kinds in the same order):
+// measured as the app opens them, the lesson's claim shows. The disentangle lesson's two single-model
+// sessions are measured in tests/test_gui_lessons.sh (the app's Factors row), the anomaly one's hold-out
+// is the GUI's.
+TEST_CASE("the bundled sessions show their lesson's claim: holes, arithmetic") {
+  const std::pair<const char*, const char*> bundled[] = {{"holes", "digits_ae_vae_32_8.llsession"},
+                                                         {"arithmetic", "faces_ae_vae_28_8.llsession"}};
+  for (const auto& b : bundled) {
+    CAPTURE(b.first);
+    LessonCheckOptions o;
+    o.session = std::string(LATENTLAB_SOURCE_DIR) + "/assets/lessons/" + b.second;
+    const LessonResult r = lesson_check_run(*lesson_check_find(b.first), o);
+    std::printf("%s (--load %s)\n", lesson_result_line(*lesson_check_find(b.first), r).c_str(), b.second);
+    CHECK(r.shows);
+  }
+}
+
 TEST_CASE("a check can fail: with untrained models no phenomenon shows") {
   // Untrained, a 2-D code reconstructs worse than the average image, a beta-50 VAE has not yet
   // collapsed, a sparse code is not yet sparse, a denoising AE's output is noise, two models of

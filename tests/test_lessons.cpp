@@ -5,6 +5,7 @@
 // That every script line parses is tests/test_gui_lessons.sh's (the parser is the GUI's).
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -48,6 +49,19 @@ TEST_CASE("the lessons and their checks name the same lessons, in the same order
   CHECK(find_lesson("no such lesson") == nullptr);
 }
 
+// Every lesson trains at the rate its claim was measured at: the baseline's `set lr` against each
+// check row's (the app's own 3e-3 broke the copying and arithmetic claims).
+TEST_CASE("the lessons' baseline sets the learning rate of every check row") {
+  const std::string base = lesson_baseline_script();
+  const size_t at = base.find("set lr ");
+  REQUIRE(at != std::string::npos);
+  const double lr = std::strtod(base.c_str() + at + 7, nullptr);
+  for (const LessonCheck& c : lesson_checks()) {
+    CAPTURE(c.name);
+    CHECK(lr == doctest::Approx(c.setup.lr).epsilon(1e-6));
+  }
+}
+
 TEST_CASE("every lesson has its parts, and text the font can draw") {
   for (const Lesson& l : lessons()) {
     CAPTURE(l.name);
@@ -78,5 +92,10 @@ TEST_CASE("a lesson's bundled session is in assets/lessons and under 2 MB") {
     CHECK(std::filesystem::file_size(file) < 2u * 1024 * 1024);
     ++bundled;
   }
-  CHECK(bundled >= 2);
+  CHECK(bundled >= 4);
+  // Every bundled file, those a step opens too (the disentangle lesson's beta 1 model).
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(LATENTLAB_SOURCE_DIR) / "assets/lessons")) {
+    CAPTURE(e.path().string());
+    CHECK(e.file_size() < 2u * 1024 * 1024);
+  }
 }

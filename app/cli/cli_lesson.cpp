@@ -50,7 +50,7 @@ int cli_lesson(int argc, char** argv) {
                "Each guided lesson's claim, measured: `lesson NAME --check` trains the lesson's set-up headless with\n"
                "fixed seeds and prints the figures that show its phenomenon against their thresholds; exit 0 when it\n"
                "shows, 1 when it does not (the lesson is not shipped at those settings), 2 for bad usage.\n"
-               "usage: latentlab lesson --list | latentlab lesson NAME [--check] [--json] [--seed N] [--epochs N] [--hidden W] [--latent N]\n"
+               "usage: latentlab lesson --list | latentlab lesson NAME [--check] [--json] [--seed N] [--epochs N] [--hidden W] [--latent N] [--lr R]\n"
                "       latentlab lesson NAME --check --load SESSION   (a saved session's models, not trained here)\n"
                "lessons: " + lesson_check_names());
   args.add_switch("list", "list the lessons, each with its claims and thresholds");
@@ -60,6 +60,7 @@ int cli_lesson(int argc, char** argv) {
   args.add("epochs", "N", "", "replace the set-up's epochs by N, to explore (0: untrained models)");
   args.add("hidden", "W[,W...]", "", "replace every model's hidden widths (\"none\": no hidden layer), to explore");
   args.add("latent", "N", "", "replace every model's code size, to explore");
+  args.add("lr", "R", "", "replace the set-up's learning rate (Adam) by R, to explore");
   args.add("load", "SESSION", "", "measure the models of a saved session (a lesson's bundled one) instead of training");
   std::string name;
   if (argc > 0 && std::string(argv[0]).rfind("--", 0) != 0) {
@@ -88,14 +89,16 @@ int cli_lesson(int argc, char** argv) {
     options.hidden = hidden_from_flags(args, kMaxLayerWidth);
   }
   if (args.given("latent")) options.latent = args.integer("latent", 1, kMaxLayerWidth);
-  const bool explores = args.given("seed") || args.given("epochs") || args.given("hidden") || args.given("latent");
+  if (args.given("lr")) options.lr = float(args.real("lr", 1e-6, 1.0));
+  const bool explores = args.given("seed") || args.given("epochs") || args.given("hidden") || args.given("latent") ||
+                        args.given("lr");
   if (args.given("load")) {
-    if (explores) throw UsageError("latentlab lesson: --load measures a session as it is; it takes no --seed, --epochs, --hidden or --latent");
+    if (explores) throw UsageError("latentlab lesson: --load measures a session as it is; it takes no --seed, --epochs, --hidden, --latent or --lr");
     options.session = args.str("load");
   }
   if (!args.flag("check")) {
     if (explores || args.given("load"))
-      throw UsageError("latentlab lesson: --seed, --epochs, --hidden, --latent and --load apply to --check only");
+      throw UsageError("latentlab lesson: --seed, --epochs, --hidden, --latent, --lr and --load apply to --check only");
     print_lesson(*check, json);
     return 0;
   }

@@ -146,11 +146,31 @@ bool lesson_show_me(AppState& app, int step, std::string* error) {
   q.error.clear();
   q.exits_on_failure = false;
   q.path = std::string("lesson ") + l.name + ", step " + std::to_string(step + 1);
+  const size_t first = q.commands.size();  // this step's lines start here
   try {
     script_parse(&q, l.steps[size_t(step)].show_me, q.path);
   } catch (const UsageError& e) {
     *error = e.what();
     return false;
+  }
+  // A step may open another bundled session by its bare name (the disentangle lesson's β = 1 model):
+  // opened here, as lesson_open opens the lesson's own, so that Save never writes over the asset.
+  for (size_t k = first; k < q.commands.size(); ++k) {
+    ScriptCommand& c = q.commands[k];
+    if (c.op != ScriptOp::SessionOpen || c.args[0].find('/') != std::string::npos) continue;
+    const std::string path = lesson_asset_path(std::string(kLessonsFolder) + c.args[0]);
+    if (path.empty() || !session_open(app, path)) {
+      *error = "cannot open the bundled session " + c.args[0] + (app.data_error.empty() ? "" : ": " + app.data_error);
+      q.commands.resize(first);
+      return false;
+    }
+    ui.session = path;
+    app.session.path.clear();
+    q.commands.erase(q.commands.begin() + static_cast<std::ptrdiff_t>(k--));
+    q.wait_newer = true;
+    q.wait_version = app.snap ? app.snap->version : 0;
+    q.wait_commands = app.trainer->commands_sent();
+    q.wait_started = app.now;
   }
   ui.running_step = step;
   return true;

@@ -80,6 +80,7 @@ struct LessonCheckOptions {
   bool replace_hidden = false;
   std::vector<int> hidden;
   int latent = 0;     // 0: the table's
+  float lr = 0;       // 0: the table's (the lessons' baseline sets it in the app, whose own default is 3e-3)
   // A saved session (.llsession, e.g. a lesson's bundled one) whose models and data replace the row's
   // training: the check measures them as they are. Its models must be the row's kinds, in order.
   std::string session;
