@@ -8,11 +8,13 @@
 #   asan     the same sanitizers over the whole unit suite (every ctest test but `install`, which
 #            packages the build and runs no code of ours under test; the readers' tests among them),
 #            every file instrumented, the MNIST reference in its short form (LATENTLAB_QUICK=1), GUI
-#            off (no unit test needs it). Meant to replace `readers` in CI; not there yet: not yet
-#            run to the end in this form (README, "Hardening").
+#            off (no unit test needs it). Meant to replace `readers` in CI (by estimate it fits
+#            the 45-minute goal in its place); not there yet: not yet run to the end in this form
+#            (README, "Hardening": CI's time, stage by stage).
 #   tsan     ThreadSanitizer, GUI on: the trainer tests and the GUI tests that cross the trainer/UI
 #            boundary (the real app under Xvfb; which and why at tsan_tests below), with
-#            tests/tsan.supp for Mesa's and X's own threads. Not in CI: never yet run to the end.
+#            tests/tsan.supp for Mesa's and X's own threads. Not in CI: never yet run to the end,
+#            and by estimate it does not fit the 45-minute goal beside `asan`.
 # Usage: bash scripts/ci-sanitizers.sh [readers] [asan] [tsan]   (no argument: readers)
 # Folders: build-asan-readers, build-asan, build-tsan (override with READERS_DIR, ASAN_DIR, TSAN_DIR).
 # -O1 in every stage (the asan and tsan stages were -O2 until 2026-12-06): less of Eigen's kernels

@@ -1,10 +1,12 @@
 #!/bin/sh
-# Saving in the app when the disk fails, and when the app is killed mid-save (issue 11):
+# Saving in the app when the disk fails, and when the app is killed mid-save (issue 11); and a
+# rebuild whose memory cannot be had:
 #  1. A full disk, injected through the write layer's test hook (script `fail-writes`): File > Save
 #     and an autosave both fail; the user sees the error (the corner note, and the File menu's status),
 #     the previous session file and the previous autosave are byte-identical, no temporary file is
 #     left, and training goes on (the steps advance after the failure); once the disk is back the
-#     same save succeeds and the session loads headless.
+#     same save succeeds and the session loads headless. Then a rebuild whose allocation fails on the
+#     training thread (the trainer's hook, script `fail-builds`): the event says so, the model stays.
 #  2. SIGKILL during autosaves: the app autosaves back to back while training, and is killed -9 at a
 #     random moment after its first autosave of the run, ITERATIONS times (default 20). After each
 #     kill an autosave is on disk, whole: it loads (`latentlab train --load F --epochs 0`), whether
@@ -42,6 +44,12 @@ wait-file $dir/go-save
 fail-writes -1
 session-save $dir/run.llsession
 state $dir/saved40.txt
+fail-builds 1
+rebuild hidden=64 latent=3
+sync
+state $dir/failed-build.txt
+train 5
+state $dir/after-build.txt
 quit
 EOS
 "$exe" --model vae --width 1024 --height 640 --paused --points 1000 --count 600 --script "$dir/full.txt" \
@@ -73,6 +81,16 @@ value "$dir/saved40.txt" session_status | grep -q "^saved step 40" || fail "the 
 loads "$dir/run.llsession" || fail "the session saved after the failure does not load: $(tail -n 3 "$dir/load.log")"
 "$png_check" "$dir/failed.png" 1024 640 > /dev/null || fail "the screenshot after the failure"
 echo "test_gui_save_faults: a failed save and autosave left both files as they were; training went on"
+# A rebuild within every budget whose memory cannot be had (the trainer's test hook `fail-builds`:
+# std::bad_alloc on the training thread): the Training panel's events say so, the model is the old
+# one, and it trains on.
+grep -q "^event=step 40: rebuild failed, kept the current models: not enough memory on this machine" "$dir/failed-build.txt" ||
+  fail "the failed rebuild does not say so: $(grep '^event=' "$dir/failed-build.txt" | tail -n 2)"
+[ "$(value "$dir/failed-build.txt" pane0.latent)" = "$(value "$dir/saved40.txt" pane0.latent)" ] &&
+  [ "$(value "$dir/failed-build.txt" models)" = 1 ] && [ "$(value "$dir/failed-build.txt" step)" = 40 ] ||
+  fail "the failed rebuild did not keep the model (latent $(value "$dir/failed-build.txt" pane0.latent), step $(value "$dir/failed-build.txt" step))"
+[ "$(value "$dir/after-build.txt" step)" = 45 ] || fail "no training after the failed rebuild (step $(value "$dir/after-build.txt" step))"
+echo "test_gui_save_faults: a rebuild whose memory could not be had kept the model, said so, and training went on"
 
 #---- 2. SIGKILL during autosaves -----------------------------------------------------------------
 : > "$dir/autosaves.txt"

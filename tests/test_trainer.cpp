@@ -24,6 +24,7 @@
 #include "nn/rng.h"
 #include "train/early_stopping.h"
 #include "train/trainer.h"
+#include "train/trainer_faults.h"
 
 namespace {
 using Clock = std::chrono::steady_clock;
@@ -448,6 +449,59 @@ TEST_CASE("commands: pause, resume, step, lr, batch, rebuild, reset, set_data be
   s = t.snapshot();
   CHECK(!s->running);
   CHECK(s->step == 6);
+}
+
+// A rebuild within every size budget whose memory this machine cannot give: the allocation fails on
+// the training thread (std::bad_alloc, made to happen by trainer_fail_next_builds after the new
+// model's memory is taken). The trainer keeps its models, its step and its thread, says why in an
+// event a user can read, and the next rebuild works. Before, the event read "std::bad_alloc".
+TEST_CASE("rebuild: an allocation that fails on the training thread keeps the current models, says so, and trains on") {
+  TrainerOptions opts;
+  opts.batch = 32;
+  opts.publish_interval_ms = 10;
+  Trainer t(small_digits(), twin_configs(small_config()), OptimizerConfig{}, opts);
+  t.step(5);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 5); });
+  REQUIRE(steps_done(*s, 5));
+  const std::vector<float> before = s->networks[1].params;
+  const int features = s->networks[0].config.input_size;
+  REQUIRE(features != 64);  // the data below has 64
+
+  struct HookOff {
+    ~HookOff() { trainer_fail_next_builds(0); }
+  } off;
+  ModelConfig wide = small_config();
+  wide.hidden = {48};
+  // The first new model's memory is taken, then the allocation fails: what was built is let go.
+  trainer_fail_next_builds(1);
+  uint64_t sent = t.commands_sent() + 1;
+  t.rebuild(twin_configs(wide));
+  s = wait_for(t, [&](const Snapshot& x) { return x.commands_applied >= sent; });
+  REQUIRE(s->commands_applied >= sent);
+  for (const TrainerEvent& e : s->events) MESSAGE("event: " << e.message);
+  CHECK(count_events(*s, "rebuild failed, kept the current models: not enough memory on this machine") == 1);
+  CHECK(count_events(*s, "bad_alloc") == 0);
+  REQUIRE(s->networks.size() == 2);
+  CHECK(s->networks[0].config.hidden == small_config().hidden);  // the old models, not the new ones
+  CHECK(s->networks[1].params == before);
+  CHECK(s->step == 5);
+  // New data whose models cannot be had: the old data and models stay.
+  trainer_fail_next_builds(1);
+  sent = t.commands_sent() + 1;
+  t.set_data(value_dataset(8, 100, 80));
+  s = wait_for(t, [&](const Snapshot& x) { return x.commands_applied >= sent; });
+  CHECK(count_events(*s, "new dataset failed, kept the current models: not enough memory on this machine") == 1);
+  CHECK(s->networks[0].config.input_size == features);
+  // The thread lives and trains the models it kept.
+  t.step(3);
+  s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 8); });
+  CHECK(steps_done(*s, 8));
+  CHECK(s->networks[1].params != before);
+  // The hook spent, the same rebuild works.
+  t.rebuild(twin_configs(wide));
+  s = wait_for(t, [](const Snapshot& x) { return x.networks[0].config.hidden == std::vector<int>{48}; });
+  CHECK(s->networks[0].config.hidden == std::vector<int>{48});
+  CHECK(s->step == 0);
 }
 
 // Every live setter goes through training_config_problem (core/models/model.cpp): a bad value is an event

@@ -111,6 +111,8 @@
 //   session-resume yes|no   answer the offer to resume the last autosave at start (state: session_offer)
 //   fail-writes BYTES    fault injection (core/io/file_write.h's test hook): every save fails once BYTES more
 //                        bytes are written, as on a full disk; -1 turns it off
+//   fail-builds N        fault injection (train/trainer_faults.h's test hook): the next N models the trainer
+//                        builds fail as an allocation this machine cannot give would (std::bad_alloc); 0: off
 //   quit
 // Lines starting with # and blank lines are skipped. Any wait gives up after 300 s (exit 1).
 //
@@ -140,6 +142,7 @@
 #include "io/file_write.h"
 #include "lessons/lessons.h"
 #include "measure/label_separation.h"
+#include "train/trainer_faults.h"
 
 namespace {
 constexpr double kScriptTimeout = 300.0;
@@ -189,6 +192,7 @@ constexpr OpSpec kOps[] = {
     {"lesson-close", ScriptOp::LessonClose, 0, 0}, {"welcome", ScriptOp::Welcome, 1, 1},
     {"lessons-parse", ScriptOp::LessonsParse, 0, 0},
     {"fail-writes", ScriptOp::FailWrites, 1, 1}, {"autosave", ScriptOp::Autosave, 0, 0},
+    {"fail-builds", ScriptOp::FailBuilds, 1, 1},
     {"holdout", ScriptOp::Holdout, 1, 1},  // holdout K|off: train without label K (the Data panel's row)
     {"session-data", ScriptOp::SessionData, 1, 1}, {"session-resume", ScriptOp::SessionResume, 1, 1},
 };
@@ -689,6 +693,14 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
         script_fail(app, s, cmd, "fail-writes takes a byte count (-1: off), not " + cmd.args[0]);
       else
         file_write_fail_after(static_cast<int64_t>(bytes));
+      return false;
+    }
+    case ScriptOp::FailBuilds: {
+      double count = 0;
+      if (!parse_number(cmd.args[0], &count) || count != std::floor(count) || count < 0 || count > 100)
+        script_fail(app, s, cmd, "fail-builds takes a count of builds from 0 (off) to 100, not " + cmd.args[0]);
+      else
+        trainer_fail_next_builds(static_cast<int>(count));
       return false;
     }
     case ScriptOp::SessionOpen:

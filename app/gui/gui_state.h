@@ -263,7 +263,7 @@ enum class ScriptOp {
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
   MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick,
-  FailWrites, Autosave, Holdout, SessionData, SessionResume
+  FailWrites, FailBuilds, Autosave, Holdout, SessionData, SessionResume
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices

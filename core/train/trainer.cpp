@@ -21,6 +21,7 @@
 // Everything else in Impl belongs to the training thread once it has started; with threads > 1 the
 // ModelPool's helpers touch only their own models, between a start and a done under the pool's mutex.
 #include "train/trainer.h"
+#include "train/trainer_faults.h"
 #include "train/session.h"
 
 #include "train/collapse.h"
@@ -37,6 +38,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <numeric>
 #include <system_error>
 #include <utility>
@@ -69,6 +71,23 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kHeldOutChunk = 256;  // columns per Model::evaluate call; stop is checked between chunks
 constexpr size_t kMaxEvents = 256;  // oldest events are dropped beyond this
+
+std::atomic<int> g_failing_builds{0};  // trainer_fail_next_builds
+
+bool take_build_failure() {
+  int n = g_failing_builds.load();
+  while (n > 0 && !g_failing_builds.compare_exchange_weak(n, n - 1)) {
+  }
+  return n > 0;
+}
+
+// What an event says of a failure: std::bad_alloc's own what() ("std::bad_alloc") tells a user
+// nothing. Models and data within every size budget (models/model.h) can still be more than this
+// machine's memory holds.
+std::string failure_text(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e)) return "not enough memory on this machine";
+  return e.what();
+}
 
 void add_parts(LossParts& sum, const LossParts& l, double weight) {
   sum.total += weight * l.total;
@@ -445,7 +464,7 @@ void Trainer::Impl::run() {
       try {
         changed |= apply(c);
       } catch (const std::exception& e) {  // e.g. out of memory building models; keep the thread alive
-        report(-1, std::string("command failed: ") + e.what());
+        report(-1, std::string("command failed: ") + failure_text(e));
         changed = true;
       }
       ++commands_applied;
@@ -457,7 +476,7 @@ void Trainer::Impl::run() {
       try {
         train_one_step();
       } catch (const std::exception& e) {
-        report(-1, std::string("training paused: ") + e.what());
+        report(-1, std::string("training paused: ") + failure_text(e));
         running = false;
         pending_steps = 0;
         changed = true;
@@ -469,7 +488,13 @@ void Trainer::Impl::run() {
     if (stop_requested.load()) break;
 
     const bool due = Clock::now() - last_publish >= std::chrono::milliseconds(options.publish_interval_ms);
-    if (changed || (wants_to_train() && due)) publish();
+    if (changed || (wants_to_train() && due)) {
+      try {
+        publish();
+      } catch (const std::bad_alloc& e) {  // the last snapshot stays; the next publish says why it was late
+        report(-1, std::string("snapshot skipped: ") + failure_text(e));
+      }
+    }
   }
   pool.reset();  // joins the helpers
   running = false;
@@ -572,7 +597,7 @@ bool Trainer::Impl::apply(Command& c) {
         new_slots = build_slots(models, d, &fitted, c.weights);
       } catch (const std::exception& e) {
         report(-1, std::string(c.kind == CommandKind::Rebuild ? "rebuild" : "new dataset") +
-                       " failed, kept the current models: " + e.what());
+                       " failed, kept the current models: " + failure_text(e));
         return true;
       }
       if (c.kind == CommandKind::SetData) data = std::move(c.data);
@@ -609,6 +634,7 @@ std::vector<ModelSlot> Trainer::Impl::build_slots(const std::vector<ModelConfig>
     fitted->push_back(fit_to_data(models[i], d, &note));
     if (!note.empty()) report(static_cast<int>(i), note);
     out[i].model = std::make_unique<Model>(fitted->back(), optimizer);
+    if (take_build_failure()) throw std::bad_alloc();  // the test hook, once this model's memory is taken
     if (!weights.empty()) out[i].model->restore(weights[i]);  // throws on another architecture
     divergence_init(out[i].guard, out[i].model->network(), 0, divergence_policy());
     collapse_start(out[i].collapse, model_code_spread(*out[i].model, d),
@@ -844,7 +870,7 @@ void Trainer::Impl::load(const Session& s) {
       slot.early = m.early;
     }
   } catch (const std::exception& e) {
-    report(-1, std::string("session not loaded, kept the current models: ") + e.what());
+    report(-1, std::string("session not loaded, kept the current models: ") + failure_text(e));
     return;
   }
   restart(std::move(new_slots), std::move(fitted));
@@ -915,6 +941,8 @@ void Trainer::Impl::publish() {
 //-----------------------------------------------------------------------------
 // [SECTION] Trainer: the public API (enqueue and return)
 //-----------------------------------------------------------------------------
+
+void trainer_fail_next_builds(int count) { g_failing_builds.store(std::max(0, count)); }
 
 Trainer::Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
                  TrainerOptions options, std::vector<Network> weights)
