@@ -102,7 +102,7 @@ static void guess_labels(FileBrowser& b, const std::string& name) {
 }
 
 bool file_browser_load(AppState& app, const std::string& path) {
-  if (session_is_model_path(path)) return session_open(app, path);  // a session or a saved network
+  if (session_is_model_path(path)) return session_open(app, path, true);  // a session or a saved network
   FileBrowser& b = app.browser;
   // A labels file belongs to the IDX images it was picked or guessed for: opening a CSV or a folder
   // (which carry their labels) empties the field instead of refusing the data over it.

@@ -704,7 +704,7 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
       return false;
     }
     case ScriptOp::SessionOpen:
-      if (!session_open(app, cmd.args[0])) script_fail(app, s, cmd, app.data_error);
+      if (!session_open(app, cmd.args[0], true)) script_fail(app, s, cmd, app.data_error);  // as File > Open
       return false;
     case ScriptOp::SessionData:
       if (!session_answer_data(app, cmd.args[0] == "session")) script_fail(app, s, cmd, "no session is waiting for a choice of data");

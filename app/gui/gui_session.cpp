@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <chrono>
@@ -342,7 +343,7 @@ static bool session_apply(AppState& app, const std::string& path, std::shared_pt
   return true;
 }
 
-bool session_open(AppState& app, const std::string& path) {
+bool session_open(AppState& app, const std::string& path, bool ask_about_data) {
   SessionUi& s = app.session;
   const std::string shown = "'" + printable_path(path) + "'";
   try {
@@ -359,11 +360,13 @@ bool session_open(AppState& app, const std::string& path) {
     }
     auto loaded = std::make_shared<const Session>(session_load(path));
     if (loaded->data_hash != session_data_hash(whole_data(app))) {
-      // Trained on other data: the user chooses (ui_session_popups, script session-data), nothing changes before.
+      // Trained on other data: the user chooses (ui_session_popups, script session-data), nothing changes
+      // before; a lesson's bundled session takes its own data.
       s.mismatch = std::move(loaded);
       s.mismatch_path = path;
       s.mismatch_shown = false;
       s.status = shown + " was trained on other data: load its data, or go on with the current data";
+      if (!ask_about_data) return session_answer_data(app, true) && app.data_error.empty();
       return true;
     }
     return session_apply(app, path, std::move(loaded), "");
@@ -418,7 +421,7 @@ void ui_file_menu_items(AppState& app) {
   if (ImGui::BeginMenu("Open Recent", !s.recent.empty())) {
     for (const std::string& r : s.recent)
       if (ImGui::MenuItem(printable_path(r).c_str())) {
-        session_open(app, std::string(r));
+        session_open(app, std::string(r), true);
         break;
       }
     ImGui::EndMenu();
@@ -437,7 +440,7 @@ bool session_answer_resume(AppState& app, bool resume) {
   if (s.offer.empty()) return false;
   const std::string path = s.offer;
   s.offer.clear();
-  if (resume) session_open(app, path);  // a failure shows in the File menu's status; the fresh models stay
+  if (resume) session_open(app, path, true);  // a failure shows in the File menu's status; the fresh models stay
   return true;
 }
 
@@ -479,7 +482,9 @@ void ui_session_popups(AppState& app) {
   if (ImGui::BeginPopupModal("Other data", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     if (s.mismatch) {
       const std::string theirs = data_spec_text(s.mismatch->data), ours = data_spec_text(app.data_spec);
-      ImGui::Text("'%s' was trained on other data than the data loaded now.", printable_path(s.mismatch_path).c_str());
+      ImGui::PushTextWrapPos(std::min(ImGui::GetFontSize() * 40, 0.8f * ImGui::GetIO().DisplaySize.x));  // a long path wraps
+      ImGui::TextWrapped("'%s' was trained on other data than the data loaded now.", printable_path(s.mismatch_path).c_str());
+      ImGui::PopTextWrapPos();
       const std::string load = "Load the session's data (" + theirs + ")##load";
       const std::string keep = "Go on with the current data (" + ours + ")##keep";
       const bool load_theirs = ImGui::Button(load.c_str());

@@ -713,7 +713,10 @@ void session_request_save(AppState& app, const std::string& path, bool autosave)
 void session_update(AppState& app);       // once per frame: finish a save, autosave when due
 void session_save_on_close(AppState& app);  // blocks until the trainer answers (at most 5 s)
 bool session_is_model_path(const std::string& path);  // .llsession, .llnet, .safetensors
-bool session_open(AppState& app, const std::string& path);  // false: data_error says why; models kept
+// Opens a session or a network; false: data_error says why, the models are kept. A session trained
+// on other data loads its own data first, unless `ask_about_data` (the user's File > Open, Open Recent,
+// the resume offer): then the app asks (session_answer_data) and nothing changes before the answer.
+bool session_open(AppState& app, const std::string& path, bool ask_about_data = false);
 void session_view_apply(AppState& app, const std::vector<std::pair<std::string, std::string>>& view);  // switches, probes, endpoints
 void session_offer_autosave(AppState& app);  // at start: offer the last autosave if it loads
 void session_save_current(AppState& app);  // File > Save, Ctrl+S
