@@ -399,6 +399,7 @@ struct Trainer::Impl {
   int64_t samples_since_publish = 0;  // per model
   double train_seconds_since_publish = 0;
   double samples_per_sec = 0;
+  bool snapshot_skipped = false;  // a publish's allocation failed; the next publish says so
 
   std::unique_ptr<ModelPool> pool;     // created on the training thread; helpers when threads > 1
   std::vector<LossParts> step_losses;  // (models) this step's losses, filled by the pool
@@ -491,8 +492,8 @@ void Trainer::Impl::run() {
     if (changed || (wants_to_train() && due)) {
       try {
         publish();
-      } catch (const std::bad_alloc& e) {  // the last snapshot stays; the next publish says why it was late
-        report(-1, std::string("snapshot skipped: ") + failure_text(e));
+      } catch (const std::bad_alloc&) {  // the last snapshot stays; nothing allocated here (no memory)
+        snapshot_skipped = true;
       }
     }
   }
@@ -896,6 +897,10 @@ void Trainer::Impl::load(const Session& s) {
 //-----------------------------------------------------------------------------
 
 void Trainer::Impl::publish() {
+  if (snapshot_skipped) {
+    report(-1, "a snapshot was skipped: not enough memory on this machine");
+    snapshot_skipped = false;
+  }
   const Clock::time_point now = Clock::now();
   if (samples_since_publish > 0 && train_seconds_since_publish > 0)
     samples_per_sec = samples_since_publish / train_seconds_since_publish;
