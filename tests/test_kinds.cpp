@@ -65,6 +65,7 @@ ModelConfig unusual_config(ModelKind kind, int variant) {
   ModelConfig c;
   c.kind = kind;
   c.input_size = 12;
+  c.channels = 3;  // 4 colour pixels, so that every noise applies (drop colour needs colour)
   c.hidden = {7, 5};
   c.latent = 3;
   c.seed = 11 + static_cast<uint64_t>(variant);

@@ -185,6 +185,18 @@ const HelpEntry kHelp[] = {
      "or 1. The curve is measured for this kind at every level."},
     {"denoise_level",
      "How strong the noise is: the triptychs show this level, and a line marks it on the curve."},
+    {"colourise",
+     "Under each map on colour data, in place of the strips: held-out samples turned grey (every pixel's "
+     "channels set to its luminance), each as grey input (top), this model's output for it (middle) and the "
+     "colour original (bottom), with the PSNR of the first two against the original; the caption gives both "
+     "over 256 held-out samples. A denoising AE trained with noise Drop colour learns to put the colour "
+     "back and should beat the grey input; a model trained on colour inputs was never shown grey ones."},
+    {"linear_probe",
+     "Under each map, in place of the strips: how much of the labels a linear classifier can read off the code. "
+     "Measure trains a softmax classifier on the frozen features of the training split and scores it on the "
+     "held-out split, for the raw pixels, PCA to this model's code size and this model's code (5-NN accuracy "
+     "beside it), as latentlab train --json's linear_probe_accuracy does. It runs in the background from the "
+     "newest weights (the raw pixels take seconds) and is kept until you measure again."},
     {"feed",
      "Under each map, in place of the strips: inputs no training set holds (uniform noise, a blank image, a "
      "held-out sample inverted, an image of another built-in set, and a canvas you draw on) beside a held-out "

@@ -199,6 +199,8 @@ static const PaneRow kPaneRows[] = {
     {"factors", &ViewOptions::show_factors, ui_pane_factors, factors_available},  // data with true factors
     {"arithmetic", &ViewOptions::show_arith, ui_pane_arith, nullptr},
     {"denoise", &ViewOptions::show_denoise, ui_pane_denoise, nullptr},
+    {"colourise", &ViewOptions::show_colourise, ui_pane_colourise, colourise_available},  // colour data
+    {"linear probe", &ViewOptions::show_linear_probe, ui_pane_linear_probe, nullptr},
     {"feed", &ViewOptions::show_feed, ui_pane_feed, nullptr},
     {"units", &ViewOptions::show_units, ui_pane_units, nullptr},
     {"sensitivity", &ViewOptions::show_sensitivity, ui_pane_sensitivity, nullptr},

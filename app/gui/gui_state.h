@@ -162,6 +162,8 @@ struct ModelPane {
   TraversalView traversal;
   AnomalyView anomaly;
   DenoiseView denoise;
+  ColouriseView colourise;
+  LinearProbeView linear_probe;
   FeedView feed;
   CodeUnitsView units;
   SensitivityView sensitivity;
@@ -263,7 +265,8 @@ enum class ScriptOp {
   UiType, UiClick, UiHover, BrowserLabels, BrowserOpen, SaveModels, SessionSave, SessionOpen, AnomalyScoreOp, AnomalyQuantile,
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
   MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick,
-  FailWrites, FailBuilds, Autosave, Holdout, SessionData, SessionResume
+  FailWrites, FailBuilds, Autosave, Holdout, SessionData, SessionResume,
+  LinearProbeMeasure
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -341,7 +344,7 @@ struct ModelEdit {
 };
 
 // The toolbar's entries (gui_toolbar.cpp) flow like text; each one's width is measured as it is drawn.
-constexpr int kToolbarMaxEntries = 24;
+constexpr int kToolbarMaxEntries = 32;
 struct ToolbarState {
   float widths[kToolbarMaxEntries] = {};  // each entry's width last frame (0 before its first)
   bool plant_overlap = false;             // script `layout-plant`: a label drawn over the first entry, to show the check finds it
@@ -390,6 +393,8 @@ struct ViewOptions {
   bool show_denoise = false;   // the row under each map: noisy -> reconstruction -> clean, PSNR curve (view_denoise.cpp)
   NoiseKind denoise_noise = KindFigureSettings{}.eval_noise;  // the corruption it shows: --eval-noise's default
   float denoise_level = KindFigureSettings{}.eval_noise_level;
+  bool show_colourise = false;  // the row under each map on colour data: grey -> colourised -> original (view_colourise.cpp)
+  bool show_linear_probe = false;  // the row under each map: linear probe table, measured on request (view_linear_probe.cpp)
   bool show_feed = false;      // the row under each map: noise, blank, inverted, another set, drawn (view_feed.cpp)
   bool show_units = false;     // the row under each map: code activations, mean against rho, favourites (view_units.cpp)
   bool show_sensitivity = false;  // the row under each map: ||J|| per sample, the nudge demo (view_sensitivity.cpp)

@@ -261,6 +261,8 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: anomaly score", anomaly_on, entry_anomaly_score},
     {"toolbar: denoising", nullptr, nullptr, {"Denoising", &ViewOptions::show_denoise, "denoise"}},
     {"toolbar: denoising noise", denoise_on, entry_denoise_noise},
+    {"toolbar: colourise", colourise_available, nullptr, {"Colourise", &ViewOptions::show_colourise, "colourise"}},
+    {"toolbar: linear probe", nullptr, nullptr, {"Linear probe", &ViewOptions::show_linear_probe, "linear_probe"}},
     {"toolbar: feed it anything", nullptr, nullptr, {"Feed it anything", &ViewOptions::show_feed, "feed"}},
     {"toolbar: code units", nullptr, nullptr, {"Code units", &ViewOptions::show_units, "units"}},
     {"toolbar: sensitivity", nullptr, nullptr, {"Sensitivity", &ViewOptions::show_sensitivity, "sensitivity"}},

@@ -9,7 +9,7 @@
 #include "gui_state.h"
 
 extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
-    kTraversalView, kAnomalyView, kDenoiseView, kFeedView, kUnitsView, kSensitivityView, kFactorsView, kArithView;
+    kTraversalView, kAnomalyView, kDenoiseView, kColouriseView, kLinearProbeView, kFeedView, kUnitsView, kSensitivityView, kFactorsView, kArithView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -22,6 +22,8 @@ const PaneViewOps* const kPaneViews[] = {
     &kTraversalView,  // over the points, in the map's other corner
     &kAnomalyView,  // rings over the points; its row replaces the strips
     &kDenoiseView,  // its row replaces the strips
+    &kColouriseView,  // its row replaces the strips (colour data)
+    &kLinearProbeView,  // its row replaces the strips; measured on request
     &kFeedView,     // its row replaces the strips
     &kUnitsView,        // its row replaces the strips: the sparse AE's code units
     &kSensitivityView,  // its row replaces the strips; the nudged code's arrow over the points

@@ -23,6 +23,7 @@
 //   [SECTION] API by view file
 #pragma once
 #include <cstdint>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -37,6 +38,7 @@
 #include "measure/kl_per_dim.h"
 #include "measure/anomaly.h"
 #include "measure/kind_figures.h"
+#include "measure/colourise.h"
 #include "measure/sensitivity.h"
 #include "measure/latent_arithmetic.h"
 #include "measure/mig.h"
@@ -334,6 +336,50 @@ struct DenoiseView {
   ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
 };
 
+// Colourisation (view_colourise.cpp), in the row under each map on colour data: a few held-out
+// samples as grey input -> this model's colourisation -> original with their PSNRs, and the mean of
+// both over more held-out samples (measure/colourise.h), measured a chunk a frame on one snapshot.
+constexpr int kColouriseTiles = 4;         // columns in the row
+struct ColouriseView {
+  uint64_t version = 0;                    // snapshot of the columns; 0 = none yet
+  double time = -1;
+  bool trained = false;                    // the model is a drop-colour denoising AE
+  Mat colour, grey, code, out;             // (features, kColouriseTiles) x2, (latent, ...), (features, ...)
+  InferenceWorkspace ws;
+  double psnr_grey[kColouriseTiles] = {}, psnr_out[kColouriseTiles] = {};  // dB against the original
+  std::vector<uint8_t> rgba;               // rows grey, colourised, original
+  GpuImage image;
+  // The mean's pass in progress, and the mean shown.
+  std::shared_ptr<const Snapshot> pass_snapshot;  // null: none running
+  int pass_next = 0;
+  double pass_sum = 0, pass_grey_sum = 0;
+  Mat mean_x;                              // (features, m) the held-out samples of the mean
+  ColouriseFigures mean;
+  uint64_t mean_version = 0;               // snapshot measured; 0 = none yet
+  double mean_time = -1;
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
+};
+
+// Linear probe (view_linear_probe.cpp), in the row under each map, measured when asked (its button or
+// the script's probe-measure) on a worker thread: the held-out accuracy of a softmax classifier on
+// frozen features, for the raw pixels, PCA and this model's code at its size (measure/reduction.h).
+struct LinearProbeResult {
+  double raw = std::nan(""), pca = std::nan(""), model = std::nan("");  // linear probe accuracy
+  double pca_knn = std::nan(""), model_knn = std::nan("");              // 5-NN accuracy
+  int latent = 0, features = 0;
+  int64_t step = 0;                // training step of the weights measured
+  uint64_t version = 0;            // snapshot measured; 0 = never
+  uint64_t generation = 0;         // LinearProbeView::generation it was asked in
+};
+struct LinearProbeJob;             // the worker and its copies (view_linear_probe.cpp)
+struct LinearProbeView {
+  std::shared_ptr<LinearProbeJob> job;  // running or finished, not yet collected; null = none
+  LinearProbeResult shown;
+  uint64_t generation = 0;         // bumped when the data or the shapes change: older results are dropped
+  double asked_time = -1;
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
+};
+
 // Feed it anything (view_feed.cpp), in the row under each map: inputs no training set holds (uniform
 // noise, a blank image, an inverted digit, an image of another built-in set, one drawn with the mouse)
 // beside a held-out sample, each with this model's reconstruction and its error: the risk of copying.
@@ -548,6 +594,17 @@ void anomaly_view_write_state(const AppState& app, FILE* f);
 void ui_pane_denoise(AppState& app, int pane, float height);  // the row under a map, in place of the strips
 float denoise_level_at(int i);                                // the curve's i-th noise level
 void denoise_view_write_state(const AppState& app, FILE* f);
+
+// view_colourise.cpp
+void ui_pane_colourise(AppState& app, int pane, float height);  // the row under a map: grey -> colourised -> original
+bool colourise_available(const AppState& app);                  // the data are in colour
+void colourise_view_write_state(const AppState& app, FILE* f);
+
+// view_linear_probe.cpp
+void ui_pane_linear_probe(AppState& app, int pane, float height);  // the row under a map: the probe table
+void linear_probe_measure(AppState& app, int pane);  // starts a measurement of the newest weights (one at a time)
+bool linear_probe_busy(const AppState& app);         // a pane's measurement is running
+void linear_probe_write_state(const AppState& app, FILE* f);
 
 // view_feed.cpp
 void ui_pane_feed(AppState& app, int pane, float height);     // the row under a map, in place of the strips
