@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/model.h"
+#include "train/session.h"
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -168,8 +169,22 @@ void export_manifold_from_flags(const CliArgs& args, const Network& net, const D
 void add_save_load_flags(CliArgs& args);
 // --load of a session on `data`: an InputError naming the file and both hashes when the data is not
 // the one the session was trained on, unless --other-data.
-struct Session;
 void check_session_data(const CliArgs& args, const Session& session, const Dataset& data);
+// What --load brings, read before the data because a session brings its data spec too: a
+// .llsession (resumed exactly: one model's run; a twin session of the GUI is refused, naming
+// `command`) or a network's weights (read later, by apply_loaded_run).
+struct LoadedRun {
+  bool given = false, resuming = false;
+  std::string path, name;  // the file, and its quoted printable name for messages
+  Session session;         // when resuming
+};
+LoadedRun loaded_run_from_flags(const CliArgs& args, const char* command);
+// The loaded network over the flags' `config`: the file's architecture wins (check_loaded_flags),
+// a --model that disagrees is refused, and a network alone keeps the flags' seed (fresh noise and
+// batches). A session's data hash is checked (check_session_data) and its optimizer settings and
+// batch come back unless a flag gives them. Returns the network (empty without --load).
+Network apply_loaded_run(const CliArgs& args, const LoadedRun& run, const Dataset& data, ModelConfig& config,
+                         OptimizerConfig& opt, int& batch);
 
 // Largest PNG a subcommand writes (datasets --png, interpolate --png), in bytes of pixels; checked
 // before the image is allocated. 64 MB holds 4096 x 4096 RGB, far beyond any grid of the

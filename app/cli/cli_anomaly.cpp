@@ -67,15 +67,9 @@ int cli_anomaly(int argc, char** argv) {
   const int holdout = args.integer("holdout-label", 0, 1 << 30);
 
   // --load: a session brings its data (unless a data flag is given), its model and its training state.
-  const std::string load_path = args.str("load");
-  const bool resuming = args.given("load") && is_session_path(load_path);
-  Session session;
-  if (resuming) {
-    session = session_load(load_path);
-    if (session.models.size() != 1)
-      throw InputError("'" + printable_path(load_path) + "': holds " + std::to_string(session.models.size()) +
-                       " models (a twin session of the GUI); anomaly resumes one");
-  }
+  const LoadedRun run = loaded_run_from_flags(args, "anomaly");
+  const bool resuming = run.resuming;
+  const Session& session = run.session;
   const DataSpec spec = resuming && !data_flags_given(args) ? session.data : data_spec_from_flags(args, 1);
   const Dataset data = load_dataset(spec);
   print_data_warnings(data);
@@ -86,27 +80,12 @@ int cli_anomaly(int argc, char** argv) {
   const std::vector<int> keep = holdout_training_samples(data, holdout);  // the training samples without label K
   const std::vector<bool> positive = holdout_positives(data, holdout);
   const int held_k = int(std::count(positive.begin(), positive.end(), true));
-  if (config.loss == OutputLoss::BCE && !data.in_unit_range)
-    throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   config.input_size = data.features();
   arch_from_flags(args, data, config);
-  Network loaded;
-  if (args.given("load")) {  // the file's architecture wins; explicit flags that disagree are refused
-    loaded = resuming ? session.models[0].network : network_load_file(load_path);
-    check_loaded_flags(args, load_path, loaded.config, config, data);
-    const uint64_t seed = config.seed;
-    config = loaded.config;
-    if (!resuming) config.seed = seed;
-  }
-  if (resuming) {
-    check_session_data(args, session, data);
-    const OptimizerConfig saved = session.models[0].optimizer;
-    if (!args.given("lr")) opt.lr = saved.lr;
-    if (!args.given("optimizer")) opt.kind = saved.kind;
-    if (!args.given("clip")) opt.clip_norm = saved.clip_norm;
-    opt.momentum = saved.momentum, opt.beta1 = saved.beta1, opt.beta2 = saved.beta2, opt.eps = saved.eps;
-    if (!args.given("batch")) batch = session.batch;
-  }
+  const Network loaded = apply_loaded_run(args, run, data, config, opt, batch);
+  // The loaded model's loss, if one is loaded.
+  if (config.loss == OutputLoss::BCE && !data.in_unit_range)
+    throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   const bool variational = model_kind_info(config.kind).variational;  // the loaded model's kind, if one is loaded
   const AnomalyScore score = args.given("score") ? args.choice_of<AnomalyScore>("score")
                                                  : variational ? AnomalyScore::Elbo : AnomalyScore::Recon;

@@ -11,6 +11,7 @@
 #include "measure/manifold_image.h"
 #include "train/session.h"
 #include "train/trainer.h"
+#include "models/network_safetensors.h"
 
 #include <cerrno>
 #include <cmath>
@@ -501,6 +502,47 @@ void check_session_data(const CliArgs& args, const Session& session, const Datas
                 static_cast<unsigned long long>(hash));
   throw InputError("'" + printable_path(args.str("load")) + "': " + text + "; give the session's data (--data " +
                    printable_path(session.data.source) + ") or --other-data to go on with this one");
+}
+
+LoadedRun loaded_run_from_flags(const CliArgs& args, const char* command) {
+  LoadedRun run;
+  run.given = args.given("load");
+  if (!run.given) return run;
+  run.path = args.str("load");
+  run.name = "'" + printable_path(run.path) + "'";
+  run.resuming = is_session_path(run.path);
+  if (!run.resuming) return run;
+  run.session = session_load(run.path);
+  if (run.session.models.size() != 1)
+    throw InputError(run.name + ": holds " + std::to_string(run.session.models.size()) +
+                     " models (a twin session of the GUI); " + command +
+                     " resumes one: open it with latentlab gui --load");
+  return run;
+}
+
+Network apply_loaded_run(const CliArgs& args, const LoadedRun& run, const Dataset& data, ModelConfig& config,
+                         OptimizerConfig& opt, int& batch) {
+  Network loaded;
+  if (!run.given) return loaded;
+  loaded = run.resuming ? run.session.models[0].network : network_load_file(run.path);
+  check_loaded_flags(args, run.path, loaded.config, config, data);
+  if (args.given("model") && loaded.config.kind != config.kind)
+    throw InputError(run.name + ": holds a " + model_kind_name(loaded.config.kind) + " model but --model " +
+                     model_kind_name(config.kind) + " was given");
+  const uint64_t seed = config.seed;
+  config = loaded.config;
+  if (!run.resuming) {
+    config.seed = seed;
+    return loaded;
+  }
+  check_session_data(args, run.session, data);
+  const OptimizerConfig saved = run.session.models[0].optimizer;
+  if (!args.given("lr")) opt.lr = saved.lr;
+  if (!args.given("optimizer")) opt.kind = saved.kind;
+  if (!args.given("clip")) opt.clip_norm = saved.clip_norm;
+  opt.momentum = saved.momentum, opt.beta1 = saved.beta1, opt.beta2 = saved.beta2, opt.eps = saved.eps;
+  if (!args.given("batch")) batch = run.session.batch;
+  return loaded;
 }
 
 //---- the decoded manifold, from any command that trains -------------------------------------

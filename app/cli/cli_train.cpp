@@ -82,16 +82,9 @@ int cli_train(int argc, char** argv) {
   args.integer("threads", 1, 256);
   const long long max_steps = args.given("steps") ? args.integer("steps", 1, 2000000000) : -1;
   const bool json = args.flag("json");
-  const std::string load_path = args.str("load");
-  const std::string load_name = "'" + printable_path(load_path) + "'";
-  const bool resuming = args.given("load") && is_session_path(load_path);
-  Session session;
-  if (resuming) {
-    session = session_load(load_path);
-    if (session.models.size() != 1)
-      throw InputError(load_name + ": holds " + std::to_string(session.models.size()) +
-                       " models (a twin session of the GUI); train resumes one: open it with latentlab gui --load");
-  }
+  const LoadedRun run = loaded_run_from_flags(args, "train");
+  const bool resuming = run.resuming;
+  const Session& session = run.session;
   // A session brings its early-stop record (the best epoch, its weights, the patience); --early-stop
   // replaces the patience only.
   EarlyStopping early;
@@ -115,26 +108,7 @@ int cli_train(int argc, char** argv) {
 
   // --load: a session resumes with everything it saved; a network starts with a fresh optimizer and
   // the flags' seed for the noise and the batches.
-  Network loaded;
-  if (args.given("load")) {
-    loaded = resuming ? session.models[0].network : network_load_file(load_path);
-    check_loaded_flags(args, load_path, loaded.config, config, data);
-    if (args.given("model") && loaded.config.kind != config.kind)
-      throw InputError(load_name + ": holds a " + model_kind_name(loaded.config.kind) + " model but --model " +
-                       model_kind_name(config.kind) + " was given");
-    const uint64_t seed = config.seed;
-    config = loaded.config;
-    if (!resuming) config.seed = seed;
-  }
-  if (resuming) {
-    check_session_data(args, session, data);
-    const OptimizerConfig saved = session.models[0].optimizer;
-    if (!args.given("lr")) opt.lr = saved.lr;
-    if (!args.given("optimizer")) opt.kind = saved.kind;
-    if (!args.given("clip")) opt.clip_norm = saved.clip_norm;
-    opt.momentum = saved.momentum, opt.beta1 = saved.beta1, opt.beta2 = saved.beta2, opt.eps = saved.eps;
-    if (!args.given("batch")) batch = session.batch;
-  }
+  const Network loaded = apply_loaded_run(args, run, data, config, opt, batch);
   if (config.loss == OutputLoss::BCE && !data.in_unit_range)
     throw InputError(shown_name + ": values outside [0, 1] cannot be a BCE target; use --loss mse");
   // The one validation of the hyperparameters (core/models/model.h), before the model is allocated.
