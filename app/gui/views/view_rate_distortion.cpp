@@ -78,9 +78,9 @@ void rate_distortion_measure(AppState& app, int p) {
   job->data = app.data;
   job->net = app.snap->networks[p];
   if (v.data.lock() == app.data) job->result.pca = v.shown.pca, job->result.jpeg = v.shown.jpeg;
-  char name[64];
-  pane_heading(app, p, true, name, sizeof name);
-  job->result.model.model = name;
+  // The kind's short name, without pane_heading's code size: the points of one kind at several
+  // sizes are one curve.
+  job->result.model.model = pane.pca ? "PCA" : model_kind_short_name(pane.kind);
   job->result.model.latent = job->net.config.latent;
   job->result.step = app.snap->step;
   job->result.version = app.snap->version;

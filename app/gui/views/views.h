@@ -385,7 +385,7 @@ struct LinearProbeView {
 // button or the script's rd-measure) on a worker thread: held-out PSNR against the bytes sent per
 // image, for PCA at every code size, JPEG over qualities and this model (measure/rate_distortion.h).
 struct RateDistortionPoint {
-  std::string model;  // the pane's short heading when measured ("AE", "VAE")
+  std::string model;  // the model kind's short name when measured ("AE", "VAE")
   int latent = 0;
   double psnr = 0;
 };
