@@ -77,7 +77,13 @@ void rate_distortion_measure(AppState& app, int p) {
   auto job = std::make_shared<RateDistortionJob>();
   job->data = app.data;
   job->net = app.snap->networks[p];
-  if (v.data.lock() == app.data) job->result.pca = v.shown.pca, job->result.jpeg = v.shown.jpeg;
+  // PCA and JPEG depend on the data alone: taken from this pane's or another's last measurement.
+  for (int q = 0; q < app.pane_count; ++q) {
+    const RateDistortionView& w = app.panes[q].rate_distortion;
+    if (w.data.lock() != app.data || w.shown.pca.empty()) continue;
+    job->result.pca = w.shown.pca, job->result.jpeg = w.shown.jpeg;
+    break;
+  }
   // The kind's short name, without pane_heading's code size: the points of one kind at several
   // sizes are one curve.
   job->result.model.model = pane.pca ? "PCA" : model_kind_short_name(pane.kind);
