@@ -22,6 +22,7 @@
 #include "measure/knn_accuracy.h"
 #include "measure/linear_probe.h"
 #include "measure/pca.h"
+#include "measure/rate_distortion.h"
 #include "measure/reduction.h"
 #include "measure/trustworthiness.h"
 #include "models/model.h"
@@ -198,6 +199,31 @@ TEST_CASE("digits: an AE's 2-D codes beat PCA's 2-D projection on reconstruction
   CHECK(ae.knn_accuracy > pca.knn_accuracy + 0.05);
   CHECK(ae.trustworthiness > 0.5);
   CHECK(pca.trustworthiness > 0.5);
+}
+
+TEST_CASE("rate-distortion: PCA's curve from one fit is each size's direct reconstruction; a model's PSNR is reduction's") {
+  DataSpec spec;
+  spec.source = "digits";
+  spec.count = 2000;
+  const Dataset data = load_dataset(spec);
+  const std::vector<double> curve = pca_psnr_curve(data, 64);
+  REQUIRE(curve.size() == size_t(std::min(64, data.features())));
+  for (size_t k = 1; k < curve.size(); ++k) CHECK(curve[k] >= curve[k - 1] - 1e-9);
+  CHECK(curve.back() > curve.front() + 3);  // many components rebuild far better than one
+  const Mat train = dataset_train_matrix(data);
+  for (int k : {1, 2, 5, 16}) {
+    const ReductionFigures direct = reduction_figures_pca(pca_fit(train, k), data);
+    CHECK(std::abs(curve[k - 1] - direct.psnr) < 0.01);
+  }
+  ModelConfig c;
+  c.kind = ModelKind::Plain;
+  c.hidden = {32};
+  c.latent = 3;
+  c.seed = 2;
+  c.input_size = data.features();
+  const Network net = Network::create(c);
+  CHECK(std::abs(network_held_psnr(net, data) - reduction_figures_network(net, data).psnr) < 1e-6);
+  CHECK(pca_psnr_curve(data, 0).empty());
 }
 
 TEST_CASE("cli: reduce --json gives PCA the figures train --json gives a model; bad input is status 2") {

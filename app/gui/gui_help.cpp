@@ -197,6 +197,13 @@ const HelpEntry kHelp[] = {
      "held-out split, for the raw pixels, PCA to this model's code size and this model's code (5-NN accuracy "
      "beside it), as latentlab train --json's linear_probe_accuracy does. It runs in the background from the "
      "newest weights (the raw pixels take seconds) and is kept until you measure again."},
+    {"rate_distortion",
+     "Under each map, in place of the strips: compression as a trade. Across, the bytes sent per image (log "
+     "scale): a code of k numbers is 4k bytes as float32, a JPEG is its file. Up, the held-out PSNR of what the "
+     "other side decodes (higher is closer). PCA at every code size, JPEG over qualities (the file, and its "
+     "scan without the headers), this model's point at its code size, and every point measured earlier on "
+     "these data. Change the code size, retrain and measure again to draw the model's curve. Measure runs "
+     "in the background from the newest weights and is kept until you measure again."},
     {"feed",
      "Under each map, in place of the strips: inputs no training set holds (uniform noise, a blank image, a "
      "held-out sample inverted, an image of another built-in set, and a canvas you draw on) beside a held-out "

@@ -201,6 +201,7 @@ static const PaneRow kPaneRows[] = {
     {"denoise", &ViewOptions::show_denoise, ui_pane_denoise, nullptr},
     {"colourise", &ViewOptions::show_colourise, ui_pane_colourise, colourise_available},  // colour data
     {"linear probe", &ViewOptions::show_linear_probe, ui_pane_linear_probe, nullptr},
+    {"rate-distortion", &ViewOptions::show_rate_distortion, ui_pane_rate_distortion, nullptr},
     {"feed", &ViewOptions::show_feed, ui_pane_feed, nullptr},
     {"units", &ViewOptions::show_units, ui_pane_units, nullptr},
     {"sensitivity", &ViewOptions::show_sensitivity, ui_pane_sensitivity, nullptr},

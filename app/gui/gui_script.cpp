@@ -181,6 +181,7 @@ constexpr OpSpec kOps[] = {
     {"anomaly-score", ScriptOp::AnomalyScoreOp, 1, 1}, {"anomaly-quantile", ScriptOp::AnomalyQuantile, 2, 2},
     {"denoise-noise", ScriptOp::DenoiseNoise, 2, 2},
     {"probe-measure", ScriptOp::LinearProbeMeasure, 0, 0},
+    {"rd-measure", ScriptOp::RateDistortionMeasure, 0, 0},
     {"feed-stroke", ScriptOp::FeedStroke, 4, 4}, {"feed-clear", ScriptOp::FeedClear, 0, 0},
     {"early-stop", ScriptOp::EarlyStop, 1, 1}, {"overfit-preset", ScriptOp::OverfitPreset, 0, 0},
     {"nudge", ScriptOp::Nudge, 2, 2},
@@ -199,7 +200,7 @@ constexpr OpSpec kOps[] = {
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
-                               "factors", "arith", "pca", "help", "colourise", "linear-probe"};
+                               "factors", "arith", "pca", "help", "colourise", "linear-probe", "rate-distortion"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -502,6 +503,7 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "denoise") v.show_denoise = on;
   else if (name == "colourise") v.show_colourise = on;
   else if (name == "linear-probe") v.show_linear_probe = on;
+  else if (name == "rate-distortion") v.show_rate_distortion = on;
   else if (name == "feed") v.show_feed = on;
   else if (name == "units") v.show_units = on;
   else if (name == "sensitivity") v.show_sensitivity = on;
@@ -792,6 +794,9 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
     case ScriptOp::FeedClear: feed_clear(app); return false;
     case ScriptOp::LinearProbeMeasure:  // every pane; `sync` waits for the results
       for (int p = 0; p < app.pane_count; ++p) linear_probe_measure(app, p);
+      return false;
+    case ScriptOp::RateDistortionMeasure:  // every pane; `sync` waits for the results
+      for (int p = 0; p < app.pane_count; ++p) rate_distortion_measure(app, p);
       return false;
     case ScriptOp::EarlyStop: {
       const int patience = std::atoi(cmd.args[0].c_str());
@@ -1301,6 +1306,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   denoise_view_write_state(app, f);
   colourise_view_write_state(app, f);
   linear_probe_write_state(app, f);
+  rate_distortion_write_state(app, f);
   feed_view_write_state(app, f);
   units_view_write_state(app, f);
   sensitivity_view_write_state(app, f);

@@ -164,6 +164,7 @@ struct ModelPane {
   DenoiseView denoise;
   ColouriseView colourise;
   LinearProbeView linear_probe;
+  RateDistortionView rate_distortion;
   FeedView feed;
   CodeUnitsView units;
   SensitivityView sensitivity;
@@ -266,7 +267,7 @@ enum class ScriptOp {
   DenoiseNoise, FeedStroke, FeedClear, EarlyStop, OverfitPreset, Nudge, Arith, ArithStrength, ArithLasso,
   MouseMap, Set, ModelDefaults, Lesson, LessonShowMe, LessonClose, Welcome, LessonsParse, Export, ExportFolder, BrowserFolder, RightClick,
   FailWrites, FailBuilds, Autosave, Holdout, SessionData, SessionResume,
-  LinearProbeMeasure
+  LinearProbeMeasure, RateDistortionMeasure
 };
 
 // One frame of mouse and keyboard input that a script gives Dear ImGui in place of the real devices
@@ -394,6 +395,7 @@ struct ViewOptions {
   NoiseKind denoise_noise = KindFigureSettings{}.eval_noise;  // the corruption it shows: --eval-noise's default
   float denoise_level = KindFigureSettings{}.eval_noise_level;
   bool show_colourise = false;  // the row under each map on colour data: grey -> colourised -> original (view_colourise.cpp)
+  bool show_rate_distortion = false;  // the row under each map: PSNR against bytes sent (view_rate_distortion.cpp)
   bool show_linear_probe = false;  // the row under each map: linear probe table, measured on request (view_linear_probe.cpp)
   bool show_feed = false;      // the row under each map: noise, blank, inverted, another set, drawn (view_feed.cpp)
   bool show_units = false;     // the row under each map: code activations, mean against rho, favourites (view_units.cpp)

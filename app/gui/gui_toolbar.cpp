@@ -263,6 +263,7 @@ const ToolbarEntry kToolbarEntries[] = {
     {"toolbar: denoising noise", denoise_on, entry_denoise_noise},
     {"toolbar: colourise", colourise_available, nullptr, {"Colourise", &ViewOptions::show_colourise, "colourise"}},
     {"toolbar: linear probe", nullptr, nullptr, {"Linear probe", &ViewOptions::show_linear_probe, "linear_probe"}},
+    {"toolbar: rate-distortion", nullptr, nullptr, {"Rate-distortion", &ViewOptions::show_rate_distortion, "rate_distortion"}},
     {"toolbar: feed it anything", nullptr, nullptr, {"Feed it anything", &ViewOptions::show_feed, "feed"}},
     {"toolbar: code units", nullptr, nullptr, {"Code units", &ViewOptions::show_units, "units"}},
     {"toolbar: sensitivity", nullptr, nullptr, {"Sensitivity", &ViewOptions::show_sensitivity, "sensitivity"}},

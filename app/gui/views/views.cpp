@@ -9,7 +9,7 @@
 #include "gui_state.h"
 
 extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
-    kTraversalView, kAnomalyView, kDenoiseView, kColouriseView, kLinearProbeView, kFeedView, kUnitsView, kSensitivityView, kFactorsView, kArithView;
+    kTraversalView, kAnomalyView, kDenoiseView, kColouriseView, kLinearProbeView, kRateDistortionView, kFeedView, kUnitsView, kSensitivityView, kFactorsView, kArithView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
@@ -24,6 +24,7 @@ const PaneViewOps* const kPaneViews[] = {
     &kDenoiseView,  // its row replaces the strips
     &kColouriseView,  // its row replaces the strips (colour data)
     &kLinearProbeView,  // its row replaces the strips; measured on request
+    &kRateDistortionView,  // its row replaces the strips; measured on request
     &kFeedView,     // its row replaces the strips
     &kUnitsView,        // its row replaces the strips: the sparse AE's code units
     &kSensitivityView,  // its row replaces the strips; the nudged code's arrow over the points

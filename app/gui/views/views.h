@@ -42,6 +42,7 @@
 #include "measure/sensitivity.h"
 #include "measure/latent_arithmetic.h"
 #include "measure/mig.h"
+#include "measure/jpeg_reference.h"
 #include "train/trainer.h"
 #include "gui_render.h"
 
@@ -380,6 +381,33 @@ struct LinearProbeView {
   ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
 };
 
+// Rate-distortion (view_rate_distortion.cpp), in the row under each map, measured when asked (its
+// button or the script's rd-measure) on a worker thread: held-out PSNR against the bytes sent per
+// image, for PCA at every code size, JPEG over qualities and this model (measure/rate_distortion.h).
+struct RateDistortionPoint {
+  std::string model;  // the model kind's short name when measured ("AE", "VAE")
+  int latent = 0;
+  double psnr = 0;
+};
+struct RateDistortionResult {
+  std::vector<double> pca;       // pca[k - 1]: held-out PSNR with k components
+  std::vector<JpegPoint> jpeg;   // one per kRateDistortionJpegQualities; empty: the data are not images
+  RateDistortionPoint model;
+  int64_t step = 0;              // training step of the weights measured
+  uint64_t version = 0;          // snapshot measured; 0 = never
+  uint64_t generation = 0;       // RateDistortionView::generation it was asked in
+};
+struct RateDistortionJob;        // the worker and its copies (view_rate_distortion.cpp)
+struct RateDistortionView {
+  std::shared_ptr<RateDistortionJob> job;  // running or finished, not yet collected; null = none
+  RateDistortionResult shown;
+  std::vector<RateDistortionPoint> history;  // every model point measured on these data in this run
+  std::weak_ptr<const Dataset> data;         // the data shown and history were measured on
+  uint64_t generation = 0;       // bumped when the data or the shapes change: the model point is dropped
+  double asked_time = -1;
+  ImVec2 row_min = {0, 0}, row_max = {0, 0};  // where the row was drawn (tests, layout)
+};
+
 // Feed it anything (view_feed.cpp), in the row under each map: inputs no training set holds (uniform
 // noise, a blank image, an inverted digit, an image of another built-in set, one drawn with the mouse)
 // beside a held-out sample, each with this model's reconstruction and its error: the risk of copying.
@@ -605,6 +633,11 @@ void ui_pane_linear_probe(AppState& app, int pane, float height);  // the row un
 void linear_probe_measure(AppState& app, int pane);  // starts a measurement of the newest weights (one at a time)
 bool linear_probe_busy(const AppState& app);         // a pane's measurement is running
 void linear_probe_write_state(const AppState& app, FILE* f);
+
+// view_rate_distortion.cpp
+void ui_pane_rate_distortion(AppState& app, int pane, float height);  // the row under a map: the plot
+void rate_distortion_measure(AppState& app, int pane);  // starts a measurement of the newest weights (one at a time)
+void rate_distortion_write_state(const AppState& app, FILE* f);
 
 // view_feed.cpp
 void ui_pane_feed(AppState& app, int pane, float height);     // the row under a map, in place of the strips
