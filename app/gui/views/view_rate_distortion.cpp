@@ -168,10 +168,11 @@ void format_bytes(double bytes, char* out, size_t n) {
 
 // The series of the plot, in the order of the legend.
 struct Series {
-  const char* name;
+  std::string name;
   ImU32 color;
   std::vector<ImVec2> points;  // (bytes, dB)
   bool line, filled;
+  int pane = -1;               // a models series: whose history its points are, in order
 };
 
 }  // namespace
@@ -192,12 +193,22 @@ static void rd_draw_plot(AppState& app, int p, ImVec2 o, ImVec2 o1) {
     file.points.push_back(ImVec2(float(j.bytes), float(j.psnr)));
     scan.points.push_back(ImVec2(float(j.scan_bytes), float(j.psnr)));
   }
-  char model_name[96];
-  std::snprintf(model_name, sizeof model_name, "models measured (%s now)", current ? r.model.model.c_str() : "-");
-  Series models{model_name, pane_accent(p), {}, false, true};
-  for (const RateDistortionPoint& q : v.history) models.points.push_back(ImVec2(float(kCodeBytesPerNumber * q.latent), float(q.psnr)));
-  for (Series* x : {&pca, &file, &scan, &models})
+  for (Series* x : {&pca, &file, &scan})
     if (!x->points.empty()) series.push_back(*x);
+  // Every pane's measured models, each in its pane's colour, so that compare mode puts both kinds on
+  // one plot beside PCA (the AE's curve and the VAE's), this pane's first.
+  for (int k = 0; k < app.pane_count; ++k) {
+    const int q = (p + k) % app.pane_count;
+    const RateDistortionView& w = app.panes[q].rate_distortion;
+    if (w.history.empty() || w.data.lock() != app.data) continue;
+    Series models{q == p ? "this pane:" : "other pane:", pane_accent(q), {}, false, true, q};
+    for (size_t i = 0; i < w.history.size(); ++i) {
+      const RateDistortionPoint& h = w.history[i];
+      models.points.push_back(ImVec2(float(kCodeBytesPerNumber * h.latent), float(h.psnr)));
+      if (i == 0 || h.model != w.history[i - 1].model) models.name += (i ? ", " : " ") + h.model;
+    }
+    series.push_back(models);
+  }
 
   draw->AddRectFilled(o, o1, th.map_background);
   if (series.empty()) {
@@ -252,11 +263,15 @@ static void rd_draw_plot(AppState& app, int p, ImVec2 o, ImVec2 o1) {
       else draw->AddCircleFilled(q, 2.0f * s, x.color, 8);
     }
   }
-  // The model's curve: the points of one kind joined in order of code size; this pane's newest filled.
-  for (size_t i = 1; i < v.history.size(); ++i)
-    if (v.history[i].model == v.history[i - 1].model)
-      draw->AddLine(f.at(kCodeBytesPerNumber * v.history[i - 1].latent, v.history[i - 1].psnr),
-                    f.at(kCodeBytesPerNumber * v.history[i].latent, v.history[i].psnr), with_alpha(pane_accent(p), 150), 1.2f * s);
+  // The models' curves: each pane's points of one kind joined in order of code size; this pane's newest filled.
+  for (const Series& x : series) {
+    if (x.pane < 0) continue;
+    const std::vector<RateDistortionPoint>& h = app.panes[x.pane].rate_distortion.history;
+    for (size_t i = 1; i < h.size(); ++i)
+      if (h[i].model == h[i - 1].model)
+        draw->AddLine(f.at(kCodeBytesPerNumber * h[i - 1].latent, h[i - 1].psnr),
+                      f.at(kCodeBytesPerNumber * h[i].latent, h[i].psnr), with_alpha(x.color, 150), 1.2f * s);
+  }
   if (current) draw->AddCircleFilled(f.at(kCodeBytesPerNumber * r.model.latent, r.model.psnr), 5.0f * s, pane_accent(p), 16);
 
   // The legend, under the y axis name (the empty corner: PSNR rises with bytes).
@@ -265,7 +280,7 @@ static void rd_draw_plot(AppState& app, int p, ImVec2 o, ImVec2 o1) {
     const ImVec2 a(f.min.x + 8 * s, ly + line * 0.5f);
     if (x.filled) draw->AddCircleFilled(ImVec2(a.x + 7 * s, a.y), 4.0f * s, x.color, 12);
     else draw->AddLine(a, ImVec2(a.x + 14 * s, a.y), x.color, 2.0f * s);
-    draw->AddText(ImVec2(a.x + 20 * s, ly), th.caption, x.name);
+    draw->AddText(ImVec2(a.x + 20 * s, ly), th.caption, x.name.c_str());
     ly += line + 1 * s;
   }
   draw->PopClipRect();
@@ -284,10 +299,12 @@ static void rd_draw_plot(AppState& app, int p, ImVec2 o, ImVec2 o1) {
         if (d < best_d) best_d = d, best = &x, best_i = i;
       }
     if (best == &series[0] && !r.pca.empty()) ImGui::SetTooltip("PCA, %d numbers: %.0f bytes, %.2f dB", int(best_i + 1), best->points[best_i].x, best->points[best_i].y);
-    else if (best && best->line) ImGui::SetTooltip("%s, quality %d: %.0f bytes, %.2f dB", best->name,
+    else if (best && best->line) ImGui::SetTooltip("%s, quality %d: %.0f bytes, %.2f dB", best->name.c_str(),
                                                    kRateDistortionJpegQualities[best_i], best->points[best_i].x, best->points[best_i].y);
-    else if (best) ImGui::SetTooltip("%s, code %d: %.0f bytes, %.2f dB", v.history[best_i].model.c_str(), v.history[best_i].latent,
-                                     best->points[best_i].x, best->points[best_i].y);
+    else if (best) {
+      const RateDistortionPoint& h = app.panes[best->pane].rate_distortion.history[best_i];
+      ImGui::SetTooltip("%s, code %d: %.0f bytes, %.2f dB", h.model.c_str(), h.latent, best->points[best_i].x, best->points[best_i].y);
+    }
     else help_tooltip("rate_distortion");
   }
 }
