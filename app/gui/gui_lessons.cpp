@@ -19,6 +19,8 @@
 //   [SECTION] State dump
 #include <unistd.h>
 
+#include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -351,10 +353,61 @@ static void heading(const AppState& app, const char* text) {
   ImGui::PopStyleColor();
 }
 
+// Text wrapped to the column at spaces only. Dear ImGui's own word wrap (ImFont::CalcWordWrapPositionA)
+// also breaks after '.', ',', ';', '!', '?' and '"', which split the lessons' numbers across lines
+// ("0." then "49", "12," then "000"). A word wider than the whole column (large UI scales) is cut
+// where it stops fitting, as TextWrapped would cut it.
+static void text_wrapped(const char* text) {
+  ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), 0.0f);
+  const float space = font->CalcTextSizeA(size, FLT_MAX, 0.0f, " ").x;
+  std::string out;
+  float line = 0;  // the width of the current output line
+  for (const char* p = text; *p;) {
+    if (*p == '\n') {
+      out += '\n';
+      line = 0;
+      ++p;
+      continue;
+    }
+    if (*p == ' ') {
+      ++p;
+      continue;
+    }
+    const char* end = p;
+    while (*end && *end != ' ' && *end != '\n') ++end;
+    float w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, p, end).x;
+    if (line > 0 && line + space + w > width) {
+      out += '\n';
+      line = 0;
+    } else if (line > 0) {
+      out += ' ';
+      line += space;
+    }
+    while (line == 0 && w > width) {  // a word longer than the column: as much as fits, then the rest
+      const char* cut = p;
+      font->CalcTextSizeA(size, width, 0.0f, p, end, &cut);
+      if (cut == p) {  // not even one character fits: take one anyway
+        unsigned int c = 0;
+        cut += std::max(1, ImTextCharFromUtf8(&c, p, end));
+      }
+      out.append(p, cut);
+      out += '\n';
+      p = cut;
+      w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, p, end).x;
+    }
+    out.append(p, end);
+    line += w;
+    p = end;
+  }
+  ImGui::TextUnformatted(out.c_str(), out.c_str() + out.size());
+}
+
 // A status line in the disabled colour, wrapped to the column (at 250% on 1024x640 it is wider).
 static void wrapped_disabled(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text);
+  text_wrapped(text);
   ImGui::PopStyleColor();
 }
 
@@ -372,7 +425,7 @@ void ui_lesson_panel(AppState& app) {
   if (!ui.open) {
     if (!q.error.empty()) {  // a lesson that could not open
       ImGui::PushStyleColor(ImGuiCol_Text, app.theme->error_text);
-      ImGui::TextWrapped("%s", q.error.c_str());
+      text_wrapped(q.error.c_str());
       ImGui::PopStyleColor();
     }
     return;
@@ -394,14 +447,14 @@ void ui_lesson_panel(AppState& app) {
   const float reached = ImGui::GetCurrentWindowRead()->DC.CursorMaxPos.x;
   ImGui::PushID("lesson");
   if (app.font_large) ImGui::PushFont(app.font_large);
-  ImGui::TextWrapped("%s", l.title);
+  text_wrapped(l.title);
   if (app.font_large) ImGui::PopFont();
 
   // What the lesson is doing now.
   const bool busy = script_busy(q);
   if (!q.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, app.theme->error_text);
-    ImGui::TextWrapped("Could not finish: %s", q.error.c_str());
+    text_wrapped(("Could not finish: " + q.error).c_str());
     ImGui::PopStyleColor();
   } else if (busy) {
     if (ui.running_step >= 0) ImGui::TextDisabled("Step %d: showing you...", ui.running_step + 1);
@@ -418,7 +471,7 @@ void ui_lesson_panel(AppState& app) {
     ImGui::Text("%zu.", k + 1);
     ImGui::SameLine(x + number_w);
     ImGui::BeginGroup();
-    ImGui::TextWrapped("%s", l.steps[k].text);
+    text_wrapped(l.steps[k].text);
     if (ImGui::SmallButton("Show me")) {
       std::string error;
       if (!lesson_show_me(app, static_cast<int>(k), &error)) app.lesson_queue.error = error;
@@ -428,14 +481,14 @@ void ui_lesson_panel(AppState& app) {
     ImGui::PopID();
   }
   heading(app, "What to notice");
-  ImGui::TextWrapped("%s", l.notice);
+  text_wrapped(l.notice);
   heading(app, "Why");
-  ImGui::TextWrapped("%s", l.why);
+  text_wrapped(l.why);
   heading(app, "Check yourself");
-  ImGui::TextWrapped("%s", l.question);
+  text_wrapped(l.question);
   if (ui.answer_shown) {
     ImGui::PushStyleColor(ImGuiCol_Text, app.theme->good_text);
-    ImGui::TextWrapped("%s", l.answer);
+    text_wrapped(l.answer);
     ImGui::PopStyleColor();
   } else if (ImGui::SmallButton("Show answer")) {
     ui.answer_shown = true;
