@@ -6,8 +6,8 @@
 // (the row's button), never every frame: a probe on the raw pixels trains a classifier on every
 // training sample and takes seconds, so the measurement runs on a worker thread of its own with a
 // copy of the newest weights, and the row shows the last result with the training step it was taken at.
-// The worker touches only what it was handed (the data, shared and immutable, and its copy of the
-// network); the UI reads its results once its `done` flag is set.
+// The worker touches only what it was handed (view_job.h: the data, shared and immutable, and its
+// copy of the network); the UI reads its results once the worker is done.
 //
 // Index:
 //   [SECTION] The worker
@@ -18,7 +18,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <thread>
 
 #include "gui_help.h"
 #include "gui_state.h"
@@ -28,32 +27,17 @@
 // [SECTION] The worker
 //-----------------------------------------------------------------------------
 
-struct LinearProbeJob {
-  std::shared_ptr<const Dataset> data;
-  Network net;
-  std::atomic<bool> done{false}, cancel{false};
-  LinearProbeResult result;  // written by the worker before `done`
-  std::thread thread;
-  ~LinearProbeJob() {
-    cancel = true;
-    if (thread.joinable()) thread.join();
-  }
-};
-
 namespace {
 
 // The three rows, cheapest first, so a cancel (the app closing) waits for one stage at most.
-void probe_run(LinearProbeJob* job) {
-  LinearProbeResult& r = job->result;
-  const Dataset& data = *job->data;
-  const ReductionFigures model = reduction_figures_network(job->net, data);
+void probe_run(const Dataset& data, const Network& net, LinearProbeResult& r, const std::atomic<bool>& cancel) {
+  const ReductionFigures model = reduction_figures_network(net, data);
   r.model = model.linear_probe_accuracy, r.model_knn = model.knn_accuracy;
-  if (!job->cancel) {
-    const ReductionFigures pca = reduction_figures_pca(pca_fit(dataset_train_matrix(data), job->net.config.latent), data);
+  if (!cancel) {
+    const ReductionFigures pca = reduction_figures_pca(pca_fit(dataset_train_matrix(data), net.config.latent), data);
     r.pca = pca.linear_probe_accuracy, r.pca_knn = pca.knn_accuracy;
   }
-  if (!job->cancel) r.raw = linear_probe_raw(data);
-  job->done.store(true, std::memory_order_release);
+  if (!cancel) r.raw = linear_probe_raw(data);
 }
 
 }  // namespace
@@ -62,25 +46,15 @@ void linear_probe_measure(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   LinearProbeView& v = pane.linear_probe;
   if (!app.data || !app.snap || p >= static_cast<int>(app.snap->networks.size()) || pane.latent == 0) return;
-  if (v.job && !v.job->done.load(std::memory_order_acquire)) return;  // one at a time
-  auto job = std::make_shared<LinearProbeJob>();
-  job->data = app.data;
-  job->net = app.snap->networks[p];
-  job->result.latent = job->net.config.latent;
-  job->result.features = app.data->features();
-  job->result.step = app.snap->step;
-  job->result.version = app.snap->version;
-  job->result.generation = v.generation;
-  job->thread = std::thread(probe_run, job.get());
-  v.job = std::move(job);
-  v.asked_time = app.now;
+  LinearProbeResult preset;
+  preset.latent = app.snap->networks[p].config.latent;
+  preset.features = app.data->features();
+  if (v.job.start(app.data, app.snap.get(), p, v.generation, preset, probe_run)) v.asked_time = app.now;  // one at a time
 }
 
 bool linear_probe_busy(const AppState& app) {
-  for (int p = 0; p < app.pane_count; ++p) {
-    const LinearProbeView& v = app.panes[p].linear_probe;
-    if (v.job && !v.job->done.load(std::memory_order_acquire)) return true;
-  }
+  for (int p = 0; p < app.pane_count; ++p)
+    if (app.panes[p].linear_probe.job.busy()) return true;
   return false;
 }
 
@@ -100,20 +74,19 @@ static void probe_configure(AppState& app, int p) {
 static void probe_update(AppState& app) {
   for (int p = 0; p < app.pane_count; ++p) {
     LinearProbeView& v = app.panes[p].linear_probe;
-    if (!v.job || !v.job->done.load(std::memory_order_acquire)) continue;
-    if (v.job->result.generation == v.generation) v.shown = v.job->result;
-    v.job.reset();  // joins a thread that has finished
+    LinearProbeResult r;
+    if (v.job.collect(&r) && r.generation == v.generation) v.shown = r;
   }
 }
 
 // A finished job counts until update has collected it, so a script's `sync` sees its figures.
 static bool probe_in_sync(const AppState& app) {
   for (int p = 0; p < app.pane_count; ++p)
-    if (app.panes[p].linear_probe.job) return false;
+    if (app.panes[p].linear_probe.job.pending()) return false;
   return true;
 }
 
-static void probe_free_gl(ModelPane& pane) { pane.linear_probe.job.reset(); }  // the app is closing: wait for the worker
+static void probe_free_gl(ModelPane& pane) { pane.linear_probe.job.cancel(); }  // the app is closing: wait for the worker
 
 //-----------------------------------------------------------------------------
 // [SECTION] Drawing
@@ -129,7 +102,7 @@ void ui_pane_linear_probe(AppState& app, int p, float height) {
   v.row_max = ImVec2(origin.x + width, origin.y + height);
   ImGui::PushID(p);
   ImGui::BeginChild("linear probe", ImVec2(width, height), false, ImGuiWindowFlags_NoScrollbar);
-  const bool busy = v.job && !v.job->done.load(std::memory_order_acquire);
+  const bool busy = v.job.busy();
   ImGui::BeginDisabled(busy || pane.latent == 0);
   if (ImGui::Button(busy ? "Measuring..." : "Measure")) linear_probe_measure(app, p);
   ImGui::EndDisabled();

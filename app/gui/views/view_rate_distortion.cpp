@@ -6,8 +6,8 @@
 // everyday reference, this model's point, and every model point measured earlier on these data, so
 // that changing the code size and measuring again draws the model's own curve. Measured when asked
 // (the row's button or the script's rd-measure), never every frame: the worker runs on a thread of its
-// own with a copy of the newest weights, as the linear probe's does (view_linear_probe.cpp); the UI
-// reads the result once its `done` flag is set. PCA and JPEG depend on the data alone and are kept.
+// own with a copy of the newest weights (view_job.h, as the linear probe's); the UI reads the result
+// once the worker is done. PCA and JPEG depend on the data alone and are kept.
 //
 // Index:
 //   [SECTION] The worker
@@ -19,7 +19,6 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <thread>
 
 #include "gui_help.h"
 #include "gui_state.h"
@@ -33,38 +32,23 @@ constexpr int kRateDistortionMaxPca = 64;
 // [SECTION] The worker
 //-----------------------------------------------------------------------------
 
-struct RateDistortionJob {
-  std::shared_ptr<const Dataset> data;
-  Network net;
-  std::atomic<bool> done{false}, cancel{false};
-  RateDistortionResult result;  // written by the worker before `done`; pca/jpeg preset when already known
-  std::thread thread;
-  ~RateDistortionJob() {
-    cancel = true;
-    if (thread.joinable()) thread.join();
-  }
-};
-
 namespace {
 
 // The model first (the point the learner asked about), then the curves of the data alone.
-void rd_run(RateDistortionJob* job) {
-  RateDistortionResult& r = job->result;
-  const Dataset& data = *job->data;
+void rd_run(const Dataset& data, const Network& net, RateDistortionResult& r, const std::atomic<bool>& cancel) {
   try {
-    r.model.psnr = network_held_psnr(job->net, data);
-    if (!job->cancel && r.pca.empty()) r.pca = pca_psnr_curve(data, kRateDistortionMaxPca);
-    if (!job->cancel && r.jpeg.empty() && data.is_image) {
+    r.model.psnr = network_held_psnr(net, data);
+    if (!cancel && r.pca.empty()) r.pca = pca_psnr_curve(data, kRateDistortionMaxPca);
+    if (!cancel && r.jpeg.empty() && data.is_image) {
       const Mat held = dataset_held_matrix(data);
       for (int q : kRateDistortionJpegQualities) {
-        if (job->cancel) break;
+        if (cancel) break;
         r.jpeg.push_back(jpeg_point(data, held, q));
       }
     }
   } catch (const std::exception&) {
     r.jpeg.clear();  // not images JPEG can write (a CSV, values outside [0, 1]): no JPEG curve
   }
-  job->done.store(true, std::memory_order_release);
 }
 
 }  // namespace
@@ -73,30 +57,20 @@ void rate_distortion_measure(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   RateDistortionView& v = pane.rate_distortion;
   if (!app.data || !app.snap || p >= static_cast<int>(app.snap->networks.size()) || pane.latent == 0) return;
-  if (v.job && !v.job->done.load(std::memory_order_acquire)) return;  // one at a time
-  auto job = std::make_shared<RateDistortionJob>();
-  job->data = app.data;
-  job->net = app.snap->networks[p];
+  RateDistortionResult preset;
   // PCA and JPEG depend on the data alone: taken from this pane's or another's last measurement.
   for (int q = 0; q < app.pane_count; ++q) {
     const RateDistortionView& w = app.panes[q].rate_distortion;
     if (w.data.lock() != app.data || w.shown.pca.empty()) continue;
-    job->result.pca = w.shown.pca, job->result.jpeg = w.shown.jpeg;
+    preset.pca = w.shown.pca, preset.jpeg = w.shown.jpeg;
     break;
   }
   // The kind's short name, without pane_heading's code size: the points of one kind at several
   // sizes are one curve.
-  job->result.model.model = pane.pca ? "PCA" : model_kind_short_name(pane.kind);
-  job->result.model.latent = job->net.config.latent;
-  job->result.step = app.snap->step;
-  job->result.version = app.snap->version;
-  job->result.generation = v.generation;
-  job->thread = std::thread(rd_run, job.get());
-  v.job = std::move(job);
-  v.asked_time = app.now;
+  preset.model.model = pane.pca ? "PCA" : model_kind_short_name(pane.kind);
+  preset.model.latent = app.snap->networks[p].config.latent;
+  if (v.job.start(app.data, app.snap.get(), p, v.generation, std::move(preset), rd_run)) v.asked_time = app.now;  // one at a time
 }
-
-static bool rd_busy(const RateDistortionView& v) { return v.job && !v.job->done.load(std::memory_order_acquire); }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Lifecycle
@@ -119,30 +93,28 @@ static void rd_configure(AppState& app, int p) {
 static void rd_update(AppState& app) {
   for (int p = 0; p < app.pane_count; ++p) {
     RateDistortionView& v = app.panes[p].rate_distortion;
-    if (!v.job || !v.job->done.load(std::memory_order_acquire)) continue;
-    const RateDistortionResult& r = v.job->result;
-    if (v.job->data == app.data) {
-      auto same = [&](const RateDistortionPoint& q) { return q.model == r.model.model && q.latent == r.model.latent; };
-      v.history.erase(std::remove_if(v.history.begin(), v.history.end(), same), v.history.end());
-      v.history.push_back(r.model);
-      std::sort(v.history.begin(), v.history.end(), [](const RateDistortionPoint& a, const RateDistortionPoint& b) {
-        return a.model != b.model ? a.model < b.model : a.latent < b.latent;
-      });
-      if (r.generation == v.generation) v.shown = r;
-      else v.shown.pca = r.pca, v.shown.jpeg = r.jpeg;
-    }
-    v.job.reset();  // joins a thread that has finished
+    RateDistortionResult r;
+    std::shared_ptr<const Dataset> measured_on;
+    if (!v.job.collect(&r, &measured_on) || measured_on != app.data) continue;
+    auto same = [&](const RateDistortionPoint& q) { return q.model == r.model.model && q.latent == r.model.latent; };
+    v.history.erase(std::remove_if(v.history.begin(), v.history.end(), same), v.history.end());
+    v.history.push_back(r.model);
+    std::sort(v.history.begin(), v.history.end(), [](const RateDistortionPoint& a, const RateDistortionPoint& b) {
+      return a.model != b.model ? a.model < b.model : a.latent < b.latent;
+    });
+    if (r.generation == v.generation) v.shown = r;
+    else v.shown.pca = r.pca, v.shown.jpeg = r.jpeg;
   }
 }
 
 // A finished job counts until update has collected it, so a script's `sync` sees its figures.
 static bool rd_in_sync(const AppState& app) {
   for (int p = 0; p < app.pane_count; ++p)
-    if (app.panes[p].rate_distortion.job) return false;
+    if (app.panes[p].rate_distortion.job.pending()) return false;
   return true;
 }
 
-static void rd_free_gl(ModelPane& pane) { pane.rate_distortion.job.reset(); }  // the app is closing: wait for the worker
+static void rd_free_gl(ModelPane& pane) { pane.rate_distortion.job.cancel(); }  // the app is closing: wait for the worker
 
 //-----------------------------------------------------------------------------
 // [SECTION] Drawing
@@ -319,7 +291,7 @@ void ui_pane_rate_distortion(AppState& app, int p, float height) {
   v.row_max = ImVec2(origin.x + width, origin.y + height);
   ImGui::PushID(p);
   ImGui::BeginChild("rate distortion", ImVec2(width, height), false, ImGuiWindowFlags_NoScrollbar);
-  const bool busy = rd_busy(v);
+  const bool busy = v.job.busy();
   ImGui::BeginDisabled(busy || pane.latent == 0);
   if (ImGui::Button(busy ? "Measuring..." : "Measure")) rate_distortion_measure(app, p);
   ImGui::EndDisabled();
@@ -372,7 +344,7 @@ void rate_distortion_write_state(const AppState& app, FILE* f) {
     const bool current = r.version && r.generation == v.generation;
     std::fprintf(f, "pane%d.rd_version=%llu\npane%d.rd_busy=%d\npane%d.rd_model_current=%d\npane%d.rd_model_latent=%d\n"
                  "pane%d.rd_model_psnr=%.4f\npane%d.rd_history=%d\n", p, static_cast<unsigned long long>(r.version), p,
-                 rd_busy(v) ? 1 : 0, p, current ? 1 : 0, p, r.model.latent, p, r.model.psnr, p, int(v.history.size()));
+                 v.job.busy() ? 1 : 0, p, current ? 1 : 0, p, r.model.latent, p, r.model.psnr, p, int(v.history.size()));
     write_list(f, p, "rd_pca_psnr", r.pca);
     std::vector<double> q, bytes, scan, psnr, hist_latent, hist_psnr;
     for (size_t i = 0; i < r.jpeg.size(); ++i)

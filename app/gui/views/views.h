@@ -45,6 +45,7 @@
 #include "measure/jpeg_reference.h"
 #include "train/trainer.h"
 #include "gui_render.h"
+#include "view_job.h"
 
 struct AppState;
 struct ModelPane;
@@ -372,9 +373,8 @@ struct LinearProbeResult {
   uint64_t version = 0;            // snapshot measured; 0 = never
   uint64_t generation = 0;         // LinearProbeView::generation it was asked in
 };
-struct LinearProbeJob;             // the worker and its copies (view_linear_probe.cpp)
 struct LinearProbeView {
-  std::shared_ptr<LinearProbeJob> job;  // running or finished, not yet collected; null = none
+  ViewJob<LinearProbeResult> job;  // the worker and its copies (view_job.h)
   LinearProbeResult shown;
   uint64_t generation = 0;         // bumped when the data or the shapes change: older results are dropped
   double asked_time = -1;
@@ -397,9 +397,8 @@ struct RateDistortionResult {
   uint64_t version = 0;          // snapshot measured; 0 = never
   uint64_t generation = 0;       // RateDistortionView::generation it was asked in
 };
-struct RateDistortionJob;        // the worker and its copies (view_rate_distortion.cpp)
 struct RateDistortionView {
-  std::shared_ptr<RateDistortionJob> job;  // running or finished, not yet collected; null = none
+  ViewJob<RateDistortionResult> job;  // the worker and its copies (view_job.h)
   RateDistortionResult shown;
   std::vector<RateDistortionPoint> history;  // every model point measured on these data in this run
   std::weak_ptr<const Dataset> data;         // the data shown and history were measured on
