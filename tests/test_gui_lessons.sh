@@ -2,7 +2,7 @@
 # Guided lessons (issue 20; core/lessons/lessons.h, app/gui/gui_lessons.cpp):
 # 1. Every lesson's set-up and "show me" lines parse (lessons-parse: a bad line in the table fails).
 # 2. A lesson sets the app up as it says, and each "show me" changes the state as its step says:
-#    holes opens its bundled session (trained 3,000 steps; latent 8, AE vs VAE), step 2 turns the
+#    holes opens its bundled session (trained 3,000 steps at lr 0.001; latent 8, AE vs VAE), step 2 turns the
 #    points off, step 4 the interpolation on; kl builds one VAE at latent 8 with Inside the VAE on,
 #    steps 3 and 4 set beta to 4 and 50 in the running model; sparse builds AE vs sparse AE at
 #    latent 16 with the code units row; closing the lesson opens the Data and Model panels again;
@@ -81,7 +81,8 @@ expect "$dir/holes.txt" pane0.latent 8
 expect "$dir/holes.txt" pane0.plane pca
 expect "$dir/holes.txt" holes 1
 expect "$dir/holes.txt" points_shown 1
-expect_session "$dir/holes.txt" holes digits_ae_vae_32_8.llsession 3000
+expect_session "$dir/holes.txt" holes digits_ae_vae_28_8.llsession 3000
+expect "$dir/holes.txt" rate_in_use 0.001,0.001  # trained, and training on, at the rate of its check
 expect "$dir/holes2.txt" points_shown 0
 expect "$dir/holes2.txt" lesson_step_run 2
 expect "$dir/holes4.txt" interp 1
@@ -158,7 +159,8 @@ expect "$dir/anomaly.txt" lesson anomaly
 expect "$dir/anomaly.txt" anomaly 1
 expect "$dir/anomaly.txt" anomaly_score elbo
 expect "$dir/anomaly.txt" pane0.latent 8
-expect_session "$dir/anomaly.txt" anomaly digits_ae_vae_32_8_no1.llsession 2967
+expect_session "$dir/anomaly.txt" anomaly digits_ae_vae_28_8_no1.llsession 2967
+expect "$dir/anomaly.txt" rate_in_use 0.001,0.001
 expect "$dir/anomaly.txt" holdout 1
 expect "$dir/anomaly.txt" pane1.anomaly_holdout 1
 expect "$dir/anomaly4.txt" anomaly_score nearest

@@ -14,7 +14,7 @@ DESTDIR="$dir/root" cmake --install "$build" --prefix /usr > "$dir/install.log"
 root="$dir/root/usr"
 for f in bin/latentlab share/applications/latentlab.desktop share/icons/hicolor/scalable/apps/latentlab.svg \
          share/icons/hicolor/256x256/apps/latentlab.png share/man/man1/latentlab.1 \
-         share/latentlab/assets/example_manifolds.csv share/latentlab/assets/lessons/digits_ae_vae_32_8.llsession; do
+         share/latentlab/assets/example_manifolds.csv share/latentlab/assets/lessons/digits_ae_vae_28_8.llsession; do
   [ -f "$root/$f" ] || fail "the install lacks $f"
 done
 version=$(sed -n 's/^project(latentlab VERSION \([0-9.]*\).*/\1/p' "$(dirname "$0")/../CMakeLists.txt")

@@ -52,7 +52,7 @@ TEST_CASE("every lesson's phenomenon shows at its settings (fixed seeds)") {
 // sessions are measured in tests/test_gui_lessons.sh (the app's Factors row), the anomaly one's hold-out
 // is the GUI's.
 TEST_CASE("the bundled sessions show their lesson's claim: holes, arithmetic") {
-  const std::pair<const char*, const char*> bundled[] = {{"holes", "digits_ae_vae_32_8.llsession"},
+  const std::pair<const char*, const char*> bundled[] = {{"holes", "digits_ae_vae_28_8.llsession"},
                                                          {"arithmetic", "faces_ae_vae_28_8.llsession"}};
   for (const auto& b : bundled) {
     CAPTURE(b.first);

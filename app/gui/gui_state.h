@@ -203,6 +203,8 @@ struct InterpVerdict {
   std::vector<double> done_mean[2], done_midpoint[2];
 };
 
+struct InterpLines;  // the lines set's exact measure: its workers and figures (gui_interpolation.cpp)
+
 // The shared half of the interpolation view (per-model halves: InterpView in views.h): the endpoints,
 // the path's shape, the slider, and the distance to the data that every model is measured with.
 struct Interpolation {
@@ -224,6 +226,7 @@ struct Interpolation {
   std::string error;               // why there is no distance (e.g. no held-out samples)
   uint64_t measure_frame = 0;      // the frame that showed "measuring"; the distance is built after it
   InterpVerdict verdict;
+  std::shared_ptr<InterpLines> lines;  // made the first time the view shows the lines set
   float control_widths[kInterpControlGroups] = {};  // the controls' groups last frame: they wrap in a narrow window
   int control_rows = 1;            // rows they take under the panes this frame
 };

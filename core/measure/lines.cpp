@@ -32,7 +32,7 @@ const LineReference& LineReference::shared() {
 
 void closest_lines(const LineReference& ref, ConstMatRef images, std::vector<double>& angle,
                    std::vector<double>& distance, std::vector<double>* paper_angle,
-                   std::vector<double>* paper_distance) {
+                   std::vector<double>* paper_distance, const std::atomic<bool>* cancel) {
   const Eigen::Index n = images.cols();
   angle.assign(size_t(n), 0.0);
   distance.assign(size_t(n), 1.0);
@@ -50,6 +50,7 @@ void closest_lines(const LineReference& ref, ConstMatRef images, std::vector<dou
       paper_norm.push_back(std::sqrt(std::max(1e-30, 4 * nr * nr - 4 * sr + double(kPixels))));
     }
   for (Eigen::Index first = 0; first < n; first += kChunk) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) return;
     const Eigen::Index m = std::min(kChunk, n - first);
     cosines.noalias() = ref.unit.transpose() * images.middleCols(first, m);  // (references, m)
     for (Eigen::Index j = 0; j < m; ++j) {
@@ -107,10 +108,10 @@ std::vector<double> ideal_line_angles(double a, double b, int steps) {
   return out;
 }
 
-LinesScore lines_score_images(ConstMatRef images, int steps) {
+LinesScore lines_score_images(ConstMatRef images, int steps, const std::atomic<bool>* cancel) {
   LinesScore score;
   std::vector<double> angle, distance, paper_angle, paper_distance;
-  closest_lines(LineReference::shared(), images, angle, distance, &paper_angle, &paper_distance);
+  closest_lines(LineReference::shared(), images, angle, distance, &paper_angle, &paper_distance, cancel);
   const double count = std::max<double>(1, double(distance.size()));
   for (size_t i = 0; i < distance.size(); ++i) {
     score.mean_distance += distance[i] / count;
@@ -135,7 +136,8 @@ LinesScore lines_score_images(ConstMatRef images, int steps) {
   return score;
 }
 
-LinesScore lines_score(const Network& net, const Dataset& data, int pairs, int steps, uint64_t seed) {
+LinesScore lines_score(const Network& net, const Dataset& data, int pairs, int steps, uint64_t seed,
+                       const std::atomic<bool>* cancel) {
   const std::vector<std::pair<int, int>> chosen = verdict_pairs(data, seed, pairs, kPairsAny);
   const int latent = net.config.latent, n = int(chosen.size());
   std::vector<int> ends;
@@ -152,7 +154,7 @@ LinesScore lines_score(const Network& net, const Dataset& data, int pairs, int s
     }
   Mat decoded(data.features(), path.cols());
   network_decode(net, path, decoded, ws);
-  return lines_score_images(decoded, steps);
+  return lines_score_images(decoded, steps, cancel);
 }
 
 bool is_lines_dataset(const Dataset& data) {

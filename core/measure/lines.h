@@ -13,6 +13,7 @@
 //   const LineReference& ref = LineReference::shared();
 //   LinesScore s = lines_score(net, data, 256, 16, seed);   // s.mean_distance, s.smoothness
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -35,10 +36,11 @@ struct LineReference {
 // For each column of `images` (1024, n): the angle of the closest reference line and the cosine
 // distance 1 - cos to it. A blank image is as far from every line as an orthogonal one: distance 1.
 // With `paper_angle` and `paper_distance` also the same on the authors' scale: images and
-// references mapped by 2x - 1 (a blank image then lies near every line).
+// references mapped by 2x - 1 (a blank image then lies near every line). A set `cancel` (a worker
+// whose app is closing) stops it between chunks of 256 images; what it returns is then incomplete.
 void closest_lines(const LineReference& ref, ConstMatRef images, std::vector<double>& angle,
                    std::vector<double>& distance, std::vector<double>* paper_angle = nullptr,
-                   std::vector<double>* paper_distance = nullptr);
+                   std::vector<double>* paper_distance = nullptr, const std::atomic<bool>* cancel = nullptr);
 
 // Smoothness of one interpolation from its matched angles (S >= 3): unwrapped, then
 // max |a[i+1] - a[i]| / |a[S-1] - a[0]| - 1/(S-1). Returns false (the pair is skipped, as the
@@ -58,9 +60,10 @@ struct LinesScore {
 };
 // Linear interpolation of the codes (a VAE's means) between `pairs` random held-out pairs, `steps`
 // points each with the ends, decoded and matched. `data` must be the lines set (32x32, one channel).
-LinesScore lines_score(const Network& net, const Dataset& data, int pairs, int steps, uint64_t seed);
+LinesScore lines_score(const Network& net, const Dataset& data, int pairs, int steps, uint64_t seed,
+                       const std::atomic<bool>* cancel = nullptr);
 // The same metrics of images already decoded: one interpolation per block of `steps` columns.
-LinesScore lines_score_images(ConstMatRef images, int steps);
+LinesScore lines_score_images(ConstMatRef images, int steps, const std::atomic<bool>* cancel = nullptr);
 
 // Is `data` the lines set (the metrics apply)?
 bool is_lines_dataset(const Dataset& data);

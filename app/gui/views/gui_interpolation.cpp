@@ -8,11 +8,17 @@
 // path is recomputed when its endpoints, steps or kind change and a few times a second while the
 // weights change, one model per frame; the frame at the slider is decoded when the slider moves.
 // The path on the maps is drawn by gui_latent_map.cpp from the buffers filled here.
+// On the lines set (core/measure/lines.h) the manifold is known and the measure is exact: each strip
+// gets a second row, the ideal interpolation (true lines at evenly spaced angles along the shorter
+// arc between A's and B's true angles), every tile its cosine distance to the closest of 10,000
+// reference lines and its matched angle, and the summary the paper's Mean Distance and Smoothness,
+// measured on workers (see that section) so that no frame pays for them.
 //
 // Index:
 //   [SECTION] Names and colours
 //   [SECTION] Endpoints
 //   [SECTION] Paths: compute, the frame at t, interp_update
+//   [SECTION] The lines set: the exact measure, on workers
 //   [SECTION] Over many pairs: the verdict
 //   [SECTION] Toolbar row
 //   [SECTION] Strip and metrics
@@ -20,12 +26,16 @@
 //   [SECTION] Dumps: PNG and state
 //   [SECTION] Lifecycle row (views/views.h)
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
+#include "data/data_generated.h"
 #include "io/errors.h"
+#include "measure/lines.h"
 #include "gui_state.h"
 
 namespace {
@@ -151,7 +161,12 @@ static void interp_default_ends(AppState& app) {
 // [SECTION] Paths: compute, the frame at t, interp_update
 //-----------------------------------------------------------------------------
 
+struct InterpLines;
+static InterpLines* lines_of(const AppState& app);
+static void lines_paint_ideal(AppState& app, InterpLines& lines, ModelPane& pane);
+
 // Sizes the pane's buffers for its model; a no-op once they fit (so no steady-state allocation).
+// On the lines set the strip's image has a second row of tiles: the ideal interpolation.
 static void interp_pane_size(const AppState& app, ModelPane& pane, int steps) {
   const int latent = pane.latent, features = pane.features;
   if (pane.interp.a.size() != latent || pane.interp.ends_x.rows() != features) {
@@ -164,9 +179,10 @@ static void interp_pane_size(const AppState& app, ModelPane& pane, int steps) {
     pane.interp.frame_x.setZero(features, 1);
   }
   const size_t tile_bytes = static_cast<size_t>(app.tile_w) * app.tile_h * 4;
-  if (pane.interp.rgba.size() != tile_bytes * (steps + 2)) pane.interp.rgba.assign(tile_bytes * (steps + 2), 0);
+  const int rows = lines_of(app) ? 2 : 1;
+  if (pane.interp.rgba.size() != tile_bytes * (steps + 2) * rows) pane.interp.rgba.assign(tile_bytes * (steps + 2) * rows, 0);
   if (pane.interp.frame_rgba.size() != tile_bytes) pane.interp.frame_rgba.assign(tile_bytes, 0);
-  gpu_image_resize(&pane.interp.image, (steps + 2) * app.tile_w, app.tile_h, true);
+  gpu_image_resize(&pane.interp.image, (steps + 2) * app.tile_w, app.tile_h * rows, true);
   gpu_image_resize(&pane.interp.frame_image, app.tile_w, app.tile_h, true);
 }
 
@@ -190,6 +206,7 @@ static void interp_compute(AppState& app, int p, const Network& net) {
   for (int i = 1; i <= steps; ++i)
     sample_to_rgba(app, pane.interp.ws.decoded.col(i).data(), pane.interp.rgba.data(), stride, i * app.tile_w, 0);
   dataset_sample_rgba(app, it.b, pane.interp.rgba.data(), stride, (steps + 1) * app.tile_w, 0);
+  if (InterpLines* lines = lines_of(app)) lines_paint_ideal(app, *lines, pane);
   gpu_image_upload(&pane.interp.image, pane.interp.rgba.data());
 
   pane.interp.steps = steps;
@@ -217,6 +234,253 @@ static void interp_frame(AppState& app, int p, const Network& net) {
 static bool net_fits(const AppState& app, const ModelPane& pane, const Network& net) {
   return pane.latent > 0 && net.config.latent == pane.latent && net.config.input_size == pane.features &&
          net.config.input_size == app.data->features() && net.config.kind == pane.kind;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The lines set: the exact measure, on workers
+//-----------------------------------------------------------------------------
+// Matching a path's images to the 10,000 reference lines costs about a hundred million
+// multiply-adds per model, and the summary's 256 pairs x 16 steps (the paper's protocol, the same
+// call as `latentlab interpolate --data lines`) some hundreds of times more, so neither runs in a
+// frame: a path is measured on a worker each time it is recomputed, and the summary on another
+// when the weights are newer (at most every kLinesSummarySeconds while training, so that the worker
+// does not take a core from the trainer and the frames). The reference lines are drawn once, on the
+// first worker (LineReference::shared). A worker touches only the copies it was handed; the UI
+// reads its figures once its `done` is set. Until then the strips show the last figures.
+
+namespace {
+constexpr double kLinesSummarySeconds = 15.0;  // while training, a new summary at most this often
+constexpr double kLinesUnit = 1e-3;            // exact distances are shown x10^-3, as the paper reports them
+constexpr double kLinesRedDistance = 0.1;      // an exact distance shown red (amber at half of it, green at 0)
+}  // namespace
+
+// One path's exact figures: every tile's matched angle and cosine distance (the decoded ends and
+// the interpolants), their mean, and Smoothness (NaN: the ends matched within 1e-4 rad, skipped).
+struct LinesPath {
+  std::vector<double> angle, distance;
+  double mean = std::nan(""), smoothness = std::nan("");
+  uint64_t serial = 0, computes = 0;  // the path measured (Interpolation::serial, InterpView::computes)
+};
+
+struct LinesPathJob {
+  Mat images;                    // (1024, rows * columns): each pane's decoded path, then the ideal row
+  int columns = 0;
+  std::vector<int> panes;        // each row's pane; -1 = the ideal row
+  std::vector<uint64_t> computes;
+  uint64_t serial = 0;
+  std::vector<LinesPath> rows;   // written by the worker before `done`
+  std::atomic<bool> done{false}, cancel{false};
+  std::thread thread;
+  ~LinesPathJob() {
+    cancel = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
+struct LinesSummaryJob {
+  std::shared_ptr<const Dataset> data;
+  std::vector<Network> nets;     // a copy of each pane's weights
+  uint64_t version = 0;          // the snapshot they came from
+  std::vector<LinesScore> scores;  // written by the worker before `done`
+  std::atomic<bool> done{false}, cancel{false};
+  std::thread thread;
+  ~LinesSummaryJob() {
+    cancel = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
+struct InterpLines {
+  // The ideal row: true lines at the ideal angles, for Interpolation::serial `ideal_serial`.
+  Mat ideal_x;                   // (1024, steps + 2)
+  std::vector<double> ideal_angles;
+  double angle_a = 0, angle_b = 0;  // A's and B's true angles (the data's factor)
+  uint64_t ideal_serial = 0;
+  LinesPath path[kMaxPanes], ideal;  // the figures shown
+  std::shared_ptr<LinesPathJob> path_job;
+  std::shared_ptr<LinesSummaryJob> summary_job;
+  // The summary shown: per pane, over kLinesPairs x kLinesSteps, with the weights of `summary_version`.
+  std::vector<LinesScore> summary;
+  uint64_t summary_version = 0;
+  double summary_time = -1;
+  std::weak_ptr<const Dataset> summary_data;
+  std::string summary_text;      // its sentence, made once per summary
+  int summary_best = -1;         // the pane best on both figures; -1 = none is
+};
+
+namespace {
+
+void lines_path_run(LinesPathJob* job) {
+  std::vector<double> angle, distance;
+  closest_lines(LineReference::shared(), job->images, angle, distance, nullptr, nullptr, &job->cancel);
+  const size_t c = static_cast<size_t>(job->columns);
+  job->rows.resize(job->panes.size());
+  for (size_t r = 0; r < job->panes.size(); ++r) {
+    LinesPath& row = job->rows[r];
+    row.angle.assign(angle.begin() + r * c, angle.begin() + (r + 1) * c);
+    row.distance.assign(distance.begin() + r * c, distance.begin() + (r + 1) * c);
+    double sum = 0;
+    for (double d : row.distance) sum += d;
+    row.mean = sum / static_cast<double>(c);
+    double smooth = 0;
+    row.smoothness = line_smoothness(row.angle, &smooth) ? smooth : std::nan("");
+    row.serial = job->serial;
+    row.computes = job->computes[r];
+  }
+  job->done.store(true, std::memory_order_release);
+}
+
+void lines_summary_run(LinesSummaryJob* job) {
+  for (const Network& net : job->nets) {
+    if (job->cancel.load(std::memory_order_relaxed)) break;
+    // The seed as `latentlab interpolate` passes it: the models' seed picks the pairs.
+    job->scores.push_back(lines_score(net, *job->data, kLinesPairs, kLinesSteps, net.config.seed, &job->cancel));
+  }
+  job->done.store(true, std::memory_order_release);
+}
+
+}  // namespace
+
+// The lines state when the data are the lines set (the exact measure applies), else null.
+static InterpLines* lines_of(const AppState& app) {
+  return app.data && app.interp.lines && is_lines_dataset(*app.data) && app.data->factors.rows() > 0
+             ? app.interp.lines.get()
+             : nullptr;
+}
+
+static double exact_shown(double d) { return d / kLinesUnit; }
+static ImU32 exact_color(double d) { return interp_distance_color(1.0 + d / kLinesRedDistance); }
+static double degrees(double radians) { return radians * 57.29577951308232; }
+
+// The true lines at the ideal angles for this pair and these steps (the strip's second row).
+static void lines_ideal(AppState& app, InterpLines& lines) {
+  const Interpolation& it = app.interp;
+  const int columns = it.steps + 2;
+  if (lines.ideal_serial == it.serial && lines.ideal_x.cols() == columns) return;
+  lines.angle_a = app.data->factors(0, it.a);
+  lines.angle_b = app.data->factors(0, it.b);
+  lines.ideal_angles = ideal_line_angles(lines.angle_a, lines.angle_b, columns);
+  lines.ideal_x.resize(app.data->features(), columns);
+  for (int i = 0; i < columns; ++i)
+    draw_line_image(static_cast<float>(lines.ideal_angles[size_t(i)]), lines.ideal_x.col(i).data());
+  lines.ideal_serial = it.serial;
+}
+
+// The strip's second row (interp_compute sized the image for it).
+static void lines_paint_ideal(AppState& app, InterpLines& lines, ModelPane& pane) {
+  lines_ideal(app, lines);
+  const int columns = static_cast<int>(lines.ideal_x.cols()), stride = columns * app.tile_w;
+  for (int i = 0; i < columns; ++i)
+    sample_to_rgba(app, lines.ideal_x.col(i).data(), pane.interp.rgba.data(), stride, i * app.tile_w, app.tile_h);
+}
+
+static void lines_summary_text(AppState& app, InterpLines& lines) {
+  char text[512];
+  int n = std::snprintf(text, sizeof text, "Over %d held-out pairs \xc3\x97 %d steps (the paper's protocol), exact:",
+                        kLinesPairs, kLinesSteps);
+  lines.summary_best = -1;
+  for (size_t p = 0; p < lines.summary.size() && n < static_cast<int>(sizeof text); ++p) {
+    const LinesScore& sc = lines.summary[p];
+    n += std::snprintf(text + n, sizeof text - n, p ? "; the %s's %.1f, %.2f" : " the %s's mean distance %.1f, smoothness %.2f",
+                       model_kind_short_name(app.panes[p].kind), exact_shown(sc.mean_distance), sc.smoothness);
+    bool best = true;
+    for (size_t q = 0; q < lines.summary.size(); ++q)
+      if (q != p && !(sc.mean_distance < lines.summary[q].mean_distance && sc.smoothness < lines.summary[q].smoothness))
+        best = false;
+    if (best && lines.summary.size() >= 2) lines.summary_best = static_cast<int>(p);
+  }
+  if (n < static_cast<int>(sizeof text))
+    std::snprintf(text + n, sizeof text - n, " (distances in thousandths; lower is better on both, true lines score 0 and 0).");
+  lines.summary_text = text;
+}
+
+// Collects finished workers, then starts the ones whose figures are stale.
+static void lines_update(AppState& app) {
+  Interpolation& it = app.interp;
+  if (!app.data || !is_lines_dataset(*app.data) || app.data->factors.rows() == 0) return;
+  if (!it.lines) it.lines = std::make_shared<InterpLines>();
+  InterpLines& lines = *it.lines;
+  if (lines.path_job && lines.path_job->done.load(std::memory_order_acquire)) {
+    LinesPathJob& job = *lines.path_job;
+    for (size_t r = 0; r < job.panes.size(); ++r) (job.panes[r] < 0 ? lines.ideal : lines.path[job.panes[r]]) = std::move(job.rows[r]);
+    lines.path_job.reset();  // joins a thread that has finished
+  }
+  if (lines.summary_job && lines.summary_job->done.load(std::memory_order_acquire)) {
+    LinesSummaryJob& job = *lines.summary_job;
+    if (job.data == app.data && job.scores.size() == job.nets.size()) {
+      lines.summary = std::move(job.scores);
+      lines.summary_version = job.version;
+      lines.summary_data = job.data;
+      lines.summary_time = app.now;
+      lines_summary_text(app, lines);
+    }
+    lines.summary_job.reset();
+  }
+  if (it.a < 0 || it.b < 0) return;
+  lines_ideal(app, lines);
+
+  // A path job: every pane whose path is of this pair and steps, when one of them (or the ideal
+  // row) has not been measured yet.
+  if (!lines.path_job) {
+    std::vector<int> panes;
+    bool stale = lines.ideal.serial != it.serial;
+    for (int p = 0; p < app.pane_count; ++p) {
+      const InterpView& v = app.panes[p].interp;
+      if (v.version == 0 || v.serial != it.serial || v.steps != it.steps) continue;
+      panes.push_back(p);
+      stale |= lines.path[p].serial != it.serial || lines.path[p].computes != v.computes;
+    }
+    if (stale) {
+      auto job = std::make_shared<LinesPathJob>();
+      const int columns = it.steps + 2;
+      job->columns = columns;
+      job->serial = it.serial;
+      job->images.resize(app.data->features(), Eigen::Index(panes.size() + 1) * columns);
+      for (size_t r = 0; r < panes.size(); ++r) {
+        const InterpView& v = app.panes[panes[r]].interp;
+        job->images.middleCols(Eigen::Index(r) * columns, columns) = v.ws.decoded.leftCols(columns);
+        job->panes.push_back(panes[r]);
+        job->computes.push_back(v.computes);
+      }
+      job->images.rightCols(columns) = lines.ideal_x;
+      job->panes.push_back(-1);
+      job->computes.push_back(0);
+      job->thread = std::thread(lines_path_run, job.get());
+      lines.path_job = std::move(job);
+    }
+  }
+
+  // A summary job: the newest weights of every pane, when they are newer than the summary's (while
+  // training, at most every kLinesSummarySeconds).
+  if (!lines.summary_job) {
+    const bool same_data = lines.summary_data.lock() == app.data;
+    const bool fresh = same_data && lines.summary_version == app.snap->version &&
+                       lines.summary.size() == static_cast<size_t>(app.pane_count);
+    const bool due = !same_data || !app.snap->running || app.now - lines.summary_time >= kLinesSummarySeconds;
+    bool fit = app.pane_count > 0 && app.snap->networks.size() >= static_cast<size_t>(app.pane_count);
+    for (int p = 0; fit && p < app.pane_count; ++p) fit = net_fits(app, app.panes[p], app.snap->networks[p]);
+    if (fit && !fresh && due) {
+      auto job = std::make_shared<LinesSummaryJob>();
+      job->data = app.data;
+      job->nets.assign(app.snap->networks.begin(), app.snap->networks.begin() + app.pane_count);
+      job->version = app.snap->version;
+      job->thread = std::thread(lines_summary_run, job.get());
+      lines.summary_job = std::move(job);
+    }
+  }
+}
+
+// Every strip's exact figures measure its path, and the ideal row this pair.
+static bool lines_in_sync(const AppState& app, const InterpLines& lines) {
+  if (lines.path_job || lines.ideal.serial != app.interp.serial) return false;
+  for (int p = 0; p < app.pane_count; ++p)
+    if (lines.path[p].serial != app.interp.serial || lines.path[p].computes != app.panes[p].interp.computes) return false;
+  return true;
+}
+
+static bool lines_summary_ready(const AppState& app, const InterpLines& lines) {
+  return !lines.summary_job && lines.summary_data.lock() == app.data && lines.summary_version == app.snap->version &&
+         lines.summary.size() == static_cast<size_t>(app.pane_count);
 }
 
 //-----------------------------------------------------------------------------
@@ -305,6 +569,7 @@ bool interp_verdict_ready(const AppState& app) {
   const InterpVerdict& v = app.interp.verdict;
   if (!app.interp.show || app.pane_count < 2) return true;
   if (!app.interp.error.empty() && app.interp.distance_data.lock() == app.data) return true;  // nothing to measure
+  if (const InterpLines* lines = lines_of(app)) return lines_summary_ready(app, *lines);
   return v.done && !v.snap && v.done_version == app.snap->version;
 }
 
@@ -330,7 +595,8 @@ void interp_update(AppState& app) {
     interp_changed(it);
   }
   if (!it.distance) return;
-  interp_verdict_update(app);
+  if (is_lines_dataset(*app.data) && app.data->factors.rows() > 0 && !it.lines) it.lines = std::make_shared<InterpLines>();
+  if (!lines_of(app)) interp_verdict_update(app);  // on the lines set the summary is the exact one
   interp_default_ends(app);
   if (it.a < 0 || it.b < 0) return;
 
@@ -358,6 +624,7 @@ void interp_update(AppState& app) {
         (pane.interp.frame_t != it.t || pane.interp.frame_computes != pane.interp.computes))
       interp_frame(app, p, net);
   }
+  if (lines_of(app)) lines_update(app);
 }
 
 bool interp_in_sync(const AppState& app) {
@@ -370,6 +637,7 @@ bool interp_in_sync(const AppState& app) {
     if (pane.interp.serial != it.serial || pane.interp.version != app.snap->version) return false;
     if (pane.interp.frame_t != it.t || pane.interp.frame_computes != pane.interp.computes) return false;
   }
+  if (const InterpLines* lines = lines_of(app)) return lines_in_sync(app, *lines);
   return true;
 }
 
@@ -404,13 +672,15 @@ static void pairs_field(AppState& app) {
   ImGui::SameLine(0, 6 * app.ui_scale);
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("00000").x + 2 * style.FramePadding.x);
-  if (app.pane_count < 2) ImGui::BeginDisabled();
+  // On the lines set the summary is the paper's protocol, always 256 pairs: N does not apply.
+  const bool off = app.pane_count < 2 || lines_of(app) != nullptr;
+  if (off) ImGui::BeginDisabled();
   ImGui::InputInt("##verdict_pairs", &v.pairs_edit, 0, 0);
   if (ImGui::IsItemDeactivatedAfterEdit()) {
     if (v.pairs_edit >= 1 && v.pairs_edit <= kMaxVerdictPairs) interp_set_verdict_pairs(app, v.pairs_edit);
     v.pairs_edit = v.pairs_wanted;
   }
-  if (app.pane_count < 2) ImGui::EndDisabled();
+  if (off) ImGui::EndDisabled();
   control_help(app, "verdict_pairs");
 }
 
@@ -633,6 +903,12 @@ static void text_centred(ImDrawList* draw, float x0, float x1, float y, ImU32 co
   draw->AddText(ImVec2(std::round(0.5f * (x0 + x1 - w)), y), color, text);
 }
 
+// The width metric() takes (without the gap after it).
+static float metric_width(const AppState& app, const char* name, const char* value) {
+  ImFont* large = app.font_large ? app.font_large : ImGui::GetFont();
+  return ImGui::CalcTextSize(name).x + 5 * app.ui_scale + large->CalcTextSizeA(large->FontSize, 1e9f, 0, value).x;
+}
+
 // A "name value" pair in a row, the value in the large font and `value_color`, baselines aligned
 // at `y` + the large font's height; returns the x after it.
 static float metric(const AppState& app, ImDrawList* draw, float x, float y, const char* name, const char* value,
@@ -648,19 +924,30 @@ static float metric(const AppState& app, ImDrawList* draw, float x, float y, con
 // The strip's rows apart from the tiles: the caption, the caret above the tiles, the bars and the
 // numbers under them, and the metrics. When the row is too short for tiles of the width's size, the
 // metrics and then the bars make way (the metrics move into the strip's tooltip).
+// On the lines set: no bars (the numbers are exact), a second line of numbers (the matched angles),
+// then the ideal row's tiles and its line of numbers (the ideal angles).
 struct StripRows {
   float caption, caret, bars, numbers, metrics, gaps;
-  float fixed() const { return caption + caret + bars + numbers + metrics + gaps; }
+  float lines_rows = 0;  // the lines set's angle line under the model's tiles, the gap and the ideal row's line
+  int tile_rows = 1;     // 2 on the lines set: the model's tiles, then the ideal interpolation's
+  float fixed() const { return caption + caret + bars + numbers + metrics + gaps + lines_rows; }
 };
 
-// `width` the strip's; tiles too narrow for a number ("0.0") and a gap between two have no row of
-// numbers under them (they would run together): the numbers move into the strip's tooltip.
+// `width` the strip's; tiles too narrow for a number ("0.0"; on lines "000°") and a gap between two
+// have no rows of numbers under them (they would run together): the numbers move into the strip's tooltip.
 static StripRows strip_rows(const AppState& app, float width) {
   const float s = app.ui_scale, line = ImGui::GetTextLineHeight();
   const float large_line = app.font_large ? app.font_large->FontSize : line;
   const int tiles = app.interp.steps + 2;
-  const bool numbers = (width - 16 * s) / tiles >= ImGui::CalcTextSize("0.0").x + 6 * s;
-  return StripRows{line + 4 * s, 7 * s, 18 * s, numbers ? line + 2 * s : 0.0f, large_line + 6 * s, 6 * s};
+  const bool lines = lines_of(app) != nullptr;
+  const bool numbers = (width - 16 * s) / tiles >= ImGui::CalcTextSize(lines ? "000\xc2\xb0" : "0.0").x + 6 * s;
+  StripRows rows{line + 4 * s, 7 * s, 18 * s, numbers ? line + 2 * s : 0.0f, large_line + 6 * s, 6 * s};
+  if (lines) {
+    rows.bars = 0;
+    rows.tile_rows = 2;
+    rows.lines_rows = 2 * rows.numbers + 4 * s;
+  }
+  return rows;
 }
 
 constexpr float kStripMinCell = 12;  // px at 100%: the smallest tile the strip draws
@@ -668,7 +955,8 @@ constexpr float kStripMinCell = 12;  // px at 100%: the smallest tile the strip 
 float interp_strip_min_height(const AppState& app, float width) {
   StripRows rows = strip_rows(app, width);
   rows.bars = rows.metrics = 0;
-  return rows.fixed() + kStripMinCell * app.ui_scale;
+  if (rows.tile_rows > 1) rows.numbers = 0, rows.lines_rows = 4 * app.ui_scale;
+  return rows.fixed() + rows.tile_rows * kStripMinCell * app.ui_scale;
 }
 
 void ui_interp_strip(AppState& app, int p, float height) {
@@ -689,14 +977,31 @@ void ui_interp_strip(AppState& app, int p, float height) {
   const int steps = pane.interp.steps, tiles = steps + 2;
   const PathMeasure& m = pane.interp.measure;
   char text[160], name_a[64], name_b[64];
+  // The lines set, when this strip's image holds the ideal row: its exact figures (the last measured).
+  const InterpLines* lines = lines_of(app);
+  if (lines && pane.interp.image.height != 2 * app.tile_h) lines = nullptr;
+  const LinesPath* exact = lines ? &lines->path[p] : nullptr;
+  if (exact && (exact->serial != it.serial || exact->distance.size() != static_cast<size_t>(tiles))) exact = nullptr;
+  const LinesPath* ideal = lines && lines->ideal.serial == it.serial && lines->ideal.distance.size() == static_cast<size_t>(tiles)
+                               ? &lines->ideal
+                               : nullptr;
 
   // Caption: the endpoints (labels in their colours) and the path's kind.
   const int label_a = sample_label(app, it.a), label_b = sample_label(app, it.b);
   float x = origin.x;
+  label_name(app, label_a, name_a, sizeof name_a);
+  label_name(app, label_b, name_b, sizeof name_b);
+  {  // Long label names (the lines set's angle bins) in a narrow pane: the caption keeps the indices only.
+    char a_text[32], b_text[32];
+    std::snprintf(a_text, sizeof a_text, "A #%d", it.a);
+    std::snprintf(b_text, sizeof b_text, "B #%d", it.b);
+    const float whole = ImGui::CalcTextSize(a_text).x + ImGui::CalcTextSize(b_text).x + ImGui::CalcTextSize(name_a).x +
+                        ImGui::CalcTextSize(name_b).x + ImGui::CalcTextSize("\xe2\x86\x92").x + 30 * s;
+    if (whole > width) name_a[0] = name_b[0] = '\0';
+  }
   std::snprintf(text, sizeof text, "A #%d", it.a);
   draw->AddText(ImVec2(x, origin.y), text_color(), text);
   x += ImGui::CalcTextSize(text).x + 5 * s;
-  label_name(app, label_a, name_a, sizeof name_a);
   draw->AddText(ImVec2(x, origin.y), label_color(label_a), name_a);
   x += ImGui::CalcTextSize(name_a).x + 10 * s;
   draw->AddText(ImVec2(x, origin.y), caption_color(), "\xe2\x86\x92");  // "→"
@@ -704,17 +1009,18 @@ void ui_interp_strip(AppState& app, int p, float height) {
   std::snprintf(text, sizeof text, "B #%d", it.b);
   draw->AddText(ImVec2(x, origin.y), text_color(), text);
   x += ImGui::CalcTextSize(text).x + 5 * s;
-  label_name(app, label_b, name_b, sizeof name_b);
   draw->AddText(ImVec2(x, origin.y), label_color(label_b), name_b);
   // Right: the path's kind, and the model's reconstructions of A and B (the floor its path starts from).
   x += ImGui::CalcTextSize(name_b).x;
   std::snprintf(text, sizeof text, "%s", choice_name(pane.interp.kind));
   float right = origin.x + width - ImGui::CalcTextSize(text).x;
   if (right > x + 10 * s) draw->AddText(ImVec2(right, origin.y), caption_color(), text);  // not over B's label
-  std::snprintf(text, sizeof text, "%.2f", m.endpoint_distance);
+  // On lines: the exact distance of the decoded ends, in thousandths.
+  const double ends = exact ? 0.5 * (exact->distance.front() + exact->distance.back()) : m.endpoint_distance;
+  std::snprintf(text, sizeof text, exact ? "%.1f" : "%.2f", exact ? exact_shown(ends) : ends);
   right -= ImGui::CalcTextSize(text).x + 14 * s;
-  if (right > x + 150 * s) {
-    draw->AddText(ImVec2(right, origin.y), interp_distance_color(m.endpoint_distance), text);
+  if (right > x + 150 * s && (exact || !lines)) {
+    draw->AddText(ImVec2(right, origin.y), exact ? exact_color(ends) : interp_distance_color(ends), text);
     const char* name = "A, B reconstructed";
     right -= ImGui::CalcTextSize(name).x + 5 * s;
     draw->AddText(ImVec2(right, origin.y), caption_color(), name);
@@ -726,19 +1032,28 @@ void ui_interp_strip(AppState& app, int p, float height) {
   const float large_line = app.font_large ? app.font_large->FontSize : line;
   StripRows rows = strip_rows(app, width);
   const float width_cell = std::floor((width - 2 * ends_gap) / tiles);
-  if (height - rows.fixed() < width_cell) rows.metrics = 0;
-  if (height - rows.fixed() < width_cell) rows.bars = 0;
+  const int tile_rows = lines ? 2 : 1;
+  if (!lines) rows.tile_rows = 1, rows.lines_rows = 0;  // not measured on lines yet: one row
+  // On lines the metrics go only when the tiles would be too narrow for their numbers (the summary's
+  // "this pair" line shows the same figures), or tiny.
+  const float keep_metrics = !lines ? width_cell
+                             : rows.numbers > 0 ? std::min(width_cell, ImGui::CalcTextSize("000\xc2\xb0").x + 6 * s)
+                                                : 2 * kStripMinCell * s;
+  if ((height - rows.fixed()) / tile_rows < keep_metrics) rows.metrics = 0;
+  if ((height - rows.fixed()) / tile_rows < width_cell) rows.bars = 0;
+  if (lines && (height - rows.fixed()) / tile_rows < 2 * kStripMinCell * s) rows.numbers = 0, rows.lines_rows = 4 * s;
   const float caret_h = rows.caret, numbers_h = rows.numbers, bars_h = rows.bars;
   const float top = origin.y + rows.caption + caret_h;
-  const float cell = std::floor(std::min(width_cell, std::max(kStripMinCell * s, height - rows.fixed())));
+  const float cell =
+      std::floor(std::min(width_cell, std::max(kStripMinCell * s, (height - rows.fixed()) / tile_rows)));
   const float gutter = cell >= 30 * s ? 3 * s : 1;
   auto tile_x = [&](int i) {
     return origin.x + i * cell + (i > 0 ? ends_gap : 0) + (i == tiles - 1 ? ends_gap : 0);
   };
-  const float tw = 1.0f / tiles;
+  const float tw = 1.0f / tiles, th = 1.0f / tile_rows;
   for (int i = 0; i < tiles; ++i) {
     const ImVec2 a(tile_x(i) + gutter * 0.5f, top), b(tile_x(i) + cell - gutter * 0.5f, top + cell - gutter);
-    draw->AddImage(gpu_image_id(pane.interp.image), a, b, ImVec2(i * tw, 0), ImVec2((i + 1) * tw, 1));
+    draw->AddImage(gpu_image_id(pane.interp.image), a, b, ImVec2(i * tw, 0), ImVec2((i + 1) * tw, th));
     if (i == 0 || i == tiles - 1)
       draw->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), label_color(i == 0 ? label_a : label_b), 0, 0,
                     2.0f * s);
@@ -760,7 +1075,7 @@ void ui_interp_strip(AppState& app, int p, float height) {
   const float bars_top = top + cell + 4 * s, bars_bottom = bars_top + bars_h;
   if (bars_h > 0)
     draw->AddLine(ImVec2(tile_x(1), bars_bottom), ImVec2(tile_x(steps) + cell, bars_bottom), IM_COL32(255, 255, 255, 60), 1.0f);
-  for (int i = 1; i <= steps; ++i) {
+  for (int i = 1; i <= steps && !lines; ++i) {
     const double d = m.distance[i - 1];
     const ImU32 color = interp_distance_color(d);
     const float k = static_cast<float>(std::clamp((d - 1.0) / (kBarFull - 1.0), 0.0, 1.0));
@@ -778,11 +1093,63 @@ void ui_interp_strip(AppState& app, int p, float height) {
     text_centred(draw, tile_x(tiles - 1), tile_x(tiles - 1) + cell, bars_bottom + 1 * s, caption_color(), "real");
   }
 
+  // The lines set: under each interpolant its exact distance (thousandths) and matched angle, under
+  // A and B their true angles; then the ideal row, under each of its tiles the ideal angle.
+  float below = bars_bottom + numbers_h;  // the last row's bottom
+  if (lines) {
+    const float y1 = bars_bottom + 1 * s, y2 = y1 + numbers_h;
+    if (numbers_h > 0 && exact)
+      for (int i = 1; i <= steps; ++i) {
+        const double d = exact->distance[size_t(i)];
+        std::snprintf(text, sizeof text, exact_shown(d) < 9.95 ? "%.1f" : "%.0f", exact_shown(d));
+        text_centred(draw, tile_x(i), tile_x(i) + cell, y1, exact_color(d), text);
+        std::snprintf(text, sizeof text, "%.0f\xc2\xb0", degrees(exact->angle[size_t(i)]));
+        text_centred(draw, tile_x(i), tile_x(i) + cell, y2, text_color(), text);
+      }
+    if (numbers_h > 0)
+      for (int e = 0; e < 2; ++e) {
+        std::snprintf(text, sizeof text, "%.0f\xc2\xb0", degrees(e ? lines->angle_b : lines->angle_a));
+        text_centred(draw, tile_x(e ? tiles - 1 : 0), tile_x(e ? tiles - 1 : 0) + cell, y2, caption_color(), text);
+      }
+    const float ideal_top = bars_bottom + 2 * numbers_h + 4 * s;
+    for (int i = 0; i < tiles; ++i)
+      draw->AddImage(gpu_image_id(pane.interp.image), ImVec2(tile_x(i) + gutter * 0.5f, ideal_top),
+                     ImVec2(tile_x(i) + cell - gutter * 0.5f, ideal_top + cell - gutter), ImVec2(i * tw, th),
+                     ImVec2((i + 1) * tw, 1));
+    pane.interp.strip_max.y = ideal_top + cell;
+    const float y3 = ideal_top + cell + 1 * s;
+    if (numbers_h > 0) {
+      for (int i = 1; i <= steps; ++i) {
+        std::snprintf(text, sizeof text, "%.0f\xc2\xb0", degrees(lines->ideal_angles[size_t(i)]));
+        text_centred(draw, tile_x(i), tile_x(i) + cell, y3, caption_color(), text);
+      }
+      text_centred(draw, tile_x(0), tile_x(0) + cell, y3, caption_color(), "ideal");
+      text_centred(draw, tile_x(tiles - 1), tile_x(tiles - 1) + cell, y3, caption_color(), "ideal");
+    }
+    below = ideal_top + cell + numbers_h;
+  }
+
   // The strip's numbers, large enough for the back of the room (in the tooltip when they made way).
-  const float my = bars_bottom + numbers_h + 6 * s;
+  const float my = below + 6 * s;
   char value[32];
   x = origin.x;
-  if (rows.metrics > 0) {
+  if (rows.metrics > 0 && lines) {
+    // Exact: this path's mean distance (thousandths) and Smoothness, then the ideal row's; a pair
+    // that would not fit the strip's width is left to the tooltip.
+    const float right_edge = origin.x + width;
+    draw->AddText(ImVec2(x, my + large_line - line), caption_color(), "exact:");
+    x += ImGui::CalcTextSize("exact:").x + 10 * s;
+    std::snprintf(value, sizeof value, "%.1f", exact ? exact_shown(exact->mean) : std::nan(""));
+    if (x + metric_width(app, "mean", value) <= right_edge)
+      x = metric(app, draw, x, my, "mean", value, exact ? exact_color(exact->mean) : text_color());
+    std::snprintf(value, sizeof value, "%.2f", exact ? exact->smoothness : std::nan(""));
+    if (x + metric_width(app, "smoothness", value) <= right_edge)
+      x = metric(app, draw, x, my, "smoothness", value, text_color());
+    std::snprintf(value, sizeof value, "%.1f, %.2f", ideal ? exact_shown(ideal->mean) : std::nan(""),
+                  ideal ? ideal->smoothness : std::nan(""));
+    if (x + 6 * s + metric_width(app, "ideal", value) <= right_edge)
+      metric(app, draw, x + 6 * s, my, "ideal", value, caption_color());
+  } else if (rows.metrics > 0) {
     draw->AddText(ImVec2(x, my + large_line - line), caption_color(), "distance to data:");
     x += ImGui::CalcTextSize("distance to data:").x + 10 * s;
     std::snprintf(value, sizeof value, "%.2f", m.mean_distance);
@@ -796,7 +1163,26 @@ void ui_interp_strip(AppState& app, int p, float height) {
   }
 
   ImGui::Dummy(ImVec2(width, height));
-  if (ImGui::IsItemHovered()) {
+  if (lines && ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    if (exact) {
+      ImGui::Text("This path, exact: mean distance %.2f thousandths, smoothness %.3f.", exact_shown(exact->mean),
+                  exact->smoothness);
+      ImGui::Text("Each tile (A reconstructed, the interpolants, B reconstructed): distance, matched angle");
+      for (int i = 0; i < tiles; ++i)
+        ImGui::Text("  %2d   %6.2f   %5.1f\xc2\xb0   (ideal %5.1f\xc2\xb0)", i, exact_shown(exact->distance[size_t(i)]),
+                    degrees(exact->angle[size_t(i)]), degrees(lines->ideal_angles[size_t(i)]));
+    }
+    if (ideal)
+      ImGui::Text("The ideal row (true lines at evenly spaced angles along the shorter arc): %.2f thousandths, %.3f.",
+                  exact_shown(ideal->mean), ideal->smoothness);
+    ImGui::Text("Exact distance: the cosine distance 1 - cos of a decoded image to the closest of %d reference\n"
+                "lines (every angle, evenly spaced), in thousandths: 0 = a true line. Smoothness: the matched\n"
+                "angles unwrapped, the largest step over the whole change minus 1/(S-1): 0 = even steps.\n"
+                "Berthelot et al. 2018's lines benchmark (README: ACAI, and the lines table).",
+                kLineReferences);
+    ImGui::EndTooltip();
+  } else if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
     if (rows.numbers == 0) {
       ImGui::Text("Distance to data of each interpolant:");
@@ -866,8 +1252,44 @@ static void summary_pair_line(const AppState& app, SummaryLines* out) {
                 closer ? n1 : n0, mc.mean_distance, closer ? n0 : n1, mf.mean_distance);
 }
 
+// The lines set: the exact figures over the paper's protocol, and this pair's exact figures.
+static void summary_lines_exact(const AppState& app, const InterpLines& lines, SummaryLines* out) {
+  out->pair_stat = "exact mean distance";
+  int n = std::snprintf(out->pair, sizeof out->pair, "This pair, exact:");
+  double best = 1e9;
+  bool all = true;
+  for (int p = 0; p < app.pane_count && n < static_cast<int>(sizeof out->pair); ++p) {
+    const LinesPath& e = lines.path[p];
+    if (e.serial != app.interp.serial || e.distance.empty()) {
+      all = false;
+      continue;
+    }
+    n += std::snprintf(out->pair + n, sizeof out->pair - n, p ? "; the %s's %.1f, %.2f" : " the %s's mean distance %.1f, smoothness %.2f",
+                       model_kind_short_name(app.panes[p].kind), exact_shown(e.mean), e.smoothness);
+    const long shown = std::lround(exact_shown(e.mean) * 10);
+    if (shown < best) best = static_cast<double>(shown), out->pair_closer = p;
+    else if (shown == best) out->pair_closer = -1;
+  }
+  if (!all) out->pair_closer = -1;
+  if (n < static_cast<int>(sizeof out->pair) && lines.ideal.serial == app.interp.serial)
+    std::snprintf(out->pair + n, sizeof out->pair - n, "; the ideal row %.1f, %.2f (thousandths).",
+                  exact_shown(lines.ideal.mean), lines.ideal.smoothness);
+  if (!lines.summary_text.empty() && lines.summary_data.lock() == app.data) {
+    out->verdict = lines.summary_text.c_str();
+    out->verdict_color = lines.summary_best >= 0 ? pane_accent(lines.summary_best) : text_color();
+  }
+  if (lines.summary_job)
+    std::snprintf(out->progress, sizeof out->progress, out->verdict[0] ? "(new weights: measuring the exact figures again...)"
+                                                                       : "Measuring the exact figures over %d held-out pairs \xc3\x97 %d steps...",
+                  kLinesPairs, kLinesSteps);
+}
+
 static bool summary_lines(const AppState& app, SummaryLines* out) {
   if (app.pane_count < 1 || !pane_has_path(app, 0)) return false;
+  if (const InterpLines* lines = lines_of(app)) {
+    summary_lines_exact(app, *lines, out);
+    return true;
+  }
   summary_pair_line(app, out);
   const InterpVerdict& v = app.interp.verdict;
   const int total = static_cast<int>(v.pairs.size());
@@ -919,7 +1341,16 @@ void ui_interp_summary(AppState& app) {
   char short_verdict[160];
   const bool fold = lines.verdict[0] && height(lines.verdict) > 2 * ImGui::GetTextLineHeightWithSpacing() &&
                     ImGui::GetContentRegionAvail().y - height(lines.verdict) < kSummaryRoomBelow * app.ui_scale;
-  if (fold) {
+  const InterpLines* lines_set = lines_of(app);
+  if (fold && lines_set) {
+    int n = std::snprintf(short_verdict, sizeof short_verdict, "Exact, %d pairs:", kLinesPairs);
+    for (size_t p = 0; p < lines_set->summary.size() && n < static_cast<int>(sizeof short_verdict); ++p)
+      n += std::snprintf(short_verdict + n, sizeof short_verdict - n, " %s %.1f, %.2f;", model_kind_short_name(app.panes[p].kind),
+                         exact_shown(lines_set->summary[p].mean_distance), lines_set->summary[p].smoothness);
+    if (n > 0 && short_verdict[n - 1] == ';') --n;
+    if (n < static_cast<int>(sizeof short_verdict)) std::snprintf(short_verdict + n, sizeof short_verdict - n, " (hover)");
+    wrapped_line(short_verdict, lines.verdict_color);
+  } else if (fold) {
     std::snprintf(short_verdict, sizeof short_verdict, "%d of %d pairs for the %s%s; mean %s %.2f, %s %.2f (hover)",
                   v.result.second_closer, v.result.pairs, model_kind_short_name(app.panes[1].kind),
                   v.result.favoured < 0 ? ", a tie" : "", model_kind_short_name(app.panes[0].kind),
@@ -928,7 +1359,14 @@ void ui_interp_summary(AppState& app) {
   } else {
     wrapped_line(lines.verdict, lines.verdict_color);
   }
-  if (lines.verdict[0] && ImGui::IsItemHovered())
+  if (lines_set && lines.verdict[0] && ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s%sThe paper's protocol, as `latentlab interpolate --data lines` measures it: %d random pairs of\n"
+                      "held-out lines (seeded by the models' seed), %d steps each with the ends, the codes mixed\n"
+                      "linearly (a VAE's means). Mean distance: each decoded image's cosine distance to the closest\n"
+                      "of %d reference lines, in thousandths. Smoothness: the largest step of the matched angle over\n"
+                      "the whole change, minus 1/(S-1). 0 and 0 = every interpolant a true line, in even steps.",
+                      fold ? lines.verdict : "", fold ? "\n\n" : "", kLinesPairs, kLinesSteps, kLineReferences);
+  else if (lines.verdict[0] && ImGui::IsItemHovered())
     ImGui::SetTooltip("%s%sOver %d random pairs of held-out %ss (the same pairs as `latentlab interpolate --pairs %d\n"
                       "--seed %llu`): in each pair, the model whose interpolants are closer to the data on\n"
                       "average. It is more than chance when a sign test gives p < %.2f; else a tie within noise.\n"
@@ -947,7 +1385,10 @@ void ui_interp_summary(AppState& app) {
   }
   wrapped_line(lines.advice, text_color());
   wrapped_line(lines.pair, text_color());
-  if (ImGui::IsItemHovered())
+  if (lines_set && ImGui::IsItemHovered())
+    ImGui::SetTooltip("For this pair: each model's path (the ends decoded, and the interpolants) as the strips measure\n"
+                      "it, exact, in thousandths; the ideal row's true lines score about 0 and 0.");
+  else if (ImGui::IsItemHovered())
     ImGui::SetTooltip("For this pair: the mean distance to the data of each model's interpolants, the\n"
                       "\"mean\" under its strip (1.0 = as close as a real held-out %s). One pair is one example;\n"
                       "the line above counts over many.",
@@ -966,6 +1407,41 @@ bool interp_write_strip(const AppState& app, int p, const char* path, std::strin
     return false;
   }
   return write_png_rgba(path, pane.interp.rgba.data(), (pane.interp.steps + 2) * app.tile_w, app.tile_h, error);
+}
+
+static void write_list(FILE* f, const char* key, const std::vector<double>& values) {
+  std::fprintf(f, "%s=", key);
+  for (size_t i = 0; i < values.size(); ++i) std::fprintf(f, "%s%.17g", i ? "," : "", values[i]);
+  std::fprintf(f, "\n");
+}
+
+// The lines set's exact figures, unrounded: angles in radians, distances as 1 - cos (not thousandths).
+static void lines_write_state(const AppState& app, const InterpLines& lines, FILE* f) {
+  std::fprintf(f, "interp.lines=1\ninterp.lines_angle_a=%.17g\ninterp.lines_angle_b=%.17g\n", lines.angle_a, lines.angle_b);
+  write_list(f, "interp.lines_ideal_angles", lines.ideal_angles);
+  std::fprintf(f, "interp.lines_ideal_mean=%.17g\ninterp.lines_ideal_smoothness=%.17g\n", lines.ideal.mean,
+               lines.ideal.smoothness);
+  write_list(f, "interp.lines_ideal_matched", lines.ideal.angle);
+  write_list(f, "interp.lines_ideal_distances", lines.ideal.distance);
+  std::fprintf(f, "interp.lines_in_sync=%d\ninterp.lines_summary_ready=%d\ninterp.lines_summary_pairs=%d\ninterp.lines_summary_steps=%d\n",
+               lines_in_sync(app, lines) ? 1 : 0, lines_summary_ready(app, lines) ? 1 : 0, kLinesPairs, kLinesSteps);
+  for (int p = 0; p < app.pane_count; ++p) {
+    const LinesPath& e = lines.path[p];
+    std::fprintf(f, "pane%d.lines_mean=%.17g\npane%d.lines_smoothness=%.17g\n", p, e.mean, p, e.smoothness);
+    char key[64];
+    std::snprintf(key, sizeof key, "pane%d.lines_distances", p);
+    write_list(f, key, e.distance);
+    std::snprintf(key, sizeof key, "pane%d.lines_angles", p);
+    write_list(f, key, e.angle);
+    if (static_cast<size_t>(p) < lines.summary.size()) {
+      const LinesScore& sc = lines.summary[size_t(p)];
+      std::fprintf(f,
+                   "pane%d.lines_summary_mean_distance=%.17g\npane%d.lines_summary_smoothness=%.17g\n"
+                   "pane%d.lines_summary_paper_mean_distance=%.17g\npane%d.lines_summary_paper_smoothness=%.17g\n"
+                   "pane%d.lines_summary_skipped=%d\n",
+                   p, sc.mean_distance, p, sc.smoothness, p, sc.paper_mean_distance, p, sc.paper_smoothness, p, sc.skipped);
+    }
+  }
 }
 
 void interp_write_state(const AppState& app, FILE* f) {
@@ -997,6 +1473,7 @@ void interp_write_state(const AppState& app, FILE* f) {
                  v.result.pairs, v.result.second_closer, v.result.first_closer, v.result.mean_distance[0],
                  v.result.mean_distance[1], v.result.sign_test_p, v.result.favoured,
                  static_cast<unsigned long long>(v.seed));
+  if (const InterpLines* lines = lines_of(app)) lines_write_state(app, *lines, f);
   const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
   for (int p = 0; p < app.pane_count; ++p) {
     const ModelPane& pane = app.panes[p];
