@@ -3,7 +3,8 @@
 //   1. the vector type of this build (AVX-512, AVX2+FMA, or scalar) and the block sizes
 //   2. packing A and B into the kernel's panel layout
 //   3. the micro-kernel: an (MR, nr) tile of C from an MR-row panel of A and an nr-column panel of B
-//   4. the driver: loops over blocks of N, K and M (BLIS order), then over the tiles of a block
+//   4. the driver: loops over blocks of N, K and M (BLIS order), then over the tiles of a block;
+//      a product of one or two columns goes down A's columns instead (columns_product)
 #include "nn/gemm.h"
 
 #include <algorithm>
@@ -78,6 +79,8 @@ static_assert(kMC % kMR == 0 && kNC % kNR == 0, "blocks are whole tiles");
 // Below this many columns, A (when not transposed) is read in place instead of packed: packing
 // costs a pass over A that only pays when many column panels of B reuse it (a probe decode is n 1).
 constexpr long kDirectMaxN = 2 * kNR;
+// Up to this many columns (A not transposed), no kernel at all: see columns_product.
+constexpr long kColumnsMaxN = 2;
 
 // The packing buffers: one fixed-size pair per thread, allocated on the thread's first product.
 struct PackBuffers {
@@ -96,6 +99,46 @@ PackBuffers& pack_buffers() {
 
 long ceil_div(long a, long b) { return (a + b - 1) / b; }
 
+#if defined(__AVX2__)
+// dst[q * dst_stride + r] = src[r * src_stride + q] for r, q < 8: an 8 x 8 block transposed in
+// registers (the packing of a transposed A or an untransposed B reads across its rows).
+inline void transpose8x8(const float* src, long src_stride, float* dst, long dst_stride) {
+  __m256 r[8], t[8], u[8];
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * src_stride);
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int h = 0; h < 2; ++h) {  // rows 0-3 (h 0) and 4-7 (h 1)
+    const int o = 4 * h;
+    u[o + 0] = _mm256_shuffle_ps(t[o + 0], t[o + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[o + 1] = _mm256_shuffle_ps(t[o + 0], t[o + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[o + 2] = _mm256_shuffle_ps(t[o + 1], t[o + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[o + 3] = _mm256_shuffle_ps(t[o + 1], t[o + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int q = 0; q < 4; ++q) {
+    _mm256_storeu_ps(dst + q * dst_stride, _mm256_permute2f128_ps(u[q], u[q + 4], 0x20));
+    _mm256_storeu_ps(dst + (q + 4) * dst_stride, _mm256_permute2f128_ps(u[q], u[q + 4], 0x31));
+  }
+}
+#endif
+
+// dst[p * dst_stride + r] = src[r * src_stride + p] for r < rows, p < kc: rows of the source that
+// run along p, written across. 8 x 8 blocks in registers where the build has AVX2.
+void pack_across(const float* src, long src_stride, long rows, long kc, float* dst, long dst_stride) {
+  long r = 0;
+#if defined(__AVX2__)
+  for (; r + 8 <= rows; r += 8) {
+    long p = 0;
+    for (; p + 8 <= kc; p += 8) transpose8x8(src + r * src_stride + p, src_stride, dst + p * dst_stride + r, dst_stride);
+    for (; p < kc; ++p)
+      for (long i = r; i < r + 8; ++i) dst[p * dst_stride + i] = src[i * src_stride + p];
+  }
+#endif
+  for (; r < rows; ++r)
+    for (long p = 0; p < kc; ++p) dst[p * dst_stride + r] = src[r * src_stride + p];
+}
+
 //---- 2. packing ---------------------------------------------------------------------------------
 // A block of op(A), rows [i0, i0 + mc), columns [p0, p0 + kc), as panels of MR rows:
 // dst[panel * MR kc + p MR + i], rows past mc zero.
@@ -109,15 +152,11 @@ void pack_a(float* dst, bool trans, const float* a, long lda, long i0, long p0, 
         if (mr == kMR) {
           std::memcpy(d, src, sizeof(float) * kMR);
         } else {
-          std::memcpy(d, src, sizeof(float) * mr);
-          std::fill(d + mr, d + kMR, 0.0f);
+          for (long i = 0; i < kMR; ++i) d[i] = i < mr ? src[i] : 0.0f;
         }
       }
-    } else {
-      for (long i = 0; i < mr; ++i) {
-        const float* src = a + p0 + (i0 + r + i) * lda;  // row i of op(A): contiguous along p
-        for (long p = 0; p < kc; ++p) dst[p * kMR + i] = src[p];
-      }
+    } else {  // row i of op(A) is contiguous along p
+      pack_across(a + p0 + (i0 + r) * lda, lda, mr, kc, dst, kMR);
       for (long i = mr; i < kMR; ++i)
         for (long p = 0; p < kc; ++p) dst[p * kMR + i] = 0.0f;
     }
@@ -129,19 +168,17 @@ void pack_a(float* dst, bool trans, const float* a, long lda, long i0, long p0, 
 void pack_b(float* dst, bool trans, const float* b, long ldb, long p0, long j0, long kc, long nc) {
   for (long s = 0; s < nc; s += kNR, dst += kNR * kc) {
     const long nr = std::min<long>(kNR, nc - s);
-    if (!trans) {
-      for (long j = 0; j < nr; ++j) {
-        const float* src = b + p0 + (j0 + s + j) * ldb;  // column j of op(B): contiguous along p
-        for (long p = 0; p < kc; ++p) dst[p * kNR + j] = src[p];
-      }
+    if (!trans) {  // column j of op(B) is contiguous along p
+      pack_across(b + p0 + (j0 + s) * ldb, ldb, nr, kc, dst, kNR);
       for (long j = nr; j < kNR; ++j)
         for (long p = 0; p < kc; ++p) dst[p * kNR + j] = 0.0f;
     } else {
       const float* src = b + (j0 + s) + p0 * ldb;
-      for (long p = 0; p < kc; ++p, src += ldb) {
-        float* d = dst + p * kNR;
-        std::memcpy(d, src, sizeof(float) * nr);
-        std::fill(d + nr, d + kNR, 0.0f);
+      if (nr == kNR) {  // a constant size: the copy is inlined, not a call per row
+        for (long p = 0; p < kc; ++p, src += ldb) std::memcpy(dst + p * kNR, src, sizeof(float) * kNR);
+      } else {
+        for (long p = 0; p < kc; ++p, src += ldb)
+          for (long j = 0; j < kNR; ++j) dst[p * kNR + j] = j < nr ? src[j] : 0.0f;
       }
     }
   }
@@ -151,33 +188,33 @@ void pack_b(float* dst, bool trans, const float* b, long ldb, long p0, long j0, 
 // C (MR, NR_) at c, column stride ldc = [C +] [bias +] sum over p of A(:, p) B(p, :), where column p
 // of the A panel is at a + p a_stride (a packed panel: a_stride = MR; A in place: lda) and row p of
 // the B panel at b + p NR. All MR rows of C are written: the caller gives a full tile.
-template <int NR_>
+template <int NR_, int MV_ = kMV>
 void kernel(long kc, const float* a, long a_stride, const float* b, float* c, long ldc, bool accumulate,
             const float* bias) {
   using V = Simd::V;
-  V acc[NR_][kMV];
-  V init[kMV];
-  for (int v = 0; v < kMV; ++v) init[v] = bias ? Simd::load(bias + v * Simd::W) : Simd::zero();
+  V acc[NR_][MV_];
+  V init[MV_];
+  for (int v = 0; v < MV_; ++v) init[v] = bias ? Simd::load(bias + v * Simd::W) : Simd::zero();
 #pragma GCC unroll 16
   for (int j = 0; j < NR_; ++j)
 #pragma GCC unroll 4
-    for (int v = 0; v < kMV; ++v) acc[j][v] = init[v];
+    for (int v = 0; v < MV_; ++v) acc[j][v] = init[v];
   for (long p = 0; p < kc; ++p, a += a_stride, b += kNR) {
-    V av[kMV];
+    V av[MV_];
 #pragma GCC unroll 4
-    for (int v = 0; v < kMV; ++v) av[v] = Simd::load(a + v * Simd::W);
+    for (int v = 0; v < MV_; ++v) av[v] = Simd::load(a + v * Simd::W);
 #pragma GCC unroll 16
     for (int j = 0; j < NR_; ++j) {
       const V bj = Simd::set1(b[j]);
 #pragma GCC unroll 4
-      for (int v = 0; v < kMV; ++v) acc[j][v] = Simd::fmadd(av[v], bj, acc[j][v]);
+      for (int v = 0; v < MV_; ++v) acc[j][v] = Simd::fmadd(av[v], bj, acc[j][v]);
     }
   }
 #pragma GCC unroll 16
   for (int j = 0; j < NR_; ++j) {
     float* cj = c + j * ldc;
 #pragma GCC unroll 4
-    for (int v = 0; v < kMV; ++v) {
+    for (int v = 0; v < MV_; ++v) {
       V x = acc[j][v];
       if (accumulate) x = Simd::add(x, Simd::load(cj + v * Simd::W));
       Simd::store(cj + v * Simd::W, x);
@@ -186,11 +223,15 @@ void kernel(long kc, const float* a, long a_stride, const float* b, float* c, lo
 }
 
 using Kernel = void (*)(long, const float*, long, const float*, float*, long, bool, const float*);
-template <size_t... I>
+template <int MV_, size_t... I>
 constexpr std::array<Kernel, sizeof...(I)> make_kernels(std::index_sequence<I...>) {
-  return {&kernel<int(I) + 1>...};
+  return {&kernel<int(I) + 1, MV_>...};
 }
-constexpr std::array<Kernel, kNR> kKernels = make_kernels(std::make_index_sequence<kNR>{});
+// kKernels[nr - 1]: a full tile of nr columns; kHalfKernels: the top MR / 2 rows only, for an edge
+// panel of A with no more rows than that (m = 20 or 40 would otherwise compute 32 or 64 rows).
+constexpr std::array<Kernel, kNR> kKernels = make_kernels<kMV>(std::make_index_sequence<kNR>{});
+constexpr int kHalfMV = kMV > 1 ? kMV / 2 : 1;
+constexpr std::array<Kernel, kNR> kHalfKernels = make_kernels<kHalfMV>(std::make_index_sequence<kNR>{});
 
 // One tile of C, mr x nr (mr <= MR, nr <= NR): the kernel writes a full tile straight into C; a
 // tile with fewer rows goes through a local one, so that nothing past row m is read or written.
@@ -201,7 +242,7 @@ void tile(long mr, long nr, long kc, const float* a, long a_stride, const float*
     return;
   }
   alignas(64) float t[kMR * kNR];
-  kKernels[size_t(nr - 1)](kc, a, a_stride, b, t, kMR, false, nullptr);
+  (mr <= kHalfMV * Simd::W ? kHalfKernels : kKernels)[size_t(nr - 1)](kc, a, a_stride, b, t, kMR, false, nullptr);
   for (long j = 0; j < nr; ++j)
     for (long i = 0; i < mr; ++i) {
       float x = t[i + j * kMR];
@@ -209,6 +250,32 @@ void tile(long mr, long nr, long kc, const float* a, long a_stride, const float*
       if (accumulate) x += c[i + j * ldc];
       c[i + j * ldc] = x;
     }
+}
+
+// C = [C +] [bias +] A op(B) for a handful of columns and A not transposed: each column of C is
+// A's columns scaled and added, four at a time, reading A once per column of C in its own order
+// (packing A would cost more than this whole product; a probe decode is n = 1).
+void columns_product(bool trans_b, long m, long n, long k, const float* __restrict a, long lda, const float* b,
+                     long ldb, float* __restrict c, long ldc, bool accumulate, const float* bias) {
+  auto bk = [&](long p, long j) { return trans_b ? b[j + p * ldb] : b[p + j * ldb]; };
+  for (long j = 0; j < n; ++j) {
+    float* __restrict cj = c + j * ldc;
+    for (long i = 0; i < m; ++i) cj[i] = (accumulate ? cj[i] : 0.0f) + (bias ? bias[i] : 0.0f);
+    long p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const float* __restrict a0 = a + p * lda;
+      const float* __restrict a1 = a0 + lda;
+      const float* __restrict a2 = a1 + lda;
+      const float* __restrict a3 = a2 + lda;
+      const float b0 = bk(p, j), b1 = bk(p + 1, j), b2 = bk(p + 2, j), b3 = bk(p + 3, j);
+      for (long i = 0; i < m; ++i) cj[i] += (a0[i] * b0 + a1[i] * b1) + (a2[i] * b2 + a3[i] * b3);
+    }
+    for (; p < k; ++p) {
+      const float* __restrict a0 = a + p * lda;
+      const float b0 = bk(p, j);
+      for (long i = 0; i < m; ++i) cj[i] += a0[i] * b0;
+    }
+  }
 }
 
 }  // namespace
@@ -222,6 +289,10 @@ void gemm_f32(bool trans_a, bool trans_b, long m, long n, long k, const float* a
     for (long j = 0; j < n; ++j)
       for (long i = 0; i < m; ++i)
         c[i + j * ldc] = (accumulate ? c[i + j * ldc] : 0.0f) + (row_bias ? row_bias[i] : 0.0f);
+    return;
+  }
+  if (!trans_a && n <= kColumnsMaxN) {
+    columns_product(trans_b, m, n, k, a, lda, b, ldb, c, ldc, accumulate, row_bias);
     return;
   }
   PackBuffers& buf = pack_buffers();
