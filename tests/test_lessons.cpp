@@ -5,10 +5,12 @@
 // That every script line parses is tests/test_gui_lessons.sh's (the parser is the GUI's).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "lessons/lesson_checks.h"
 #include "lessons/lessons.h"
@@ -98,4 +100,47 @@ TEST_CASE("a lesson's bundled session is in assets/lessons and under 2 MB") {
     CAPTURE(e.path().string());
     CHECK(e.file_size() < 2u * 1024 * 1024);
   }
+}
+
+// The lesson panel's wrap (lesson_wrap_text) breaks at spaces only: Dear ImGui's own breaks after a
+// full stop, which drew the arithmetic lesson's "0.49" as "0." and "49". Measured here one unit per
+// byte (the texts' numbers and words are ASCII).
+TEST_CASE("a lesson's text wraps at spaces only, so numbers never split") {
+  const auto bytes = [](const char* b, const char* e) { return float(e - b); };
+  CHECK(lesson_wrap_text("rose by 0.49 to 0.61", 10, bytes) == "rose by\n0.49 to\n0.61");
+  CHECK(lesson_wrap_text("12,000 faces", 8, bytes) == "12,000\nfaces");
+  CHECK(lesson_wrap_text("a\nb c", 10, bytes) == "a\nb c");
+  CHECK(lesson_wrap_text("abcdefghij xy", 4, bytes) == "abcd\nefgh\nij\nxy");  // wider than a line: cut
+  // Every lesson's text at many widths: the same words in the same order (none split), and every
+  // line within the width unless it is a single word wider than it.
+  const auto words = [](const std::string& t) {
+    std::vector<std::string> w;
+    std::string cur;
+    for (char c : t) {
+      if (c == ' ' || c == '\n') {
+        if (!cur.empty()) w.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    if (!cur.empty()) w.push_back(cur);
+    return w;
+  };
+  for (const Lesson& l : lessons())
+    for (const char* text : {l.notice, l.why, l.answer, l.steps[0].text})
+      for (float width : {24.0f, 40.0f, 61.0f}) {
+        CAPTURE(l.name);
+        CAPTURE(width);
+        const std::string out = lesson_wrap_text(text, width, bytes);
+        CHECK(words(out) == words(text));
+        size_t from = 0;
+        while (from <= out.size()) {
+          const size_t to = std::min(out.find('\n', from), out.size());
+          const std::string line = out.substr(from, to - from);
+          CHECK((line.size() <= size_t(width) || line.find(' ') == std::string::npos));
+          CHECK(line.find(' ') != 0);
+          from = to + 1;
+        }
+      }
 }

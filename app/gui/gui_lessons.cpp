@@ -353,54 +353,15 @@ static void heading(const AppState& app, const char* text) {
   ImGui::PopStyleColor();
 }
 
-// Text wrapped to the column at spaces only. Dear ImGui's own word wrap (ImFont::CalcWordWrapPositionA)
-// also breaks after '.', ',', ';', '!', '?' and '"', which split the lessons' numbers across lines
-// ("0." then "49", "12," then "000"). A word wider than the whole column (large UI scales) is cut
-// where it stops fitting, as TextWrapped would cut it.
+// Text wrapped to the column at spaces only (lesson_wrap_text): Dear ImGui's own word wrap
+// (ImFont::CalcWordWrapPositionA) also breaks after '.', ',' and ';', which split the lessons'
+// numbers across lines ("0." then "49").
 static void text_wrapped(const char* text) {
   ImFont* font = ImGui::GetFont();
   const float size = ImGui::GetFontSize();
-  const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), 0.0f);
-  const float space = font->CalcTextSizeA(size, FLT_MAX, 0.0f, " ").x;
-  std::string out;
-  float line = 0;  // the width of the current output line
-  for (const char* p = text; *p;) {
-    if (*p == '\n') {
-      out += '\n';
-      line = 0;
-      ++p;
-      continue;
-    }
-    if (*p == ' ') {
-      ++p;
-      continue;
-    }
-    const char* end = p;
-    while (*end && *end != ' ' && *end != '\n') ++end;
-    float w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, p, end).x;
-    if (line > 0 && line + space + w > width) {
-      out += '\n';
-      line = 0;
-    } else if (line > 0) {
-      out += ' ';
-      line += space;
-    }
-    while (line == 0 && w > width) {  // a word longer than the column: as much as fits, then the rest
-      const char* cut = p;
-      font->CalcTextSizeA(size, width, 0.0f, p, end, &cut);
-      if (cut == p) {  // not even one character fits: take one anyway
-        unsigned int c = 0;
-        cut += std::max(1, ImTextCharFromUtf8(&c, p, end));
-      }
-      out.append(p, cut);
-      out += '\n';
-      p = cut;
-      w = font->CalcTextSizeA(size, FLT_MAX, 0.0f, p, end).x;
-    }
-    out.append(p, end);
-    line += w;
-    p = end;
-  }
+  const std::string out =
+      lesson_wrap_text(text, ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), 0.0f),
+                       [&](const char* b, const char* e) { return font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, e).x; });
   ImGui::TextUnformatted(out.c_str(), out.c_str() + out.size());
 }
 

@@ -430,3 +430,54 @@ const char* lesson_baseline_script() {
          "color-by label\n"
          "plane dims 0 1";
 }
+
+std::string lesson_wrap_text(const char* text, float width,
+                             const std::function<float(const char* begin, const char* end)>& measure) {
+  const char* space_text = " ";
+  const float space = measure(space_text, space_text + 1);
+  auto next_char = [](const char* c, const char* end) {  // one UTF-8 code point on
+    ++c;
+    while (c < end && (static_cast<unsigned char>(*c) & 0xC0) == 0x80) ++c;
+    return c;
+  };
+  std::string out;
+  float line = 0;  // the width of the current line; 0 = nothing on it yet
+  for (const char* p = text; *p;) {
+    if (*p == '\n') {
+      out += '\n';
+      line = 0;
+      ++p;
+      continue;
+    }
+    if (*p == ' ') {
+      ++p;
+      continue;
+    }
+    const char* end = p;
+    while (*end && *end != ' ' && *end != '\n') ++end;
+    float w = measure(p, end);
+    if (line > 0 && line + space + w > width) {
+      out += '\n';
+      line = 0;
+    } else if (line > 0) {
+      out += ' ';
+      line += space;
+    }
+    while (line == 0 && w > width) {  // too wide for any line: as much as fits, then the rest
+      const char* cut = next_char(p, end);
+      for (const char* c = cut; c < end; c = next_char(c, end)) {
+        if (measure(p, next_char(c, end)) > width) break;
+        cut = next_char(c, end);
+      }
+      if (cut == end) break;  // a single character wider than a line: it stands alone
+      out.append(p, cut);
+      out += '\n';
+      p = cut;
+      w = measure(p, end);
+    }
+    out.append(p, end);
+    line += w;
+    p = end;
+  }
+  return out;
+}

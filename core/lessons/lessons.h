@@ -10,6 +10,7 @@
 // Script text is lines separated by '\n'; the GUI parses it with the same parser as a --script file
 // (a bad line is caught by tests/test_gui_lessons.sh, which parses every lesson's text).
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,3 +42,11 @@ int lesson_number(const Lesson& lesson);  // 1-based, the menu's number
 // two dimensions) and the Model panel's settings back to their defaults, so that what one lesson
 // turned on or set does not leak into the next.
 const char* lesson_baseline_script();
+
+// A lesson's text broken into lines no wider than `width`, as the lesson panel draws it: at spaces
+// and line ends only, so that a number such as "0.49" never splits (Dear ImGui's own word wrap also
+// breaks after '.', ',' and ';'). `measure(begin, end)` is the drawn width of a piece of text. A
+// word wider than `width` by itself is cut after the last character that fits (at least one).
+// Returns the lines joined by '\n'.
+std::string lesson_wrap_text(const char* text, float width,
+                             const std::function<float(const char* begin, const char* end)>& measure);

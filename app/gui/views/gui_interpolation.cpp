@@ -242,14 +242,16 @@ static bool net_fits(const AppState& app, const ModelPane& pane, const Network& 
 // Matching a path's images to the 10,000 reference lines costs about a hundred million
 // multiply-adds per model, and the summary's 256 pairs x 16 steps (the paper's protocol, the same
 // call as `latentlab interpolate --data lines`) some hundreds of times more, so neither runs in a
-// frame: a path is measured on a worker each time it is recomputed, and the summary on another
-// when the weights are newer (at most every kLinesSummarySeconds while training, so that the worker
-// does not take a core from the trainer and the frames). The reference lines are drawn once, on the
+// frame: a path is measured on a worker when it changes (on new weights at most every
+// kLinesPathSeconds), and the summary on another when the weights are newer (at most every
+// kLinesSummarySeconds while training), so that the workers do not take a core from the trainer
+// and the frames. The reference lines are drawn once, on the
 // first worker (LineReference::shared). A worker touches only the copies it was handed; the UI
 // reads its figures once its `done` is set. Until then the strips show the last figures.
 
 namespace {
-constexpr double kLinesSummarySeconds = 15.0;  // while training, a new summary at most this often
+constexpr double kLinesSummarySeconds = 30.0;  // while training, a new summary at most this often
+constexpr double kLinesPathSeconds = 1.0;      // ... and a path's figures on new weights (a new path: at once)
 constexpr double kLinesUnit = 1e-3;            // exact distances are shown x10^-3, as the paper reports them
 constexpr double kLinesRedDistance = 0.1;      // an exact distance shown red (amber at half of it, green at 0)
 }  // namespace
@@ -298,6 +300,7 @@ struct InterpLines {
   uint64_t ideal_serial = 0;
   LinesPath path[kMaxPanes], ideal;  // the figures shown
   std::shared_ptr<LinesPathJob> path_job;
+  double path_time = -1;         // when the last path job started
   std::shared_ptr<LinesSummaryJob> summary_job;
   // The summary shown: per pane, over kLinesPairs x kLinesSteps, with the weights of `summary_version`.
   std::vector<LinesScore> summary;
@@ -423,14 +426,16 @@ static void lines_update(AppState& app) {
   // row) has not been measured yet.
   if (!lines.path_job) {
     std::vector<int> panes;
-    bool stale = lines.ideal.serial != it.serial;
+    bool moved = lines.ideal.serial != it.serial, newer = false;  // another path; the same path, new weights
     for (int p = 0; p < app.pane_count; ++p) {
       const InterpView& v = app.panes[p].interp;
       if (v.version == 0 || v.serial != it.serial || v.steps != it.steps) continue;
       panes.push_back(p);
-      stale |= lines.path[p].serial != it.serial || lines.path[p].computes != v.computes;
+      moved |= lines.path[p].serial != it.serial;
+      newer |= lines.path[p].computes != v.computes;
     }
-    if (stale) {
+    if (moved || (newer && (!app.snap->running || app.now - lines.path_time >= kLinesPathSeconds))) {
+      lines.path_time = app.now;
       auto job = std::make_shared<LinesPathJob>();
       const int columns = it.steps + 2;
       job->columns = columns;

@@ -331,8 +331,7 @@ void ui_pane_anomaly(AppState& app, int p, float height) {
   std::snprintf(short_text, sizeof short_text, "%s%s: %.1f%% (%d) above", auc, title, 100 * share, above);
   if (a.roc_label >= 0) std::snprintf(tiny_text, sizeof tiny_text, "AUC (held-out %s) %.2f", label, a.roc.auc);
   else std::snprintf(tiny_text, sizeof tiny_text, "%.1f%% (%d) above", 100 * share, above);
-  const char* caption = ImGui::CalcTextSize(text).x <= width ? text
-                        : ImGui::CalcTextSize(short_text).x <= width ? short_text : tiny_text;
+  const char* caption = fitting_caption(width, text, short_text, tiny_text);
   draw->AddText(origin, th.strong_text, caption);
   if (ImGui::IsMouseHoveringRect(origin, ImVec2(origin.x + width, origin.y + line))) help_tooltip("anomaly");
   // The caveat under everything, wrapped to the row; a hover tooltip instead where the row is short.

@@ -190,8 +190,7 @@ void ui_pane_colourise(AppState& app, int p, float height) {
   std::snprintf(text, sizeof text, "grey %.1f dB \xe2\x86\x92 colourised %.1f dB (vs original, %d held out)", grey, out, over);
   std::snprintf(short_text, sizeof short_text, "grey %.1f \xe2\x86\x92 colourised %.1f dB", grey, out);
   std::snprintf(tiny_text, sizeof tiny_text, "%.1f \xe2\x86\x92 %.1f dB", grey, out);
-  const char* caption = ImGui::CalcTextSize(text).x <= width ? text
-                        : ImGui::CalcTextSize(short_text).x <= width ? short_text : tiny_text;
+  const char* caption = fitting_caption(width, text, short_text, tiny_text);
   draw->AddText(origin, out > grey ? th.strong_text : th.caption, caption);
   layout_rect(&app.layout, "colourise caption", origin,
               ImVec2(origin.x + ImGui::CalcTextSize(caption).x, origin.y + ImGui::GetTextLineHeight()));

@@ -295,8 +295,7 @@ void ui_pane_denoise(AppState& app, int p, float height) {
                 choice_of(d.noise).title, d.level, mean_noisy, mean_out);
   std::snprintf(short_text, sizeof short_text, "noisy %.1f \xe2\x86\x92 recon. %.1f dB", mean_noisy, mean_out);
   std::snprintf(tiny_text, sizeof tiny_text, "%.1f \xe2\x86\x92 %.1f dB", mean_noisy, mean_out);
-  const char* caption = ImGui::CalcTextSize(text).x <= width ? text
-                        : ImGui::CalcTextSize(short_text).x <= width ? short_text : tiny_text;
+  const char* caption = fitting_caption(width, text, short_text, tiny_text);
   draw->AddText(origin, th.strong_text, caption);
   layout_rect(&app.layout, "denoise caption", origin, ImVec2(origin.x + ImGui::CalcTextSize(caption).x, origin.y + ImGui::GetTextLineHeight()));
   if (ImGui::IsMouseHoveringRect(origin, ImVec2(origin.x + width, origin.y + line))) help_tooltip("denoise");

@@ -121,8 +121,7 @@ void ui_pane_linear_probe(AppState& app, int p, float height) {
     std::snprintf(short_text, sizeof short_text, "not measured");
   }
   const float room = ImGui::GetContentRegionAvail().x;
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.caption), "%s",
-                     ImGui::CalcTextSize(text).x <= room ? text : short_text);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.caption), "%s", fitting_caption(room, text, short_text));
   if (ImGui::IsItemHovered()) help_tooltip("linear_probe");
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("probe table", 4, flags)) {

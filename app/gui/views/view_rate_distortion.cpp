@@ -315,9 +315,7 @@ void ui_pane_rate_distortion(AppState& app, int p, float height) {
     std::snprintf(short_text, sizeof short_text, "PSNR against bytes sent");
   }
   const float room = ImGui::GetContentRegionAvail().x;
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.caption), "%s", ImGui::CalcTextSize(text).x <= room                              ? text
-                                                            : mid_text[0] && ImGui::CalcTextSize(mid_text).x <= room ? mid_text
-                                                                                                                   : short_text);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.caption), "%s", fitting_caption(room, text, mid_text, short_text));
   if (ImGui::IsItemHovered()) help_tooltip("rate_distortion");
   const ImVec2 o = ImGui::GetCursorScreenPos();
   const ImVec2 o1(origin.x + width, origin.y + height);

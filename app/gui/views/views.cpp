@@ -33,6 +33,16 @@ const PaneViewOps* const kPaneViews[] = {
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);
 
+const char* fitting_caption(float width, const char* long_text, const char* short_text, const char* tiny_text) {
+  const char* last = long_text;
+  for (const char* form : {long_text, short_text, tiny_text}) {
+    if (!form || !form[0]) continue;
+    if (ImGui::CalcTextSize(form).x <= width) return form;
+    last = form;
+  }
+  return last;
+}
+
 float draw_text_clamped(ImDrawList* draw, ImVec2 at, ImU32 color, const char* text, float wrap, int max_lines) {
   ImFont* font = ImGui::GetFont();
   const float size = ImGui::GetFontSize(), scale = size / font->FontSize;

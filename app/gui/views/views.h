@@ -573,6 +573,11 @@ extern const int kPaneViewCount;
 // height drawn. Allocates nothing.
 float draw_text_clamped(ImDrawList* draw, ImVec2 at, ImU32 color, const char* text, float wrap, int max_lines);
 
+// A row's caption in the longest of its forms (longest first) that fits `width`, so that a narrow
+// row shows a shorter caption whole rather than a long one cut; null or empty forms are skipped, and
+// the last one given is shown when none fits.
+const char* fitting_caption(float width, const char* long_text, const char* short_text, const char* tiny_text = nullptr);
+
 // The map's free parts: [min, max] less every box recorded so far in the open layout container (an
 // item at least two text lines tall and wide: a legend, not a tick or an axis name), as at most `cap`
 // rectangles (x0, y0, x1, y1). A line drawn on the map through each as a clip rectangle crosses no box.
