@@ -21,6 +21,7 @@
 #include "models/network_safetensors.h"
 #include "test_files.h"
 #include "train/session.h"
+#include "train/trainer_faults.h"
 
 namespace {
 
@@ -202,18 +203,31 @@ std::shared_ptr<const Snapshot> wait_steps(const Trainer& t, int64_t n) {
   }
 }
 
-}  // namespace
-
-TEST_CASE("session: the GUI's trainer captures a twin mid-epoch and a new trainer resumes it bit for bit") {
+// The GUI's twin (16 hidden units, a code of 2) on 250 training digits in batches of 32: 7 steps an epoch.
+struct SmallTwin {
+  std::shared_ptr<const Dataset> data;
+  ModelConfig base;
+  TrainerOptions options;
+};
+SmallTwin small_twin() {
   DataSpec spec;
   spec.count = 300;
   spec.train_count = 250;
-  auto data = std::make_shared<const Dataset>(load_dataset(spec));
-  ModelConfig base;
-  base.hidden = {16};
-  base.latent = 2;
-  TrainerOptions options;
-  options.batch = 32;  // 7 steps per epoch
+  SmallTwin t;
+  t.data = std::make_shared<const Dataset>(load_dataset(spec));
+  t.base.hidden = {16};
+  t.base.latent = 2;
+  t.options.batch = 32;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("session: the GUI's trainer captures a twin mid-epoch and a new trainer resumes it bit for bit") {
+  const SmallTwin twin = small_twin();
+  const std::shared_ptr<const Dataset> data = twin.data;
+  ModelConfig base = twin.base;
+  const TrainerOptions options = twin.options;
   OptimizerConfig opt;
   Trainer a(data, twin_configs(base), opt, options);
   a.step(10);
@@ -429,4 +443,35 @@ TEST_CASE("session: the app's trainer keeps its early-stop record: the stop's ma
   CHECK(y->networks[0].params == x->networks[0].params);
   CHECK(y->best_step == x->best_step);
   CHECK(y->early_stopped == x->early_stopped);
+}
+
+// The save on close (app/gui/gui_session.cpp) needs the state only the training thread holds, so it
+// waits for the thread's answer. It used to give up after 5 s and save nothing: here the thread is
+// made to answer 6 s late, as a long step on a loaded machine would, and the capture still comes,
+// with the last state. A stopped trainer answers null at once rather than never.
+TEST_CASE("session: the capture on close waits for a trainer slower than any deadline, and never hangs") {
+  struct HookOff {
+    ~HookOff() { trainer_delay_next_commands(0); }
+  } hook_off;
+  const SmallTwin twin = small_twin();
+  Trainer a(twin.data, twin_configs(twin.base), OptimizerConfig{}, twin.options);
+  a.step(9);
+  const std::shared_ptr<const Snapshot> nine = wait_steps(a, 9);
+  REQUIRE(nine->step == 9);
+  trainer_delay_next_commands(6.0);  // the next batch of commands: this capture
+  const std::shared_ptr<const Session> late = a.capture_session_wait();
+  REQUIRE(late);
+  CHECK(late->step == 9);
+  REQUIRE(late->models.size() == 2);
+  CHECK(late->models[0].network.params == nine->networks[0].params);
+  CHECK(late->models[1].network.params == nine->networks[1].params);
+  // Training: the state after the step in progress, at least as new as the last snapshot before.
+  a.start();
+  while (a.snapshot()->step < 14) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const int64_t before = a.snapshot()->step;
+  const std::shared_ptr<const Session> running = a.capture_session_wait();
+  REQUIRE(running);
+  CHECK(running->step >= before);
+  a.stop();
+  CHECK(a.capture_session_wait() == nullptr);
 }

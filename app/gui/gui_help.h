@@ -30,4 +30,5 @@ void control_help(AppState& app, const char* key);  // after a control: its tool
 // `row_tooltip`) on hover, the tooltip of `help_key` on the closed combo. True when it changed.
 bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
                   void (*row_tooltip)(int) = nullptr);
+float choice_combo_width(const ChoiceList& list);  // the width that shows its longest title whole, at this font
 void controls_seen_begin_frame(AppState& app);   // before the panels

@@ -317,6 +317,13 @@ static void kind_row_tooltip(int row) {
   ImGui::EndTooltip();
 }
 
+// The title's text, the frame's padding on both sides, and the arrow button (a square as tall as the frame).
+float choice_combo_width(const ChoiceList& list) {
+  float widest = 0;
+  for (const Choice& row : list.rows) widest = std::max(widest, ImGui::CalcTextSize(row.title).x);
+  return widest + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetFrameHeight();
+}
+
 bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
                   void (*row_tooltip)(int)) {
   bool changed = false;
@@ -470,7 +477,8 @@ void ui_model_panel(AppState& app) {
   field("Latent", 62 * s, 0);
   edited |= ImGui::SliderInt("##latent", &e.config.latent, 1, 16, "%d dims", clamp);
   control_help(app, "latent");
-  field("Activation", label_w, half - label_w);
+  // As wide as its longest title, when that is more than half the line (the seed field takes the rest).
+  field("Activation", label_w, std::max(half - label_w, choice_combo_width(choice_list<Activation>())));
   int activation = static_cast<int>(e.config.activation);
   if (choice_combo(app, "##activation", "activation", &activation, choice_list<Activation>())) {
     e.config.activation = static_cast<Activation>(activation);
@@ -486,16 +494,25 @@ void ui_model_panel(AppState& app) {
   control_help(app, "seed");
 
   // The kind's own settings, from its row of the table, two to a line (the first of a pair gets
-  // the wide label column, the second a narrow one). In compare mode, the right-hand model's.
+  // the wide label column, the second a narrow one), except a choice whose longest title does not
+  // fit half a line: it takes a line of its own. In compare mode, the right-hand model's.
   const ModelKindInfo& kind = model_kind_info(e.twin ? compare_pair_info(e.pair).kinds[1] : e.config.kind);
   Hyperparam shown[kHyperparamCount];
   int count = 0;
   for (Hyperparam id : kind.hyperparams)
     if (hyperparam_applies(e.config, id)) shown[count++] = id;
+  const float second_label_w = 62 * s;
+  auto fits = [&](Hyperparam id, float width) {
+    const HyperparamInfo& h = hyperparam_info(id);
+    return h.type != HyperparamType::Choice || choice_combo_width(*h.choices) <= width;
+  };
+  bool second = false;  // the next control is the second of a pair
   for (int i = 0; i < count; ++i) {
-    const bool second = i % 2 == 1, alone = !second && i + 1 == count;
     if (second) ImGui::SameLine();
-    edited |= hyperparam_control(app, shown[i], second ? 62 * s : label_w, second || alone ? 0 : half - label_w);
+    const bool pair = !second && i + 1 < count && fits(shown[i], half - label_w) &&
+                      fits(shown[i + 1], half - second_label_w);  // the rest of the line
+    edited |= hyperparam_control(app, shown[i], second ? second_label_w : label_w, pair ? half - label_w : 0);
+    second = pair;
   }
   if (edited) edit_changed(app);
 

@@ -17,12 +17,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <new>
-#include <thread>
 
 #include <imgui.h>
 
@@ -256,25 +254,30 @@ void session_update(AppState& app) {
   }
 }
 
+// A session needs what only the training thread holds (Adam's moments, the RNG streams, the batch
+// order, the guard's copies: not in a published snapshot), so the save waits for its answer. The
+// answer comes after the step in progress and the commands queued before: bounded work, so there is
+// no deadline (one of 5 s lost the session on a loaded machine). A save asked for and not yet
+// written (File > Save just before closing) is written from the same state.
 void session_save_on_close(AppState& app) {
   SessionUi& s = app.session;
-  if (s.autosave_minutes <= 0) return;
-  uint64_t before = 0;
-  app.trainer->captured_session(&before);
-  app.trainer->capture_session();
-  // The trainer answers between two steps; a step is milliseconds, so this wait is short.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (std::chrono::steady_clock::now() < deadline) {
-    uint64_t serial = 0;
-    std::shared_ptr<const Session> captured = app.trainer->captured_session(&serial);
-    if (captured && serial > before) {
-      write_session(app, *captured, session_autosave_path(), true);
-      if (!s.status.empty()) std::fprintf(stderr, "latentlab: %s\n", s.status.c_str());
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const bool autosave = s.autosave_minutes > 0;
+  const bool pending_elsewhere = !s.pending.empty() && !(autosave && s.pending == session_autosave_path());
+  if (!autosave && !pending_elsewhere) return;
+  const std::shared_ptr<const Session> captured = app.trainer->capture_session_wait();
+  if (!captured) {
+    std::fprintf(stderr, "latentlab: saving on close: the trainer has stopped; nothing saved\n");
+    return;
   }
-  std::fprintf(stderr, "latentlab: autosave on close: the trainer did not answer in 5 s; nothing saved\n");
+  if (pending_elsewhere) {
+    write_session(app, *captured, s.pending, s.pending_autosave);
+    if (!s.status.empty()) std::fprintf(stderr, "latentlab: %s\n", s.status.c_str());
+  }
+  s.pending.clear();
+  if (autosave) {
+    write_session(app, *captured, session_autosave_path(), true);
+    if (!s.status.empty()) std::fprintf(stderr, "latentlab: %s\n", s.status.c_str());
+  }
 }
 
 //-----------------------------------------------------------------------------

@@ -721,7 +721,7 @@ std::string session_state_dir();          // $XDG_STATE_HOME/latentlab, else ~/.
 std::string session_autosave_path();
 void session_request_save(AppState& app, const std::string& path, bool autosave);  // written when the trainer answers
 void session_update(AppState& app);       // once per frame: finish a save, autosave when due
-void session_save_on_close(AppState& app);  // blocks until the trainer answers (at most 5 s)
+void session_save_on_close(AppState& app);  // blocks until the trainer answers (after its step in progress)
 bool session_is_model_path(const std::string& path);  // .llsession, .llnet, .safetensors
 // Opens a session or a network; false: data_error says why, the models are kept. A session trained
 // on other data loads its own data first, unless `ask_about_data` (the user's File > Open, Open Recent,

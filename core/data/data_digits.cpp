@@ -222,3 +222,24 @@ Dataset generate_digits(int count, int train_count, uint64_t seed) {
   }
   return d;
 }
+
+// The noise's own stream: a different hash input from the digits' (seed, i), so the noise is not
+// correlated with the strokes drawn from the same sample seed.
+constexpr uint64_t kNoiseStream = 0x6e6f697365ull;  // "noise"
+
+void mix_uniform_noise(Dataset& d, uint64_t seed) {
+  const size_t features = static_cast<size_t>(d.features());
+  for (int i = 0; i < d.count; ++i) {
+    Rng rng(generated_sample_seed(seed ^ kNoiseStream, i));
+    uint8_t* p = &d.pixels[static_cast<size_t>(i) * features];
+    for (size_t k = 0; k < features; ++k)
+      p[k] = static_cast<uint8_t>(std::lround(0.5 * p[k] + 0.5 * 255.0 * rng.uniform()));
+  }
+}
+
+Dataset generate_digits_noise(int count, int train_count, uint64_t seed) {
+  Dataset d = generate_digits(count, train_count, seed);
+  d.name = "digits-noise";
+  mix_uniform_noise(d, seed);
+  return d;
+}

@@ -24,6 +24,15 @@ Dataset generate_digits(int count, int train_count, uint64_t seed);
 // models' 32x32 and 64x64 stages need images of those sizes).
 constexpr int kGeneratedSides[] = {28, 32, 64};
 
+// The digits mixed half and half with uniform noise, pixel by pixel: v' = round(0.5 v + 0.5 * 255 u),
+// u uniform in [0, 1), a fresh draw for every pixel of every sample (a stream of its own per (seed,
+// i), so sample i still does not depend on count). The same digits and labels as generate_digits at
+// the same seed. Every image varies in every pixel: the condition under which an overcomplete AE
+// learns to copy (README, the copy risk); on the clean digits it does not.
+Dataset generate_digits_noise(int count, int train_count, uint64_t seed);
+// The mixing alone, in place, on every sample of d (bytes): what generate_digits_noise adds.
+void mix_uniform_noise(Dataset& d, uint64_t seed);
+
 // dSprites-like shapes on black: label = shape (0 square, 1 ellipse, 2 heart).
 // factors (5, count), rows: shape (0-2), scale [0.5, 1], rotation [0, 2pi), x [0, 1], y [0, 1]
 // (x, y: where the shape's centre sits within the range that keeps it inside the image);

@@ -67,6 +67,10 @@ const std::vector<BuiltinDataset>& builtin_datasets() {
   static const std::vector<BuiltinDataset> table = {
       {"digits", "handwriting-like 0-9 from stroke templates, grey; label = digit", 1,
        [](int count, int train, uint64_t seed, int) { return generate_digits(count, train, seed); }},
+      {"digits-noise", "the digits mixed half and half with uniform noise, pixel by pixel, so every pixel varies "
+                       "(the data on which an overcomplete AE learns to copy); label = digit", 1,
+       [](int count, int train, uint64_t seed, int) { return generate_digits_noise(count, train, seed); },
+       nullptr, 12000, 2000, false, "digits"},
       {"sprites", "dSprites-like square, ellipse and heart, grey; label = shape; factors shape, scale, rotation, x, y", 1,
        [](int count, int train, uint64_t seed, int side) { return generate_sprites(count, train, seed, 1, side); },
        "Measured here: raising beta from 1 to 4 did NOT raise the MIG under the defaults (batch 128, 20 epochs: "
@@ -94,6 +98,11 @@ const BuiltinDataset* builtin_dataset_find(const std::string& name) {
   for (const BuiltinDataset& b : builtin_datasets())
     if (name == b.name) return &b;
   return nullptr;
+}
+
+std::string builtin_dataset_family(const std::string& name) {
+  const BuiltinDataset* b = builtin_dataset_find(name);
+  return b && b->drawn_from ? b->drawn_from : name;
 }
 
 std::vector<std::string> builtin_dataset_names() {

@@ -82,9 +82,14 @@ struct BuiltinDataset {
   int default_count = 12000;  // 10,000 train + 2,000 held out unless the set's protocol says otherwise
   int default_test = 2000;
   bool sizeable = false;  // draws at any side of kGeneratedSides (data_generated.h), not only its own
+  // The set this one is made from (digits-noise: "digits"), nullptr = its own; a view that wants an
+  // image "of another set" skips the sets of the same family (builtin_dataset_family).
+  const char* drawn_from = nullptr;
 };
 const std::vector<BuiltinDataset>& builtin_datasets();
 const BuiltinDataset* builtin_dataset_find(const std::string& name);  // nullptr if not built in
+// The name of the set `name` is made from (BuiltinDataset::drawn_from), or `name` itself.
+std::string builtin_dataset_family(const std::string& name);
 // The names load_dataset accepts without a path, in the table's order.
 std::vector<std::string> builtin_dataset_names();
 // Whether a labels file (DataSpec::labels_path) applies to `source`: only IDX images take one; a

@@ -272,7 +272,8 @@ const std::vector<ModelKindInfo> kModelKinds = {
      "(overcomplete) it risks learning to copy, and then it rebuilds noise as well as digits. Trained on digits an "
      "overcomplete AE does not copy, as the pixels digits never use get no gradient (with --loss mse --init torch "
      "it rebuilds noise better than an undercomplete one, still far worse than digits), while trained on images "
-     "that vary in every pixel, digits mixed half and half with uniform noise, it does (README, the copy risk).",
+     "that vary in every pixel (the built-in digits-noise: digits mixed half and half with uniform noise) it does "
+     "(the copying lesson; README, the copy risk).",
      "recon(x, g(f(x)))",
      "recon(x, g(f(x)))",
      nullptr, nullptr, false, false, {}},
@@ -393,7 +394,7 @@ const std::vector<ComparePairInfo> kComparePairs = {
       "the Model panel's code against a code of 1024 units, wider than the 784 pixels, with no hidden layer: "
       "the risk of learning to copy. The wide one rebuilds digits almost exactly; uniform noise it rebuilds "
       "better than the narrow one only with loss MSE and init Torch, and nearly as well as digits only when "
-      "the training images vary in every pixel (README, the copy risk). On RGB data (2352 values) the 1024 "
+      "the training images vary in every pixel: data digits-noise (the copying lesson; README, the copy risk). On RGB data (2352 values) the 1024 "
       "units are undercomplete too"},
      {ModelKind::Plain, ModelKind::Plain}, {kSame, CompareShape::Overcomplete}},
 };

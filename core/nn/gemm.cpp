@@ -76,9 +76,9 @@ constexpr long kMC = 9 * 32;   // 288: a multiple of every MR above
 constexpr long kNC = 128 * 12; // 1536: a multiple of every NR above
 static_assert(kMC % kMR == 0 && kNC % kNR == 0, "blocks are whole tiles");
 
-// Below this many columns, A (when not transposed) is read in place instead of packed: packing
-// costs a pass over A that only pays when many column panels of B reuse it (a probe decode is n 1).
-constexpr long kDirectMaxN = 2 * kNR;
+// An untransposed A is read in place, not packed: its panel's columns are MR contiguous floats
+// already, and the block stays in L2 all the same, so packing would only add a pass over A (README,
+// "Benchmarks"). Only its last panel, short of MR rows, is packed (zero rows below).
 // Up to this many columns (A not transposed), no kernel at all: see columns_product.
 constexpr long kColumnsMaxN = 2;
 
@@ -298,7 +298,7 @@ void gemm_f32(bool trans_a, bool trans_b, long m, long n, long k, const float* a
   PackBuffers& buf = pack_buffers();
   const long kc_step = ceil_div(k, ceil_div(k, kKC));
   const long mc_step = ceil_div(ceil_div(m, ceil_div(m, kMC)), kMR) * kMR;
-  const bool direct = !trans_a && n <= kDirectMaxN;
+  const bool direct = !trans_a;
   for (long jc = 0; jc < n; jc += kNC) {
     const long nc = std::min(kNC, n - jc);
     for (long pc = 0; pc < k; pc += kc_step) {

@@ -41,6 +41,7 @@
 #include <new>
 #include <numeric>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include <pthread.h>
@@ -73,6 +74,7 @@ constexpr int kHeldOutChunk = 256;  // columns per Model::evaluate call; stop is
 constexpr size_t kMaxEvents = 256;  // oldest events are dropped beyond this
 
 std::atomic<int> g_failing_builds{0};  // trainer_fail_next_builds
+std::atomic<double> g_command_delay{0};  // trainer_delay_next_commands, seconds
 
 bool take_build_failure() {
   int n = g_failing_builds.load();
@@ -372,6 +374,10 @@ struct Trainer::Impl {
   std::shared_ptr<const Snapshot> published;    // guarded by snapshot_mutex; never null
   std::shared_ptr<const Session> captured;      // guarded by snapshot_mutex; the last capture_session()
   uint64_t captured_serial = 0;                 // guarded by snapshot_mutex
+  uint64_t captured_command = 0;                // guarded by snapshot_mutex: the command number of that capture
+  uint64_t commands_answered = 0;               // guarded by snapshot_mutex: commands carried out so far
+  bool thread_ended = false;                    // guarded by snapshot_mutex
+  std::condition_variable answered_cv;          // with snapshot_mutex: commands carried out, or the thread's end
 
   // ---- owned by the training thread (set up by the constructor before it starts) ----
   std::shared_ptr<const Dataset> data;
@@ -408,7 +414,7 @@ struct Trainer::Impl {
   std::unique_ptr<ComputeThread> thread;  // runs run(); joined by ~Trainer
 
   // Any thread
-  void enqueue(Command c);
+  uint64_t enqueue(Command c);  // returns its command number (1 = the first sent)
 
   // Training thread
   void run();
@@ -458,6 +464,10 @@ void Trainer::Impl::run() {
       commands.swap(queue);
     }
     if (stop_requested.load()) break;
+    if (!commands.empty() && g_command_delay.load(std::memory_order_relaxed) > 0) {
+      const double delay = g_command_delay.exchange(0);
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    }
 
     // Every batch of commands is published, so that a caller waiting for commands_applied sees it.
     bool changed = !commands.empty();
@@ -469,6 +479,13 @@ void Trainer::Impl::run() {
         changed = true;
       }
       ++commands_applied;
+    }
+    if (!commands.empty()) {  // wakes capture_session_wait
+      {
+        std::lock_guard<std::mutex> lock(snapshot_mutex);
+        commands_answered = commands_applied;
+      }
+      answered_cv.notify_all();
     }
 
     const bool was_training = wants_to_train();
@@ -501,6 +518,11 @@ void Trainer::Impl::run() {
   running = false;
   pending_steps = 0;
   publish();  // the last snapshot stays readable, with running = false
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mutex);  // a capture_session_wait still waiting gets null
+    thread_ended = true;
+  }
+  answered_cv.notify_all();
 }
 
 // Train or Step after an early stop: the restored best weights train on, and patience counts afresh
@@ -841,6 +863,7 @@ void Trainer::Impl::capture() {
   std::lock_guard<std::mutex> lock(snapshot_mutex);
   captured = std::move(out);
   ++captured_serial;
+  captured_command = commands_applied + 1;  // apply() counts the command once it returns
 }
 
 void Trainer::Impl::load(const Session& s) {
@@ -948,6 +971,7 @@ void Trainer::Impl::publish() {
 //-----------------------------------------------------------------------------
 
 void trainer_fail_next_builds(int count) { g_failing_builds.store(std::max(0, count)); }
+void trainer_delay_next_commands(double seconds) { g_command_delay.store(std::max(0.0, seconds)); }
 
 Trainer::Trainer(std::shared_ptr<const Dataset> data, std::vector<ModelConfig> models, OptimizerConfig optimizer,
                  TrainerOptions options, std::vector<Network> weights)
@@ -975,13 +999,15 @@ Trainer::~Trainer() {
   impl_->thread.reset();  // joins
 }
 
-void Trainer::Impl::enqueue(Command c) {
+uint64_t Trainer::Impl::enqueue(Command c) {
+  uint64_t number = 0;
   {
     std::lock_guard<std::mutex> lock(queue_mutex);
     queue.push_back(std::move(c));
-    ++commands_sent;
+    number = ++commands_sent;
   }
   queue_cv.notify_one();
+  return number;
 }
 
 uint64_t Trainer::commands_sent() const {
@@ -1036,6 +1062,14 @@ void Trainer::stop() {
 }
 
 void Trainer::capture_session() { impl_->enqueue(make(CommandKind::CaptureSession)); }
+
+std::shared_ptr<const Session> Trainer::capture_session_wait() {
+  Impl& m = *impl_;
+  const uint64_t number = m.enqueue(make(CommandKind::CaptureSession));
+  std::unique_lock<std::mutex> lock(m.snapshot_mutex);
+  m.answered_cv.wait(lock, [&] { return m.commands_answered >= number || m.thread_ended; });
+  return m.captured_command == number ? m.captured : nullptr;
+}
 
 std::shared_ptr<const Session> Trainer::captured_session(uint64_t* serial) const {
   std::lock_guard<std::mutex> lock(impl_->snapshot_mutex);

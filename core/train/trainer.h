@@ -124,6 +124,11 @@ class Trainer {
   // keeps running. A session that does not fit the data is reported as an event and the old models kept.
   void capture_session();
   std::shared_ptr<const Session> captured_session(uint64_t* serial = nullptr) const;
+  // The same, blocking: returns once the training thread has carried out every command sent before
+  // and captured the state (after the step in progress, and at an epoch's end its held-out loss:
+  // bounded work, so there is no deadline). Null when the thread has stopped first or the capture
+  // failed (an event says why). For the save on close, where nothing may be lost.
+  std::shared_ptr<const Session> capture_session_wait();
   void load_session(std::shared_ptr<const Session> session);
 
  private:

@@ -46,7 +46,7 @@ static bool other_set_sample(const AppState& app, Mat& x, int col, std::string* 
   if (!d.is_image) return false;
   const BuiltinDataset* pick = nullptr;
   for (const BuiltinDataset& b : builtin_datasets()) {
-    if (d.name == b.name) continue;
+    if (builtin_dataset_family(d.name) == builtin_dataset_family(b.name)) continue;  // digits-noise's digits too
     if (!pick || (pick->channels != d.channels && b.channels == d.channels)) pick = &b;
   }
   if (!pick) return false;

@@ -292,14 +292,20 @@ void ui_pane_sensitivity(AppState& app, int p, float height) {
   ImGui::SetCursorScreenPos(ImVec2(rx, origin.y));
   char id[40];
   std::snprintf(id, sizeof id, "##sensitivity_size%d", p);
-  const float combo_w = std::floor(0.5f * rw - ImGui::GetStyle().ItemSpacing.x);
-  ImGui::SetNextItemWidth(rw - combo_w - ImGui::GetStyle().ItemSpacing.x);
+  // The direction's combo shows its longest title whole: half the line where that is enough, else
+  // as wide as that title, and a line of its own under the slider where the two do not fit side by side.
+  const ChoiceList& list = choice_list<PerturbDirection>();
+  const float spacing = ImGui::GetStyle().ItemSpacing.x, combo_need = choice_combo_width(list);
+  const float slider_min = ImGui::CalcTextSize("nudge 0.000").x + 2 * ImGui::GetStyle().FramePadding.x;
+  const bool stacked = combo_need + spacing + slider_min > rw;
+  const float combo_w = stacked ? rw : std::max(combo_need, std::floor(0.5f * rw - spacing));
+  ImGui::SetNextItemWidth(stacked ? rw : rw - combo_w - spacing);
   ImGui::SliderFloat(id, &app.view.sensitivity_size, kSizeMin, kSizeMax, "nudge %.3f", ImGuiSliderFlags_Logarithmic);
   control_help(app, "sensitivity_size");
-  ImGui::SameLine();
+  if (stacked) ImGui::SetCursorScreenPos(ImVec2(rx, ImGui::GetCursorScreenPos().y));
+  else ImGui::SameLine();
   ImGui::SetNextItemWidth(combo_w);
   std::snprintf(id, sizeof id, "##sensitivity_direction%d", p);
-  const ChoiceList& list = choice_list<PerturbDirection>();
   if (ImGui::BeginCombo(id, choice_of(app.view.sensitivity_direction).title)) {
     for (int i = 0; i < list.count(); ++i) {
       if (ImGui::Selectable(list.rows[size_t(i)].title, i == static_cast<int>(app.view.sensitivity_direction)))
@@ -309,7 +315,7 @@ void ui_pane_sensitivity(AppState& app, int p, float height) {
     ImGui::EndCombo();
   }
   control_help(app, "sensitivity_direction");
-  const float top = origin.y + ImGui::GetFrameHeightWithSpacing();
+  const float top = origin.y + (stacked ? 2 : 1) * ImGui::GetFrameHeightWithSpacing();
   if (v.demo_version != 0) {
     // The two tiles, then the figures under them across the whole right side.
     const float tile = std::floor(std::min(2.5f * line, 0.25f * rw));
