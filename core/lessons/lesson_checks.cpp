@@ -395,10 +395,10 @@ std::vector<LessonCheck> build_table() {
     LessonCheck c{"sparse", "a KL-sparse code has far fewer active values than the plain AE's", {}, {}, measure_sparse,
                   "needs a sparsity weight near 10: the default 1e-3 is too weak against the reconstruction"};
     c.setup.data = builtin("digits", 3000, 2500);
-    ModelConfig s = model(ModelKind::Sparse, {128}, 16);
+    ModelConfig s = model(ModelKind::Sparse, {256}, 16);
     s.sparsity = SparsityKind::KL;
     s.sparsity_weight = 10;
-    c.setup.models = {{"AE", model(AE, {128}, 16)}, {"sparse", s}};
+    c.setup.models = {{"AE", model(AE, {256}, 16)}, {"sparse", s}};
     c.setup.epochs = 10;
     c.claims = {{"active_fraction_ratio", "share of code values above 0.1, sparse AE over plain AE",
                  ClaimDirection::Below, 0.5}};
