@@ -29,7 +29,8 @@
 
 namespace {
 constexpr int kCells = 40;                  // cells along the map's longer side
-constexpr int kChunk = 32;                  // cells measured at once (the least a frame does)
+constexpr int kStepColumns = 64;            // cells x tangents measured at once (the least a frame does): 32
+                                            // cells at latent 2, 4 at the full norm of 16 units
 constexpr double kFrameSeconds = 0.002;     // the layers' share of a frame, both maps (at least one chunk)
 constexpr double kRefreshSeconds = 1.0;     // a new pass on new weights at most this often
 constexpr int kFullMaxLatent = 16;          // wider codes: the plane's two directions, not every unit's
@@ -160,7 +161,8 @@ static bool dj_pass_step(AppState& app, int p) {
     return false;
   }
   const double start = seconds_now();
-  const int cells = static_cast<int>(d.pass_z.cols()), take = std::min(kChunk, cells - d.pass_next);
+  const int step = std::max(1, kStepColumns / static_cast<int>(d.pass_directions.cols()));
+  const int cells = static_cast<int>(d.pass_z.cols()), take = std::min(step, cells - d.pass_next);
   decoder_jacobian_norms(net, d.pass_z.middleCols(d.pass_next, take), d.pass_directions, d.norms, d.ws);
   for (int j = 0; j < take; ++j) d.pass_values[static_cast<size_t>(d.pass_next + j)] = static_cast<float>(d.norms[size_t(j)]);
   d.pass_next += take;
