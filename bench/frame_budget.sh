@@ -48,7 +48,8 @@ fi
 
 # The view settings: a script each (the hole map is on by default), and the command-line flags a
 # setting needs. FRAME_VIEWS="anomaly kl" runs only those. Besides the panels (any name `panel NAME on`
-# takes): jacobian (the points coloured by the encoder's ||J||_F, plain AE vs contractive AE), arith
+# takes; decoder-j: the decoder's ||J||_F layer in place of the hole map): jacobian (the points coloured
+# by the encoder's ||J||_F, plain AE vs contractive AE), arith
 # (the Arithmetic row, label 1 minus label 7), conv (twin conv models at 28x28, the defaults' views).
 setting_flags() {
   case "$1" in

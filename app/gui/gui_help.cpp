@@ -129,6 +129,13 @@ const HelpEntry kHelp[] = {
      "training codes are, in units of the same distance around real held-out samples (1 = as crowded as the "
      "data; bright = emptier than around 95% of them: no data was ever encoded there, so the decoder never "
      "learned it). Latent > 2: the plane shown, other coordinates at the codes' mean."},
+    {"decoder_j",
+     "Under the points, in place of the hole map: how fast the decoded image changes as the code moves, the "
+     "decoder's Jacobian norm ||dx/dz||_F at every point of the plane (exact, not a finite difference). Bright: a "
+     "small step on the map changes the image a lot (the map is stretched there, often between clusters); dark: "
+     "the decoder barely moves. Up to 16 code units the full norm; wider codes, along the plane's 2 directions. "
+     "A contractive AE is about the encoder: colour the points by encoder ||J||_F to compare the pair on it, "
+     "and use this layer to see what its decoder does in exchange."},
     {"inside_vae",
      "Under each map, in place of the strips (narrow panes show its parts as tabs): for a VAE the KL of every "
      "latent dimension (nats, largest first; a dimension above 0.01 nats is "

@@ -12,7 +12,8 @@
 //   probe M X Y          put model M's probe at (X, Y) on its map (linked probes follow)
 //   select I [J ...]     select dataset samples (rings; sigma ellipses on a VAE map)
 //   panel NAME on|off    manifold | prior | link | samples | recon | interp | data | model | training |
-//                        loss | log | holes | points | quantiles (the manifold's grid on prior quantiles) |
+//                        loss | log | holes | decoder-j (the decoder's ||J||_F in place of the hole map) |
+//                        points | quantiles (the manifold's grid on prior quantiles) |
 //                        kl (inside the VAE: KL per dimension and the beta trade-off on VAE maps) |
 //                        anomaly | denoise | feed | units (code units: the sparse AE's row) |
 //                        sensitivity (the contractive AE's row) | factors (latent-factor MI and MIG) |
@@ -200,7 +201,7 @@ constexpr OpSpec kOps[] = {
 };
 const char* const kPanels[] = {"manifold", "prior", "link", "samples", "recon", "interp", "data", "model", "training", "loss",
                                "log", "holes", "points", "quantiles", "kl", "anomaly", "denoise", "feed", "units", "sensitivity",
-                               "factors", "arith", "pca", "help", "colourise", "linear-probe", "rate-distortion"};
+                               "factors", "arith", "pca", "help", "colourise", "linear-probe", "rate-distortion", "decoder-j"};
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -495,7 +496,8 @@ static void set_panel(AppState& app, const std::string& name, bool on) {
   else if (name == "training") v.show_training = on;
   else if (name == "loss") v.show_loss = on;
   else if (name == "log") v.log_scale = on;
-  else if (name == "holes") v.show_holes = on;
+  else if (name == "holes") hole_map_show(app, on);
+  else if (name == "decoder-j") decoder_jacobian_show(app, on);
   else if (name == "points") v.show_points = on;
   else if (name == "quantiles") v.manifold_grid = on ? ManifoldGrid::PriorQuantiles : ManifoldGrid::Linear;
   else if (name == "kl") v.show_kl = on;
@@ -1299,6 +1301,7 @@ bool app_write_state(const AppState& app, const std::string& path) {
   }
   interp_write_state(app, f);
   hole_map_write_state(app, f);
+  decoder_jacobian_write_state(app, f);
   manifold_write_state(app, f);
   point_colors_write_state(app, f);
   kl_view_write_state(app, f);

@@ -39,7 +39,7 @@ void train_or_pause(AppState& app) {
 void step(AppState& app) { app.trainer->step(app.step_count); }
 void reset(AppState& app) { app.trainer->reset(); }
 // As the toolbar's switches do.
-void toggle_holes(AppState& app) { app.view.show_holes = !app.view.show_holes; }
+void toggle_holes(AppState& app) { hole_map_show(app, !app.view.show_holes); }
 void toggle_manifold(AppState& app) { app.view.show_manifold = !app.view.show_manifold; }
 void toggle_interp(AppState& app) { app.interp.show = !app.interp.show; }
 void lessons(AppState& app) { app.lessons.welcome_requested = true; }  // the welcome screen's list of lessons

@@ -153,6 +153,7 @@ struct ModelPane {
   uint64_t plane_serial = 0;       // bumped whenever the plane (its mean or axes) moves: lifted points move
   // The views (views/views.h), one member each; their lifecycle runs through kPaneViews.
   HoleMapView holes;
+  DecoderJacobianView decoder_j;
   ProbeView probe;
   ManifoldView manifold;
   StripsView strips;
@@ -379,6 +380,7 @@ template <> const ChoiceList& choice_list<ManifoldGrid>();
 struct ViewOptions {
   bool show_manifold = false;
   bool show_holes = true;      // the hole map under the points
+  bool show_decoder_j = false; // the decoder's ||J||_F under the points, in place of the hole map (view_decoder_jacobian.cpp)
   int color_by = 0;            // the points' colour: 0 label, 1..F the data's factor F-1, F+1 reconstruction error
   bool show_prior = true;      // VAE: prior 1 and 2 sigma circles, sigma ellipses of selected points
   bool link_probes = true;

@@ -129,6 +129,13 @@ static void entry_color(AppState& app) {
   control_help(app, "color_by");
 }
 
+// The hole map and the decoder's ||J||_F shade the same plane: turning one on turns the other off.
+static void entry_holes(AppState& app) {
+  bool on = app.view.show_holes;
+  if (ImGui::Checkbox("Hole map", &on)) hole_map_show(app, on);
+  control_help(app, "holes");
+}
+
 static void entry_prior(AppState& app) {
   bool any_vae = false;
   for (int p = 0; p < app.pane_count; ++p) any_vae |= model_kind_info(app.panes[p].kind).variational;
@@ -247,7 +254,8 @@ struct ToolbarEntry {
 };
 
 const ToolbarEntry kToolbarEntries[] = {
-    {"toolbar: hole map", nullptr, nullptr, {"Hole map", &ViewOptions::show_holes, "holes"}},
+    {"toolbar: hole map", nullptr, entry_holes},
+    {"toolbar: decoder jacobian", nullptr, ui_decoder_jacobian_switch},
     {"toolbar: manifold", nullptr, entry_manifold},
     {"toolbar: manifold tiles", manifold_on, entry_manifold_options},
     {"toolbar: manifold grid", manifold_on, entry_manifold_grid},

@@ -8,11 +8,12 @@
 
 #include "gui_state.h"
 
-extern const PaneViewOps kHoleMapView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
+extern const PaneViewOps kHoleMapView, kDecoderJacobianView, kManifoldView, kProbeView, kStripsView, kInterpView, kPointColorsView, kKlView,
     kTraversalView, kAnomalyView, kDenoiseView, kColouriseView, kLinearProbeView, kRateDistortionView, kFeedView, kUnitsView, kSensitivityView, kFactorsView, kArithView;
 
 const PaneViewOps* const kPaneViews[] = {
     &kHoleMapView,   // under the points, first
+    &kDecoderJacobianView,  // under the points, in place of the hole map
     &kManifoldView,  // under the points, over the hole map
     &kProbeView,
     &kStripsView,

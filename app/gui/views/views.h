@@ -38,6 +38,7 @@
 #include "measure/kl_per_dim.h"
 #include "measure/anomaly.h"
 #include "measure/kind_figures.h"
+#include "measure/decoder_jacobian.h"
 #include "measure/colourise.h"
 #include "measure/sensitivity.h"
 #include "measure/latent_arithmetic.h"
@@ -215,6 +216,38 @@ struct PointColorsView {
   std::vector<int> indices;        // (chunk)
   Mat x, out;                      // (features, chunk) the samples and their reconstructions
   InferenceWorkspace ws;
+};
+
+// Decoder ||J||_F layer (view_decoder_jacobian.cpp): the visible plane shaded by the decoder's
+// ||d g(z)/dz||_F at a grid of codes (the hole map's plane), exact by forward-mode tangents; a pass
+// pins the weights, the plane and the grid, measures a chunk of cells per frame, then replaces the
+// shown layer. The full norm up to a few code units; wider codes, along the plane's 2 directions.
+struct DecoderJacobianView {
+  // The pass in progress (pass_snapshot null: none).
+  std::shared_ptr<const Snapshot> pass_snapshot;
+  int pass_next = 0, pass_cols = 0, pass_rows = 0;
+  float pass_rect[4] = {};         // plane rectangle: u0, v0 (bottom-left), u1, v1 (top-right)
+  float pass_key[6] = {};          // view centre, half extent, map size, cells it was started for
+  Mat pass_z;                      // (latent, cells) the cells' codes, lifted when the pass started
+  Mat pass_directions;             // (latent, tangents): the identity, or the plane's axes
+  bool pass_full = true;
+  std::vector<float> pass_values;  // (cells) top row first
+  std::vector<double> norms;       // one chunk's
+  DecoderJacobianWorkspace ws;
+  // The layer shown.
+  int cols = 0, rows = 0;
+  float rect[4] = {}, key[6] = {};
+  bool full = true;                // the full ||J||_F, or along the plane's directions
+  std::vector<float> values, sorted;  // (cols * rows); scratch for the percentiles
+  float lo = 0, hi = 0, median = 0;   // the ramp's ends (5th, 95th percentile of the grid) and the median
+  float hover_value = -1;          // the tooltip's value this frame; -1 = none
+  uint64_t version = 0;            // snapshot measured; 0 = none yet
+  double time = -1;                // when its pass started
+  double pass_seconds = 0, pass_step_seconds = 0;  // the pass's span, and the main thread's time in its steps
+  std::vector<uint8_t> rgba;
+  GpuImage image;
+  uint64_t serial = 0;             // bumped on every upload
+  std::string error;               // why there is no layer (a conv decoder)
 };
 
 // Inside the VAE (view_kl.cpp), in the row under each map ("Inside the VAE" on): on a variational
@@ -597,6 +630,13 @@ float hole_map_value(const ModelPane& pane, float u, float v);  // the shown map
 ImU32 hole_map_color(float value, float p95);                 // the map's colour, its ramp anchored on the held-out codes
 bool hole_map_write(const AppState& app, int pane, const char* path);  // dump-holes: grid, values, held-out codes
 void hole_map_write_state(const AppState& app, FILE* f);
+
+// view_decoder_jacobian.cpp
+float decoder_jacobian_value(const ModelPane& pane, float u, float v);  // the shown layer at a plane point; -1 none
+void decoder_jacobian_show(AppState& app, bool on);  // the layer's switch; on turns the hole map off (same plane)
+void hole_map_show(AppState& app, bool on);          // the hole map's switch; on turns this layer off
+void ui_decoder_jacobian_switch(AppState& app);      // the toolbar's checkbox
+void decoder_jacobian_write_state(const AppState& app, FILE* f);
 
 // view_point_colors.cpp
 const char* point_color_name(const AppState& app, int mode);  // "label", a factor's name, "reconstruction error", ...
