@@ -68,8 +68,8 @@ constexpr const char* kKernelName = "scalar 8x4";
 constexpr int kMV = kMR / Simd::W;  // vectors per tile column
 
 // Block sizes (multiples of MR and NR): a packed panel of B, KC x NR, stays in L1 while the kernel
-// runs down a packed block of A, MC x KC, held in L2; a block of B, KC x NC, is read once per block
-// of A. K and M are split into blocks of equal size (rounded up to MR for M), so that no block is
+// runs down a block of A, MC x KC, held in L2 (packed if A is transposed); a block of B, KC x NC, is
+// read once per block of A. K and M are split into blocks of equal size (rounded up to MR for M), so that no block is
 // a thin remainder.
 constexpr long kKC = 384;
 constexpr long kMC = 9 * 32;   // 288: a multiple of every MR above
@@ -79,6 +79,7 @@ static_assert(kMC % kMR == 0 && kNC % kNR == 0, "blocks are whole tiles");
 // An untransposed A is read in place, not packed: its panel's columns are MR contiguous floats
 // already, and the block stays in L2 all the same, so packing would only add a pass over A (README,
 // "Benchmarks"). Only its last panel, short of MR rows, is packed (zero rows below).
+
 // Up to this many columns (A not transposed), no kernel at all: see columns_product.
 constexpr long kColumnsMaxN = 2;
 
