@@ -557,6 +557,9 @@ static void draw_grid(AppState& app, int p, ImDrawList* draw, const MapFrame& f,
     draw->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (x < f.min.x + 40 * app.ui_scale || x > f.max.x - 40 * app.ui_scale) continue;  // corners belong to the axis names
     std::snprintf(text, sizeof text, "%g", std::fabs(u) < step * 0.01f ? 0.0f : u);
+    // A long label near the right corner would cross the map's edge (a barely trained map's ticks
+    // read like 0.000125): skip it rather than draw over the neighbouring pane.
+    if (x + 3 * app.ui_scale + ImGui::CalcTextSize(text).x > f.max.x - pad) continue;
     tick_text(app, pane, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), text, "tick u", arrow);
   }
   for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
