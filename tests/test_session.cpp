@@ -293,7 +293,18 @@ TEST_CASE("session: a version 2 file (before the early-stop record) still loads 
   REQUIRE_MESSAGE(r.status == 0, r.err);
   r = train("--load " + fixture.string() + " " + data + "--epochs 2 --save " + resumed.string(), dir);
   REQUIRE_MESSAGE(r.status == 0, r.err);
-  expect_same_files(whole, resumed);
+  // The fixture's first 5 steps ran on Eigen's products, this build's on our own GEMM (nn/gemm.h),
+  // which rounds differently: the resumed run is the uninterrupted one up to that rounding, not
+  // bit for bit (the v3 resume tests above still demand identical files).
+  const std::vector<float> a = network_load(whole.string()).params, b = network_load(resumed.string()).params;
+  REQUIRE(a.size() == b.size());
+  double diff = 0, scale = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff = std::max(diff, std::fabs(double(a[i]) - double(b[i])));
+    scale = std::max(scale, std::fabs(double(a[i])));
+  }
+  INFO("max |whole - resumed| " << diff << ", max |whole| " << scale);
+  CHECK(diff <= 1e-6 * (1 + scale));  // one Adam step moves weights by about the learning rate, 1e-3
 }
 
 namespace {

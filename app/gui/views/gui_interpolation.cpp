@@ -1352,7 +1352,7 @@ void ui_interp_summary(AppState& app) {
     for (size_t p = 0; p < lines_set->summary.size() && n < static_cast<int>(sizeof short_verdict); ++p)
       n += std::snprintf(short_verdict + n, sizeof short_verdict - n, " %s %.1f, %.2f;", model_kind_short_name(app.panes[p].kind),
                          exact_shown(lines_set->summary[p].mean_distance), lines_set->summary[p].smoothness);
-    if (n > 0 && short_verdict[n - 1] == ';') --n;
+    if (n > 0 && n < static_cast<int>(sizeof short_verdict) && short_verdict[n - 1] == ';') --n;
     if (n < static_cast<int>(sizeof short_verdict)) std::snprintf(short_verdict + n, sizeof short_verdict - n, " (hover)");
     wrapped_line(short_verdict, lines.verdict_color);
   } else if (fold) {
