@@ -11,7 +11,7 @@
 #            off (no unit test needs it). Meant to replace `readers` in CI.
 #   tsan     ThreadSanitizer, GUI on: the trainer tests and the GUI tests that cross the trainer/UI
 #            boundary (the real app under Xvfb; which and why at tsan_tests below), with
-#            tests/tsan.supp for Mesa's and X's own threads.
+#            tests/tsan.supp for Mesa's and X's own threads. In CI (README's test command).
 # Which stages CI runs: the README's test command (its last step) says; README, "Hardening": CI's
 # time, stage by stage. Every test of a sanitizer build has a time limit of at most 900 s
 # (tests/CMakeLists.txt, sanitizer_timeout), so a hang costs minutes, not CI's 90-minute limit.
