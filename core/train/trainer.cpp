@@ -22,6 +22,7 @@
 // ModelPool's helpers touch only their own models, between a start and a done under the pool's mutex.
 #include "train/trainer.h"
 #include "train/trainer_faults.h"
+#include "train/thread_priority.h"
 #include "train/session.h"
 
 #include "train/collapse.h"
@@ -446,10 +447,6 @@ struct Trainer::Impl {
 //-----------------------------------------------------------------------------
 // [SECTION] Training thread: loop and commands
 //-----------------------------------------------------------------------------
-
-// Lowers the calling thread's priority only: on Linux, setpriority(PRIO_PROCESS, 0) applies to the
-// calling thread, not the whole process. Failing to lower it is harmless, so the result is ignored.
-static void lower_this_thread_priority() { (void)setpriority(PRIO_PROCESS, 0, 19); }
 
 void Trainer::Impl::run() {
   if (options.yield_to_ui) lower_this_thread_priority();

@@ -36,6 +36,7 @@
 #include "data/data_generated.h"
 #include "io/errors.h"
 #include "measure/lines.h"
+#include "train/thread_priority.h"
 #include "gui_state.h"
 
 namespace {
@@ -314,6 +315,7 @@ struct InterpLines {
 namespace {
 
 void lines_path_run(LinesPathJob* job) {
+  lower_this_thread_priority();
   std::vector<double> angle, distance;
   closest_lines(LineReference::shared(), job->images, angle, distance, nullptr, nullptr, &job->cancel);
   const size_t c = static_cast<size_t>(job->columns);
@@ -334,6 +336,7 @@ void lines_path_run(LinesPathJob* job) {
 }
 
 void lines_summary_run(LinesSummaryJob* job) {
+  lower_this_thread_priority();
   for (const Network& net : job->nets) {
     if (job->cancel.load(std::memory_order_relaxed)) break;
     // The seed as `latentlab interpolate` passes it: the models' seed picks the pairs.

@@ -15,6 +15,7 @@
 
 #include "data/dataset.h"
 #include "models/model.h"
+#include "train/thread_priority.h"
 #include "train/trainer.h"
 
 template <class Result>
@@ -56,6 +57,7 @@ struct ViewJob {
     w->result.generation = generation;
     Work* raw = w.get();
     w->thread = std::thread([raw, run] {
+      lower_this_thread_priority();
       run(*raw->data, raw->net, raw->result, raw->cancel);
       raw->done.store(true, std::memory_order_release);
     });
