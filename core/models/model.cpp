@@ -213,6 +213,9 @@ uint64_t network_parameter_count(const ModelConfig& c) {
 }
 
 std::string model_config_problem(const ModelConfig& c) {
+  // A kind outside the kinds table is refused before anything reads its row (the parameter count
+  // below asks the row whether the kind trains a critic): found by the ASan stage in test_kinds.
+  if (!choice_valid<ModelKind>(static_cast<int>(c.kind))) return hyperparam_problem(c);
   const std::string max_width = std::to_string(kMaxLayerWidth);
   if (c.input_size < 1 || c.input_size > kMaxLayerWidth)
     return "the data has " + std::to_string(c.input_size) + " features; a model takes 1 to " + max_width;
