@@ -100,7 +100,12 @@ timed "asan configure" cmake -S . -B "$asan_dir" "${common[@]}" -DLATENTLAB_ASAN
   -DLATENTLAB_GUI=OFF >/dev/null
 # Only what the suite runs: every ctest test (each unit test is a target of the same name) and the
 # executable they start; not the benchmarks.
-mapfile -t asan_tests < <(ctest --test-dir "$asan_dir" -N | sed -n 's/^ *Test *#[0-9]*: //p' | grep -v '^install$')
+# Not `test_lesson_checks`: it trains every lesson's models at the lesson's own settings, 38 s in
+# the normal build and more than its 900 s limit under ASan at -O1 (CI, 2026-12-07); the normal
+# stage runs it, and the training code it calls runs under ASan in test_kinds, test_kind_figures,
+# test_acai, test_collapse and the others.
+asan_skip='^(install|test_lesson_checks)$'
+mapfile -t asan_tests < <(ctest --test-dir "$asan_dir" -N | sed -n 's/^ *Test *#[0-9]*: //p' | grep -Ev "$asan_skip")
 [ ${#asan_tests[@]} -gt 0 ] || { echo "ci-sanitizers: no tests found in $asan_dir" >&2; exit 1; }
 timed "asan build" cmake --build "$asan_dir" -j"$jobs" --target latentlab "${asan_tests[@]}"
 asan_reports=$PWD/$asan_dir/sanitizer-reports
@@ -108,7 +113,7 @@ rm -rf "$asan_reports" && mkdir -p "$asan_reports"
 asan_options "$asan_reports"
 # `install` packages the build (cpack) and runs no code of ours under test: the normal stage runs it
 # (and `--target install` would install the ASan build into the system).
-timed "asan suite" env LATENTLAB_QUICK=1 ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" -E '^install$' ||
+timed "asan suite" env LATENTLAB_QUICK=1 ctest --test-dir "$asan_dir" --output-on-failure -j"$jobs" -E "$asan_skip" ||
   failed+=("ASan+UBSan suite")
 reports_of "$asan_reports" || failed+=("ASan+UBSan reports")
 unset ASAN_OPTIONS UBSAN_OPTIONS
