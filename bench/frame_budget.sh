@@ -2,7 +2,7 @@
 # The explorer's frame budget, for every heavy view, in one command: both models training, 10,000
 # points a map, 1600x900 under Xvfb, `--frame-stats`, one run per view setting (the defaults with the
 # hole map, + decoded manifold, + Anomaly, + Inside the VAE, the ||J||_F colouring, the Arithmetic
-# row, twin conv models). With a second build (a directory holding
+# row, twin conv models, the lines set's interpolation strip). With a second build (a directory holding
 # latentlab, or a git revision, built Release in a temporary worktree as compare_builds.sh does) the
 # two alternate A B A B in the same run, so that a slower change is seen whatever the load.
 # Besides the wall-clock median it prints what does not depend on the machine's load: the main
@@ -10,7 +10,7 @@
 # the draw data and uploads per frame, and the trainer's steps per second (a cheaper frame bought
 # by starving the trainer is no win). Prints `uptime` before and after: wall times under load are
 # noise, and are not README benchmark figures. Not part of CI.
-# usage: [FRAME_VIEWS="defaults manifold anomaly kl jacobian arith conv"] bench/frame_budget.sh [BUILD_DIR] [OTHER_BUILD_DIR|REV] [ROUNDS] [FRAMES]
+# usage: [FRAME_VIEWS="defaults manifold anomaly kl jacobian arith conv lines"] bench/frame_budget.sh [BUILD_DIR] [OTHER_BUILD_DIR|REV] [ROUNDS] [FRAMES]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -50,11 +50,13 @@ fi
 # setting needs. FRAME_VIEWS="anomaly kl" runs only those. Besides the panels (any name `panel NAME on`
 # takes; decoder-j: the decoder's ||J||_F layer in place of the hole map): jacobian (the points coloured
 # by the encoder's ||J||_F, plain AE vs contractive AE), arith
-# (the Arithmetic row, label 1 minus label 7), conv (twin conv models at 28x28, the defaults' views).
+# (the Arithmetic row, label 1 minus label 7), conv (twin conv models at 28x28, the defaults' views),
+# lines (the lines set, 12,000 lines, with the interpolation strip and its exact figures' workers).
 setting_flags() {
   case "$1" in
     jacobian) echo "--pair ae-contractive" ;;
     conv) echo "--arch conv" ;;
+    lines) echo "--data lines --count 12000" ;;
     *) echo "" ;;
   esac
 }
@@ -63,10 +65,11 @@ setting_script() {
     defaults | conv) ;;
     jacobian) echo "color-by jacobian" ;;
     arith) printf 'panel arith on\narith label=1 label=7\n' ;;
+    lines) echo "panel interp on" ;;
     *) echo "panel $1 on" ;;
   esac
 }
-read -r -a views <<< "${FRAME_VIEWS:-defaults manifold anomaly kl jacobian arith conv}"
+read -r -a views <<< "${FRAME_VIEWS:-defaults manifold anomaly kl jacobian arith conv lines}"
 for v in "${views[@]}"; do
   { setting_script "$v"; echo "wait $frames"; echo "quit"; } > "$work/$v.txt"
 done

@@ -6,6 +6,8 @@
 # the Smoothness of its tiles' matched angles, recomputed here from the dumped lists; its path is
 # far from the ideal's 0; and the summary's figures over the paper's protocol (256 pairs x 16
 # steps) are what `latentlab interpolate --data lines --load` computes on the GUI's saved weights.
+# The map's marker at the slider's t shows the exact figure too (not the distance to the nearest
+# training image): with t on the 8th tile, the frame's figure is that tile's, as the strip shows it.
 #   test_gui_lines.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 . "$(dirname "$0")/gui_lib.sh"
@@ -18,8 +20,10 @@ train 150
 panel interp on
 interp-steps 14
 interp 2600 2611
+interp-t 0.46666667
 sync
 interp-verdict
+wait 2
 state $dir/s.txt
 screenshot $dir/lines.png
 save-models $dir/models
@@ -89,6 +93,22 @@ for p, m in enumerate(cli["models"]):
     print("pane %d (%s): this pair %.4f / %.3f; 256 pairs GUI %.5f / %.4f, CLI %.5f / %.4f" %
           (p, m["model"], mean, smooth, float(gui["pane%d.lines_summary_mean_distance" % p]),
            float(gui["pane%d.lines_summary_smoothness" % p]), m["mean_distance"], m["smoothness"]))
+# The map: its dots and the marker's figure are the exact measure; the marker's frame (t = 7/15)
+# is the path's tile 7, so its figure is that tile's, written as the strip writes it.
+def shown(d): return ("%.1f" if d * 1000 < 9.95 else "%.0f") % (d * 1000)
+t = float(gui["interp.t"])
+for p in range(len(cli["models"])):
+    if gui["pane%d.interp_map_measure" % p] != "exact":
+        bad.append("pane %d: the map's path shows the %s figures, not the exact ones" % (p, gui["pane%d.interp_map_measure" % p]))
+    marker, frame = gui["pane%d.interp_marker" % p], float(gui["pane%d.lines_frame_distance" % p])
+    old = "%.2f" % float(gui["pane%d.interp_frame" % p])
+    if marker == old: bad.append("pane %d: the marker shows %s, the distance to the nearest training image" % (p, marker))
+    if abs(float(gui["pane%d.lines_frame_t" % p]) - t) > 1e-6: bad.append("pane %d: the marker's figure is of t=%s, not %g" % (p, gui["pane%d.lines_frame_t" % p], t))
+    if marker != shown(frame): bad.append("pane %d: the marker shows '%s', its frame's exact figure is %s" % (p, marker, shown(frame)))
+    tile = floats("pane%d.lines_distances" % p)[round(t * (S - 1))]
+    if abs(frame - tile) > 1e-4 + 1e-3 * tile:
+        bad.append("pane %d: the frame at t=%g measures %g, its tile %g" % (p, t, frame, tile))
+    print("pane %d: marker %s (exact %.6f, tile %.6f; the nearest image's figure %s)" % (p, marker, frame, tile, old))
 print("ideal: %.2e / %.2e over an arc of %.3f rad" % (ideal_mean, ideal_smooth, arc))
 for line in bad: print(line)
 sys.exit(1 if bad else 0)

@@ -31,4 +31,5 @@ void control_help(AppState& app, const char* key);  // after a control: its tool
 bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,
                   void (*row_tooltip)(int) = nullptr);
 float choice_combo_width(const ChoiceList& list);  // the width that shows its longest title whole, at this font
+float combo_width(const char* widest);             // the same for a combo whose widest entry is `widest`
 void controls_seen_begin_frame(AppState& app);   // before the panels

@@ -431,6 +431,7 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
     draw->AddText(ImVec2(c.x + 12 * s, c.y - 20 * s), IM_COL32(255, 255, 255, 255), "A");
   }
   pane.interp.path_min = pane.interp.path_max = f.min;
+  pane.interp.marker_text[0] = '\0';
   // Until the new endpoints' path is computed (a frame or two), the previous one stays.
   if (pane.interp.version == 0 || pane.interp.curve.rows() != pane.latent || pane.interp.a.size() != pane.latent) return;
 
@@ -451,7 +452,6 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
 
   // The interpolants the strip shows, where they sit (smaller dots when they crowd).
   const int steps = pane.interp.steps;
-  const PathMeasure& m = pane.interp.measure;
   const ImVec2 end_a = curve[0], end_b = curve[kInterpCurvePoints - 1];
   const float length = std::sqrt((end_b.x - end_a.x) * (end_b.x - end_a.x) + (end_b.y - end_a.y) * (end_b.y - end_a.y));
   const float dot = std::clamp(0.4f * length / (steps + 1), 2.0f * s, 4.0f * s);
@@ -459,7 +459,7 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
     plane_project(pane.plane, pane.interp.ws.codes.col(i).data(), uv);
     const ImVec2 c = f.to_screen(uv[0], uv[1]);
     draw->AddCircleFilled(c, dot + 1.5f * s, IM_COL32(0, 0, 0, 220), 16);
-    draw->AddCircleFilled(c, dot, interp_distance_color(m.distance[i - 1]), 16);
+    draw->AddCircleFilled(c, dot, interp_interpolant_color(app, p, i), 16);
   }
   // A and B: the encoded originals, named beyond the path's ends.
   ImVec2 dir(1, 0);  // A to B on screen
@@ -499,12 +499,15 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
     draw->AddRectFilled(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), IM_COL32(0, 0, 0, 255));
     draw->AddImage(gpu_image_id(pane.interp.frame_image), a, b);
     draw->AddRect(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), accent, 0, 0, 2 * s);
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f", pane.interp.frame_distance);
-    const ImVec2 ts = ImGui::CalcTextSize(text);
-    const ImVec2 tp(a.x + side - ts.x - 3 * s, b.y - ts.y - 1 * s);
-    draw->AddRectFilled(ImVec2(tp.x - 3 * s, tp.y), ImVec2(b.x, b.y), IM_COL32(0, 0, 0, 200));
-    draw->AddText(tp, interp_distance_color(pane.interp.frame_distance), text);
+    char text[sizeof pane.interp.marker_text];
+    ImU32 color = 0;
+    if (interp_frame_figure(app, p, text, sizeof text, &color)) {
+      const ImVec2 ts = ImGui::CalcTextSize(text);
+      const ImVec2 tp(a.x + side - ts.x - 3 * s, b.y - ts.y - 1 * s);
+      draw->AddRectFilled(ImVec2(tp.x - 3 * s, tp.y), ImVec2(b.x, b.y), IM_COL32(0, 0, 0, 200));
+      draw->AddText(tp, color, text);
+      std::snprintf(pane.interp.marker_text, sizeof pane.interp.marker_text, "%s", text);
+    }
   }
 }
 

@@ -75,6 +75,22 @@ bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float sla
   return true;
 }
 
+bool layout_place_below(const LayoutRecorder& rec, ImVec2* min, ImVec2* max, float gap) {
+  ImVec2& a = *min;
+  ImVec2& b = *max;
+  for (int tries = 0; tries < 2 && !layout_is_free(rec, a, b); ++tries) {
+    float below = a.y;
+    for (int i = 0; i < rec.item_count; ++i) {
+      const LayoutItem& it = rec.items[i];
+      if (it.container == rec.stack[rec.depth - 1] && it.min.x < b.x && it.max.x > a.x && it.min.y < b.y && it.max.y > a.y)
+        below = std::max(below, it.max.y + gap);
+    }
+    b.y += below - a.y;
+    a.y = below;
+  }
+  return layout_is_free(rec, a, b);
+}
+
 int layout_check(const LayoutRecorder& rec, FILE* out, float slack) {
   int problems = 0;
   auto rect = [](ImVec2 a, ImVec2 b, char* buf, int size) {

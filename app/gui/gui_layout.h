@@ -47,6 +47,9 @@ void layout_item(LayoutRecorder* rec, const char* name);  // Dear ImGui's last i
 // Whether a rectangle lies inside the innermost open container and overlaps none of its items so
 // far (by more than `slack` pixels each way): for placing a label where nothing is yet.
 bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float slack = 1.0f);
+// A box that is not free moved down, at most twice, to `gap` below the innermost container's items
+// it overlaps (the map's legends, below the probe's edge arrow); whether it is free there.
+bool layout_place_below(const LayoutRecorder& rec, ImVec2* min, ImVec2* max, float gap);
 // Writes one line per problem ("outside: ..." / "overlap: ...") and a last line "problems=N";
 // returns N. Rectangles overlap when they share more than `slack` pixels each way.
 int layout_check(const LayoutRecorder& rec, FILE* out, float slack = 1.0f);

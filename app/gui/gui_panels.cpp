@@ -319,9 +319,14 @@ static void kind_row_tooltip(int row) {
 
 // The title's text, the frame's padding on both sides, and the arrow button (a square as tall as the frame).
 float choice_combo_width(const ChoiceList& list) {
-  float widest = 0;
-  for (const Choice& row : list.rows) widest = std::max(widest, ImGui::CalcTextSize(row.title).x);
-  return widest + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetFrameHeight();
+  const char* widest = list.rows[0].title;
+  for (const Choice& row : list.rows)
+    if (ImGui::CalcTextSize(row.title).x > ImGui::CalcTextSize(widest).x) widest = row.title;
+  return combo_width(widest);
+}
+
+float combo_width(const char* widest) {
+  return ImGui::CalcTextSize(widest).x + 2 * ImGui::GetStyle().FramePadding.x + ImGui::GetFrameHeight();
 }
 
 bool choice_combo(AppState& app, const char* id, const char* help_key, int* value, const ChoiceList& list,

@@ -713,6 +713,11 @@ ImU32 interp_distance_color(double distance);   // green near the data (1.0) to 
 bool interp_write_strip(const AppState& app, int pane, const char* path, std::string* error);
 void interp_write_state(const AppState& app, FILE* f);
 void interp_draw_map(AppState& app, int pane, ImDrawList* draw, const MapFrame& frame);  // gui_latent_map.cpp: the path on a map
+// The figures the map shows along the path: on the lines set the exact ones (cosine distance to the
+// closest reference line, as the strip shows them), else the distance to the nearest training image.
+ImU32 interp_interpolant_color(const AppState& app, int pane, int i);  // the dot of interpolant i (1..steps)
+bool interp_frame_figure(const AppState& app, int pane, char* text, size_t size, ImU32* color);  // the slider's marker; false: none yet
+const char* interp_map_measure(const AppState& app, int pane);  // "exact", "measuring" (lines, not yet) or "nearest"
 
 // gui_toolbar.cpp: map options, view switches and the legend above the maps
 void ui_toolbar(AppState& app);

@@ -35,19 +35,10 @@ static const char* format_count(int value, char* buf, int size) {
   return buf;
 }
 
-// A slider or combo just wide enough for its widest text (`widest`) and its frame.
-static void set_width_for(const char* widest, bool arrow = false) {
+// A slider just wide enough for its widest text (`widest`) and its frame (combos: combo_width, gui_help.h).
+static void set_width_for(const char* widest) {
   const ImGuiStyle& style = ImGui::GetStyle();
-  ImGui::SetNextItemWidth(ImGui::CalcTextSize(widest).x + 2 * style.FramePadding.x + 2 * style.ItemInnerSpacing.x +
-                          (arrow ? ImGui::GetFrameHeight() : 0.0f));
-}
-
-// The widest title of a choice list, in the current font: what a combo over it needs.
-static const char* widest_title(const ChoiceList& list) {
-  const char* widest = list.rows[0].title;
-  for (const Choice& c : list.rows)
-    if (ImGui::CalcTextSize(c.title).x > ImGui::CalcTextSize(widest).x) widest = c.title;
-  return widest;
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize(widest).x + 2 * style.FramePadding.x + 2 * style.ItemInnerSpacing.x);
 }
 
 static int widest_latent(const AppState& app) {
@@ -82,7 +73,7 @@ static void entry_manifold_grid(AppState& app) {
   ViewOptions& v = app.view;
   {
     int grid = static_cast<int>(v.manifold_grid);
-    set_width_for(widest_title(choice_list<ManifoldGrid>()), true);
+    ImGui::SetNextItemWidth(choice_combo_width(choice_list<ManifoldGrid>()));
     if (choice_combo(app, "##grid", "manifold_grid", &grid, choice_list<ManifoldGrid>()))
       v.manifold_grid = static_cast<ManifoldGrid>(grid);
   }
@@ -94,7 +85,7 @@ static bool anomaly_on(const AppState& app) { return app.view.show_anomaly; }
 static bool has_factors(const AppState& app) { return factors_available(app); }
 
 static void entry_anomaly_score(AppState& app) {
-  set_width_for(widest_title(choice_list<AnomalyScore>()), true);
+  ImGui::SetNextItemWidth(choice_combo_width(choice_list<AnomalyScore>()));
   int score = static_cast<int>(app.view.anomaly_score);
   if (choice_combo(app, "##anomaly_score", "anomaly_score", &score, choice_list<AnomalyScore>()))
     app.view.anomaly_score = static_cast<AnomalyScore>(score);
@@ -103,7 +94,7 @@ static void entry_anomaly_score(AppState& app) {
 static bool denoise_on(const AppState& app) { return app.view.show_denoise; }
 
 static void entry_denoise_noise(AppState& app) {
-  set_width_for(widest_title(choice_list<NoiseKind>()), true);
+  ImGui::SetNextItemWidth(choice_combo_width(choice_list<NoiseKind>()));
   int noise = static_cast<int>(app.view.denoise_noise);
   if (choice_combo(app, "##denoise_noise", "denoise_noise", &noise, choice_list<NoiseKind>()))
     app.view.denoise_noise = static_cast<NoiseKind>(noise);
@@ -120,7 +111,7 @@ static void entry_color(AppState& app) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Colour");
   ImGui::SameLine();
-  set_width_for("reconstruction error", true);
+  ImGui::SetNextItemWidth(combo_width("reconstruction error"));
   if (ImGui::BeginCombo("##color_by", point_color_name(app, app.view.color_by))) {
     for (int mode = 0; mode <= point_color_last(app); ++mode)
       if (ImGui::Selectable(point_color_name(app, mode), mode == app.view.color_by)) app.view.color_by = mode;
@@ -184,7 +175,7 @@ static void entry_plane(AppState& app) {
   const int latent = widest_latent(app);
   bool changed = false;
   int mode = v.plane_mode == PlaneMode::Pca ? 1 : 0;
-  set_width_for("Two dimensions", true);
+  ImGui::SetNextItemWidth(combo_width("Two dimensions"));
   changed |= ImGui::Combo("##plane", &mode, "Two dimensions\0PCA plane\0");
   control_help(app, "plane");
   v.plane_mode = mode == 1 ? PlaneMode::Pca : PlaneMode::Dims;

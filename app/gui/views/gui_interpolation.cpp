@@ -31,12 +31,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <thread>
 
 #include "data/data_generated.h"
 #include "io/errors.h"
 #include "measure/lines.h"
-#include "train/thread_priority.h"
 #include "gui_state.h"
 
 namespace {
@@ -247,12 +245,15 @@ static bool net_fits(const AppState& app, const ModelPane& pane, const Network& 
 // kLinesPathSeconds), and the summary on another when the weights are newer (at most every
 // kLinesSummarySeconds while training), so that the workers do not take a core from the trainer
 // and the frames. The reference lines are drawn once, on the
-// first worker (LineReference::shared). A worker touches only the copies it was handed; the UI
-// reads its figures once its `done` is set. Until then the strips show the last figures.
+// first worker (LineReference::shared). A worker touches only the copies it was handed
+// (view_job.h's Worker); the UI collects its figures once it is done. Until then the strips show
+// the last figures. The frame at the slider's t (the map's marker) is matched on a third worker
+// whenever t or its path moves: one image a model, so it follows the slider within a few frames.
 
 namespace {
 constexpr double kLinesSummarySeconds = 30.0;  // while training, a new summary at most this often
 constexpr double kLinesPathSeconds = 1.0;      // ... and a path's figures on new weights (a new path: at once)
+constexpr double kLinesFrameSeconds = 0.1;     // the marker's figure follows the slider (and new weights) at most this often
 constexpr double kLinesUnit = 1e-3;            // exact distances are shown x10^-3, as the paper reports them
 constexpr double kLinesRedDistance = 0.1;      // an exact distance shown red (amber at half of it, green at 0)
 }  // namespace
@@ -265,32 +266,33 @@ struct LinesPath {
   uint64_t serial = 0, computes = 0;  // the path measured (Interpolation::serial, InterpView::computes)
 };
 
-struct LinesPathJob {
+struct LinesPathWork {
   Mat images;                    // (1024, rows * columns): each pane's decoded path, then the ideal row
   int columns = 0;
   std::vector<int> panes;        // each row's pane; -1 = the ideal row
   std::vector<uint64_t> computes;
   uint64_t serial = 0;
-  std::vector<LinesPath> rows;   // written by the worker before `done`
-  std::atomic<bool> done{false}, cancel{false};
-  std::thread thread;
-  ~LinesPathJob() {
-    cancel = true;
-    if (thread.joinable()) thread.join();
-  }
+  std::vector<LinesPath> rows;   // written by the worker
 };
 
-struct LinesSummaryJob {
+struct LinesSummaryWork {
   std::shared_ptr<const Dataset> data;
   std::vector<Network> nets;     // a copy of each pane's weights
   uint64_t version = 0;          // the snapshot they came from
-  std::vector<LinesScore> scores;  // written by the worker before `done`
-  std::atomic<bool> done{false}, cancel{false};
-  std::thread thread;
-  ~LinesSummaryJob() {
-    cancel = true;
-    if (thread.joinable()) thread.join();
-  }
+  std::vector<LinesScore> scores;  // written by the worker
+};
+
+// The exact figure of one pane's frame at the slider's t (the map's marker).
+struct LinesFrame {
+  double angle = std::nan(""), distance = std::nan("");
+  float t = -1;                  // InterpView::frame_t it measured
+  uint64_t serial = 0, computes = 0;  // the path it lies on (Interpolation::serial, InterpView::computes)
+};
+
+struct LinesFrameWork {
+  Mat images;                    // (1024, panes): each pane's decoded frame
+  std::vector<int> panes;
+  std::vector<LinesFrame> frames;  // stamped by the asker; angle and distance written by the worker
 };
 
 struct InterpLines {
@@ -300,9 +302,12 @@ struct InterpLines {
   double angle_a = 0, angle_b = 0;  // A's and B's true angles (the data's factor)
   uint64_t ideal_serial = 0;
   LinesPath path[kMaxPanes], ideal;  // the figures shown
-  std::shared_ptr<LinesPathJob> path_job;
+  LinesFrame frame[kMaxPanes];
+  Worker<LinesPathWork> path_job;
   double path_time = -1;         // when the last path job started
-  std::shared_ptr<LinesSummaryJob> summary_job;
+  double frame_time = -1;        // when the last frame job started
+  Worker<LinesSummaryWork> summary_job;
+  Worker<LinesFrameWork> frame_job;
   // The summary shown: per pane, over kLinesPairs x kLinesSteps, with the weights of `summary_version`.
   std::vector<LinesScore> summary;
   uint64_t summary_version = 0;
@@ -314,10 +319,10 @@ struct InterpLines {
 
 namespace {
 
-void lines_path_run(LinesPathJob* job) {
-  lower_this_thread_priority();
+void lines_path_run(LinesPathWork& work, const std::atomic<bool>& cancel) {
+  LinesPathWork* job = &work;
   std::vector<double> angle, distance;
-  closest_lines(LineReference::shared(), job->images, angle, distance, nullptr, nullptr, &job->cancel);
+  closest_lines(LineReference::shared(), job->images, angle, distance, nullptr, nullptr, &cancel);
   const size_t c = static_cast<size_t>(job->columns);
   job->rows.resize(job->panes.size());
   for (size_t r = 0; r < job->panes.size(); ++r) {
@@ -332,17 +337,23 @@ void lines_path_run(LinesPathJob* job) {
     row.serial = job->serial;
     row.computes = job->computes[r];
   }
-  job->done.store(true, std::memory_order_release);
 }
 
-void lines_summary_run(LinesSummaryJob* job) {
-  lower_this_thread_priority();
-  for (const Network& net : job->nets) {
-    if (job->cancel.load(std::memory_order_relaxed)) break;
+void lines_summary_run(LinesSummaryWork& job, const std::atomic<bool>& cancel) {
+  for (const Network& net : job.nets) {
+    if (cancel.load(std::memory_order_relaxed)) break;
     // The seed as `latentlab interpolate` passes it: the models' seed picks the pairs.
-    job->scores.push_back(lines_score(net, *job->data, kLinesPairs, kLinesSteps, net.config.seed, &job->cancel));
+    job.scores.push_back(lines_score(net, *job.data, kLinesPairs, kLinesSteps, net.config.seed, &cancel));
   }
-  job->done.store(true, std::memory_order_release);
+}
+
+void lines_frame_run(LinesFrameWork& job, const std::atomic<bool>& cancel) {
+  std::vector<double> angle, distance;
+  closest_lines(LineReference::shared(), job.images, angle, distance, nullptr, nullptr, &cancel);
+  for (size_t i = 0; i < job.frames.size() && i < distance.size(); ++i) {
+    job.frames[i].angle = angle[i];
+    job.frames[i].distance = distance[i];
+  }
 }
 
 }  // namespace
@@ -355,6 +366,10 @@ static InterpLines* lines_of(const AppState& app) {
 }
 
 static double exact_shown(double d) { return d / kLinesUnit; }
+// An exact distance as the strip's tiles and the map's marker show it: thousandths, one decimal below 10.
+static void exact_text(double d, char* text, size_t size) {
+  std::snprintf(text, size, exact_shown(d) < 9.95 ? "%.1f" : "%.0f", exact_shown(d));
+}
 static ImU32 exact_color(double d) { return interp_distance_color(1.0 + d / kLinesRedDistance); }
 static double degrees(double radians) { return radians * 57.29577951308232; }
 
@@ -406,28 +421,26 @@ static void lines_update(AppState& app) {
   if (!app.data || !is_lines_dataset(*app.data) || app.data->factors.rows() == 0) return;
   if (!it.lines) it.lines = std::make_shared<InterpLines>();
   InterpLines& lines = *it.lines;
-  if (lines.path_job && lines.path_job->done.load(std::memory_order_acquire)) {
-    LinesPathJob& job = *lines.path_job;
-    for (size_t r = 0; r < job.panes.size(); ++r) (job.panes[r] < 0 ? lines.ideal : lines.path[job.panes[r]]) = std::move(job.rows[r]);
-    lines.path_job.reset();  // joins a thread that has finished
+  LinesPathWork path;
+  if (lines.path_job.collect(&path))
+    for (size_t r = 0; r < path.panes.size(); ++r) (path.panes[r] < 0 ? lines.ideal : lines.path[path.panes[r]]) = std::move(path.rows[r]);
+  LinesSummaryWork summary;
+  if (lines.summary_job.collect(&summary) && summary.data == app.data && summary.scores.size() == summary.nets.size()) {
+    lines.summary = std::move(summary.scores);
+    lines.summary_version = summary.version;
+    lines.summary_data = summary.data;
+    lines.summary_time = app.now;
+    lines_summary_text(app, lines);
   }
-  if (lines.summary_job && lines.summary_job->done.load(std::memory_order_acquire)) {
-    LinesSummaryJob& job = *lines.summary_job;
-    if (job.data == app.data && job.scores.size() == job.nets.size()) {
-      lines.summary = std::move(job.scores);
-      lines.summary_version = job.version;
-      lines.summary_data = job.data;
-      lines.summary_time = app.now;
-      lines_summary_text(app, lines);
-    }
-    lines.summary_job.reset();
-  }
+  LinesFrameWork frames;
+  if (lines.frame_job.collect(&frames))
+    for (size_t i = 0; i < frames.panes.size(); ++i) lines.frame[frames.panes[i]] = frames.frames[i];
   if (it.a < 0 || it.b < 0) return;
   lines_ideal(app, lines);
 
   // A path job: every pane whose path is of this pair and steps, when one of them (or the ideal
   // row) has not been measured yet.
-  if (!lines.path_job) {
+  if (!lines.path_job.pending()) {
     std::vector<int> panes;
     bool moved = lines.ideal.serial != it.serial, newer = false;  // another path; the same path, new weights
     for (int p = 0; p < app.pane_count; ++p) {
@@ -439,28 +452,51 @@ static void lines_update(AppState& app) {
     }
     if (moved || (newer && (!app.snap->running || app.now - lines.path_time >= kLinesPathSeconds))) {
       lines.path_time = app.now;
-      auto job = std::make_shared<LinesPathJob>();
+      LinesPathWork job;
       const int columns = it.steps + 2;
-      job->columns = columns;
-      job->serial = it.serial;
-      job->images.resize(app.data->features(), Eigen::Index(panes.size() + 1) * columns);
+      job.columns = columns;
+      job.serial = it.serial;
+      job.images.resize(app.data->features(), Eigen::Index(panes.size() + 1) * columns);
       for (size_t r = 0; r < panes.size(); ++r) {
         const InterpView& v = app.panes[panes[r]].interp;
-        job->images.middleCols(Eigen::Index(r) * columns, columns) = v.ws.decoded.leftCols(columns);
-        job->panes.push_back(panes[r]);
-        job->computes.push_back(v.computes);
+        job.images.middleCols(Eigen::Index(r) * columns, columns) = v.ws.decoded.leftCols(columns);
+        job.panes.push_back(panes[r]);
+        job.computes.push_back(v.computes);
       }
-      job->images.rightCols(columns) = lines.ideal_x;
-      job->panes.push_back(-1);
-      job->computes.push_back(0);
-      job->thread = std::thread(lines_path_run, job.get());
-      lines.path_job = std::move(job);
+      job.images.rightCols(columns) = lines.ideal_x;
+      job.panes.push_back(-1);
+      job.computes.push_back(0);
+      lines.path_job.start(std::move(job), lines_path_run);
+    }
+  }
+
+  // A frame job: every pane whose frame at the slider's t (decoded on this path) has no exact figure.
+  if (!lines.frame_job.pending() && app.now - lines.frame_time >= kLinesFrameSeconds) {
+    LinesFrameWork job;
+    for (int p = 0; p < app.pane_count; ++p) {
+      const InterpView& v = app.panes[p].interp;
+      const LinesFrame& e = lines.frame[p];
+      if (v.version == 0 || v.serial != it.serial || v.frame_computes != v.computes || v.frame_x.rows() != app.data->features())
+        continue;
+      if (e.serial == v.serial && e.computes == v.computes && e.t == v.frame_t) continue;
+      job.panes.push_back(p);
+      LinesFrame stamp;
+      stamp.t = v.frame_t;
+      stamp.serial = v.serial;
+      stamp.computes = v.computes;
+      job.frames.push_back(stamp);
+    }
+    if (!job.panes.empty()) {
+      job.images.resize(app.data->features(), Eigen::Index(job.panes.size()));
+      for (size_t i = 0; i < job.panes.size(); ++i) job.images.col(Eigen::Index(i)) = app.panes[job.panes[i]].interp.frame_x.col(0);
+      lines.frame_time = app.now;
+      lines.frame_job.start(std::move(job), lines_frame_run);
     }
   }
 
   // A summary job: the newest weights of every pane, when they are newer than the summary's (while
   // training, at most every kLinesSummarySeconds).
-  if (!lines.summary_job) {
+  if (!lines.summary_job.pending()) {
     const bool same_data = lines.summary_data.lock() == app.data;
     const bool fresh = same_data && lines.summary_version == app.snap->version &&
                        lines.summary.size() == static_cast<size_t>(app.pane_count);
@@ -468,27 +504,71 @@ static void lines_update(AppState& app) {
     bool fit = app.pane_count > 0 && app.snap->networks.size() >= static_cast<size_t>(app.pane_count);
     for (int p = 0; fit && p < app.pane_count; ++p) fit = net_fits(app, app.panes[p], app.snap->networks[p]);
     if (fit && !fresh && due) {
-      auto job = std::make_shared<LinesSummaryJob>();
-      job->data = app.data;
-      job->nets.assign(app.snap->networks.begin(), app.snap->networks.begin() + app.pane_count);
-      job->version = app.snap->version;
-      job->thread = std::thread(lines_summary_run, job.get());
-      lines.summary_job = std::move(job);
+      LinesSummaryWork job;
+      job.data = app.data;
+      job.nets.assign(app.snap->networks.begin(), app.snap->networks.begin() + app.pane_count);
+      job.version = app.snap->version;
+      lines.summary_job.start(std::move(job), lines_summary_run);
     }
   }
 }
 
-// Every strip's exact figures measure its path, and the ideal row this pair.
+// The exact figure of the pane's frame at the slider's t, when it measured this frame.
+static bool lines_frame_current(const AppState& app, const InterpLines& lines, int p) {
+  const InterpView& v = app.panes[p].interp;
+  const LinesFrame& e = lines.frame[p];
+  return e.serial == app.interp.serial && e.serial == v.serial && e.computes == v.computes && e.t == v.frame_t;
+}
+
+// Every strip's exact figures measure its path, the ideal row this pair, and every marker's its frame.
 static bool lines_in_sync(const AppState& app, const InterpLines& lines) {
-  if (lines.path_job || lines.ideal.serial != app.interp.serial) return false;
+  if (lines.path_job.pending() || lines.frame_job.pending() || lines.ideal.serial != app.interp.serial) return false;
   for (int p = 0; p < app.pane_count; ++p)
-    if (lines.path[p].serial != app.interp.serial || lines.path[p].computes != app.panes[p].interp.computes) return false;
+    if (lines.path[p].serial != app.interp.serial || lines.path[p].computes != app.panes[p].interp.computes ||
+        !lines_frame_current(app, lines, p))
+      return false;
   return true;
 }
 
 static bool lines_summary_ready(const AppState& app, const InterpLines& lines) {
-  return !lines.summary_job && lines.summary_data.lock() == app.data && lines.summary_version == app.snap->version &&
+  return !lines.summary_job.pending() && lines.summary_data.lock() == app.data && lines.summary_version == app.snap->version &&
          lines.summary.size() == static_cast<size_t>(app.pane_count);
+}
+
+// The pane's exact figures when they are of the path it shows (the last measured, as the strip shows them), else null.
+static const LinesPath* lines_path_shown(const AppState& app, const InterpLines& lines, int p) {
+  const LinesPath& e = lines.path[p];
+  const size_t tiles = static_cast<size_t>(app.panes[p].interp.steps) + 2;
+  return e.serial == app.interp.serial && e.distance.size() == tiles ? &e : nullptr;
+}
+
+const char* interp_map_measure(const AppState& app, int p) {
+  const InterpLines* lines = lines_of(app);
+  if (!lines) return "nearest";
+  return lines_path_shown(app, *lines, p) ? "exact" : "measuring";
+}
+
+ImU32 interp_interpolant_color(const AppState& app, int p, int i) {
+  const InterpLines* lines = lines_of(app);
+  if (!lines) return interp_distance_color(app.panes[p].interp.measure.distance[size_t(i) - 1]);
+  const LinesPath* exact = lines_path_shown(app, *lines, p);
+  return exact ? exact_color(exact->distance[size_t(i)]) : caption_color();  // not measured yet: no figure
+}
+
+bool interp_frame_figure(const AppState& app, int p, char* text, size_t size, ImU32* color) {
+  const InterpView& v = app.panes[p].interp;
+  const InterpLines* lines = lines_of(app);
+  if (!lines) {
+    std::snprintf(text, size, "%.2f", v.frame_distance);
+    *color = interp_distance_color(v.frame_distance);
+    return true;
+  }
+  // The last exact figure on this path until the frame at the new t is matched (a few frames).
+  const LinesFrame& e = lines->frame[p];
+  if (e.serial != app.interp.serial || std::isnan(e.distance)) return false;
+  exact_text(e.distance, text, size);
+  *color = exact_color(e.distance);
+  return true;
 }
 
 //-----------------------------------------------------------------------------
@@ -988,8 +1068,7 @@ void ui_interp_strip(AppState& app, int p, float height) {
   // The lines set, when this strip's image holds the ideal row: its exact figures (the last measured).
   const InterpLines* lines = lines_of(app);
   if (lines && pane.interp.image.height != 2 * app.tile_h) lines = nullptr;
-  const LinesPath* exact = lines ? &lines->path[p] : nullptr;
-  if (exact && (exact->serial != it.serial || exact->distance.size() != static_cast<size_t>(tiles))) exact = nullptr;
+  const LinesPath* exact = lines ? lines_path_shown(app, *lines, p) : nullptr;
   const LinesPath* ideal = lines && lines->ideal.serial == it.serial && lines->ideal.distance.size() == static_cast<size_t>(tiles)
                                ? &lines->ideal
                                : nullptr;
@@ -1109,7 +1188,7 @@ void ui_interp_strip(AppState& app, int p, float height) {
     if (numbers_h > 0 && exact)
       for (int i = 1; i <= steps; ++i) {
         const double d = exact->distance[size_t(i)];
-        std::snprintf(text, sizeof text, exact_shown(d) < 9.95 ? "%.1f" : "%.0f", exact_shown(d));
+        exact_text(d, text, sizeof text);
         text_centred(draw, tile_x(i), tile_x(i) + cell, y1, exact_color(d), text);
         std::snprintf(text, sizeof text, "%.0f\xc2\xb0", degrees(exact->angle[size_t(i)]));
         text_centred(draw, tile_x(i), tile_x(i) + cell, y2, text_color(), text);
@@ -1286,7 +1365,7 @@ static void summary_lines_exact(const AppState& app, const InterpLines& lines, S
     out->verdict = lines.summary_text.c_str();
     out->verdict_color = lines.summary_best >= 0 ? pane_accent(lines.summary_best) : text_color();
   }
-  if (lines.summary_job)
+  if (lines.summary_job.pending())
     std::snprintf(out->progress, sizeof out->progress, out->verdict[0] ? "(new weights: measuring the exact figures again...)"
                                                                        : "Measuring the exact figures over %d held-out pairs \xc3\x97 %d steps...",
                   kLinesPairs, kLinesSteps);
@@ -1437,6 +1516,9 @@ static void lines_write_state(const AppState& app, const InterpLines& lines, FIL
     const LinesPath& e = lines.path[p];
     std::fprintf(f, "pane%d.lines_mean=%.17g\npane%d.lines_smoothness=%.17g\n", p, e.mean, p, e.smoothness);
     char key[64];
+    const LinesFrame& fr = lines.frame[p];
+    std::fprintf(f, "pane%d.lines_frame_t=%.9g\npane%d.lines_frame_distance=%.17g\npane%d.lines_frame_angle=%.17g\n", p,
+                 fr.t, p, fr.distance, p, fr.angle);
     std::snprintf(key, sizeof key, "pane%d.lines_distances", p);
     write_list(f, key, e.distance);
     std::snprintf(key, sizeof key, "pane%d.lines_angles", p);
@@ -1499,6 +1581,8 @@ void interp_write_state(const AppState& app, FILE* f) {
                  m.max_distance, p, m.midpoint_distance);
     std::fprintf(f, "pane%d.interp_smoothness=%g\npane%d.interp_endpoints=%g\npane%d.interp_frame=%g\n", p, m.smoothness,
                  p, m.endpoint_distance, p, pane.interp.frame_distance);
+    std::fprintf(f, "pane%d.interp_marker=%s\npane%d.interp_map_measure=%s\n", p, pane.interp.marker_text, p,
+                 interp_map_measure(app, p));
     std::fprintf(f, "pane%d.interp_distances=", p);
     for (size_t i = 0; i < m.distance.size(); ++i) std::fprintf(f, "%s%g", i ? "," : "", m.distance[i]);
     std::fprintf(f, "\n");

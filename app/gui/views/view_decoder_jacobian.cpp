@@ -40,23 +40,6 @@ double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// The grid for the map as it is now (as the hole map keys its own).
-void view_key(const ModelPane& pane, float key[6]) {
-  const MapView& v = pane.view;
-  key[0] = v.center[0];
-  key[1] = v.center[1];
-  key[2] = v.half_extent;
-  key[3] = v.rect_max.x - v.rect_min.x;
-  key[4] = v.rect_max.y - v.rect_min.y;
-  key[5] = kCells;
-}
-
-bool key_moved(const float a[6], const float b[6]) {
-  for (int i = 0; i < 6; ++i)
-    if (std::fabs(a[i] - b[i]) > 1e-6f * (1 + std::fabs(a[i]))) return true;
-  return false;
-}
-
 ImU32 ramp(float t) { return value_ramp_color(t) | IM_COL32(0, 0, 0, 255); }
 }  // namespace
 
@@ -68,10 +51,8 @@ ImU32 ramp(float t) { return value_ramp_color(t) | IM_COL32(0, 0, 0, 255); }
 static bool dj_pass_start(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   DecoderJacobianView& d = pane.decoder_j;
-  float key[6];
-  view_key(pane, key);
-  const float w = key[3], hgt = key[4];
-  if (w < 8 || hgt < 8 || pane.codes_version == 0 || !app.snap) return false;
+  const MapGrid grid = map_grid(pane.view, kCells);
+  if (grid.cols == 0 || pane.codes_version == 0 || !app.snap) return false;
   const Network& net = app.snap->networks[p];
   if (!pane_matches(app, pane, net)) return false;
   d.error.clear();
@@ -79,16 +60,10 @@ static bool dj_pass_start(AppState& app, int p) {
     d.error = "the decoder is convolutional (dense decoders only)";
     return false;
   }
-  const float cell = std::max(w, hgt) / kCells;
-  d.pass_cols = std::max(1, static_cast<int>(std::ceil(w / cell - 1e-3f)));
-  d.pass_rows = std::max(1, static_cast<int>(std::ceil(hgt / cell - 1e-3f)));
-  const float scale = 0.5f * std::min(w, hgt) / pane.view.half_extent;  // pixels per plane unit
-  const float u0 = pane.view.center[0] - 0.5f * w / scale, v1 = pane.view.center[1] + 0.5f * hgt / scale;
-  d.pass_rect[0] = u0;
-  d.pass_rect[1] = v1 - d.pass_rows * cell / scale;
-  d.pass_rect[2] = u0 + d.pass_cols * cell / scale;
-  d.pass_rect[3] = v1;
-  std::copy(key, key + 6, d.pass_key);
+  d.pass_cols = grid.cols;
+  d.pass_rows = grid.rows;
+  std::copy(grid.rect, grid.rect + 4, d.pass_rect);
+  std::copy(grid.key, grid.key + 6, d.pass_key);
   const Plane& pin = pane.plane;  // every cell is lifted now: the pass keeps codes, not the plane
   const int cells = d.pass_cols * d.pass_rows, latent = pane.latent;
   d.pass_z.resize(latent, cells);
@@ -190,9 +165,7 @@ static void dj_update(AppState& app) {
     ModelPane& pane = app.panes[p];
     DecoderJacobianView& d = pane.decoder_j;
     if (pane.latent == 0 || pane.pca || d.pass_snapshot) continue;
-    float key[6];
-    view_key(pane, key);
-    const bool moved = d.version == 0 || key_moved(key, d.key);
+    const bool moved = d.version == 0 || map_grid_moved(pane.view, kCells, d.key);
     const bool new_weights = d.version != app.snap->version && app.now - d.time >= kRefreshSeconds;
     if ((moved && d.error.empty()) || new_weights) dj_pass_start(app, p);
   }
@@ -218,9 +191,7 @@ static bool dj_in_sync(const AppState& app) {
     if (pane.latent == 0 || pane.pca) continue;
     if (!d.error.empty() && d.version == 0) continue;  // nothing it can measure
     if (d.pass_snapshot || d.version != app.snap->version) return false;
-    float key[6];
-    view_key(pane, key);
-    if (key_moved(key, d.key)) return false;
+    if (map_grid_moved(pane.view, kCells, d.key)) return false;
   }
   return true;
 }
@@ -230,13 +201,8 @@ static MapLayer dj_map_layer(const AppState& app, int p) {
   const DecoderJacobianView& d = pane.decoder_j;
   MapLayer layer;
   if (!app.view.show_decoder_j || d.version == 0) return layer;
-  const MapView& v = pane.view;
-  const float w = v.rect_max.x - v.rect_min.x, hgt = v.rect_max.y - v.rect_min.y;
-  const float scale = 0.5f * std::min(w, hgt) / v.half_extent;
-  const float cx = 0.5f * (v.rect_min.x + v.rect_max.x), cy = 0.5f * (v.rect_min.y + v.rect_max.y);
   layer.image = &d.image;
-  layer.min = ImVec2(cx + (d.rect[0] - v.center[0]) * scale, cy - (d.rect[3] - v.center[1]) * scale);
-  layer.max = ImVec2(cx + (d.rect[2] - v.center[0]) * scale, cy - (d.rect[1] - v.center[1]) * scale);
+  plane_rect_on_screen(pane.view, d.rect, &layer.min, &layer.max);
   layer.alpha = kAlpha;
   layer.serial = d.serial;
   return layer;
@@ -246,11 +212,7 @@ static void dj_free_gl(ModelPane& pane) { gpu_image_free(&pane.decoder_j.image);
 
 float decoder_jacobian_value(const ModelPane& pane, float u, float v) {
   const DecoderJacobianView& d = pane.decoder_j;
-  if (d.version == 0 || d.cols == 0) return -1;
-  const float fx = (u - d.rect[0]) / (d.rect[2] - d.rect[0]), fy = (d.rect[3] - v) / (d.rect[3] - d.rect[1]);
-  if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return -1;
-  const int c = std::min(d.cols - 1, static_cast<int>(fx * d.cols)), r = std::min(d.rows - 1, static_cast<int>(fy * d.rows));
-  return d.values[static_cast<size_t>(r) * d.cols + c];
+  return d.version == 0 ? -1 : map_grid_value(d.rect, d.cols, d.rows, d.values, u, v);
 }
 
 void decoder_jacobian_show(AppState& app, bool on) {
@@ -316,18 +278,7 @@ static void dj_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& 
     const float box_h = line * lines + (ready ? bar_h + 4 * s : 0) + 2 * pad;
     ImVec2 a(std::round(f.max.x - w - 2 * pad - 4 * s), std::round(f.min.y + 4 * s));
     ImVec2 b(a.x + w + 2 * pad, a.y + box_h);
-    for (int tries = 0; tries < 2 && !layout_is_free(app.layout, a, b); ++tries) {
-      float below = a.y;
-      for (int i = 0; i < app.layout.item_count; ++i) {
-        const LayoutItem& it = app.layout.items[i];
-        if (it.container == app.layout.stack[app.layout.depth - 1] && it.min.x < b.x && it.max.x > a.x && it.min.y < b.y &&
-            it.max.y > a.y)
-          below = std::max(below, it.max.y + 2 * s);
-      }
-      b.y += below - a.y;
-      a.y = below;
-    }
-    if (!layout_is_free(app.layout, a, b) || b.y > f.max.y) continue;
+    if (!layout_place_below(app.layout, &a, &b, 2 * s) || b.y > f.max.y) continue;
     draw->AddRectFilled(a, b, app.theme->overlay_shadow, 4 * s);
     layout_rect(&app.layout, "decoder jacobian legend", a, b);
     float y = a.y + pad;

@@ -215,7 +215,7 @@ void ui_pane_feed(AppState& app, int p, float height) {
   std::snprintf(text, sizeof text, "Noise rebuilt with %.3g\xc3\x97 the error of a held-out sample (MSE %.4f vs %.4f)", ratio,
                 f.error[kFeedNoise], f.error[kFeedDigit]);
   std::snprintf(short_text, sizeof short_text, "noise/sample error %.3g\xc3\x97", ratio);
-  const char* caption = ImGui::CalcTextSize(text).x <= width ? text : short_text;
+  const char* caption = fitting_caption(width, text, short_text);
   draw->AddText(origin, th.strong_text, caption);
   layout_rect(&app.layout, "feed caption", origin, ImVec2(origin.x + ImGui::CalcTextSize(caption).x, origin.y + ImGui::GetTextLineHeight()));
   if (ImGui::IsMouseHoveringRect(origin, ImVec2(origin.x + width, origin.y + line))) help_tooltip("feed");

@@ -73,27 +73,12 @@ ImU32 hole_map_color(float d, float p95) {
 
 float hole_map_value(const ModelPane& pane, float u, float v) {
   const HoleMapView& h = pane.holes;
-  if (h.version == 0 || h.cols == 0) return -1;
-  const float fx = (u - h.rect[0]) / (h.rect[2] - h.rect[0]), fy = (h.rect[3] - v) / (h.rect[3] - h.rect[1]);
-  if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return -1;
-  const int c = std::min(h.cols - 1, static_cast<int>(fx * h.cols)), r = std::min(h.rows - 1, static_cast<int>(fy * h.rows));
-  return h.values[static_cast<size_t>(r) * h.cols + c];
+  return h.version == 0 ? -1 : map_grid_value(h.rect, h.cols, h.rows, h.values, u, v);
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Passes
 //-----------------------------------------------------------------------------
-
-// The grid for the map as it is now: square cells, kHoleCells along the longer side.
-static void hole_view_key(const ModelPane& pane, float key[6]) {
-  const MapView& v = pane.view;
-  key[0] = v.center[0];
-  key[1] = v.center[1];
-  key[2] = v.half_extent;
-  key[3] = v.rect_max.x - v.rect_min.x;
-  key[4] = v.rect_max.y - v.rect_min.y;
-  key[5] = kHoleCells;
-}
 
 // Pins the map's codes, the plane and the grid. The codes measured against are the training
 // samples among the map's points and the unit comes from its held-out ones; when the points hold
@@ -104,10 +89,8 @@ static void hole_view_key(const ModelPane& pane, float key[6]) {
 static bool hole_pass_start(AppState& app, int p) {
   ModelPane& pane = app.panes[p];
   HoleMapView& h = pane.holes;
-  float key[6];
-  hole_view_key(pane, key);
-  const float w = key[3], hgt = key[4];
-  if (w < 8 || hgt < 8 || pane.codes_version == 0) return false;
+  const MapGrid grid = map_grid(pane.view, kHoleCells);  // square cells, kHoleCells along the longer side
+  if (grid.cols == 0 || pane.codes_version == 0) return false;
   const int n = static_cast<int>(app.point_indices.size());
   int held = 0;
   while (held < n && app.point_indices[held] >= app.data->train_count) ++held;
@@ -131,18 +114,10 @@ static bool hole_pass_start(AppState& app, int p) {
     h.pass_held.col(i) = pane.codes.col(cal_first + static_cast<int>(static_cast<long long>(i) * cal_count / cal));
   h.pass_held_values.resize(cal);
 
-  const float cell = std::max(w, hgt) / kHoleCells;
-  h.pass_cols = std::max(1, static_cast<int>(std::ceil(w / cell - 1e-3f)));
-  h.pass_rows = std::max(1, static_cast<int>(std::ceil(hgt / cell - 1e-3f)));
-  const float scale = 0.5f * std::min(w, hgt) / pane.view.half_extent;  // pixels per plane unit
-  const float half_u = 0.5f * h.pass_cols * cell / scale, half_v = 0.5f * h.pass_rows * cell / scale;
-  // The grid's top-left corner is the map's; it may run past the right and bottom edges by part of a cell.
-  const float u0 = pane.view.center[0] - 0.5f * w / scale, v1 = pane.view.center[1] + 0.5f * hgt / scale;
-  h.pass_rect[0] = u0;
-  h.pass_rect[1] = v1 - 2 * half_v;
-  h.pass_rect[2] = u0 + 2 * half_u;
-  h.pass_rect[3] = v1;
-  std::copy(key, key + 6, h.pass_key);
+  h.pass_cols = grid.cols;
+  h.pass_rows = grid.rows;
+  std::copy(grid.rect, grid.rect + 4, h.pass_rect);
+  std::copy(grid.key, grid.key + 6, h.pass_key);
   h.pass_values.resize(static_cast<size_t>(h.pass_cols) * h.pass_rows);  // grows only with the window
   h.pass_mean = pane.plane.mean;
   h.pass_axis_u = pane.plane.axis_u;
@@ -260,10 +235,7 @@ static void holes_update(AppState& app) {
     ModelPane& pane = app.panes[p];
     HoleMapView& h = pane.holes;
     if (pane.latent == 0 || h.pass_running) continue;
-    float key[6];
-    hole_view_key(pane, key);
-    bool moved = h.version == 0;
-    for (int i = 0; i < 6; ++i) moved |= std::fabs(key[i] - h.key[i]) > 1e-6f * (1 + std::fabs(key[i]));
+    const bool moved = h.version == 0 || map_grid_moved(pane.view, kHoleCells, h.key);
     const bool new_codes = h.version != pane.codes_version && app.now - h.time >= kHoleRefreshSeconds;
     if ((moved && h.error.empty()) || new_codes) hole_pass_start(app, p);
   }
@@ -289,10 +261,7 @@ static bool holes_in_sync(const AppState& app) {
     const HoleMapView& h = pane.holes;
     if (!h.error.empty() && h.version == 0) continue;  // nothing to measure with
     if (h.pass_running || h.version != app.snap->version) return false;
-    float key[6];
-    hole_view_key(pane, key);
-    for (int i = 0; i < 6; ++i)
-      if (std::fabs(key[i] - h.key[i]) > 1e-6f * (1 + std::fabs(key[i]))) return false;
+    if (map_grid_moved(pane.view, kHoleCells, h.key)) return false;
   }
   return true;
 }
@@ -302,13 +271,8 @@ static MapLayer holes_map_layer(const AppState& app, int p) {
   const HoleMapView& h = pane.holes;
   MapLayer layer;
   if (!app.view.show_holes || h.version == 0) return layer;
-  const MapView& v = pane.view;
-  const float w = v.rect_max.x - v.rect_min.x, hgt = v.rect_max.y - v.rect_min.y;
-  const float scale = 0.5f * std::min(w, hgt) / v.half_extent;
-  const float cx = 0.5f * (v.rect_min.x + v.rect_max.x), cy = 0.5f * (v.rect_min.y + v.rect_max.y);
   layer.image = &h.image;
-  layer.min = ImVec2(cx + (h.rect[0] - v.center[0]) * scale, cy - (h.rect[3] - v.center[1]) * scale);
-  layer.max = ImVec2(cx + (h.rect[2] - v.center[0]) * scale, cy - (h.rect[1] - v.center[1]) * scale);
+  plane_rect_on_screen(pane.view, h.rect, &layer.min, &layer.max);
   layer.alpha = kHoleAlpha;
   layer.serial = h.serial;
   return layer;
@@ -366,18 +330,7 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
     // Top right; moved down past whatever is recorded there (the probe's edge arrow), at most twice.
     ImVec2 a(std::round(f.max.x - w - 2 * pad - 4 * s), std::round(f.min.y + 4 * s));
     ImVec2 b(a.x + w + 2 * pad, a.y + box_h);
-    for (int tries = 0; tries < 2 && !layout_is_free(app.layout, a, b); ++tries) {
-      float below = a.y;
-      for (int i = 0; i < app.layout.item_count; ++i) {
-        const LayoutItem& it = app.layout.items[i];
-        if (it.container == app.layout.stack[app.layout.depth - 1] && it.min.x < b.x && it.max.x > a.x && it.min.y < b.y &&
-            it.max.y > a.y)
-          below = std::max(below, it.max.y + 2 * s);
-      }
-      b.y += below - a.y;
-      a.y = below;
-    }
-    if (!layout_is_free(app.layout, a, b)) continue;
+    if (!layout_place_below(app.layout, &a, &b, 2 * s)) continue;
     draw->AddRectFilled(a, b, app.theme->overlay_shadow, 4 * s);  // a plate of the theme: the caption reads on it
     layout_rect(&app.layout, "hole legend", a, b);
     float y = a.y + pad;

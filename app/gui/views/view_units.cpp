@@ -208,9 +208,10 @@ void ui_pane_units(AppState& app, int p, float height) {
                   u.mean_activation, double(kActiveThreshold), 100 * (1 - u.active_fraction), u.samples);
   std::snprintf(short_text, sizeof short_text, "mean |h| %.3g \xc2\xb7 %.0f%% near 0", u.mean_activation,
                 100 * (1 - u.active_fraction));
-  draw->AddText(origin, th.strong_text, ImGui::CalcTextSize(text).x <= width ? text : short_text);
+  const char* caption = fitting_caption(width, text, short_text);
+  draw->AddText(origin, th.strong_text, caption);
   if (ImGui::IsMouseHoveringRect(origin, ImVec2(origin.x + width, origin.y + line))) help_tooltip("units");
-  layout_rect(&app.layout, "units caption", origin, ImVec2(origin.x + std::min(width, ImGui::CalcTextSize(text).x), origin.y + line));
+  layout_rect(&app.layout, "units caption", origin, ImVec2(origin.x + std::min(width, ImGui::CalcTextSize(caption).x), origin.y + line));
 
   // Body: heatmap | bars (the same rows) | favourite tiles.
   const int shown = shown_units(pane);

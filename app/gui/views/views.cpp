@@ -3,6 +3,7 @@
 #include "views.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -33,6 +34,56 @@ const PaneViewOps* const kPaneViews[] = {
     &kArithView,    // the arrow over the points; its row replaces the strips
 };
 const int kPaneViewCount = static_cast<int>(sizeof kPaneViews / sizeof kPaneViews[0]);
+
+static void map_grid_key(const MapView& v, int cells, float key[6]) {
+  key[0] = v.center[0];
+  key[1] = v.center[1];
+  key[2] = v.half_extent;
+  key[3] = v.rect_max.x - v.rect_min.x;
+  key[4] = v.rect_max.y - v.rect_min.y;
+  key[5] = static_cast<float>(cells);
+}
+
+MapGrid map_grid(const MapView& v, int cells) {
+  MapGrid g;
+  map_grid_key(v, cells, g.key);
+  const float w = g.key[3], hgt = g.key[4];
+  if (w < 8 || hgt < 8) return g;
+  const float cell = std::max(w, hgt) / cells;
+  g.cols = std::max(1, static_cast<int>(std::ceil(w / cell - 1e-3f)));
+  g.rows = std::max(1, static_cast<int>(std::ceil(hgt / cell - 1e-3f)));
+  const float scale = 0.5f * std::min(w, hgt) / v.half_extent;  // pixels per plane unit
+  const float u0 = v.center[0] - 0.5f * w / scale, v1 = v.center[1] + 0.5f * hgt / scale;
+  g.rect[0] = u0;
+  g.rect[1] = v1 - g.rows * cell / scale;
+  g.rect[2] = u0 + g.cols * cell / scale;
+  g.rect[3] = v1;
+  return g;
+}
+
+bool map_grid_moved(const MapView& v, int cells, const float key[6]) {
+  float now[6];
+  map_grid_key(v, cells, now);
+  for (int i = 0; i < 6; ++i)
+    if (std::fabs(now[i] - key[i]) > 1e-6f * (1 + std::fabs(now[i]))) return true;
+  return false;
+}
+
+void plane_rect_on_screen(const MapView& v, const float rect[4], ImVec2* min, ImVec2* max) {
+  const float w = v.rect_max.x - v.rect_min.x, hgt = v.rect_max.y - v.rect_min.y;
+  const float scale = 0.5f * std::min(w, hgt) / v.half_extent;
+  const float cx = 0.5f * (v.rect_min.x + v.rect_max.x), cy = 0.5f * (v.rect_min.y + v.rect_max.y);
+  *min = ImVec2(cx + (rect[0] - v.center[0]) * scale, cy - (rect[3] - v.center[1]) * scale);
+  *max = ImVec2(cx + (rect[2] - v.center[0]) * scale, cy - (rect[1] - v.center[1]) * scale);
+}
+
+float map_grid_value(const float rect[4], int cols, int rows, const std::vector<float>& values, float u, float v) {
+  if (cols == 0) return -1;
+  const float fx = (u - rect[0]) / (rect[2] - rect[0]), fy = (rect[3] - v) / (rect[3] - rect[1]);
+  if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return -1;
+  const int c = std::min(cols - 1, static_cast<int>(fx * cols)), r = std::min(rows - 1, static_cast<int>(fy * rows));
+  return values[static_cast<size_t>(r) * cols + c];
+}
 
 const char* fitting_caption(float width, const char* long_text, const char* short_text, const char* tiny_text) {
   const char* last = long_text;

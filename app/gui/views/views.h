@@ -50,6 +50,7 @@
 
 struct AppState;
 struct ModelPane;
+struct MapView;
 
 //-----------------------------------------------------------------------------
 // [SECTION] Map geometry and layers
@@ -74,6 +75,22 @@ struct MapLayer {
   float alpha = 1;
   uint64_t serial = 0;              // bumped by the view on every upload: the map redraws when it changes
 };
+
+// A grid of square cells over a map as it is now: what the hole map and the decoder's ||J||_F
+// layer measure. `key` is the view and the grid's size (a layer measures again when it moves);
+// the grid's top-left corner is the map's, and it may run past the right and bottom edges by
+// part of a cell. cols == 0: the map is too small to measure (under 8 pixels either way).
+struct MapGrid {
+  float key[6] = {};   // centre u, v, half extent, map width and height in pixels, cells along the longer side
+  int cols = 0, rows = 0;
+  float rect[4] = {};  // on the plane: u0, v0, u1, v1
+};
+MapGrid map_grid(const MapView& view, int cells);
+bool map_grid_moved(const MapView& view, int cells, const float key[6]);  // the map no longer is the one `key` was made on
+// A plane rectangle (u0, v0, u1, v1) on the map's screen as it is now: the layer's image corners.
+void plane_rect_on_screen(const MapView& view, const float rect[4], ImVec2* min, ImVec2* max);
+// The value of the grid's cell at plane point (u, v), row-major from the top; -1 outside the grid.
+float map_grid_value(const float rect[4], int cols, int rows, const std::vector<float>& values, float u, float v);
 
 //-----------------------------------------------------------------------------
 // [SECTION] Per-pane view state
@@ -151,6 +168,7 @@ struct InterpView {
   // Where things were drawn this frame (screen coordinates, for tests and state dumps).
   ImVec2 strip_min = {0, 0}, strip_max = {0, 0};  // the strip's tiles
   ImVec2 path_min = {0, 0}, path_max = {0, 0};    // the path on the map, clipped to it
+  char marker_text[16] = "";      // the figure the slider's marker showed on the map ("": none)
 };
 
 // Hole map (view_holes.cpp): how empty the latent space is at every cell of a grid over the visible
