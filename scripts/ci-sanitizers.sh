@@ -20,8 +20,8 @@
 # -O1 in every stage (the asan and tsan stages were -O2 until 2026-12-06): less of Eigen's kernels
 # inlined and then instrumented, a cheaper build. Line tables only (-g1: a report keeps its
 # file:line, without the full debug info of every Eigen template), only the targets the stage
-# runs, tests two at a time (one test uses one core) except the GUI's. Prints the wall and CPU
-# time of each part.
+# runs, core and the CLI as a unity build (LATENTLAB_UNITY), Ninja where installed, tests two at a
+# time (one test uses one core) except the GUI's. Prints the wall and CPU time of each part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
@@ -43,10 +43,11 @@ flags="-O1 -g1 -DNDEBUG"
 # Eigen templates several files use are instrumented once per batch, not once per file.
 common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$flags"
         "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$flags" -DLATENTLAB_UNITY=ON)
-# Ninja where it is installed (CI: scripts/install-deps.sh), for a new build folder only (an old one
-# keeps its generator): it compiles a target's files while the libraries they link are still being
-# built, where make starts no test's file before latentlab_core and latentlab_cli are linked, so
-# one core idles while core/models/model.cpp, the longest compile, finishes alone.
+# Ninja where it is installed (the machine's image has it; make otherwise), for a new build folder
+# only (an old one keeps its generator): it compiles a target's files while the libraries they link
+# are still being built, where make starts no test's file before latentlab_core and latentlab_cli
+# are linked, so one core idles while the longest compiles (core/models/model.cpp, the largest
+# batch) finish (README, "Hardening": the two schedules of the stage's measured compiles).
 generator() {  # generator <dir>: the -G option for a new build folder, or nothing
   [ ! -f "$1/CMakeCache.txt" ] && command -v ninja >/dev/null && echo "-GNinja" || true
 }
