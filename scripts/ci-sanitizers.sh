@@ -20,8 +20,8 @@
 # -O1 in every stage (the asan and tsan stages were -O2 until 2026-12-06): less of Eigen's kernels
 # inlined and then instrumented, a cheaper build. Line tables only (-g1: a report keeps its
 # file:line, without the full debug info of every Eigen template), only the targets the stage
-# runs, tests two at a time (one test uses one core) except the GUI's. Prints the wall and CPU
-# time of each part.
+# runs, core and the CLI as a unity build (LATENTLAB_UNITY), Ninja where installed, tests two at a
+# time (one test uses one core) except the GUI's. Prints the wall and CPU time of each part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
@@ -39,8 +39,18 @@ jobs=${JOBS:-2}
 # counters, which never see outside bytes, build without the sanitizers; model.cpp stays
 # instrumented (it holds the .llnet parser and the size budgets).
 flags="-O1 -g1 -DNDEBUG"
+# LATENTLAB_UNITY (CMakeLists.txt): core's and the CLI's files compiled in batches, so that the
+# Eigen templates several files use are instrumented once per batch, not once per file.
 common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=$flags"
-        "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$flags")
+        "-DCMAKE_C_FLAGS_RELWITHDEBINFO=$flags" -DLATENTLAB_UNITY=ON)
+# Ninja where it is installed (the machine's image has it; make otherwise), for a new build folder
+# only (an old one keeps its generator): it compiles a target's files while the libraries they link
+# are still being built, where make starts no test's file before latentlab_core and latentlab_cli
+# are linked, so one core idles while the longest compiles (core/models/model.cpp, the largest
+# batch) finish (README, "Hardening": the two schedules of the stage's measured compiles).
+generator() {  # generator <dir>: the -G option for a new build folder, or nothing
+  [ ! -f "$1/CMakeCache.txt" ] && command -v ninja >/dev/null && echo "-GNinja" || true
+}
 # What reads outside bytes, and the tests that feed it hostile ones (README, "Hardening").
 reader_tests=(test_fuzz_corpus test_hostile_csv test_hostile_idx test_hostile_images test_hostile_model
               test_cli_hostile test_loaders_malformed test_save_faults)
@@ -81,7 +91,7 @@ asan_options() {  # asan_options <reports dir>
 
 # -- readers: ASan + UBSan over the readers of outside bytes ------------------------------------
 if wants readers; then
-  timed "readers configure" cmake -S . -B "$readers_dir" "${common[@]}" -DLATENTLAB_ASAN=ON \
+  timed "readers configure" cmake -S . -B "$readers_dir" $(generator "$readers_dir") "${common[@]}" -DLATENTLAB_ASAN=ON \
     -DLATENTLAB_ASAN_READERS=ON -DLATENTLAB_GUI=OFF >/dev/null
   timed "readers build" cmake --build "$readers_dir" -j"$jobs" --target latentlab "${reader_tests[@]}"
   readers_reports=$PWD/$readers_dir/sanitizer-reports
@@ -96,7 +106,7 @@ fi
 
 # -- asan: ASan + UBSan over the whole unit suite -------------------------------------------------
 if wants asan; then
-timed "asan configure" cmake -S . -B "$asan_dir" "${common[@]}" -DLATENTLAB_ASAN=ON -DLATENTLAB_ASAN_READERS=OFF \
+timed "asan configure" cmake -S . -B "$asan_dir" $(generator "$asan_dir") "${common[@]}" -DLATENTLAB_ASAN=ON -DLATENTLAB_ASAN_READERS=OFF \
   -DLATENTLAB_GUI=OFF >/dev/null
 # Only what the suite runs: every ctest test (each unit test is a target of the same name) and the
 # executable they start; not the benchmarks.
@@ -128,7 +138,7 @@ fi
 # TSan they would add about ten times their normal 6 minutes for no new thread interaction.
 tsan_tests='^(test_trainer|gui_smoke|gui_session|gui_fire)$'
 if wants tsan; then
-timed "tsan configure" cmake -S . -B "$tsan_dir" "${common[@]}" -DLATENTLAB_TSAN=ON -DLATENTLAB_GUI=ON >/dev/null
+timed "tsan configure" cmake -S . -B "$tsan_dir" $(generator "$tsan_dir") "${common[@]}" -DLATENTLAB_TSAN=ON -DLATENTLAB_GUI=ON >/dev/null
 timed "tsan build" cmake --build "$tsan_dir" -j"$jobs" --target latentlab test_trainer png_check png_diff
 tsan_reports=$PWD/$tsan_dir/sanitizer-reports
 rm -rf "$tsan_reports" && mkdir -p "$tsan_reports"

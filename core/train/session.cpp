@@ -26,7 +26,7 @@ constexpr uint32_t kVersion = 3;
 constexpr int kMaxSessionModels = 8;
 constexpr uint32_t kMaxStringBytes = 1 << 16;
 constexpr uint64_t kMaxHistoryPoints = uint64_t(1) << 24;
-constexpr uint32_t kMaxEvents = 1 << 16;
+constexpr uint32_t kMaxSessionEvents = 1 << 16;
 constexpr uint32_t kMaxViewEntries = 1 << 12;
 // Per model at most the network and its guard's copy (each a .llnet of at most the parameter
 // budget), Adam's two moments; the order, history and the rest fit in the margin.
@@ -374,7 +374,7 @@ Session session_parse(const uint8_t* bytes, size_t n, const std::string& file_na
     s.models.push_back(std::move(m));
   }
   const uint32_t events = r.get<uint32_t>("event count");
-  if (events > kMaxEvents) r.bad("bad event count");
+  if (events > kMaxSessionEvents) r.bad("bad event count");
   for (uint32_t k = 0; k < events; ++k) {
     TrainerEvent e;
     e.step = r.get<int64_t>("event");

@@ -72,7 +72,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kHeldOutChunk = 256;  // columns per Model::evaluate call; stop is checked between chunks
-constexpr size_t kMaxEvents = 256;  // oldest events are dropped beyond this
+constexpr size_t kMaxTrainerEvents = 256;  // oldest events are dropped beyond this
 
 std::atomic<int> g_failing_builds{0};  // trainer_fail_next_builds
 std::atomic<double> g_command_delay{0};  // trainer_delay_next_commands, seconds
@@ -823,7 +823,7 @@ void Trainer::Impl::record(ModelSlot& s, const LossParts& l, int b) {
 
 void Trainer::Impl::report(int model, std::string message) {
   events.push_back(TrainerEvent{step, model, std::move(message)});
-  if (events.size() > kMaxEvents) events.erase(events.begin(), events.begin() + (events.size() - kMaxEvents));
+  if (events.size() > kMaxTrainerEvents) events.erase(events.begin(), events.begin() + (events.size() - kMaxTrainerEvents));
 }
 
 //-----------------------------------------------------------------------------
