@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
   cmake g++ make pkg-config   # the build
+  ninja-build                 # the sanitizer stages' builds (scripts/ci-sanitizers.sh): starts a test's files while the libraries still build
   libasan8 libubsan1 libtsan2 # GCC's sanitizer runtimes, for CI's sanitizer builds (scripts/ci-sanitizers.sh)
   libimgui-dev                # Dear ImGui 1.86 with its GLFW + OpenGL3 backends (the GUI)
   libglfw3-dev                # window, input, GL context
