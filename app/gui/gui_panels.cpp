@@ -320,8 +320,11 @@ static void kind_row_tooltip(int row) {
 // The title's text, the frame's padding on both sides, and the arrow button (a square as tall as the frame).
 float choice_combo_width(const ChoiceList& list) {
   const char* widest = list.rows[0].title;
-  for (const Choice& row : list.rows)
-    if (ImGui::CalcTextSize(row.title).x > ImGui::CalcTextSize(widest).x) widest = row.title;
+  float widest_x = 0;
+  for (const Choice& row : list.rows) {
+    const float x = ImGui::CalcTextSize(row.title).x;
+    if (x > widest_x) widest = row.title, widest_x = x;
+  }
   return combo_width(widest);
 }
 

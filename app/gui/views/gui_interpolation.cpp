@@ -319,14 +319,13 @@ struct InterpLines {
 
 namespace {
 
-void lines_path_run(LinesPathWork& work, const std::atomic<bool>& cancel) {
-  LinesPathWork* job = &work;
+void lines_path_run(LinesPathWork& job, const std::atomic<bool>& cancel) {
   std::vector<double> angle, distance;
-  closest_lines(LineReference::shared(), job->images, angle, distance, nullptr, nullptr, &cancel);
-  const size_t c = static_cast<size_t>(job->columns);
-  job->rows.resize(job->panes.size());
-  for (size_t r = 0; r < job->panes.size(); ++r) {
-    LinesPath& row = job->rows[r];
+  closest_lines(LineReference::shared(), job.images, angle, distance, nullptr, nullptr, &cancel);
+  const size_t c = static_cast<size_t>(job.columns);
+  job.rows.resize(job.panes.size());
+  for (size_t r = 0; r < job.panes.size(); ++r) {
+    LinesPath& row = job.rows[r];
     row.angle.assign(angle.begin() + r * c, angle.begin() + (r + 1) * c);
     row.distance.assign(distance.begin() + r * c, distance.begin() + (r + 1) * c);
     double sum = 0;
@@ -334,8 +333,8 @@ void lines_path_run(LinesPathWork& work, const std::atomic<bool>& cancel) {
     row.mean = sum / static_cast<double>(c);
     double smooth = 0;
     row.smoothness = line_smoothness(row.angle, &smooth) ? smooth : std::nan("");
-    row.serial = job->serial;
-    row.computes = job->computes[r];
+    row.serial = job.serial;
+    row.computes = job.computes[r];
   }
 }
 
