@@ -4,6 +4,7 @@
 // sample); a plain AE refuses the variational scores; and the end-to-end claim on real MNIST: a VAE
 // trained without the 0s detects the held-out 0s with an AUC above 0.9 (PyTorch's is .935 here).
 #include <doctest/doctest.h>
+#include "test_quick.h"
 
 #include "test_files.h"
 
@@ -142,12 +143,15 @@ TEST_CASE("mnist: a VAE trained without the 0s detects the held-out 0s, AUC abov
     return;
   }
   // The pytorch/examples recipe (VAE 784-400-20, Adam 1e-3, batch 128), first 8000 train.
-  const Run r = run_latentlab("anomaly --data " + images + " --train 8000 --holdout-label 0 --epochs 10 --json",
+  const std::string epochs = quick_run() ? "1" : "10";  // test_quick.h
+  const Run r = run_latentlab("anomaly --data " + images + " --train 8000 --holdout-label 0 --epochs " + epochs + " --json",
                               "test_anomaly.stderr");
   std::remove("test_anomaly.stderr");
   REQUIRE(r.status == 0);
   MESSAGE(r.out.substr(0, 400));
-  CHECK(json_value(r.out, "auc") > 0.9);
+  CHECK(json_value(r.out, "auc") >= 0);
+  CHECK(json_value(r.out, "auc") <= 1);
+  CLAIM(json_value(r.out, "auc") > 0.9);
   CHECK(json_value(r.out, "test_positives") > 100);
   CHECK(r.out.find("\"roc_fpr\":[0,") != std::string::npos);
 }

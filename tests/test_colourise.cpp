@@ -3,6 +3,7 @@
 // training: a denoising AE trained on drop colour rebuilds the colour image from its grey version
 // better than the grey image itself does, by a margin; the same network untrained does not.
 #include <doctest/doctest.h>
+#include "test_quick.h"
 
 #include <cmath>
 #include <string>
@@ -88,10 +89,10 @@ TEST_CASE("a drop-colour denoising AE colourises held-out faces better than the 
   // Untrained, it gives a blur of the mean colour: far below the grey input itself.
   const ColouriseFigures before = colourise_figures(model.network(), held, d.channels);
   CHECK(before.psnr_colourised < before.psnr_grey_baseline);
-  train_full_batches(d, 8, 64, c.seed, [&](const Mat& x) { model.train_step(x); });
+  train_full_batches(d, budget(8, 1), 64, c.seed, [&](const Mat& x) { model.train_step(x); });  // test_quick.h
   const ColouriseFigures after = colourise_figures(model.network(), held, d.channels);
   MESSAGE("faces-rgb: grey " << after.psnr_grey_baseline << " dB, colourised " << after.psnr_colourised
                              << " dB (untrained " << before.psnr_colourised << " dB)");
   CHECK(after.psnr_grey_baseline == doctest::Approx(before.psnr_grey_baseline));  // the same inputs
-  CHECK(after.psnr_colourised > after.psnr_grey_baseline + 1.0);
+  CLAIM(after.psnr_colourised > after.psnr_grey_baseline + 1.0);
 }

@@ -17,6 +17,7 @@
 #include "models/model.h"
 #include "train/early_stopping.h"
 #include "train/trainer.h"
+#include "test_quick.h"
 
 namespace {
 
@@ -51,9 +52,12 @@ Mat held_out_of(const Dataset& d) {
 }
 
 // Trains as `latentlab train` does (shuffled every epoch, every batch used). After each epoch, if
-// `es` is given, records the held-out loss in it (and stops when it says so).
+// `es` is given, records the held-out loss in it (and stops when it says so). The quick form
+// (test_quick.h) trains one epoch of at most 500 samples.
 Model trained(const Dataset& d, const ModelConfig& c, int epochs, int batch = 128, float lr = 1e-3f,
               EarlyStopping* es = nullptr, std::vector<double>* held_out_curve = nullptr) {
+  if (quick_run() && !es) epochs = 1;
+  const int train_count = quick_run() ? std::min(d.train_count, 500) : d.train_count;
   OptimizerConfig opt;
   opt.lr = lr;
   Model model(c, opt);
@@ -62,9 +66,9 @@ Model trained(const Dataset& d, const ModelConfig& c, int epochs, int batch = 12
   Mat x(d.features(), batch);
   const Mat held = held_out_of(d);
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    epoch_order(order_rng, d.train_count, order);
-    for (int first = 0; first < d.train_count; first += batch) {
-      const int n = std::min(batch, d.train_count - first);
+    epoch_order(order_rng, train_count, order);
+    for (int first = 0; first < train_count; first += batch) {
+      const int n = std::min(batch, train_count - first);
       if (x.cols() != n) x.resize(Eigen::NoChange, n);
       d.gather(order.data() + first, n, x);
       model.train_step(x);
@@ -191,7 +195,7 @@ TEST_CASE("a denoising AE (masking) rebuilds masked held-out digits better than 
   d.noise_level = 0.3f;
   const KindFigures plain = figures_of(trained(figure_digits(), config_of(ModelKind::Plain, {128}, 16), 10), s);
   const KindFigures denoising = figures_of(trained(figure_digits(), d, 10), s);
-  CHECK(denoising.psnr_noisy > plain.psnr_noisy + 0.3);
+  CLAIM(denoising.psnr_noisy > plain.psnr_noisy + 0.3);
 }
 
 TEST_CASE("a contractive AE's encoder is less sensitive than the plain AE's") {
@@ -200,7 +204,7 @@ TEST_CASE("a contractive AE's encoder is less sensitive than the plain AE's") {
   c.contractive_weight = 0.1f;
   const KindFigures plain = figures_of(trained(figure_digits(), config_of(ModelKind::Plain, {128}, 16), 10));
   const KindFigures contractive = figures_of(trained(figure_digits(), c, 10));
-  CHECK(contractive.jacobian_norm < 0.75 * plain.jacobian_norm);
+  CLAIM(contractive.jacobian_norm < 0.75 * plain.jacobian_norm);
 }
 
 TEST_CASE("a KL-sparse AE's mean activation approaches rho as the penalty's weight grows") {
@@ -212,9 +216,9 @@ TEST_CASE("a KL-sparse AE's mean activation approaches rho as the penalty's weig
   const KindFigures w = figures_of(trained(figure_digits(), weak, 10));
   const KindFigures s = figures_of(trained(figure_digits(), strong, 10));
   const double rho = weak.rho;
-  CHECK(std::fabs(s.mean_activation - rho) < 0.3 * std::fabs(w.mean_activation - rho));
-  CHECK(s.mean_activation < 4 * rho);
-  CHECK(s.active_fraction < w.active_fraction - 0.2);
+  CLAIM(std::fabs(s.mean_activation - rho) < 0.3 * std::fabs(w.mean_activation - rho));
+  CLAIM(s.mean_activation < 4 * rho);
+  CLAIM(s.active_fraction < w.active_fraction - 0.2);
 }
 
 TEST_CASE("an overcomplete AE rebuilds uniform noise better than an undercomplete one, with MSE and a small init") {
@@ -227,9 +231,9 @@ TEST_CASE("an overcomplete AE rebuilds uniform noise better than an undercomplet
   over.init = under.init = InitKind::Torch;
   const KindFigures o = figures_of(trained(figure_digits(), over, 10));
   const KindFigures u = figures_of(trained(figure_digits(), under, 10));
-  CHECK(o.noise_recon_error < 0.9 * u.noise_recon_error);
-  CHECK(o.clean_recon_error < 0.5 * u.clean_recon_error);
-  CHECK(o.noise_recon_error > 10 * o.clean_recon_error);  // the limit measured, not the theory's claim
+  CLAIM(o.noise_recon_error < 0.9 * u.noise_recon_error);
+  CLAIM(o.clean_recon_error < 0.5 * u.clean_recon_error);
+  CLAIM(o.noise_recon_error > 10 * o.clean_recon_error);  // the limit measured, not the theory's claim
 }
 
 TEST_CASE("trained on images that vary in every pixel, the overcomplete AE copies uniform noise; the undercomplete does not") {
@@ -252,10 +256,10 @@ TEST_CASE("trained on images that vary in every pixel, the overcomplete AE copie
   const double grey_guess = 1.0 / 12.0;  // the error of 0.5 everywhere on uniform noise
   MESSAGE("noise error: overcomplete ", o.noise_recon_error, ", undercomplete ", u.noise_recon_error,
           "; clean digits: ", o.clean_recon_error, ", ", u.clean_recon_error);
-  CHECK(o.noise_recon_error < 0.5 * grey_guess);
-  CHECK(u.noise_recon_error > grey_guess);
-  CHECK(o.noise_recon_error < 0.5 * u.noise_recon_error);
-  CHECK(o.clean_recon_error < u.clean_recon_error);  // the copy keeps the clean digits too
+  CLAIM(o.noise_recon_error < 0.5 * grey_guess);
+  CLAIM(u.noise_recon_error > grey_guess);
+  CLAIM(o.noise_recon_error < 0.5 * u.noise_recon_error);
+  CLAIM(o.clean_recon_error < u.clean_recon_error);  // the copy keeps the clean digits too
 }
 
 TEST_CASE("small training set, wide model: the held-out loss turns up; early stopping keeps the best") {
@@ -265,22 +269,23 @@ TEST_CASE("small training set, wide model: the held-out loss turns up; early sto
   EarlyStopping record;  // patience 0: records every epoch, never stops
   std::vector<double> curve;
   const ModelConfig c = config_of(ModelKind::Plain, {1024}, 64);
-  Model last = trained(*d, c, 50, 25, 3e-3f, &record, &curve);
+  const int epochs = 50;  // every form (test_quick.h): the held-out loss turns up after 20 epochs
+  Model last = trained(*d, c, epochs, 25, 3e-3f, &record, &curve);
   REQUIRE(record.best_epoch > 0);
-  REQUIRE(curve.size() == 50);
-  CHECK(record.best_epoch < 45);
-  CHECK(record.last_loss > record.best_loss + 0.5);
+  REQUIRE(curve.size() == size_t(epochs));
+  CLAIM(record.best_epoch < 45);
+  CLAIM(record.last_loss > record.best_loss + 0.5);
   // The kept weights are the best epoch's: restored, they give its held-out loss, lower than the last's.
   const Mat held = held_out_of(*d);
   const double last_loss = last.evaluate(held).total;
   last.restore(record.best);
   CHECK(last.evaluate(held).total == doctest::Approx(record.best_loss).epsilon(1e-4));
-  CHECK(last.evaluate(held).total < last_loss - 0.5);
+  CLAIM(last.evaluate(held).total < last_loss - 0.5);
   // With patience, training stops within `patience` epochs after the best one and keeps its weights.
   EarlyStopping stopping;
   stopping.patience = 5;
   std::vector<double> stopped_curve;
-  trained(*d, c, 50, 25, 3e-3f, &stopping, &stopped_curve);
+  trained(*d, c, epochs, 25, 3e-3f, &stopping, &stopped_curve);
   CHECK(stopping.last_epoch == stopping.best_epoch + 5);
   CHECK(stopped_curve.size() < curve.size());
   CHECK(stopping.best_loss < stopping.last_loss);

@@ -17,6 +17,7 @@
 //     widened by 1 nat: the same recipe, implemented independently, gives the same figures.
 // The CLI is run once too, so that the figures `latentlab train` prints are these.
 #include <doctest/doctest.h>
+#include "test_quick.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -30,12 +31,8 @@ namespace {
 
 const std::string kImages = std::string(LATENTLAB_SHARED_DIR) + "/data/mnist/t10k-images-idx3-ubyte.gz";
 
-// LATENTLAB_QUICK=1 (the sanitizer builds in CI, ~10x slower): the two 10-epoch comparisons are
+// The quick form (test_quick.h: the sanitizer builds in CI): the two 10-epoch comparisons are
 // skipped and the CLI runs one epoch; the one-epoch check below runs in every build.
-bool quick() {
-  const char* q = std::getenv("LATENTLAB_QUICK");
-  return q && std::string(q) == "1";
-}
 
 struct Reference {
   ModelKind kind;
@@ -111,7 +108,7 @@ TEST_CASE("pytorch/examples recipe, one epoch: the VAE is learning") {
 }
 
 TEST_CASE("pytorch/examples recipe, latentlab defaults: within 1 nat of PyTorch seed 1, or better") {
-  if (quick()) return;  // LATENTLAB_QUICK: see above
+  if (quick_run()) return;  // LATENTLAB_QUICK: see above
   for (const Reference& r : kReference) {
     const LossParts l = train_recipe(r.kind, r.latent, InitKind::He);
     std::printf("%-3s latent %2d (he):    held-out %.2f (recon %.2f, kl %.2f)   PyTorch seed 1: %.2f\n",
@@ -122,7 +119,7 @@ TEST_CASE("pytorch/examples recipe, latentlab defaults: within 1 nat of PyTorch 
 }
 
 TEST_CASE("pytorch/examples recipe with torch's initialisation: inside PyTorch's seed range +- 1 nat") {
-  if (quick()) return;
+  if (quick_run()) return;
   for (const Reference& r : kReference) {
     const LossParts l = train_recipe(r.kind, r.latent, InitKind::Torch);
     std::printf("%-3s latent %2d (torch): held-out %.2f (recon %.2f, kl %.2f)   PyTorch seeds 1-3: %.2f..%.2f\n",
@@ -133,7 +130,7 @@ TEST_CASE("pytorch/examples recipe with torch's initialisation: inside PyTorch's
 }
 
 TEST_CASE("`latentlab train --json` prints the same figure") {
-  const int epochs = quick() ? 1 : 2;
+  const int epochs = quick_run() ? 1 : 2;
   const std::string cmd = std::string(LATENTLAB_EXE) + " train --data " + kImages +
                           " --train 8000 --model vae --hidden 400 --latent 20 --epochs " + std::to_string(epochs) +
                           " --seed 1 --json 2>/dev/null";

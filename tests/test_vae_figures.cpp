@@ -4,6 +4,7 @@
 // default does not; raising beta lowers the KL and worsens the reconstruction (the MIG claim is
 // reported in the README, where it did not hold).
 #include <doctest/doctest.h>
+#include "test_quick.h"
 
 #include <cmath>
 #include <cstdio>
@@ -160,7 +161,7 @@ TEST_CASE("beta on sprites: the KL falls and the reconstruction worsens; beta 50
   LossParts loss[3];
   double mig[3];
   for (int b = 0; b < 3; ++b) {
-    Model model = train_sprites_vae(betas[b], 12, 1, 4);
+    Model model = train_sprites_vae(betas[b], budget(12, 1), 1, 4);  // test_quick.h
     kl[b] = kl_per_dim(model.network(), x, ws);
     loss[b] = model.evaluate(x);
     Mat codes(4, x.cols());
@@ -170,15 +171,16 @@ TEST_CASE("beta on sprites: the KL falls and the reconstruction worsens; beta 50
                 kl[b].total, kl[b].active_units, int(kl[b].collapsed), mig[b]);
   }
   // The rate-distortion trade-off, in the direction the theory says.
-  CHECK(kl[1].total < kl[0].total);
-  CHECK(loss[1].recon > loss[0].recon);
-  CHECK(loss[2].recon > loss[1].recon);
+  CLAIM(kl[1].total < kl[0].total);
+  CLAIM(loss[1].recon > loss[0].recon);
+  CLAIM(loss[2].recon > loss[1].recon);
   // The default is healthy; beta 50 has collapsed: no dimension carries 0.01 nats.
-  CHECK(!kl[0].collapsed);
-  CHECK(kl[0].active_units == 4);
-  CHECK(kl[2].collapsed);
-  for (double k : kl[2].kl) CHECK(k < kActiveUnitNats);
-  CHECK(kl[0].total > 100 * kl[2].total);
+  CLAIM(!kl[0].collapsed);
+  CLAIM(kl[0].active_units == 4);
+  CLAIM(kl[2].collapsed);
+  for (double k : kl[2].kl) CLAIM(k < kActiveUnitNats);
+  CLAIM(kl[0].total > 100 * kl[2].total);
+  for (int b = 0; b < 3; ++b) CHECK((std::isfinite(loss[b].recon) && kl[b].total >= 0));
   // The MIG claim (beta 4 above beta 1) did not hold in our runs at this training length (README,
   // "Inside the VAE"), so it is not asserted; the figures are printed above.
   for (double m : mig) CHECK((m >= 0 && m <= 1));
