@@ -123,7 +123,8 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   args.add("screenshot", "FILE", "", "save the last frame as a PNG (with --frames, or on exit)");
   args.add("script", "FILE", "", "replay actions, one per line (see README: train, probe, screenshot, ...)");
   args.add("frame-stats", "FILE", "", "write every frame time and the median to FILE on exit");
-  args.add_switch("no-vsync", "render as fast as possible (for measuring frame times)");
+  args.add_switch("no-vsync", "render as fast as possible (for measuring frame times); otherwise --frames and\n"
+                  "                             --script runs are paced to 60 frames a second, as vsync paces a display");
   args.add("load", "FILE", "", "open a session (.llsession: its data, models, training state and view), or a saved\n"
            "                             network in single-model mode: .llnet, or .safetensors (a latentlab export or the\n"
            "                             pytorch/examples VAE); its architecture wins over the flags");
@@ -712,11 +713,27 @@ int gui_main(int argc, char** argv) {
   if (!app.launch.paused) app.trainer->start();
 
   // Main loop.
+  // Automated runs (a script, --frames) are paced to 60 frames a second, as a display's vsync paces
+  // the app for a user: under Xvfb nothing waits in the swap, and unpaced frames left training a
+  // fraction of the CPU it gets on a desktop. Not with --no-vsync (frame-time measurements); the
+  // wait is not counted in a frame's time.
+  const bool paced = automated && !app.launch.no_vsync;
+  constexpr double kPacedFrameSeconds = 1.0 / 60;
   int idle_frames = 0;
   app.stats.last_time = glfwGetTime();
+  double frame_start = app.stats.last_time;
   while (!app.quit && !glfwWindowShouldClose(window)) {
-    if (idle_frames > 30) glfwWaitEventsTimeout(0.25);
-    else glfwPollEvents();
+    const double since_start = glfwGetTime() - frame_start;
+    if (idle_frames > 30) {
+      glfwWaitEventsTimeout(0.25);
+    } else if (paced && since_start < kPacedFrameSeconds) {
+      const double before = glfwGetTime();
+      glfwWaitEventsTimeout(kPacedFrameSeconds - since_start);
+      app.stats.last_time += glfwGetTime() - before;
+    } else {
+      glfwPollEvents();
+    }
+    frame_start = glfwGetTime();
     const double now = glfwGetTime();
     app.dt = std::min(0.25, std::max(1e-4, now - app.now));
     app.now = now;
