@@ -714,9 +714,9 @@ int gui_main(int argc, char** argv) {
 
   // Main loop.
   // Automated runs (a script, --frames) are paced to 60 frames a second, as a display's vsync paces
-  // the app for a user: under Xvfb nothing waits in the swap, and unpaced frames left training a
-  // fraction of the CPU it gets on a desktop. Not with --no-vsync (frame-time measurements); the
-  // wait is not counted in a frame's time.
+  // the app for a user: under Xvfb nothing waits in the swap, and unpaced frames take CPU that a
+  // second GUI test beside this one needs (CI runs them two at a time). Not with --no-vsync
+  // (frame-time measurements); the wait is not counted in a frame's time.
   const bool paced = automated && !app.launch.no_vsync;
   constexpr double kPacedFrameSeconds = 1.0 / 60;
   int idle_frames = 0;
@@ -733,8 +733,8 @@ int gui_main(int argc, char** argv) {
     } else {
       glfwPollEvents();
     }
-    frame_start = glfwGetTime();
     const double now = glfwGetTime();
+    frame_start = now;
     app.dt = std::min(0.25, std::max(1e-4, now - app.now));
     app.now = now;
     double marks[5], cpu_marks[5];
