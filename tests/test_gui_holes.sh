@@ -16,6 +16,11 @@
 #    sample's own tooltip wins), the tooltip's value is the dumped grid's at that plane point (its
 #    cell or a neighbour, for a point on a cell's edge), and it says "hole" exactly when the value
 #    is above the legend's mark; at least three of the four show one.
+# 5. The legend and the interpolation share the map: with a path from the AE map's lowest point to
+#    its highest (across the legend's own corner, the top right) and the slider near B, at 1024x640
+#    and 1600x900, the legend meets neither the path nor the slider's frame box, and `layout-check`
+#    finds nothing overlapping (the frame box is one of its rectangles). At 1600x900 it is shown
+#    elsewhere on the map; on a map too small for it and the path, it may give way.
 #   test_gui_holes.sh LATENTLAB PNG_CHECK PNG_DIFF WORKDIR
 set -eu
 . "$(dirname "$0")/gui_lib.sh"
@@ -123,4 +128,38 @@ done
 for pane in 0 1; do
   "$png_diff" "$dir/on.png" "$dir/off.png" --min 4 --region $(value "$dir/holes.txt" pane$pane.map_rect)
 done
+
+# 5. The legend beside the interpolation's path, on the smallest window and a common one.
+for size in 1024x640 1600x900; do
+  w=${size%x*} h=${size#*x}
+  cat > "$dir/path.txt" <<EOS
+train 300
+sync
+panel interp on
+interp-t 0.9
+interp-pick 0 0 -1000
+interp-pick 0 0 1000
+sync
+wait 3
+layout-check $dir/path_layout_$size.txt
+state $dir/path_$size.txt
+screenshot $dir/path_$size.png
+quit
+EOS
+  xvfb $((120 * scale)) "$size" "$exe" --width "$w" --height "$h" --paused --points 2000 --script "$dir/path.txt"
+  "$png_check" "$dir/path_$size.png" "$w" "$h"
+  grep -qx "problems=0" "$dir/path_layout_$size.txt" ||
+    { echo "$size: the map's boxes overlap with the path on:"; cat "$dir/path_layout_$size.txt"; exit 1; }
+  grep "^recorded=" "$dir/path_layout_$size.txt" | grep -q "interpolation frame" || { echo "$size: no frame box recorded"; exit 1; }
+  for pane in 0 1; do
+    grep -qx "pane$pane.holes_legend_meets_path=0" "$dir/path_$size.txt" ||
+      { echo "$size, pane $pane: the hole legend lies on the interpolation's path"; exit 1; }
+  done
+  # The AE's path crossed the top right, so the legend had to go elsewhere: the case meant.
+  grep -qx "pane0.holes_legend_moved=1" "$dir/path_$size.txt" ||
+    { echo "$size: the AE's path missed the legend's corner: the case is not tested"; exit 1; }
+  echo "$size: AE legend shown=$(value "$dir/path_$size.txt" pane0.holes_legend), VAE legend shown=$(value "$dir/path_$size.txt" pane1.holes_legend)"
+done
+# On the common window the map has room: the legend is shown beside the path, not dropped.
+grep -qx "pane0.holes_legend=1" "$dir/path_1600x900.txt" || { echo "1600x900: the AE's hole legend was dropped"; exit 1; }
 echo "test_gui_holes: ok"

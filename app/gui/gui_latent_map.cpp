@@ -25,6 +25,11 @@
 // [SECTION] Helpers: numbers, ticks, ellipses
 //-----------------------------------------------------------------------------
 
+// The grid's tick labels' names in the layout recorder: the slider's frame box may lie over them
+// (they are left out under it), and over nothing else recorded on the map.
+constexpr const char* kTickU = "tick u";
+constexpr const char* kTickV = "tick v";
+
 // The 1-2-5 step nearest above `raw`.
 static float nice_step(float raw) {
   const float base = std::pow(10.0f, std::floor(std::log10(raw)));
@@ -418,9 +423,88 @@ static int map_pick(const AppState& app, const ModelPane& pane, const MapFrame& 
 // plane is not the one the path lies in), a dot per interpolant coloured by its distance to the
 // data, A and B ringed in their labels' colours, and a marker with the decoded frame at the
 // slider's t. Records the path's on-screen bounds for tests.
+// The path drawn on this map in screen coordinates; false when there is none to draw yet (until
+// the new endpoints' path is computed, a frame or two, the previous one stays).
+static bool interp_screen_path(const AppState& app, const ModelPane& pane, const MapFrame& f, ImVec2 curve[kInterpCurvePoints]) {
+  if (!app.interp.show || pane.interp.version == 0 || pane.interp.curve.rows() != pane.latent ||
+      pane.interp.a.size() != pane.latent)
+    return false;
+  float uv[2];
+  for (int i = 0; i < kInterpCurvePoints; ++i) {
+    plane_project(pane.plane, pane.interp.curve.col(i).data(), uv);
+    curve[i] = f.to_screen(uv[0], uv[1]);
+  }
+  return true;
+}
+
+// Where an end's letter (A: end 0, B: end 1, of text size `ts`) sits: beyond the path's end along
+// its direction `dir`, and inside the map even when the end is at its edge (the map clips).
+static ImVec2 end_letter_at(const MapFrame& f, ImVec2 c, ImVec2 dir, int end, ImVec2 ts, float s) {
+  const float reach = end == 0 ? -19 * s : 19 * s;
+  return ImVec2(std::round(std::clamp(c.x + reach * dir.x - ts.x * 0.5f, f.min.x + 2 * s, f.max.x - ts.x - 2 * s)),
+                std::round(std::clamp(c.y + reach * dir.y - ts.y * 0.5f, f.min.y + 1 * s, f.max.y - ts.y - 1 * s)));
+}
+
+// Whether segment a-b meets the rectangle (Liang-Barsky clipping).
+static bool segment_meets_rect(ImVec2 a, ImVec2 b, ImVec2 min, ImVec2 max) {
+  float t0 = 0, t1 = 1;
+  const float d[2] = {b.x - a.x, b.y - a.y}, from[2] = {a.x, a.y}, lo[2] = {min.x, min.y}, hi[2] = {max.x, max.y};
+  for (int k = 0; k < 2; ++k) {
+    if (d[k] == 0) {
+      if (from[k] < lo[k] || from[k] > hi[k]) return false;
+      continue;
+    }
+    float e0 = (lo[k] - from[k]) / d[k], e1 = (hi[k] - from[k]) / d[k];
+    if (e0 > e1) std::swap(e0, e1);
+    t0 = std::max(t0, e0);
+    t1 = std::min(t1, e1);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+bool interp_path_crosses(const AppState& app, int p, const MapFrame& f, ImVec2 min, ImVec2 max) {
+  ImVec2 curve[kInterpCurvePoints];
+  if (!interp_screen_path(app, app.panes[p], f, curve)) return false;
+  // The ends' rings and their letters, placed as interp_draw_map places them; the line's outline.
+  const float s = app.ui_scale, ring = 10 * s, line = 4 * s;
+  auto meets = [&](ImVec2 lo, ImVec2 hi) { return lo.x < max.x && hi.x > min.x && lo.y < max.y && hi.y > min.y; };
+  const ImVec2 end_a = curve[0], end_b = curve[kInterpCurvePoints - 1];
+  const float length = std::hypot(end_b.x - end_a.x, end_b.y - end_a.y);
+  const ImVec2 dir = length > 1e-3f ? ImVec2((end_b.x - end_a.x) / length, (end_b.y - end_a.y) / length) : ImVec2(1, 0);
+  for (int end = 0; end < 2; ++end) {
+    const ImVec2 c = end == 0 ? end_a : end_b, ts = ImGui::CalcTextSize(end == 0 ? "A" : "B");
+    const ImVec2 t = end_letter_at(f, c, dir, end, ts, s);
+    if (meets(ImVec2(c.x - ring, c.y - ring), ImVec2(c.x + ring, c.y + ring)) ||
+        meets(ImVec2(t.x - 1, t.y - 1), ImVec2(t.x + ts.x + 2, t.y + ts.y + 2)))
+      return true;
+  }
+  const ImVec2 lo(min.x - line, min.y - line), hi(max.x + line, max.y + line);
+  for (int i = 0; i + 1 < kInterpCurvePoints; ++i)
+    if (segment_meets_rect(curve[i], curve[i + 1], lo, hi)) return true;
+  return false;
+}
+
+// Whether the slider's frame box may sit at min-max: inside the map, and over nothing recorded
+// there but the grid's tick labels (they are left out under it: interp_covers).
+static bool frame_box_clear(const AppState& app, ImVec2 min, ImVec2 max) {
+  const LayoutRecorder& rec = app.layout;
+  if (rec.depth == 0 || rec.stack[rec.depth - 1] < 0) return true;
+  const int container = rec.stack[rec.depth - 1];
+  const LayoutContainer& c = rec.containers[container];
+  if (min.x < c.min.x || max.x > c.max.x || min.y < c.min.y || max.y > c.max.y) return false;
+  for (int i = 0; i < rec.item_count; ++i) {
+    const LayoutItem& it = rec.items[i];
+    if (it.container != container || std::strcmp(it.name, kTickU) == 0 || std::strcmp(it.name, kTickV) == 0) continue;
+    if (it.min.x < max.x && it.max.x > min.x && it.min.y < max.y && it.max.y > min.y) return false;
+  }
+  return true;
+}
+
 void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
-  if (!app.interp.show) return;
   ModelPane& pane = app.panes[p];
+  pane.interp.frame_box_min = pane.interp.frame_box_max = f.min;
+  if (!app.interp.show) return;
   const Interpolation& it = app.interp;
   const float s = app.ui_scale;
   // Pick mode, A chosen: ring it until B is.
@@ -432,17 +516,13 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
   }
   pane.interp.path_min = pane.interp.path_max = f.min;
   pane.interp.marker_text[0] = '\0';
-  // Until the new endpoints' path is computed (a frame or two), the previous one stays.
-  if (pane.interp.version == 0 || pane.interp.curve.rows() != pane.latent || pane.interp.a.size() != pane.latent) return;
-
   ImVec2 curve[kInterpCurvePoints];
+  if (!interp_screen_path(app, pane, f, curve)) return;
   float uv[2];
   ImVec2 lo(1e30f, 1e30f), hi(-1e30f, -1e30f);
-  for (int i = 0; i < kInterpCurvePoints; ++i) {
-    plane_project(pane.plane, pane.interp.curve.col(i).data(), uv);
-    curve[i] = f.to_screen(uv[0], uv[1]);
-    lo = ImVec2(std::min(lo.x, curve[i].x), std::min(lo.y, curve[i].y));
-    hi = ImVec2(std::max(hi.x, curve[i].x), std::max(hi.y, curve[i].y));
+  for (const ImVec2 c : curve) {
+    lo = ImVec2(std::min(lo.x, c.x), std::min(lo.y, c.y));
+    hi = ImVec2(std::max(hi.x, c.x), std::max(hi.y, c.y));
   }
   const float half_line = 3.0f * s;  // the outline's half width: a level path still covers pixels
   pane.interp.path_min = ImVec2(std::max(lo.x - half_line, f.min.x), std::max(lo.y - half_line, f.min.y));
@@ -472,9 +552,8 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
     draw->AddCircleFilled(c, 7 * s, label_color(label), 24);
     draw->AddCircle(c, 9 * s, IM_COL32(255, 255, 255, 255), 24, 2 * s);
     const char* name = end == 0 ? "A" : "B";
-    const float out = end == 0 ? -1.0f : 1.0f, reach = 19 * s;
     const ImVec2 ts = ImGui::CalcTextSize(name);
-    const ImVec2 at(std::round(c.x + out * dir.x * reach - ts.x * 0.5f), std::round(c.y + out * dir.y * reach - ts.y * 0.5f));
+    const ImVec2 at = end_letter_at(f, c, dir, end, ts, s);
     draw->AddText(ImVec2(at.x + 1, at.y + 1), IM_COL32(0, 0, 0, 255), name);
     draw->AddText(at, IM_COL32(255, 255, 255, 255), name);
   }
@@ -485,17 +564,32 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
     const ImU32 accent = pane_accent(p);
     draw->AddCircle(c, 8 * s, IM_COL32(0, 0, 0, 200), 24, 5 * s);
     draw->AddCircle(c, 8 * s, accent, 24, 2.5f * s);
-    // Beside the path, not on it: off to the side (above when it can be), inside the map.
-    const float side = 56 * s;
+    // Beside the path, not on it: off to the side (above when it can be), inside the map, and clear
+    // of the map's boxes and names (the hole legend, the KL box, the axis names). The sides first,
+    // then along the path and the diagonals; with no clear place, the first side.
+    const float side = 56 * s, edge = 2 * s;  // the box's border reaches `edge` beyond the image
     ImVec2 normal(dir.y, -dir.x);
     if (normal.y > 0) normal = ImVec2(-normal.x, -normal.y);
     const float away = 0.72f * side + 12 * s;
-    ImVec2 centre(c.x + normal.x * away, c.y + normal.y * away);
-    if (centre.y - side * 0.5f < f.min.y + 4 * s) centre = ImVec2(c.x - normal.x * away, c.y - normal.y * away);
-    centre.x = std::clamp(centre.x, f.min.x + side * 0.5f + 4 * s, f.max.x - side * 0.5f - 4 * s);
-    centre.y = std::clamp(centre.y, f.min.y + side * 0.5f + 4 * s, f.max.y - side * 0.5f - 4 * s);
-    const ImVec2 a(std::round(centre.x - side * 0.5f), std::round(centre.y - side * 0.5f));
-    const ImVec2 b(a.x + side, a.y + side);
+    const ImVec2 diag_a((normal.x + dir.x) * 0.7071f, (normal.y + dir.y) * 0.7071f);
+    const ImVec2 diag_b((normal.x - dir.x) * 0.7071f, (normal.y - dir.y) * 0.7071f);
+    const ImVec2 ways[8] = {normal, ImVec2(-normal.x, -normal.y), diag_a, diag_b, ImVec2(-diag_b.x, -diag_b.y),
+                            ImVec2(-diag_a.x, -diag_a.y), dir, ImVec2(-dir.x, -dir.y)};
+    auto place = [&](ImVec2 way, ImVec2* a, ImVec2* b) {
+      ImVec2 centre(c.x + way.x * away, c.y + way.y * away);
+      centre.x = std::clamp(centre.x, f.min.x + side * 0.5f + 4 * s, f.max.x - side * 0.5f - 4 * s);
+      centre.y = std::clamp(centre.y, f.min.y + side * 0.5f + 4 * s, f.max.y - side * 0.5f - 4 * s);
+      *a = ImVec2(std::round(centre.x - side * 0.5f), std::round(centre.y - side * 0.5f));
+      *b = ImVec2(a->x + side, a->y + side);
+      return frame_box_clear(app, ImVec2(a->x - edge, a->y - edge), ImVec2(b->x + edge, b->y + edge));
+    };
+    ImVec2 a, b;
+    bool clear = false;
+    for (int w = 0; w < 8 && !clear; ++w) clear = place(ways[w], &a, &b);
+    if (!clear) place(ways[0], &a, &b);
+    pane.interp.frame_box_min = ImVec2(a.x - edge, a.y - edge);
+    pane.interp.frame_box_max = ImVec2(b.x + edge, b.y + edge);
+    layout_rect(&app.layout, "interpolation frame", pane.interp.frame_box_min, pane.interp.frame_box_max);
     draw->AddRectFilled(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), IM_COL32(0, 0, 0, 255));
     draw->AddImage(gpu_image_id(pane.interp.frame_image), a, b);
     draw->AddRect(ImVec2(a.x - 2 * s, a.y - 2 * s), ImVec2(b.x + 2 * s, b.y + 2 * s), accent, 0, 0, 2 * s);
@@ -563,7 +657,7 @@ static void draw_grid(AppState& app, int p, ImDrawList* draw, const MapFrame& f,
     // A long label near the right corner would cross the map's edge (a barely trained map's ticks
     // read like 0.000125): skip it rather than draw over the neighbouring pane.
     if (x + 3 * app.ui_scale + ImGui::CalcTextSize(text).x > f.max.x - pad) continue;
-    tick_text(app, pane, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), text, "tick u", arrow);
+    tick_text(app, pane, draw, ImVec2(x + 3 * app.ui_scale, f.max.y - ImGui::GetTextLineHeight() - pad * 0.5f), text, kTickU, arrow);
   }
   for (float v = std::ceil(v0 / step) * step; v <= v1; v += step) {
     const float y = std::round(f.to_screen(0, v).y) + 0.5f;
@@ -571,7 +665,7 @@ static void draw_grid(AppState& app, int p, ImDrawList* draw, const MapFrame& f,
     draw->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), axis ? theme.grid_axis : theme.grid_minor, 1.0f);
     if (y < f.min.y + 30 * app.ui_scale || y > f.max.y - 30 * app.ui_scale) continue;
     std::snprintf(text, sizeof text, "%g", std::fabs(v) < step * 0.01f ? 0.0f : v);
-    tick_text(app, pane, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), text, "tick v", arrow);
+    tick_text(app, pane, draw, ImVec2(f.min.x + pad, y - ImGui::GetTextLineHeight() - 1), text, kTickV, arrow);
   }
   // Axis names in the corners they point to.
   char ux[16], vy[16];

@@ -713,6 +713,9 @@ ImU32 interp_distance_color(double distance);   // green near the data (1.0) to 
 bool interp_write_strip(const AppState& app, int pane, const char* path, std::string* error);
 void interp_write_state(const AppState& app, FILE* f);
 void interp_draw_map(AppState& app, int pane, ImDrawList* draw, const MapFrame& frame);  // gui_latent_map.cpp: the path on a map
+// Whether the interpolation's path on this map (its line, its ends and their letters) meets the
+// rectangle: a box on the map (the hole legend) finds a place clear of it. gui_latent_map.cpp.
+bool interp_path_crosses(const AppState& app, int pane, const MapFrame& frame, ImVec2 min, ImVec2 max);
 // The figures the map shows along the path: on the lines set the exact ones (cosine distance to the
 // closest reference line, as the strip shows them), else the distance to the nearest training image.
 ImU32 interp_interpolant_color(const AppState& app, int pane, int i);  // the dot of interpolant i (1..steps)

@@ -1615,5 +1615,12 @@ static void interp_free_gl(ModelPane& pane) {
   gpu_image_free(&pane.interp.frame_image);
 }
 
+// The slider's frame box of the last frame: the grid's tick labels under it are left out.
+static bool interp_covers(const ModelPane& pane, ImVec2 min, ImVec2 max) {
+  const InterpView& v = pane.interp;
+  return v.frame_box_max.x > v.frame_box_min.x && min.x < v.frame_box_max.x && max.x > v.frame_box_min.x &&
+         min.y < v.frame_box_max.y && max.y > v.frame_box_min.y;
+}
+
 extern const PaneViewOps kInterpView = {"interpolation", interp_configure, interp_update, interp_in_sync, nullptr,
-                                 interp_draw_map, interp_free_gl};
+                                 interp_draw_map, interp_free_gl, interp_covers};

@@ -294,8 +294,41 @@ static const HoleLegendText kHoleLegendLong = {
     {"1 = as crowded with codes as around a real sample", "past the mark: emptier than around 95% of them"}};
 static const HoleLegendText kHoleLegendShort = {"Hole map: no data encoded here", {"mark: 95% of real samples", nullptr}};
 
-// Top right of the map, where it overlaps nothing the map already shows (its axis names and
-// ticks): the long form, else the short one, else none (the toolbar's tooltip explains). Then
+// Where the legend goes: top right of the map, moved down past what is recorded there (the probe's
+// edge arrow), where it overlaps nothing the map already shows (its axis names and ticks) and
+// not the interpolation's path. Else where it was last frame, if that is still clear, so it does
+// not hop as the path moves while training; else the first clear place, row by row from the top
+// right. False when there is no such place (a small map with a path across it): the path matters
+// more, and the toolbar's tooltip explains the colours.
+static bool hole_legend_place(AppState& app, int p, const MapFrame& f, float w, float h, ImVec2* a, ImVec2* b) {
+  HoleMapView& holes = app.panes[p].holes;
+  const float s = app.ui_scale, margin = 4 * s;
+  auto clear = [&](ImVec2 lo, ImVec2 hi) {
+    return layout_is_free(app.layout, lo, hi) && !interp_path_crosses(app, p, f, lo, hi);
+  };
+  *a = ImVec2(std::round(f.max.x - w - margin), std::round(f.min.y + margin));
+  *b = ImVec2(a->x + w, a->y + h);
+  holes.legend_moved = false;
+  if (layout_place_below(app.layout, a, b, 2 * s) && clear(*a, *b)) return true;
+  holes.legend_moved = true;
+  auto at = [&](float right, float top) {  // offsets from the map's top right corner
+    *a = ImVec2(std::round(f.max.x - right - w), std::round(f.min.y + top));
+    *b = ImVec2(a->x + w, a->y + h);
+    return clear(*a, *b);
+  };
+  if (holes.legend_right >= 0 && at(holes.legend_right, holes.legend_top)) return true;
+  const float step = 2 * ImGui::GetTextLineHeight();
+  for (float top = margin; top + h + margin <= f.max.y - f.min.y; top += step)
+    for (float right = margin; right + w + margin <= f.max.x - f.min.x; right += step)
+      if (at(right, top)) {
+        holes.legend_right = right;
+        holes.legend_top = top;
+        return true;
+      }
+  return false;
+}
+
+// The legend (the long form, else the short one, else none), then
 // what the plane is for latent > 2, and the value under the mouse.
 static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
   ModelPane& pane = app.panes[p];
@@ -308,29 +341,37 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
     std::snprintf(plane_text, sizeof plane_text, pane.plane.mode == PlaneMode::Pca ? "PCA plane through the codes' mean"
                                                                                    : "other coordinates at the codes' mean");
   const bool ready = h.version != 0;
+  if (!ready) {
+    if (!h.error.empty()) std::snprintf(text, sizeof text, "No hole map: %s", h.error.c_str());
+    else std::snprintf(text, sizeof text, "Hole map: measuring...");
+  }
   const HoleLegendText* forms[2] = {&kHoleLegendLong, &kHoleLegendShort};
-  for (const HoleLegendText* form : forms) {
-    const char* title = form->title;
-    if (!ready) {
-      if (!h.error.empty()) std::snprintf(text, sizeof text, "No hole map: %s", h.error.c_str());
-      else std::snprintf(text, sizeof text, "Hole map: measuring...");
-      title = text;
-    }
-    const bool full = form == &kHoleLegendLong;
+  float form_w[2], form_h[2];
+  for (int k = 0; k < 2; ++k) {
+    const bool full = k == 0;
     const float bar_w = (full ? 170 : 120) * s;
-    float w = std::max(ready ? bar_w : 0.0f, ImGui::CalcTextSize(title).x);
+    float w = std::max(ready ? bar_w : 0.0f, ImGui::CalcTextSize(ready ? forms[k]->title : text).x);
     int lines = 1;
     if (ready) {
       lines += 1;  // the ticks
-      for (const char* l : form->lines)
+      for (const char* l : forms[k]->lines)
         if (l) w = std::max(w, ImGui::CalcTextSize(l).x), ++lines;
     }
     if (plane_text[0] && full) w = std::max(w, ImGui::CalcTextSize(plane_text).x), ++lines;
-    const float box_h = line * lines + (ready ? bar_h + 4 * s : 0) + 2 * pad;
-    // Top right; moved down past whatever is recorded there (the probe's edge arrow), at most twice.
-    ImVec2 a(std::round(f.max.x - w - 2 * pad - 4 * s), std::round(f.min.y + 4 * s));
-    ImVec2 b(a.x + w + 2 * pad, a.y + box_h);
-    if (!layout_place_below(app.layout, &a, &b, 2 * s)) continue;
+    form_w[k] = w + 2 * pad;
+    form_h[k] = line * lines + (ready ? bar_h + 4 * s : 0) + 2 * pad;
+  }
+  int chosen = -1;
+  ImVec2 a, b;
+  for (int k = 0; k < 2 && chosen < 0; ++k)
+    if (hole_legend_place(app, p, f, form_w[k], form_h[k], &a, &b)) chosen = k;
+  h.legend_shown = chosen >= 0;
+  h.legend_meets_path = chosen >= 0 && interp_path_crosses(app, p, f, a, b);
+  if (chosen >= 0) {
+    const HoleLegendText* form = forms[chosen];
+    const bool full = chosen == 0;
+    const float bar_w = (full ? 170 : 120) * s;
+    const char* title = ready ? form->title : text;
     draw->AddRectFilled(a, b, app.theme->overlay_shadow, 4 * s);  // a plate of the theme: the caption reads on it
     layout_rect(&app.layout, "hole legend", a, b);
     float y = a.y + pad;
@@ -362,7 +403,6 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
         }
     }
     if (plane_text[0] && full) draw->AddText(ImVec2(a.x + pad, y), app.theme->caption, plane_text);
-    break;
   }
 
   // The value under the mouse, when no point is (a point's own tooltip wins).
@@ -415,6 +455,8 @@ void hole_map_write_state(const AppState& app, FILE* f) {
                  static_cast<unsigned long long>(h.version), p, h.pass_seconds);
     std::fprintf(f, "pane%d.holes_pass_step_seconds=%g\npane%d.holes_p95=%g\npane%d.holes_reference=%d\npane%d.holes_held=%d\n"
                  "pane%d.holes_error=%s\n", p, h.pass_step_seconds, p, h.p95, p, h.reference, p, h.held, p, h.error.c_str());
+    std::fprintf(f, "pane%d.holes_legend=%d\npane%d.holes_legend_meets_path=%d\npane%d.holes_legend_moved=%d\n", p,
+                 h.legend_shown ? 1 : 0, p, h.legend_meets_path ? 1 : 0, p, h.legend_moved ? 1 : 0);
     if (h.hover_value >= 0)  // the mouse's tooltip: value, plane point, and its verdict
       std::fprintf(f, "pane%d.holes_hover=%.6g %.6g %.6g %s\n", p, h.hover_value, h.hover_uv[0], h.hover_uv[1],
                    h.hover_value > h.p95 ? "hole" : "data");

@@ -169,6 +169,7 @@ struct InterpView {
   ImVec2 strip_min = {0, 0}, strip_max = {0, 0};  // the strip's tiles
   ImVec2 path_min = {0, 0}, path_max = {0, 0};    // the path on the map, clipped to it
   char marker_text[16] = "";      // the figure the slider's marker showed on the map ("": none)
+  ImVec2 frame_box_min = {0, 0}, frame_box_max = {0, 0};  // the slider's frame box on the map (empty: none)
 };
 
 // Hole map (view_holes.cpp): how empty the latent space is at every cell of a grid over the visible
@@ -199,6 +200,9 @@ struct HoleMapView {
   float hover_value = -1;          // the value the mouse's tooltip shows this frame; -1 = none
   float hover_uv[2] = {};          // where on the plane
   float p95 = 2;                   // the held-out codes' 95th percentile, same units: the ramp's middle
+  float legend_right = -1, legend_top = 0;  // where the legend went when the top right was taken (from that corner)
+  bool legend_shown = false, legend_meets_path = false;  // this frame: drawn; over the interpolation's path
+  bool legend_moved = false;       // ... away from the top right, which the path crossed
   int reference = 0, held = 0;     // codes measured against, held-out codes that set the unit (0: the codes themselves)
   uint64_t version = 0;            // snapshot the codes came from; 0 = none yet
   double time = -1;                // when its pass started
