@@ -216,14 +216,19 @@ static void interp_compute(AppState& app, int p, const Network& net) {
   ++pane.interp.computes;
 }
 
-// The decoding of the path's point at the slider's t, and its distance to the data.
+// The decoding of the path's point at the slider's t, and its distance to the data (on the lines
+// set the marker shows the exact figure, matched on a worker, so the nearest image is not sought).
 static void interp_frame(AppState& app, int p, const Network& net) {
   ModelPane& pane = app.panes[p];
   const float t = app.interp.t;
   interpolate_code_at(pane.interp.a, pane.interp.b, t, pane.interp.kind, pane.interp.frame_z.data());
   network_decode(net, pane.interp.frame_z, pane.interp.frame_x, pane.interp.frame_ws);
-  app.interp.distance->normalized_distance(pane.interp.frame_x, pane.interp.frame_scratch);
-  pane.interp.frame_distance = pane.interp.frame_scratch[0];
+  if (lines_of(app)) {
+    pane.interp.frame_distance = std::nan("");
+  } else {
+    app.interp.distance->normalized_distance(pane.interp.frame_x, pane.interp.frame_scratch);
+    pane.interp.frame_distance = pane.interp.frame_scratch[0];
+  }
   sample_to_rgba(app, pane.interp.frame_x.data(), pane.interp.frame_rgba.data(), app.tile_w, 0, 0);
   gpu_image_upload(&pane.interp.frame_image, pane.interp.frame_rgba.data());
   pane.interp.frame_t = t;
