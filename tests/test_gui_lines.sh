@@ -38,7 +38,7 @@ test "$(value "$dir/s.txt" interp.lines_in_sync)" = 1 || fail "the exact figures
 test "$(value "$dir/s.txt" interp.lines_summary_ready)" = 1 || fail "no summary for the newest weights"
 
 # shellcheck disable=SC2086
-"$exe" interpolate $data --seed 1 --pairs 1 --load "$dir/models" --json > "$dir/cli.json" 2>&1 ||
+"$exe" interpolate $data --seed 1 --load "$dir/models" --json > "$dir/cli.json" 2>&1 ||
   fail "interpolate --load: $(cat "$dir/cli.json")"
 
 python3 - "$dir/s.txt" "$dir/cli.json" <<'EOF' || fail "the exact figures are wrong (above)"

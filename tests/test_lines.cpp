@@ -193,8 +193,8 @@ TEST_CASE("interpolate --data lines --models reports the exact metrics per model
     return std::stod(json.substr(at + key.size() + 3));
   };
   // The quick form (test_quick.h): one epoch, the AE and the VAE (the two ways of encoding a pair's
-  // ends), and not the untrained run the claim compares with. Measuring dominates there: each model
-  // is 256 pairs x 16 steps against 10,000 references, whatever the training.
+  // ends), and not the untrained run the claim compares with. `--pairs 20` sets the exact metrics'
+  // pairs too (the paper's 256 without it): 20 pairs x 16 steps against 10,000 references a model.
   const std::vector<std::string> kinds = quick_run() ? std::vector<std::string>{"ae", "vae"}
                                                      : std::vector<std::string>{"ae", "denoising", "vae"};
   std::string models;
@@ -202,6 +202,7 @@ TEST_CASE("interpolate --data lines --models reports the exact metrics per model
   const Run trained = run(quick_run() ? "1" : "4", models);
   REQUIRE(trained.status == 0);
   CHECK(trained.out.find("\"metric\":\"lines\"") != std::string::npos);
+  CHECK(number(trained.out, "lines_pairs", 0) == 20);
   std::vector<size_t> at_model;
   for (const std::string& k : kinds) {
     at_model.push_back(trained.out.find("\"model\":\"" + k + "\""));
@@ -213,6 +214,8 @@ TEST_CASE("interpolate --data lines --models reports the exact metrics per model
     CHECK(d < 1);
     CHECK(s >= -1e-9);
     CHECK(number(trained.out, "nn_mean_distance", at) > 0);  // the proxy, under its own key
+    // Every one of the 20 pairs is either in Smoothness's mean or counted as skipped.
+    CHECK(number(trained.out, "smoothness_pairs", at) + number(trained.out, "smoothness_skipped", at) == 20);
   }
   if (!quick_run()) {  // the claim: training brings the AE's interpolants closer to the lines
     const Run untrained = run("0", "ae");
