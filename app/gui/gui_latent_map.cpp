@@ -25,8 +25,7 @@
 // [SECTION] Helpers: numbers, ticks, ellipses
 //-----------------------------------------------------------------------------
 
-// The grid's tick labels' names in the layout recorder: the slider's frame box may lie over them
-// (they are left out under it), and over nothing else recorded on the map.
+// The grid's tick labels' names in the layout recorder (is_tick_label).
 constexpr const char* kTickU = "tick u";
 constexpr const char* kTickV = "tick v";
 
@@ -419,10 +418,6 @@ static int map_pick(const AppState& app, const ModelPane& pane, const MapFrame& 
 // [SECTION] Latent map: the interpolation path
 //-----------------------------------------------------------------------------
 
-// The path from A's code to B's on the map's plane (a curve when it is a slerp, or when the PCA
-// plane is not the one the path lies in), a dot per interpolant coloured by its distance to the
-// data, A and B ringed in their labels' colours, and a marker with the decoded frame at the
-// slider's t. Records the path's on-screen bounds for tests.
 // The path drawn on this map in screen coordinates; false when there is none to draw yet (until
 // the new endpoints' path is computed, a frame or two, the previous one stays).
 static bool interp_screen_path(const AppState& app, const ModelPane& pane, const MapFrame& f, ImVec2 curve[kInterpCurvePoints]) {
@@ -485,22 +480,16 @@ bool interp_path_crosses(const AppState& app, int p, const MapFrame& f, ImVec2 m
   return false;
 }
 
-// Whether the slider's frame box may sit at min-max: inside the map, and over nothing recorded
-// there but the grid's tick labels (they are left out under it: interp_covers).
-static bool frame_box_clear(const AppState& app, ImVec2 min, ImVec2 max) {
-  const LayoutRecorder& rec = app.layout;
-  if (rec.depth == 0 || rec.stack[rec.depth - 1] < 0) return true;
-  const int container = rec.stack[rec.depth - 1];
-  const LayoutContainer& c = rec.containers[container];
-  if (min.x < c.min.x || max.x > c.max.x || min.y < c.min.y || max.y > c.max.y) return false;
-  for (int i = 0; i < rec.item_count; ++i) {
-    const LayoutItem& it = rec.items[i];
-    if (it.container != container || std::strcmp(it.name, kTickU) == 0 || std::strcmp(it.name, kTickV) == 0) continue;
-    if (it.min.x < max.x && it.max.x > min.x && it.min.y < max.y && it.max.y > min.y) return false;
-  }
-  return true;
+// The grid's tick labels: the slider's frame box may lie over them (they are left out under it:
+// interp_covers), and over nothing else recorded on the map.
+static bool is_tick_label(const LayoutItem& item) {
+  return std::strcmp(item.name, kTickU) == 0 || std::strcmp(item.name, kTickV) == 0;
 }
 
+// The path from A's code to B's on the map's plane (a curve when it is a slerp, or when the PCA
+// plane is not the one the path lies in), a dot per interpolant coloured by its distance to the
+// data, A and B ringed in their labels' colours, and a marker with the decoded frame at the
+// slider's t. Records the path's on-screen bounds for tests.
 void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) {
   ModelPane& pane = app.panes[p];
   pane.interp.frame_box_min = pane.interp.frame_box_max = f.min;
@@ -581,7 +570,7 @@ void interp_draw_map(AppState& app, int p, ImDrawList* draw, const MapFrame& f) 
       centre.y = std::clamp(centre.y, f.min.y + side * 0.5f + 4 * s, f.max.y - side * 0.5f - 4 * s);
       *a = ImVec2(std::round(centre.x - side * 0.5f), std::round(centre.y - side * 0.5f));
       *b = ImVec2(a->x + side, a->y + side);
-      return frame_box_clear(app, ImVec2(a->x - edge, a->y - edge), ImVec2(b->x + edge, b->y + edge));
+      return layout_is_free(app.layout, ImVec2(a->x - edge, a->y - edge), ImVec2(b->x + edge, b->y + edge), 0.0f, is_tick_label);
     };
     ImVec2 a, b;
     bool clear = false;

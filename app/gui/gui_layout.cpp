@@ -60,14 +60,14 @@ void layout_item(LayoutRecorder* rec, const char* name) {
   layout_rect(rec, name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
 
-bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float slack) {
+bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float slack, bool (*ignore)(const LayoutItem& item)) {
   if (rec.depth == 0 || rec.stack[rec.depth - 1] < 0) return true;  // not recorded: nothing to compare with
   const int container = rec.stack[rec.depth - 1];
   const LayoutContainer& c = rec.containers[container];
   if (min.x < c.min.x - slack || max.x > c.max.x + slack || min.y < c.min.y - slack || max.y > c.max.y + slack) return false;
   for (int i = 0; i < rec.item_count; ++i) {
     const LayoutItem& it = rec.items[i];
-    if (it.container != container) continue;
+    if (it.container != container || (ignore && ignore(it))) continue;
     if (std::min(max.x, it.max.x) - std::max(min.x, it.min.x) > slack &&
         std::min(max.y, it.max.y) - std::max(min.y, it.min.y) > slack)
       return false;

@@ -45,8 +45,10 @@ void layout_pop(LayoutRecorder* rec);
 void layout_rect(LayoutRecorder* rec, const char* name, ImVec2 min, ImVec2 max);
 void layout_item(LayoutRecorder* rec, const char* name);  // Dear ImGui's last item (a widget or a group)
 // Whether a rectangle lies inside the innermost open container and overlaps none of its items so
-// far (by more than `slack` pixels each way): for placing a label where nothing is yet.
-bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float slack = 1.0f);
+// far (by more than `slack` pixels each way): for placing a label where nothing is yet. Items for
+// which `ignore` says true do not count (a box that may lie over them).
+bool layout_is_free(const LayoutRecorder& rec, ImVec2 min, ImVec2 max, float slack = 1.0f,
+                    bool (*ignore)(const LayoutItem& item) = nullptr);
 // A box that is not free moved down, at most twice, to `gap` below the innermost container's items
 // it overlaps (the map's legends, below the probe's edge arrow); whether it is free there.
 bool layout_place_below(const LayoutRecorder& rec, ImVec2* min, ImVec2* max, float gap);

@@ -309,7 +309,7 @@ static bool hole_legend_place(AppState& app, int p, const MapFrame& f, float w, 
   *a = ImVec2(std::round(f.max.x - w - margin), std::round(f.min.y + margin));
   *b = ImVec2(a->x + w, a->y + h);
   holes.legend_moved = false;
-  if (layout_place_below(app.layout, a, b, 2 * s) && clear(*a, *b)) return true;
+  if (layout_place_below(app.layout, a, b, 2 * s) && !interp_path_crosses(app, p, f, *a, *b)) return true;
   holes.legend_moved = true;
   auto at = [&](float right, float top) {  // offsets from the map's top right corner
     *a = ImVec2(std::round(f.max.x - right - w), std::round(f.min.y + top));
@@ -346,11 +346,11 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
     else std::snprintf(text, sizeof text, "Hole map: measuring...");
   }
   const HoleLegendText* forms[2] = {&kHoleLegendLong, &kHoleLegendShort};
-  float form_w[2], form_h[2];
+  float form_w[2], form_h[2], form_bar_w[2];
   for (int k = 0; k < 2; ++k) {
     const bool full = k == 0;
-    const float bar_w = (full ? 170 : 120) * s;
-    float w = std::max(ready ? bar_w : 0.0f, ImGui::CalcTextSize(ready ? forms[k]->title : text).x);
+    form_bar_w[k] = (full ? 170 : 120) * s;
+    float w = std::max(ready ? form_bar_w[k] : 0.0f, ImGui::CalcTextSize(ready ? forms[k]->title : text).x);
     int lines = 1;
     if (ready) {
       lines += 1;  // the ticks
@@ -370,7 +370,7 @@ static void holes_draw_map(AppState& app, int p, ImDrawList* draw, const MapFram
   if (chosen >= 0) {
     const HoleLegendText* form = forms[chosen];
     const bool full = chosen == 0;
-    const float bar_w = (full ? 170 : 120) * s;
+    const float bar_w = form_bar_w[chosen];
     const char* title = ready ? form->title : text;
     draw->AddRectFilled(a, b, app.theme->overlay_shadow, 4 * s);  // a plate of the theme: the caption reads on it
     layout_rect(&app.layout, "hole legend", a, b);
