@@ -364,6 +364,35 @@ TEST_CASE("conv models: every kind, whole-model gradient (a sample of every laye
   check_conv_model("conv ae with dropout (fixed masks)", dropout);
 }
 
+TEST_CASE("pool models (the ACAI paper's): every kind, the code a grid or a dense layer") {
+  // 8x8 halves twice to 2x2: latent 4 fills the grid (one channel) and is the code; latent 3 does
+  // not, so a dense layer makes the code. A VAE's dense layer makes mu and log var of the grid.
+  auto pool = [](ModelKind kind, int latent, Activation act) {
+    ModelConfig c = conv_config(kind, act);
+    c.arch = Architecture::Pool;
+    c.hidden = {};
+    c.latent = latent;
+    return c;
+  };
+  for (int latent : {4, 3}) {
+    const std::string code = latent == 4 ? " (grid code)" : " (dense code)";
+    // Leaky ReLU (the paper's) where no input sits within eps of its kink; ELU elsewhere.
+    const Activation act = latent == 4 ? Activation::LeakyRelu : Activation::Elu;
+    check_conv_model(std::string("pool ae ") + activation_name(act) + code, pool(ModelKind::Plain, latent, act));
+    check_conv_model("pool vae tanh" + code, pool(ModelKind::VAE, latent, Activation::Tanh));
+    ModelConfig sparse = pool(ModelKind::Sparse, latent, Activation::Elu);
+    sparse.sparsity = SparsityKind::KL;
+    sparse.sparsity_weight = 0.3f;
+    check_conv_model("pool sparse KL" + code, sparse);
+  }
+  ModelConfig odd = pool(ModelKind::Plain, 2, Activation::Tanh);  // 6x5 cannot halve: no pooling at all
+  odd.height = 6, odd.width = 5, odd.input_size = 30;
+  check_conv_model("pool ae 6x5 (no scale)", odd);
+  ModelConfig hidden = pool(ModelKind::Denoising, 4, Activation::Relu);
+  hidden.hidden = {5};  // --hidden given: dense layers after the grid, even when the latent fills it
+  check_conv_model("pool denoising, hidden 5", hidden);
+}
+
 TEST_CASE("mlp with dropout: gradient with fixed masks") {
   ModelConfig c = small_config(ModelKind::VAE, Activation::Tanh, OutputLoss::BCE);
   c.dropout = 0.25f;
@@ -469,6 +498,16 @@ TEST_CASE("ACAI conv: both losses (a sample of every layer's parameters, the cri
   const AcaiCheck m = check_acai("conv acai tanh mse", c, 3, true);
   CHECK(m.ae.failures == 0);
   CHECK(m.critic.failures == 0);
+}
+
+TEST_CASE("ACAI pool (the paper's architecture): both losses, through the grid code") {
+  ModelConfig c = conv_config(ModelKind::Acai, Activation::LeakyRelu);
+  c.arch = Architecture::Pool;
+  c.hidden = {};
+  c.latent = 4;
+  const AcaiCheck r = check_acai("pool acai leaky relu 8x8x1", c, 4, true);
+  CHECK(r.ae.failures == 0);
+  CHECK(r.critic.failures == 0);
 }
 
 TEST_CASE("ACAI: the critic's term moves the autoencoder's gradient, and the critic's parameters only by L_d") {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The Model panel's Network choice (MLP or conv), as `gui --arch` and the script's rebuild set it:
+# The Model panel's Network choice (MLP, conv or pooled), as `gui --arch` and the script's rebuild set it:
 # the app opens with conv models when asked, trains and shows their maps, rebuilds them as MLPs
 # and back, and refuses data that is not images while conv models run (the message names the
 # reason, and the digits and the conv models stay).
@@ -23,6 +23,11 @@ train 4
 sync
 data $dir/table.csv
 state $dir/refused.txt
+rebuild arch=pool
+train 2
+sync
+state $dir/pool.txt
+screenshot $dir/pool.png
 quit
 EOS
 xvfb 300 1600x900 "$exe" --paused --points 2000 --batch 32 --arch conv \
@@ -42,4 +47,13 @@ test "$conv_layers" -gt "$mlp_layers"
 grep -q "^data_error=.*needs images" "$dir/refused.txt"
 grep -qx "dataset=digits" "$dir/refused.txt"
 grep -qx "pane0.arch=conv" "$dir/refused.txt"
-echo "test_gui_arch: conv encoder $conv_layers layers, mlp $mlp_layers; CSV refused"
+# The pooled network (the ACAI paper's): deeper than conv; its conv default of one dense layer of
+# 16 became none, so at 28x28 (7x7 after two pools, which a latent of 2 cannot fill) a dense layer
+# makes the code straight from the last grid.
+grep -qx "pane0.arch=pool" "$dir/pool.txt"
+grep -qx "pane1.arch=pool" "$dir/pool.txt"
+grep -qx "in_sync=1" "$dir/pool.txt"
+grep -qx "edit_hidden=" "$dir/pool.txt"
+pool_layers=$(sed -n 's/^pane0.encoder_layers=//p' "$dir/pool.txt")
+test "$pool_layers" -gt "$conv_layers"
+echo "test_gui_arch: conv encoder $conv_layers layers, mlp $mlp_layers, pool $pool_layers; CSV refused"

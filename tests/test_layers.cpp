@@ -45,6 +45,18 @@ Layer conv_layer(bool transposed, int big_c, int big_h, int big_w, int small_c, 
   return l;
 }
 
+// A 2x2 average pool (up = false) or nearest upsampling (up = true) between (c, 2h, 2w) and (c, h, w).
+Layer resample_layer(bool up, int c, int h, int w) {
+  Layer l;
+  l.kind = up ? LayerKind::Upsample2d : LayerKind::AvgPool2d;
+  ConvShape& s = l.conv;
+  s.big_c = s.small_c = c, s.big_h = 2 * h, s.big_w = 2 * w, s.small_h = h, s.small_w = w;
+  s.k = 2, s.stride = 2;
+  l.in = up ? s.small_size() : s.big_size();
+  l.out = up ? s.big_size() : s.small_size();
+  return l;
+}
+
 Layer simple_layer(LayerKind kind, int n) {
   Layer l;
   l.kind = kind;
@@ -219,6 +231,43 @@ TEST_CASE("the transposed convolution is the adjoint of the convolution: <conv x
       conv_transpose2d_forward<double>(ty, scratch, y, wt.data(), t.conv);
       CHECK(cx.cwiseProduct(y).sum() == doctest::Approx(x.cwiseProduct(ty).sum()).epsilon(1e-12));
     }
+}
+
+TEST_CASE("average pool and nearest upsampling, worked out by hand; each the other's adjoint up to 4") {
+  // A 4x2 image of 2 channels, channels-last: pixel (y, x) holds (10 y + x, -(10 y + x)).
+  const Layer pool = resample_layer(false, 2, 2, 1), up = resample_layer(true, 2, 2, 1);
+  Eigen::MatrixXd img(16, 1);
+  for (int y = 0; y < 4; ++y)
+    for (int x = 0; x < 2; ++x) img(2 * (y * 2 + x), 0) = 10 * y + x, img(2 * (y * 2 + x) + 1, 0) = -(10 * y + x);
+  Eigen::MatrixXd pooled(4, 1);
+  avg_pool2d_forward<double>(pooled, img, pool.conv);
+  // Block rows 0-1: (0 + 1 + 10 + 11) / 4 = 5.5; rows 2-3: (20 + 21 + 30 + 31) / 4 = 25.5.
+  CHECK(pooled(0, 0) == 5.5);
+  CHECK(pooled(1, 0) == -5.5);
+  CHECK(pooled(2, 0) == 25.5);
+  CHECK(pooled(3, 0) == -25.5);
+  Eigen::MatrixXd big(16, 1);
+  upsample2d_forward<double>(big, pooled, up.conv);
+  for (int y = 0; y < 4; ++y)
+    for (int x = 0; x < 2; ++x) {
+      CHECK(big(2 * (y * 2 + x), 0) == (y < 2 ? 5.5 : 25.5));
+      CHECK(big(2 * (y * 2 + x) + 1, 0) == (y < 2 ? -5.5 : -25.5));
+    }
+  // <pool x, y> = <x, upsample y> / 4, on a 6x4 image of 3 channels and two samples.
+  const Layer p2 = resample_layer(false, 3, 3, 2), u2 = resample_layer(true, 3, 3, 2);
+  Rng rng(4);
+  Eigen::MatrixXd x(p2.in, 2), y(p2.out, 2), px(p2.out, 2), uy(p2.in, 2);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = rng.normal();
+  for (Eigen::Index i = 0; i < y.size(); ++i) y(i) = rng.normal();
+  avg_pool2d_forward<double>(px, x, p2.conv);
+  upsample2d_forward<double>(uy, y, u2.conv);
+  CHECK(4 * px.cwiseProduct(y).sum() == doctest::Approx(x.cwiseProduct(uy).sum()).epsilon(1e-12));
+}
+
+TEST_CASE("gradient check: average pool and nearest upsampling") {
+  check_layer("avg pool 2x2: 6x4x3 -> 3x2x3", resample_layer(false, 3, 3, 2));
+  check_layer("upsample 2x: 3x2x3 -> 6x4x3", resample_layer(true, 3, 3, 2));
+  check_layer("avg pool 2x2: 2x2x1 -> 1x1x1, batch 1", resample_layer(false, 1, 1, 1), 1);
 }
 
 TEST_CASE("gradient check: dense") {

@@ -571,6 +571,92 @@ TEST_CASE("conv architecture: the Keras VAE example's shapes at 28x28, one more 
   CHECK(model_config_problem(wrong).find("--arch conv") != std::string::npos);
 }
 
+TEST_CASE("pool architecture: the ACAI paper's shapes at 32x32 (lines), a dense code at 28x28") {
+  ModelConfig c = conv_model_config(ModelKind::Plain, 1, 32);
+  c.arch = Architecture::Pool;
+  c.hidden = {};
+  c.latent = 64;  // the paper's lines code: 2x2x16
+  const Network net = Network::create(c);
+  // encoder: Conv 1x1 16; 4 scales of (Conv 3x3, act, Conv 3x3, act, pool); Conv 256, act; Conv 16; Flatten
+  REQUIRE(net.encoder.size() == 1 + 4 * 5 + 3 + 1);
+  CHECK(net.encoder[0].conv.k == 1);
+  CHECK(net.encoder[0].out == 32 * 32 * 16);
+  for (int scale = 0; scale < 4; ++scale) {
+    const Layer& pool = net.encoder[size_t(5 + 5 * scale)];
+    CHECK(pool.kind == LayerKind::AvgPool2d);
+    CHECK(pool.conv.small_c == 16 << scale);
+    CHECK(pool.conv.small_h == 16 >> scale);
+  }
+  CHECK(net.encoder[21].out == 2 * 2 * 256);
+  CHECK(net.encoder[23].conv.small_c == 16);
+  CHECK(net.encoder.back().kind == LayerKind::Reshape);
+  CHECK(net.encoder.back().out == 64);
+  // decoder: from the grid, 4 scales of (Conv, act, Conv, act, upsample), Conv 16, act, Conv 1
+  REQUIRE(net.decoder.size() == 4 * 5 + 3);
+  CHECK(net.decoder[0].in == 64);
+  CHECK(net.decoder[0].conv.small_c == 128);
+  CHECK(net.decoder[4].kind == LayerKind::Upsample2d);
+  CHECK(net.decoder[4].out == 4 * 4 * 128);
+  CHECK(net.decoder.back().out == 32 * 32);
+  // A VAE's dense layer makes mu and log var of the grid, as the paper's VAE does.
+  c.kind = ModelKind::VAE;
+  const Network vae = Network::create(c);
+  CHECK(vae.encoder.back().kind == LayerKind::Dense);
+  CHECK(vae.encoder.back().in == 64);
+  CHECK(vae.encoder.back().out == 128);
+  CHECK(vae.decoder.size() == net.decoder.size());
+  // 28x28 halves twice (7 is odd); a latent of 2 does not fill 7x7, so a dense layer makes the code.
+  ModelConfig mnist = conv_model_config(ModelKind::Plain, 1, 28);
+  mnist.arch = Architecture::Pool;
+  mnist.hidden = {};
+  const Network small = Network::create(mnist);
+  CHECK(small.encoder.back().kind == LayerKind::Dense);
+  CHECK(small.encoder.back().in == 7 * 7 * 16);
+  CHECK(small.encoder.back().out == 2);
+  CHECK(small.decoder.back().out == 784);
+  CHECK(architecture_summary(mnist).find("average pool 2x2: 28x28x16 -> 14x14x16") != std::string::npos);
+  CHECK(architecture_summary(mnist).find("nearest upsampling 2x: 7x7x32 -> 14x14x32") != std::string::npos);
+  mnist.input_size = 700;
+  CHECK(model_config_problem(mnist).find("--arch pool") != std::string::npos);
+}
+
+TEST_CASE("pool models: every kind trains, bit for bit reproducibly; a save/load round trip keeps the layer list") {
+  Mat x(16 * 16, 6);
+  Rng rng(3);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = rng.uniform();
+  for (ModelKind kind : {ModelKind::Plain, ModelKind::VAE, ModelKind::Acai}) {
+    ModelConfig c = conv_model_config(kind, 1, 16);
+    c.arch = Architecture::Pool;
+    c.hidden = {};
+    c.latent = 4;  // 16 -> 2x2: the grid is the code
+    OptimizerConfig opt;
+    opt.lr = 3e-3f;
+    Model a(c, opt), b(c, opt);
+    const double before = a.evaluate(x).recon;
+    for (int i = 0; i < 80; ++i) a.train_step(x), b.train_step(x);
+    INFO(std::string(model_kind_name(kind)));
+    CHECK(a.network().params == b.network().params);
+    CHECK(a.evaluate(x).recon < before);
+    const std::string path = temp_path("pool.llnet");
+    std::string error;
+    REQUIRE(network_save(a.network(), path, &error));
+    const Network loaded = network_load(path);
+    CHECK(loaded.params == a.network().params);
+    CHECK(loaded.config.arch == Architecture::Pool);
+    REQUIRE(loaded.encoder.size() == a.network().encoder.size());
+    for (size_t i = 0; i < loaded.encoder.size(); ++i) CHECK(loaded.encoder[i].kind == a.network().encoder[i].kind);
+    InferenceWorkspace ws;
+    Mat za(4, 6), zb(4, 6), ya(x.rows(), 6), yb(x.rows(), 6);
+    network_encode(a.network(), x, za, ws);
+    network_encode(loaded, x, zb, ws);
+    CHECK(za == zb);
+    network_decode(loaded, zb, yb, ws);
+    network_decode(a.network(), za, ya, ws);
+    CHECK(ya == yb);
+    std::remove(path.c_str());
+  }
+}
+
 TEST_CASE("conv models: every kind trains, bit for bit reproducibly; a save/load round trip keeps the layer list") {
   Mat x(3 * 12 * 12, 8);
   Rng rng(2);

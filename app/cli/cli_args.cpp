@@ -332,7 +332,13 @@ void add_model_flags(CliArgs& args, const ModelFlagSpec& spec) {
            "                             one more Conv 64 above 32 px, then --hidden (default 16) and the code;\n"
            "                             the decoder mirrors it with transposed convs. At 28x28x1: 28x28x1 ->\n"
            "                             14x14x32 -> 7x7x64 -> 3136 -> 16 -> code -> 16 -> 3136 -> 7x7x64 ->\n"
-           "                             14x14x32 -> 28x28x1; 32x32: 16x16, 8x8; 64x64: 32x32, 16x16, 8x8");
+           "                             14x14x32 -> 28x28x1; 32x32: 16x16, 8x8; 64x64: 32x32, 16x16, 8x8.\n"
+           "                             pool (images): the ACAI paper's; per scale two 3x3 convs (16, 32, ...\n"
+           "                             channels, stride 1) and a 2x2 average pool while the size halves evenly\n"
+           "                             down to 2x2; the decoder upsamples. The code is the last grid when\n"
+           "                             --latent fills it (32x32 -> 2x2: --latent 64 is 2x2x16, the paper's\n"
+           "                             lines code) and --hidden is none (its default), else a dense layer.\n"
+           "                             A VAE adds a dense layer for mu and log var, as the paper's");
   args.add("hidden", "W[,W...]", spec.hidden, "encoder hidden widths, input side first; the decoder mirrors them;\n"
            "                             none: no hidden layer (the vanilla AE, one layer each way)");
   args.add("latent", "N", spec.latent, spec.latent_help);
@@ -440,13 +446,14 @@ std::vector<int> hidden_from_flags(const CliArgs& args, int max_width) {
 void arch_from_flags(const CliArgs& args, const Dataset& data, ModelConfig& c) {
   c.arch = args.choice_of<Architecture>("arch");
   c.channels = data.is_image ? data.channels : 1;  // every model's (drop-colour noise needs them)
-  if (c.arch != Architecture::Conv) return;
+  if (!architecture_takes_images(c.arch)) return;
   if (!data.is_image)
-    throw InputError(printable_path(data.name) + ": --arch conv needs images, and this data set is not one");
+    throw InputError(printable_path(data.name) + ": --arch " + choice_name(c.arch) +
+                     " needs images, and this data set is not one");
   c.channels = data.channels;
   c.height = data.height;
   c.width = data.width;
-  if (!args.given("hidden")) c.hidden = {ModelConfig::kConvDenseWidth};
+  if (!args.given("hidden")) c.hidden = image_arch_default_hidden(c.arch);
 }
 
 //---- loaded models ----------------------------------------------------------------------------

@@ -221,9 +221,10 @@ int cli_bench(int argc, char** argv) {
   std::printf("cpu: %s; this build uses %s\n", cpu.summary().c_str(), build_simd_flags().c_str());
   std::printf("one core's FMA peak, measured: AVX2 %.1f GFLOP/s, AVX-512 %.1f GFLOP/s; this build's products: %.1f\n",
               peak.avx2, peak.avx512, peak_gflops);
-  if (cfg.arch == Architecture::Conv)
-    std::printf("conv VAE %dx%dx%d (conv 32, conv 64, dense %s, latent %d), one thread, %.2f MFLOP per training sample\n",
-                cfg.height, cfg.width, cfg.channels, shape.c_str(), cfg.latent, flops / 1e6);
+  if (architecture_takes_images(cfg.arch))
+    std::printf("%s VAE %dx%dx%d (dense %s, latent %d), one thread, %.2f MFLOP per training sample\n",
+                choice_of(cfg.arch).title, cfg.height, cfg.width, cfg.channels, shape.empty() ? "none" : shape.c_str(),
+                cfg.latent, flops / 1e6);
   else
     std::printf("784-%s-%d VAE, one thread, %.2f MFLOP per training sample\n", shape.c_str(), cfg.latent, flops / 1e6);
   std::printf("  (the %zu matrix products of one step at batch %d: %.2f MFLOP per sample, %+.2f%% from the shapes' count)\n",

@@ -87,8 +87,10 @@ const HelpEntry kHelp[] = {
     {"arch",
      "The network's layers. MLP: dense layers of the widths under Hidden. Conv: two 3x3 convolutions of "
      "stride 2 (32 and 64 channels) that see pixels next to each other, then one dense layer (Hidden) and the "
-     "code; the decoder mirrors it with transposed convolutions. Conv needs image data and trains slower per "
-     "step. Applies on Rebuild."},
+     "code; the decoder mirrors it with transposed convolutions. Pooled: the ACAI paper's deeper network, "
+     "3x3 convolutions of stride 1 with 2x2 average pooling between scales and no dense layer when the code "
+     "fills its last grid (32x32 images: a latent of 64); about ten times Conv's work per image. Conv and "
+     "Pooled need image data and train slower per step. Applies on Rebuild."},
     {"activation",
      "The non-linearity between layers. ReLU trains fastest, but a high learning rate can kill its units for "
      "good (the codes collapse); Leaky ReLU and ELU cannot die; sigmoid and tanh saturate and learn slowly. "

@@ -136,7 +136,8 @@ bool launch_parse(int argc, char** argv, LaunchOptions* out) {
   out->data = data_spec_from_flags(args, 1);
   out->model = model_config_from_flags(args, spec, &out->twin, &out->pair);
   out->model.arch = args.choice_of<Architecture>("arch");  // the geometry comes with the data (fit_to_data)
-  if (out->model.arch == Architecture::Conv && !args.given("hidden")) out->model.hidden = {ModelConfig::kConvDenseWidth};
+  if (architecture_takes_images(out->model.arch) && !args.given("hidden"))
+    out->model.hidden = image_arch_default_hidden(out->model.arch);
   out->lr = optimizer_from_flags(args, spec).lr;
   out->batch = batch_from_flags(args);
   out->max_points = args.integer("points", 100, 200000);

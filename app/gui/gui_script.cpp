@@ -28,7 +28,7 @@
 //   data SPEC [LABELS] [csv-label=COLUMN] [count=N] [train=N]   load a dataset as the Data panel does (a
 //                        failure keeps the current one); LABELS is an IDX labels file, COLUMN a CSV's label
 //                        column; count= and train= a built-in generator's size and split (--count, --train)
-//   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive] [pair=NAME] [arch=mlp|conv]
+//   rebuild [hidden=LIST] [latent=N] [kind=twin|ae|vae|sparse|denoising|contractive] [pair=NAME] [arch=mlp|conv|pool]
 //                        set the Model panel's fields as if typed, then press Rebuild; pair= (the
 //                        compare pairs of models/kinds.h: ae-vae, ae-denoising, ...) implies kind=twin
 //   browser-defaults     the file browser's options (labels file, CSV label column, image size,
@@ -636,7 +636,8 @@ static bool script_run(AppState& app, Script& s, const ScriptCommand& cmd) {
           app.edit.twin = true;
           app.edit.pair = pair;
         } else if (a.compare(0, 5, "arch=") == 0) {  // as the panel's Network combo does
-          app_set_architecture(app, choice_list<Architecture>().find(value) == 1 ? Architecture::Conv : Architecture::Mlp);
+          Architecture arch;
+          if (parse_choice(value, &arch)) app_set_architecture(app, arch);
         } else if (a.compare(0, 7, "hidden=") == 0) {
           std::snprintf(app.edit.hidden, sizeof app.edit.hidden, "%s", value.c_str());
         } else {
@@ -1205,7 +1206,8 @@ bool app_write_state(const AppState& app, const std::string& path) {
   std::fprintf(f, "points=%d\n", static_cast<int>(app.point_indices.size()));
   std::fprintf(f, "step=%lld\nrunning=%d\nversion=%llu\n", static_cast<long long>(app.snap->step), app.snap->running ? 1 : 0,
                static_cast<unsigned long long>(app.snap->version));
-  std::fprintf(f, "models=%d\nin_sync=%d\n", app.pane_count, views_in_sync(app) ? 1 : 0);
+  std::fprintf(f, "models=%d\nin_sync=%d\nedit_hidden=%s\n", app.pane_count, views_in_sync(app) ? 1 : 0,
+               app.edit.hidden);
   std::fprintf(f, "compare=%d\npair=%s\n", app.edit.twin ? 1 : 0, choice_name(app.edit.pair));
   std::fprintf(f, "ui_scale=%.2f\npresenter=%d\n", app.ui_scale, app.presenter.on ? 1 : 0);
   std::fprintf(f, "manifold=%d\nprior=%d\nlink=%d\n", app.view.show_manifold, app.view.show_prior, app.view.link_probes);

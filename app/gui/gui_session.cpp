@@ -309,7 +309,7 @@ static std::string session_fit_problem(const Session& loaded, const Dataset& d, 
       return shown + ": its models take " + std::to_string(c.input_size) + " features but " + data_name + " has " +
              std::to_string(d.features());
     const ModelConfig fitted = fit_to_data(c, d);
-    if (c.arch == Architecture::Conv && (fitted.channels != c.channels || fitted.height != c.height || fitted.width != c.width))
+    if (architecture_takes_images(c.arch) && (fitted.channels != c.channels || fitted.height != c.height || fitted.width != c.width))
       return shown + ": its convolutional models take " + std::to_string(c.width) + "x" + std::to_string(c.height) + "x" +
              std::to_string(c.channels) + " images but " + data_name + " has " + std::to_string(fitted.width) + "x" +
              std::to_string(fitted.height) + "x" + std::to_string(fitted.channels);

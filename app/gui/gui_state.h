@@ -332,11 +332,14 @@ struct Script {
 //-----------------------------------------------------------------------------
 
 // The GUI's hidden widths when none are given: one dense layer of 256 for an MLP (the command
-// line's `gui --hidden` default), the dense layer after the convolutions for a conv network.
+// line's `gui --hidden` default), image_arch_default_hidden (models/model.h) for the others.
 constexpr const char* kGuiMlpHidden = "256";
 constexpr const char* kGuiConvHidden = "16";
 static_assert(ModelConfig::kConvDenseWidth == 16, "kGuiConvHidden is its text");
-inline const char* default_hidden_text(Architecture a) { return a == Architecture::Conv ? kGuiConvHidden : kGuiMlpHidden; }
+inline const char* default_hidden_text(Architecture a) {
+  if (!architecture_takes_images(a)) return kGuiMlpHidden;
+  return image_arch_default_hidden(a).empty() ? "" : kGuiConvHidden;
+}
 
 // The Model panel's editable settings; architecture changes apply with "Rebuild".
 struct ModelEdit {

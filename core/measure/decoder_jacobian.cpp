@@ -14,7 +14,7 @@ constexpr int kTangentColumns = 2048;  // codes x tangents one product carries a
 
 bool decoder_jacobian_supported(const Network& net) {
   for (const Layer& l : net.decoder)
-    if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) return false;
+    if (layer_has_image_shape(l.kind)) return false;
   return !net.decoder.empty();
 }
 

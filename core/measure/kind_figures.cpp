@@ -74,7 +74,7 @@ static const Mat& jacobian_probes(const ModelConfig& c, JacobianWorkspace& jws) 
 // at inference (dropout, reshape): then every probe of every sample goes down in one product a layer.
 static bool dense_encoder(const Network& net) {
   for (const Layer& l : net.encoder)
-    if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) return false;
+    if (layer_has_image_shape(l.kind)) return false;
   return true;
 }
 

@@ -73,6 +73,10 @@ const ChoiceList kArchitectures = {
         {"mlp", "Dense (MLP)", "dense layers of the --hidden widths, mirrored in the decoder"},
         {"conv", "Convolutional", "Conv 32, Conv 64 (3x3, stride 2), Dense --hidden, the code; the decoder "
                                   "mirrors it with transposed convolutions"},
+        {"pool", "Convolutional, pooled (ACAI paper)",
+         "the ACAI paper's: per scale two 3x3 convs (16, 32, ... channels) and a 2x2 average pool, down to "
+         "2x2 or an odd size; the code is that grid when --latent fills it, else a dense layer; the decoder "
+         "mirrors it with nearest-neighbour upsampling"},
     }};
 
 const ChoiceList kAnomalyScores = {

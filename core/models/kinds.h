@@ -28,8 +28,11 @@ enum class NoiseKind { Gaussian, Mask, SaltPepper, DropColour };  // DropColour:
 enum class OptimizerKind { Adam, SGD };
 enum class InitKind { He, Xavier, Torch };  // Torch: torch.nn.Linear's default (see model.cpp)
 // The shape around the latent head (models/model.cpp, "network"): dense layers, or convolutions
-// for images (the Keras VAE example's pattern; `latentlab train --help` gives the shapes).
-enum class Architecture { Mlp, Conv };
+// for images (Conv: the Keras VAE example's pattern; Pool: the ACAI paper's; `latentlab train
+// --help` gives the shapes).
+enum class Architecture { Mlp, Conv, Pool };
+// Does the architecture read its input as an image (channels x height x width)?
+inline bool architecture_takes_images(Architecture a) { return a != Architecture::Mlp; }
 // How unusual a sample is to a trained model (core/measure/anomaly.h, `latentlab anomaly --score`).
 enum class AnomalyScore { Recon, Elbo, Nearest, Kl };
 

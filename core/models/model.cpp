@@ -100,6 +100,15 @@ struct ListBuilder {
     l.drop = p;
     list->push_back(l);
   }
+  // AvgPool2d (big -> small) or Upsample2d (small -> big): no parameters.
+  void resample(const ConvShape& shape, bool up) {
+    Layer l;
+    l.kind = up ? LayerKind::Upsample2d : LayerKind::AvgPool2d;
+    l.conv = shape;
+    l.in = up ? shape.small_size() : shape.big_size();
+    l.out = up ? shape.big_size() : shape.small_size();
+    list->push_back(l);
+  }
   void reshape() {
     Layer l;
     l.kind = LayerKind::Reshape;
@@ -108,12 +117,103 @@ struct ListBuilder {
   }
 };
 
+// Pool's image sizes (see Architecture in model.h): how many times it halves the image, the last
+// grid's size, and whether that grid is the code.
+struct PoolShape {
+  int scales = 0, grid_h = 0, grid_w = 0;
+  bool code_is_grid = false;
+  int code_channels = 0;  // the grid's channels when it is the code
+  int channels(int scale) const { return ModelConfig::kPoolDepth << scale; }
+};
+
+PoolShape pool_shape(const ModelConfig& c) {
+  PoolShape p;
+  p.grid_h = std::max(c.height, 1), p.grid_w = std::max(c.width, 1);
+  // The paper's lines networks stop at 2x2; an odd size (7 for 28x28) cannot halve evenly. The
+  // channels double at each scale, so the count is bounded to keep them a plausible width.
+  while (p.grid_h % 2 == 0 && p.grid_w % 2 == 0 && std::min(p.grid_h, p.grid_w) >= 4 && p.scales < 6)
+    p.grid_h /= 2, p.grid_w /= 2, ++p.scales;
+  const int cells = p.grid_h * p.grid_w;
+  p.code_is_grid = c.hidden.empty() && c.latent % cells == 0;
+  p.code_channels = p.code_is_grid ? c.latent / cells : ModelConfig::kPoolDepth;
+  return p;
+}
+
+// A stride-1 "same" convolution of a (channels, h, w) image to `out` channels, k = 1 or 3.
+ConvShape same_conv(int channels, int h, int w, int out, int k) {
+  ConvShape s;
+  s.big_c = channels, s.big_h = h, s.big_w = w;
+  s.small_c = out, s.small_h = h, s.small_w = w;
+  s.k = k, s.stride = 1, s.pad = k / 2;
+  return s;
+}
+
+// A 2x2 box between a (channels, h, w) image and its half.
+ConvShape halving(int channels, int h, int w) {
+  ConvShape s;
+  s.big_c = s.small_c = channels, s.big_h = h, s.big_w = w;
+  s.small_h = h / 2, s.small_w = w / 2;
+  s.k = 2, s.stride = 2, s.pad = 0;
+  return s;
+}
+
+// Pool's encoder up to its last grid (the code itself, or 16 channels before the dense layers).
+// Returns the flattened width.
+int build_pool_encoder(ListBuilder& enc, const ModelConfig& c, const PoolShape& p, Activation grid_activation) {
+  int ch = c.channels, h = c.height, w = c.width;
+  enc.conv(same_conv(ch, h, w, p.channels(0), 1), false);  // linear, as the paper's
+  ch = p.channels(0);
+  for (int scale = 0; scale < p.scales; ++scale) {
+    for (int twice = 0; twice < 2; ++twice) {
+      enc.conv(same_conv(ch, h, w, p.channels(scale), 3), false);
+      enc.activation(c.activation);
+      ch = p.channels(scale);
+    }
+    enc.resample(halving(ch, h, w), false);
+    h /= 2, w /= 2;
+  }
+  enc.conv(same_conv(ch, h, w, p.channels(p.scales), 3), false);
+  enc.activation(c.activation);
+  enc.conv(same_conv(p.channels(p.scales), h, w, p.code_channels, 3), false);
+  enc.activation(grid_activation);
+  enc.reshape();  // Flatten
+  return p.code_channels * h * w;
+}
+
+// Pool's decoder from its first grid: per scale, top first, two 3x3 convs and an upsampling, then
+// 3x3 convs to 16 channels and to the image's (the logits, or the linear output).
+void build_pool_decoder(ListBuilder& dec, const ModelConfig& c, const PoolShape& p) {
+  int ch = p.code_channels, h = p.grid_h, w = p.grid_w;
+  for (int scale = p.scales - 1; scale >= 0; --scale) {
+    for (int twice = 0; twice < 2; ++twice) {
+      dec.conv(same_conv(ch, h, w, p.channels(scale), 3), false);
+      dec.activation(c.activation);
+      ch = p.channels(scale);
+    }
+    dec.resample(halving(ch, 2 * h, 2 * w), true);
+    h *= 2, w *= 2;
+  }
+  dec.conv(same_conv(ch, h, w, p.channels(0), 3), false);
+  dec.activation(c.activation);
+  dec.conv(same_conv(p.channels(0), h, w, c.channels, 3), false);
+}
+
 // The encoder's shape (see Architecture in model.h) ending in a Dense of `rows` and `code`: the
-// encoder itself, and ACAI's critic. Returns the conv stages, input side first (none for Mlp).
+// encoder itself, and ACAI's critic. Returns the conv stages, input side first (none for Mlp and
+// Pool).
 std::vector<ConvShape> build_encoder(ListBuilder& enc, const ModelConfig& c, int rows, float dropout,
                                      Activation code) {
   std::vector<ConvShape> stages;
   int width = c.input_size;
+  if (c.arch == Architecture::Pool) {
+    const PoolShape p = pool_shape(c);
+    if (p.code_is_grid) {  // the grid is the code; a VAE's dense layer makes mu and log var of it
+      width = build_pool_encoder(enc, c, p, rows == c.latent ? code : Activation::Identity);
+      if (rows != width) enc.dense(width, rows), enc.activation(code);
+      return stages;
+    }
+    width = build_pool_encoder(enc, c, p, c.activation);
+  }
   if (c.arch == Architecture::Conv) {
     ConvShape s;
     s.small_c = c.channels, s.small_h = c.height, s.small_w = c.width;
@@ -152,7 +252,9 @@ uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::ve
   const std::vector<ConvShape> stages = build_encoder(enc, c, code_rows(c), c.dropout, code_activation(c));
 
   int width = c.latent;
-  for (auto it = c.hidden.rbegin(); it != c.hidden.rend(); ++it) {
+  const PoolShape pool = c.arch == Architecture::Pool ? pool_shape(c) : PoolShape{};
+  if (pool.code_is_grid) build_pool_decoder(dec, c, pool);  // the code is already the grid's values
+  for (auto it = c.hidden.rbegin(); it != c.hidden.rend() && !pool.code_is_grid; ++it) {
     dec.dense(width, *it);
     dec.activation(c.activation);
     dec.dropout(c.dropout);
@@ -165,6 +267,13 @@ uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::ve
     for (size_t i = stages.size(); i-- > 0;) {
       dec.conv(stages[i], true);
       if (i > 0) dec.activation(c.activation);  // the last one gives the logits
+    }
+  } else if (c.arch == Architecture::Pool) {
+    if (!pool.code_is_grid) {
+      dec.dense(width, pool.code_channels * pool.grid_h * pool.grid_w);
+      dec.activation(c.activation);
+      dec.reshape();  // Unflatten
+      build_pool_decoder(dec, c, pool);
     }
   } else {
     dec.dense(width, c.input_size);
@@ -197,6 +306,8 @@ std::string architecture_summary(const ModelConfig& c) {
         case LayerKind::Dense: out += "  dense " + std::to_string(l.in) + " -> " + std::to_string(l.out); break;
         case LayerKind::Conv2d: out += "  conv " + conv + big + " -> " + small; break;
         case LayerKind::ConvTranspose2d: out += "  transposed conv " + conv + small + " -> " + big; break;
+        case LayerKind::AvgPool2d: out += "  average pool 2x2: " + big + " -> " + small; break;
+        case LayerKind::Upsample2d: out += "  nearest upsampling 2x: " + small + " -> " + big; break;
         case LayerKind::Reshape: out += "  reshape " + std::to_string(l.in); break;
         case LayerKind::Dropout: out += "  dropout"; break;
         case LayerKind::Activation: out += std::string("  ") + choice_name(l.activation); break;
@@ -227,10 +338,10 @@ std::string model_config_problem(const ModelConfig& c) {
   for (int h : c.hidden)
     if (h < 1 || h > kMaxLayerWidth)
       return "--hidden: every width must be in [1, " + max_width + "], got " + std::to_string(h);
-  if (c.arch == Architecture::Conv &&
+  if (architecture_takes_images(c.arch) &&
       (c.channels < 1 || c.height < 1 || c.width < 1 || c.channels > 4 ||
        int64_t(c.channels) * c.height * c.width != c.input_size))
-    return "--arch conv needs images: the data's " + std::to_string(c.input_size) +
+    return "--arch " + std::string(choice_name(c.arch)) + " needs images: the data's " + std::to_string(c.input_size) +
            " features are not channels x height x width (" + std::to_string(c.channels) + " x " +
            std::to_string(c.height) + " x " + std::to_string(c.width) + ")";
   if (c.kind == ModelKind::Denoising && c.noise == NoiseKind::DropColour && c.channels != 3)
@@ -277,12 +388,12 @@ std::string training_config_problem(const ModelConfig& c, const OptimizerConfig&
            " training samples";
   uint64_t widths = uint64_t(c.input_size) * 2 + uint64_t(c.latent) * 3;
   for (int h : c.hidden) widths += 2 * uint64_t(h);
-  if (c.arch == Architecture::Conv) {  // the image layers' outputs, twice each way
+  if (architecture_takes_images(c.arch)) {  // the image layers' outputs, twice each way
     std::vector<Layer> encoder, decoder;
     build_layers(c, &encoder, &decoder);
     for (const std::vector<Layer>* list : {&encoder, &decoder})
       for (const Layer& l : *list)
-        if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) widths += 2 * uint64_t(l.out);
+        if (layer_has_image_shape(l.kind)) widths += 2 * uint64_t(l.out);
   }
   // A critic (ACAI) adds per sample: the second decoding (the mixes, its outputs and gradients),
   // the critic's input and its gradient (decoded mixes and real blends: three images) and the
@@ -1114,8 +1225,9 @@ LossParts Model::acai_losses_and_gradient_double(const Eigen::MatrixXd& batch, c
 //   f32      contractive_weight
 //   v3:      i32 arch, channels, height, width;  f32 dropout
 //   v3:      i32 encoder layer count E, decoder layer count D, then E + D layer records:
-//            i32 kind, in, out, then for Conv2d / ConvTranspose2d i32 big_c, big_h, big_w, small_c,
-//            small_h, small_w, k, stride, pad; for Activation i32 activation; for Dropout f32 p
+//            i32 kind, in, out, then for Conv2d / ConvTranspose2d / AvgPool2d / Upsample2d i32 big_c,
+//            big_h, big_w, small_c, small_h, small_w, k, stride, pad; for Activation i32 activation;
+//            for Dropout f32 p
 //            (the list must be the one the settings build: it describes, the settings decide)
 //   v4:      f32 acai_weight, acai_gamma (ACAI's critic is implied by the kind: its layers are not
 //            listed, its parameters follow the decoder's)
@@ -1213,7 +1325,7 @@ std::vector<uint8_t> network_serialize(const Network& net) {
       put(out, int32_t(l.kind));
       put(out, int32_t(l.in));
       put(out, int32_t(l.out));
-      if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d)
+      if (layer_has_image_shape(l.kind))
         for (int v : {l.conv.big_c, l.conv.big_h, l.conv.big_w, l.conv.small_c, l.conv.small_h, l.conv.small_w,
                       l.conv.k, l.conv.stride, l.conv.pad})
           put(out, int32_t(v));
@@ -1303,7 +1415,7 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
         l.kind = kLayerKinds[kind];
         l.in = r.get<int32_t>("layer size");
         l.out = r.get<int32_t>("layer size");
-        if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d)
+        if (layer_has_image_shape(l.kind))
           for (int* v : {&l.conv.big_c, &l.conv.big_h, &l.conv.big_w, &l.conv.small_c, &l.conv.small_h,
                          &l.conv.small_w, &l.conv.k, &l.conv.stride, &l.conv.pad})
             *v = r.get<int32_t>("convolution shape");
@@ -1339,7 +1451,7 @@ Network network_parse(const uint8_t* bytes, size_t n, const std::string& file_na
         const Layer &a = stored[list][i], &b = built[i];
         const ConvShape &p = a.conv, &q = b.conv;
         same = a.kind == b.kind && a.in == b.in && a.out == b.out;
-        if (a.kind == LayerKind::Conv2d || a.kind == LayerKind::ConvTranspose2d)
+        if (layer_has_image_shape(a.kind))
           same = same && p.big_c == q.big_c && p.big_h == q.big_h && p.big_w == q.big_w && p.small_c == q.small_c &&
                  p.small_h == q.small_h && p.small_w == q.small_w && p.k == q.k && p.stride == q.stride &&
                  p.pad == q.pad;

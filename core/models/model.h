@@ -27,6 +27,13 @@
 //   Conv: channels-last image -> Conv 32, Conv 64 (3x3, stride 2, padding 1, each followed by the
 //         activation; one more Conv 64 for images larger than 32 px) -> Flatten -> Dense(hidden...)
 //         -> Dense(code); the decoder mirrors it with transposed convolutions (the Keras VAE example).
+//   Pool: the ACAI paper's (github.com/brain-research/acai, lib/layers.py): Conv 1x1 to 16 channels;
+//         per scale two 3x3 convs of 16 * 2^s channels and a 2x2 average pool, while the image
+//         halves evenly down to 2x2; a 3x3 conv of 16 * 2^S channels; a 3x3 conv to the code grid
+//         (latent / cells channels) when --latent fills the last grid and --hidden is none, else to
+//         16 channels, Flatten, Dense(hidden...), Dense(code). A VAE adds Dense(latent -> mu, log
+//         var) after the grid, as the paper's does. The decoder mirrors it with nearest-neighbour
+//         upsampling and ends in 3x3 convs to 16 channels and to the image.
 
 struct ModelConfig {
   ModelKind kind = ModelKind::VAE;
@@ -60,9 +67,16 @@ struct ModelConfig {
   Architecture arch = Architecture::Mlp;
   int channels = 1, height = 0, width = 0;
   static constexpr int kConvDenseWidth = 16;  // a conv network's dense layer when none is chosen (Keras's example)
+  static constexpr int kPoolDepth = 16;       // Pool's channels at full size (the paper's lines setting)
   // Dropout after every hidden activation while training (0 = none); identity at inference.
   float dropout = 0.0f;
 };
+
+// The hidden widths an image architecture takes when none are given: Conv's one dense layer of
+// kConvDenseWidth, none for Pool (its code is its last grid).
+inline std::vector<int> image_arch_default_hidden(Architecture a) {
+  return a == Architecture::Pool ? std::vector<int>{} : std::vector<int>{ModelConfig::kConvDenseWidth};
+}
 
 // The layers this config builds, one line each ("conv 3x3 stride 2: 28x28x1 -> 14x14x32"), for
 // --help and the logs.

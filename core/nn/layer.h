@@ -11,9 +11,11 @@
 
 enum class Activation;  // models/model.h (an opaque declaration: this header needs no model)
 
-enum class LayerKind { Dense, Conv2d, ConvTranspose2d, Reshape, Dropout, Activation };
-constexpr LayerKind kLayerKinds[] = {LayerKind::Dense, LayerKind::Conv2d, LayerKind::ConvTranspose2d,
-                                     LayerKind::Reshape, LayerKind::Dropout, LayerKind::Activation};
+// Values are what .llnet files store: a new kind goes at the end.
+enum class LayerKind { Dense, Conv2d, ConvTranspose2d, Reshape, Dropout, Activation, AvgPool2d, Upsample2d };
+constexpr LayerKind kLayerKinds[] = {LayerKind::Dense,      LayerKind::Conv2d,  LayerKind::ConvTranspose2d,
+                                     LayerKind::Reshape,    LayerKind::Dropout, LayerKind::Activation,
+                                     LayerKind::AvgPool2d, LayerKind::Upsample2d};
 
 // A dense layer's place inside Network::params.
 struct DenseShape {
@@ -39,11 +41,19 @@ struct ConvShape {
   int small_size() const { return small_c * small_h * small_w; }
 };
 
+// The layers whose sizes are an image's (ConvShape): the convolutions, and the 2x2 average pool
+// (big -> small) and nearest-neighbour upsampling (small -> big) of nn/resample.h.
+inline bool layer_has_image_shape(LayerKind k) {
+  return k == LayerKind::Conv2d || k == LayerKind::ConvTranspose2d || k == LayerKind::AvgPool2d ||
+         k == LayerKind::Upsample2d;
+}
+inline bool layer_is_conv(LayerKind k) { return k == LayerKind::Conv2d || k == LayerKind::ConvTranspose2d; }
+
 struct Layer {
   LayerKind kind = LayerKind::Dense;
   int in = 0, out = 0;  // features per sample, in and out
   DenseShape dense;     // Dense
-  ConvShape conv;       // Conv2d, ConvTranspose2d
+  ConvShape conv;       // Conv2d, ConvTranspose2d, AvgPool2d, Upsample2d
   Activation activation{};  // Activation
   float drop = 0;       // Dropout: the probability of zeroing a value
   // Reshape: in == out, the layout does not change (channels-last images are already flat);

@@ -1,5 +1,5 @@
 // Forward and backward through a list of layers (nn/layer.h): each layer's own pair of kernels
-// (dense.h, conv2d.h, conv_transpose2d.h, reshape.h, dropout.h, activations.h), one after the
+// (dense.h, conv2d.h, conv_transpose2d.h, resample.h, reshape.h, dropout.h, activations.h), one after the
 // other, with the buffers they keep for backward in a LayersWorkspace.
 //
 //   LayersWorkspace<float> ws;
@@ -17,6 +17,7 @@
 #include "nn/dense.h"
 #include "nn/dropout.h"
 #include "nn/layer.h"
+#include "nn/resample.h"
 #include "nn/reshape.h"
 
 // The im2col scratch a list shares: enough for this many values, or one sample if that is more.
@@ -25,7 +26,7 @@ constexpr Eigen::Index kConvScratchValues = Eigen::Index(1) << 20;
 inline Eigen::Index layers_scratch_size(const std::vector<Layer>& layers, int batch) {
   Eigen::Index need = 0;
   for (const Layer& l : layers)
-    if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) {
+    if (layer_is_conv(l.kind)) {
       const Eigen::Index per_sample = Eigen::Index(l.conv.patch()) * l.conv.small_h * l.conv.small_w;
       need = std::max(need, per_sample * conv_chunk(l.conv, kConvScratchValues, batch));
     }
@@ -91,6 +92,8 @@ void layers_forward(LayersWorkspace<T>& ws, const std::vector<Layer>& layers, CR
         if (x.outerStride() != x.rows()) throw std::logic_error("conv_transpose2d: input must be contiguous");
         conv_transpose2d_forward<T>(y, ws.scratch, x, params, layer.conv);
         break;
+      case LayerKind::AvgPool2d: avg_pool2d_forward<T>(y, x, layer.conv); break;
+      case LayerKind::Upsample2d: upsample2d_forward<T>(y, x, layer.conv); break;
       case LayerKind::Reshape: reshape_forward<T>(y, x); break;
       case LayerKind::Dropout:
         if (dropout_rng) {
@@ -142,6 +145,12 @@ void layers_backward(RefX<T>* din, T* dparams, LayersWorkspace<T>& ws, const std
       case LayerKind::Conv2d: conv2d_backward<T>(dx, dparams, ws.scratch, dy, x, params, layer.conv); break;
       case LayerKind::ConvTranspose2d:
         conv_transpose2d_backward<T>(dx, dparams, ws.scratch, dy, x, params, layer.conv);
+        break;
+      case LayerKind::AvgPool2d:
+        if (dx) avg_pool2d_backward<T>(*dx, dy, layer.conv);
+        break;
+      case LayerKind::Upsample2d:
+        if (dx) upsample2d_backward<T>(*dx, dy, layer.conv);
         break;
       case LayerKind::Reshape:
         if (dx) reshape_backward<T>(*dx, dy);

@@ -211,7 +211,7 @@ ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* no
   // Every model knows its input's channels (drop-colour noise needs them); an MLP's config keeps no
   // other geometry.
   config.channels = data.is_image ? data.channels : 1;
-  if (config.arch == Architecture::Conv) {
+  if (architecture_takes_images(config.arch)) {
     const bool images = data.is_image;
     config.height = images ? data.height : 0;
     config.width = images ? data.width : 0;
