@@ -504,6 +504,41 @@ TEST_CASE("rebuild: an allocation that fails on the training thread keeps the cu
   CHECK(s->step == 0);
 }
 
+// A rebuild goes through the batch budget the command line applies (training_config_problem), before
+// anything is allocated: the ACAI paper's network (--arch pool) with its critic at batch 128 on
+// 28x28 digits needs more than the budget. Before, the trainer built and trained it (the GUI's
+// rebuild checked the architecture only).
+TEST_CASE("rebuild: models over the batch budget are refused with the reason, and the current ones train on") {
+  TrainerOptions opts;
+  opts.batch = 128;
+  opts.publish_interval_ms = 10;
+  Trainer t(small_digits(), twin_configs(small_config()), OptimizerConfig{}, opts);
+  ModelConfig deep = small_config();
+  deep.arch = Architecture::Pool;
+  deep.hidden = {};
+  std::vector<ModelConfig> pair = compare_configs(deep, ComparePair::AeAcai);
+  REQUIRE(training_config_problem(fit_to_data(pair[1], *small_digits()), OptimizerConfig{}, 32, 500).empty());
+  uint64_t sent = t.commands_sent() + 1;
+  t.rebuild(pair);
+  std::shared_ptr<const Snapshot> s = wait_for(t, [&](const Snapshot& x) { return x.commands_applied >= sent; });
+  REQUIRE(s->commands_applied >= sent);
+  CHECK(count_events(*s, "rebuild refused, kept the current models: --batch 128 with these layer widths") == 1);
+  REQUIRE(s->networks.size() == 2);
+  CHECK(s->networks[1].config.kind == ModelKind::VAE);
+  CHECK(s->networks[1].config.arch == Architecture::Mlp);
+  t.step(2);
+  s = wait_for(t, [](const Snapshot& x) { return steps_done(x, 2); });
+  CHECK(steps_done(*s, 2));
+  // At a batch the budget allows, the same models are built.
+  t.set_batch_size(32);
+  sent = t.commands_sent() + 1;
+  t.rebuild(pair);
+  s = wait_for(t, [&](const Snapshot& x) { return x.commands_applied >= sent; });
+  REQUIRE(s->networks.size() == 2);
+  CHECK(s->networks[1].config.kind == ModelKind::Acai);
+  CHECK(s->networks[1].config.arch == Architecture::Pool);
+}
+
 // Every live setter goes through training_config_problem (core/models/model.cpp): a bad value is an event
 // naming the problem, and the trainer keeps training with the old value. Before, set_batch_size(0)
 // trained with batch 1 and a batch over the training set was clamped without a word.

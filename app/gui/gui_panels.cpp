@@ -245,11 +245,14 @@ void app_set_architecture(AppState& app, Architecture to) {
 void app_rebuild_models(AppState& app) {
   std::vector<ModelConfig> configs = edit_to_configs(app.edit, &app.edit.error);
   if (!app.edit.error.empty()) return;
-  // The core's one check of an architecture, here on the main thread, so that a refused size is
-  // a message under the button instead of a "rebuild failed" event later.
+  // The core's one check of an architecture and of its batch budget, here on the main thread, so
+  // that a refused size is a message under the button instead of a "rebuild refused" event later.
   for (ModelConfig& c : configs) {
     c = fit_to_data(c, *app.data);
-    app.edit.error = model_config_problem(c);
+    const int batch = std::max(1, std::min(app.batch, app.data->train_count));
+    OptimizerConfig opt;
+    opt.lr = app.lr;
+    app.edit.error = training_config_problem(c, opt, batch, std::max(batch, app.data->train_count));
     if (!app.edit.error.empty()) return;
   }
   app.trainer->rebuild(std::move(configs));

@@ -611,6 +611,19 @@ bool Trainer::Impl::apply(Command& c) {
         report(-1, "rebuild ignored: no models given");
         return true;
       }
+      // The budget the command line and the live setters apply, before anything is allocated: a
+      // deep network (--arch pool) with a critic can need more than it allows at a batch that
+      // suits a small one.
+      const int batch = std::max(1, std::min(options.batch, d.train_count));
+      for (const ModelConfig& m : models) {
+        const std::string problem =
+            training_config_problem(fit_to_data(m, d), optimizer, batch, std::max(batch, d.train_count));
+        if (!problem.empty()) {
+          report(-1, std::string(c.kind == CommandKind::Rebuild ? "rebuild" : "new dataset") +
+                         " refused, kept the current models: " + problem);
+          return true;
+        }
+      }
       std::vector<ModelConfig> fitted;
       std::vector<ModelSlot> new_slots;
       try {
