@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -234,6 +235,42 @@ TEST_CASE("hostile .llnet: truncated, bit-flipped, wrong magic or version, overl
   // Not a regular file.
   CHECK_THROWS_WITH_AS(network_load(dir.string()), doctest::Contains("folder"), InputError);
   CHECK_THROWS_WITH_AS(network_load("/dev/zero"), doctest::Contains("character device"), InputError);
+  fs::remove_all(dir.parent_path());
+}
+
+// The pool and upsample records (layer kinds 6 and 7) of a pool network, altered and re-checksummed
+// so that only the record is wrong: a kind this build does not know, a pool swapped for an
+// upsampling, a pool record's size changed. Each is refused naming the file; none loads as
+// another network.
+TEST_CASE("hostile .llnet: a pool network's resampling records altered") {
+  const fs::path dir = temp_dir("pool-records");
+  const fs::path path = dir / "pool.llnet";
+  ModelConfig c;
+  c.kind = ModelKind::Plain;
+  c.arch = Architecture::Pool;
+  c.channels = 1, c.height = c.width = 8, c.input_size = 64;
+  c.hidden = {};
+  c.latent = 4;
+  const Network net = Network::create(c);
+  const Bytes good = network_serialize(net);
+  REQUIRE(load_error(path, good).empty());
+  // The first pool record: kind 6, in 8x8x16, out 4x4x16.
+  Bytes record;
+  put(record, int32_t(6)), put(record, int32_t(8 * 8 * 16)), put(record, int32_t(4 * 4 * 16));
+  const auto at = std::search(good.begin(), good.end() - 4, record.begin(), record.end());
+  REQUIRE(at != good.end() - 4);
+  const size_t kind_at = size_t(at - good.begin());
+  auto altered = [&](size_t offset, int32_t value) {
+    Bytes b(good.begin(), good.end() - 4);
+    std::memcpy(b.data() + kind_at + offset, &value, 4);
+    append_crc(b);
+    return load_error(path, b);
+  };
+  const std::string unknown = altered(0, 8);
+  CHECK(contains(unknown, "unknown layer kind 8 (this build knows 8)"));
+  CHECK(contains(unknown, path.string()));
+  CHECK(contains(altered(0, 7), "stored encoder layer list is not the one its settings build"));
+  CHECK(contains(altered(12 + 4 * 4, 3), "stored encoder layer list is not the one its settings build"));  // small_h
   fs::remove_all(dir.parent_path());
 }
 
