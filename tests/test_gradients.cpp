@@ -388,6 +388,10 @@ TEST_CASE("pool models (the ACAI paper's): every kind, the code a grid or a dens
   ModelConfig odd = pool(ModelKind::Plain, 2, Activation::Tanh);  // 6x5 cannot halve: no pooling at all
   odd.height = 6, odd.width = 5, odd.input_size = 30;
   check_conv_model("pool ae 6x5 (no scale)", odd);
+  ModelConfig dropout = pool(ModelKind::Plain, 4, Activation::Tanh);
+  dropout.dropout = 0.3f;  // on the code grid, as the paper's dropout AE
+  REQUIRE(Network::create(dropout).encoder.back().kind == LayerKind::Dropout);
+  check_conv_model("pool ae, dropout on the grid code (fixed masks)", dropout);
   ModelConfig hidden = pool(ModelKind::Denoising, 4, Activation::Relu);
   hidden.hidden = {5};  // --hidden given: dense layers after the grid, even when the latent fills it
   check_conv_model("pool denoising, hidden 5", hidden);

@@ -209,6 +209,7 @@ std::vector<ConvShape> build_encoder(ListBuilder& enc, const ModelConfig& c, int
     const PoolShape p = pool_shape(c);
     if (p.code_is_grid) {  // the grid is the code; a VAE's dense layer makes mu and log var of it
       width = build_pool_encoder(enc, c, p, rows == c.latent ? code : Activation::Identity);
+      enc.dropout(dropout);  // the paper's dropout AE drops values of the code grid
       if (rows != width) enc.dense(width, rows), enc.activation(code);
       return stages;
     }

@@ -32,8 +32,9 @@
 //         halves evenly down to 2x2; a 3x3 conv of 16 * 2^S channels; a 3x3 conv to the code grid
 //         (latent / cells channels) when --latent fills the last grid and --hidden is none, else to
 //         16 channels, Flatten, Dense(hidden...), Dense(code). A VAE adds Dense(latent -> mu, log
-//         var) after the grid, as the paper's does. The decoder mirrors it with nearest-neighbour
-//         upsampling and ends in 3x3 convs to 16 channels and to the image.
+//         var) after the grid, as the paper's does; --dropout drops values of the grid (the paper's
+//         dropout AE). The decoder mirrors it with nearest-neighbour upsampling and ends in 3x3
+//         convs to 16 channels and to the image.
 
 struct ModelConfig {
   ModelKind kind = ModelKind::VAE;
