@@ -2,7 +2,7 @@
 # The explorer's frame budget, for every heavy view, in one command: both models training, 10,000
 # points a map, 1600x900 under Xvfb, `--frame-stats`, one run per view setting (the defaults with the
 # hole map, + decoded manifold, + Anomaly, + Inside the VAE, the ||J||_F colouring, the Arithmetic
-# row, twin conv models, the lines set's interpolation strip). With a second build (a directory holding
+# row, twin conv models, twin pooled models, the lines set's interpolation strip). With a second build (a directory holding
 # latentlab, or a git revision, built Release in a temporary worktree as compare_builds.sh does) the
 # two alternate A B A B in the same run, so that a slower change is seen whatever the load.
 # Besides the wall-clock median it prints what does not depend on the machine's load: the main
@@ -51,18 +51,20 @@ fi
 # takes; decoder-j: the decoder's ||J||_F layer in place of the hole map): jacobian (the points coloured
 # by the encoder's ||J||_F, plain AE vs contractive AE), arith
 # (the Arithmetic row, label 1 minus label 7), conv (twin conv models at 28x28, the defaults' views),
+# pool (twin pooled models, the ACAI paper's network, at batch 32: its budget refuses an ACAI at 128),
 # lines (the lines set, 12,000 lines, with the interpolation strip and its exact figures' workers).
 setting_flags() {
   case "$1" in
     jacobian) echo "--pair ae-contractive" ;;
     conv) echo "--arch conv" ;;
+    pool) echo "--arch pool --batch 32" ;;
     lines) echo "--data lines --count 12000" ;;
     *) echo "" ;;
   esac
 }
 setting_script() {
   case "$1" in
-    defaults | conv) ;;
+    defaults | conv | pool) ;;
     jacobian) echo "color-by jacobian" ;;
     arith) printf 'panel arith on\narith label=1 label=7\n' ;;
     lines) echo "panel interp on" ;;
