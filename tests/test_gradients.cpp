@@ -107,8 +107,11 @@ void check_model(const std::string& name, const ModelConfig& c, int B = 4, const
 }
 
 // A conv model's parameters are too many to perturb one by one; check, in every layer that has
-// parameters, up to 40 weights spread evenly over it and up to 16 biases.
+// parameters, up to 40 weights spread evenly over it and up to 16 biases. A pooled network (the
+// ACAI paper's) has three times the layers, each a full loss away: 12 and 6 there, still every layer.
 std::vector<size_t> conv_model_sample(const Network& net) {
+  const bool deep = net.config.arch == Architecture::Pool;
+  const size_t weights = deep ? 12 : 40, biases = deep ? 6 : 16;
   std::vector<size_t> only;
   auto spread = [&](size_t first, size_t n, size_t most) {
     const size_t step = std::max<size_t>(1, n / most);
@@ -117,11 +120,11 @@ std::vector<size_t> conv_model_sample(const Network& net) {
   for (const std::vector<Layer>* list : {&net.encoder, &net.decoder, &net.critic})
     for (const Layer& l : *list) {
       if (l.kind == LayerKind::Dense) {
-        spread(l.dense.weight_offset, size_t(l.in) * l.out, 40);
-        spread(l.dense.bias_offset, size_t(l.out), 16);
+        spread(l.dense.weight_offset, size_t(l.in) * l.out, weights);
+        spread(l.dense.bias_offset, size_t(l.out), biases);
       } else if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::ConvTranspose2d) {
-        spread(l.conv.weight_offset, size_t(l.conv.patch()) * l.conv.small_c, 40);
-        spread(l.conv.bias_offset, size_t(l.kind == LayerKind::Conv2d ? l.conv.small_c : l.conv.big_c), 16);
+        spread(l.conv.weight_offset, size_t(l.conv.patch()) * l.conv.small_c, weights);
+        spread(l.conv.bias_offset, size_t(l.kind == LayerKind::Conv2d ? l.conv.small_c : l.conv.big_c), biases);
       }
     }
   return only;
