@@ -249,10 +249,9 @@ void app_rebuild_models(AppState& app) {
   // that a refused size is a message under the button instead of a "rebuild refused" event later.
   for (ModelConfig& c : configs) {
     c = fit_to_data(c, *app.data);
-    const int batch = std::max(1, std::min(app.batch, app.data->train_count));
     OptimizerConfig opt;
     opt.lr = app.lr;
-    app.edit.error = training_config_problem(c, opt, batch, std::max(batch, app.data->train_count));
+    app.edit.error = fitted_training_problem(c, *app.data, opt, app.batch);
     if (!app.edit.error.empty()) return;
   }
   app.trainer->rebuild(std::move(configs));

@@ -253,9 +253,7 @@ uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::ve
   const std::vector<ConvShape> stages = build_encoder(enc, c, code_rows(c), c.dropout, code_activation(c));
 
   int width = c.latent;
-  const PoolShape pool = c.arch == Architecture::Pool ? pool_shape(c) : PoolShape{};
-  if (pool.code_is_grid) build_pool_decoder(dec, c, pool);  // the code is already the grid's values
-  for (auto it = c.hidden.rbegin(); it != c.hidden.rend() && !pool.code_is_grid; ++it) {
+  for (auto it = c.hidden.rbegin(); it != c.hidden.rend(); ++it) {  // none when Pool's code is its grid
     dec.dense(width, *it);
     dec.activation(c.activation);
     dec.dropout(c.dropout);
@@ -270,12 +268,13 @@ uint64_t build_layers(const ModelConfig& c, std::vector<Layer>* encoder, std::ve
       if (i > 0) dec.activation(c.activation);  // the last one gives the logits
     }
   } else if (c.arch == Architecture::Pool) {
-    if (!pool.code_is_grid) {
+    const PoolShape pool = pool_shape(c);
+    if (!pool.code_is_grid) {  // a dense code: back to the grid first (a grid code already is it)
       dec.dense(width, pool.code_channels * pool.grid_h * pool.grid_w);
       dec.activation(c.activation);
       dec.reshape();  // Unflatten
-      build_pool_decoder(dec, c, pool);
     }
+    build_pool_decoder(dec, c, pool);
   } else {
     dec.dense(width, c.input_size);
   }

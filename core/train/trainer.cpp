@@ -223,6 +223,12 @@ ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* no
   return config;
 }
 
+std::string fitted_training_problem(const ModelConfig& fitted, const Dataset& data, const OptimizerConfig& opt,
+                                    int batch) {
+  const int clamped = std::max(1, std::min(batch, data.train_count));
+  return training_config_problem(fitted, opt, clamped, std::max(clamped, data.train_count));
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] ComputeThread: a thread with a stack sized for Eigen's products
 //-----------------------------------------------------------------------------
@@ -614,10 +620,8 @@ bool Trainer::Impl::apply(Command& c) {
       // The budget the command line and the live setters apply, before anything is allocated: a
       // deep network (--arch pool) with a critic can need more than it allows at a batch that
       // suits a small one.
-      const int batch = std::max(1, std::min(options.batch, d.train_count));
       for (const ModelConfig& m : models) {
-        const std::string problem =
-            training_config_problem(fit_to_data(m, d), optimizer, batch, std::max(batch, d.train_count));
+        const std::string problem = fitted_training_problem(fit_to_data(m, d), d, optimizer, options.batch);
         if (!problem.empty()) {
           report(-1, std::string(c.kind == CommandKind::Rebuild ? "rebuild" : "new dataset") +
                          " refused, kept the current models: " + problem);

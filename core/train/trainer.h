@@ -145,6 +145,11 @@ std::vector<ModelConfig> twin_configs(const ModelConfig& base);
 // that is not images, so that model_config_problem says so), and MSE instead of BCE
 // for data outside [0,1] (then *note says so). The trainer, the CLI and the GUI's checks all use it.
 ModelConfig fit_to_data(ModelConfig config, const Dataset& data, std::string* note = nullptr);
+// Whether a model fitted to `data` may train at `batch` (clamped to the training set, as the trainer
+// clamps it): training_config_problem, the budget included. "" if so. The Model panel's Rebuild and
+// the trainer's rebuild both ask it, so that a refused size is refused the same way by each.
+std::string fitted_training_problem(const ModelConfig& fitted, const Dataset& data, const OptimizerConfig& opt,
+                                    int batch);
 
 // The batch order is train/epoch_batches.h's, as in `latentlab train`: one Rng, seeded with
 // shuffle_seed(models[0].seed), deals the training samples [0, n): epoch_order() shuffles them at
